@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+STAMP   = $(VENV)/.installed
+
+.PHONY: run test lint venv bench bench-full screenshots clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(PY) main.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+
+bench-full: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench --full
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
