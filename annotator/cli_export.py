@@ -1,0 +1,1 @@
+"""CLI command ``export`` (registered on the main group)."""

@@ -1,0 +1,1 @@
+"""CLI commands ``suggest`` and ``accept`` (registered on the main group)."""

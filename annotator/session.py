@@ -1,0 +1,319 @@
+"""Annotation operations: every decision a person makes, committed before it returns.
+
+Each operation runs in one transaction that changes the spans (or the document) and
+appends to the event log, then returns a :class:`Change`: the state of every touched
+span before and after. :meth:`Session.revert` and :meth:`Session.reapply` restore one
+side of a change, which is all an undo stack (``ui/commands.py``) needs.
+
+Within the ``entity`` layer, non-rejected spans never overlap: a new or resized
+entity replaces the *pending* suggestions it overlaps and refuses to cover an accepted
+one (:class:`OverlapError`). Claims may overlap anything.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span
+from .store import Store
+
+
+class SessionError(ValueError):
+    """An operation that cannot be done (bad offsets, overlap, unknown span)."""
+
+
+class OverlapError(SessionError):
+    """An entity span would overlap an accepted entity span."""
+
+
+@dataclass
+class Change:
+    """What one operation did. ``before``/``after`` map span id to its state (``None``:
+    the span did not exist on that side). ``doc_before``/``doc_after`` hold document
+    fields (status, note) when the operation changed them."""
+
+    action: str
+    doc_id: int
+    before: dict[int, Span | None] = field(default_factory=dict)
+    after: dict[int, Span | None] = field(default_factory=dict)
+    doc_before: dict[str, Any] = field(default_factory=dict)
+    doc_after: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def span(self) -> Span | None:
+        """The main span the change produced (the first one on the after side)."""
+        return next((s for s in self.after.values() if s is not None), None)
+
+
+def span_dict(span: Span | None) -> dict[str, Any] | None:
+    """A span as a JSON-able dict for the event log."""
+    if span is None:
+        return None
+    out = {
+        "id": span.id, "layer": span.layer, "start": span.start, "end": span.end,
+        "label": span.label, "origin": span.origin, "decision": span.decision,
+        "score": span.score, "annotator": span.annotator,
+    }
+    if span.claim is not None:
+        out["claim"] = span.claim.as_dict()
+    return out
+
+
+class Session:
+    """One annotator working on one project."""
+
+    def __init__(self, store: Store, annotator: str):
+        self.store = store
+        self.annotator = annotator
+
+    # -- span decisions
+
+    def accept(self, span_id: int) -> Change:
+        return self._set_decision(span_id, "accepted", "accept")
+
+    def reject(self, span_id: int) -> Change:
+        return self._set_decision(span_id, "rejected", "reject")
+
+    def _set_decision(self, span_id: int, decision: str, action: str) -> Change:
+        span = self._span(span_id)
+        with self.store.write():
+            if decision == "accepted" and span.layer == "entity":
+                self._check_overlap(span.doc_id, span.start, span.end, exclude=span_id,
+                                    replace_pending=False)
+            self.store.update_span(span_id, decision=decision, annotator=self.annotator)
+            return self._finish(action, span.doc_id, [span], [span_id])
+
+    def accept_all(
+        self,
+        doc_id: int | None = None,
+        layer: str | None = None,
+        label: str | None = None,
+        min_score: float | None = None,
+    ) -> Change:
+        """Accept every pending suggestion matching the filters (one transaction).
+
+        A pending entity that overlaps an accepted one is left pending."""
+        where, params = ["decision = 'pending'"], []
+        for column, value in (("doc_id", doc_id), ("layer", layer), ("label", label)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if min_score is not None:
+            where.append("score >= ?")
+            params.append(min_score)
+        sql = f"SELECT id FROM spans WHERE {' AND '.join(where)} ORDER BY doc_id, start"
+        with self.store.write():
+            ids = [row[0] for row in self.store.conn.execute(sql, params)]
+            before, done = [], []
+            for span_id in ids:
+                span = self._span(span_id)
+                if span.layer == "entity" and self._accepted_overlaps(span):
+                    continue
+                before.append(span)
+                self.store.update_span(span_id, decision="accepted", annotator=self.annotator)
+                done.append(span_id)
+            return self._finish("accept_all", doc_id or 0, before, done)
+
+    def add(
+        self,
+        doc_id: int,
+        layer: str,
+        start: int,
+        end: int,
+        label: str,
+        claim: Claim | None = None,
+    ) -> Change:
+        """A span made by a person, born accepted."""
+        doc = self.store.get_document(doc_id)
+        if doc is None:
+            raise SessionError(f"no document {doc_id}")
+        self._check_range(doc.text, start, end)
+        with self.store.write():
+            replaced = []
+            if layer == "entity":
+                replaced = self._check_overlap(doc_id, start, end, exclude=None)
+                for span in replaced:
+                    self.store.delete_span(span.id)  # type: ignore[arg-type]
+            new = Span(doc_id=doc_id, layer=layer, start=start, end=end, label=label,
+                       origin="human", decision="accepted", annotator=self.annotator,
+                       claim=claim or (Claim() if layer == "claim" else None))
+            new_id = self.store.insert_span(new)
+            return self._finish("add", doc_id, replaced, [new_id],
+                                created=[new_id], deleted=[s.id for s in replaced])
+
+    def delete(self, span_id: int) -> Change:
+        span = self._span(span_id)
+        with self.store.write():
+            self.store.delete_span(span_id)
+            return self._finish("delete", span.doc_id, [span], [], deleted=[span_id])
+
+    def relabel(self, span_id: int, label: str) -> Change:
+        """Change the label; the span becomes accepted (a relabel is a decision)."""
+        span = self._span(span_id)
+        with self.store.write():
+            self.store.update_span(span_id, label=label, decision="accepted",
+                                   annotator=self.annotator)
+            return self._finish("relabel", span.doc_id, [span], [span_id])
+
+    def resize(self, span_id: int, start: int, end: int) -> Change:
+        """Move the span's edges; the span becomes accepted."""
+        span = self._span(span_id)
+        doc = self.store.get_document(span.doc_id)
+        assert doc is not None
+        self._check_range(doc.text, start, end)
+        with self.store.write():
+            replaced = []
+            if span.layer == "entity":
+                replaced = self._check_overlap(span.doc_id, start, end, exclude=span_id)
+                for other in replaced:
+                    self.store.delete_span(other.id)  # type: ignore[arg-type]
+            self.store.update_span(span_id, start=start, end=end, decision="accepted",
+                                   annotator=self.annotator)
+            return self._finish("resize", span.doc_id, [span, *replaced], [span_id],
+                                deleted=[s.id for s in replaced])
+
+    def set_claim_attribute(self, span_id: int, name: str, value: Any) -> Change:
+        """Set one claim attribute (claim_type, claimant, via, checkworthy, hedged).
+
+        ``claimant`` takes an entity span id (int) or free text (str, e.g. "author");
+        setting one clears the other. The claim becomes accepted."""
+        span = self._span(span_id)
+        if span.layer != "claim":
+            raise SessionError(f"span {span_id} is not a claim")
+        claim = copy.copy(span.claim) if span.claim else Claim()
+        if name == "claimant":
+            if isinstance(value, int):
+                target = self.store.get_span(value)
+                if target is None or target.doc_id != span.doc_id or target.layer != "entity":
+                    raise SessionError(f"claimant {value} is not an entity of this document")
+                claim.claimant_span_id, claim.claimant_text = value, None
+            else:
+                claim.claimant_span_id, claim.claimant_text = None, value or None
+        elif name == "claim_type":
+            if value is not None and value not in CLAIM_TYPES:
+                raise SessionError(f"claim_type must be one of {CLAIM_TYPES}")
+            claim.claim_type = value
+        elif name == "checkworthy":
+            if value is not None and value not in CHECKWORTHY:
+                raise SessionError(f"checkworthy must be one of {CHECKWORTHY}")
+            claim.checkworthy = value
+        elif name == "hedged":
+            claim.hedged = None if value is None else bool(value)
+        elif name == "via":
+            claim.via = value or None
+        else:
+            raise SessionError(f"unknown claim attribute {name!r}")
+        with self.store.write():
+            self.store.set_claim(span_id, claim)
+            self.store.update_span(span_id, decision="accepted", annotator=self.annotator)
+            return self._finish(f"set_{name}", span.doc_id, [span], [span_id])
+
+    # -- document decisions
+
+    def set_status(self, doc_id: int, status: str, note: str | None = None) -> Change:
+        """Mark a document done, skipped, flagged (with a note), in progress or new."""
+        if status not in STATUSES:
+            raise SessionError(f"status must be one of {STATUSES}")
+        doc = self.store.get_document(doc_id)
+        if doc is None:
+            raise SessionError(f"no document {doc_id}")
+        before = {"status": doc.status, "note": doc.note}
+        after = {"status": status, "note": note if note is not None else doc.note}
+        with self.store.write():
+            self.store.set_document_fields(doc_id, **after)
+            self.store.log_event(f"status_{status}", self.annotator, doc_id, None, before, after)
+        return Change(f"status_{status}", doc_id, doc_before=before, doc_after=after)
+
+    def start(self, doc_id: int) -> None:
+        """Opening a new document marks it in progress (not undoable, not a decision)."""
+        doc = self.store.get_document(doc_id)
+        if doc is not None and doc.status == "new":
+            self.set_status(doc_id, "in_progress")
+
+    # -- undo support
+
+    def revert(self, change: Change) -> None:
+        """Put every span and document field back as it was before ``change``."""
+        self._restore(change, change.after, change.before, change.doc_before, "undo")
+
+    def reapply(self, change: Change) -> None:
+        """Redo ``change`` after a :meth:`revert`."""
+        self._restore(change, change.before, change.after, change.doc_after, "redo")
+
+    def _restore(self, change: Change, current: dict[int, Span | None],
+                 target: dict[int, Span | None], doc_fields: dict[str, Any],
+                 verb: str) -> None:
+        with self.store.write():
+            for span_id, state in target.items():
+                if state is None:
+                    self.store.delete_span(span_id)
+                else:
+                    self.store.restore_span(state)
+            for span_id in current:
+                if span_id not in target:
+                    self.store.delete_span(span_id)
+            if doc_fields:
+                self.store.set_document_fields(change.doc_id, **doc_fields)
+            self.store.log_event(
+                f"{verb}_{change.action}", self.annotator, change.doc_id, None,
+                [span_dict(s) for s in current.values()] or doc_fields,
+                [span_dict(s) for s in target.values()],
+            )
+
+    # -- helpers
+
+    def _span(self, span_id: int) -> Span:
+        span = self.store.get_span(span_id)
+        if span is None:
+            raise SessionError(f"no span {span_id}")
+        return span
+
+    @staticmethod
+    def _check_range(text: str, start: int, end: int) -> None:
+        if not (0 <= start < end <= len(text)):
+            raise SessionError(f"span [{start}, {end}) is empty or outside the text "
+                               f"(length {len(text)})")
+
+    def _accepted_overlaps(self, span: Span) -> bool:
+        return any(
+            other.id != span.id and other.overlaps(span.start, span.end)
+            for other in self.store.spans(span.doc_id, "entity", ["accepted"])
+        )
+
+    def _check_overlap(self, doc_id: int, start: int, end: int, exclude: int | None,
+                       replace_pending: bool = True) -> list[Span]:
+        """Entity spans in the way: raise if an accepted one, else return pending ones."""
+        pending = []
+        for other in self.store.spans(doc_id, "entity", ["pending", "accepted"]):
+            if other.id == exclude or not other.overlaps(start, end):
+                continue
+            if other.decision == "accepted":
+                raise OverlapError(
+                    f"overlaps accepted {other.label} [{other.start}, {other.end})")
+            pending.append(other)
+        return pending if replace_pending else []
+
+    def _finish(self, action: str, doc_id: int, before: list[Span], after_ids: list[int],
+                created: list[int] | None = None, deleted: list[int | None] | None = None
+                ) -> Change:
+        """Build the Change from the stored state and log it (inside the transaction)."""
+        change = Change(action, doc_id)
+        for span in before:
+            assert span.id is not None
+            change.before[span.id] = replace(span)
+        for span_id in created or []:
+            change.before[span_id] = None
+        for span_id in after_ids:
+            change.after[span_id] = self.store.get_span(span_id)
+        for span_id in deleted or []:
+            if span_id is not None:
+                change.after[span_id] = None
+        for span_id in set(change.before) | set(change.after):
+            if change.before.get(span_id) is None and change.after.get(span_id) is None:
+                continue
+            self.store.log_event(action, self.annotator, doc_id, span_id,
+                                 span_dict(change.before.get(span_id)),
+                                 span_dict(change.after.get(span_id)))
+        return change

@@ -1,0 +1,545 @@
+"""The project database: one SQLite file per project, through sqlite-utils.
+
+Tables (see DESIGN.md, Data model): ``documents``, ``spans``, ``claims`` (attributes of
+claim spans), ``events`` (append-only decision log) and ``meta`` (schema version).
+The connection runs in WAL mode with foreign keys on and a busy timeout; every write
+goes through :meth:`Store.write`, one ``BEGIN IMMEDIATE`` transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .model import CLAIM_ATTRIBUTES, Claim, Document, Span
+
+SCHEMA_VERSION = 2
+APPLICATION_ID = 0x414E4E4F  # "ANNO", written to the SQLite header
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """The file cannot be used as an Annotator project (not ours, or too new)."""
+
+
+def now() -> str:
+    """UTC timestamp with milliseconds, ISO 8601."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# --- schema -------------------------------------------------------------------------
+
+_SCHEMA_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}',
+    content_hash TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL DEFAULT 'new'
+        CHECK (status IN ('new', 'in_progress', 'done', 'skipped', 'flagged')),
+    note TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE spans (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    layer TEXT NOT NULL CHECK (layer IN ('entity', 'claim')),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('model', 'human')),
+    decision TEXT NOT NULL CHECK (decision IN ('pending', 'accepted', 'rejected')),
+    score REAL,
+    model TEXT,
+    annotator TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (0 <= start AND start < "end")
+);
+CREATE TABLE claims (
+    span_id INTEGER PRIMARY KEY REFERENCES spans(id) ON DELETE CASCADE,
+    claim_type TEXT,
+    claimant_span_id INTEGER REFERENCES spans(id) ON DELETE SET NULL,
+    claimant_text TEXT,
+    via TEXT,
+    checkworthy TEXT CHECK (checkworthy IS NULL OR checkworthy IN ('yes', 'no', 'unsure')),
+    hedged INTEGER
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    ts TEXT NOT NULL,
+    annotator TEXT,
+    action TEXT NOT NULL,
+    doc_id INTEGER,
+    span_id INTEGER,
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX idx_documents_status ON documents(status, id);
+CREATE INDEX idx_spans_doc ON spans(doc_id, layer, start);
+CREATE INDEX idx_spans_doc_decision ON spans(doc_id, decision);
+CREATE INDEX idx_events_doc ON events(doc_id);
+"""
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """v2: suggestion cues (why a span was suggested) and a stored list title."""
+    conn.execute("ALTER TABLE spans ADD COLUMN cues TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE documents ADD COLUMN title TEXT NOT NULL DEFAULT ''")
+    rows = conn.execute("SELECT id, text, meta FROM documents").fetchall()
+    for doc_id, text, meta in rows:
+        conn.execute(
+            "UPDATE documents SET title = ? WHERE id = ?",
+            (make_title(text, json.loads(meta or "{}")), doc_id),
+        )
+    conn.execute("CREATE INDEX idx_spans_label ON spans(layer, label, decision)")
+
+
+# Migration N upgrades a version-N file to version N+1, inside one transaction.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
+
+
+def make_title(text: str, meta: dict[str, Any], words: int = 12) -> str:
+    """The list title: ``meta['title']`` or the first words of the text."""
+    title = meta.get("title")
+    if isinstance(title, str) and title.strip():
+        return " ".join(title.split())[:200]
+    return " ".join(text[:400].split()[:words])[:200]
+
+
+# --- the store ----------------------------------------------------------------------
+
+
+class Store:
+    """An open project database."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, migrate: bool = True):
+        self.path = Path(path)
+        self.backup_path: Path | None = None
+        exists = self.path.exists() and self.path.stat().st_size > 0
+        if not exists and not create:
+            raise StoreError(f"{self.path}: no such project database")
+        if exists:
+            _check_is_ours(self.path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+            check_same_thread=False,
+        )
+        self.db = sqlite_utils.Database(conn)
+        self.conn = conn
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across app crash
+        if not exists:
+            self._create()
+        else:
+            version = self.schema_version
+            if version > SCHEMA_VERSION:
+                conn.close()
+                raise StoreError(
+                    f"{self.path}: made by a newer Annotator (schema {version}, "
+                    f"this one reads up to {SCHEMA_VERSION}); not opened, not changed"
+                )
+            if version < SCHEMA_VERSION:
+                if not migrate:
+                    raise StoreError(f"{self.path}: schema {version} needs migrating")
+                self._migrate(version)
+
+    # -- lifecycle
+
+    def _create(self) -> None:
+        with self.write():
+            for statement in _SCHEMA_V1.split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+            self.conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self._run_migrations(1)
+
+    def _migrate(self, version: int) -> None:
+        backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy2(self.path, backup)
+        with self.write():
+            self._run_migrations(version)
+        self.backup_path = backup
+
+    def _run_migrations(self, version: int) -> None:
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](self.conn)
+            version += 1
+        self.conn.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),)
+        )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0])
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one."""
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- documents
+
+    def find_hashes(self, hashes: Iterable[str]) -> set[str]:
+        """Which of these content hashes are already in the project."""
+        found: set[str] = set()
+        chunk: list[str] = []
+        for h in hashes:
+            chunk.append(h)
+            if len(chunk) == 500:
+                found |= self._hashes_in(chunk)
+                chunk = []
+        if chunk:
+            found |= self._hashes_in(chunk)
+        return found
+
+    def _hashes_in(self, chunk: list[str]) -> set[str]:
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT content_hash FROM documents WHERE content_hash IN ({marks})"
+        return {row[0] for row in self.conn.execute(sql, chunk)}
+
+    def insert_document(
+        self, text: str, meta: dict[str, Any], content_hash: str, status: str = "new"
+    ) -> int:
+        """Insert one document (call inside :meth:`write`); returns its id."""
+        ts = now()
+        cur = self.conn.execute(
+            "INSERT INTO documents (text, meta, content_hash, status, created_at, updated_at,"
+            " title) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (text, json.dumps(meta, ensure_ascii=False), content_hash, status, ts, ts,
+             make_title(text, meta)),
+        )
+        return int(cur.lastrowid or 0)
+
+    def get_document(self, doc_id: int) -> Document | None:
+        row = self.conn.execute(
+            "SELECT id, text, meta, content_hash, status, note, title, created_at, updated_at"
+            " FROM documents WHERE id = ?",
+            (doc_id,),
+        ).fetchone()
+        return _document(row) if row else None
+
+    def iter_documents(
+        self, status: str | None = None, batch_size: int = 500, ids: list[int] | None = None
+    ) -> Iterator[Document]:
+        """Stream documents in id order, ``batch_size`` rows at a time (memory stays flat)."""
+        last = 0
+        cols = "id, text, meta, content_hash, status, note, title, created_at, updated_at"
+        while True:
+            where, params = ["id > ?"], [last]
+            if status:
+                where.append("status = ?")
+                params.append(status)
+            if ids is not None:
+                where.append(f"id IN ({','.join('?' * len(ids))})")
+                params.extend(ids)
+            rows = self.conn.execute(
+                f"SELECT {cols} FROM documents WHERE {' AND '.join(where)} ORDER BY id LIMIT ?",
+                (*params, batch_size),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _document(row)
+            last = rows[-1][0]
+
+    def count_documents(self, status: str | None = None) -> int:
+        if status:
+            sql, params = "SELECT count(*) FROM documents WHERE status = ?", (status,)
+        else:
+            sql, params = "SELECT count(*) FROM documents", ()
+        return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def document_rows(
+        self,
+        status: str | None = None,
+        search: str | None = None,
+        offset: int = 0,
+        limit: int = 200,
+    ) -> list[dict[str, Any]]:
+        """One page of the document list: id, status, title and span counts."""
+        where, params = _list_filter(status, search)
+        sql = (
+            "SELECT d.id, d.status, d.title, d.note,"
+            " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = 'pending')"
+            "   AS pending,"
+            " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = 'accepted')"
+            "   AS accepted,"
+            " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = 'rejected')"
+            "   AS rejected"
+            f" FROM documents d {where} ORDER BY d.id LIMIT ? OFFSET ?"
+        )
+        cur = self.conn.execute(sql, (*params, limit, offset))
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def count_rows(self, status: str | None = None, search: str | None = None) -> int:
+        where, params = _list_filter(status, search)
+        return int(self.conn.execute(f"SELECT count(*) FROM documents d {where}", params)
+                   .fetchone()[0])
+
+    def next_document(self, after_id: int, statuses: tuple[str, ...] = ("new", "in_progress")
+                      ) -> int | None:
+        """The next document (by id, wrapping round) whose status is one of ``statuses``."""
+        marks = ",".join("?" * len(statuses))
+        for sql in (
+            f"SELECT id FROM documents WHERE id > ? AND status IN ({marks}) ORDER BY id LIMIT 1",
+            f"SELECT id FROM documents WHERE id < ? AND status IN ({marks}) ORDER BY id LIMIT 1",
+        ):
+            row = self.conn.execute(sql, (after_id, *statuses)).fetchone()
+            if row:
+                return int(row[0])
+        return None
+
+    def set_document_fields(self, doc_id: int, **fields: Any) -> None:
+        """Update ``status`` and/or ``note`` (call inside :meth:`write`)."""
+        allowed = {"status", "note"}
+        if not fields or set(fields) - allowed:
+            raise ValueError(f"can only set {allowed}")
+        sets = ", ".join(f"{name} = ?" for name in fields)
+        self.conn.execute(
+            f"UPDATE documents SET {sets}, updated_at = ? WHERE id = ?",
+            (*fields.values(), now(), doc_id),
+        )
+
+    def document_ids_without_spans(self, layer: str | None = None) -> Iterator[int]:
+        """Ids of documents with no span at all (of ``layer``, if given)."""
+        layer_sql = "AND s.layer = ?" if layer else ""
+        params = (layer,) if layer else ()
+        sql = (
+            "SELECT d.id FROM documents d WHERE NOT EXISTS"
+            f" (SELECT 1 FROM spans s WHERE s.doc_id = d.id {layer_sql}) ORDER BY d.id"
+        )
+        for row in self.conn.execute(sql, params):
+            yield int(row[0])
+
+    def has_model_spans(self, doc_id: int) -> bool:
+        sql = "SELECT 1 FROM spans WHERE doc_id = ? AND origin = 'model' LIMIT 1"
+        return self.conn.execute(sql, (doc_id,)).fetchone() is not None
+
+    # -- spans
+
+    def spans(
+        self, doc_id: int, layer: str | None = None, decisions: Iterable[str] | None = None
+    ) -> list[Span]:
+        """All spans of a document ordered by start, with claim attributes attached."""
+        where, params = ["s.doc_id = ?"], [doc_id]
+        if layer:
+            where.append("s.layer = ?")
+            params.append(layer)
+        if decisions is not None:
+            decisions = list(decisions)
+            where.append(f"s.decision IN ({','.join('?' * len(decisions))})")
+            params.extend(decisions)
+        return self._query_spans(" AND ".join(where), params)
+
+    def get_span(self, span_id: int) -> Span | None:
+        found = self._query_spans("s.id = ?", [span_id])
+        return found[0] if found else None
+
+    def _query_spans(self, where: str, params: list[Any]) -> list[Span]:
+        sql = (
+            'SELECT s.id, s.doc_id, s.layer, s.start, s."end", s.label, s.origin, s.decision,'
+            " s.score, s.model, s.annotator, s.cues, s.created_at, s.updated_at,"
+            " c.span_id, c.claim_type, c.claimant_span_id, c.claimant_text, c.via,"
+            " c.checkworthy, c.hedged"
+            " FROM spans s LEFT JOIN claims c ON c.span_id = s.id"
+            f" WHERE {where} ORDER BY s.start, s.\"end\" DESC, s.id"
+        )
+        return [_span(row) for row in self.conn.execute(sql, params)]
+
+    def insert_span(self, span: Span) -> int:
+        """Insert a span (and its claim attributes); call inside :meth:`write`."""
+        ts = now()
+        created = span.created_at or ts
+        cur = self.conn.execute(
+            'INSERT INTO spans (id, doc_id, layer, start, "end", label, origin, decision, score,'
+            " model, annotator, cues, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (span.id, span.doc_id, span.layer, span.start, span.end, span.label, span.origin,
+             span.decision, span.score, span.model, span.annotator, json.dumps(span.cues),
+             created, span.updated_at or ts),
+        )
+        span_id = int(cur.lastrowid or 0)
+        if span.layer == "claim":
+            self.set_claim(span_id, span.claim or Claim())
+        return span_id
+
+    def update_span(self, span_id: int, **fields: Any) -> None:
+        """Update span columns (start, end, label, decision, annotator, ...)."""
+        allowed = {"start", "end", "label", "decision", "annotator", "origin", "score", "cues"}
+        if not fields or set(fields) - allowed:
+            raise ValueError(f"unknown span fields: {set(fields) - allowed}")
+        if "cues" in fields:
+            fields["cues"] = json.dumps(fields["cues"])
+        sets = ", ".join(f'"{name}" = ?' for name in fields)
+        self.conn.execute(
+            f"UPDATE spans SET {sets}, updated_at = ? WHERE id = ?",
+            (*fields.values(), now(), span_id),
+        )
+
+    def restore_span(self, span: Span) -> None:
+        """Write ``span`` back exactly as given (update in place, or insert it again)."""
+        assert span.id is not None
+        if self.conn.execute("SELECT 1 FROM spans WHERE id = ?", (span.id,)).fetchone() is None:
+            self.insert_span(span)
+            return
+        self.conn.execute(
+            'UPDATE spans SET start = ?, "end" = ?, label = ?, origin = ?, decision = ?,'
+            " score = ?, annotator = ?, cues = ?, updated_at = ? WHERE id = ?",
+            (span.start, span.end, span.label, span.origin, span.decision, span.score,
+             span.annotator, json.dumps(span.cues), now(), span.id),
+        )
+        if span.layer == "claim":
+            self.set_claim(span.id, span.claim or Claim())
+
+    def delete_span(self, span_id: int) -> None:
+        self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+
+    def set_claim(self, span_id: int, claim: Claim) -> None:
+        """Write all attributes of a claim span (insert or replace)."""
+        values = claim.as_dict()
+        if values["hedged"] is not None:
+            values["hedged"] = int(bool(values["hedged"]))
+        cols = ", ".join(CLAIM_ATTRIBUTES)
+        marks = ", ".join("?" * len(CLAIM_ATTRIBUTES))
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO claims (span_id, {cols}) VALUES (?, {marks})",
+            (span_id, *values.values()),
+        )
+
+    # -- events
+
+    def log_event(
+        self,
+        action: str,
+        annotator: str | None,
+        doc_id: int | None = None,
+        span_id: int | None = None,
+        before: Any = None,
+        after: Any = None,
+    ) -> None:
+        """Append one decision to the audit log (call inside the decision's transaction)."""
+        self.conn.execute(
+            "INSERT INTO events (ts, annotator, action, doc_id, span_id, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (now(), annotator, action, doc_id, span_id,
+             None if before is None else json.dumps(before, ensure_ascii=False),
+             None if after is None else json.dumps(after, ensure_ascii=False)),
+        )
+
+    def events(self, doc_id: int | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM events" + (" WHERE doc_id = ?" if doc_id is not None else "")
+        cur = self.conn.execute(sql + " ORDER BY id", (doc_id,) if doc_id is not None else ())
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
+
+    # -- statistics
+
+    def stats(self) -> dict[str, Any]:
+        """Documents by status and spans by layer, label and decision."""
+        by_status = dict(self.conn.execute(
+            "SELECT status, count(*) FROM documents GROUP BY status ORDER BY status"))
+        spans: dict[str, dict[str, dict[str, int]]] = {}
+        for layer, label, decision, n in self.conn.execute(
+            "SELECT layer, label, decision, count(*) FROM spans"
+            " GROUP BY layer, label, decision ORDER BY layer, label, decision"
+        ):
+            spans.setdefault(layer, {}).setdefault(label, {})[decision] = n
+        return {
+            "documents": {"total": sum(by_status.values()), "by_status": by_status},
+            "spans": spans,
+        }
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _check_is_ours(path: Path) -> None:
+    """Refuse, without writing, a file that is not an Annotator project."""
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(b"SQLite format 3\x00"):
+        raise StoreError(f"{path}: not an SQLite database, so not an Annotator project")
+    app_id = int.from_bytes(header[68:72], "big")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: unreadable database ({exc})") from exc
+    finally:
+        conn.close()
+    if app_id != APPLICATION_ID and not {"meta", "documents", "spans"} <= tables:
+        raise StoreError(f"{path}: an SQLite file, but not an Annotator project; not changed")
+
+
+def _list_filter(status: str | None, search: str | None) -> tuple[str, list[Any]]:
+    where, params = [], []
+    if status:
+        where.append("d.status = ?")
+        params.append(status)
+    if search:
+        where.append("(d.title LIKE ? ESCAPE '\\' OR d.text LIKE ? ESCAPE '\\')")
+        like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [like, like]
+        if search.isdigit():
+            where[-1] = f"({where[-1]} OR d.id = ?)"
+            params.append(int(search))
+    return ("WHERE " + " AND ".join(where)) if where else "", params
+
+
+def _document(row: tuple[Any, ...]) -> Document:
+    return Document(
+        id=row[0], text=row[1], meta=json.loads(row[2] or "{}"), content_hash=row[3],
+        status=row[4], note=row[5], title=row[6], created_at=row[7], updated_at=row[8],
+    )
+
+
+def _span(row: tuple[Any, ...]) -> Span:
+    claim = None
+    if row[14] is not None:
+        claim = Claim(
+            claim_type=row[15], claimant_span_id=row[16], claimant_text=row[17], via=row[18],
+            checkworthy=row[19], hedged=None if row[20] is None else bool(row[20]),
+        )
+    return Span(
+        id=row[0], doc_id=row[1], layer=row[2], start=row[3], end=row[4], label=row[5],
+        origin=row[6], decision=row[7], score=row[8], model=row[9], annotator=row[10],
+        cues=json.loads(row[11] or "[]"), created_at=row[12], updated_at=row[13], claim=claim,
+    )
