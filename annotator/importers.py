@@ -36,6 +36,10 @@ HEADER_RE = re.compile(
 # Prodigy task keys that describe the task rather than the document.
 TASK_KEYS = {"tokens", "_input_hash", "_task_hash", "_view_id", "_session_id", "answer",
              "spans", "label", "claims", "_annotator_id", "meta", "id", "status"}
+# Checked in this order: the UTF-32 LE mark starts with the UTF-16 LE one.
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"))
 ANSWER_STATUS = {"accept": "done", "ignore": "skipped", "reject": "flagged"}
 
 
@@ -155,13 +159,7 @@ def decode(path: Path) -> str:
         raise ImportFailed(path, None, f"cannot read: {exc.strerror}") from exc
     if not data.strip():
         raise ImportFailed(path, None, "empty file")
-    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            break
-    else:
-        encoding = "utf-8"
+    encoding = next((enc for bom, enc in BOMS if data.startswith(bom)), "utf-8")
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -261,7 +259,8 @@ def _entity_triples(item: dict[str, Any], path: Path, line: int) -> Iterator[tup
     if isinstance(labels, list):  # doccano: [[start, end, label], ...]
         for triple in labels:
             if not (isinstance(triple, list | tuple) and len(triple) == 3):
-                raise ImportFailed(path, line, f"doccano label {triple!r} is not [start, end, label]")
+                raise ImportFailed(path, line,
+                                   f"doccano label {triple!r} is not [start, end, label]")
             yield tuple(triple)
 
 
