@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -129,8 +128,16 @@ class Store:
         exists = self.path.exists() and self.path.stat().st_size > 0
         if not exists and not create:
             raise StoreError(f"{self.path}: no such project database")
-        if exists:
-            _check_is_ours(self.path)
+        version = _check_is_ours(self.path) if exists else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: made by a newer Annotator (schema {version}, "
+                f"this one reads up to {SCHEMA_VERSION}); not opened, not changed"
+            )
+        if 0 < version < SCHEMA_VERSION:
+            if not migrate:
+                raise StoreError(f"{self.path}: schema {version} needs migrating")
+            self.backup_path = _backup(self.path, version)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(
             str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -144,18 +151,9 @@ class Store:
         conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across app crash
         if not exists:
             self._create()
-        else:
-            version = self.schema_version
-            if version > SCHEMA_VERSION:
-                conn.close()
-                raise StoreError(
-                    f"{self.path}: made by a newer Annotator (schema {version}, "
-                    f"this one reads up to {SCHEMA_VERSION}); not opened, not changed"
-                )
-            if version < SCHEMA_VERSION:
-                if not migrate:
-                    raise StoreError(f"{self.path}: schema {version} needs migrating")
-                self._migrate(version)
+        elif version < SCHEMA_VERSION:
+            with self.write():
+                self._run_migrations(version)
 
     # -- lifecycle
 
@@ -167,14 +165,6 @@ class Store:
             self.conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self._run_migrations(1)
-
-    def _migrate(self, version: int) -> None:
-        backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        shutil.copy2(self.path, backup)
-        with self.write():
-            self._run_migrations(version)
-        self.backup_path = backup
 
     def _run_migrations(self, version: int) -> None:
         while version < SCHEMA_VERSION:
@@ -491,8 +481,21 @@ class Store:
 # --- helpers --------------------------------------------------------------------------
 
 
-def _check_is_ours(path: Path) -> None:
-    """Refuse, without writing, a file that is not an Annotator project."""
+def _backup(path: Path, version: int) -> Path:
+    """Copy a project aside (consistently, WAL included) before migrating it."""
+    backup = path.with_name(f"{path.name}.v{version}.bak")
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    dst = sqlite3.connect(backup)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return backup
+
+
+def _check_is_ours(path: Path) -> int:
+    """The schema version of an Annotator project; refuses, without writing, anything else."""
     with open(path, "rb") as fh:
         header = fh.read(100)
     if not header.startswith(b"SQLite format 3\x00"):
@@ -501,12 +504,15 @@ def _check_is_ours(path: Path) -> None:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: unreadable database ({exc})") from exc
+        if app_id != APPLICATION_ID and not {"meta", "documents", "spans"} <= tables:
+            raise StoreError(f"{path}: an SQLite file, but not an Annotator project; "
+                             "not changed")
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0])
+    except (sqlite3.DatabaseError, TypeError, ValueError) as exc:
+        raise StoreError(f"{path}: unreadable Annotator project ({exc}); not changed") from exc
     finally:
         conn.close()
-    if app_id != APPLICATION_ID and not {"meta", "documents", "spans"} <= tables:
-        raise StoreError(f"{path}: an SQLite file, but not an Annotator project; not changed")
 
 
 def _list_filter(status: str | None, search: str | None) -> tuple[str, list[Any]]:

@@ -1,0 +1,115 @@
+"""The project database: schema, pragmas, migrations, refusal of foreign files."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotator.model import Claim, Span
+from annotator.store import _SCHEMA_V1, SCHEMA_VERSION, Store, StoreError
+
+
+def test_store_creates_schema_with_pragmas(store: Store) -> None:
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    tables = set(store.db.table_names())
+    assert {"documents", "spans", "claims", "events", "meta"} <= tables
+    sql = "SELECT name FROM sqlite_master WHERE type = 'index'"
+    indexes = {r[0] for r in store.conn.execute(sql)}
+    assert {"idx_documents_status", "idx_spans_doc", "idx_spans_doc_decision"} <= indexes
+
+
+def test_store_write_rolls_back_on_error(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.write():
+        store.insert_document("one", {}, "h1")
+        raise RuntimeError("boom")
+    assert store.count_documents() == 0
+
+
+def test_store_span_roundtrip_with_claim(store: Store) -> None:
+    with store.write():
+        doc = store.insert_document("Ali said prices rose 5%.", {"title": "T"}, "h")
+        ent = store.insert_span(Span(doc, "entity", 0, 3, "PERSON", score=None))
+        claim = store.insert_span(Span(doc, "claim", 0, 24, "CLAIM", cues=["reporting_verb"],
+                                       claim=Claim("statistic", ent, None, "TV", None, True)))
+    got = store.get_span(claim)
+    assert got is not None and got.claim is not None
+    assert got.cues == ["reporting_verb"]
+    assert got.claim.claimant_span_id == ent and got.claim.hedged is True
+    assert store.get_document(doc).title == "T"  # type: ignore[union-attr]
+    # deleting the claimant entity unlinks, never deletes, the claim
+    with store.write():
+        store.delete_span(ent)
+    assert store.get_span(claim).claim.claimant_span_id is None  # type: ignore[union-attr]
+
+
+def test_store_iter_documents_streams_in_batches(store: Store) -> None:
+    with store.write():
+        for i in range(25):
+            store.insert_document(f"doc {i}", {}, f"h{i}")
+    ids = [d.id for d in store.iter_documents(batch_size=7)]
+    assert ids == list(range(1, 26))
+    assert store.count_rows(search="doc 1") == 11  # "doc 1", "doc 10".."doc 19"
+
+
+def _build_v1(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.executescript(_SCHEMA_V1)
+    conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    conn.execute(
+        "INSERT INTO documents (text, meta, content_hash, created_at, updated_at)"
+        " VALUES (?, ?, 'h', 'x', 'x')",
+        ("Première phrase 😀 ici. Suite.", json.dumps({"source": "S"})),
+    )
+    conn.execute(
+        'INSERT INTO spans (doc_id, layer, start, "end", label, origin, decision,'
+        " created_at, updated_at) VALUES (1, 'entity', 16, 17, 'MISC', 'human', 'accepted',"
+        " 'x', 'x')"
+    )
+    conn.commit()
+    conn.close()
+
+
+def test_store_migrates_version_1_file_with_backup(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _build_v1(path)
+    store = Store(path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.backup_path is not None
+    backup = sqlite3.connect(store.backup_path)
+    assert backup.execute("SELECT value FROM meta").fetchone()[0] == "1"
+    assert backup.execute("SELECT count(*) FROM spans").fetchone()[0] == 1
+    backup.close()
+    doc = store.get_document(1)
+    assert doc is not None and doc.title == "Première phrase 😀 ici. Suite."
+    span = store.spans(1)[0]
+    assert span.cues == [] and doc.text[span.start:span.end] == "😀"
+    store.close()
+    Store(path).close()  # opening again: nothing left to migrate
+
+
+def test_store_refuses_foreign_and_newer_files(tmp_path: Path) -> None:
+    text = tmp_path / "notes.db"
+    text.write_text("hello")
+    foreign = tmp_path / "foreign.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    newer = tmp_path / "newer.db"
+    Store(newer).close()
+    conn = sqlite3.connect(newer)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    for path, message in ((text, "not an SQLite"), (foreign, "not an Annotator"),
+                          (newer, "newer")):
+        before = path.read_bytes()
+        with pytest.raises(StoreError, match=message):
+            Store(path)
+        assert path.read_bytes() == before
