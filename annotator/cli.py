@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -174,8 +175,8 @@ def stats_cmd(as_json: bool, db_path: Path | None) -> None:
 @db_option
 def gui_cmd(db_path: Path | None, annotator_name: str | None) -> None:
     """Open the annotation window (same as ``python main.py``)."""
-    from ui.app import run
-
+    # Imported by name: the core never imports the GUI package at module level.
+    run = importlib.import_module("ui.app").run
     argv = [] if db_path is None else ["--db", str(db_path)]
     if annotator_name:
         argv += ["--annotator", annotator_name]

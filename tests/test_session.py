@@ -1,0 +1,93 @@
+"""Session operations: committed decisions, the event log, overlap rules, undo/redo."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.model import Span
+from annotator.session import OverlapError, Session, SessionError
+from annotator.store import Store
+
+TEXT = "👍🏽 General Rohilat Afrin told the Wall Street Journal that 153 attacks happened."
+
+
+@pytest.fixture
+def session(store: Store) -> Session:
+    with store.write():
+        doc = store.insert_document(TEXT, {}, "h")
+        a = TEXT.index("Rohilat")
+        store.insert_span(Span(doc, "entity", a, a + 13, "PERSON", model="m 1"))
+        w = TEXT.index("Wall")
+        store.insert_span(Span(doc, "entity", w, w + 19, "ORG", model="m 1"))
+        store.insert_span(Span(doc, "claim", 0, len(TEXT), "CLAIM", cues=["number"]))
+    return Session(store, "tester")
+
+
+def state(store: Store) -> list:
+    return [(s.id, s.start, s.end, s.label, s.decision, s.origin,
+             s.claim.as_dict() if s.claim else None) for s in store.spans(1)]
+
+
+def test_session_accept_reject_are_committed_and_logged(session: Session, db_path) -> None:
+    session.accept(1)
+    session.reject(2)
+    other = Store(db_path)  # a second connection sees the decisions at once
+    assert [s.decision for s in other.spans(1, "entity")] == ["accepted", "rejected"]
+    events = other.events(1)
+    assert [e["action"] for e in events] == ["accept", "reject"]
+    assert all(e["annotator"] == "tester" for e in events)
+    other.close()
+
+
+def test_session_add_replaces_pending_and_refuses_accepted(session: Session) -> None:
+    store = session.store
+    start = TEXT.index("General")
+    change = session.add(1, "entity", start, start + 21, "PERSON")  # covers pending PERSON
+    assert store.get_span(1) is None
+    added = change.span
+    assert added is not None and TEXT[added.start:added.end] == "General Rohilat Afrin"
+    with pytest.raises(OverlapError):
+        session.add(1, "entity", start + 8, start + 30, "ORG")
+    session.revert(change)
+    assert store.get_span(1) is not None and store.get_span(added.id) is None
+    session.reapply(change)
+    assert store.get_span(1) is None and store.get_span(added.id) is not None
+
+
+def test_session_resize_relabel_undo_restores_exact_state(session: Session) -> None:
+    store = session.store
+    before = state(store)
+    changes = [session.resize(2, TEXT.index("the Wall"), TEXT.index("Journal") + 7),
+               session.relabel(1, "ORG"),
+               session.set_claim_attribute(3, "claimant", 1),
+               session.set_claim_attribute(3, "via", "the Wall Street Journal"),
+               session.set_claim_attribute(3, "hedged", True)]
+    after = state(store)
+    assert store.get_span(3).claim.claimant_span_id == 1  # type: ignore[union-attr]
+    for change in reversed(changes):
+        session.revert(change)
+    assert state(store) == before
+    for change in changes:
+        session.reapply(change)
+    assert state(store) == after
+
+
+def test_session_rejects_bad_input(session: Session) -> None:
+    with pytest.raises(SessionError):
+        session.add(1, "entity", 5, 5, "X")
+    with pytest.raises(SessionError):
+        session.resize(1, 0, len(TEXT) + 1)
+    with pytest.raises(SessionError):
+        session.set_claim_attribute(3, "claim_type", "gossip")
+    with pytest.raises(SessionError):
+        session.set_claim_attribute(1, "via", "x")  # not a claim
+
+
+def test_session_status_and_accept_all(session: Session) -> None:
+    change = session.accept_all(1)
+    assert {s.decision for s in session.store.spans(1)} == {"accepted"}
+    session.revert(change)
+    assert {s.decision for s in session.store.spans(1)} == {"pending"}
+    session.set_status(1, "flagged", note="check names")
+    doc = session.store.get_document(1)
+    assert doc is not None and (doc.status, doc.note) == ("flagged", "check names")
