@@ -1,0 +1,107 @@
+"""Crash safety: SIGKILL a scripted annotation session at random moments; every decision
+it had reported as done must be on disk and the database must pass integrity_check.
+
+Default counts fit CI; ``RELIABILITY_TRIALS=500`` runs a long variant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from annotator.store import Store
+
+from ._project import ROOT, env_int, integrity, seed_project, snapshot
+
+TRIALS = env_int("RELIABILITY_TRIALS", 20)
+RESULTS: dict[str, int] = {}
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
+
+
+def _start_worker(db: Path, seed: int, ops: int, annotator: str,
+                  *extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.reliability._session_worker", str(db), str(seed),
+         str(ops), annotator, *extra],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0,
+    )
+
+
+def _read_until_killed(proc: subprocess.Popen[bytes], kill_after: float) -> list[dict]:
+    """Read reports until ``kill_after`` seconds after "ready", then SIGKILL.
+
+    Only complete lines count: a report cut by the kill was not delivered."""
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    buffer = b""
+    while b"\n" not in buffer:  # wait for "ready" (interpreter start and imports)
+        chunk = os.read(fd, 1 << 16)
+        assert chunk, "worker died before it was ready"
+        buffer += chunk
+    deadline = time.monotonic() + kill_after
+    while (left := deadline - time.monotonic()) > 0:
+        readable, _, _ = select.select([fd], [], [], left)
+        if not readable:
+            break
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            break  # the worker finished all its operations
+        buffer += chunk
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    # Whatever it wrote before dying is still in the pipe.
+    while chunk := os.read(fd, 1 << 16):
+        buffer += chunk
+    proc.stdout.close()
+    lines = buffer.split(b"\n")[:-1]  # the last piece is incomplete (or empty)
+    reports = [json.loads(line) for line in lines]
+    assert reports[0].get("ready")
+    return reports[1:]
+
+
+def _check_after_kill(db: Path, reports: list[dict], annotator: str) -> int:
+    """Lost decisions after a kill (0 expected); asserts integrity."""
+    assert integrity(db) == "ok"
+    with Store(db) as store:  # reopening after the crash recovers the WAL
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        events = {row[0]: row[1] for row in store.conn.execute(
+            "SELECT id, action FROM events WHERE annotator = ?", (annotator,))}
+        lost = sum(1 for r in reports if r["event"] is not None and r["event"] not in events)
+        if reports:
+            last = reports[-1]
+            newest = max(events, default=None)
+            if newest == last["event"]:
+                # Nothing committed after the last report: the state is exactly it.
+                if json.loads(json.dumps(snapshot(store))) != last["snapshot"]:
+                    lost += 1
+            else:
+                # One more operation committed but was killed before it could report.
+                assert newest is not None and newest > (last["event"] or 0)
+    return lost
+
+
+def test_crash_sigkill_loses_no_reported_decision(tmp_path: Path) -> None:
+    db = tmp_path / "project.db"
+    seed_project(db, docs=4)
+    rng = random.Random(20240813)
+    decisions = lost = 0
+    for trial in range(TRIALS):
+        annotator = f"annotator-{trial}"
+        proc = _start_worker(db, trial, 100_000, annotator, "--snapshots")
+        reports = _read_until_killed(proc, rng.uniform(0.0, 0.6))
+        decisions += len(reports)
+        lost += _check_after_kill(db, reports, annotator)
+    RESULTS.update(trials=TRIALS, decisions=decisions, lost=lost)
+    print(f"\ncrash: {TRIALS} SIGKILL trials, {decisions} reported decisions, {lost} lost")
+    assert lost == 0
+    assert decisions > TRIALS  # the kills did land mid-session, not before it started
