@@ -77,8 +77,9 @@ class Session:
         return self._set_decision(span_id, "rejected", "reject")
 
     def _set_decision(self, span_id: int, decision: str, action: str) -> Change:
-        span = self._span(span_id)
         with self.store.write():
+            # Read inside the transaction: another window may have changed the span.
+            span = self._span(span_id)
             if decision == "accepted" and span.layer == "entity":
                 self._check_overlap(span.doc_id, span.start, span.end, exclude=span_id,
                                     replace_pending=False)
@@ -144,26 +145,26 @@ class Session:
                                 created=[new_id], deleted=[s.id for s in replaced])
 
     def delete(self, span_id: int) -> Change:
-        span = self._span(span_id)
         with self.store.write():
+            span = self._span(span_id)
             self.store.delete_span(span_id)
             return self._finish("delete", span.doc_id, [span], [], deleted=[span_id])
 
     def relabel(self, span_id: int, label: str) -> Change:
         """Change the label; the span becomes accepted (a relabel is a decision)."""
-        span = self._span(span_id)
         with self.store.write():
+            span = self._span(span_id)
             self.store.update_span(span_id, label=label, decision="accepted",
                                    annotator=self.annotator)
             return self._finish("relabel", span.doc_id, [span], [span_id])
 
     def resize(self, span_id: int, start: int, end: int) -> Change:
         """Move the span's edges; the span becomes accepted."""
-        span = self._span(span_id)
-        doc = self.store.get_document(span.doc_id)
-        assert doc is not None
-        self._check_range(doc.text, start, end)
         with self.store.write():
+            span = self._span(span_id)
+            doc = self.store.get_document(span.doc_id)
+            assert doc is not None
+            self._check_range(doc.text, start, end)
             replaced = []
             if span.layer == "entity":
                 replaced = self._check_overlap(span.doc_id, start, end, exclude=span_id)
@@ -179,9 +180,17 @@ class Session:
 
         ``claimant`` takes an entity span id (int) or free text (str, e.g. "author");
         setting one clears the other. The claim becomes accepted."""
-        span = self._span(span_id)
+        with self.store.write():
+            span = self._span(span_id)
+            claim = self._updated_claim(span, name, value)
+            self.store.set_claim(span_id, claim)
+            self.store.update_span(span_id, decision="accepted", annotator=self.annotator)
+            return self._finish(f"set_{name}", span.doc_id, [span], [span_id])
+
+    def _updated_claim(self, span: Span, name: str, value: Any) -> Claim:
+        """The span's claim attributes with ``name`` set to ``value`` (validated)."""
         if span.layer != "claim":
-            raise SessionError(f"span {span_id} is not a claim")
+            raise SessionError(f"span {span.id} is not a claim")
         claim = copy.copy(span.claim) if span.claim else Claim()
         if name == "claimant":
             if isinstance(value, int):
@@ -205,10 +214,7 @@ class Session:
             claim.via = value or None
         else:
             raise SessionError(f"unknown claim attribute {name!r}")
-        with self.store.write():
-            self.store.set_claim(span_id, claim)
-            self.store.update_span(span_id, decision="accepted", annotator=self.annotator)
-            return self._finish(f"set_{name}", span.doc_id, [span], [span_id])
+        return claim
 
     # -- document decisions
 
@@ -216,12 +222,12 @@ class Session:
         """Mark a document done, skipped, flagged (with a note), in progress or new."""
         if status not in STATUSES:
             raise SessionError(f"status must be one of {STATUSES}")
-        doc = self.store.get_document(doc_id)
-        if doc is None:
-            raise SessionError(f"no document {doc_id}")
-        before = {"status": doc.status, "note": doc.note}
-        after = {"status": status, "note": note if note is not None else doc.note}
         with self.store.write():
+            doc = self.store.get_document(doc_id)
+            if doc is None:
+                raise SessionError(f"no document {doc_id}")
+            before = {"status": doc.status, "note": doc.note}
+            after = {"status": status, "note": note if note is not None else doc.note}
             self.store.set_document_fields(doc_id, **after)
             self.store.log_event(f"status_{status}", self.annotator, doc_id, None, before, after)
         return Change(f"status_{status}", doc_id, doc_before=before, doc_after=after)
