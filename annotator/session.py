@@ -132,23 +132,24 @@ class Session:
             raise SessionError(f"no document {doc_id}")
         self._check_range(doc.text, start, end)
         with self.store.write():
-            replaced = []
+            replaced, citing = [], []
             if layer == "entity":
                 replaced = self._check_overlap(doc_id, start, end, exclude=None)
-                for span in replaced:
-                    self.store.delete_span(span.id)  # type: ignore[arg-type]
+                citing = self._delete_spans(replaced)
             new = Span(doc_id=doc_id, layer=layer, start=start, end=end, label=label,
                        origin="human", decision="accepted", annotator=self.annotator,
                        claim=claim or (Claim() if layer == "claim" else None))
             new_id = self.store.insert_span(new)
-            return self._finish("add", doc_id, replaced, [new_id],
+            return self._finish("add", doc_id, [*replaced, *citing],
+                                [new_id, *(c.id for c in citing if c.id is not None)],
                                 created=[new_id], deleted=[s.id for s in replaced])
 
     def delete(self, span_id: int) -> Change:
         with self.store.write():
             span = self._span(span_id)
-            self.store.delete_span(span_id)
-            return self._finish("delete", span.doc_id, [span], [], deleted=[span_id])
+            citing = self._delete_spans([span])
+            return self._finish("delete", span.doc_id, [span, *citing],
+                                [c.id for c in citing if c.id is not None], deleted=[span_id])
 
     def relabel(self, span_id: int, label: str) -> Change:
         """Change the label; the span becomes accepted (a relabel is a decision)."""
@@ -165,14 +166,14 @@ class Session:
             doc = self.store.get_document(span.doc_id)
             assert doc is not None
             self._check_range(doc.text, start, end)
-            replaced = []
+            replaced, citing = [], []
             if span.layer == "entity":
                 replaced = self._check_overlap(span.doc_id, start, end, exclude=span_id)
-                for other in replaced:
-                    self.store.delete_span(other.id)  # type: ignore[arg-type]
+                citing = self._delete_spans(replaced)
             self.store.update_span(span_id, start=start, end=end, decision="accepted",
                                    annotator=self.annotator)
-            return self._finish("resize", span.doc_id, [span, *replaced], [span_id],
+            return self._finish("resize", span.doc_id, [span, *replaced, *citing],
+                                [span_id, *(c.id for c in citing if c.id is not None)],
                                 deleted=[s.id for s in replaced])
 
     def set_claim_attribute(self, span_id: int, name: str, value: Any) -> Change:
@@ -281,6 +282,23 @@ class Session:
         if not (0 <= start < end <= len(text)):
             raise SessionError(f"span [{start}, {end}) is empty or outside the text "
                                f"(length {len(text)})")
+
+    def _delete_spans(self, spans: list[Span]) -> list[Span]:
+        """Delete ``spans``; returns the claims that named one of them as claimant, as
+        they were before (the foreign key unlinks them, so they belong in the Change:
+        undo must link them again). In a Change's ``before`` they follow the deleted
+        spans, so a revert restores the entity before the claim that points at it."""
+        ids = [s.id for s in spans if s.id is not None]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.store.conn.execute(
+            f"SELECT span_id FROM claims WHERE claimant_span_id IN ({marks})"
+            " ORDER BY span_id", ids).fetchall()
+        citing = [self._span(row[0]) for row in rows if row[0] not in ids]
+        for span_id in ids:
+            self.store.delete_span(span_id)
+        return citing
 
     def _accepted_overlaps(self, span: Span) -> bool:
         return any(
