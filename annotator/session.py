@@ -132,14 +132,16 @@ class Session:
             raise SessionError(f"no document {doc_id}")
         self._check_range(doc.text, start, end)
         with self.store.write():
-            replaced, citing = [], []
-            if layer == "entity":
-                replaced = self._check_overlap(doc_id, start, end, exclude=None)
-                citing = self._delete_spans(replaced)
+            replaced = (self._check_overlap(doc_id, start, end, exclude=None)
+                        if layer == "entity" else [])
             new = Span(doc_id=doc_id, layer=layer, start=start, end=end, label=label,
                        origin="human", decision="accepted", annotator=self.annotator,
                        claim=claim or (Claim() if layer == "claim" else None))
+            # Insert before deleting what it replaces: SQLite reuses the largest rowid
+            # once it is deleted, and the new span must not take a replaced span's id
+            # (the Change would lose the replaced span and undo could not restore it).
             new_id = self.store.insert_span(new)
+            citing = self._delete_spans(replaced)
             return self._finish("add", doc_id, [*replaced, *citing],
                                 [new_id, *(c.id for c in citing if c.id is not None)],
                                 created=[new_id], deleted=[s.id for s in replaced])
