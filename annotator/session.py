@@ -5,9 +5,9 @@ appends to the event log, then returns a :class:`Change`: the state of every tou
 span before and after. :meth:`Session.revert` and :meth:`Session.reapply` restore one
 side of a change, which is all an undo stack (``ui/commands.py``) needs.
 
-Within the ``entity`` layer, non-rejected spans never overlap: a new or resized
-entity replaces the *pending* suggestions it overlaps and refuses to cover an accepted
-one (:class:`OverlapError`). Claims may overlap anything.
+Within the ``entity`` layer, non-rejected spans never overlap: a new, resized,
+relabelled or (re-)accepted entity replaces the *pending* suggestions it overlaps and
+refuses to cover an accepted one (:class:`OverlapError`). Claims may overlap anything.
 """
 
 from __future__ import annotations
@@ -80,11 +80,16 @@ class Session:
         with self.store.write():
             # Read inside the transaction: another window may have changed the span.
             span = self._span(span_id)
+            replaced, citing = [], []
             if decision == "accepted" and span.layer == "entity":
-                self._check_overlap(span.doc_id, span.start, span.end, exclude=span_id,
-                                    replace_pending=False)
+                # A rejected span accepted again may overlap live suggestions by now.
+                replaced = self._check_overlap(span.doc_id, span.start, span.end,
+                                               exclude=span_id)
+                citing = self._delete_spans(replaced)
             self.store.update_span(span_id, decision=decision, annotator=self.annotator)
-            return self._finish(action, span.doc_id, [span], [span_id])
+            return self._finish(action, span.doc_id, [span, *replaced, *citing],
+                                [span_id, *(c.id for c in citing if c.id is not None)],
+                                deleted=[s.id for s in replaced])
 
     def accept_all(
         self,
@@ -157,9 +162,17 @@ class Session:
         """Change the label; the span becomes accepted (a relabel is a decision)."""
         with self.store.write():
             span = self._span(span_id)
+            replaced, citing = [], []
+            if span.layer == "entity":
+                # Relabelling accepts: a rejected span must not come back over others.
+                replaced = self._check_overlap(span.doc_id, span.start, span.end,
+                                               exclude=span_id)
+                citing = self._delete_spans(replaced)
             self.store.update_span(span_id, label=label, decision="accepted",
                                    annotator=self.annotator)
-            return self._finish("relabel", span.doc_id, [span], [span_id])
+            return self._finish("relabel", span.doc_id, [span, *replaced, *citing],
+                                [span_id, *(c.id for c in citing if c.id is not None)],
+                                deleted=[s.id for s in replaced])
 
     def resize(self, span_id: int, start: int, end: int) -> Change:
         """Move the span's edges; the span becomes accepted."""
@@ -308,8 +321,8 @@ class Session:
             for other in self.store.spans(span.doc_id, "entity", ["accepted"])
         )
 
-    def _check_overlap(self, doc_id: int, start: int, end: int, exclude: int | None,
-                       replace_pending: bool = True) -> list[Span]:
+    def _check_overlap(self, doc_id: int, start: int, end: int, exclude: int | None
+                       ) -> list[Span]:
         """Entity spans in the way: raise if an accepted one, else return pending ones."""
         pending = []
         for other in self.store.spans(doc_id, "entity", ["pending", "accepted"]):
@@ -319,7 +332,7 @@ class Session:
                 raise OverlapError(
                     f"overlaps accepted {other.label} [{other.start}, {other.end})")
             pending.append(other)
-        return pending if replace_pending else []
+        return pending
 
     def _finish(self, action: str, doc_id: int, before: list[Span], after_ids: list[int],
                 created: list[int] | None = None, deleted: list[int | None] | None = None
