@@ -213,8 +213,12 @@ def read_jsonl(path: Path, text: str, text_field: str = "text") -> Iterator[Reco
         except json.JSONDecodeError as exc:
             raise ImportFailed(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})"
                                ) from exc
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, deep nesting
+            raise ImportFailed(path, number, f"invalid JSON: {exc}"[:200]) from exc
         if not isinstance(item, dict):
             raise ImportFailed(path, number, "each line must be a JSON object")
+        if "\\u" in line:
+            _check_no_surrogates(item, path, number)
         doc_text = item.get(text_field)
         if not isinstance(doc_text, str):
             what = "missing" if doc_text is None else f"not a string ({type(doc_text).__name__})"
@@ -233,7 +237,7 @@ def read_jsonl(path: Path, text: str, text_field: str = "text") -> Iterator[Reco
         record = Record(text=doc_text, meta=meta, path=path, line=number)
         annotator = item.get("_annotator_id")
         annotator = annotator if isinstance(annotator, str) else None
-        if item.get("answer") in ANSWER_STATUS:
+        if isinstance(item.get("answer"), str) and item["answer"] in ANSWER_STATUS:
             record.status = ANSWER_STATUS[item["answer"]]
         elif item.get("status") in ("new", "in_progress", "done", "skipped", "flagged"):
             record.status = item["status"]
@@ -267,7 +271,8 @@ def _entity_triples(item: dict[str, Any], path: Path, line: int) -> Iterator[tup
 def _checked_span(record: Record, start: Any, end: Any, label: Any, layer: str,
                   annotator: str | None) -> Span:
     where = f"{layer} span [{start}, {end}) {label!r}"
-    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
+    if (not (isinstance(start, int) and isinstance(end, int))
+            or isinstance(start, bool) or isinstance(end, bool)):
         raise ImportFailed(record.path, record.line, f"{where}: offsets must be integers")
     if not isinstance(label, str) or not label:
         raise ImportFailed(record.path, record.line, f"{where}: label must be a string")
@@ -294,21 +299,45 @@ def _read_claim(record: Record, claim: Any, n: int, annotator: str | None) -> No
         raise ImportFailed(record.path, record.line, f"claim {n} must be an object")
     span = _checked_span(record, claim.get("start"), claim.get("end"),
                          claim.get("label", "CLAIM"), "claim", annotator)
-    attrs = Claim(via=claim.get("via"), hedged=claim.get("hedged"))
+    attrs = Claim(via=_optional_str(record, claim.get("via"), f"claim {n}: 'via'"),
+                  hedged=claim.get("hedged"))
     if claim.get("claim_type") in CLAIM_TYPES:
         attrs.claim_type = claim["claim_type"]
     if claim.get("checkworthy") in CHECKWORTHY:
         attrs.checkworthy = claim["checkworthy"]
     claimant = claim.get("claimant")
-    if isinstance(claimant, dict) and "start" in claimant and "end" in claimant:
-        record.claimant_offsets[len(record.spans)] = (claimant["start"], claimant["end"])
-        attrs.claimant_text = claimant.get("text")
-    elif isinstance(claimant, dict):
-        attrs.claimant_text = claimant.get("text")
+    if isinstance(claimant, dict):
+        attrs.claimant_text = _optional_str(record, claimant.get("text"),
+                                            f"claim {n}: claimant 'text'")
+        if "start" in claimant and "end" in claimant:
+            start, end = claimant["start"], claimant["end"]
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+                raise ImportFailed(record.path, record.line,
+                                   f"claim {n}: claimant offsets must be integers")
+            record.claimant_offsets[len(record.spans)] = (start, end)
     elif isinstance(claimant, str):
         attrs.claimant_text = claimant
     span.claim = attrs
     record.spans.append(span)
+
+
+def _optional_str(record: Record, value: Any, what: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise ImportFailed(record.path, record.line,
+                       f"{what} must be a string, not {type(value).__name__}")
+
+
+def _check_no_surrogates(item: Any, path: Path, line: int) -> None:
+    """Refuse ``"\\ud83d"``-style escapes of half a character: valid JSON, but not text
+    (SQLite, and every exporter, would fail on it later)."""
+    try:
+        json.dumps(item, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start:exc.end].encode("unicode_escape").decode()
+        raise ImportFailed(path, line, f"contains an unpaired surrogate escape ({bad}), "
+                           "half of a character; the producer of the file wrote broken "
+                           "UTF-16") from exc
 
 
 def read_csv(path: Path, text: str, text_field: str = "text") -> Iterator[Record]:
