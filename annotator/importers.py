@@ -342,10 +342,18 @@ def _check_no_surrogates(item: Any, path: Path, line: int) -> None:
 
 def read_csv(path: Path, text: str, text_field: str = "text") -> Iterator[Record]:
     """One article per row; ``text_field`` names the text column, the others go to meta."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if reader.fieldnames is None or text_field not in reader.fieldnames:
+    # An article is often longer than the csv module's default 128 KiB field limit.
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+    # strict: an unclosed quote is an error, not the rest of the file read as one field.
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise ImportFailed(path, 1, f"bad CSV header: {exc}") from exc
+    if fieldnames is None or text_field not in fieldnames:
         raise ImportFailed(path, 1, f"no column {text_field!r} (columns: "
-                           f"{', '.join(reader.fieldnames or [])}); use --text-field")
+                           f"{', '.join(fieldnames or [])}); use --text-field")
+    line = 1
     try:
         for row in reader:
             line = reader.line_num
@@ -355,7 +363,8 @@ def read_csv(path: Path, text: str, text_field: str = "text") -> Iterator[Record
             meta = {k: v for k, v in row.items() if k != text_field and k is not None and v}
             yield Record(text=doc_text, meta=meta, path=path, line=line)
     except csv.Error as exc:
-        raise ImportFailed(path, reader.line_num, f"bad CSV: {exc}") from exc
+        # The row that failed starts after the last good one (it may span lines).
+        raise ImportFailed(path, line + 1, f"bad CSV (row starting here): {exc}") from exc
 
 
 def _insert_spans(store: Store, doc_id: int, record: Record) -> None:
