@@ -484,7 +484,7 @@ class Store:
 def _backup(path: Path, version: int) -> Path:
     """Copy a project aside (consistently, WAL included) before migrating it."""
     backup = path.with_name(f"{path.name}.v{version}.bak")
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    src = sqlite3.connect(_uri(path, "mode=ro"), uri=True)
     dst = sqlite3.connect(backup)
     try:
         src.backup(dst)
@@ -501,7 +501,7 @@ def _check_is_ours(path: Path) -> int:
     if not header.startswith(b"SQLite format 3\x00"):
         raise StoreError(f"{path}: not an SQLite database, so not an Annotator project")
     app_id = int.from_bytes(header[68:72], "big")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(_uri(path, "mode=ro"), uri=True)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if app_id != APPLICATION_ID and not {"meta", "documents", "spans"} <= tables:
@@ -513,6 +513,12 @@ def _check_is_ours(path: Path) -> int:
         raise StoreError(f"{path}: unreadable Annotator project ({exc}); not changed") from exc
     finally:
         conn.close()
+
+
+def _uri(path: Path, query: str) -> str:
+    """An SQLite URI for ``path``: percent-encoded, so "#", "?" and "%" in a folder name
+    do not cut the path short."""
+    return f"{path.resolve().as_uri()}?{query}"
 
 
 def _list_filter(status: str | None, search: str | None) -> tuple[str, list[Any]]:
