@@ -129,6 +129,10 @@ class Store:
         if not exists and not create:
             raise StoreError(f"{self.path}: no such project database")
         version = _check_is_ours(self.path) if exists else 0
+        if exists and version == 0:  # an empty SQLite file (creation cut short): make it
+            if not create:
+                raise StoreError(f"{self.path}: an empty project database")
+            exists = False
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: made by a newer Annotator (schema {version}, "
@@ -501,9 +505,15 @@ def _check_is_ours(path: Path) -> int:
     if not header.startswith(b"SQLite format 3\x00"):
         raise StoreError(f"{path}: not an SQLite database, so not an Annotator project")
     app_id = int.from_bytes(header[68:72], "big")
-    conn = sqlite3.connect(_uri(path, "mode=ro"), uri=True)
+    # Without a -wal file there is nothing un-checkpointed to read: open it immutable, so
+    # that refusing a file does not leave -wal/-shm files next to it.
+    has_wal = Path(f"{path}-wal").exists()
+    conn = sqlite3.connect(_uri(path, "mode=ro" if has_wal else "mode=ro&immutable=1"),
+                           uri=True)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables and app_id == 0:
+            return 0  # an empty database: our own creation, cut short before its commit
         if app_id != APPLICATION_ID and not {"meta", "documents", "spans"} <= tables:
             raise StoreError(f"{path}: an SQLite file, but not an Annotator project; "
                              "not changed")
