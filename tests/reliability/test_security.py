@@ -1,0 +1,217 @@
+"""Security for a desktop tool that opens other people's files: article text is never
+rendered as HTML, SQL is never built from user values, files are parsed, never
+executed or unpickled, and export writes only where it is told to."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.importers import import_paths
+from annotator.model import Span
+from annotator.session import Session
+from annotator.store import Store
+
+from ._project import ROOT
+
+CORE = sorted((ROOT / "annotator").rglob("*.py"))
+UI = sorted((ROOT / "ui").rglob("*.py")) + [p for p in [ROOT / "main.py"] if p.exists()]
+HOSTILE = "<b>x</b><img src=x onerror=alert(1)><script>alert('x')</script> &amp; Ali"
+
+
+# --- text is never HTML ---------------------------------------------------------------
+
+# Qt calls that parse their argument as HTML (or switch a widget to do so).
+RICH_TEXT_CALLS = re.compile(
+    r"\.(setHtml|insertHtml|appendHtml|fromHtml)\s*\(|Qt\.RichText|TextFormat\.RichText"
+    r"|Qt\.TextFormat\.AutoText|Qt\.AutoText|QTextDocumentFragment\.fromHtml"
+)
+
+
+def test_security_ui_never_renders_text_as_html() -> None:
+    """No HTML entry points anywhere in ui/: spans are drawn by a highlighter over plain
+    text (STYLE.md), so there is no legitimate use to allow."""
+    offenders = []
+    for path in UI:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if RICH_TEXT_CALLS.search(line) and "# rich-text-ok" not in line:
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == [], "HTML/rich text in ui/ (article text must stay plain):\n" + \
+        "\n".join(offenders)
+
+
+def test_security_ui_labels_with_variable_text_are_plain() -> None:
+    """A QLabel shows rich text when its text merely looks like HTML (Qt.AutoText): a
+    module that puts non-literal text into labels must set PlainText on them."""
+    offenders = []
+    for path in UI:
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        variable_label_text = False
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            args = [a for a in node.args if not isinstance(a, ast.Constant)]
+            if name == "QLabel" and args and not isinstance(args[0], ast.Name | ast.Attribute):
+                variable_label_text = True
+            if name == "QLabel" and node.args and isinstance(node.args[0], ast.JoinedStr):
+                variable_label_text = True
+        if variable_label_text and "PlainText" not in source:
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_security_gui_shows_markup_literally(tmp_path: Path) -> None:
+    """With the real window: a document whose text is markup shows the characters."""
+    pytest.importorskip("pytestqt")
+    try:
+        from ui.app import build_window  # type: ignore[attr-defined]  # noqa: F401
+    except ImportError:
+        pytest.skip("ui/ has not landed (no ui.app.build_window yet)")
+
+
+# --- SQL -----------------------------------------------------------------------------
+
+SQLISH = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA|WHERE|FROM|ALTER|DROP|"
+                    r"VALUES|IN|LIKE|ORDER BY)\b|\?")
+
+# Every expression interpolated into SQL text in annotator/, with why it is safe.
+# A new one fails this test until someone has read it and added it here.
+REVIEWED_SQL_INTERPOLATIONS = {
+    ("session.py", "' AND '.join(where)"): "fixed fragments with ? placeholders",
+    ("session.py", "column"): "from a fixed tuple: doc_id, layer, label",
+    ("session.py", "marks"): "',' joined '?'",
+    ("store.py", "marks"): "',' joined '?'",
+    ("store.py", "where"): "fixed fragments with ? placeholders",
+    ("store.py", "' AND '.join(where)"): "fixed fragments with ? placeholders",
+    ("store.py", "where[-1]"): "fixed fragments with ? placeholders",
+    ("store.py", "layer_sql"): "a constant or empty",
+    ("store.py", "BUSY_TIMEOUT_MS"): "a module constant (int)",
+    ("store.py", "APPLICATION_ID"): "a module constant (int)",
+    ("store.py", "sets"): "column names checked against an allowlist, ? values",
+    ("store.py", "name"): "column name checked against an allowlist",
+    ("store.py", "cols"): "CLAIM_ATTRIBUTES or a fixed column list",
+    ("store.py", "','.join('?' * len(ids))"): "placeholders",
+    ("store.py", "','.join('?' * len(decisions))"): "placeholders",
+    ("store.py", "path.resolve().as_uri()"): "a connect() URI, not SQL",
+    ("store.py", "query"): "a connect() URI query (mode=ro), not SQL",
+}
+
+
+def _sql_interpolations() -> set[tuple[str, str]]:
+    found = set()
+    for path in CORE:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                const = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+                if SQLISH.search(const):
+                    found |= {(path.name, ast.unparse(v.value)) for v in node.values
+                              if isinstance(v, ast.FormattedValue)}
+            # "... %s" % value and "...".format(value) on SQL text: never wanted
+            if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod)
+                    and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
+                    and SQLISH.search(node.left.value)):
+                found.add((path.name, f"% {ast.unparse(node.right)}"))
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "format" and isinstance(node.func.value, ast.Constant)
+                    and SQLISH.search(str(node.func.value.value))):
+                found.add((path.name, f".format({ast.unparse(node)})"))
+    return found
+
+
+def test_security_sql_interpolates_only_reviewed_identifiers() -> None:
+    unreviewed = _sql_interpolations() - set(REVIEWED_SQL_INTERPOLATIONS)
+    assert unreviewed == set(), (
+        "SQL text built with interpolation nobody has reviewed; use ? parameters for "
+        f"values, or add the (file, expression) with a reason here: {sorted(unreviewed)}")
+
+
+def test_security_sql_allowlists_refuse_injected_names(tmp_path: Path) -> None:
+    with Store(tmp_path / "p.db") as store:
+        with store.write():
+            doc = store.insert_document("Robert'); DROP TABLE documents; -- 100%_done", {}, "h")
+            span = store.insert_span(Span(doc, "entity", 0, 6, "PERSON"))
+        with pytest.raises(ValueError), store.write():
+            store.update_span(span, **{'label" = \'x\', decision = \'accepted': "y"})
+        with pytest.raises(ValueError), store.write():
+            store.set_document_fields(doc, **{"status = 'done' --": "x"})
+        assert store.document_rows(search="%' OR 1=1 --") == []
+        assert store.count_rows(search="%") == 1 and store.count_rows(search="_") == 1
+        assert store.count_rows(search="x%y") == 0  # % is literal, not a wildcard
+        Session(store, "evil' --").accept_all(label="x' OR '1'='1")
+        assert store.get_span(span).decision == "pending"  # type: ignore[union-attr]
+        assert store.get_document(doc).text.startswith("Robert'); DROP")  # type: ignore[union-attr]
+        assert "documents" in store.db.table_names()
+
+
+# --- files are data -------------------------------------------------------------------
+
+UNSAFE_LOADERS = re.compile(r"\b(pickle|marshal|shelve|dill)\b\.|\beval\(|\bexec\(|"
+                            r"yaml\.load\(|\btorch\.load\(|__import__\(")
+
+
+def test_security_no_code_from_files() -> None:
+    """Input files and projects are parsed (json, csv, sqlite), never executed or
+    unpickled."""
+    offenders = []
+    for path in CORE + UI:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if UNSAFE_LOADERS.search(line.split("#")[0]):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_security_spacy_load_only_takes_a_named_model() -> None:
+    """``spacy.load`` gets a name or path the user (or the default setting) gave, never
+    one read from a document or an input file's meta."""
+    for path in CORE:
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "load" and ast.unparse(node.func.value) == "spacy"):
+                arg = ast.unparse(node.args[0]) if node.args else ""
+                assert "meta" not in arg and "text" not in arg, f"{path.name}: {arg}"
+
+
+# --- export writes only where asked -------------------------------------------------------
+
+def test_security_export_writes_only_the_given_path(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotator.cli import main
+
+    export = main.commands.get("export")
+    if export is None:
+        pytest.skip("annotator export has not landed yet")
+    out_opts = [p for p in export.params if p.name in ("out", "output", "output_path", "dest")]
+    if not out_opts:
+        pytest.skip(f"no output option recognised on export: {[p.name for p in export.params]}")
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "Ali went to ../../etc/passwd and Erbil", "meta": '
+                      '{"file": "../../escape.jsonl", "title": "/tmp/evil"}, "spans": '
+                      '[{"start": 0, "end": 3, "label": "PERSON"}]}\n', encoding="utf-8")
+    db = tmp_path / "p.db"
+    with Store(db) as store:
+        import_paths(store, [source])
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    target = tmp_path / "out" / "data.jsonl"
+    target.parent.mkdir()
+    before = {p for p in tmp_path.rglob("*")}
+    option = out_opts[0].opts[0]
+    result = CliRunner().invoke(main, ["export", "--db", str(db), option, str(target)])
+    assert result.exit_code == 0, result.output
+    created = {p for p in tmp_path.rglob("*")} - before
+    # Only the target (or files inside it, for a folder format) and SQLite's own
+    # -wal/-shm next to the project may appear.
+    outside = [p for p in created if p != target and target not in p.parents
+               and not (p.parent == db.parent and p.name.startswith(db.name))]
+    assert outside == [], f"export wrote outside {target}: {outside}"
+    assert not any(work.iterdir()), "export wrote into the working directory"
