@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,7 +152,7 @@ class Store:
         self.conn = conn
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _set_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across app crash
         if not exists:
             self._create()
@@ -163,6 +164,10 @@ class Store:
 
     def _create(self) -> None:
         with self.write():
+            # Another window (or `annotator import`) may have created it since we looked;
+            # BEGIN IMMEDIATE serialises the two, and the second finds it made.
+            if self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+                return
             for statement in _SCHEMA_V1.split(";"):
                 if statement.strip():
                     self.conn.execute(statement)
@@ -483,6 +488,21 @@ class Store:
 
 
 # --- helpers --------------------------------------------------------------------------
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    """``PRAGMA journal_mode = WAL``, waiting like the busy timeout would: switching a new
+    file to WAL needs an exclusive lock and SQLite does not call the busy handler for it,
+    so a second window opening a project being created failed with "database is locked"."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _backup(path: Path, version: int) -> Path:
