@@ -6,11 +6,14 @@ write is lost, and the event log of every span is one unbroken chain (each event
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
-from annotator.session import span_dict
+from annotator.session import Session, span_dict
 from annotator.store import Store
 
 from ._project import ROOT, env_int, integrity, seed_project
@@ -69,3 +72,64 @@ def test_concurrency_two_writers_lose_nothing(tmp_path: Path) -> None:
     print(f"\nconcurrency: 2 processes x {OPS} operations, {len(events)} events, "
           f"{switches} writer switches, {len(broken)} broken chains")
     assert broken == []
+
+
+CREATE_SCRIPT = """
+import sys, time
+from annotator.session import Session
+from annotator.store import Store
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+with Store(sys.argv[1]) as store:
+    with store.write():
+        if store.count_documents() == 0:
+            store.insert_document("Made by " + sys.argv[3], {}, sys.argv[3])
+    print(store.schema_version)
+"""
+
+
+def test_concurrency_two_windows_create_one_new_project(tmp_path: Path) -> None:
+    """Both open a project that does not exist yet at the same moment: one creates it,
+    the other opens what it made; neither fails."""
+    for trial in range(env_int("RELIABILITY_CREATE_RACES", 4)):
+        path = tmp_path / f"new{trial}.db"
+        start = time.time() + 0.7  # after both interpreters have started
+        procs = [subprocess.Popen([sys.executable, "-c", CREATE_SCRIPT, str(path), str(start),
+                                   name], cwd=ROOT, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+                 for name in ("a", "b")]
+        for proc in procs:
+            out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+            assert out.strip() == "2"
+        assert integrity(path) == "ok"
+        with Store(path) as store:
+            assert store.count_documents() == 1
+
+
+def test_concurrency_waits_for_a_long_write_then_commits(tmp_path: Path) -> None:
+    """A decision made while another window holds the write lock (an import, say)
+    waits for it (busy timeout) instead of failing, then is committed."""
+    db = tmp_path / "project.db"
+    seed_project(db, docs=1)
+    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("UPDATE documents SET note = 'import running'")
+    released = threading.Event()
+
+    def release() -> None:
+        time.sleep(0.5)
+        other.execute("COMMIT")
+        released.set()
+
+    thread = threading.Thread(target=release)
+    thread.start()
+    with Store(db) as store:
+        span = store.spans(1, "entity")[0]
+        assert span.id is not None
+        started = time.monotonic()
+        Session(store, "alice").accept(span.id)
+        assert time.monotonic() - started >= 0.3 and released.is_set()
+        assert store.get_span(span.id).decision == "accepted"  # type: ignore[union-attr]
+        assert store.get_document(1).note == "import running"  # type: ignore[union-attr]
+    thread.join()
+    other.close()
