@@ -13,12 +13,15 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from annotator.session import Session, span_dict
 from annotator.store import Store
 
 from ._project import ROOT, env_int, integrity, seed_project
 
 OPS = env_int("RELIABILITY_CONCURRENT_OPS", 300)
+RESULTS: dict[str, int] = {}
 
 
 def _run_pair(db: Path, ops: int) -> list[list[dict]]:
@@ -36,6 +39,7 @@ def _run_pair(db: Path, ops: int) -> list[list[dict]]:
     return [[json.loads(line) for line in out.splitlines()][1:] for out, _ in outputs]
 
 
+@pytest.mark.slow
 def test_concurrency_two_writers_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "project.db"
     seed_project(db, docs=2)  # few documents: the two writers collide on the same spans
@@ -69,6 +73,7 @@ def test_concurrency_two_writers_lose_nothing(tmp_path: Path) -> None:
             stored = json.loads(json.dumps(span_dict(store.get_span(sid))))
             if stored != state:
                 broken.append(("final", sid))
+    RESULTS.update(ops=OPS, events=len(events), switches=switches, broken=len(broken))
     print(f"\nconcurrency: 2 processes x {OPS} operations, {len(events)} events, "
           f"{switches} writer switches, {len(broken)} broken chains")
     assert broken == []
@@ -76,6 +81,8 @@ def test_concurrency_two_writers_lose_nothing(tmp_path: Path) -> None:
 
 CREATE_SCRIPT = """
 import sys, time
+import pytest
+
 from annotator.session import Session
 from annotator.store import Store
 time.sleep(max(0.0, float(sys.argv[2]) - time.time()))

@@ -90,6 +90,7 @@ def _check_after_kill(db: Path, reports: list[dict], annotator: str) -> int:
     return lost
 
 
+@pytest.mark.slow
 def test_crash_sigkill_loses_no_reported_decision(tmp_path: Path) -> None:
     db = tmp_path / "project.db"
     seed_project(db, docs=4)

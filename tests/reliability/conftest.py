@@ -1,0 +1,29 @@
+"""Print the reliability figures (for the README) at the end of a run."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    lines = []
+    crash = sys.modules.get("tests.reliability.test_crash")
+    if crash and crash.RESULTS:
+        r = crash.RESULTS
+        lines.append(f"SIGKILL trials: {r['trials']}, reported decisions: {r['decisions']}, "
+                     f"lost: {r['lost']}")
+    conc = sys.modules.get("tests.reliability.test_concurrency")
+    if conc and conc.RESULTS:
+        r = conc.RESULTS
+        lines.append(f"two writers: {r['ops']} operations each, {r['events']} events, "
+                     f"{r['switches']} writer switches, {r['broken']} broken event chains")
+    hostile = sys.modules.get("tests.reliability.test_hostile_input")
+    if hostile and hostile.RESULTS["tried"]:
+        r = hostile.RESULTS
+        lines.append(f"hostile files: {r['tried']} tried, {r['refused']} refused cleanly, "
+                     f"{r['imported']} imported exactly, {r['crashes']} crashes")
+    if lines:
+        terminalreporter.section("reliability figures")
+        for line in lines:
+            terminalreporter.write_line(line)
