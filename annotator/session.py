@@ -350,9 +350,11 @@ class Session:
             if span_id is not None:
                 change.after[span_id] = None
         for span_id in set(change.before) | set(change.after):
-            if change.before.get(span_id) is None and change.after.get(span_id) is None:
+            state = change.before.get(span_id) or change.after.get(span_id)
+            if state is None:
                 continue
-            self.store.log_event(action, self.annotator, doc_id, span_id,
+            # accept_all over the whole project: each event names its span's document.
+            self.store.log_event(action, self.annotator, state.doc_id, span_id,
                                  span_dict(change.before.get(span_id)),
                                  span_dict(change.after.get(span_id)))
         return change
