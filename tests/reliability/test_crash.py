@@ -106,3 +106,42 @@ def test_crash_sigkill_loses_no_reported_decision(tmp_path: Path) -> None:
     print(f"\ncrash: {TRIALS} SIGKILL trials, {decisions} reported decisions, {lost} lost")
     assert lost == 0
     assert decisions > TRIALS  # the kills did land mid-session, not before it started
+
+
+IMPORT_DOCS = 8_000
+
+
+@pytest.mark.slow
+def test_crash_sigkill_during_import_is_all_or_nothing(tmp_path: Path) -> None:
+    """The import is one transaction: killed at any moment, the project holds either
+    none of the new documents or all of them, and passes integrity_check."""
+    source = tmp_path / "batch.jsonl"
+    with open(source, "w", encoding="utf-8") as fh:
+        for n in range(IMPORT_DOCS):
+            text = f"Report {n}: 👍🏽 Ali told Reuters in Baghdad that {n} people left."
+            start = text.index("Ali")
+            fh.write(json.dumps({"text": text, "spans": [
+                {"start": start, "end": start + 3, "label": "PERSON"}]}) + "\n")
+    db = tmp_path / "project.db"
+    seed_project(db, docs=2)
+    command = [sys.executable, "-m", "annotator.cli", "import", str(source), "--db", str(db)]
+    started = time.monotonic()
+    timing = tmp_path / "timing.db"
+    subprocess.run([*command[:-1], str(timing)], cwd=ROOT, check=True, capture_output=True)
+    duration = time.monotonic() - started
+    rng = random.Random(11)
+    outcomes = {"none": 0, "all": 0}
+    for _ in range(env_int("RELIABILITY_IMPORT_KILLS", 3)):
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, duration))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert integrity(db) == "ok"
+        with Store(db) as store:
+            count = store.count_documents()
+            assert count in (2, 2 + IMPORT_DOCS), count
+            outcomes["all" if count > 2 else "none"] += 1
+            if count > 2:
+                break  # imported: a second run would only skip duplicates
+    print(f"\nimport kills: {outcomes} (an import takes {duration:.2f} s here)")
