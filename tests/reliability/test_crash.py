@@ -84,9 +84,8 @@ def _check_after_kill(db: Path, reports: list[dict], annotator: str) -> int:
                 # Nothing committed after the last report: the state is exactly it.
                 if json.loads(json.dumps(snapshot(store))) != last["snapshot"]:
                     lost += 1
-            else:
-                # One more operation committed but was killed before it could report.
-                assert newest is not None and newest > (last["event"] or 0)
+            # Otherwise either one more operation committed but was killed before it
+            # could report (newest is later), or reported events are missing: counted above.
     return lost
 
 
