@@ -77,15 +77,13 @@ def _check_after_kill(db: Path, reports: list[dict], annotator: str) -> int:
         events = {row[0]: row[1] for row in store.conn.execute(
             "SELECT id, action FROM events WHERE annotator = ?", (annotator,))}
         lost = sum(1 for r in reports if r["event"] is not None and r["event"] not in events)
-        if reports:
-            last = reports[-1]
-            newest = max(events, default=None)
-            if newest == last["event"]:
-                # Nothing committed after the last report: the state is exactly it.
-                if json.loads(json.dumps(snapshot(store))) != last["snapshot"]:
-                    lost += 1
-            # Otherwise either one more operation committed but was killed before it
-            # could report (newest is later), or reported events are missing: counted above.
+        # If nothing committed after the last report, the state is exactly its snapshot.
+        # Otherwise either one more operation committed but was killed before it could
+        # report (newest is later), or reported events are missing (counted above).
+        last = reports[-1] if reports else None
+        if (last is not None and max(events, default=None) == last["event"]
+                and json.loads(json.dumps(snapshot(store))) != last["snapshot"]):
+            lost += 1
     return lost
 
 
