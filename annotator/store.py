@@ -520,8 +520,11 @@ def _backup(path: Path, version: int) -> Path:
 
 def _check_is_ours(path: Path) -> int:
     """The schema version of an Annotator project; refuses, without writing, anything else."""
-    with open(path, "rb") as fh:
-        header = fh.read(100)
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:  # a folder, no permission, ...
+        raise StoreError(f"{path}: cannot be read ({exc.strerror}); not changed") from exc
     if not header.startswith(b"SQLite format 3\x00"):
         raise StoreError(f"{path}: not an SQLite database, so not an Annotator project")
     app_id = int.from_bytes(header[68:72], "big")
