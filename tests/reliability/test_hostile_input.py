@@ -243,6 +243,26 @@ def test_hostile_input_refused_cleanly_or_imported_exactly(
     assert project.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+REFUSED = [c for c in CASES if c.fails]
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=[c.name for c in REFUSED])
+def test_hostile_input_cli_says_file_and_line(case: Case, tmp_path: Path) -> None:
+    """``annotator import`` turns the refusal into one line (no traceback), exit code 1."""
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    path = tmp_path / case.name
+    path.write_bytes(case.content() if callable(case.content) else case.content)
+    db = tmp_path / "p.db"
+    result = CliRunner().invoke(main, ["import", str(path), "--db", str(db)])
+    assert result.exit_code == 1, result.output
+    where = f"{path}:{case.line}:" if case.line else f"{path}:"
+    assert where in result.output and "nothing was imported" in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, ImportFailed)
+
+
 def test_hostile_input_folder_with_one_bad_file_imports_nothing(
     project: Store, tmp_path: Path
 ) -> None:
