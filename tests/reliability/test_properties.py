@@ -162,6 +162,60 @@ def test_properties_span_operations_keep_invariants_and_undo_exactly(
             assert state(store) == initial
 
 
+stack_operations = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(["add", "add_claim", "accept", "reject", "relabel", "resize",
+                                   "delete", "claimant", "attribute", "accept_all"]),
+                  st.integers(0, 1000), st.integers(-4, 4), st.integers(-4, 4)),
+        st.tuples(st.sampled_from(["undo", "redo"]), st.just(0), st.just(0), st.just(0)),
+    ),
+    min_size=1, max_size=30,
+)
+
+
+@SETTINGS
+@given(text=texts, spans=initial_spans, ops=stack_operations)
+def test_properties_undo_stack_walks_back_and_forth_exactly(
+    text: str, spans: list[tuple[Any, ...]], ops: list[tuple[str, int, int, int]]
+) -> None:
+    """An undo stack as the GUI keeps one (QUndoStack): undo steps back through exact
+    earlier states, redo forward again, a new operation drops the redo tail."""
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "p.db") as store:
+        seed(store, text, spans)
+        session = Session(store, "stack")
+        history: list[tuple[Change, list[Any], list[Any]]] = []
+        index = 0
+        for op in ops:
+            if op[0] == "undo":
+                if index:
+                    index -= 1
+                    change, before, _ = history[index]
+                    session.revert(change)
+                    assert state(store) == before, f"undo of {change.action}"
+            elif op[0] == "redo":
+                if index < len(history):
+                    change, _, after = history[index]
+                    session.reapply(change)
+                    assert state(store) == after, f"redo of {change.action}"
+                    index += 1
+            else:
+                before = state(store)
+                try:
+                    change = apply(session, text, op, [])
+                except SessionError:
+                    continue
+                if change is None:
+                    continue
+                del history[index:]
+                history.append((change, before, state(store)))
+                index += 1
+            check_invariants(store, text)
+        while index:
+            index -= 1
+            session.revert(history[index][0])
+            assert state(store) == history[index][1]
+
+
 # --- UTF-16 <-> code points (ui/offsets.py, written with the GUI) ------------------------
 
 
