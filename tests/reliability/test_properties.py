@@ -39,7 +39,7 @@ initial_spans = st.lists(
 operations = st.lists(
     st.tuples(
         st.sampled_from(["add", "add_claim", "accept", "reject", "relabel", "resize", "delete",
-                         "claimant", "attribute", "accept_all", "undo"]),
+                         "claimant", "attribute", "accept_all", "status", "undo"]),
         st.integers(0, 1000), st.integers(-4, 4), st.integers(-4, 4),
     ),
     min_size=1, max_size=25,
@@ -47,7 +47,9 @@ operations = st.lists(
 
 
 def state(store: Store) -> list[tuple[Any, ...]]:
-    return [span_state(s) for s in store.spans(1)]
+    doc = store.get_document(1)
+    assert doc is not None
+    return [(doc.status, doc.note), *(span_state(s) for s in store.spans(1))]
 
 
 def check_invariants(store: Store, text: str) -> None:
@@ -95,6 +97,9 @@ def apply(session: Session, text: str, op: tuple[str, int, int, int],
                            else "CLAIM")
     if kind == "accept_all":
         return session.accept_all(1)
+    if kind == "status":
+        return session.set_status(1, ["done", "flagged", "in_progress", "skipped"][n % 4],
+                                  note=None if d1 < 0 else f"<i>note</i> {d1}")
     if kind == "undo":
         if undo:
             session.revert(undo.pop())
@@ -165,7 +170,8 @@ def test_properties_span_operations_keep_invariants_and_undo_exactly(
 stack_operations = st.lists(
     st.one_of(
         st.tuples(st.sampled_from(["add", "add_claim", "accept", "reject", "relabel", "resize",
-                                   "delete", "claimant", "attribute", "accept_all"]),
+                                   "delete", "claimant", "attribute", "accept_all",
+                                   "status"]),
                   st.integers(0, 1000), st.integers(-4, 4), st.integers(-4, 4)),
         st.tuples(st.sampled_from(["undo", "redo"]), st.just(0), st.just(0), st.just(0)),
     ),
