@@ -28,6 +28,11 @@ class OverlapError(SessionError):
     """An entity span would overlap an accepted entity span."""
 
 
+class ConflictError(SessionError):
+    """Undo/redo refused: another window changed what the change touched since, and
+    restoring it would silently overwrite that decision."""
+
+
 @dataclass
 class Change:
     """What one operation did. ``before``/``after`` map span id to its state (``None``:
@@ -257,17 +262,23 @@ class Session:
     # -- undo support
 
     def revert(self, change: Change) -> None:
-        """Put every span and document field back as it was before ``change``."""
-        self._restore(change, change.after, change.before, change.doc_before, "undo")
+        """Put every span and document field back as it was before ``change``.
+
+        Raises :class:`ConflictError` (and changes nothing) if something ``change``
+        touched is no longer as ``change`` left it: another window changed it since."""
+        self._restore(change, change.after, change.before, change.doc_after,
+                      change.doc_before, "undo")
 
     def reapply(self, change: Change) -> None:
-        """Redo ``change`` after a :meth:`revert`."""
-        self._restore(change, change.before, change.after, change.doc_after, "redo")
+        """Redo ``change`` after a :meth:`revert` (same conflict rule)."""
+        self._restore(change, change.before, change.after, change.doc_before,
+                      change.doc_after, "redo")
 
     def _restore(self, change: Change, current: dict[int, Span | None],
-                 target: dict[int, Span | None], doc_fields: dict[str, Any],
-                 verb: str) -> None:
+                 target: dict[int, Span | None], doc_current: dict[str, Any],
+                 doc_fields: dict[str, Any], verb: str) -> None:
         with self.store.write():
+            self._check_unchanged(change, current, doc_current)
             for span_id, state in target.items():
                 if state is None:
                     self.store.delete_span(span_id)
@@ -283,6 +294,19 @@ class Session:
                 [span_dict(s) for s in current.values()] or doc_fields,
                 [span_dict(s) for s in target.values()],
             )
+
+    def _check_unchanged(self, change: Change, expected: dict[int, Span | None],
+                         doc_expected: dict[str, Any]) -> None:
+        for span_id, state in expected.items():
+            if span_dict(self.store.get_span(span_id)) != span_dict(state):
+                raise ConflictError(
+                    f"cannot undo/redo {change.action}: span {span_id} was changed in "
+                    "another window since")
+        if doc_expected:
+            doc = self.store.get_document(change.doc_id)
+            if doc is None or {k: getattr(doc, k) for k in doc_expected} != doc_expected:
+                raise ConflictError(f"cannot undo/redo: document {change.doc_id} was changed "
+                                    "in another window since")
 
     # -- helpers
 
