@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.session import Session, span_dict
+from annotator.session import ConflictError, Session, span_dict
 from annotator.store import Store
 
 from ._project import ROOT, env_int, integrity, seed_project
@@ -140,3 +140,30 @@ def test_concurrency_waits_for_a_long_write_then_commits(tmp_path: Path) -> None
         assert store.get_document(1).note == "import running"  # type: ignore[union-attr]
     thread.join()
     other.close()
+
+
+def test_concurrency_undo_never_overwrites_another_windows_decision(tmp_path: Path) -> None:
+    """Window A accepts a span, window B then relabels it; A's undo must not silently
+    put back the state from before A's accept (B's decision would be lost). It is
+    refused with a conflict; an undo of something nobody touched still works."""
+    db = tmp_path / "project.db"
+    seed_project(db, docs=1)
+    with Store(db) as one, Store(db) as two:
+        alice, bob = Session(one, "alice"), Session(two, "bob")
+        first, second = [s.id for s in one.spans(1, "entity")][:2]
+        assert first is not None and second is not None
+        accepted = alice.accept(first)
+        untouched = alice.reject(second)
+        bob.relabel(first, "ORG")
+        with pytest.raises(ConflictError):
+            alice.revert(accepted)
+        span = one.get_span(first)
+        assert span is not None and (span.label, span.annotator) == ("ORG", "bob")
+        alice.revert(untouched)  # nobody else touched this one
+        assert one.get_span(second).decision == "pending"  # type: ignore[union-attr]
+        # The same for documents: bob flags what alice marked done.
+        done = alice.set_status(1, "done")
+        bob.set_status(1, "flagged", note="names wrong")
+        with pytest.raises(ConflictError):
+            alice.revert(done)
+        assert one.get_document(1).status == "flagged"  # type: ignore[union-attr]
