@@ -563,7 +563,7 @@ def _list_filter(status: str | None, search: str | None) -> tuple[str, list[Any]
         where.append("(d.title LIKE ? ESCAPE '\\' OR d.text LIKE ? ESCAPE '\\')")
         like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         params += [like, like]
-        if search.isdigit():
+        if search.isdecimal():  # isdigit() is true for "²", which int() refuses
             where[-1] = f"({where[-1]} OR d.id = ?)"
             params.append(int(search))
     return ("WHERE " + " AND ".join(where)) if where else "", params
