@@ -296,3 +296,19 @@ def test_hostile_input_summary() -> None:
     print(f"\nhostile input: {RESULTS['tried']} files, {RESULTS['refused']} refused cleanly, "
           f"{RESULTS['imported']} imported exactly, {RESULTS['crashes']} crashes")
     assert RESULTS["crashes"] == 0
+
+
+SEARCHES = ["²", "①", "١٢", "1", "%", "_", "\\", "'", '"', "' OR 1=1 --", "😀", "👍🏽",
+            "بغداد", "\u200d", "e\u0301", "<b>", "a" * 10_000, " ", "[", "*"]
+
+
+@pytest.mark.parametrize("search", SEARCHES, ids=[repr(s)[:20] for s in SEARCHES])
+def test_hostile_input_search_box_strings(project: Store, search: str) -> None:
+    """Whatever is typed into the document list's search box (or ``list --search``)
+    lists documents; it never raises."""
+    rows = project.document_rows(search=search, limit=1000)
+    assert project.count_rows(search=search) == len(rows)
+    for row in rows:
+        doc = project.get_document(row["id"])
+        assert doc is not None
+        assert search in doc.title or search in doc.text or str(doc.id) == search
