@@ -270,3 +270,59 @@ def test_properties_utf16_offsets_roundtrip(text: str, data: st.DataObject) -> N
 def test_properties_utf16_example_from_style_guide() -> None:
     to16, from16 = OFFSETS
     assert to16("😀 Alice", 2) == 3 and from16("😀 Alice", 3) == 2
+
+
+def _offsets_module() -> Any:
+    try:
+        return importlib.import_module("ui.offsets")
+    except ImportError:
+        return None
+
+
+OFFSETS_MODULE = _offsets_module()
+needs_offsets_module = pytest.mark.skipif(OFFSETS_MODULE is None,
+                                          reason="ui/offsets.py does not exist yet")
+breaky_text = st.lists(st.sampled_from(["a", " ", "😀", "👍🏽", "\u200d", "e\u0301", "\r", "\n",
+                                        "\r\n", "\u2028", "\u2029", "ب", "東", "\t"]),
+                       max_size=30).map("".join)
+
+
+@needs_offsets_module
+@SETTINGS
+@given(text=unicode_text | breaky_text, data=st.data())
+def test_properties_offsets_inside_surrogate_pair_snap_to_start(text: str,
+                                                                data: st.DataObject) -> None:
+    mod = OFFSETS_MODULE
+    pos = data.draw(st.integers(0, len(text.encode("utf-16-le")) // 2))
+    index = mod.from_utf16(text, pos)
+    assert mod.to_utf16(text, index) <= pos < mod.to_utf16(text, index) + 2 or pos == 0
+    omap = mod.OffsetMap(text)
+    assert omap.utf16_length == len(text.encode("utf-16-le")) // 2
+    assert omap.from_utf16(pos) == index
+    shown = mod.display_text(text)
+    assert len(shown) == len(text)  # same code points, so the same offsets
+    assert not any(c in shown for c in "\r\u2028\u2029")
+
+
+@needs_offsets_module
+@settings(max_examples=max(20, EXAMPLES // 2), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(text=unicode_text | breaky_text, data=st.data())
+def test_properties_offsets_select_the_same_text_in_qt(qapp: Any, text: str,
+                                                       data: st.DataObject) -> None:
+    """Against Qt itself: a QTextCursor from to_utf16(start) to to_utf16(end) over the
+    displayed text selects exactly the stored ``text[start:end]``."""
+    from PySide6.QtGui import QTextCursor, QTextDocument
+
+    mod = OFFSETS_MODULE
+    shown = mod.display_text(text)
+    document = QTextDocument()
+    document.setPlainText(shown)
+    assert document.characterCount() - 1 == mod.OffsetMap(text).utf16_length
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    cursor = QTextCursor(document)
+    cursor.setPosition(mod.to_utf16(text, start))
+    cursor.setPosition(mod.to_utf16(text, end), QTextCursor.MoveMode.KeepAnchor)
+    selected = cursor.selectedText().replace("\u2029", "\n")
+    assert selected == shown[start:end].replace("\u2028", "\n")
