@@ -486,6 +486,40 @@ class Store:
             "spans": spans,
         }
 
+    # -- gui
+
+    def document_row(self, doc_id: int) -> dict[str, Any] | None:
+        """One row of the document list (as :meth:`document_rows` gives it), by id."""
+        sql = (
+            "SELECT d.id, d.status, d.title, d.note,"
+            " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = 'pending')"
+            "   AS pending,"
+            " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = 'accepted')"
+            "   AS accepted,"
+            " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = 'rejected')"
+            "   AS rejected"
+            " FROM documents d WHERE d.id = ?"
+        )
+        cur = self.conn.execute(sql, (doc_id,))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip([c[0] for c in cur.description], row, strict=True))
+
+    def previous_document(self, before_id: int) -> int | None:
+        """The id of the document just before ``before_id`` (any status), if any."""
+        row = self.conn.execute(
+            "SELECT id FROM documents WHERE id < ? ORDER BY id DESC LIMIT 1", (before_id,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def following_document(self, after_id: int) -> int | None:
+        """The id of the document just after ``after_id`` (any status), if any."""
+        row = self.conn.execute(
+            "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT 1", (after_id,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
 
 # --- helpers --------------------------------------------------------------------------
 

@@ -1,0 +1,10 @@
+"""``python main.py [--db PATH] [--annotator NAME]``: open the annotation window."""
+
+from __future__ import annotations
+
+import sys
+
+if __name__ == "__main__":
+    from ui.app import run
+
+    sys.exit(run(sys.argv[1:]))

@@ -1,0 +1,158 @@
+"""Spans drawn over the article by a QSyntaxHighlighter from a sorted span index.
+
+Entities are a per-label fill (solid for accepted, lighter with a dashed underline
+for pending suggestions); claims are a band of the claim colour behind the text that
+entity fills sit on top of, so entities inside a claim stay visible. The index keeps
+spans sorted by their UTF-16 start, so a block finds its spans by bisection.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+
+from annotator.model import LabelScheme, Span
+
+from .offsets import OffsetMap
+
+FALLBACK_COLOR = "#868e96"
+
+
+@dataclass(frozen=True)
+class DrawnSpan:
+    """A span in Qt positions."""
+
+    start: int
+    end: int
+    span: Span
+
+
+class SpanIndex:
+    """The visible spans of one document, by layer, sorted by UTF-16 start."""
+
+    def __init__(self, spans: list[Span], offsets: OffsetMap, show_rejected: bool = False):
+        self.entities: list[DrawnSpan] = []
+        self.claims: list[DrawnSpan] = []
+        for span in spans:
+            if span.decision == "rejected" and not show_rejected:
+                continue
+            drawn = DrawnSpan(offsets.to_utf16(span.start), offsets.to_utf16(span.end), span)
+            (self.claims if span.layer == "claim" else self.entities).append(drawn)
+        self.entities.sort(key=lambda d: d.start)
+        self.claims.sort(key=lambda d: d.start)
+        self._entity_starts = [d.start for d in self.entities]
+        self._claim_starts = [d.start for d in self.claims]
+        self._entity_longest = max((d.end - d.start for d in self.entities), default=0)
+        self._claim_longest = max((d.end - d.start for d in self.claims), default=0)
+
+    def in_range(self, start: int, end: int) -> tuple[list[DrawnSpan], list[DrawnSpan]]:
+        """(claims, entities) overlapping the UTF-16 range ``[start, end)``."""
+        return (_overlapping(self.claims, self._claim_starts, self._claim_longest, start, end),
+                _overlapping(self.entities, self._entity_starts, self._entity_longest,
+                             start, end))
+
+    def at(self, pos: int) -> list[DrawnSpan]:
+        """Spans covering the UTF-16 position ``pos``, entities first."""
+        claims, entities = self.in_range(pos, pos + 1)
+        return entities + claims
+
+
+def _overlapping(items: list[DrawnSpan], starts: list[int], longest: int, start: int,
+                 end: int) -> list[DrawnSpan]:
+    lo = bisect_left(starts, start - longest)
+    hi = bisect_left(starts, end)
+    return [d for d in items[lo:hi] if d.end > start]
+
+
+class SpanStyles:
+    """Character formats per (layer, label, decision), built once per palette."""
+
+    def __init__(self, scheme: LabelScheme, dark: bool = False):
+        self.scheme = scheme
+        self.dark = dark
+        self._cache: dict[tuple[str, str, str], QTextCharFormat] = {}
+
+    def color(self, label: str) -> QColor:
+        found = self.scheme.get(label)
+        color = QColor(found.color if found else FALLBACK_COLOR)
+        if self.dark:  # lift dark label colours so fills read on a dark background
+            color = color.lighter(135)
+        return color
+
+    def format(self, layer: str, label: str, decision: str) -> QTextCharFormat:
+        key = (layer, label, decision)
+        fmt = self._cache.get(key)
+        if fmt is None:
+            fmt = self._cache[key] = self._make(layer, label, decision)
+        return fmt
+
+    def _make(self, layer: str, label: str, decision: str) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        color = self.color(label)
+        boost = 1.5 if self.dark else 1.0
+        if decision == "rejected":
+            fmt.setFontStrikeOut(True)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+            fmt.setUnderlineColor(QColor(FALLBACK_COLOR))
+            return fmt
+        fill = QColor(color)
+        if layer == "claim":
+            fill.setAlpha(int((48 if decision == "accepted" else 26) * boost))
+        else:
+            fill.setAlpha(int((92 if decision == "accepted" else 40) * boost))
+        fmt.setBackground(fill)
+        if decision == "pending":
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            fmt.setUnderlineColor(color)
+        return fmt
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    """Applies :class:`SpanStyles` to every block from a :class:`SpanIndex`."""
+
+    def __init__(self, document: QTextDocument, styles: SpanStyles):
+        super().__init__(document)
+        self.styles = styles
+        self.index: SpanIndex | None = None
+
+    def set_index(self, index: SpanIndex | None, rehighlight: bool = True) -> None:
+        self.index = index
+        if rehighlight:
+            self.rehighlight()
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+        if self.index is None:
+            return
+        block = self.currentBlock()
+        base = block.position()
+        length = len(text.encode("utf-16-le")) // 2 if not text.isascii() else len(text)
+        claims, entities = self.index.in_range(base, base + length + 1)
+        if not claims and not entities:
+            return
+        # Cut the block at every span edge; each piece takes the claim band under the
+        # entity fill (an entity's own underline wins over a pending claim's).
+        cuts = {0, length}
+        for d in (*claims, *entities):
+            cuts.add(min(max(d.start - base, 0), length))
+            cuts.add(min(max(d.end - base, 0), length))
+        edges = sorted(cuts)
+        for left, right in zip(edges, edges[1:], strict=False):
+            pos = base + left
+            claim = _strongest([d for d in claims if d.start <= pos < d.end])
+            entity = next((d for d in entities if d.start <= pos < d.end), None)
+            if claim is None and entity is None:
+                continue
+            fmt = QTextCharFormat()
+            if claim is not None:
+                fmt.merge(self.styles.format("claim", claim.span.label, claim.span.decision))
+            if entity is not None:
+                fmt.merge(self.styles.format("entity", entity.span.label,
+                                             entity.span.decision))
+            self.setFormat(left, right - left, fmt)
+
+
+def _strongest(claims: list[DrawnSpan]) -> DrawnSpan | None:
+    order = {"accepted": 0, "pending": 1, "rejected": 2}
+    return min(claims, key=lambda d: order.get(d.span.decision, 3), default=None)

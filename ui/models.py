@@ -1,0 +1,179 @@
+"""Qt item models over the store: the lazy document list and one document's spans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from annotator.model import LabelScheme, Span
+from annotator.store import Store
+
+Index = QModelIndex | QPersistentModelIndex
+PAGE = 200
+
+STATUS_MARKS = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "⤼", "flagged": "⚑"}
+
+
+class DocumentListModel(QAbstractTableModel):
+    """Documents of the project, ``PAGE`` rows at a time (``canFetchMore``/``fetchMore``),
+    so a 100,000-document project opens as fast as a small one."""
+
+    COLUMNS = ("id", "status", "title", "pending", "accepted")
+    HEADERS = ("#", "", "Title", "Todo", "OK")
+
+    def __init__(self, store: Store, parent: Any = None):
+        super().__init__(parent)
+        self.store = store
+        self.status: str | None = None
+        self.search: str | None = None
+        self._rows: list[dict[str, Any]] = []
+        self._total = 0
+        self.reload()
+
+    # -- filtering and refreshing
+
+    def set_filter(self, status: str | None, search: str | None) -> None:
+        self.status, self.search = status or None, search or None
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._total = self.store.count_rows(self.status, self.search)
+        self._rows = self.store.document_rows(self.status, self.search, 0, PAGE)
+        self.endResetModel()
+
+    def refresh_document(self, doc_id: int) -> None:
+        """Re-read one loaded row (after a decision changed its counts or status)."""
+        row = self.row_of(doc_id)
+        if row is None:
+            return
+        match = self.store.document_row(doc_id)
+        if match is None:
+            return
+        self._rows[row] = match
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def row_of(self, doc_id: int) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r["id"] == doc_id), None)
+
+    def doc_id(self, row: int) -> int | None:
+        return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
+
+    def load_until(self, doc_id: int) -> int | None:
+        """Fetch pages until ``doc_id`` is loaded (ids are in order); its row or None."""
+        while self.row_of(doc_id) is None and self.canFetchMore(QModelIndex()):
+            if self._rows and self._rows[-1]["id"] > doc_id:
+                return None
+            self.fetchMore(QModelIndex())
+        return self.row_of(doc_id)
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    # -- Qt model interface
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index) -> None:  # noqa: N802
+        if parent.isValid():
+            return
+        more = self.store.document_rows(self.status, self.search, len(self._rows), PAGE)
+        if not more:
+            self._total = len(self._rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == "status":
+                return STATUS_MARKS.get(row["status"], row["status"])
+            if column in ("pending", "accepted"):
+                return row[column] or ""
+            return row[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column in ("pending", "accepted"):
+                return f"{row['pending']} pending, {row['accepted']} accepted"
+            if column == "status":
+                return row["status"].replace("_", " ") + (
+                    f": {row['note']}" if row.get("note") else "")
+            if column == "title":
+                return row["title"]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("id", "pending", "accepted"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row["id"]
+        return None
+
+
+class SpanListModel(QAbstractTableModel):
+    """The spans of one layer of the open document: label, decision, text."""
+
+    HEADERS = ("Label", "Decision", "Text")
+
+    def __init__(self, scheme: LabelScheme, layer: str, parent: Any = None):
+        super().__init__(parent)
+        self.scheme = scheme
+        self.layer = layer
+        self.text = ""
+        self.spans: list[Span] = []
+
+    def set_spans(self, text: str, spans: list[Span]) -> None:
+        self.beginResetModel()
+        self.text = text
+        self.spans = [s for s in spans if s.layer == self.layer]
+        self.endResetModel()
+
+    def row_of(self, span_id: int | None) -> int | None:
+        return next((i for i, s in enumerate(self.spans) if s.id == span_id), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.spans)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.spans):
+            return None
+        span = self.spans[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return span.label
+            if column == 1:
+                return span.decision
+            return " ".join(self.text[span.start:span.end].split())[:120]
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            label = self.scheme.get(span.label)
+            return QColor(label.color if label else "#868e96")
+        if role == Qt.ItemDataRole.UserRole:
+            return span.id
+        return None
