@@ -11,8 +11,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     crash = sys.modules.get("tests.reliability.test_crash")
     if crash and crash.RESULTS:
         r = crash.RESULTS
-        lines.append(f"SIGKILL trials: {r['trials']}, reported decisions: {r['decisions']}, "
-                     f"lost: {r['lost']}")
+        if "trials" in r:
+            lines.append(f"SIGKILL trials (session): {r['trials']}, reported decisions: "
+                         f"{r['decisions']}, lost: {r['lost']}")
+        if "gui_trials" in r:
+            lines.append(f"SIGKILL trials (real window): {r['gui_trials']}, decisions shown: "
+                         f"{r['gui_decisions']}, lost: {r['gui_lost']}")
     conc = sys.modules.get("tests.reliability.test_concurrency")
     if conc and conc.RESULTS:
         r = conc.RESULTS

@@ -6,6 +6,7 @@ Default counts fit CI; ``RELIABILITY_TRIALS=500`` runs a long variant.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import random
@@ -142,3 +143,43 @@ def test_crash_sigkill_during_import_is_all_or_nothing(tmp_path: Path) -> None:
             if count > 2:
                 break  # imported: a second run would only skip duplicates
     print(f"\nimport kills: {outcomes} (an import takes {duration:.2f} s here)")
+
+
+GUI_TRIALS = env_int("RELIABILITY_GUI_TRIALS", 8)
+
+
+def _gui_available() -> str | None:
+    try:
+        importlib.import_module("ui.app").build_window  # noqa: B018
+    except (ImportError, AttributeError) as exc:
+        return f"ui/ is not there yet ({exc})"
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.gui
+@pytest.mark.skipif(_gui_available() is not None, reason=str(_gui_available()))
+def test_crash_sigkill_the_real_window_loses_no_shown_decision(tmp_path: Path) -> None:
+    """The real window, offscreen, driven from the keyboard (QTest, what pytest-qt's
+    qtbot calls) in a subprocess and killed at random moments: every decision the
+    screen had shown is on disk, and the screen never showed one that was not."""
+    db = tmp_path / "project.db"
+    seed_project(db, docs=4)
+    rng = random.Random(4)
+    decisions = lost = mismatches = 0
+    for trial in range(GUI_TRIALS):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability._gui_worker", str(db), str(trial),
+             "100000", str(tmp_path / f"settings{trial}.ini")],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+        reports = _read_until_killed(proc, rng.uniform(0.0, 1.0))
+        decisions += len({r["event"] for r in reports if r["event"] is not None})
+        mismatches += sum(1 for r in reports if not r["screen_matches_db"])
+        lost += _check_after_kill(db, reports, "gui")
+    RESULTS.update(gui_trials=GUI_TRIALS, gui_decisions=decisions, gui_lost=lost)
+    print(f"\ngui crash: {GUI_TRIALS} SIGKILL trials, {decisions} decisions shown, "
+          f"{lost} lost, {mismatches} screens ahead of the database")
+    assert lost == 0 and mismatches == 0
+    assert decisions > GUI_TRIALS

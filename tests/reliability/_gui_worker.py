@@ -1,0 +1,70 @@
+"""A scripted annotator at the keyboard of the real window (offscreen Qt): random keys
+from the cheat sheet, each reported on stdout (flushed) only after the key's handler
+returned, with the project state the screen then showed.
+
+Run as ``python -m tests.reliability._gui_worker DB SEED KEYS SETTINGS_INI``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from ui.app import build_window  # noqa: E402
+
+from ._project import snapshot, span_state  # noqa: E402
+
+K, M = Qt.Key, Qt.KeyboardModifier
+# (key, modifiers): moves, decisions, relabels, resizes, undo/redo, document status.
+KEYS = [
+    (K.Key_Space, M.NoModifier), (K.Key_Space, M.NoModifier), (K.Key_Right, M.NoModifier),
+    (K.Key_Left, M.NoModifier), (K.Key_A, M.NoModifier), (K.Key_A, M.NoModifier),
+    (K.Key_X, M.NoModifier), (K.Key_X, M.NoModifier), (K.Key_1, M.NoModifier),
+    (K.Key_2, M.NoModifier), (K.Key_3, M.NoModifier), (K.Key_Right, M.ShiftModifier),
+    (K.Key_Left, M.ShiftModifier), (K.Key_Left, M.AltModifier),
+    (K.Key_Z, M.ControlModifier), (K.Key_Z, M.ControlModifier | M.ShiftModifier),
+    (K.Key_Delete, M.NoModifier), (K.Key_D, M.NoModifier), (K.Key_N, M.NoModifier),
+    (K.Key_P, M.NoModifier), (K.Key_S, M.NoModifier), (K.Key_A, M.ShiftModifier),
+]
+
+
+def main(argv: list[str]) -> int:
+    db, seed, count, ini = Path(argv[0]), int(argv[1]), int(argv[2]), argv[3]
+    app = QApplication.instance() or QApplication(["annotator-test"])
+    settings = QSettings(ini, QSettings.Format.IniFormat)
+    window = build_window(db, annotator="gui", settings=settings, auto_suggest=False)
+    window.show()
+    window.activateWindow()
+    app.processEvents()
+    rng = random.Random(seed)
+    print(json.dumps({"ready": True}), flush=True)
+    for i in range(count):
+        key, mods = rng.choice(KEYS)
+        QTest.keyClick(window.article, key, mods)
+        app.processEvents()
+        store = window.store
+        row = store.conn.execute("SELECT max(id) FROM events WHERE annotator = 'gui'").fetchone()
+        # What the screen shows must already be what the database holds.
+        shown = None if window.doc is None else [span_state(s) for s in window.spans]
+        stored = None if window.doc is None else [span_state(s)
+                                                  for s in store.spans(window.doc.id)]
+        report = {"i": i, "key": int(key.value), "event": row[0],
+                  "screen_matches_db": json.dumps(shown) == json.dumps(stored),
+                  "snapshot": snapshot(store)}
+        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
