@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -67,13 +68,79 @@ def test_security_ui_labels_with_variable_text_are_plain() -> None:
     assert offenders == []
 
 
-def test_security_gui_shows_markup_literally(tmp_path: Path) -> None:
-    """With the real window: a document whose text is markup shows the characters."""
-    pytest.importorskip("pytestqt")
+@pytest.mark.gui
+def test_security_gui_shows_markup_literally(tmp_path: Path, qtbot: Any) -> None:
+    """The real window on a document whose text and title are markup: the article,
+    every label and every tooltip hold the characters, never rendered HTML."""
     try:
-        from ui.app import build_window  # type: ignore[attr-defined]  # noqa: F401
-    except ImportError:
-        pytest.skip("ui/ has not landed (no ui.app.build_window yet)")
+        from PySide6 import QtGui
+        from PySide6.QtCore import QSettings, Qt
+        from PySide6.QtWidgets import QLabel, QWidget
+
+        from ui.app import build_window
+        from ui.offsets import display_text
+    except ImportError as exc:
+        pytest.skip(f"ui/ has not landed ({exc})")
+    db = tmp_path / "p.db"
+    with Store(db) as store, store.write():
+        doc = store.insert_document(HOSTILE, {"title": "<h1>Title</h1><img src=t>",
+                                              "source": "<i>src</i>"}, "h")
+        start = HOSTILE.index("<img")
+        store.insert_span(Span(doc, "entity", start, start + 30, "PERSON", model="m"))
+        store.insert_span(Span(doc, "claim", 0, len(HOSTILE), "CLAIM", model="m"))
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = build_window(db, annotator="<b>me</b>", settings=settings, auto_suggest=False)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.article.toPlainText() == display_text(HOSTILE)
+    assert "<b>x</b><img src=x" in window.article.toPlainText()
+    rich = []
+    for label in window.findChildren(QLabel):
+        if "<" in label.text() and label.textFormat() != Qt.TextFormat.PlainText:
+            rich.append(label.text())
+    assert rich == [], f"labels that would render markup: {rich}"
+    assert "<h1>Title</h1>" in window.title_label.text()
+    widget_tips = [w.toolTip() for w in window.findChildren(QWidget)
+                   if QtGui.Qt.mightBeRichText(w.toolTip()) and "<img" in w.toolTip()]
+    assert widget_tips == []
+    window.close()
+
+
+@pytest.mark.gui
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="ui/models.py DocumentListModel returns the title (and the note) "
+                   "as a tooltip unescaped; Qt renders a tooltip that looks like HTML as "
+                   "HTML. Remove this mark once it is escaped.")
+def test_security_gui_tooltips_never_render_article_markup(tmp_path: Path, qtbot: Any) -> None:
+    """Qt shows a tooltip as rich text when it merely looks like HTML
+    (``QtGui.Qt.mightBeRichText``): text from an article, its title or a note must be escaped
+    (``Qt.convertFromPlainText`` or ``html.escape``) before it becomes one."""
+    try:
+        from PySide6 import QtGui
+        from PySide6.QtCore import QSettings, Qt
+
+        from ui.app import build_window
+    except ImportError as exc:
+        pytest.skip(f"ui/ has not landed ({exc})")
+    db = tmp_path / "p.db"
+    with Store(db) as store, store.write():
+        doc = store.insert_document(HOSTILE, {"title": "<h1>Title</h1><img src=t>"}, "h")
+        store.insert_span(Span(doc, "entity", 0, 8, "PERSON", model="m"))
+        store.insert_span(Span(doc, "claim", 0, len(HOSTILE), "CLAIM", model="m"))
+        store.set_document_fields(doc, note="<img src=n>")
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = build_window(db, annotator="me", settings=settings, auto_suggest=False)
+    qtbot.addWidget(window)
+    tips = []
+    for model in (window.doc_model, window.entity_model, window.claim_model):
+        for row in range(model.rowCount()):
+            for column in range(model.columnCount()):
+                tip = model.data(model.index(row, column), Qt.ItemDataRole.ToolTipRole)
+                if isinstance(tip, str) and QtGui.Qt.mightBeRichText(tip) and (
+                        "<img" in tip or "<script" in tip or "<h1>" in tip):
+                    tips.append(tip)
+    window.close()
+    assert tips == [], f"tooltips that Qt would render as HTML: {tips}"
 
 
 # --- SQL -----------------------------------------------------------------------------
@@ -153,7 +220,8 @@ def test_security_sql_allowlists_refuse_injected_names(tmp_path: Path) -> None:
 
 # --- files are data -------------------------------------------------------------------
 
-UNSAFE_LOADERS = re.compile(r"\b(pickle|marshal|shelve|dill)\b\.|\beval\(|\bexec\(|"
+UNSAFE_LOADERS = re.compile(r"\b(pickle|marshal|shelve|dill)\b\.|(?<![.\w])eval\("
+                            r"|(?<![.\w])exec\(|"
                             r"yaml\.load\(|\btorch\.load\(|__import__\(")
 
 
