@@ -12,7 +12,10 @@ refuses to cover an accepted one (:class:`OverlapError`). Claims may overlap any
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -31,6 +34,11 @@ class OverlapError(SessionError):
 class ConflictError(SessionError):
     """Undo/redo refused: another window changed what the change touched since, and
     restoring it would silently overwrite that decision."""
+
+
+class StorageError(SessionError):
+    """The decision could not be written (project busy elsewhere, disk full, read-only
+    file); the transaction rolled back, so nothing of it was written."""
 
 
 @dataclass
@@ -82,7 +90,7 @@ class Session:
         return self._set_decision(span_id, "rejected", "reject")
 
     def _set_decision(self, span_id: int, decision: str, action: str) -> Change:
-        with self.store.write():
+        with self._write():
             # Read inside the transaction: another window may have changed the span.
             span = self._span(span_id)
             replaced, citing = [], []
@@ -115,7 +123,7 @@ class Session:
             where.append("score >= ?")
             params.append(min_score)
         sql = f"SELECT id FROM spans WHERE {' AND '.join(where)} ORDER BY doc_id, start"
-        with self.store.write():
+        with self._write():
             ids = [row[0] for row in self.store.conn.execute(sql, params)]
             before, done = [], []
             for span_id in ids:
@@ -141,7 +149,7 @@ class Session:
         if doc is None:
             raise SessionError(f"no document {doc_id}")
         self._check_range(doc.text, start, end)
-        with self.store.write():
+        with self._write():
             replaced = (self._check_overlap(doc_id, start, end, exclude=None)
                         if layer == "entity" else [])
             new = Span(doc_id=doc_id, layer=layer, start=start, end=end, label=label,
@@ -157,7 +165,7 @@ class Session:
                                 created=[new_id], deleted=[s.id for s in replaced])
 
     def delete(self, span_id: int) -> Change:
-        with self.store.write():
+        with self._write():
             span = self._span(span_id)
             citing = self._delete_spans([span])
             return self._finish("delete", span.doc_id, [span, *citing],
@@ -165,7 +173,7 @@ class Session:
 
     def relabel(self, span_id: int, label: str) -> Change:
         """Change the label; the span becomes accepted (a relabel is a decision)."""
-        with self.store.write():
+        with self._write():
             span = self._span(span_id)
             replaced, citing = [], []
             if span.layer == "entity":
@@ -181,7 +189,7 @@ class Session:
 
     def resize(self, span_id: int, start: int, end: int) -> Change:
         """Move the span's edges; the span becomes accepted."""
-        with self.store.write():
+        with self._write():
             span = self._span(span_id)
             doc = self.store.get_document(span.doc_id)
             assert doc is not None
@@ -201,7 +209,7 @@ class Session:
 
         ``claimant`` takes an entity span id (int) or free text (str, e.g. "author");
         setting one clears the other. The claim becomes accepted."""
-        with self.store.write():
+        with self._write():
             span = self._span(span_id)
             claim = self._updated_claim(span, name, value)
             self.store.set_claim(span_id, claim)
@@ -243,7 +251,7 @@ class Session:
         """Mark a document done, skipped, flagged (with a note), in progress or new."""
         if status not in STATUSES:
             raise SessionError(f"status must be one of {STATUSES}")
-        with self.store.write():
+        with self._write():
             doc = self.store.get_document(doc_id)
             if doc is None:
                 raise SessionError(f"no document {doc_id}")
@@ -277,7 +285,7 @@ class Session:
     def _restore(self, change: Change, current: dict[int, Span | None],
                  target: dict[int, Span | None], doc_current: dict[str, Any],
                  doc_fields: dict[str, Any], verb: str) -> None:
-        with self.store.write():
+        with self._write():
             self._check_unchanged(change, current, doc_current)
             for span_id, state in target.items():
                 if state is None:
@@ -309,6 +317,28 @@ class Session:
                                     "in another window since")
 
     # -- helpers
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """:meth:`Store.write`, with SQLite's operational failures turned into a
+        :class:`StorageError` that the window can show like any refusal."""
+        try:
+            with self.store.write():
+                yield
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if "locked" in message or "busy" in message:
+                reason = ("the project is busy in another window or an import; "
+                          "try again in a moment")
+            elif "full" in message:
+                reason = "the disk is full"
+            elif "readonly" in message:
+                reason = "the project file is read-only"
+            elif "disk I/O" in message:
+                reason = "the disk reported an I/O error"
+            else:
+                raise  # a bug, not the storage: let it show as one
+            raise StorageError(f"not saved: {reason} (nothing was changed)") from exc
 
     def _span(self, span_id: int) -> Span:
         span = self.store.get_span(span_id)
