@@ -3,12 +3,11 @@ is in it, under the document it was made in."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from annotator.session import Session
+from annotator.session import Session, StorageError
 from annotator.store import Store, StoreError
 
 from ._project import seed_project, snapshot
@@ -42,7 +41,7 @@ def test_audit_disk_full_leaves_no_partial_decision(tmp_path: Path) -> None:
             before, events = snapshot(store), len(store.events())
             try:
                 session.add(1 + n % 2, "claim", 0, 5, "CLAIM")
-            except sqlite3.OperationalError as exc:
+            except StorageError as exc:  # a SessionError: the window shows the message
                 assert "full" in str(exc)
                 failures += 1
                 assert snapshot(store) == before and len(store.events()) == events

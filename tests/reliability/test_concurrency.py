@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.session import ConflictError, Session, span_dict
+from annotator.session import ConflictError, Session, StorageError, span_dict
 from annotator.store import Store
 
 from ._project import ROOT, env_int, integrity, seed_project
@@ -167,3 +167,24 @@ def test_concurrency_undo_never_overwrites_another_windows_decision(tmp_path: Pa
         with pytest.raises(ConflictError):
             alice.revert(done)
         assert one.get_document(1).status == "flagged"  # type: ignore[union-attr]
+
+
+def test_concurrency_busy_project_is_a_clear_refusal(tmp_path: Path) -> None:
+    """If another window or an import holds the project longer than the busy timeout,
+    the decision is refused with a SessionError that says so (the window shows it as a
+    message), and nothing is written."""
+    db = tmp_path / "project.db"
+    seed_project(db, docs=1)
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    with Store(db) as store:
+        store.conn.execute("PRAGMA busy_timeout = 200")  # not 10 s in a test
+        span = store.spans(1, "entity")[0]
+        assert span.id is not None
+        with pytest.raises(StorageError, match="another window"):
+            Session(store, "alice").accept(span.id)
+        other.execute("ROLLBACK")
+        assert store.get_span(span.id).decision == "pending"  # type: ignore[union-attr]
+        assert store.events() == []
+        Session(store, "alice").accept(span.id)  # free again: works
+    other.close()
