@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from annotator.model import Document, LabelScheme, Span
 
 from .highlighter import SpanHighlighter, SpanIndex, SpanStyles
+from .models import plain_tooltip
 from .offsets import OffsetMap, display_text
 
 
@@ -29,8 +30,7 @@ def describe(span: Span) -> str:
     text = " · ".join(parts)
     if span.cues:
         text += "\ncues: " + ", ".join(span.cues)
-    # A tooltip decides for itself whether text is rich; keep tags out of it.
-    return text.replace("<", "\u2039").replace(">", "\u203a")
+    return text
 
 
 class ArticleView(QPlainTextEdit):
@@ -170,7 +170,8 @@ class ArticleView(QPlainTextEdit):
         if event.type() == QEvent.Type.ToolTip:
             span = self.span_at(event.pos())  # type: ignore[attr-defined]
             if span is not None:
-                QToolTip.showText(event.globalPos(), describe(span), self)  # type: ignore
+                QToolTip.showText(event.globalPos(),  # type: ignore[attr-defined]
+                                  plain_tooltip(describe(span)), self)
             else:
                 QToolTip.hideText()
             return True

@@ -138,10 +138,22 @@ class SpanHighlighter(QSyntaxHighlighter):
             cuts.add(min(max(d.start - base, 0), length))
             cuts.add(min(max(d.end - base, 0), length))
         edges = sorted(cuts)
+        # One sweep over the pieces: entities (sorted, not overlapping unless rejected
+        # ones are shown) by a moving index, claims by an active list.
+        e = 0
+        c = 0
+        active: list[DrawnSpan] = []
         for left, right in zip(edges, edges[1:], strict=False):
             pos = base + left
-            claim = _strongest([d for d in claims if d.start <= pos < d.end])
-            entity = next((d for d in entities if d.start <= pos < d.end), None)
+            while c < len(claims) and claims[c].start <= pos:
+                active.append(claims[c])
+                c += 1
+            if active:
+                active = [d for d in active if d.end > pos]
+            while e < len(entities) and entities[e].end <= pos:
+                e += 1
+            entity = next((d for d in entities[e:e + 4] if d.start <= pos < d.end), None)
+            claim = _strongest(active)
             if claim is None and entity is None:
                 continue
             fmt = QTextCharFormat()

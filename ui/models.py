@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtGui import Qt as GuiQt
 
 from annotator.model import LabelScheme, Span
 from annotator.store import Store
@@ -14,6 +15,12 @@ Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
 
 STATUS_MARKS = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "⤼", "flagged": "⚑"}
+
+
+def plain_tooltip(text: str) -> str:
+    """Text for a tooltip, shown as written: Qt renders a tooltip that merely looks like
+    HTML as HTML, so article text is converted (escaped) first."""
+    return GuiQt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
 
 
 class DocumentListModel(QAbstractTableModel):
@@ -61,11 +68,14 @@ class DocumentListModel(QAbstractTableModel):
     def doc_id(self, row: int) -> int | None:
         return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
 
-    def load_until(self, doc_id: int) -> int | None:
-        """Fetch pages until ``doc_id`` is loaded (ids are in order); its row or None."""
-        while self.row_of(doc_id) is None and self.canFetchMore(QModelIndex()):
-            if self._rows and self._rows[-1]["id"] > doc_id:
-                return None
+    def load_until(self, doc_id: int, max_pages: int = 5) -> int | None:
+        """Fetch up to ``max_pages`` pages until ``doc_id`` is loaded (rows are in id
+        order); its row, or None (a document far down the list stays unloaded)."""
+        for _ in range(max_pages):
+            row = self.row_of(doc_id)
+            if row is not None or not self.canFetchMore(QModelIndex()) or (
+                    self._rows and self._rows[-1]["id"] > doc_id):
+                return row
             self.fetchMore(QModelIndex())
         return self.row_of(doc_id)
 
@@ -116,10 +126,10 @@ class DocumentListModel(QAbstractTableModel):
             if column in ("pending", "accepted"):
                 return f"{row['pending']} pending, {row['accepted']} accepted"
             if column == "status":
-                return row["status"].replace("_", " ") + (
-                    f": {row['note']}" if row.get("note") else "")
+                return plain_tooltip(row["status"].replace("_", " ") + (
+                    f": {row['note']}" if row.get("note") else ""))
             if column == "title":
-                return row["title"]
+                return plain_tooltip(row["title"])
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("id", "pending", "accepted"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
@@ -136,13 +146,15 @@ class SpanListModel(QAbstractTableModel):
         super().__init__(parent)
         self.scheme = scheme
         self.layer = layer
-        self.text = ""
         self.spans: list[Span] = []
+        self._texts: list[str] = []
 
     def set_spans(self, text: str, spans: list[Span]) -> None:
         self.beginResetModel()
-        self.text = text
         self.spans = [s for s in spans if s.layer == self.layer]
+        self._texts = [" ".join(text[s.start:s.start + 200].split())[:120]
+                       if s.end - s.start > 200 else " ".join(text[s.start:s.end].split())
+                       for s in self.spans]
         self.endResetModel()
 
     def row_of(self, span_id: int | None) -> int | None:
@@ -170,7 +182,7 @@ class SpanListModel(QAbstractTableModel):
                 return span.label
             if column == 1:
                 return span.decision
-            return " ".join(self.text[span.start:span.end].split())[:120]
+            return self._texts[index.row()]
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             label = self.scheme.get(span.label)
             return QColor(label.color if label else "#868e96")

@@ -203,11 +203,14 @@ class SpanTable(QTableView):
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
-        self.horizontalHeader().setStretchLastSection(True)
-        self.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents)
-        self.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: ResizeToContents asks every row for its size on each change,
+        # which costs more than the decision itself on a 3,000-span document.
+        header = self.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        metrics = self.fontMetrics()
+        header.resizeSection(0, metrics.horizontalAdvance("CARDINAL") + 30)
+        header.resizeSection(1, metrics.horizontalAdvance("accepted") + 16)
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.clicked.connect(self._on_clicked)

@@ -397,11 +397,19 @@ class MainWindow(QMainWindow):
         self.focus_span(first.id if first else None, ensure_visible=False)
         self._update_position()
 
-    def reload_spans(self, focus: int | None = None) -> None:
-        """Re-read the open document's spans after a decision or new suggestions."""
+    def reload_spans(self, focus: int | None = None,
+                     states: dict[int, Span | None] | None = None) -> None:
+        """Redraw the open document's spans: re-read them all, or take ``states`` (span
+        id -> stored state, None when deleted) from a committed :class:`Change`."""
         if self.doc is None:
             return
-        self.spans = self.store.spans(self.doc.id)
+        if states is None:
+            self.spans = self.store.spans(self.doc.id)
+        else:
+            kept = [s for s in self.spans if s.id not in states]
+            kept += [s for s in states.values() if s is not None and s.doc_id == self.doc.id]
+            # the store's order: start, longest first, id
+            self.spans = sorted(kept, key=lambda s: (s.start, -s.end, s.id or 0))
         self.article.set_spans(self.spans)
         self._fill_span_lists()
         if focus is None or not any(s.id == focus for s in self.spans):
@@ -551,7 +559,7 @@ class MainWindow(QMainWindow):
             focus = next(iter(change.before), None)
             if change.before.get(focus or -1) is None:
                 focus = None
-        self.reload_spans(focus)
+        self.reload_spans(focus, change.after if verb == "redo" else change.before)
 
     def _on_command_failed(self, error: SessionError) -> None:
         self.statusBar().showMessage(str(error), 6000)

@@ -1,0 +1,66 @@
+"""Qt item models over the store (qtmodeltester) and the pure helpers of ui/."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.model import LabelScheme
+from ui.models import PAGE, DocumentListModel, SpanListModel
+from ui.offsets import OffsetMap, display_text, from_utf16, to_utf16
+from ui.tokens import Tokens
+
+from .conftest import add_document
+
+
+@pytest.mark.gui
+def test_models_document_list_is_lazy_and_valid(qtmodeltester, store):
+    for i in range(PAGE * 2 + 50):
+        add_document(store, f"Article number {i} about Mosul.")
+    model = DocumentListModel(store)
+    assert model.rowCount() == PAGE and model.total == PAGE * 2 + 50
+    model.fetchMore(model.index(-1, -1).parent())
+    assert model.rowCount() == PAGE * 2
+    assert model.load_until(PAGE * 2 + 40) == PAGE * 2 + 39
+    model.set_filter(None, "number 7 ")
+    assert [model.doc_id(r) for r in range(model.rowCount())] == [8]
+    model.set_filter(None, None)
+    qtmodeltester.check(model)  # fetches every page on the way
+
+
+@pytest.mark.gui
+def test_models_span_list_is_valid(qtmodeltester, project):
+    model = SpanListModel(LabelScheme.load(), "entity")
+    doc = project.get_document(1)
+    model.set_spans(doc.text, project.spans(1))
+    qtmodeltester.check(model)
+    assert model.rowCount() == 6
+
+
+def test_offsets_emoji_astral_and_arabic():
+    text = "😀 Alice خالد 𝔘 Bob"
+    omap = OffsetMap(text)
+    for index in range(len(text) + 1):
+        pos = omap.to_utf16(index)
+        assert pos == len(text[:index].encode("utf-16-le")) // 2
+        assert omap.from_utf16(pos) == index
+    assert to_utf16(text, 2) == 3 and from_utf16(text, 3) == 2
+    assert omap.from_utf16(1) == 0  # inside the surrogate pair: the emoji's start
+
+
+def test_offsets_display_text_keeps_every_position():
+    text = "a\r\nb\rc\u2028d\u2029e\n"
+    shown = display_text(text)
+    assert len(shown) == len(text) and "\r" not in shown
+    assert shown[text.index("b")] == "b"
+    assert display_text("\ufeffx") == "\u2060x"
+
+
+def test_tokens_snap_grow_shrink():
+    tokens = Tokens("the Wall Street Journal, inIraq.")
+    assert tokens.snap(5, 11) == (4, 15)  # "all St" -> "Wall Street"
+    assert tokens.snap(3, 4) is None
+    assert tokens.grow_start(4) == 0
+    assert tokens.shrink_start(4, 15) == 9
+    assert tokens.grow_end(15) == 23
+    assert tokens.shrink_end(4, 23) == 15
+    assert tokens.shrink_end(4, 8) == 8  # a one-token span stays

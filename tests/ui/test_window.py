@@ -1,0 +1,330 @@
+"""The real window on a real project file, driven from the keyboard; every test checks
+the database afterwards, not only the widgets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotator.store import Store
+
+from .conftest import TEXT, add_document, find
+
+pytestmark = pytest.mark.gui
+
+
+def key(qtbot: Any, window: Any, k: Any, modifier: Any = Qt.KeyboardModifier.NoModifier
+        ) -> None:
+    qtbot.keyClick(window.article, k, modifier)
+
+
+def span_by_text(store: Store, doc_id: int, needle: str) -> Any:
+    doc = store.get_document(doc_id)
+    assert doc is not None
+    return next(s for s in store.spans(doc_id) if doc.text[s.start:s.end] == needle)
+
+
+def focus(window: Any, store: Store, needle: str) -> Any:
+    span = span_by_text(store, window.doc.id, needle)
+    window.focus_span(span.id)
+    return span
+
+
+def test_window_opens_on_first_document_and_marks_it_in_progress(project, open_window):
+    window = open_window()
+    assert window.doc.id == 1
+    assert window.article.toPlainText() == TEXT
+    assert project.get_document(1).status == "in_progress"
+    # the first pending suggestion (the claim, by start) is focused
+    assert window.article.focused_span().layer == "claim"
+    assert "tester" in window.annotator_label.text()
+
+
+def test_window_opens_without_importing_spacy(project, db_path: Path, tmp_path: Path):
+    code = (
+        "import sys; from PySide6.QtWidgets import QApplication; from PySide6.QtCore import "
+        "QSettings; app = QApplication([]); from ui.app import build_window; "
+        f"w = build_window({str(db_path)!r}, 'x', QSettings({str(tmp_path / 's.ini')!r}, "
+        "QSettings.Format.IniFormat)); w.show(); app.processEvents(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'spacy')); w.close()"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""},
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_window_navigates_spans_and_documents(qtbot, project, open_window):
+    window = open_window()
+    key(qtbot, window, Qt.Key.Key_Right)
+    assert window.article.focused_span().label == "PERSON"
+    key(qtbot, window, Qt.Key.Key_J)
+    assert window.article.focused_span().label == "ORG"
+    key(qtbot, window, Qt.Key.Key_Left)
+    key(qtbot, window, Qt.Key.Key_Left)
+    assert window.article.focused_span().layer == "claim"
+    key(qtbot, window, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert window.doc.id == 2
+    key(qtbot, window, Qt.Key.Key_N)
+    assert window.doc.id == 3
+    key(qtbot, window, Qt.Key.Key_P)
+    assert window.doc.id == 2
+    assert project.get_document(2).status == "in_progress"
+
+
+def test_window_accept_key_commits_and_moves_on(qtbot, project, open_window):
+    window = open_window()
+    span = focus(window, project, "Rohilat Afrin")
+    key(qtbot, window, Qt.Key.Key_A)
+    stored = project.get_span(span.id)
+    assert stored.decision == "accepted" and stored.annotator == "tester"
+    assert any(e["action"] == "accept" and e["span_id"] == span.id
+               for e in project.events(window.doc.id))
+    assert window.article.focused_span().id != span.id  # on to the next suggestion
+
+
+def test_window_reject_key_hides_the_span(qtbot, project, open_window):
+    window = open_window()
+    span = focus(window, project, "ISIS")
+    key(qtbot, window, Qt.Key.Key_X)
+    assert project.get_span(span.id).decision == "rejected"
+    assert all(d.span.id != span.id for d in window.article.index.entities)
+    window.actions_by_name["show_rejected"].trigger()
+    assert any(d.span.id == span.id for d in window.article.index.entities)
+
+
+def test_window_relabel_with_label_key(qtbot, project, open_window):
+    window = open_window()
+    span = focus(window, project, "Wall Street Journal")
+    key(qtbot, window, Qt.Key.Key_1)
+    stored = project.get_span(span.id)
+    assert (stored.label, stored.decision) == ("PERSON", "accepted")
+
+
+def test_window_resize_by_token_and_by_character(qtbot, project, open_window):
+    window = open_window()
+    span = focus(window, project, "Wall Street Journal")
+    key(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # start: + "the"
+    assert TEXT[project.get_span(span.id).start:project.get_span(span.id).end] == \
+        "the Wall Street Journal"
+    key(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)  # end: - token
+    stored = project.get_span(span.id)
+    assert TEXT[stored.start:stored.end] == "the Wall Street"
+    key(qtbot, window, Qt.Key.Key_Right,
+        Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)  # start +1 char
+    key(qtbot, window, Qt.Key.Key_Left,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)  # end -1
+    stored = project.get_span(span.id)
+    assert TEXT[stored.start:stored.end] == "he Wall Stree"
+    assert stored.decision == "accepted"
+
+
+def test_window_adds_span_from_selection_snapped_to_tokens(qtbot, project, open_window):
+    window = open_window()
+    start, end = find(TEXT, "personnel")
+    window.article.select_range(start + 2, end - 2)  # "rsonn"
+    key(qtbot, window, Qt.Key.Key_0)
+    added = [s for s in project.spans(1) if s.origin == "human"]
+    assert [(TEXT[s.start:s.end], s.label, s.decision) for s in added] == \
+        [("personnel", "QUANTITY", "accepted")]
+
+
+def test_window_adds_exact_span_when_the_modifier_was_held(qtbot, project, open_window):
+    window = open_window()
+    start, _ = find(TEXT, "attacks")
+    window.article.select_range(start, start + 6)
+    window.article.exact_selection = True  # Alt held at mouse release
+    key(qtbot, window, Qt.Key.Key_C)
+    added = [s for s in project.spans(1) if s.origin == "human"]
+    assert [(TEXT[s.start:s.end], s.layer) for s in added] == [("attack", "claim")]
+
+
+def test_window_edits_claim_attributes(qtbot, project, open_window):
+    window = open_window()
+    claim = next(s for s in project.spans(1) if s.layer == "claim")
+    person = span_by_text(project, 1, "Rohilat Afrin")
+    window.focus_span(claim.id)
+    editor = window.claim_editor
+    assert editor.isEnabled()
+    editor.claim_type.setCurrentIndex(editor.claim_type.findData("reported"))
+    editor.claim_type.activated.emit(editor.claim_type.currentIndex())
+    editor.checkworthy.setCurrentIndex(editor.checkworthy.findData("yes"))
+    editor.checkworthy.activated.emit(editor.checkworthy.currentIndex())
+    index = editor.claimant.findData(person.id)
+    editor.claimant.setCurrentIndex(index)
+    editor.claimant.activated.emit(index)
+    editor.via.setText("Jerusalem Post")
+    editor.via.editingFinished.emit()
+    qtbot.mouseClick(editor.hedged, Qt.MouseButton.LeftButton)
+    stored = project.get_span(claim.id)
+    assert stored.claim.claim_type == "reported"
+    assert stored.claim.checkworthy == "yes"
+    assert stored.claim.claimant_span_id == person.id
+    assert stored.claim.via == "Jerusalem Post"
+    assert stored.claim.hedged is True
+    assert stored.decision == "accepted"
+    # free-text claimant
+    editor.claimant.setEditText("a US Special Forces officer")
+    editor.claimant.lineEdit().editingFinished.emit()
+    stored = project.get_span(claim.id)
+    assert (stored.claim.claimant_span_id, stored.claim.claimant_text) == \
+        (None, "a US Special Forces officer")
+    # the editor shows what is stored after an undo
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert project.get_span(claim.id).claim.claimant_span_id == person.id
+    assert editor.claimant.currentData() == person.id
+
+
+def test_window_undo_redo_across_operations(qtbot, project, open_window):
+    window = open_window()
+    span = focus(window, project, "Rohilat Afrin")
+    key(qtbot, window, Qt.Key.Key_A)
+    focus(window, project, "Syria")
+    key(qtbot, window, Qt.Key.Key_X)
+    key(qtbot, window, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)  # accept all
+    assert {s.decision for s in project.spans(1)} == {"accepted", "rejected"}
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for _ in range(3):
+        key(qtbot, window, Qt.Key.Key_Z, ctrl)
+    assert {s.decision for s in project.spans(1)} == {"pending"}
+    key(qtbot, window, Qt.Key.Key_Z, ctrl | Qt.KeyboardModifier.ShiftModifier)
+    assert project.get_span(span.id).decision == "accepted"
+    assert window.article.focused_span().id == span.id
+    assert sum(1 for s in window.spans if s.decision == "accepted") == 1
+
+
+def test_window_mark_done_opens_next_not_done(qtbot, project, open_window):
+    window = open_window()
+    key(qtbot, window, Qt.Key.Key_D)
+    assert project.get_document(1).status == "done"
+    assert window.doc.id == 2
+    assert window.progress.value() == 1
+    key(qtbot, window, Qt.Key.Key_S)
+    assert project.get_document(2).status == "skipped"
+    assert window.doc.id == 3
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert project.get_document(2).status == "in_progress"
+    assert window.doc.id == 2
+
+
+def test_window_flag_with_note(qtbot, project, open_window, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("garbled text", True))
+    window = open_window()
+    key(qtbot, window, Qt.Key.Key_F)
+    doc = project.get_document(1)
+    assert (doc.status, doc.note) == ("flagged", "garbled text")
+
+
+def test_window_delete_key(qtbot, project, open_window):
+    window = open_window()
+    span = focus(window, project, "900")
+    key(qtbot, window, Qt.Key.Key_Delete)
+    assert project.get_span(span.id) is None
+
+
+def test_window_refuses_overlap_with_a_message(qtbot, project, open_window):
+    window = open_window()
+    focus(window, project, "Wall Street Journal")
+    key(qtbot, window, Qt.Key.Key_A)
+    span = focus(window, project, "Rohilat Afrin")
+    for _ in range(4):  # grow into the accepted ORG
+        key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    stored = project.get_span(span.id)
+    assert TEXT[stored.start:stored.end] == "Rohilat Afrin told the"
+    assert "overlaps" in window.statusBar().currentMessage()
+    assert window.undo_stack.count() == 3  # accept, two resizes; the refused one is dropped
+
+
+def test_window_shows_markup_as_text_and_astral_offsets(qtbot, db_path, open_window):
+    text = "<b>x</b> 😀😀 خالد الراشد met\r\nAlice 👍🏽 in Paris.\u2028<img src=x> Bob"
+    with Store(db_path) as store:
+        add_document(store, text, [("entity", "Alice", "PERSON"), ("entity", "Bob", "PERSON")])
+    window = open_window()
+    assert window.article.toPlainText().replace("\u2029", "\n") == \
+        text.replace("\r\n", " \n").replace("\u2028", "\n")
+    # add "Paris" from a selection made in Qt positions, after astral characters
+    start, end = find(text, "Paris")
+    window.article.select_range(start, end)
+    assert window.article.selection() == (start, end)
+    key(qtbot, window, Qt.Key.Key_3)
+    # resize Alice by a character, after CRLF and emoji
+    focus(window, window.store, "Alice")
+    key(qtbot, window, Qt.Key.Key_Right,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    with Store(db_path) as store:
+        got = {text[s.start:s.end] for s in store.spans(1)}
+    assert got == {"Paris", "Alice ", "Bob"}
+    # the highlighter paints exactly "Bob" (UTF-16 positions inside its block)
+    block = window.article.document().findBlock(window.article.offsets.to_utf16(end))
+    bob = window.article.document().lastBlock()
+    assert bob.text().endswith("Bob")
+    ranges = [(r.start, r.length) for r in bob.layout().formats()]
+    assert (len(bob.text()) - 3, 3) in ranges
+    assert block.isValid()
+
+
+def test_window_go_to_document_and_zoom(qtbot, project, open_window, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (3, True))
+    window = open_window()
+    key(qtbot, window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert window.doc.id == 3
+    size = window.article.font().pointSizeF()
+    window.actions_by_name["zoom_in"].trigger()
+    assert window.article.font().pointSizeF() == size + 1
+
+
+def test_window_cheat_sheet_lists_every_shortcut(qtbot, project, open_window):
+    window = open_window()
+    key(qtbot, window, Qt.Key.Key_F1)
+    sheet = window.cheat_sheet
+    assert sheet.isVisible()
+    from PySide6.QtWidgets import QLabel
+
+    texts = {label.text() for label in sheet.findChildren(QLabel)}
+    assert {"Accept", "Reject", "Undo", "Mark done and open next"} <= texts
+
+
+def test_window_shortcuts_do_not_collide(project, open_window):
+    window = open_window()
+    seen: dict[str, str] = {}
+    for action in window.actions():
+        for sequence in action.shortcuts():
+            text = sequence.toString()
+            assert text not in seen, f"{text}: {seen.get(text)} and {action.text()}"
+            seen[text] = action.text()
+
+
+def test_window_remembers_annotator_last_document_and_recent(qtbot, project, open_window,
+                                                            settings):
+    window = open_window(annotator="maria")
+    key(qtbot, window, Qt.Key.Key_N)
+    window.close()
+    from ui.app import annotator_name
+
+    assert annotator_name(settings, None, ask=False) == "maria"
+    again = open_window(annotator=None)
+    assert again.annotator == "maria"
+    assert again.doc.id == 2
+    assert str(project.path.resolve()) in settings.value("recent_projects")
+
+
+def test_window_document_list_filters_and_searches(qtbot, project, open_window):
+    window = open_window()
+    key(qtbot, window, Qt.Key.Key_D)
+    window.status_filter.setCurrentIndex(window.status_filter.findData("done"))
+    assert [window.doc_model.doc_id(r) for r in range(window.doc_model.rowCount())] == [1]
+    window.status_filter.setCurrentIndex(0)
+    window.search_box.setText("Mosul")
+    window._on_filter_changed()
+    assert [window.doc_model.doc_id(r) for r in range(window.doc_model.rowCount())] == [3]
+    window.doc_table.clicked.emit(window.doc_model.index(0, 2))
+    assert window.doc.id == 3
