@@ -520,6 +520,29 @@ class Store:
         ).fetchone()
         return int(row[0]) if row else None
 
+    # -- suggestions
+
+    def document_ids_for_suggest(self, redo: bool = False) -> list[int]:
+        """Ids of documents without model suggestions (all documents with ``redo``)."""
+        if redo:
+            sql = "SELECT id FROM documents ORDER BY id"
+        else:
+            sql = ("SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM spans s"
+                   " WHERE s.doc_id = d.id AND s.origin = 'model') ORDER BY d.id")
+        return [int(row[0]) for row in self.conn.execute(sql)]
+
+    def delete_pending_model_spans(self, doc_id: int) -> int:
+        """Delete a document's pending model suggestions (call inside :meth:`write`),
+        keeping any entity that a decided claim names as claimant; returns how many."""
+        cur = self.conn.execute(
+            "DELETE FROM spans WHERE doc_id = ? AND origin = 'model' AND decision = 'pending'"
+            " AND id NOT IN (SELECT c.claimant_span_id FROM claims c"
+            " JOIN spans s ON s.id = c.span_id WHERE s.doc_id = ? AND s.decision != 'pending'"
+            " AND c.claimant_span_id IS NOT NULL)",
+            (doc_id, doc_id),
+        )
+        return cur.rowcount
+
 
 # --- helpers --------------------------------------------------------------------------
 
