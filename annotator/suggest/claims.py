@@ -170,6 +170,8 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
 
 def suggest_claims(doc: Doc, entities: list[EntitySuggestion]) -> list[ClaimSuggestion]:
     """Claim suggestions for a parsed ``doc``, given its entity suggestions."""
+    if not (doc.has_annotation("DEP") or doc.has_annotation("SENT_START")):
+        return []  # no parse (a blank pipeline): nothing to reason over
     lex = lexicons()
     regions = quote_regions(doc.text)
     out: list[ClaimSuggestion] = []

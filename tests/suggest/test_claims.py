@@ -1,0 +1,226 @@
+"""Claim rules on sentences of our own, one or more per cue and per exclusion."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.suggest.claims import CUE_WEIGHTS, MIN_SCORE, quote_regions, score_cues
+
+
+def one_claim(analyse, text):
+    entities, claims = analyse(text)
+    assert len(claims) == 1, [(text[c.start:c.end], c.cues) for c in claims]
+    return entities, claims[0]
+
+
+def claimant(text, entities, claim):
+    if claim.claimant_entity is not None:
+        e = entities[claim.claimant_entity]
+        return text[e.start:e.end], e.label
+    return claim.claimant_text
+
+
+# --- cues
+
+
+def test_claims_reporting_verb_with_clause(analyse):
+    text = "The finance minister said that unemployment fell sharply in the spring."
+    entities, claim = one_claim(analyse, text)
+    assert "reporting_verb" in claim.cues
+    assert claim.claim_type == "reported"
+    assert claimant(text, entities, claim) == "The finance minister"
+    assert (claim.start, claim.end) == (0, len(text))
+
+
+def test_claims_reporting_verb_subject_linked_to_entity(analyse):
+    text = "Angela Merkel warned that the talks had failed."
+    entities, claim = one_claim(analyse, text)
+    assert claimant(text, entities, claim) == ("Angela Merkel", "PERSON")
+
+
+def test_claims_pronoun_claimant_resolves_to_last_person(analyse):
+    text = "Angela Merkel arrived in Paris on Monday. She said the talks had been productive."
+    entities, claims = analyse(text)
+    said = next(c for c in claims if "said" in text[c.start:c.end])
+    assert claimant(text, entities, said) == ("Angela Merkel", "PERSON")
+
+
+def test_claims_according_to(analyse):
+    text = "According to the World Health Organization, cases of measles rose sharply."
+    entities, claim = one_claim(analyse, text)
+    assert "according_to" in claim.cues
+    assert claimant(text, entities, claim) == ("the World Health Organization", "ORG")
+
+
+def test_claims_according_to_a_report_names_the_outlet(analyse):
+    text = "The army is recruiting children, according to a Reuters report."
+    entities, claim = one_claim(analyse, text)
+    assert claimant(text, entities, claim) == ("Reuters", "ORG")
+
+
+def test_claims_passive_reporting(analyse):
+    text = "It was reported that the bridge had collapsed overnight."
+    _, claim = one_claim(analyse, text)
+    assert "passive_reporting" in claim.cues
+    assert claim.claim_type == "reported"
+
+
+def test_claims_direct_quote_straight_quotes(analyse):
+    text = 'The mayor said, "We are rebuilding the old library on Main Street."'
+    entities, claim = one_claim(analyse, text)
+    assert "direct_quote" in claim.cues
+    assert claim.claim_type == "quote"
+    assert claimant(text, entities, claim) == "The mayor"
+
+
+def test_claims_quote_spanning_sentences_is_one_claim_with_via(analyse):
+    text = ("Maria Lopez told Reuters, “The plant is closing for good. Two hundred jobs are "
+            "going with it.”")
+    entities, claim = one_claim(analyse, text)
+    assert (claim.start, claim.end) == (0, len(text))
+    assert claimant(text, entities, claim) == ("Maria Lopez", "PERSON")
+    assert claim.via == "Reuters"
+
+
+def test_claims_quote_before_attribution(analyse):
+    text = "“The river has never been this low,” a local fisherman said."
+    entities, claim = one_claim(analyse, text)
+    assert claim.claim_type == "quote"
+    assert claimant(text, entities, claim) == "a local fisherman"
+
+
+def test_claims_number(analyse):
+    text = "The factory employs 900 workers in two shifts."
+    _, claim = one_claim(analyse, text)
+    assert "number" in claim.cues
+    assert claim.claim_type == "statistic"
+
+
+def test_claims_percent_and_money(analyse):
+    text = "The company lost $4.5 million as sales dropped 12 percent."
+    _, claim = one_claim(analyse, text)
+    assert "number" in claim.cues
+
+
+def test_claims_date_and_event(analyse):
+    text = "Toyota opened the new factory in Kentucky on 3 March 2021."
+    _, claim = one_claim(analyse, text)
+    assert {"date", "event"} <= set(claim.cues)
+    assert claim.claim_type == "event"
+
+
+def test_claims_prediction(analyse):
+    text = "The central bank will cut interest rates next month."
+    _, claim = one_claim(analyse, text)
+    assert "prediction" in claim.cues
+    assert claim.claim_type == "prediction"
+
+
+def test_claims_causal(analyse):
+    text = "The flooding in the valley was caused by weeks of heavy rain."
+    _, claim = one_claim(analyse, text)
+    assert "causal" in claim.cues
+    assert claim.claim_type == "causal"
+
+
+def test_claims_comparative(analyse):
+    text = "Exports to China were higher than in any previous year."
+    _, claim = one_claim(analyse, text)
+    assert "comparative" in claim.cues
+
+
+@pytest.mark.parametrize("text", [
+    "The rebels reportedly control about 40 villages in the north.",
+    "Officials said the fire might spread to the forest by Friday.",
+    "Nearly 300 families were evacuated from the coast, the agency said.",
+])
+def test_claims_hedged(analyse, text):
+    _, claims = analyse(text)
+    assert claims and all(c.hedged for c in claims)
+    assert all("hedge" in c.cues for c in claims)
+
+
+def test_claims_not_hedged_without_hedge(analyse):
+    _, claim = one_claim(analyse, "The ministry said 300 families were evacuated.")
+    assert claim.hedged is False
+
+
+def test_claims_checkworthy_for_attributed_statistic(analyse):
+    _, claim = one_claim(analyse, "The ministry said 300 families were evacuated on Monday.")
+    assert claim.checkworthy == "yes"
+
+
+def test_claims_checkworthy_left_to_human_otherwise(analyse):
+    _, claim = one_claim(analyse, "The central bank will cut interest rates next month.")
+    assert claim.checkworthy is None
+
+
+def test_claims_split_coordinated_clauses(analyse):
+    text = "Prices rose 5 percent in March, and unemployment fell to 3 percent in April."
+    _, claims = analyse(text)
+    assert [text[c.start:c.end] for c in claims] == [
+        "Prices rose 5 percent in March", "unemployment fell to 3 percent in April."]
+
+
+def test_claims_paragraph_break_ends_a_unit(analyse):
+    text = "The army captured 40 fighters last week\n\nThe report was published on Monday."
+    _, claims = analyse(text)
+    assert all("\n" not in text[c.start:c.end] for c in claims)
+
+
+# --- exclusions
+
+
+@pytest.mark.parametrize("text", [
+    "Will the government raise taxes on fuel next year?",
+    "How many soldiers died in the attack in 2019?",
+])
+def test_claims_exclude_questions(analyse, text):
+    assert analyse(text)[1] == []
+
+
+@pytest.mark.parametrize("text", [
+    "I think the new policy is a disaster for 3 million farmers.",
+    "We must act now to save the river.",
+    "In my opinion, the 2 stadiums were a waste of money.",
+])
+def test_claims_exclude_first_person_opinion(analyse, text):
+    assert analyse(text)[1] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Disclaimer: The views expressed inthis article do not necessarily reflect those of "
+    "the 3 owners.",
+    "Reporting by John Smith; Editing by Jane Doe in 2024.",
+    "Copyright 2024 Reuters. All rights reserved.",
+])
+def test_claims_exclude_boilerplate(analyse, text):
+    assert analyse(text)[1] == []
+
+
+@pytest.mark.parametrize("text", ["Photo: 2024 Reuters", "Gulf Markets Review/", "Section 3."])
+def test_claims_exclude_fragments_without_verb(analyse, text):
+    assert analyse(text)[1] == []
+
+
+def test_claims_quoted_first_person_is_still_a_quote(analyse):
+    text = "“We think 40 villages are under siege,” the governor said."
+    _, claim = one_claim(analyse, text)
+    assert claim.claim_type == "quote"
+
+
+# --- pure helpers (no model)
+
+
+def test_claims_score_is_noisy_or_of_cue_weights():
+    assert score_cues([]) == 0.0
+    assert score_cues(["number"]) == CUE_WEIGHTS["number"]
+    both = 1 - (1 - CUE_WEIGHTS["number"]) * (1 - CUE_WEIGHTS["reporting_verb"])
+    assert score_cues(["number", "reporting_verb"]) == round(both, 3)
+    assert score_cues(["date"]) < MIN_SCORE <= score_cues(["date", "event"])
+
+
+def test_claims_quote_regions():
+    text = 'He said "yes" and “no way” then “open\n\nnext'
+    regions = quote_regions(text)
+    assert [text[a:b] for a, b in regions] == ['"yes"', "“no way”", "“open"]
