@@ -111,6 +111,7 @@ class Lexicons:
     hedges: frozenset[str]
     numeric_hedges: frozenset[str]
     causal: tuple[tuple[str, ...], ...]
+    causal_first: frozenset[str]
     boilerplate: tuple[re.Pattern[str], ...]
 
 
@@ -131,6 +132,7 @@ def lexicons() -> Lexicons:
         hedges=frozenset(hedges),
         numeric_hedges=frozenset(numeric),
         causal=tuple(causal),
+        causal_first=frozenset(marker[0] for marker in causal),
         boilerplate=tuple(re.compile(p, re.IGNORECASE)
                           for p in load_lexicon("boilerplate.txt")),
     )
@@ -173,10 +175,11 @@ def suggest_claims(doc: Doc, entities: list[EntitySuggestion]) -> list[ClaimSugg
     if not (doc.has_annotation("DEP") or doc.has_annotation("SENT_START")):
         return []  # no parse (a blank pipeline): nothing to reason over
     lex = lexicons()
-    regions = quote_regions(doc.text)
+    full = doc.text  # Doc.text joins every token: read it once
+    regions = quote_regions(full)
     out: list[ClaimSuggestion] = []
     for a, b in _units(doc, regions):
-        claim = _analyse(doc, a, b, entities, regions, lex)
+        claim = _analyse(doc, full, a, b, entities, regions, lex)
         if claim is not None:
             out.append(claim)
     return out
@@ -274,11 +277,11 @@ def _split_clauses(doc: Doc, a: int, b: int, regions: list[tuple[int, int]]
 # --- analysis -----------------------------------------------------------------------
 
 
-def _analyse(doc: Doc, a: int, b: int, entities: list[EntitySuggestion],
+def _analyse(doc: Doc, full: str, a: int, b: int, entities: list[EntitySuggestion],
              regions: list[tuple[int, int]], lex: Lexicons) -> ClaimSuggestion | None:
     span = doc[a:b]
     start, end = span.start_char, span.end_char
-    text = span.text
+    text = full[start:end]
     squeezed = "".join(text.split())
     if any(p.search(squeezed) for p in lex.boilerplate):
         return None
@@ -311,10 +314,10 @@ def _analyse(doc: Doc, a: int, b: int, entities: list[EntitySuggestion],
     according = _according_to(span)
     if according is not None:
         cues.append("according_to")
-    if any(_quote_words(doc.text[qs:qe]) >= 3 for qs, qe in inner):
+    if any(_quote_words(full[qs:qe]) >= 3 for qs, qe in inner):
         cues.append("direct_quote")
     ents_here = [(k, e) for k, e in enumerate(entities) if e.start < end and start < e.end]
-    if _has_number(span, ents_here):
+    if _has_number(span, full, ents_here):
         cues.append("number")
     if any(e.label == "DATE" for _, e in ents_here):
         cues.append("date")
@@ -335,9 +338,9 @@ def _analyse(doc: Doc, a: int, b: int, entities: list[EntitySuggestion],
 
     claim = ClaimSuggestion(start, end, score, cues, _claim_type(cues), hedged=hedged)
     if reporter is not None:
-        _attribute(claim, doc, reporter, entities, quoted)
+        _attribute(claim, doc, full, reporter, entities, quoted)
     if claim.claimant_entity is None and claim.claimant_text is None and according is not None:
-        claim.claimant_entity, claim.claimant_text = _phrase_claimant(doc, according, entities)
+        claim.claimant_entity, claim.claimant_text = _phrase_claimant(full, according, entities)
     if "number" in cues and {"reporting_verb", "according_to", "passive_reporting"} & set(cues):
         claim.checkworthy = "yes"
     return claim
@@ -389,8 +392,7 @@ def _according_to(span) -> Token | None:
     return None
 
 
-def _has_number(span, ents_here: list[tuple[int, EntitySuggestion]]) -> bool:
-    text = span.doc.text
+def _has_number(span, text: str, ents_here: list[tuple[int, EntitySuggestion]]) -> bool:
     for _, e in ents_here:
         if e.label in NUMERIC_LABELS and text[e.start:e.end].lower() not in ("one", "a", "an"):
             return True
@@ -416,10 +418,11 @@ def _is_prediction(span) -> bool:
 
 def _has_causal(span, lex: Lexicons) -> bool:
     words = [t.lower_ for t in span]
-    for marker in lex.causal:
-        n = len(marker)
-        for i in range(len(words) - n + 1):
-            if tuple(words[i:i + n]) == marker:
+    for i, word in enumerate(words):
+        if word not in lex.causal_first:
+            continue
+        for marker in lex.causal:
+            if tuple(words[i:i + len(marker)]) == marker:
                 return True
     return False
 
@@ -454,7 +457,7 @@ def _is_hedged(span, lex: Lexicons) -> bool:
 # --- attribution --------------------------------------------------------------------
 
 
-def _attribute(claim: ClaimSuggestion, doc: Doc, verb: Token,
+def _attribute(claim: ClaimSuggestion, doc: Doc, full: str, verb: Token,
                entities: list[EntitySuggestion], quoted) -> None:
     """Fill claimant and via from the reporting verb ``verb``."""
     subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
@@ -465,9 +468,9 @@ def _attribute(claim: ClaimSuggestion, doc: Doc, verb: Token,
         else:
             claim.claimant_text = subj.text
     elif subj is not None and subj.pos_ != "PRON":
-        claim.claimant_entity, claim.claimant_text = _phrase_claimant(doc, subj, entities)
+        claim.claimant_entity, claim.claimant_text = _phrase_claimant(full, subj, entities)
     elif subj is None:
-        sent_start = verb.sent.start_char
+        sent_start = claim.start  # not verb.sent: that walks every sentence of the doc
         for labels in (("PERSON",), ("ORG",)):
             found = _last_entity_before(entities, verb.idx, labels, sent_start,
                                         exclude=quoted, doc=doc)
@@ -480,10 +483,10 @@ def _attribute(claim: ClaimSuggestion, doc: Doc, verb: Token,
     if addressee is None:
         addressee = _medium(verb)
     if addressee is not None and not quoted(addressee):
-        k, text = _phrase_claimant(doc, addressee, entities)
+        k, text = _phrase_claimant(full, addressee, entities)
         if k is not None:
             e = entities[k]
-            text = doc.text[e.start:e.end]
+            text = full[e.start:e.end]
         claim.via = unglue(text) if text else None
 
 
@@ -505,7 +508,7 @@ def _medium(verb: Token) -> Token | None:
     return None
 
 
-def _phrase_claimant(doc: Doc, head: Token, entities: list[EntitySuggestion]
+def _phrase_claimant(full: str, head: Token, entities: list[EntitySuggestion]
                      ) -> tuple[int | None, str | None]:
     """The entity a noun phrase names (index), else the phrase's text (unglued)."""
     a, b = head.left_edge.idx, head.idx + len(head)
@@ -520,7 +523,7 @@ def _phrase_claimant(doc: Doc, head: Token, entities: list[EntitySuggestion]
             found = [k for k in overlapping if entities[k].label == label]
             if found:
                 return found[0], None
-    return None, unglue(doc.text[a:b]) or None
+    return None, unglue(full[a:b]) or None
 
 
 def _last_entity_before(entities: list[EntitySuggestion], pos: int, labels: tuple[str, ...],
