@@ -545,6 +545,36 @@ class Store:
         )
         return cur.rowcount
 
+    # -- export
+
+    def iter_documents_with_spans(
+        self, status: str | None = None, batch_size: int = 500
+    ) -> Iterator[tuple[Document, list[Span]]]:
+        """Stream ``(document, all its spans)`` in id order, two queries per batch of
+        ``batch_size`` documents (memory stays flat). Spans are ordered as :meth:`spans`
+        orders them and carry their claim attributes."""
+        last = 0
+        cols = "id, text, meta, content_hash, status, note, title, created_at, updated_at"
+        while True:
+            where, params = "id > ?", [last]
+            if status:
+                where += " AND status = ?"
+                params.append(status)
+            rows = self.conn.execute(
+                f"SELECT {cols} FROM documents WHERE {where} ORDER BY id LIMIT ?",
+                (*params, batch_size),
+            ).fetchall()
+            if not rows:
+                return
+            ids = [row[0] for row in rows]
+            spans: dict[int, list[Span]] = {doc_id: [] for doc_id in ids}
+            marks = ",".join("?" * len(ids))
+            for span in self._query_spans(f"s.doc_id IN ({marks})", ids):
+                spans[span.doc_id].append(span)
+            for row in rows:
+                yield _document(row), spans[row[0]]
+            last = ids[-1]
+
 
 # --- helpers --------------------------------------------------------------------------
 
