@@ -86,6 +86,7 @@ def suggest(
     redo: bool = False,
     limit: int | None = None,
     on_progress: Callable[[int], None] | None = None,
+    commit_every: int = 8,
 ) -> SuggestResult:
     """Store pending entity and claim suggestions for documents.
 
@@ -94,8 +95,8 @@ def suggest(
     stored twice, nor over (or overlapping, for entities) a decided span; ``redo`` first
     deletes the document's pending model suggestions (keeping an entity that a decided
     claim names as claimant). ``min_score`` drops suggestions scoring lower (entities
-    without a score are kept). Each document is written in one transaction, so a run
-    stopped midway keeps what it finished. ``on_progress`` gets the number of documents
+    without a score are kept). Documents are committed ``commit_every`` at a time, so a
+    run stopped midway keeps what it committed. ``on_progress`` gets the number of documents
     done so far after each one; raising from it stops the run."""
     started = time.perf_counter()
     if doc_ids is None:
@@ -110,18 +111,34 @@ def suggest(
         return result
     docs = nlp.pipe(_texts(store, ids), as_tuples=True, batch_size=batch_size,
                     n_process=n_process)
+    # Suggestions are parsed outside any transaction and written a few documents per
+    # commit: the write lock is held only for the inserts (never while spaCy parses),
+    # and one fsync serves several documents.
+    buffered: list[tuple[int, str, list[EntitySuggestion], list[ClaimSuggestion]]] = []
+
+    def flush() -> None:
+        with store.write():
+            for doc_id, text, entities, claims in buffered:
+                added_e, added_c = store_suggestions(
+                    store, doc_id, text, entities, claims, result.model,
+                    redo=redo, min_score=min_score)
+                result.entities_added += added_e
+                result.claims_added += added_c
+        done = result.documents
+        result.documents += len(buffered)
+        buffered.clear()
+        if on_progress is not None:
+            for n in range(done + 1, result.documents + 1):
+                on_progress(n)
+
     try:
         for doc, doc_id in docs:
             entities = suggest_entities(doc)
-            claims = suggest_claims(doc, entities)
-            added_e, added_c = store_suggestions(
-                store, doc_id, doc.text, entities, claims, result.model,
-                redo=redo, min_score=min_score)
-            result.documents += 1
-            result.entities_added += added_e
-            result.claims_added += added_c
-            if on_progress is not None:
-                on_progress(result.documents)
+            buffered.append((doc_id, doc.text, entities, suggest_claims(doc, entities)))
+            if len(buffered) >= commit_every:
+                flush()
+        if buffered:
+            flush()
     finally:
         close = getattr(docs, "close", None)
         if close is not None:

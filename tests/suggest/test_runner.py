@@ -115,7 +115,7 @@ def test_runner_progress_callback_can_stop_the_run(project, nlp):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        suggest(project, nlp, on_progress=stop)
+        suggest(project, nlp, on_progress=stop, commit_every=1)
     assert project.spans(1) and not project.spans(2)  # the first document is kept
 
 
