@@ -35,7 +35,7 @@ HEADER_RE = re.compile(
 )
 # Prodigy task keys that describe the task rather than the document.
 TASK_KEYS = {"tokens", "_input_hash", "_task_hash", "_view_id", "_session_id", "answer",
-             "spans", "label", "claims", "_annotator_id", "meta", "id", "status"}
+             "spans", "label", "claims", "_annotator_id", "meta", "id", "status", "rejected"}
 # Checked in this order: the UTF-32 LE mark starts with the UTF-16 LE one.
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -61,8 +61,10 @@ class Record:
     path: Path
     line: int | None = None
     spans: list[Span] = field(default_factory=list)
-    # claimant links by (start, end) of an entity span, resolved after insertion
+    # claimant links by (start, end) of an entity span, resolved after insertion; the
+    # label recreates a claimant that was not an accepted entity as a pending suggestion
     claimant_offsets: dict[int, tuple[int, int]] = field(default_factory=dict)
+    claimant_labels: dict[int, str] = field(default_factory=dict)
     status: str = "new"
 
 
@@ -247,6 +249,7 @@ def read_jsonl(path: Path, text: str, text_field: str = "text") -> Iterator[Reco
         _check_no_overlap(record)
         for n, claim in enumerate(item.get("claims") or []):
             _read_claim(record, claim, n, annotator)
+        _read_rejected(record, item.get("rejected"))
         yield record
 
 
@@ -315,10 +318,30 @@ def _read_claim(record: Record, claim: Any, n: int, annotator: str | None) -> No
                 raise ImportFailed(record.path, record.line,
                                    f"claim {n}: claimant offsets must be integers")
             record.claimant_offsets[len(record.spans)] = (start, end)
+            if isinstance(claimant.get("label"), str) and claimant["label"]:
+                record.claimant_labels[len(record.spans)] = claimant["label"]
     elif isinstance(claimant, str):
         attrs.claimant_text = claimant
     span.claim = attrs
     record.spans.append(span)
+
+
+def _read_rejected(record: Record, rejected: Any) -> None:
+    """Our export's ``rejected`` list (negative examples) as rejected suggestions."""
+    if rejected is None:
+        return
+    if not isinstance(rejected, list):
+        raise ImportFailed(record.path, record.line, "'rejected' must be a list")
+    for n, item in enumerate(rejected):
+        if not isinstance(item, dict) or item.get("layer") not in ("entity", "claim"):
+            raise ImportFailed(record.path, record.line,
+                               f"rejected span {n} needs a layer (entity or claim)")
+        span = _checked_span(record, item.get("start"), item.get("end"), item.get("label"),
+                             item["layer"], None)
+        span.origin, span.decision = "model", "rejected"
+        if span.layer == "claim":
+            span.claim = Claim()
+        record.spans.append(span)
 
 
 def _optional_str(record: Record, value: Any, what: str) -> str | None:
@@ -369,14 +392,26 @@ def read_csv(path: Path, text: str, text_field: str = "text") -> Iterator[Record
 
 def _insert_spans(store: Store, doc_id: int, record: Record) -> None:
     ids: dict[tuple[int, int], int] = {}
+    accepted: list[Span] = []
     for span in record.spans:
         span.doc_id = doc_id
         if span.layer == "entity":
-            ids[(span.start, span.end)] = store.insert_span(span)
+            span_id = store.insert_span(span)
+            if span.decision == "accepted":
+                ids[(span.start, span.end)] = span_id
+                accepted.append(span)
     for index, span in enumerate(record.spans):
         if span.layer != "claim":
             continue
         offsets = record.claimant_offsets.get(index)
+        label = record.claimant_labels.get(index)
+        if (offsets and label and offsets not in ids and 0 <= offsets[0] < offsets[1]
+                <= len(record.text) and not any(a.overlaps(*offsets) for a in accepted)):
+            # The claimant was an entity the source had not accepted (our export links
+            # claims to pending suggestions too): keep the link, as a suggestion.
+            ids[offsets] = store.insert_span(Span(
+                doc_id=doc_id, layer="entity", start=offsets[0], end=offsets[1],
+                label=label, origin="model", decision="pending"))
         if offsets and span.claim is not None and offsets in ids:
             span.claim.claimant_span_id = ids[offsets]
             span.claim.claimant_text = None
