@@ -1,0 +1,108 @@
+"""doccano, Label Studio and CoNLL exports, read back field by field."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from annotator.export import export
+
+from .conftest import COMBINING, EMOJI, Project
+
+
+def test_doccano_lines_match_the_sequence_labelling_schema(project: Project,
+                                                           tmp_path: Path) -> None:
+    out = tmp_path / "d.jsonl"
+    summary = export(project.store, "doccano", out, include_rejected=True)
+    items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(items) == 4
+    for item in items:
+        assert set(item) == {"text", "label", "meta"}
+        assert isinstance(item["text"], str) and isinstance(item["meta"], dict)
+        for entry in item["label"]:
+            assert isinstance(entry, list) and len(entry) == 3
+            start, end, label = entry
+            assert isinstance(start, int) and isinstance(end, int) and isinstance(label, str)
+            assert 0 <= start < end <= len(item["text"])
+    assert items[0]["text"] == EMOJI
+    assert [EMOJI[s:e] for s, e, _ in items[0]["label"]][:2] == ["Alice Smith", "Bob Jones"]
+    assert items[0]["meta"]["title"] == "Emoji" and items[3]["label"] == []
+    assert "skipped 1: rejected spans" in summary.summary()
+
+
+def test_labelstudio_tasks_match_their_config_field_by_field(project: Project,
+                                                             tmp_path: Path) -> None:
+    out = tmp_path / "ls.json"
+    summary = export(project.store, "labelstudio", out)
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    config = ET.fromstring((tmp_path / "ls.label_config.xml").read_text(encoding="utf-8"))
+    assert config.tag == "View"
+    (text_tag,) = config.iter("Text")
+    assert text_tag.get("value") == "$text"
+    controls = {c.get("name"): c for c in config if c.tag in ("Labels", "Choices")}
+    assert summary.files == [out, tmp_path / "ls.label_config.xml"]
+    assert len(tasks) == 4
+    for task in tasks:
+        assert set(task) == {"data", "meta", "annotations"}
+        text = task["data"][text_tag.get("value")[1:]]
+        (annotation,) = task["annotations"]
+        assert annotation["was_cancelled"] is False and annotation["ground_truth"] is False
+        for r in annotation["result"]:
+            assert set(r) == {"id", "from_name", "to_name", "type", "origin", "value"}
+            control = controls[r["from_name"]]
+            assert r["to_name"] == control.get("toName") == text_tag.get("name")
+            assert r["type"] == control.tag.lower()
+            value = r["value"]
+            assert isinstance(value["start"], int) and isinstance(value["end"], int)
+            assert value["text"] == text[value["start"]:value["end"]]
+            allowed = {x.get("value") for x in control}
+            if r["type"] == "labels":
+                assert set(value) == {"start", "end", "text", "labels"}
+                assert value["labels"] and set(value["labels"]) <= allowed
+            else:
+                assert control.get("perRegion") == "true"
+                assert set(value["choices"]) <= allowed
+                region = next(x for x in annotation["result"]
+                              if x["id"] == r["id"] and x["type"] == "labels")
+                assert (region["value"]["start"], region["value"]["end"]) == (
+                    value["start"], value["end"])
+    first = tasks[0]["annotations"][0]["result"]
+    assert [r["value"]["labels"] for r in first if r["type"] == "labels"][:2] == [
+        ["PERSON"], ["PERSON"]]
+    assert {r["value"]["choices"][0] for r in first if r["type"] == "choices"} == {
+        "quote", "no", "statistic", "yes"}
+
+
+def test_conll_reads_back_token_by_token(project: Project, tmp_path: Path) -> None:
+    from spacy.training.converters import conll_ner_to_docs
+
+    out = tmp_path / "x.conll"
+    summary = export(project.store, "conll", out)
+    raw = out.read_text(encoding="utf-8")
+    blocks = raw.split("-DOCSTART- -X- O O\n")
+    assert blocks[0] == "" and len(blocks) == 5
+    rows = [line.split(" ") for line in blocks[1].splitlines() if line]
+    assert all(len(r) == 2 for r in rows)
+    assert rows[:4] == [["😀", "O"], ["Alice", "B-PERSON"], ["Smith", "I-PERSON"], ["met", "O"]]
+    assert ["👍", "O"] in rows and ["🏽", "O"] in rows and ["Baghdad", "B-GPE"] in rows
+    third = [line.split(" ") for line in blocks[3].splitlines() if line]
+    assert third[0] == ["Zoe\u0301", "B-PERSON"] and ["Sa\u0303o", "B-GPE"] in third
+    assert ["inIraq", "O"] in third  # not on token boundaries: left out, and counted
+    assert "skipped 1: entity spans not on token boundaries" in summary.summary()
+    # sentences end with a blank line
+    assert blocks[1].count("\n\n") >= 3
+    # spaCy's own CoNLL NER reader gets the same entities back
+    docs = list(conll_ner_to_docs(raw, n_sents=0, no_print=True))
+    ents = [(e.text, e.label_) for d in docs for e in d.ents]
+    assert ("Alice Smith", "PERSON") in ents and ("بغداد", "GPE") in ents
+    assert ("Zoe\u0301 Lefe\u0300vre", "PERSON") in ents
+    assert len(ents) == summary.spans == 9
+
+
+def test_conll_align_expand_keeps_glued_entities(project: Project, tmp_path: Path) -> None:
+    out = tmp_path / "x.conll"
+    summary = export(project.store, "conll", out, align="expand")
+    assert "inIraq B-GPE" in out.read_text(encoding="utf-8")
+    assert "adjusted 1: entity spans moved to token boundaries" in summary.summary()
+    assert COMBINING.count("inIraq") == 1

@@ -1,0 +1,101 @@
+"""spaCy export: DocBin read back, seeded split, alignment policy, and ``spacy train``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.export import ExportError, export
+from annotator.export import spacy_docbin
+
+from .conftest import Project
+
+
+def read(path: Path) -> list:
+    import spacy
+    from spacy.tokens import DocBin
+
+    return list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
+
+
+def test_spacy_docbin_has_entities_claims_and_attributes(project: Project,
+                                                         tmp_path: Path) -> None:
+    out = tmp_path / "corpus"
+    summary = export(project.store, "spacy", out, dev_fraction=0.0, include_rejected=True)
+    assert summary.splits == {"train": 4, "dev": 0}
+    assert {p.name for p in out.iterdir()} == {"train.spacy", "dev.spacy", "config.cfg"}
+    docs = read(out / "train.spacy")
+    assert read(out / "dev.spacy") == []
+    emoji, arabic, combining, empty = docs
+    assert [(e.text, e.label_) for e in emoji.ents] == [
+        ("Alice Smith", "PERSON"), ("Bob Jones", "PERSON"), ("Baghdad", "GPE"),
+        ("Monday", "DATE")]
+    assert [(s.text, s.label_) for s in emoji.spans["claims"]] == [
+        ('"We will win," Alice Smith said.', "CLAIM"), ("The army reported 12 deaths.", "CLAIM")]
+    assert [s.text for s in emoji.spans["incorrect_spans"]] == ["Monday."]
+    assert emoji.user_data["claims"][0]["claimant"]["text"] == "Alice Smith"
+    assert [(e.text, e.label_) for e in arabic.ents] == [
+        ("محمد علي", "PERSON"), ("12", "CARDINAL"), ("بغداد", "GPE")]
+    assert [e.text for e in combining.ents] == ["Zoe\u0301 Lefe\u0300vre", "Sa\u0303o Paulo"]
+    assert list(empty.ents) == [] and list(empty.spans["claims"]) == []
+    for doc in docs:
+        for span in [*doc.ents, *doc.spans["claims"]]:
+            assert doc.text[span.start_char:span.end_char] == span.text
+    assert "skipped 1: entity spans not on token boundaries (align=strict)" in summary.summary()
+
+
+def test_spacy_align_policies(project: Project, tmp_path: Path) -> None:
+    expand = export(project.store, "spacy", tmp_path / "e", dev_fraction=0.0, align="expand")
+    assert "inIraq" in [e.text for e in read(tmp_path / "e" / "train.spacy")[2].ents]
+    assert expand.adjusted and not expand.skipped
+    contract = export(project.store, "spacy", tmp_path / "c", dev_fraction=0.0,
+                      align="contract")
+    assert "not on token boundaries (align=contract)" in contract.summary()
+
+
+def test_spacy_split_is_seeded(project: Project, tmp_path: Path) -> None:
+    def split(seed: int, name: str) -> tuple[list[int], list[int]]:
+        export(project.store, "spacy", tmp_path / name, dev_fraction=0.5, seed=seed)
+        return tuple(  # type: ignore[return-value]
+            [d.user_data["doc_id"] for d in read(tmp_path / name / f"{part}.spacy")]
+            for part in ("train", "dev"))
+
+    assert split(7, "a") == split(7, "b")
+    train, dev = split(7, "a2")
+    assert sorted(train + dev) == sorted(project.ids[k] for k in
+                                         ("emoji", "arabic", "combining", "empty"))
+
+
+def test_spacy_shards_large_splits_into_a_folder(project: Project, tmp_path: Path,
+                                                 monkeypatch) -> None:
+    monkeypatch.setattr(spacy_docbin, "SHARD_DOCS", 2)
+    export(project.store, "spacy", tmp_path / "s", dev_fraction=0.0)
+    shards = sorted((tmp_path / "s" / "train.spacy").iterdir())
+    assert len(shards) == 2 and sum(len(read(p)) for p in shards) == 4
+
+
+def test_spacy_refuses_existing_output(project: Project, tmp_path: Path) -> None:
+    out = tmp_path / "corpus"
+    export(project.store, "spacy", out)
+    with pytest.raises(ExportError, match="already exists"):
+        export(project.store, "spacy", out)
+    export(project.store, "spacy", out, force=True)
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.slow
+def test_spacy_train_runs_on_the_export(project: Project, tmp_path: Path) -> None:
+    out = tmp_path / "corpus"
+    export(project.store, "spacy", out, dev_fraction=0.5, seed=1, spancat=True,
+           status="any", include_rejected=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "spacy", "train", "config.cfg", "--output", "model",
+         "--training.max_steps", "2", "--training.eval_frequency", "1",
+         "--training.batcher.size", "4", "--nlp.batch_size", "4"],
+        cwd=out, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert (out / "model" / "model-last" / "meta.json").exists()
+    assert "spancat" in (out / "config.cfg").read_text()
