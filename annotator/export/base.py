@@ -188,9 +188,10 @@ def move_into_place(src: Path, dst: Path) -> None:
 
 
 def stable_hash(value: Any) -> int:
-    """A signed 32-bit hash of a JSON-able value, the same in every run (Prodigy's
-    ``_input_hash``/``_task_hash`` are signed 32-bit integers too)."""
-    data = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """A signed 32-bit hash of a string (or JSON-able value), the same in every run
+    (Prodigy's ``_input_hash``/``_task_hash`` are signed 32-bit integers too)."""
+    data = value if isinstance(value, str) else json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     digest = hashlib.blake2b(data.encode("utf-8"), digest_size=4).digest()
     return int.from_bytes(digest, "big", signed=True)
 

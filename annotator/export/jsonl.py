@@ -29,6 +29,7 @@ from .base import (
 )
 
 ANSWERS = {"done": "accept", "skipped": "ignore", "flagged": "reject"}
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def outputs(out: Path, opts: ExportOptions) -> list[Path]:
@@ -38,10 +39,9 @@ def outputs(out: Path, opts: ExportOptions) -> list[Path]:
 def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
           summary: ExportSummary, force: bool) -> None:
     check_free(outputs(out, opts), force)
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     with atomic_file(out) as fh:
         for rec in records:
-            fh.write(dumps(task(rec, opts)))
+            fh.write(encode(rec, opts))
             fh.write("\n")
             count_spans(summary, rec)
     summary.files.append(out)
@@ -49,17 +49,26 @@ def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
 
 def task(rec: DocRecord, opts: ExportOptions) -> dict[str, Any]:
     """The JSONL object of one document."""
+    result: dict[str, Any] = json.loads(encode(rec, opts))
+    return result
+
+
+def encode(rec: DocRecord, opts: ExportOptions) -> str:
+    """The JSONL line of one document (without the newline). The labels are encoded
+    once, for the line and for ``_task_hash`` alike."""
     text = rec.doc.text
-    meta = dict(rec.doc.meta)
-    stored_ts = meta.pop("_timestamp", None)
-    item: dict[str, Any] = {"text": text, "meta": meta}
+    meta = rec.doc.meta
+    stored_ts = meta.get("_timestamp")
+    if stored_ts is not None:
+        meta = {k: v for k, v in meta.items() if k != "_timestamp"}
+    parts = ['{"text":', _dumps(text), ',"meta":', _dumps(meta)]
     starts: list[int] = []
     if opts.tokens:
         from .tokens import token_dicts
 
         tokens = token_dicts(text)
-        item["tokens"] = tokens
         starts = [t["start"] for t in tokens]
+        parts += [',"tokens":', _dumps(tokens)]
     spans = []
     for s in rec.entities:
         span: dict[str, Any] = {"start": s.start, "end": s.end}
@@ -70,30 +79,29 @@ def task(rec: DocRecord, opts: ExportOptions) -> dict[str, Any]:
         span["label"] = s.label
         span["text"] = text[s.start:s.end]
         spans.append(span)
-    item["spans"] = spans
-    item["claims"] = [claim_dict(rec, s) for s in rec.claims]
+    labels = [',"spans":', _dumps(spans), ',"claims":',
+              _dumps([claim_dict(rec, s) for s in rec.claims])]
     if opts.include_rejected:
-        item["rejected"] = [{"layer": s.layer, "start": s.start, "end": s.end,
-                             "label": s.label, "text": text[s.start:s.end]}
-                            for s in rec.rejected]
+        labels += [',"rejected":', _dumps([
+            {"layer": s.layer, "start": s.start, "end": s.end, "label": s.label,
+             "text": text[s.start:s.end]} for s in rec.rejected])]
+    parts += labels
     status = rec.doc.status
-    if status in ANSWERS:
-        item["answer"] = ANSWERS[status]
-    else:
-        item["status"] = status
+    parts.append(f',"answer":"{ANSWERS[status]}"' if status in ANSWERS
+                 else f',"status":{_dumps(status)}')
     input_hash = stable_hash(text)
-    item["_input_hash"] = input_hash
-    item["_task_hash"] = stable_hash([input_hash, item["spans"], item["claims"],
-                                      item.get("rejected")])
+    task_hash = stable_hash(f"{input_hash}{''.join(labels)}")
     labelled = rec.entities + rec.claims
     names = sorted({s.annotator for s in labelled if s.annotator})
-    item["_annotator_id"] = ",".join(names) if names else None
     if stored_ts is None:
-        times = [epoch_seconds(s.updated_at) for s in labelled]
-        times.append(epoch_seconds(rec.doc.updated_at))
-        stored_ts = max((t for t in times if t is not None), default=None)
-    item["_timestamp"] = stored_ts
-    return item
+        # ISO 8601 strings of one format sort as the times they name
+        stamps = [s.updated_at for s in labelled if s.updated_at]
+        stamps.append(rec.doc.updated_at or "")
+        stored_ts = epoch_seconds(max(stamps))
+    parts.append(f',"_input_hash":{input_hash},"_task_hash":{task_hash}'
+                 f',"_annotator_id":{_dumps(",".join(names) if names else None)}'
+                 f',"_timestamp":{_dumps(stored_ts)}}}')
+    return "".join(parts)
 
 
 def claim_dict(rec: DocRecord, s: Any) -> dict[str, Any]:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.export import ExportError, export
-from annotator.export import spacy_docbin
+from annotator.export import ExportError, export, spacy_docbin
 
 from .conftest import Project
 

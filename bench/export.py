@@ -1,0 +1,181 @@
+"""Benchmark: ``annotator export --format jsonl`` against a minimal sqlite3 + json loop.
+
+Run as ``python -m bench.export [--docs N]``. Builds a project of N news-like documents
+(seeded), each marked done with four accepted entities and one claim (raw
+``executemany`` inside one ``store.write()``), then runs, each in a fresh subprocess so
+that peak memory (``ru_maxrss``) is its own: (1) the real command
+``annotator export --format jsonl``, (2) the same with ``--no-tokens``, (3) a minimal
+loop that reads the same rows (documents, spans, claim attributes) with ``sqlite3`` and
+writes one ``json.dumps`` line per document. Targets: throughput at least 0.5 of the
+loop's, peak memory under 200 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+TARGET_RATIO = 0.5
+TARGET_MB = 200.0
+SEED = 20240813
+
+NAMES = ["Alice Smith", "Ali al-Hassan", "Maria López", "Chen Wei", "Fatima Zahra",
+         "Olena Kovalenko", "محمد علي", "Zoe\u0301 Lefe\u0300vre"]
+PLACES = ["Baghdad", "Kyiv", "Lagos", "São Paulo", "Basra", "بغداد", "Jakarta", "Ohio"]
+ORGS = ["the United Nations", "Reuters", "the Ministry of Health", "the IMF", "Shell"]
+FILLER = ("Officials said the situation remained tense as talks continued through the "
+          "night, and residents described long queues for fuel and bread 😀. ")
+
+BASELINE = r'''
+import json, sqlite3, sys
+db, out = sys.argv[1], sys.argv[2]
+conn = sqlite3.connect(db)
+spans = conn.execute(
+    'SELECT s.doc_id, s.layer, s.start, s."end", s.label, s.annotator, c.claim_type,'
+    ' c.claimant_span_id, c.claimant_text, c.via, c.checkworthy, c.hedged FROM spans s'
+    " LEFT JOIN claims c ON c.span_id = s.id WHERE s.decision = 'accepted'"
+    ' ORDER BY s.doc_id, s.start')
+pending = next(spans, None)
+with open(out, "w", encoding="utf-8") as fh:
+    for doc_id, text, meta, status in conn.execute(
+            "SELECT id, text, meta, status FROM documents WHERE status = 'done' ORDER BY id"):
+        mine = []
+        while pending is not None and pending[0] == doc_id:
+            mine.append(pending)
+            pending = next(spans, None)
+        item = {"text": text, "meta": json.loads(meta), "status": status,
+                "spans": [{"start": s[2], "end": s[3], "label": s[4], "text": text[s[2]:s[3]]}
+                          for s in mine if s[1] == "entity"],
+                "claims": [{"start": s[2], "end": s[3], "label": s[4], "claim_type": s[6],
+                            "claimant": s[8], "via": s[9], "checkworthy": s[10],
+                            "hedged": s[11]} for s in mine if s[1] == "claim"]}
+        fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+'''
+
+
+def make_text(rng: random.Random) -> tuple[str, list[tuple[str, int, int, str]]]:
+    """An article of ~500 characters and its entity and claim spans."""
+    person, place, org = rng.choice(NAMES), rng.choice(PLACES), rng.choice(ORGS)
+    n = rng.randint(2, 9999)
+    claim = f"{person} told {org} that {n} families had left {place} since March."
+    text = f"{place} — {claim} {FILLER}{FILLER}Reported by {rng.choice(NAMES)}."
+    spans = []
+    for part, label in ((place, "GPE"), (person, "PERSON"), (org, "ORG"), (str(n), "CARDINAL")):
+        start = text.index(part, 1 if label != "GPE" else 0)
+        spans.append(("entity", start, start + len(part), label))
+    start = text.index(claim)
+    spans.append(("claim", start, start + len(claim), "CLAIM"))
+    return text, spans
+
+
+def build(path: Path, n_docs: int) -> None:
+    """A project of ``n_docs`` done documents with accepted spans, written fast."""
+    from annotator.store import Store, now
+
+    rng = random.Random(SEED)
+    ts = now()
+    with Store(path) as store, store.write() as conn:
+        doc_rows, span_rows, claim_rows = [], [], []
+        span_id = 0
+        for doc_id in range(1, n_docs + 1):
+            text, spans = make_text(rng)
+            text = f"{text} #{doc_id}"
+            meta = json.dumps({"source": "bench", "n": doc_id})
+            doc_rows.append((doc_id, text, meta, f"h{doc_id}", "done", ts, ts, f"Doc {doc_id}"))
+            person_id = None
+            for layer, start, end, label in spans:
+                span_id += 1
+                span_rows.append((span_id, doc_id, layer, start, end, label, "human",
+                                  "accepted", "bench", ts, ts))
+                if label == "PERSON":
+                    person_id = span_id
+                if layer == "claim":
+                    claim_rows.append((span_id, "statistic", person_id, None, None, "yes", 0))
+            if len(doc_rows) >= 5000 or doc_id == n_docs:
+                conn.executemany(
+                    "INSERT INTO documents (id, text, meta, content_hash, status, created_at,"
+                    " updated_at, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", doc_rows)
+                conn.executemany(
+                    'INSERT INTO spans (id, doc_id, layer, start, "end", label, origin,'
+                    " decision, annotator, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", span_rows)
+                conn.executemany(
+                    "INSERT INTO claims (span_id, claim_type, claimant_span_id, claimant_text,"
+                    " via, checkworthy, hedged) VALUES (?, ?, ?, ?, ?, ?, ?)", claim_rows)
+                doc_rows, span_rows, claim_rows = [], [], []
+
+
+def measure(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one subprocess."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise RuntimeError(f"{argv} failed ({proc.returncode}): {err[-2000:]}")
+    if proc.stderr:
+        proc.stderr.close()
+    return elapsed, usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def row(name: str, value: float, unit: str, baseline: float | None, target: float,
+        higher_is_better: bool) -> dict[str, Any]:
+    ratio = value / baseline if baseline else None
+    measure_ = ratio if unit == "docs/s" else value
+    meets = measure_ is not None and (measure_ >= target if higher_is_better
+                                      else measure_ < target)
+    return {"name": name, "value": round(value, 1), "unit": unit,
+            "baseline": None if baseline is None else round(baseline, 1),
+            "ratio": None if ratio is None else round(ratio, 3), "target": target,
+            "higher_is_better": higher_is_better, "meets": meets}
+
+
+def run(n_docs: int) -> list[dict[str, Any]]:
+    """Build the project, time the three exports, return the result rows."""
+    with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
+        root = Path(tmp)
+        db = root / "bench.db"
+        build(db, n_docs)
+        cli = [sys.executable, "-c", "from annotator.cli import main; main()", "export",
+               "--db", str(db), "--format", "jsonl", "--force"]
+        base_s, base_mb = measure([sys.executable, "-c", BASELINE, str(db),
+                                   str(root / "base.jsonl")])
+        full_s, full_mb = measure([*cli, "--out", str(root / "full.jsonl")])
+        lean_s, lean_mb = measure([*cli, "--out", str(root / "lean.jsonl"), "--no-tokens"])
+        with open(root / "full.jsonl", encoding="utf-8") as fh:
+            lines = sum(1 for _ in fh)
+        assert lines == n_docs, (lines, n_docs)
+    base_rate = n_docs / base_s
+    return [
+        row("export jsonl (with tokens): documents/s", n_docs / full_s, "docs/s", base_rate,
+            TARGET_RATIO, True),
+        row("export jsonl --no-tokens: documents/s", n_docs / lean_s, "docs/s", base_rate,
+            TARGET_RATIO, True),
+        row("export jsonl (with tokens): peak memory", full_mb, "MB", base_mb, TARGET_MB,
+            False),
+        row("export jsonl --no-tokens: peak memory", lean_mb, "MB", base_mb, TARGET_MB, False),
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    for r in run(args.docs):
+        ratio = "" if r["ratio"] is None else f"  ratio {r['ratio']:.2f}"
+        print(f"{r['name']:<45} {r['value']:>10} {r['unit']:<7} baseline {r['baseline']}"
+              f"{ratio}  target {r['target']}  {'meets' if r['meets'] else 'MISSES'}")
+
+
+if __name__ == "__main__":
+    main()
