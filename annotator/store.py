@@ -569,8 +569,17 @@ class Store:
             ids = [row[0] for row in rows]
             spans: dict[int, list[Span]] = {doc_id: [] for doc_id in ids}
             marks = ",".join("?" * len(ids))
-            for span in self._query_spans(f"s.doc_id IN ({marks})", ids):
-                spans[span.doc_id].append(span)
+            # Cues are not exported: read '[]' rather than parse each span's list.
+            sql = (
+                'SELECT s.id, s.doc_id, s.layer, s.start, s."end", s.label, s.origin,'
+                " s.decision, s.score, s.model, s.annotator, '[]', s.created_at,"
+                " s.updated_at, c.span_id, c.claim_type, c.claimant_span_id,"
+                " c.claimant_text, c.via, c.checkworthy, c.hedged"
+                " FROM spans s LEFT JOIN claims c ON c.span_id = s.id"
+                f' WHERE s.doc_id IN ({marks}) ORDER BY s.doc_id, s.start, s."end" DESC, s.id'
+            )
+            for row in self.conn.execute(sql, ids):
+                spans[row[1]].append(_span(row))
             for row in rows:
                 yield _document(row), spans[row[0]]
             last = ids[-1]

@@ -23,8 +23,16 @@ def blank_nlp(sentences: bool = False) -> Language:
     return nlp
 
 
+RENEW_EVERY = 10_000  # documents; the vocab keeps every new string it sees
+_calls = 0
+
+
 def token_dicts(text: str) -> list[dict[str, Any]]:
     """Prodigy-style tokens: ``text``, ``start``, ``end`` (code points), ``id``, ``ws``."""
+    global _calls
+    _calls += 1
+    if _calls % RENEW_EVERY == 0:  # a fresh vocab now and then keeps memory flat
+        blank_nlp.cache_clear()
     doc = blank_nlp().tokenizer(text)
     return [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i,
              "ws": bool(t.whitespace_)} for t in doc]
