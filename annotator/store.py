@@ -236,10 +236,12 @@ class Store:
         return {row[0] for row in self.conn.execute(sql, chunk)}
 
     def insert_document(
-        self, text: str, meta: dict[str, Any], content_hash: str, status: str = "new"
+        self, text: str, meta: dict[str, Any], content_hash: str, status: str = "new",
+        ts: str | None = None,
     ) -> int:
-        """Insert one document (call inside :meth:`write`); returns its id."""
-        ts = now()
+        """Insert one document (call inside :meth:`write`); returns its id. ``ts``: the
+        creation time (default now; an import passes one for all its documents)."""
+        ts = ts or now()
         cur = self.conn.execute(
             "INSERT INTO documents (text, meta, content_hash, status, created_at, updated_at,"
             " title) VALUES (?, ?, ?, ?, ?, ?, ?)",
