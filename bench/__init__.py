@@ -10,7 +10,8 @@ Convention for a benchmark module ``bench/<name>.py``:
        "unit": str,               # "docs/s", "ms", "MB", ...
        "baseline": float | None,  # the same measure of the bare baseline, same run
        "ratio": float | None,     # value / baseline
-       "target": float | None,    # a ratio when there is a baseline, else in ``unit``
+       "target": float | None,    # for a rate (unit "…/s") with a baseline: the ratio;
+                                  # else in ``unit`` (ms, MB); "target_unit" may say
        "higher_is_better": bool,
        "meets": bool | None}      # None: informative only, no target
 

@@ -159,12 +159,19 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def target_is_ratio(row: dict[str, Any]) -> bool:
+    """Rates against a baseline have a target ratio; times and memory one in their unit."""
+    if "target_unit" in row:
+        return row["target_unit"] == "ratio"
+    return row.get("baseline") is not None and str(row.get("unit", "")).endswith("/s")
+
+
 def _target(row: dict[str, Any]) -> str:
     target = row.get("target")
     if target is None:
         return "-"
     sign = ">=" if row.get("higher_is_better") else "<="
-    what = "ratio" if row.get("baseline") is not None else row.get("unit", "")
+    what = "ratio" if target_is_ratio(row) else row.get("unit", "")
     return f"{sign} {_fmt(target)} {what}".strip()
 
 

@@ -1,0 +1,51 @@
+"""Smoke test of the benchmarks: the corpus is deterministic, the runner runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.corpus import LONG_AT, article, articles, write_corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_corpus_is_deterministic_and_news_like(tmp_path: Path) -> None:
+    first = list(articles(60, seed=1))
+    assert first == list(articles(60, seed=1))
+    assert first != list(articles(60, seed=2))
+    assert article(5, seed=1) == first[5]  # article i does not depend on the ones before
+    text = "".join(a["text"] for a in first)
+    for needed in ("“", "”", '"', "%", "said", "according to"):
+        assert needed in text.lower() or needed in text, needed
+    assert any("\u0600" <= ch <= "\u06ff" for ch in text)  # Arabic script
+    assert any(ord(ch) > 0xFFFF for ch in text)  # emoji outside the BMP
+    assert len(first[LONG_AT]["text"]) > 90_000  # a very long document
+    assert len({a["text"] for a in first}) == len(first)  # no accidental duplicates
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    paths_a, paths_b = write_corpus(a, 30, seed=3), write_corpus(b, 30, seed=3)
+    assert [p.relative_to(a) for p in paths_a] == [p.relative_to(b) for p in paths_b]
+    assert all(x.read_bytes() == y.read_bytes() for x, y in zip(paths_a, paths_b, strict=True))
+    assert {p.suffix for p in paths_a} == {".txt", ".jsonl"}
+
+
+def test_runner_on_a_tiny_corpus(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench", "--only", "importing,no_such_module",
+         "--sizes", "importing=20,200", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "skipped no_such_module" in proc.stdout
+    assert "import .txt/.jsonl" in proc.stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["machine"] and data["skipped"][0]["module"] == "no_such_module"
+    assert [r["n_docs"] for r in data["results"]] == [20, 200]
+    keys = {"name", "value", "unit", "baseline", "ratio", "target", "higher_is_better", "meets"}
+    for row in data["results"]:
+        assert keys <= row.keys()
+        assert row["value"] > 0 and row["baseline"] > 0
+    assert data["growth"][0]["n_small"] == 20
