@@ -1,7 +1,8 @@
 """The project database: one SQLite file per project, through sqlite-utils.
 
 Tables (see DESIGN.md, Data model): ``documents``, ``spans``, ``claims`` (attributes of
-claim spans), ``events`` (append-only decision log) and ``meta`` (schema version).
+claim spans), ``events`` (append-only decision log), ``meta`` (schema version) and
+``tokens`` (a cache of token boundaries for export; derived, safe to empty).
 The connection runs in WAL mode with foreign keys on and a busy timeout; every write
 goes through :meth:`Store.write`, one ``BEGIN IMMEDIATE`` transaction.
 """
@@ -21,7 +22,7 @@ import sqlite_utils
 
 from .model import CLAIM_ATTRIBUTES, Claim, Document, Span
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x414E4E4F  # "ANNO", written to the SQLite header
 BUSY_TIMEOUT_MS = 10_000
 
@@ -105,8 +106,18 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX idx_spans_label ON spans(layer, label, decision)")
 
 
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """v3: a cache of each document's token boundaries for export (derived data: an
+    empty table is correct, only slower to export)."""
+    conn.execute(
+        "CREATE TABLE tokens (doc_id INTEGER PRIMARY KEY REFERENCES documents(id)"
+        " ON DELETE CASCADE, tokenizer TEXT NOT NULL, data BLOB NOT NULL)"
+    )
+
+
 # Migration N upgrades a version-N file to version N+1, inside one transaction.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def make_title(text: str, meta: dict[str, Any], words: int = 12) -> str:
@@ -548,6 +559,24 @@ class Store:
         return cur.rowcount
 
     # -- export
+
+    def get_tokens(self, doc_ids: list[int], tokenizer: str) -> dict[int, bytes]:
+        """Cached token boundaries (see :mod:`annotator.export.tokens`) of those
+        documents that have them for ``tokenizer``."""
+        found: dict[int, bytes] = {}
+        for i in range(0, len(doc_ids), 500):
+            chunk = doc_ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.conn.execute(
+                f"SELECT doc_id, data FROM tokens WHERE doc_id IN ({marks}) AND tokenizer = ?",
+                (*chunk, tokenizer)).fetchall())
+        return found
+
+    def put_tokens(self, rows: Iterable[tuple[int, str, bytes]]) -> None:
+        """Cache ``(doc_id, tokenizer, data)`` rows, replacing older entries. Call
+        inside :meth:`write`."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO tokens (doc_id, tokenizer, data) VALUES (?, ?, ?)", rows)
 
     def iter_documents_with_spans(
         self, status: str | None = None, batch_size: int = 500

@@ -78,6 +78,7 @@ def export(
     out = Path(out)
     module = importlib.import_module(f".{MODULES[fmt]}", __name__)
     summary = ExportSummary(fmt=fmt, out=out)
-    records = iter_records(store, opts, summary, on_progress)
+    records = iter_records(store, opts, summary, on_progress,
+                           tokens=fmt == "jsonl" and opts.tokens)
     module.write(records, out, opts, summary, force)
     return summary

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -69,6 +71,7 @@ class ExportSummary:
     adjusted: Counter[str] = field(default_factory=Counter)  # kept, but moved
     files: list[Path] = field(default_factory=list)
     splits: dict[str, int] = field(default_factory=dict)
+    tokenized: int = 0  # documents whose tokens were not cached yet
 
     @property
     def spans(self) -> int:
@@ -90,6 +93,9 @@ class ExportSummary:
             text += f"\n  skipped {n}: {reason}"
         for reason, n in sorted(self.adjusted.items()):
             text += f"\n  adjusted {n}: {reason}"
+        if self.tokenized:
+            text += (f"\n  tokenized {self.tokenized} document(s) without cached tokens"
+                     " (cached now, for the next export)")
         return text
 
 
@@ -103,14 +109,59 @@ class DocRecord:
     claims: list[Span]
     rejected: list[Span]
     by_id: dict[int, Span]
+    tokens: Any = None  # token boundaries (export.tokens.Boundaries) when asked for
+
+
+TOKEN_BATCH = 500  # documents whose cached tokens are read (and written) together
 
 
 def iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
-                 on_progress: Callable[[int], None] | None = None) -> Iterator[DocRecord]:
-    """Stream the documents the options select, with their spans filtered.
+                 on_progress: Callable[[int], None] | None = None,
+                 tokens: bool = False) -> Iterator[DocRecord]:
+    """Stream the documents the options select, with their spans filtered, and with
+    ``tokens`` their token boundaries: read from the store's cache, or computed and
+    written to it (best effort: a project that cannot be written to is still exported).
 
     ``on_progress(n)`` gets the number of documents done every few documents and at
     the end; an exception it raises cancels the export (nothing is left behind)."""
+    records = _iter_records(store, opts, summary, on_progress)
+    if not tokens:
+        yield from records
+        return
+    from . import tokens as tok
+
+    tokenizer = tok.tokenizer_id()
+    writable = True
+    batch: list[DocRecord] = []
+    for rec in itertools.chain(records, [None]):
+        if rec is not None:
+            batch.append(rec)
+            if len(batch) < TOKEN_BATCH:
+                continue
+        cached = store.get_tokens([r.doc.id for r in batch if r.doc.id is not None],
+                                  tokenizer)
+        fresh = []
+        for r in batch:
+            blob = cached.get(r.doc.id) if r.doc.id is not None else None
+            if blob is not None:
+                r.tokens = tok.unpack(blob)
+            else:
+                r.tokens = tok.tokenize(r.doc.text)
+                if r.doc.id is not None:
+                    fresh.append((r.doc.id, tokenizer, tok.pack(r.tokens)))
+        if fresh and writable:
+            try:
+                with store.write():
+                    store.put_tokens(fresh)
+            except sqlite3.Error:
+                writable = False
+        summary.tokenized += len(fresh)
+        yield from batch
+        batch = []
+
+
+def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
+                  on_progress: Callable[[int], None] | None) -> Iterator[DocRecord]:
     layers = ("entity", "claim") if opts.layer == "all" else (opts.layer,)
     n = 0
     for doc, spans in store.iter_documents_with_spans(opts.status_filter):

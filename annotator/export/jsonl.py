@@ -27,6 +27,7 @@ from .base import (
     epoch_seconds,
     stable_hash,
 )
+from .tokens import token_range, tokenize, tokens_json
 
 ANSWERS = {"done": "accept", "skipped": "ignore", "flagged": "reject"}
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -64,17 +65,13 @@ def encode(rec: DocRecord, opts: ExportOptions) -> str:
     parts = ['{"text":', _dumps(text), ',"meta":', _dumps(meta)]
     starts: list[int] = []
     if opts.tokens:
-        from .tokens import token_dicts
-
-        tokens = token_dicts(text)
-        starts = [t["start"] for t in tokens]
-        parts += [',"tokens":', _dumps(tokens)]
+        bounds = rec.tokens if rec.tokens is not None else tokenize(text)
+        starts = bounds[0]
+        parts += [',"tokens":', tokens_json(text, bounds)]
     spans = []
     for s in rec.entities:
         span: dict[str, Any] = {"start": s.start, "end": s.end}
         if opts.tokens:
-            from .tokens import token_range
-
             span["token_start"], span["token_end"] = token_range(starts, s.start, s.end)
         span["label"] = s.label
         span["text"] = text[s.start:s.end]

@@ -117,7 +117,11 @@ def suggest(
     buffered: list[tuple[int, str, list[EntitySuggestion], list[ClaimSuggestion]]] = []
 
     def flush() -> None:
+        # Token boundaries for export, computed here (outside the write lock) while the
+        # documents are at hand, so that exporting them later does not tokenise again.
+        cache = _token_rows(store, [(doc_id, text) for doc_id, text, _, _ in buffered])
         with store.write():
+            store.put_tokens(cache)
             for doc_id, text, entities, claims in buffered:
                 added_e, added_c = store_suggestions(
                     store, doc_id, text, entities, claims, result.model,
@@ -145,6 +149,16 @@ def suggest(
             close()  # stops worker processes when the run is cut short
         result.seconds = time.perf_counter() - started
     return result
+
+
+def _token_rows(store: Store, docs: list[tuple[int, str]]) -> list[tuple[int, str, bytes]]:
+    """Token cache rows (:mod:`annotator.export.tokens`) for those of ``docs`` without."""
+    from ..export import tokens
+
+    tokenizer = tokens.tokenizer_id()
+    have = store.get_tokens([doc_id for doc_id, _ in docs], tokenizer)
+    return [(doc_id, tokenizer, tokens.pack(tokens.tokenize(text)))
+            for doc_id, text in docs if doc_id not in have]
 
 
 def _texts(store: Store, ids: list[int]) -> Iterator[tuple[str, int]]:

@@ -163,7 +163,7 @@ def test_database_sigkill_during_migration_leaves_old_or_new(tmp_path: Path) -> 
     timing = tmp_path / "timing.db"
     timing.write_bytes(template.read_bytes())
     duration = _run_migration(timing, None)  # how long a migration takes here
-    outcomes = {"v1": 0, "v2": 0}
+    outcomes = {f"v{v}": 0 for v in (1, SCHEMA_VERSION)}
     for trial in range(MIGRATION_KILLS):
         path = tmp_path / f"big{trial}.db"
         path.write_bytes(template.read_bytes())

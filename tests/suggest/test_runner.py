@@ -130,3 +130,13 @@ def test_runner_import_does_not_import_spacy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_runner_caches_token_boundaries_for_export(project, nlp):
+    from annotator.export.tokens import tokenize, tokenizer_id, unpack
+
+    suggest(project, nlp)
+    rows = project.conn.execute("SELECT doc_id, tokenizer, data FROM tokens").fetchall()
+    assert {(doc_id, tok) for doc_id, tok, _ in rows} == {(i, tokenizer_id()) for i in (1, 2, 3)}
+    for doc_id, _, data in rows:
+        assert unpack(data) == tokenize(TEXTS[doc_id - 1])
