@@ -306,9 +306,15 @@ class Store:
         search: str | None = None,
         offset: int = 0,
         limit: int = 200,
+        after_id: int = 0,
     ) -> list[dict[str, Any]]:
-        """One page of the document list: id, status, title and span counts."""
+        """One page of the document list: id, status, title and span counts. Pass the
+        last loaded id as ``after_id`` for the next page: OFFSET steps over every row it
+        skips, so its pages get slower the further down a long list they are."""
         where, params = _list_filter(status, search)
+        if after_id:
+            where = f"{where} AND d.id > ?" if where else "WHERE d.id > ?"
+            params.append(after_id)
         sql = (
             "SELECT d.id, d.status, d.title, d.note,"
             " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = 'pending')"

@@ -36,6 +36,7 @@ class DocumentListModel(QAbstractTableModel):
         self.status: str | None = None
         self.search: str | None = None
         self._rows: list[dict[str, Any]] = []
+        self._row_of_id: dict[int, int] = {}  # a decision finds its row without a scan
         self._total = 0
         self.reload()
 
@@ -49,6 +50,7 @@ class DocumentListModel(QAbstractTableModel):
         self.beginResetModel()
         self._total = self.store.count_rows(self.status, self.search)
         self._rows = self.store.document_rows(self.status, self.search, 0, PAGE)
+        self._row_of_id = {r["id"]: i for i, r in enumerate(self._rows)}
         self.endResetModel()
 
     def refresh_document(self, doc_id: int) -> None:
@@ -63,7 +65,7 @@ class DocumentListModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def row_of(self, doc_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r["id"] == doc_id), None)
+        return self._row_of_id.get(doc_id)
 
     def doc_id(self, row: int) -> int | None:
         return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
@@ -97,12 +99,16 @@ class DocumentListModel(QAbstractTableModel):
     def fetchMore(self, parent: Index) -> None:  # noqa: N802
         if parent.isValid():
             return
-        more = self.store.document_rows(self.status, self.search, len(self._rows), PAGE)
+        # Rows are in id order: the next page starts after the last loaded id.
+        last = self._rows[-1]["id"] if self._rows else 0
+        more = self.store.document_rows(self.status, self.search, limit=PAGE, after_id=last)
         if not more:
             self._total = len(self._rows)
             return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
         self._rows.extend(more)
+        self._row_of_id.update((r["id"], first + i) for i, r in enumerate(more))
         self.endInsertRows()
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
