@@ -369,18 +369,28 @@ class Session:
             self.store.delete_span(span_id)
         return citing
 
+    def _overlapping_entities(self, doc_id: int, start: int, end: int,
+                              decisions: tuple[str, ...]) -> list[Span]:
+        """Entity spans of ``decisions`` overlapping ``[start, end)``, in the store's
+        order. One range query on the (doc_id, layer, start) index: reading every span of
+        a 3,000-span document on each decision cost more than the rest of it together."""
+        marks = ",".join("?" * len(decisions))
+        rows = self.store.conn.execute(
+            "SELECT id FROM spans WHERE doc_id = ? AND layer = 'entity' AND start < ?"
+            f' AND "end" > ? AND decision IN ({marks}) ORDER BY start, "end" DESC, id',
+            (doc_id, end, start, *decisions)).fetchall()
+        return [self._span(row[0]) for row in rows]
+
     def _accepted_overlaps(self, span: Span) -> bool:
-        return any(
-            other.id != span.id and other.overlaps(span.start, span.end)
-            for other in self.store.spans(span.doc_id, "entity", ["accepted"])
-        )
+        return any(other.id != span.id for other in self._overlapping_entities(
+            span.doc_id, span.start, span.end, ("accepted",)))
 
     def _check_overlap(self, doc_id: int, start: int, end: int, exclude: int | None
                        ) -> list[Span]:
         """Entity spans in the way: raise if an accepted one, else return pending ones."""
         pending = []
-        for other in self.store.spans(doc_id, "entity", ["pending", "accepted"]):
-            if other.id == exclude or not other.overlaps(start, end):
+        for other in self._overlapping_entities(doc_id, start, end, ("pending", "accepted")):
+            if other.id == exclude:
                 continue
             if other.decision == "accepted":
                 raise OverlapError(
