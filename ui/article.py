@@ -58,6 +58,7 @@ class ArticleView(QPlainTextEdit):
         self.spans: list[Span] = []
         self.index: SpanIndex | None = None
         self.focused_id: int | None = None
+        self._focused: Span | None = None  # asked for on every paint: found once
         self.show_rejected = False
         self.exact_selection = False  # the modifier was held when the selection ended
 
@@ -67,6 +68,7 @@ class ArticleView(QPlainTextEdit):
         """Show ``doc`` with ``spans``; one highlighting pass."""
         self.doc = doc
         self.focused_id = None
+        self._focused = None
         text = doc.text if doc else ""
         self.offsets = OffsetMap(text)
         self.spans = spans
@@ -76,13 +78,22 @@ class ArticleView(QPlainTextEdit):
         self.setPlainText(display_text(text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
-    def set_spans(self, spans: list[Span]) -> None:
-        """New span states for the same document (after a decision or suggestions)."""
+    def set_spans(self, spans: list[Span], changed: dict[int, Span | None] | None = None
+                  ) -> None:
+        """New span states for the same document (after a decision or suggestions).
+        ``changed`` (span id -> new state, None when deleted), when known, says which
+        spans differ, so only those are converted and compared."""
         old = self.index
         self.spans = spans
-        self.index = SpanIndex(spans, self.offsets, self.show_rejected)
-        self.highlighter.set_index(self.index, rehighlight=False)
-        self._rehighlight_changed(old, self.index)
+        if changed is not None and old is not None:
+            self.index, drawn = old.replaced(changed)
+            self.highlighter.set_index(self.index, rehighlight=False)
+            self._rehighlight_ranges([(d.start, d.end) for d in drawn])
+        else:
+            self.index = SpanIndex(spans, self.offsets, self.show_rejected)
+            self.highlighter.set_index(self.index, rehighlight=False)
+            self._rehighlight_changed(old, self.index)
+        self._focused = self._find_focused()
         self.viewport().update()
 
     def _rehighlight_changed(self, old: SpanIndex | None, new: SpanIndex) -> None:
@@ -91,12 +102,16 @@ class ArticleView(QPlainTextEdit):
         before = _drawn_keys(old)
         after = _drawn_keys(new)
         changed = before ^ after
-        if len(changed) > 200:
+        self._rehighlight_ranges([(start, end) for start, end, *_ in changed])
+
+    def _rehighlight_ranges(self, ranges: list[tuple[int, int]]) -> None:
+        """Redraw the blocks that hold the UTF-16 ranges (all of them, past 200)."""
+        if len(ranges) > 200:
             self.highlighter.rehighlight()
             return
         doc = self.document()
         done: set[int] = set()
-        for start, end, *_ in changed:
+        for start, end in ranges:
             block = doc.findBlock(start)
             while block.isValid() and block.position() <= end:
                 if block.blockNumber() not in done:
@@ -111,7 +126,7 @@ class ArticleView(QPlainTextEdit):
 
     def set_focused(self, span_id: int | None, ensure_visible: bool = True) -> None:
         self.focused_id = span_id
-        span = self.focused_span()
+        span = self._focused = self._find_focused()
         if span is not None and ensure_visible:
             cursor = self.textCursor()
             cursor.setPosition(self.offsets.to_utf16(span.start))
@@ -120,6 +135,11 @@ class ArticleView(QPlainTextEdit):
         self.viewport().update()
 
     def focused_span(self) -> Span | None:
+        return self._focused
+
+    def _find_focused(self) -> Span | None:
+        if self.focused_id is None:
+            return None
         return next((s for s in self.spans if s.id == self.focused_id), None)
 
     # -- selection, in code points

@@ -8,8 +8,9 @@ spans sorted by their UTF-16 start, so a block finds its spans by bisection.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from dataclasses import dataclass
+from bisect import bisect_left, insort
+from operator import attrgetter
+from typing import NamedTuple
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
@@ -20,9 +21,8 @@ from .offsets import OffsetMap
 FALLBACK_COLOR = "#868e96"
 
 
-@dataclass(frozen=True)
-class DrawnSpan:
-    """A span in Qt positions."""
+class DrawnSpan(NamedTuple):
+    """A span in Qt positions (a tuple: an index holds thousands, made on every open)."""
 
     start: int
     end: int
@@ -33,19 +33,51 @@ class SpanIndex:
     """The visible spans of one document, by layer, sorted by UTF-16 start."""
 
     def __init__(self, spans: list[Span], offsets: OffsetMap, show_rejected: bool = False):
-        self.entities: list[DrawnSpan] = []
-        self.claims: list[DrawnSpan] = []
+        self.offsets = offsets
+        self.show_rejected = show_rejected
+        entities: list[DrawnSpan] = []
+        claims: list[DrawnSpan] = []
+        self._add(spans, entities, claims)
+        self._set(entities, claims)
+
+    def replaced(self, states: dict[int, Span | None]
+                 ) -> tuple[SpanIndex, list[DrawnSpan]]:
+        """A copy with the spans of ``states`` (span id -> new state, None when deleted)
+        swapped in, and the drawn spans that changed (old and new): what a decision
+        redraws, without converting every span of the document again."""
+        new = SpanIndex([], self.offsets, self.show_rejected)
+        entities = [d for d in self.entities if d.span.id not in states]
+        claims = [d for d in self.claims if d.span.id not in states]
+        changed = [d for d in (*self.entities, *self.claims) if d.span.id in states]
+        added_entities: list[DrawnSpan] = []
+        added_claims: list[DrawnSpan] = []
+        self._add([s for s in states.values() if s is not None], added_entities, added_claims)
+        # In the store's order, as a full build from the store's list would have them.
+        for items, added in ((entities, added_entities), (claims, added_claims)):
+            for drawn in added:
+                insort(items, drawn, key=_store_order)
+        new._set(entities, claims)
+        return new, changed + added_entities + added_claims
+
+    def _add(self, spans: list[Span], entities: list[DrawnSpan], claims: list[DrawnSpan]
+             ) -> None:
+        """Append the visible ones of ``spans`` to ``entities`` or ``claims``."""
+        to_utf16 = self.offsets.to_utf16
         for span in spans:
-            if span.decision == "rejected" and not show_rejected:
+            if span.decision == "rejected" and not self.show_rejected:
                 continue
-            drawn = DrawnSpan(offsets.to_utf16(span.start), offsets.to_utf16(span.end), span)
-            (self.claims if span.layer == "claim" else self.entities).append(drawn)
-        self.entities.sort(key=lambda d: d.start)
-        self.claims.sort(key=lambda d: d.start)
-        self._entity_starts = [d.start for d in self.entities]
-        self._claim_starts = [d.start for d in self.claims]
-        self._entity_longest = max((d.end - d.start for d in self.entities), default=0)
-        self._claim_longest = max((d.end - d.start for d in self.claims), default=0)
+            drawn = DrawnSpan(to_utf16(span.start), to_utf16(span.end), span)
+            (claims if span.layer == "claim" else entities).append(drawn)
+
+    def _set(self, entities: list[DrawnSpan], claims: list[DrawnSpan]) -> None:
+        entities.sort(key=_START)  # already in order, or nearly: a linear pass
+        claims.sort(key=_START)
+        self.entities = entities
+        self.claims = claims
+        self._entity_starts = [d.start for d in entities]
+        self._claim_starts = [d.start for d in claims]
+        self._entity_longest = max((d.end - d.start for d in entities), default=0)
+        self._claim_longest = max((d.end - d.start for d in claims), default=0)
 
     def in_range(self, start: int, end: int) -> tuple[list[DrawnSpan], list[DrawnSpan]]:
         """(claims, entities) overlapping the UTF-16 range ``[start, end)``."""
@@ -57,6 +89,14 @@ class SpanIndex:
         """Spans covering the UTF-16 position ``pos``, entities first."""
         claims, entities = self.in_range(pos, pos + 1)
         return entities + claims
+
+
+_START = attrgetter("start")
+
+
+def _store_order(drawn: DrawnSpan) -> tuple[int, int, int]:
+    """The store's span order: start, longest first, id."""
+    return drawn.start, -drawn.end, drawn.span.id or 0
 
 
 def _overlapping(items: list[DrawnSpan], starts: list[int], longest: int, start: int,

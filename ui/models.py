@@ -154,17 +154,43 @@ class SpanListModel(QAbstractTableModel):
         self.layer = layer
         self.spans: list[Span] = []
         self._texts: list[str] = []
+        self._row_of_id: dict[int | None, int] = {}
 
     def set_spans(self, text: str, spans: list[Span]) -> None:
         self.beginResetModel()
         self.spans = [s for s in spans if s.layer == self.layer]
-        self._texts = [" ".join(text[s.start:s.start + 200].split())[:120]
-                       if s.end - s.start > 200 else " ".join(text[s.start:s.end].split())
-                       for s in self.spans]
+        self._texts = [_snippet(text, s) for s in self.spans]
+        self._row_of_id = {s.id: i for i, s in enumerate(self.spans)}
         self.endResetModel()
 
+    def update_spans(self, text: str, spans: list[Span], changed: dict[int, Span | None]
+                     ) -> None:
+        """``spans`` after a decision that changed the spans in ``changed`` (span id ->
+        new state, None when deleted). A decision that keeps every span where it was
+        (accept, reject, relabel, claim attributes) updates those rows in place; one that
+        adds, deletes or moves spans resets the list (a reset on every keystroke costs
+        more than the decision on a 3,000-span document)."""
+        rows = []
+        for span_id, state in changed.items():
+            row = self._row_of_id.get(span_id)
+            if state is None or row is None or state.layer != self.layer:
+                if row is None and (state is None or state.layer != self.layer):
+                    continue  # neither side is in this list
+                self.set_spans(text, spans)
+                return
+            old = self.spans[row]
+            if (old.start, old.end) != (state.start, state.end):
+                self.set_spans(text, spans)
+                return
+            rows.append((row, state))
+        for row, state in rows:
+            self.spans[row] = state
+        if rows:  # one signal, also for an accept-all of thousands
+            top, bottom = min(r for r, _ in rows), max(r for r, _ in rows)
+            self.dataChanged.emit(self.index(top, 0), self.index(bottom, len(self.HEADERS) - 1))
+
     def row_of(self, span_id: int | None) -> int | None:
-        return next((i for i, s in enumerate(self.spans) if s.id == span_id), None)
+        return self._row_of_id.get(span_id) if span_id is not None else None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.spans)
@@ -195,3 +221,10 @@ class SpanListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return span.id
         return None
+
+
+def _snippet(text: str, span: Span) -> str:
+    """The span's text on one line, a long one cut to 120 characters."""
+    if span.end - span.start > 200:
+        return " ".join(text[span.start:span.start + 200].split())[:120]
+    return " ".join(text[span.start:span.end].split())

@@ -112,6 +112,7 @@ class ClaimEditor(QGroupBox):
         self.via.editingFinished.connect(self._on_via_edited)
         self.hedged.clicked.connect(self._on_hedged_clicked)
         self.span: Span | None = None
+        self._entities: list[tuple[int, str]] | None = None  # the claimant choices shown
         self.setEnabled(False)
 
     def show_claim(self, span: Span | None, entities: list[tuple[int, str]]) -> None:
@@ -121,11 +122,15 @@ class ClaimEditor(QGroupBox):
         self.setEnabled(self.span is not None)
         blockers = [QSignalBlocker(w) for w in (self.claim_type, self.claimant, self.via,
                                                 self.checkworthy, self.hedged)]
-        self.claimant.clear()
-        self.claimant.addItem("", None)
-        self.claimant.addItem(AUTHOR, AUTHOR)
-        for span_id, text in entities:
-            self.claimant.addItem(text, span_id)
+        # Refilled only when the choices changed: thousands of entities take milliseconds.
+        if self.span is not None and entities != self._entities:
+            self.claimant.clear()
+            self.claimant.addItem("", None)
+            self.claimant.addItem(AUTHOR, AUTHOR)
+            for span_id, text in entities:
+                self.claimant.addItem(text, span_id)
+            self._entities = list(entities)
+        self.claimant.setCurrentIndex(-1)  # so the index set below sets the edit text too
         claim = self.span.claim if self.span is not None else None
         if claim is None:
             self.claim_type.setCurrentIndex(0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from bisect import insort
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,11 @@ from .tokens import Tokens
 from .workers import SuggestWorker, TaskThread
 
 RECENT_MAX = 8
+
+
+def _store_order(span: Span) -> tuple[int, int, int]:
+    """The order of :meth:`Store.spans`: start, longest first, id."""
+    return span.start, -span.end, span.id or 0
 
 
 @dataclass
@@ -405,20 +411,26 @@ class MainWindow(QMainWindow):
             return
         if states is None:
             self.spans = self.store.spans(self.doc.id)
+            self.article.set_spans(self.spans)
+            self._fill_span_lists()
         else:
-            kept = [s for s in self.spans if s.id not in states]
-            kept += [s for s in states.values() if s is not None and s.doc_id == self.doc.id]
-            # the store's order: start, longest first, id
-            self.spans = sorted(kept, key=lambda s: (s.start, -s.end, s.id or 0))
-        self.article.set_spans(self.spans)
-        self._fill_span_lists()
+            doc_id = self.doc.id
+            states = {i: s for i, s in states.items() if s is None or s.doc_id == doc_id}
+            spans = [s for s in self.spans if s.id not in states]
+            for state in states.values():
+                if state is not None:
+                    insort(spans, state, key=_store_order)
+            self.spans = spans
+            # Only the changed spans are redrawn and their rows updated.
+            self.article.set_spans(spans, states)
+            self.entity_model.update_spans(self.doc.text, spans, states)
+            self.claim_model.update_spans(self.doc.text, spans, states)
         if focus is None or not any(s.id == focus for s in self.spans):
             focus = self.article.focused_id
             if not any(s.id == focus for s in self._visible_spans()):
                 focus = None
         self.focus_span(focus, ensure_visible=focus is not None)
         self.doc_model.refresh_document(self.doc.id)
-        self._update_position()
 
     def _fill_span_lists(self) -> None:
         text = self.doc.text if self.doc else ""
@@ -496,9 +508,11 @@ class MainWindow(QMainWindow):
         span = self.article.focused_span()
         text = self.doc.text if self.doc else ""
         self.details.show_span(span, text)
+        # Claimant choices only for a claim: thousands of entities on every focus move
+        # cost more than the rest of the move.
         entities = [(s.id, f"{' '.join(text[s.start:s.end].split())[:40]} ({s.label})")
                     for s in self.spans if s.layer == "entity" and s.decision != "rejected"
-                    and s.id is not None]
+                    and s.id is not None] if span is not None and span.layer == "claim" else []
         self.claim_editor.show_claim(span, entities)
         self.entity_table.select_span(span_id)
         self.claim_table.select_span(span_id)

@@ -328,3 +328,40 @@ def test_window_document_list_filters_and_searches(qtbot, project, open_window):
     assert [window.doc_model.doc_id(r) for r in range(window.doc_model.rowCount())] == [3]
     window.doc_table.clicked.emit(window.doc_model.index(0, 2))
     assert window.doc.id == 3
+
+
+def shown_state(window: Any) -> tuple[Any, ...]:
+    """What the window draws and lists for its document, in comparable form."""
+    index = window.article.index
+    return ([(d.start, d.end, d.span) for d in index.entities],
+            [(d.start, d.end, d.span) for d in index.claims],
+            window.entity_model.spans, window.claim_model.spans, window.spans)
+
+
+def test_window_redraws_a_decision_as_a_full_reload_would(qtbot, project, open_window):
+    """Decisions update the span index and lists in place; the result must equal
+    re-reading everything from the store."""
+    window = open_window()
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    steps = [
+        ("Rohilat Afrin", Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier),  # accept
+        ("ISIS", Qt.Key.Key_X, Qt.KeyboardModifier.NoModifier),  # reject: hidden
+        ("Wall Street Journal", Qt.Key.Key_1, Qt.KeyboardModifier.NoModifier),  # relabel
+        ("900", Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier),  # resize: moves
+        ("Syria", Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier),  # delete
+        (None, Qt.Key.Key_Z, ctrl),  # undo the delete
+        (None, Qt.Key.Key_Z, ctrl | Qt.KeyboardModifier.ShiftModifier),  # redo it
+    ]
+    for needle, k, modifier in steps:
+        if needle is not None:
+            focus(window, project, needle)
+        key(qtbot, window, k, modifier)
+        incremental = shown_state(window)
+        window.reload_spans()
+        assert shown_state(window) == incremental, (needle, k)
+    window.article.select_range(*find(TEXT, "The US"))
+    key(qtbot, window, Qt.Key.Key_3)  # add over a pending suggestion: replaces it
+    assert "The US" in {TEXT[s.start:s.end] for s in project.spans(1)}
+    incremental = shown_state(window)
+    window.reload_spans()
+    assert shown_state(window) == incremental
