@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QModelIndex
 
 from annotator.model import LabelScheme
+from annotator.session import Session
 from ui.models import PAGE, DocumentListModel, SpanListModel
 from ui.offsets import OffsetMap, display_text, from_utf16, to_utf16
 from ui.tokens import Tokens
@@ -25,6 +27,39 @@ def test_models_document_list_is_lazy_and_valid(qtmodeltester, store):
     assert [model.doc_id(r) for r in range(model.rowCount())] == [8]
     model.set_filter(None, None)
     qtmodeltester.check(model)  # fetches every page on the way
+
+
+@pytest.mark.gui
+def test_models_document_list_pages_follow_the_filter(store):
+    for i in range(PAGE * 4):
+        add_document(store, f"Article number {i} about {'Mosul' if i % 3 else 'Baghdad'}.",
+                     status="done" if i % 2 else "new")
+    model = DocumentListModel(store)
+    model.set_filter("done", "Mosul")
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    expected = [r["id"] for r in store.document_rows("done", "Mosul", limit=10_000)]
+    assert len(expected) > PAGE
+    assert [model.doc_id(r) for r in range(model.rowCount())] == expected
+    assert [model.row_of(doc_id) for doc_id in expected] == list(range(len(expected)))
+
+
+@pytest.mark.gui
+def test_models_span_list_updates_decided_rows_in_place(qtmodeltester, project):
+    model = SpanListModel(LabelScheme.load(), "entity")
+    doc = project.get_document(1)
+    model.set_spans(doc.text, project.spans(1))
+    qtmodeltester.check(model)  # and it keeps checking the signals below
+    resets = []
+    model.modelReset.connect(lambda: resets.append(True))
+    session = Session(project, "tester")
+    for change in (session.accept(model.spans[2].id), session.reject(model.spans[0].id)):
+        model.update_spans(doc.text, project.spans(1), change.after)
+    assert resets == []
+    change = session.add(1, "entity", 0, 7, "PERSON")  # "General": a new row
+    model.update_spans(doc.text, project.spans(1), change.after)
+    assert resets == [True]
+    assert model.spans == [s for s in project.spans(1) if s.layer == "entity"]
 
 
 @pytest.mark.gui

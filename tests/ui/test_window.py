@@ -3,15 +3,16 @@ the database afterwards, not only the widgets."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 
-from annotator.store import Store
+from annotator.store import Store, now
 
 from .conftest import TEXT, add_document, find
 
@@ -365,3 +366,72 @@ def test_window_redraws_a_decision_as_a_full_reload_would(qtbot, project, open_w
     incremental = shown_state(window)
     window.reload_spans()
     assert shown_state(window) == incremental
+
+
+def decide_on_a_corpus(qtbot: Any, settings: Any, path: Path, n_docs: int
+                       ) -> tuple[list[str], list[str], dict[str, int]]:
+    """Accept and reject one span of document 1 in a project of ``n_docs`` more documents
+    (each with a suggestion), every list page loaded; returns the SQL run during the two
+    keystrokes, the query plans of its statements and the list model's signals."""
+    with Store(path) as store:
+        add_document(store, TEXT, [("entity", "Rohilat Afrin", "PERSON"),
+                                   ("entity", "ISIS", "ORG")])
+        ts = now()
+        with store.write() as conn:
+            conn.executemany(
+                "INSERT INTO documents (text, meta, content_hash, status, created_at,"
+                " updated_at, title) VALUES (?, '{}', ?, 'new', ?, ?, ?)",
+                ((f"Filler {i} in Mosul.", f"h{i}", ts, ts, f"Filler {i}")
+                 for i in range(n_docs)))
+            conn.execute(
+                'INSERT INTO spans (doc_id, layer, start, "end", label, origin, decision,'
+                " created_at, updated_at) SELECT id, 'entity', 10, 15, 'GPE', 'model',"
+                " 'pending', ?, ? FROM documents WHERE id > 1", (ts, ts))
+    from ui.app import build_window
+
+    window = build_window(path, "tester", settings, auto_suggest=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    model = window.doc_model
+    while model.canFetchMore(QModelIndex()):  # the worst case: the whole list in memory
+        model.fetchMore(QModelIndex())
+    assert model.rowCount() == n_docs + 1
+    signals = {"reset": 0, "inserted": 0, "changed_rows": 0}
+    model.modelReset.connect(lambda: signals.__setitem__("reset", signals["reset"] + 1))
+    model.rowsInserted.connect(
+        lambda *_: signals.__setitem__("inserted", signals["inserted"] + 1))
+    model.dataChanged.connect(lambda top, bottom, *_: signals.__setitem__(
+        "changed_rows", signals["changed_rows"] + bottom.row() - top.row() + 1))
+    statements: list[str] = []
+    window.store.conn.set_trace_callback(statements.append)
+    try:
+        focus(window, window.store, "Rohilat Afrin")
+        key(qtbot, window, Qt.Key.Key_A)
+        focus(window, window.store, "ISIS")
+        key(qtbot, window, Qt.Key.Key_X)
+    finally:
+        window.store.conn.set_trace_callback(None)
+    plans = [row[3] for sql in statements if sql.split()[0] in ("SELECT", "UPDATE", "DELETE")
+             for row in window.store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    # The list row shows the new counts.
+    cell = model.index(model.row_of(1), model.COLUMNS.index("accepted"))
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == "0 pending, 1 accepted"
+    assert window.progress.format() == f"0 / {n_docs + 1} done"
+    window.close()
+    window.store.close()
+    shapes = [re.sub(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b", "?", sql) for sql in statements]
+    return shapes, plans, signals
+
+
+def test_window_decision_cost_does_not_grow_with_the_corpus(qtbot, settings, tmp_path):
+    """An accept or reject on one document runs the same statements on a project of 10
+    or of 2,000 documents, none of which scans a table, and updates one list row (no
+    reset): nothing in it grows with the corpus."""
+    small = decide_on_a_corpus(qtbot, settings, tmp_path / "small.db", 10)
+    large = decide_on_a_corpus(qtbot, settings, tmp_path / "large.db", 2_000)
+    assert small[0] == large[0]
+    assert small[0].count("COMMIT") == 2  # each decision committed on its own
+    assert [p for p in large[1] if p.startswith("SCAN")] == []
+    assert small[2] == large[2] == {"reset": 0, "inserted": 0, "changed_rows": 2}
