@@ -16,6 +16,15 @@ PAGE = 200
 
 STATUS_MARKS = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "⤼", "flagged": "⚑"}
 
+# Roles as plain ints: a view asks data() for about seven roles of every painted cell,
+# and comparing with the enum members costs several times more than the rest of data().
+DISPLAY = Qt.ItemDataRole.DisplayRole.value
+DECORATION = Qt.ItemDataRole.DecorationRole.value
+TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+USER = Qt.ItemDataRole.UserRole.value
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
 
 def plain_tooltip(text: str) -> str:
     """Text for a tooltip, shown as written: Qt renders a tooltip that merely looks like
@@ -73,6 +82,16 @@ class DocumentListModel(QAbstractTableModel):
     def load_until(self, doc_id: int, max_pages: int = 5) -> int | None:
         """Fetch up to ``max_pages`` pages until ``doc_id`` is loaded (rows are in id
         order); its row, or None (a document far down the list stays unloaded)."""
+        row = self.row_of(doc_id)
+        if row is not None or not self._rows or self._rows[-1]["id"] > doc_id \
+                or not self.canFetchMore(QModelIndex()):
+            return row
+        # Further than max_pages pages on? Then fetching them would not reach it, and
+        # each open of such a document would load 1,000 more rows: look first.
+        beyond = self.store.document_rows(self.status, self.search, max_pages * PAGE - 1, 1,
+                                          after_id=self._rows[-1]["id"])
+        if beyond and beyond[0]["id"] < doc_id:
+            return None
         for _ in range(max_pages):
             row = self.row_of(doc_id)
             if row is not None or not self.canFetchMore(QModelIndex()) or (
@@ -117,18 +136,21 @@ class DocumentListModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if role not in (DISPLAY, TOOLTIP, ALIGNMENT, USER):
             return None
-        row = self._rows[index.row()]
+        i = index.row()
+        if not index.isValid() or not 0 <= i < len(self._rows):
+            return None
+        row = self._rows[i]
         column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             if column == "status":
                 return STATUS_MARKS.get(row["status"], row["status"])
             if column in ("pending", "accepted"):
                 return row[column] or ""
             return row[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP:
             if column in ("pending", "accepted"):
                 return f"{row['pending']} pending, {row['accepted']} accepted"
             if column == "status":
@@ -136,9 +158,9 @@ class DocumentListModel(QAbstractTableModel):
                     f": {row['note']}" if row.get("note") else ""))
             if column == "title":
                 return plain_tooltip(row["title"])
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("id", "pending", "accepted"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
+        if role == ALIGNMENT and column in ("id", "pending", "accepted"):
+            return RIGHT
+        if role == USER:
             return row["id"]
         return None
 
@@ -204,21 +226,24 @@ class SpanListModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.spans):
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if role not in (DISPLAY, DECORATION, USER):
             return None
-        span = self.spans[index.row()]
+        i = index.row()
+        if not index.isValid() or not 0 <= i < len(self.spans):
+            return None
+        span = self.spans[i]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             if column == 0:
                 return span.label
             if column == 1:
                 return span.decision
-            return self._texts[index.row()]
-        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return self._texts[i]
+        if role == DECORATION and column == 0:
             label = self.scheme.get(span.label)
             return QColor(label.color if label else "#868e96")
-        if role == Qt.ItemDataRole.UserRole:
+        if role == USER:
             return span.id
         return None
 

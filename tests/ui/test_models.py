@@ -45,6 +45,18 @@ def test_models_document_list_pages_follow_the_filter(store):
 
 
 @pytest.mark.gui
+def test_models_document_list_loads_nothing_toward_a_far_document(store):
+    with store.write():
+        for i in range(PAGE * 7):
+            store.insert_document(f"Article {i}", {}, f"hash{i}")
+    model = DocumentListModel(store)
+    assert model.load_until(PAGE * 6 + 10) is None  # more than five pages on
+    assert model.rowCount() == PAGE
+    assert model.load_until(PAGE * 5) == PAGE * 5 - 1  # within reach: loaded
+    assert model.rowCount() == PAGE * 5
+
+
+@pytest.mark.gui
 def test_models_span_list_updates_decided_rows_in_place(qtmodeltester, project):
     model = SpanListModel(LabelScheme.load(), "entity")
     doc = project.get_document(1)
