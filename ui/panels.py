@@ -55,6 +55,14 @@ class SpanDetails(QGroupBox):
         self.show_span(None, "")
 
     def show_span(self, span: Span | None, text: str) -> None:
+        self._fill(span, text)
+        # Never shrink: the claim editor and span lists below stay put as the focus moves
+        # (a change of height lays out and repaints the whole right-hand side).
+        needed = self.heightForWidth(self.width())  # -1 if the height does not depend on it
+        if needed > self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+    def _fill(self, span: Span | None, text: str) -> None:
         if span is None:
             for value in self.fields.values():
                 value.setText("")

@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.doc: Document | None = None
         self.spans: list[Span] = []
-        self.tokens = Tokens("")
+        self._tokens: Tokens | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self.specs: list[ActionSpec] = []
         self.last_label: Label | None = self.scheme.for_layer("entity")[0]
@@ -387,7 +387,7 @@ class MainWindow(QMainWindow):
     def show_document(self, doc: Document | None) -> None:
         self.doc = doc
         self.spans = self.store.spans(doc.id) if doc else []
-        self.tokens = Tokens(doc.text if doc else "")
+        self._tokens = None
         self.article.set_document(doc, self.spans)
         self._fill_span_lists()
         if doc is None:
@@ -495,6 +495,14 @@ class MainWindow(QMainWindow):
             else f"{len(visible)} spans"
         self.position_label.setText(
             f"Document #{self.doc.id} · {where} · {pending} pending")
+
+    @property
+    def tokens(self) -> Tokens:
+        """The open document's tokens, made when a span is first edited (not on every
+        open: a long article has tens of thousands)."""
+        if self._tokens is None:
+            self._tokens = Tokens(self.doc.text if self.doc else "")
+        return self._tokens
 
     # -- focus
 

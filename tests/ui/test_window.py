@@ -435,3 +435,18 @@ def test_window_decision_cost_does_not_grow_with_the_corpus(qtbot, settings, tmp
     assert small[0].count("COMMIT") == 2  # each decision committed on its own
     assert [p for p in large[1] if p.startswith("SCAN")] == []
     assert small[2] == large[2] == {"reset": 0, "inserted": 0, "changed_rows": 2}
+
+
+def test_window_focus_moves_keep_the_right_hand_panels_in_place(qtbot, project, open_window):
+    """The span details never shrink, so the claim editor and span lists below do not
+    jump (nor get laid out and repainted) each time the focus moves."""
+    from PySide6.QtWidgets import QApplication
+
+    window = open_window()
+    tops = []
+    for needle in (None, "ISIS", None, "Wall Street Journal", None):
+        window.focus_span(None if needle is None else span_by_text(project, 1, needle).id)
+        for _ in range(3):  # a new size hint travels up the layouts one event at a time
+            QApplication.processEvents()
+        tops.append(window.claim_editor.geometry().top())
+    assert len(set(tops)) == 1, tops
