@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import click
@@ -48,6 +49,9 @@ def export_cmd(fmt: str, out: Path | None, status: str, layer: str, include_reje
     store = open_store(db_path, create=False)
     out = out or default_output(fmt)
     total = count_export_documents(store, status)
+    # What is alive now lives until exit: keep the collector from re-scanning it every
+    # few thousand allocations of the stream (about 10% of an export's time).
+    gc.freeze()
     try:
         with progress(total=total, desc="exporting") as bar:
             def on_progress(n: int) -> None:

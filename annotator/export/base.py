@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import IO, Any
 
@@ -109,7 +110,7 @@ class DocRecord:
     claims: list[Span]
     rejected: list[Span]
     by_id: dict[int, Span]
-    tokens: Any = None  # token boundaries (export.tokens.Boundaries) when asked for
+    tokens: Any = None  # (token starts, tokens JSON in UTF-8) when asked for
 
 
 TOKEN_BATCH = 500  # documents whose cached tokens are read (and written) together
@@ -142,13 +143,14 @@ def iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
                                   tokenizer)
         fresh = []
         for r in batch:
-            blob = cached.get(r.doc.id) if r.doc.id is not None else None
-            if blob is not None:
-                r.tokens = tok.unpack(blob)
+            blobs = cached.get(r.doc.id) if r.doc.id is not None else None
+            if blobs is not None:
+                r.tokens = tok.unpack(*blobs)
             else:
-                r.tokens = tok.tokenize(r.doc.text)
+                bounds = tok.tokenize(r.doc.text)
+                r.tokens = (bounds[0], tok.tokens_json(r.doc.text, bounds).encode("utf-8"))
                 if r.doc.id is not None:
-                    fresh.append((r.doc.id, tokenizer, tok.pack(r.tokens)))
+                    fresh.append((r.doc.id, tokenizer, *tok.pack(*r.tokens)))
         if fresh and writable:
             try:
                 with store.write():
@@ -236,6 +238,23 @@ def move_into_place(src: Path, dst: Path) -> None:
 
 
 # --- shared values ------------------------------------------------------------------
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+_encoder = c_make_encoder(None, _not_json, encode_basestring, None, ":", ",", False, False,
+                          True) if c_make_encoder is not None else None
+_fallback = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def compact_json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, through the C
+    encoder made once rather than at every call (a third faster on small values)."""
+    if _encoder is None or isinstance(value, str):
+        return _fallback(value)
+    return "".join(_encoder(value, 0))
 
 
 def stable_hash(value: Any) -> int:

@@ -12,7 +12,7 @@ derived from stored data, and :mod:`annotator.importers` keeps what it cannot de
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +23,16 @@ from .base import (
     atomic_file,
     check_free,
     claimant,
+    compact_json,
     count_spans,
     epoch_seconds,
     stable_hash,
 )
 from .tokens import token_range, tokenize, tokens_json
 
+WRITE_EVERY = 128  # pieces (a line and its newline each) per write call
 ANSWERS = {"done": "accept", "skipped": "ignore", "flagged": "reject"}
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_dumps = compact_json
 
 
 def outputs(out: Path, opts: ExportOptions) -> list[Path]:
@@ -40,11 +42,16 @@ def outputs(out: Path, opts: ExportOptions) -> list[Path]:
 def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
           summary: ExportSummary, force: bool) -> None:
     check_free(outputs(out, opts), force)
-    with atomic_file(out) as fh:
+    with atomic_file(out, "wb") as fh:
+        lines: list[bytes] = []
         for rec in records:
-            fh.write(encode(rec, opts))
-            fh.write("\n")
+            lines.append(encode_bytes(rec, opts))
+            lines.append(b"\n")
             count_spans(summary, rec)
+            if len(lines) >= WRITE_EVERY:
+                fh.write(b"".join(lines))
+                lines.clear()
+        fh.write(b"".join(lines))
     summary.files.append(out)
 
 
@@ -55,19 +62,31 @@ def task(rec: DocRecord, opts: ExportOptions) -> dict[str, Any]:
 
 
 def encode(rec: DocRecord, opts: ExportOptions) -> str:
-    """The JSONL line of one document (without the newline). The labels are encoded
-    once, for the line and for ``_task_hash`` alike."""
+    """The JSONL line of one document (without the newline)."""
+    return encode_bytes(rec, opts).decode("utf-8")
+
+
+def encode_bytes(rec: DocRecord, opts: ExportOptions) -> bytes:
+    """The JSONL line of one document (without the newline) in UTF-8. The labels are
+    encoded once, for the line and for ``_task_hash`` alike; the tokens, often the
+    largest part, go from the cache into the line as bytes, never decoded."""
     text = rec.doc.text
     meta = rec.doc.meta
     stored_ts = meta.get("_timestamp")
     if stored_ts is not None:
         meta = {k: v for k, v in meta.items() if k != "_timestamp"}
     parts = ['{"text":', _dumps(text), ',"meta":', _dumps(meta)]
-    starts: list[int] = []
+    starts: Sequence[int] = []
+    encoded = b""
     if opts.tokens:
-        bounds = rec.tokens if rec.tokens is not None else tokenize(text)
-        starts = bounds[0]
-        parts += [',"tokens":', tokens_json(text, bounds)]
+        if rec.tokens is not None:
+            starts, encoded = rec.tokens
+        else:
+            bounds = tokenize(text)
+            starts, encoded = bounds[0], tokens_json(text, bounds).encode("utf-8")
+        parts.append(',"tokens":')
+    head = "".join(parts).encode("utf-8")
+    parts = []
     spans = []
     for s in rec.entities:
         span: dict[str, Any] = {"start": s.start, "end": s.end}
@@ -98,7 +117,7 @@ def encode(rec: DocRecord, opts: ExportOptions) -> str:
     parts.append(f',"_input_hash":{input_hash},"_task_hash":{task_hash}'
                  f',"_annotator_id":{_dumps(",".join(names) if names else None)}'
                  f',"_timestamp":{_dumps(stored_ts)}}}')
-    return "".join(parts)
+    return b"".join((head, encoded, "".join(parts).encode("utf-8")))
 
 
 def claim_dict(rec: DocRecord, s: Any) -> dict[str, Any]:

@@ -6,12 +6,13 @@ The JSONL export writes every document's tokens, and tokenising is by far its de
 step: spaCy's tokenizer stops saving chunks to its cache once a special case has fired in
 a text (a double space, an em dash, "Mr."), which real news nearly always has; on the
 bundled samples it runs at about 1.2 M characters/s, several times slower than the rest
-of the export. So a document's token boundaries, once computed, are kept in the store's
-``tokens`` table (:meth:`annotator.store.Store.put_tokens`), packed small (a few hundred
-bytes for a 3,000-character article): the suggestion runner writes them while it parses,
-and an export writes the ones it had to compute, so the next export only reads them.
-An entry carries :func:`tokenizer_id`; one made by another spaCy version is recomputed,
-never trusted. The JSON is made from the boundaries in one pass of C-level ``map`` calls
+of the export. So a document's tokens, once computed, are kept in the store's ``tokens``
+table (:meth:`annotator.store.Store.put_tokens`): the token starts (for the spans'
+``token_start``/``token_end``) and the exact JSON the export writes, both compressed
+(about twice the size of the text; measured in the README). The suggestion runner writes
+them while it parses, and an export writes the ones it had to compute, so the next export
+only reads them. An entry carries :func:`tokenizer_id`; one made by another spaCy version
+is recomputed, never trusted. The JSON is made in one pass of C-level ``map`` calls
 (:func:`tokens_json`), identical to encoding the token dicts with :mod:`json`.
 """
 
@@ -25,7 +26,6 @@ import zlib
 from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -98,26 +98,23 @@ def token_dicts(text: str) -> list[dict[str, object]]:
     return result
 
 
-def pack(bounds: Boundaries) -> bytes:
-    """``bounds`` as one small blob for the store: the count, start deltas, lengths and
-    space flags as little-endian uint32, compressed with zlib."""
-    starts, lengths, spaces = bounds
-    deltas = [b - a for a, b in zip([0, *starts], starts, strict=False)]
-    values = array("I", [len(starts), *deltas, *lengths, *spaces])
+def pack(starts: Sequence[int], encoded: bytes) -> tuple[bytes, bytes]:
+    """A document's token starts and tokens JSON (UTF-8) as two blobs for the store: the starts
+    as little-endian uint32 (read back without a copy loop), the JSON compressed with
+    zlib."""
+    values = array("I", starts)
     if sys.byteorder == "big":
         values.byteswap()
-    return zlib.compress(values.tobytes(), 6)
+    return values.tobytes(), zlib.compress(encoded, 6)
 
 
-def unpack(blob: bytes) -> Boundaries:
+def unpack(starts_blob: bytes, json_blob: bytes) -> tuple[array[int], bytes]:
     """The inverse of :func:`pack`."""
-    values = array("I")
-    values.frombytes(zlib.decompress(blob))
+    starts = array("I")
+    starts.frombytes(starts_blob)
     if sys.byteorder == "big":
-        values.byteswap()
-    n = values[0]
-    starts = list(accumulate(values[1:n + 1]))
-    return starts, values[n + 1:2 * n + 1].tolist(), values[2 * n + 1:3 * n + 1].tolist()
+        starts.byteswap()
+    return starts, zlib.decompress(json_blob)
 
 
 def token_range(starts: Sequence[int], start: int, end: int) -> tuple[int, int]:

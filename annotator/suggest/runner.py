@@ -151,14 +151,21 @@ def suggest(
     return result
 
 
-def _token_rows(store: Store, docs: list[tuple[int, str]]) -> list[tuple[int, str, bytes]]:
+def _token_rows(store: Store, docs: list[tuple[int, str]]
+                ) -> list[tuple[int, str, bytes, bytes]]:
     """Token cache rows (:mod:`annotator.export.tokens`) for those of ``docs`` without."""
     from ..export import tokens
 
     tokenizer = tokens.tokenizer_id()
     have = store.get_tokens([doc_id for doc_id, _ in docs], tokenizer)
-    return [(doc_id, tokenizer, tokens.pack(tokens.tokenize(text)))
-            for doc_id, text in docs if doc_id not in have]
+    rows = []
+    for doc_id, text in docs:
+        if doc_id not in have:
+            bounds = tokens.tokenize(text)
+            rows.append((doc_id, tokenizer,
+                         *tokens.pack(bounds[0],
+                                      tokens.tokens_json(text, bounds).encode("utf-8"))))
+    return rows
 
 
 def _texts(store: Store, ids: list[int]) -> Iterator[tuple[str, int]]:

@@ -46,7 +46,8 @@ def test_tokens_from_boundaries_equal_spacys_tokens_and_survive_packing() -> Non
         assert json.loads(encoded) == spacy_tokens(text), text
         assert encoded == json.dumps(spacy_tokens(text), ensure_ascii=False,
                                      separators=(",", ":"))
-        assert unpack(pack(bounds)) == bounds
+        starts, back = unpack(*pack(bounds[0], encoded.encode("utf-8")))
+        assert (list(starts), back.decode("utf-8")) == (bounds[0], encoded)
         for tok in json.loads(encoded):
             assert text[tok["start"]:tok["end"]] == tok["text"]
 
@@ -75,7 +76,8 @@ def test_an_entry_of_another_tokenizer_is_recomputed(project: Project, tmp_path:
                                                       ) -> None:
     doc_id = project.ids["emoji"]
     with project.store.write():  # boundaries that are wrong, from "another spaCy"
-        project.store.put_tokens([(doc_id, "spacy.blank(en) 0.0.1", pack(([0], [1], [0])))])
+        project.store.put_tokens([(doc_id, "spacy.blank(en) 0.0.1",
+                                   *pack([0], b'[{"text":"x"}]'))])
     summary = export(project.store, "jsonl", tmp_path / "a.jsonl")
     assert summary.tokenized == 4
     assert cached(project.path)[doc_id] == tokenizer_id()

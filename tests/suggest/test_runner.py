@@ -133,10 +133,13 @@ def test_runner_import_does_not_import_spacy():
 
 
 def test_runner_caches_token_boundaries_for_export(project, nlp):
-    from annotator.export.tokens import tokenize, tokenizer_id, unpack
+    from annotator.export.tokens import tokenize, tokenizer_id, tokens_json, unpack
 
     suggest(project, nlp)
-    rows = project.conn.execute("SELECT doc_id, tokenizer, data FROM tokens").fetchall()
-    assert {(doc_id, tok) for doc_id, tok, _ in rows} == {(i, tokenizer_id()) for i in (1, 2, 3)}
-    for doc_id, _, data in rows:
-        assert unpack(data) == tokenize(TEXTS[doc_id - 1])
+    rows = project.conn.execute("SELECT doc_id, tokenizer, starts, json FROM tokens").fetchall()
+    assert {(row[0], row[1]) for row in rows} == {(i, tokenizer_id()) for i in (1, 2, 3)}
+    for doc_id, _, starts, encoded in rows:
+        bounds = tokenize(TEXTS[doc_id - 1])
+        back = unpack(starts, encoded)
+        assert (list(back[0]), back[1].decode()) == (bounds[0],
+                                                     tokens_json(TEXTS[doc_id - 1], bounds))
