@@ -35,15 +35,17 @@ def test_corpus_is_deterministic_and_news_like(tmp_path: Path) -> None:
 def test_runner_on_a_tiny_corpus(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "bench", "--only", "importing,no_such_module",
-         "--sizes", "importing=20,200", "--out", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+        [sys.executable, "-m", "bench", "--only", "importing,export,no_such_module",
+         "--sizes", "importing=20,200", "--sizes", "export=20,200", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "skipped no_such_module" in proc.stdout
     assert "import .txt/.jsonl" in proc.stdout
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["machine"] and data["skipped"][0]["module"] == "no_such_module"
-    assert [r["n_docs"] for r in data["results"]] == [20, 200]
+    assert [r["n_docs"] for r in data["results"] if r["module"] == "importing"] == [20, 200]
+    export = [r for r in data["results"] if r["module"] == "export"]
+    assert {r["n_docs"] for r in export} == {20, 200} and len(export) == 12
     keys = {"name", "value", "unit", "baseline", "ratio", "target", "higher_is_better", "meets"}
     for row in data["results"]:
         assert keys <= row.keys()
