@@ -187,4 +187,6 @@ def gui_cmd(db_path: Path | None, annotator_name: str | None) -> None:
 from . import cli_export, cli_suggest  # noqa: E402,F401
 
 if __name__ == "__main__":
-    main()
+    # Run as `python -m annotator.cli`, this file is `__main__`, while the command
+    # modules registered themselves on the `annotator.cli` module's group: use that one.
+    importlib.import_module("annotator.cli").main()

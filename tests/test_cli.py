@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
@@ -72,3 +73,11 @@ def test_cli_every_command_is_documented_in_readme() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for name in main.commands:
         assert f"annotator {name}" in readme, f"README does not document `annotator {name}`"
+
+
+@pytest.mark.parametrize("module", ["annotator", "annotator.cli"])
+def test_cli_as_module_has_every_command(module: str) -> None:
+    out = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True,
+                         text=True, check=True).stdout
+    for command in ("import", "list", "show", "stats", "gui", "suggest", "accept", "export"):
+        assert f"  {command} " in out, (command, out)
