@@ -1,0 +1,76 @@
+"""File > Import and File > Export run in a worker thread on the real project; the
+database and the output files are checked, not only the status bar."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from annotator.session import Session
+from annotator.store import Store
+
+from .conftest import TEXT
+
+
+def wait_task(qtbot: Any, window: Any, thread: Any) -> str:
+    """Wait for a task thread; returns the status bar message it left."""
+    assert thread is not None
+    qtbot.waitUntil(lambda: window._task is None, timeout=20_000)
+    return str(window.statusBar().currentMessage())
+
+
+def test_import_in_a_worker_adds_documents_and_refreshes_the_list(
+        qtbot: Any, project: Store, open_window: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Ali met 👍🏽 Zoe\u0301 in بغداد on Monday.", encoding="utf-8")
+    (folder / "b.jsonl").write_text(
+        json.dumps({"text": "Basra port reopened.", "spans": [
+            {"start": 0, "end": 5, "label": "GPE"}]}) + "\n", encoding="utf-8")
+    window = open_window()
+    rows = window.doc_model.rowCount()
+    message = wait_task(qtbot, window, window.import_files([folder]))
+    assert "2" in message and "failed" not in message
+    with Store(project.path) as store:
+        assert store.count_documents() == 5
+        [basra] = [d for d in store.iter_documents() if d.text.startswith("Basra")]
+        [span] = store.spans(basra.id)
+        assert (span.start, span.end, span.label, span.decision) == (0, 5, "GPE", "accepted")
+    assert window.doc_model.rowCount() == rows + 2
+
+
+def test_import_of_a_bad_file_in_a_worker_writes_nothing_and_says_where(
+        qtbot: Any, project: Store, open_window: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine"}\n{"text": \n', encoding="utf-8")
+    window = open_window()
+    message = wait_task(qtbot, window, window.import_files([bad]))
+    assert "failed" in message and "bad.jsonl:2" in message
+    with Store(project.path) as store:
+        assert store.count_documents() == 3
+
+
+def test_export_in_a_worker_writes_the_done_documents(
+        qtbot: Any, project: Store, open_window: Any, tmp_path: Path) -> None:
+    session = Session(project, "tester")
+    [person] = [s for s in project.spans(1) if s.label == "PERSON"]
+    assert person.id is not None
+    session.accept(person.id)
+    session.set_status(1, "done")
+    window = open_window()
+    out = tmp_path / "out.jsonl"
+    message = wait_task(qtbot, window, window.export_to("jsonl", out))
+    assert "exported 1 document(s), 1 span(s)" in message
+    [line] = out.read_text(encoding="utf-8").splitlines()
+    task = json.loads(line)
+    assert task["text"] == TEXT and task["answer"] == "accept"
+    assert [(s["text"], s["label"]) for s in task["spans"]] == [("Rohilat Afrin", "PERSON")]
+    assert "".join(t["text"] + (" " if t["ws"] else "") for t in task["tokens"]) == TEXT
+    # An existing file is refused unless the user agreed to replace it.
+    out.write_text("keep me", encoding="utf-8")
+    message = wait_task(qtbot, window, window.export_to("jsonl", out))
+    assert "failed" in message and "already exists" in message
+    assert out.read_text(encoding="utf-8") == "keep me"
+    message = wait_task(qtbot, window, window.export_to("jsonl", out, force=True))
+    assert out.read_text(encoding="utf-8").splitlines() == [line]
