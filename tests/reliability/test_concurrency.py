@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from annotator.session import ConflictError, Session, StorageError, span_dict
-from annotator.store import Store
+from annotator.store import SCHEMA_VERSION, Store
 
 from ._project import ROOT, env_int, integrity, seed_project
 
@@ -53,10 +53,11 @@ def test_concurrency_two_writers_lose_nothing(tmp_path: Path) -> None:
             ids = [r["event"] for r in reports if r["event"] is not None]
             assert ids == sorted(ids)  # an empty accept_all logs nothing, hence not <
             assert all(by_id[i]["annotator"] == name for i in ids)
-        # Interleaved: both made progress while the other was writing.
+        # Interleaved: both made progress while the other was writing (A, B, A at least;
+        # how often they alternate is up to the OS scheduler).
         owners = [e["annotator"] for e in events if e["annotator"] in ("alice", "bob")]
         switches = sum(1 for a, b in zip(owners, owners[1:], strict=False) if a != b)
-        assert switches > 2
+        assert switches >= 2
         # Every span's history is one chain ending in its stored state.
         last: dict[int, object] = {}
         broken = []
@@ -107,7 +108,7 @@ def test_concurrency_two_windows_create_one_new_project(tmp_path: Path) -> None:
         for proc in procs:
             out, err = proc.communicate(timeout=60)
             assert proc.returncode == 0, err
-            assert out.strip() == "2"
+            assert out.strip() == str(SCHEMA_VERSION)
         assert integrity(path) == "ok"
         with Store(path) as store:
             assert store.count_documents() == 1
