@@ -899,29 +899,24 @@ class MainWindow(QMainWindow):
         return self.run_task("Importing…", task, on_done=done)
 
     def _on_export(self) -> None:
-        try:
-            from annotator.export import export  # noqa: F401
-        except ImportError:
-            QMessageBox.information(self, "Export", "Export is not available in this build "
-                                    "yet; use `annotator export` when it lands.")
-            return
-        formats = ["jsonl", "spacy", "doccano", "labelstudio", "conll"]
-        fmt, ok = QInputDialog.getItem(self, "Export", "Format:", formats, 0, False)
-        if not ok:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", str(Path.home()))
-        if path:
-            self.export_to(fmt, Path(path))
+        from .export_dialog import ExportDialog
 
-    def export_to(self, fmt: str, out: Path, force: bool = False) -> TaskThread | None:
+        dialog = ExportDialog(self.store.path.parent, self)
+        if dialog.exec():
+            self.export_to(**dialog.options())
+
+    def export_to(self, fmt: str, out: Path, force: bool = False, status: str = "done",
+                  **options: Any) -> TaskThread | None:
+        """Export in a worker with a progress bar (``options`` as for ``export()``)."""
         def task(store: Store, progress: Callable[[int], None]) -> str:
             from annotator.export import export
 
-            summary = export(store, fmt, out, on_progress=progress, force=force)
-            return str(summary.summary())
+            summary = export(store, fmt, out, on_progress=progress, force=force,
+                             status=status, **options)
+            return str(summary.summary()).replace("\n  ", "; ")
 
-        return self.run_task(f"Exporting {fmt}…", task,
-                             total=self.store.count_documents("done"))
+        total = self.store.count_documents(None if status == "any" else status)
+        return self.run_task(f"Exporting {fmt}…", task, total=total)
 
     # -- help
 

@@ -74,3 +74,32 @@ def test_export_in_a_worker_writes_the_done_documents(
     assert out.read_text(encoding="utf-8") == "keep me"
     message = wait_task(qtbot, window, window.export_to("jsonl", out, force=True))
     assert out.read_text(encoding="utf-8").splitlines() == [line]
+
+
+def test_export_dialog_options_reach_the_export(qtbot: Any, project: Store, open_window: Any,
+                                                tmp_path: Path, monkeypatch: Any) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.export_dialog import ExportDialog
+
+    window = open_window()
+    dialog = ExportDialog(tmp_path, window)
+    qtbot.addWidget(dialog)
+    assert dialog.path.text() == str(tmp_path / "export.jsonl")
+    dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
+    assert dialog.path.text() == str(tmp_path / "doccano.jsonl")
+    assert not dialog.tokens.isEnabled()
+    dialog.status.setCurrentIndex(dialog.status.findData("any"))
+    dialog.layer.setCurrentIndex(dialog.layer.findData("entity"))
+    out = tmp_path / "doccano.jsonl"
+    out.write_text("old", encoding="utf-8")
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog._accept()
+    options = dialog.options()
+    assert options["force"] and options["status"] == "any" and options["layer"] == "entity"
+    message = wait_task(qtbot, window, window.export_to(**options))
+    assert "exported 3 document(s), 0 span(s)" in message  # suggestions are not labels
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["label"] for line in lines] == [[], [], []]
+    assert lines[0]["text"] == TEXT
