@@ -141,7 +141,8 @@ class MainWindow(QMainWindow):
         self.doc_table.activated.connect(self._on_doc_clicked)
         left = vbox(self.status_filter, self.search_box, self.doc_table, self.progress,
                     margins=6)
-        left.setMinimumWidth(260)
+        # Room for a title of a few words next to the id and the counts.
+        left.setMinimumWidth(36 * self.fontMetrics().horizontalAdvance("0"))
 
         # Centre: title line, legend, article.
         self.title_label = plain_label()
@@ -311,8 +312,8 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         digits = self.fontMetrics().horizontalAdvance("0")
-        for column, width in ((0, 7 * digits), (1, 3 * digits), (3, 5 * digits),
-                              (4, 5 * digits)):
+        for column, width in ((0, 7 * digits), (1, 3 * digits), (3, 4 * digits),
+                              (4, 4 * digits)):
             header.resizeSection(column, width)
         self.doc_table.selectionModel().currentRowChanged.connect(self._on_doc_row_changed)
         self.annotator_label.setText(f"Annotator: {self.annotator}")
