@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -97,51 +98,62 @@ def import_paths(
     text_field: str = "text",
     on_document: Callable[[], None] | None = None,
 ) -> ImportResult:
-    """Import files and folders into ``store`` in one transaction."""
+    """Import files and folders into ``store`` in one transaction (the first bad file
+    stops it and nothing is written)."""
     files = list(_expand(paths, fmt))
     result = ImportResult(files=len(files))
     seen: set[str] = set()
-    # Records are hashed once and checked against the project a batch at a time, across
-    # files: one query per file costs as much as the insert when files hold one article.
-    batch: list[tuple[Record, str]] = []
     ts = now()  # one import, one creation time
 
-    def flush() -> None:
+    def flush(batch: list[tuple[Record, str]]) -> None:
+        # Records are checked against the project a batch at a time, across files: one
+        # query per file costs as much as the insert when files hold one article.
         existing = store.find_hashes({digest for _, digest in batch})
+        fresh = []
         for record, digest in batch:
             if digest in existing or digest in seen:
                 result.skipped_duplicates += 1
                 continue
             seen.add(digest)
-            doc_id = store.insert_document(record.text, record.meta, digest, record.status,
-                                           ts=ts)
+            fresh.append((record, digest))
+        # One statement for the lot; the ids come back by content hash.
+        ids = store.insert_documents(
+            [(r.text, r.meta, digest, r.status) for r, digest in fresh], ts=ts)
+        for (record, _), doc_id in zip(fresh, ids, strict=True):
             _insert_spans(store, doc_id, record)
             result.imported += 1
             result.spans += len(record.spans)
             result.doc_ids.append(doc_id)
             if on_document:
                 on_document()
-        batch.clear()
 
+    batch: list[tuple[Record, str]] = []
     with store.write():
         for path in files:
             for record in read_file(path, fmt, text_field):
                 batch.append((record, content_hash(record.text)))
-            if len(batch) >= 500:
-                flush()
-        flush()
+            if len(batch) >= BATCH:
+                flush(batch)
+                batch = []
+        flush(batch)
     return result
+
+
+BATCH = 500  # records per insert statement
 
 
 def _expand(paths: list[Path], fmt: str) -> Iterator[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
+            found = []
+            for folder, _, names in os.walk(path):  # scandir: no stat per file
+                base = Path(folder)
+                found += [base / name for name in names if not name.startswith(".")
+                          and (fmt != "auto" or os.path.splitext(name)[1].lower() in SUFFIXES)
+                          and os.path.isfile(os.path.join(folder, name))]
             # key=parts: the order of Path comparison, without its per-comparison cost
-            found = sorted((p for p in path.rglob("*") if p.is_file()
-                            and (p.suffix.lower() in SUFFIXES or fmt != "auto")
-                            and not p.name.startswith(".")), key=lambda p: p.parts)
-            yield from found
+            yield from sorted(found, key=lambda p: p.parts)
         elif path.exists():
             yield path
         else:
@@ -168,10 +180,11 @@ def read_file(path: Path, fmt: str = "auto", text_field: str = "text") -> Iterat
 def decode(path: Path) -> str:
     """Bytes to text: UTF-8 (BOM dropped) or UTF-16/32 with a BOM; anything else is refused."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read()
     except OSError as exc:
         raise ImportFailed(path, None, f"cannot read: {exc.strerror}") from exc
-    if not data.strip():
+    if not data or data.isspace():  # not .strip(): no copy of the whole file
         raise ImportFailed(path, None, "empty file")
     encoding = next((enc for bom, enc in BOMS if data.startswith(bom)), "utf-8")
     try:
@@ -184,7 +197,7 @@ def decode(path: Path) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise ImportFailed(path, line, "contains NUL characters: a binary file?")
-    if not text.strip():
+    if text.isspace():
         raise ImportFailed(path, None, "empty file")
     return text
 
@@ -211,9 +224,12 @@ def read_txt(path: Path, text: str) -> Record:
             meta["source"] = match["source"]
         meta["header"] = first.strip()
         meta["body_offset"] = rest
-    if not body.strip():
+    if not body or body.isspace():
         raise ImportFailed(path, 1, "no article text after the header")
     return Record(text=body, meta=meta, path=path, line=None)
+
+
+LABEL_KEYS = frozenset({"spans", "label", "claims", "rejected"})
 
 
 def read_jsonl(path: Path, text: str, text_field: str = "text") -> Iterator[Record]:
@@ -223,7 +239,7 @@ def read_jsonl(path: Path, text: str, text_field: str = "text") -> Iterator[Reco
     # hold raw, as str.splitlines would); without a \r, str.split is the same and faster.
     lines = io.StringIO(text, newline=None) if "\r" in text else text.split("\n")
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if not line or line.isspace():
             continue
         try:
             item = json.loads(line)
@@ -240,12 +256,12 @@ def read_jsonl(path: Path, text: str, text_field: str = "text") -> Iterator[Reco
         if not isinstance(doc_text, str):
             what = "missing" if doc_text is None else f"not a string ({type(doc_text).__name__})"
             raise ImportFailed(path, number, f"field {text_field!r} is {what}")
-        if not doc_text.strip():
+        if not doc_text or doc_text.isspace():
             raise ImportFailed(path, number, f"field {text_field!r} is empty")
         if "\x00" in doc_text:
             raise ImportFailed(path, number, "text contains NUL characters")
-        meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
-        meta = dict(meta)
+        meta = item.get("meta")
+        meta = dict(meta) if isinstance(meta, dict) else {}
         for key, value in item.items():
             if key != text_field and key not in TASK_KEYS:
                 meta.setdefault(key, value)
@@ -258,13 +274,14 @@ def read_jsonl(path: Path, text: str, text_field: str = "text") -> Iterator[Reco
             record.status = ANSWER_STATUS[item["answer"]]
         elif item.get("status") in ("new", "in_progress", "done", "skipped", "flagged"):
             record.status = item["status"]
-        for triple in _entity_triples(item, path, number):
-            record.spans.append(_checked_span(record, *triple, layer="entity",
-                                              annotator=annotator))
-        _check_no_overlap(record)
-        for n, claim in enumerate(item.get("claims") or []):
-            _read_claim(record, claim, n, annotator)
-        _read_rejected(record, item.get("rejected"))
+        if LABEL_KEYS.intersection(item):  # most lines of a corpus carry no labels
+            for triple in _entity_triples(item, path, number):
+                record.spans.append(_checked_span(record, *triple, layer="entity",
+                                                  annotator=annotator))
+            _check_no_overlap(record)
+            for n, claim in enumerate(item.get("claims") or []):
+                _read_claim(record, claim, n, annotator)
+            _read_rejected(record, item.get("rejected"))
         yield record
 
 

@@ -25,6 +25,8 @@ from .model import CLAIM_ATTRIBUTES, Claim, Document, Span
 SCHEMA_VERSION = 3
 APPLICATION_ID = 0x414E4E4F  # "ANNO", written to the SQLite header
 BUSY_TIMEOUT_MS = 10_000
+# json.dumps(value, ensure_ascii=False), without building an encoder at every call
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class StoreError(Exception):
@@ -257,10 +259,33 @@ class Store:
         cur = self.conn.execute(
             "INSERT INTO documents (text, meta, content_hash, status, created_at, updated_at,"
             " title) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (text, json.dumps(meta, ensure_ascii=False), content_hash, status, ts, ts,
+            (text, _dumps(meta), content_hash, status, ts, ts,
              make_title(text, meta)),
         )
         return int(cur.lastrowid or 0)
+
+    def insert_documents(
+        self, docs: list[tuple[str, dict[str, Any], str, str]], ts: str | None = None
+    ) -> list[int]:
+        """Insert ``(text, meta, content_hash, status)`` rows with one statement (call
+        inside :meth:`write`); returns their ids in order."""
+        if not docs:
+            return []
+        ts = ts or now()
+        self.conn.executemany(
+            "INSERT INTO documents (text, meta, content_hash, status, created_at, updated_at,"
+            " title) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(text, _dumps(meta), digest, status, ts, ts,
+              make_title(text, meta)) for text, meta, digest, status in docs])
+        hashes = [digest for _, _, digest, _ in docs]
+        ids: dict[str, int] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            ids.update((h, doc_id) for doc_id, h in self.conn.execute(
+                f"SELECT id, content_hash FROM documents WHERE content_hash IN ({marks})",
+                chunk))
+        return [ids[digest] for digest in hashes]
 
     def get_document(self, doc_id: int) -> Document | None:
         row = self.conn.execute(
@@ -481,8 +506,8 @@ class Store:
             "INSERT INTO events (ts, annotator, action, doc_id, span_id, before, after)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (now(), annotator, action, doc_id, span_id,
-             None if before is None else json.dumps(before, ensure_ascii=False),
-             None if after is None else json.dumps(after, ensure_ascii=False)),
+             None if before is None else _dumps(before),
+             None if after is None else _dumps(after)),
         )
 
     def events(self, doc_id: int | None = None) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ line, half as ``.jsonl`` files of 500 lines), then in one process times
    fresh database file of the same rows (text, meta as JSON, content hash, status,
    timestamps, title) already in memory, hashing included.
 
-Each is run three times, alternating, each time into a new file after ``os.sync()``;
+Each is run five times, alternating, each time into a new file after ``os.sync()``;
 the best round of each counts.
 
 Both rates are documents per second; the target is import >= 0.5 of the baseline.
@@ -50,7 +50,7 @@ def _fresh(path: Path) -> Path:
     return path
 
 
-def measure(n_docs: int, tmp: Path, repeats: int = 3) -> dict[str, Any]:
+def measure(n_docs: int, tmp: Path, repeats: int = 5) -> dict[str, Any]:
     """Best of ``repeats`` rounds of each (the rounds alternate: import, baseline, ...)."""
     import sqlite_utils
 
@@ -98,7 +98,7 @@ def measure(n_docs: int, tmp: Path, repeats: int = 3) -> dict[str, Any]:
             "import_rounds_s": import_s, "baseline_rounds_s": baseline_s}
 
 
-def run(n_docs: int = 10_000, repeats: int = 3) -> list[dict[str, Any]]:
+def run(n_docs: int = 10_000, repeats: int = 5) -> list[dict[str, Any]]:
     """Result rows for the runner (see :mod:`bench`)."""
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         m = measure(n_docs, Path(tmp), repeats)
