@@ -128,7 +128,7 @@ def import_paths(
                 on_document()
 
     batch: list[tuple[Record, str]] = []
-    with store.write():
+    with store.bulk(), store.write():
         for path in files:
             for record in read_file(path, fmt, text_field):
                 batch.append((record, content_hash(record.text)))

@@ -113,3 +113,53 @@ def test_store_refuses_foreign_and_newer_files(tmp_path: Path) -> None:
         with pytest.raises(StoreError, match=message):
             Store(path)
         assert path.read_bytes() == before
+
+
+def journal_mode(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_store_bulk_uses_the_rollback_journal_when_alone_and_wal_after(store: Store) -> None:
+    with store.bulk(), store.write():
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        store.insert_documents([("Ali met Zoe in بغداد 👍🏽.", {}, "h1", "new")])
+    assert journal_mode(store.path) == "wal"
+    assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+    with pytest.raises(RuntimeError), store.bulk(), store.write():  # rolled back, WAL again
+        store.insert_documents([("Second.", {}, "h2", "new")])
+        raise RuntimeError("stop")
+    assert journal_mode(store.path) == "wal" and store.count_documents() == 1
+
+
+def test_store_bulk_stays_in_wal_at_once_when_another_connection_is_open(
+        store: Store) -> None:
+    import time
+
+    other = Store(store.path)
+    try:
+        started = time.monotonic()
+        with store.bulk(), store.write():
+            assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            store.insert_documents([("Only text.", {}, "h1", "new")])
+        assert time.monotonic() - started < 2  # no wait for the busy timeout
+        assert other.count_documents() == 1
+    finally:
+        other.close()
+    assert journal_mode(store.path) == "wal"
+
+
+def test_store_opened_during_a_bulk_import_says_busy(store: Store, monkeypatch) -> None:
+    import annotator.store as store_module
+
+    with store.bulk(), store.write():
+        store.insert_documents([("Imported while another window opens.", {}, "h1", "new")])
+        assert Path(f"{store.path}-journal").exists()
+        monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)
+        with pytest.raises(StoreError, match="busy, another program is writing"):
+            Store(store.path)
+    with Store(store.path) as again:
+        assert again.count_documents() == 1
