@@ -8,8 +8,8 @@ a text (a double space, an em dash, "Mr."), which real news nearly always has; o
 bundled samples it runs at about 1.2 M characters/s, several times slower than the rest
 of the export. So a document's tokens, once computed, are kept in the store's ``tokens``
 table (:meth:`annotator.store.Store.put_tokens`): the token starts (for the spans'
-``token_start``/``token_end``) and the exact JSON the export writes, both compressed
-(about three times the size of the text). The suggestion runner writes
+``token_start``/``token_end``, as uint32) and the exact JSON the export writes
+(compressed), about three times the size of the text together. The suggestion runner writes
 them while it parses, and an export writes the ones it had to compute, so the next export
 only reads them. An entry carries :func:`tokenizer_id`; one made by another spaCy version
 is recomputed, never trusted. The JSON is made in one pass of C-level ``map`` calls
