@@ -147,8 +147,7 @@ def iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
             if blobs is not None:
                 r.tokens = tok.unpack(*blobs)
             else:
-                bounds = tok.tokenize(r.doc.text)
-                r.tokens = (bounds[0], tok.tokens_json(r.doc.text, bounds).encode("utf-8"))
+                r.tokens = tok.compute(r.doc.text)
                 if r.doc.id is not None:
                     fresh.append((r.doc.id, tokenizer, *tok.pack(*r.tokens)))
         if fresh and writable:

@@ -28,7 +28,7 @@ from .base import (
     epoch_seconds,
     stable_hash,
 )
-from .tokens import token_range, tokenize, tokens_json
+from .tokens import compute, token_range
 
 WRITE_EVERY = 128  # pieces (a line and its newline each) per write call
 ANSWERS = {"done": "accept", "skipped": "ignore", "flagged": "reject"}
@@ -82,8 +82,7 @@ def encode_bytes(rec: DocRecord, opts: ExportOptions) -> bytes:
         if rec.tokens is not None:
             starts, encoded = rec.tokens
         else:
-            bounds = tokenize(text)
-            starts, encoded = bounds[0], tokens_json(text, bounds).encode("utf-8")
+            starts, encoded = compute(text)
         parts.append(',"tokens":')
     head = "".join(parts).encode("utf-8")
     parts = []

@@ -19,7 +19,6 @@ is recomputed, never trusted. The JSON is made in one pass of C-level ``map`` ca
 from __future__ import annotations
 
 import functools
-import json
 import re
 import sys
 import zlib
@@ -27,6 +26,8 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from .base import compact_json
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -38,7 +39,6 @@ _calls = 0
 #: is followed by a space, 0 where not.
 Boundaries = tuple[list[int], list[int], list[int]]
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _ESCAPE = re.compile(r'["\\\x00-\x1f]')  # what JSON escapes when ensure_ascii is off
 _TOKEN = '{"text":"%s","start":%d,"end":%d,"id":%d,"ws":%s}'
 _WS = ("false", "true")
@@ -86,16 +86,17 @@ def tokens_json(text: str, bounds: Boundaries) -> str:
     ends = list(map(int.__add__, starts, lengths))
     words = list(map(text.__getitem__, map(slice, starts, ends)))
     if _ESCAPE.search(text):
-        words = [_dumps(w)[1:-1] if _ESCAPE.search(w) else w for w in words]
+        words = [compact_json(w)[1:-1] if _ESCAPE.search(w) else w for w in words]
     rows = zip(words, starts, ends, range(len(starts)), map(_WS.__getitem__, spaces),
                strict=True)
     return f"[{','.join(map(_TOKEN.__mod__, rows))}]"
 
 
-def token_dicts(text: str) -> list[dict[str, object]]:
-    """The tokens of ``text`` as dicts (what :func:`tokens_json` encodes)."""
-    result: list[dict[str, object]] = json.loads(tokens_json(text, tokenize(text)))
-    return result
+def compute(text: str) -> tuple[list[int], bytes]:
+    """What the JSONL export needs of ``text``'s tokens, and what the cache keeps: the
+    token starts and the tokens JSON in UTF-8."""
+    bounds = tokenize(text)
+    return bounds[0], tokens_json(text, bounds).encode("utf-8")
 
 
 def pack(starts: Sequence[int], encoded: bytes) -> tuple[bytes, bytes]:

@@ -158,14 +158,8 @@ def _token_rows(store: Store, docs: list[tuple[int, str]]
 
     tokenizer = tokens.tokenizer_id()
     have = store.get_tokens([doc_id for doc_id, _ in docs], tokenizer)
-    rows = []
-    for doc_id, text in docs:
-        if doc_id not in have:
-            bounds = tokens.tokenize(text)
-            rows.append((doc_id, tokenizer,
-                         *tokens.pack(bounds[0],
-                                      tokens.tokens_json(text, bounds).encode("utf-8"))))
-    return rows
+    return [(doc_id, tokenizer, *tokens.pack(*tokens.compute(text)))
+            for doc_id, text in docs if doc_id not in have]
 
 
 def _texts(store: Store, ids: list[int]) -> Iterator[tuple[str, int]]:
