@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span
-from .store import Store
+from .store import ReadOnlyError, Store, storage_reason
 
 
 class SessionError(ValueError):
@@ -320,23 +320,18 @@ class Session:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[None]:
-        """:meth:`Store.write`, with SQLite's operational failures turned into a
-        :class:`StorageError` that the window can show like any refusal."""
+        """:meth:`Store.write`, with the storage's failures (busy, full disk, read-only,
+        I/O error) turned into a :class:`StorageError` that the window can show like any
+        refusal."""
         try:
             with self.store.write():
                 yield
-        except sqlite3.OperationalError as exc:
-            message = str(exc)
-            if "locked" in message or "busy" in message:
-                reason = ("the project is busy in another window or an import; "
-                          "try again in a moment")
-            elif "full" in message:
-                reason = "the disk is full"
-            elif "readonly" in message:
-                reason = "the project file is read-only"
-            elif "disk I/O" in message:
-                reason = "the disk reported an I/O error"
-            else:
+        except ReadOnlyError as exc:
+            raise StorageError("not saved: the project is read-only (nothing was "
+                               "changed)") from exc
+        except (sqlite3.OperationalError, OSError) as exc:
+            reason = storage_reason(exc)
+            if reason is None:
                 raise  # a bug, not the storage: let it show as one
             raise StorageError(f"not saved: {reason} (nothing was changed)") from exc
 

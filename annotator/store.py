@@ -10,9 +10,12 @@ goes through :meth:`Store.write`, one ``BEGIN IMMEDIATE`` transaction.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import os
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +34,10 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 class StoreError(Exception):
     """The file cannot be used as an Annotator project (not ours, or too new)."""
+
+
+class ReadOnlyError(StoreError):
+    """A write asked of a project opened read-only."""
 
 
 def now() -> str:
@@ -135,51 +142,72 @@ def make_title(text: str, meta: dict[str, Any], words: int = 12) -> str:
 
 
 class Store:
-    """An open project database."""
+    """An open project database.
 
-    def __init__(self, path: str | Path, *, create: bool = True, migrate: bool = True):
+    ``readonly``: never write (read commands ask for it). A project that cannot be
+    written (a read-only file, folder or mount) opens read-only whatever was asked;
+    :attr:`readonly` says so and :meth:`write` refuses with :class:`ReadOnlyError`."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, migrate: bool = True,
+                 readonly: bool = False):
         self.path = Path(path)
         self.backup_path: Path | None = None
-        exists = self.path.exists() and self.path.stat().st_size > 0
-        if not exists and not create:
+        # stat() only: opening the file outside SQLite would drop the process's locks
+        # on it when closed (see _connect).
+        exists = self.path.exists() and not self.path.is_dir() \
+            and self.path.stat().st_size > 0
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: cannot be read (a folder); not changed")
+        if not exists and (not create or readonly):
             raise StoreError(f"{self.path}: no such project database")
-        version = _check_is_ours(self.path) if exists else 0
-        if exists and version == 0:  # an empty SQLite file (creation cut short): make it
-            if not create:
-                raise StoreError(f"{self.path}: an empty project database")
-            exists = False
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: made by a newer Annotator (schema {version}, "
-                f"this one reads up to {SCHEMA_VERSION}); not opened, not changed"
-            )
-        if 0 < version < SCHEMA_VERSION:
-            if not migrate:
-                raise StoreError(f"{self.path}: schema {version} needs migrating")
-            self.backup_path = _backup(self.path, version)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(
-            str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-            check_same_thread=False,
-        )
-        self.db = sqlite_utils.Database(conn)
-        self.conn = conn
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        try:
-            _set_wal(conn)
-        except sqlite3.OperationalError as exc:
-            conn.close()
-            raise StoreError(f"{self.path}: busy, another program is writing to it (a large "
-                             f"import?); try again when it is done ({exc})") from exc
-        # FULL: a committed decision survives a power cut too, not only an app crash
-        # (measured: about 0.25 ms more per decision than NORMAL).
-        conn.execute("PRAGMA synchronous = FULL")
+        self.readonly = exists and (readonly or not _writable(self.path))
+        created = not self.path.exists()
         if not exists:
-            self._create()
-        elif version < SCHEMA_VERSION:
-            with self.write():
-                self._run_migrations(version)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot create the project "
+                                 f"({_os_reason(exc)}); nothing was written") from exc
+        self.conn = _connect(self.path, self.readonly)
+        self.db = sqlite_utils.Database(self.conn)
+        try:
+            version = _check_is_ours(self.conn, self.path) if exists else 0
+            if exists and version == 0:  # an empty SQLite file (creation cut short)
+                if not create or self.readonly:
+                    raise StoreError(f"{self.path}: an empty project database")
+                exists = False
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: made by a newer Annotator (schema {version}, "
+                    f"this one reads up to {SCHEMA_VERSION}); not opened, not changed")
+            if 0 < version < SCHEMA_VERSION:
+                if not migrate or self.readonly:
+                    why = "read-only" if self.readonly else "not allowed here"
+                    raise StoreError(f"{self.path}: schema {version} needs migrating to "
+                                     f"{SCHEMA_VERSION}, which is {why}; not changed")
+                self.backup_path = _backup(self.conn, self.path, version)
+            if self.readonly:
+                return
+            try:
+                _set_wal(self.conn)
+            except sqlite3.OperationalError as exc:
+                raise StoreError(describe_busy(self.path, exc)) from exc
+            # FULL: a committed decision survives a power cut too, not only an app crash
+            # (measured: about 0.25 ms more per decision than NORMAL).
+            self.conn.execute("PRAGMA synchronous = FULL")
+            if not exists:
+                self._create()
+            elif version < SCHEMA_VERSION:
+                with self.write():
+                    self._run_migrations(version)
+        except BaseException as exc:
+            _close(self.conn)
+            if created:
+                _remove_empty(self.path)
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"{self.path}: {describe_sqlite_error(exc)}; "
+                                 "not changed") from exc
+            raise
 
     # -- lifecycle
 
@@ -205,7 +233,7 @@ class Store:
         )
 
     def close(self) -> None:
-        self.conn.close()
+        _close(self.conn)
 
     def __enter__(self) -> Store:
         return self
@@ -220,7 +248,11 @@ class Store:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one."""
+        """One write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one.
+        Raises :class:`ReadOnlyError` at once on a read-only project."""
+        if self.readonly:
+            raise ReadOnlyError(f"{self.path}: the project is read-only (opened for "
+                                "reading, or the file, folder or disk is read-only)")
         if self.conn.in_transaction:
             with self.db.atomic():
                 yield self.conn
@@ -699,41 +731,125 @@ def _set_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.01)
 
 
-def _backup(path: Path, version: int) -> Path:
-    """Copy a project aside (consistently, WAL included) before migrating it."""
+def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy a project aside (consistently, WAL included) before migrating it, through
+    its own connection (no second descriptor on the project, see _connect)."""
     backup = path.with_name(f"{path.name}.v{version}.bak")
-    src = sqlite3.connect(_uri(path, "mode=ro"), uri=True)
     dst = sqlite3.connect(backup)
     try:
-        src.backup(dst)
+        conn.backup(dst)
     finally:
         dst.close()
-        src.close()
     return backup
 
 
-def _check_is_ours(path: Path) -> int:
-    """The schema version of an Annotator project; refuses, without writing, anything else
-    (a rollback journal left by a killed bulk import is rolled back, as SQLite does)."""
+# --- opening the file ----------------------------------------------------------------
+#
+# POSIX advisory locks belong to the process: closing *any* descriptor of the project file
+# drops every lock the process holds on it, those of other open connections included.
+# Another process then believes it is the last user, deletes the -wal file, and every
+# later commit of this process goes into a deleted file (measured before this rule: 74 of
+# 248 decisions lost). So the project file is opened only through SQLite connections:
+# SQLite tracks its own descriptors per file and defers closing one while another
+# connection of the process holds a lock. Nothing here calls open() on the project, its
+# -wal, -shm or -journal; paths are only stat()ed.
+
+# Normal (locking) connections of this process, by (device, inode): an immutable one
+# must not be opened beside them (see _connect). _KEYS: connection id -> its file.
+_LOCKING: Counter[tuple[int, int] | None] = Counter()
+_KEYS: dict[int, tuple[int, int]] = {}
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
     try:
-        with open(path, "rb") as fh:
-            header = fh.read(100)
-    except OSError as exc:  # a folder, no permission, ...
-        raise StoreError(f"{path}: cannot be read ({exc.strerror}); not changed") from exc
-    if not header.startswith(b"SQLite format 3\x00"):
-        raise StoreError(f"{path}: not an SQLite database, so not an Annotator project")
-    app_id = int.from_bytes(header[68:72], "big")
-    # Without a -wal file there is nothing un-checkpointed to read: open it immutable, so
-    # that refusing a file does not leave -wal/-shm files next to it.
-    has_wal = Path(f"{path}-wal").exists()
-    if Path(f"{path}-journal").exists():
-        # A transaction in the rollback journal (a bulk import, see Store.bulk), running
-        # or cut short: read through the locks, and let SQLite roll a dead one back.
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    """The store's connection. Writable projects, even opened for reading, get a normal
+    connection (``query_only`` when reading): it removes the -wal and -shm files when it
+    closes last, where a ``mode=ro`` one leaves them behind with the project's mode (a
+    0444 -shm keeps a project read-only after ``chmod 644``).
+
+    A project that cannot be written is read with ``mode=ro`` while its -wal exists, and
+    otherwise as immutable: the only way SQLite reads a WAL-mode file whose -shm it may
+    not create (a read-only folder or mount). With no -wal file every commit is in the
+    file itself. An immutable connection takes no locks and its close() closes its
+    descriptor at once, dropping the process's other locks on the file; so it is used
+    only when no locking connection of this process has the file open (``_LOCKING``),
+    and never for a project this process could write."""
+    immutable = False
+    if readonly and not _writable(path):
+        immutable = not Path(f"{path}-wal").exists() and not _LOCKING[_file_key(path)]
+        query = "mode=ro&immutable=1" if immutable else "mode=ro"
+        conn = sqlite3.connect(_uri(path, query), uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                               isolation_level=None, check_same_thread=False)
     else:
-        conn = sqlite3.connect(_uri(path, "mode=ro" if has_wal else "mode=ro&immutable=1"),
-                               uri=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
+                               isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if readonly:
+        conn.execute("PRAGMA query_only = ON")
+    if not immutable:
+        key = _file_key(path)
+        if key is not None:
+            _LOCKING[key] += 1
+            _KEYS[id(conn)] = key
+    return conn
+
+
+def _close(conn: sqlite3.Connection) -> None:
+    """Close a connection made by :func:`_connect` and forget its lock count."""
+    key = _KEYS.pop(id(conn), None)
+    conn.close()
+    if key is not None:
+        _LOCKING[key] -= 1
+        if _LOCKING[key] <= 0:
+            del _LOCKING[key]
+
+
+def readonly_reason(path: Path) -> str | None:
+    """Why this process cannot write the project (``None`` if it can)."""
+    if not os.access(path, os.W_OK):
+        with contextlib.suppress(OSError):
+            if os.statvfs(path).f_flag & os.ST_RDONLY:
+                return "the disk is mounted read-only"
+        return "the file is read-only"
+    if not os.access(path.parent, os.W_OK):
+        return "its folder is read-only"
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        if side.exists() and not os.access(side, os.W_OK):
+            return (f"{side.name} is read-only (delete it when no program has the project "
+                    "open)")
+    return None
+
+
+def _writable(path: Path) -> bool:
+    return readonly_reason(path) is None
+
+
+def _remove_empty(path: Path) -> None:
+    """After a failed creation: remove the project file if it is still empty (a 0-byte
+    file left on a full disk would look like a project), unless another program is
+    making it at the same moment (it has a journal beside it)."""
+    with contextlib.suppress(OSError):
+        if path.stat().st_size == 0 and not Path(f"{path}-wal").exists() \
+                and not Path(f"{path}-journal").exists():
+            path.unlink()
+
+
+def _check_is_ours(conn: sqlite3.Connection, path: Path) -> int:
+    """The schema version of an Annotator project, read through the store's own
+    connection (no second descriptor; see above); refuses, without writing, anything
+    else. A rollback journal left by a killed bulk import is rolled back, as SQLite does
+    on the first read."""
     try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not tables and app_id == 0:
             return 0  # an empty database: our own creation, cut short before its commit
@@ -742,15 +858,99 @@ def _check_is_ours(path: Path) -> int:
                              "not changed")
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return int(row[0])
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise StoreError(f"{path}: busy, another program is writing to it (a large "
-                             "import?); try again when it is done") from exc
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise StoreError(f"{path}: not an SQLite database, so not an Annotator "
+                             "project") from exc
+        if _is_busy(exc):
+            raise StoreError(describe_busy(path, exc)) from exc
+        raise StoreError(f"{path}: unreadable Annotator project "
+                         f"({describe_sqlite_error(exc)}); not changed") from exc
+    except (TypeError, ValueError) as exc:
         raise StoreError(f"{path}: unreadable Annotator project ({exc}); not changed") from exc
-    except (sqlite3.DatabaseError, TypeError, ValueError) as exc:
-        raise StoreError(f"{path}: unreadable Annotator project ({exc}); not changed") from exc
-    finally:
-        conn.close()
+
+
+# --- telling what went wrong ---------------------------------------------------------
+
+
+def _is_busy(exc: BaseException) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def storage_reason(exc: BaseException) -> str | None:
+    """A short reason for an SQLite or OS failure of the storage (``None`` for one that is
+    not the storage's fault, i.e. a bug)."""
+    message = str(exc)
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "full" in message:
+        return "the disk is full"
+    if "readonly" in message or "read-only" in message:
+        return "the project is read-only"
+    if _is_busy(exc):
+        return ("the project is busy: another window or program is writing to it; "
+                "try again in a moment")
+    if "disk I/O" in message:
+        return ("the disk reported an I/O error (a removable or network drive gone, or "
+                "the project's -wal file deleted by another program)")
+    if "unable to open" in message:
+        return "the file cannot be opened (no permission, or its folder is gone)"
+    if isinstance(exc, OSError):
+        return _os_reason(exc)
+    return None
+
+
+def describe_sqlite_error(exc: BaseException) -> str:
+    return storage_reason(exc) or str(exc)
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"{exc.strerror or 'not allowed'}"
+    return exc.strerror or str(exc)
+
+
+def lock_holders(path: Path) -> list[str]:
+    """Other processes holding a lock on ``path`` (Linux ``/proc/locks``), as
+    ``"pid 123 (annotator import big.jsonl)"``; empty where that cannot be read."""
+    key = _file_key(path)
+    if key is None:
+        return []
+    dev, ino = key
+    wanted = f"{os.major(dev):02x}:{os.minor(dev):02x}:{ino}"
+    found: list[str] = []
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/locks").read_text().splitlines():
+            fields = line.split()
+            # "1: POSIX  ADVISORY  WRITE 1234 fd:00:5678 0 EOF" (a "->" marks a waiter)
+            if "->" in fields:
+                continue
+            if len(fields) >= 6 and fields[5] == wanted and fields[4].isdigit():
+                pid = int(fields[4])
+                if pid == os.getpid():
+                    name = "this program (another of its windows or tasks)"
+                    if name not in found:
+                        found.append(name)
+                    continue
+                name = f"pid {pid}"
+                with contextlib.suppress(OSError):
+                    cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                    words = [os.path.basename(w.decode(errors="replace")) if i == 0 else
+                             w.decode(errors="replace") for i, w in enumerate(cmd) if w]
+                    if words and words[0].startswith("python") and len(words) > 1:
+                        words = words[1:]
+                    name += f" ({' '.join(words)[:80]})"
+                if name not in found:
+                    found.append(name)
+    return found
+
+
+def describe_busy(path: Path, exc: BaseException | None = None) -> str:
+    """The message for a project another process keeps locked, naming that process."""
+    holders = lock_holders(path)
+    who = ", ".join(holders) if holders else "another program (a large import?)"
+    return (f"{path}: busy: {who} is writing to it and holds it locked; try again when "
+            "it is done")
 
 
 def _uri(path: Path, query: str) -> str:
