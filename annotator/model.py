@@ -5,16 +5,21 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+Layer = Literal["entity", "claim"]
+Origin = Literal["model", "human"]
+Decision = Literal["pending", "accepted", "rejected"]
+Status = Literal["new", "in_progress", "done", "skipped", "flagged"]
+ClaimType = Literal["statistic", "quote", "reported", "event", "prediction", "causal", "other"]
+Checkworthy = Literal["yes", "no", "unsure"]
 
-LAYERS = ("entity", "claim")
-ORIGINS = ("model", "human")
-DECISIONS = ("pending", "accepted", "rejected")
-STATUSES = ("new", "in_progress", "done", "skipped", "flagged")
-CLAIM_TYPES = ("statistic", "quote", "reported", "event", "prediction", "causal", "other")
-CHECKWORTHY = ("yes", "no", "unsure")
+LAYERS: tuple[Layer, ...] = get_args(Layer)
+ORIGINS: tuple[Origin, ...] = get_args(Origin)
+DECISIONS: tuple[Decision, ...] = get_args(Decision)
+STATUSES: tuple[Status, ...] = get_args(Status)
+CLAIM_TYPES: tuple[ClaimType, ...] = get_args(ClaimType)
+CHECKWORTHY: tuple[Checkworthy, ...] = get_args(Checkworthy)
 CLAIM_ATTRIBUTES = (
     "claim_type", "claimant_span_id", "claimant_text", "via", "checkworthy", "hedged",
 )
@@ -75,6 +80,12 @@ class Span:
         return self.start < end and start < self.end
 
 
+def store_order(span: Span) -> tuple[int, int, int]:
+    """The order spans are read in (:meth:`annotator.store.Store.spans`): by start,
+    the longest first, then by id."""
+    return span.start, -span.end, span.id or 0
+
+
 @dataclass(frozen=True)
 class Label:
     name: str
@@ -92,9 +103,13 @@ class LabelScheme:
 
     @classmethod
     def load(cls, path: Path | None = None) -> LabelScheme:
-        path = path or RESOURCES / "labels.toml"
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+        """A scheme from a TOML file (default: the shipped ``labels.toml``)."""
+        if path is None:
+            from .paths import resource
+
+            data = tomllib.loads(resource("labels.toml").read_text(encoding="utf-8"))
+        else:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         labels = [
             Label(
                 name=item["name"],

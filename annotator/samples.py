@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .model import RESOURCES
-from .store import Store
+import contextlib
+from importlib.resources import as_file
 
-SAMPLES = RESOURCES / "samples"
+from .paths import resource
+from .store import Store
 
 
 def seed_if_empty(store: Store) -> int:
@@ -15,7 +16,10 @@ def seed_if_empty(store: Store) -> int:
         return 0
     from .importers import import_paths
 
-    files = sorted(p for p in SAMPLES.iterdir() if p.is_file() and not p.name.startswith("."))
-    if not files:
+    entries = sorted((p for p in resource("samples").iterdir()
+                      if p.is_file() and p.name.endswith(".txt")), key=lambda p: p.name)
+    if not entries:
         return 0
-    return import_paths(store, files).imported
+    with contextlib.ExitStack() as stack:
+        files = [stack.enter_context(as_file(entry)) for entry in entries]
+        return import_paths(store, files).imported

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import getpass
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,15 @@ from typing import Any
 
 from .model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span
 from .store import ReadOnlyError, Store, storage_reason
+
+
+def login_name() -> str:
+    """The operating system's login name, the default annotator (``"annotator"`` where
+    there is none, as in some containers)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "annotator"
 
 
 class SessionError(ValueError):
@@ -53,6 +63,11 @@ class Change:
     after: dict[int, Span | None] = field(default_factory=dict)
     doc_before: dict[str, Any] = field(default_factory=dict)
     doc_after: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing changed (a decision that was already so): no event, no undo step."""
+        return not (self.before or self.after or self.doc_before or self.doc_after)
 
     @property
     def span(self) -> Span | None:
@@ -93,16 +108,15 @@ class Session:
         with self._write():
             # Read inside the transaction: another window may have changed the span.
             span = self._span(span_id)
-            replaced, citing = [], []
-            if decision == "accepted" and span.layer == "entity":
+            if span.decision == decision:
+                return Change(action, span.doc_id)  # already so: nothing to log or undo
+            replaced: list[Span] = []
+            citing: list[Span] = []
+            if decision == "accepted":
                 # A rejected span accepted again may overlap live suggestions by now.
-                replaced = self._check_overlap(span.doc_id, span.start, span.end,
-                                               exclude=span_id)
-                citing = self._delete_spans(replaced)
+                replaced, citing = self._clear_way(span, span.start, span.end)
             self.store.update_span(span_id, decision=decision, annotator=self.annotator)
-            return self._finish(action, span.doc_id, [span, *replaced, *citing],
-                                [span_id, *(c.id for c in citing if c.id is not None)],
-                                deleted=[s.id for s in replaced])
+            return self._finish_edit(action, span, replaced, citing)
 
     def accept_all(
         self,
@@ -114,17 +128,9 @@ class Session:
         """Accept every pending suggestion matching the filters (one transaction).
 
         A pending entity that overlaps an accepted one is left pending."""
-        where, params = ["decision = 'pending'"], []
-        for column, value in (("doc_id", doc_id), ("layer", layer), ("label", label)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
-        if min_score is not None:
-            where.append("score >= ?")
-            params.append(min_score)
-        sql = f"SELECT id FROM spans WHERE {' AND '.join(where)} ORDER BY doc_id, start"
         with self._write():
-            ids = [row[0] for row in self.store.conn.execute(sql, params)]
+            ids = self.store.pending_span_ids(doc_id=doc_id, layer=layer, label=label,
+                                              min_score=min_score)
             before, done = [], []
             for span_id in ids:
                 span = self._span(span_id)
@@ -152,9 +158,11 @@ class Session:
         with self._write():
             replaced = (self._check_overlap(doc_id, start, end, exclude=None)
                         if layer == "entity" else [])
+            # A claim made by hand is not hedged until someone says so (as a model
+            # claim without a hedge cue): false, never unknown.
             new = Span(doc_id=doc_id, layer=layer, start=start, end=end, label=label,
                        origin="human", decision="accepted", annotator=self.annotator,
-                       claim=claim or (Claim() if layer == "claim" else None))
+                       claim=claim or (Claim(hedged=False) if layer == "claim" else None))
             # Insert before deleting what it replaces: SQLite reuses the largest rowid
             # once it is deleted, and the new span must not take a replaced span's id
             # (the Change would lose the replaced span and undo could not restore it).
@@ -175,34 +183,27 @@ class Session:
         """Change the label; the span becomes accepted (a relabel is a decision)."""
         with self._write():
             span = self._span(span_id)
-            replaced, citing = [], []
-            if span.layer == "entity":
-                # Relabelling accepts: a rejected span must not come back over others.
-                replaced = self._check_overlap(span.doc_id, span.start, span.end,
-                                               exclude=span_id)
-                citing = self._delete_spans(replaced)
+            if span.label == label and span.decision == "accepted":
+                return Change("relabel", span.doc_id)
+            # Relabelling accepts: a rejected span must not come back over others.
+            replaced, citing = self._clear_way(span, span.start, span.end)
             self.store.update_span(span_id, label=label, decision="accepted",
                                    annotator=self.annotator)
-            return self._finish("relabel", span.doc_id, [span, *replaced, *citing],
-                                [span_id, *(c.id for c in citing if c.id is not None)],
-                                deleted=[s.id for s in replaced])
+            return self._finish_edit("relabel", span, replaced, citing)
 
     def resize(self, span_id: int, start: int, end: int) -> Change:
         """Move the span's edges; the span becomes accepted."""
         with self._write():
             span = self._span(span_id)
+            if (span.start, span.end) == (start, end) and span.decision == "accepted":
+                return Change("resize", span.doc_id)
             doc = self.store.get_document(span.doc_id)
             assert doc is not None
             self._check_range(doc.text, start, end)
-            replaced, citing = [], []
-            if span.layer == "entity":
-                replaced = self._check_overlap(span.doc_id, start, end, exclude=span_id)
-                citing = self._delete_spans(replaced)
+            replaced, citing = self._clear_way(span, start, end)
             self.store.update_span(span_id, start=start, end=end, decision="accepted",
                                    annotator=self.annotator)
-            return self._finish("resize", span.doc_id, [span, *replaced, *citing],
-                                [span_id, *(c.id for c in citing if c.id is not None)],
-                                deleted=[s.id for s in replaced])
+            return self._finish_edit("resize", span, replaced, citing)
 
     def set_claim_attribute(self, span_id: int, name: str, value: Any) -> Change:
         """Set one claim attribute (claim_type, claimant, via, checkworthy, hedged).
@@ -212,6 +213,8 @@ class Session:
         with self._write():
             span = self._span(span_id)
             claim = self._updated_claim(span, name, value)
+            if claim == span.claim and span.decision == "accepted":
+                return Change(f"set_{name}", span.doc_id)
             self.store.set_claim(span_id, claim)
             self.store.update_span(span_id, decision="accepted", annotator=self.annotator)
             return self._finish(f"set_{name}", span.doc_id, [span], [span_id])
@@ -257,9 +260,32 @@ class Session:
                 raise SessionError(f"no document {doc_id}")
             before = {"status": doc.status, "note": doc.note}
             after = {"status": status, "note": note if note is not None else doc.note}
+            if before == after:
+                return Change(f"status_{status}", doc_id)
             self.store.set_document_fields(doc_id, **after)
             self.store.log_event(f"status_{status}", self.annotator, doc_id, None, before, after)
         return Change(f"status_{status}", doc_id, doc_before=before, doc_after=after)
+
+    def set_statuses(self, doc_ids: list[int] | None, status: str, note: str | None = None,
+                     from_status: str | None = None) -> list[int]:
+        """:meth:`set_status` for many documents in one transaction (``None``: every
+        document; ``from_status``: only those with that status now); returns the ids of
+        the documents whose status or note changed."""
+        if status not in STATUSES or (from_status is not None and from_status not in STATUSES):
+            raise SessionError(f"status must be one of {STATUSES}")
+        changed = []
+        with self._write():
+            if doc_ids is None:
+                doc_ids = self.store.document_ids(from_status)
+            for doc_id in doc_ids:
+                doc = self.store.get_document(doc_id)
+                if doc is None:
+                    raise SessionError(f"no document {doc_id}; nothing was marked")
+                if from_status is not None and doc.status != from_status:
+                    continue
+                if not self.set_status(doc_id, status, note).empty:
+                    changed.append(doc_id)
+        return changed
 
     def start(self, doc_id: int) -> None:
         """Opening a new document marks it in progress (not undoable, not a decision)."""
@@ -297,11 +323,16 @@ class Session:
                     self.store.delete_span(span_id)
             if doc_fields:
                 self.store.set_document_fields(change.doc_id, **doc_fields)
-            self.store.log_event(
-                f"{verb}_{change.action}", self.annotator, change.doc_id, None,
-                [span_dict(s) for s in current.values()] or doc_fields,
-                [span_dict(s) for s in target.values()],
-            )
+                self.store.log_event(f"{verb}_{change.action}", self.annotator,
+                                     change.doc_id, None, doc_current, doc_fields)
+            # One event per span, carrying its id: every event of a span is found by
+            # span_id, undo and redo included.
+            for span_id in dict.fromkeys([*current, *target]):
+                state = current.get(span_id) or target.get(span_id)
+                self.store.log_event(f"{verb}_{change.action}", self.annotator,
+                                     state.doc_id if state else change.doc_id, span_id,
+                                     span_dict(current.get(span_id)),
+                                     span_dict(target.get(span_id)))
 
     def _check_unchanged(self, change: Change, expected: dict[int, Span | None],
                          doc_expected: dict[str, Any]) -> None:
@@ -355,11 +386,7 @@ class Session:
         ids = [s.id for s in spans if s.id is not None]
         if not ids:
             return []
-        marks = ",".join("?" * len(ids))
-        rows = self.store.conn.execute(
-            f"SELECT span_id FROM claims WHERE claimant_span_id IN ({marks})"
-            " ORDER BY span_id", ids).fetchall()
-        citing = [self._span(row[0]) for row in rows if row[0] not in ids]
+        citing = [self._span(i) for i in self.store.claims_citing(ids) if i not in ids]
         for span_id in ids:
             self.store.delete_span(span_id)
         return citing
@@ -369,12 +396,8 @@ class Session:
         """Entity spans of ``decisions`` overlapping ``[start, end)``, in the store's
         order. One range query on the (doc_id, layer, start) index: reading every span of
         a 3,000-span document on each decision cost more than the rest of it together."""
-        marks = ",".join("?" * len(decisions))
-        rows = self.store.conn.execute(
-            "SELECT id FROM spans WHERE doc_id = ? AND layer = 'entity' AND start < ?"
-            f' AND "end" > ? AND decision IN ({marks}) ORDER BY start, "end" DESC, id',
-            (doc_id, end, start, *decisions)).fetchall()
-        return [self._span(row[0]) for row in rows]
+        return [self._span(i) for i in self.store.overlapping_entity_ids(
+            doc_id, start, end, decisions)]
 
     def _accepted_overlaps(self, span: Span) -> bool:
         return any(other.id != span.id for other in self._overlapping_entities(
@@ -392,6 +415,23 @@ class Session:
                     f"overlaps accepted {other.label} [{other.start}, {other.end})")
             pending.append(other)
         return pending
+
+    def _clear_way(self, span: Span, start: int, end: int) -> tuple[list[Span], list[Span]]:
+        """For an entity about to hold ``[start, end)`` as accepted: refuse if an accepted
+        entity is in the way, delete the pending ones that are; returns them and the
+        claims that named them as claimant. Claims may overlap anything: nothing to do."""
+        if span.layer != "entity":
+            return [], []
+        replaced = self._check_overlap(span.doc_id, start, end, exclude=span.id)
+        return replaced, self._delete_spans(replaced)
+
+    def _finish_edit(self, action: str, span: Span, replaced: list[Span],
+                     citing: list[Span]) -> Change:
+        """:meth:`_finish` for an operation on ``span`` that replaced others."""
+        assert span.id is not None
+        return self._finish(action, span.doc_id, [span, *replaced, *citing],
+                            [span.id, *(c.id for c in citing if c.id is not None)],
+                            deleted=[s.id for s in replaced])
 
     def _finish(self, action: str, doc_id: int, before: list[Span], after_ids: list[int],
                 created: list[int] | None = None, deleted: list[int | None] | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
 import sqlite3
@@ -19,11 +20,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+from .model import CLAIM_ATTRIBUTES, DECISIONS, Claim, Document, Span
 
-from .model import CLAIM_ATTRIBUTES, Claim, Document, Span
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SCHEMA_VERSION = 3
 APPLICATION_ID = 0x414E4E4F  # "ANNO", written to the SQLite header
@@ -169,7 +171,6 @@ class Store:
                 raise StoreError(f"{self.path}: cannot create the project "
                                  f"({_os_reason(exc)}); nothing was written") from exc
         self.conn = _connect(self.path, self.readonly)
-        self.db = sqlite_utils.Database(self.conn)
         try:
             version = _check_is_ours(self.conn, self.path) if exists else 0
             if exists and version == 0:  # an empty SQLite file (creation cut short)
@@ -241,6 +242,14 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the store's connection, imported on first use: it imports
+        numpy, which would double the start-up of a command like ``annotator list``."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
+
     @property
     def schema_version(self) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -254,8 +263,14 @@ class Store:
             raise ReadOnlyError(f"{self.path}: the project is read-only (opened for "
                                 "reading, or the file, folder or disk is read-only)")
         if self.conn.in_transaction:
-            with self.db.atomic():
+            self.conn.execute("SAVEPOINT nested")
+            try:
                 yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK TO nested")
+                self.conn.execute("RELEASE nested")
+                raise
+            self.conn.execute("RELEASE nested")
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -380,6 +395,15 @@ class Store:
                 yield _document(row)
             last = rows[-1][0]
 
+    def document_ids(self, status: str | None = None) -> list[int]:
+        """Ids of every document (with ``status``, if given), in order."""
+        if status:
+            rows = self.conn.execute("SELECT id FROM documents WHERE status = ? ORDER BY id",
+                                     (status,))
+        else:
+            rows = self.conn.execute("SELECT id FROM documents ORDER BY id")
+        return [row[0] for row in rows]
+
     def count_documents(self, status: str | None = None) -> int:
         if status:
             sql, params = "SELECT count(*) FROM documents WHERE status = ?", (status,)
@@ -403,13 +427,7 @@ class Store:
             where = f"{where} AND d.id > ?" if where else "WHERE d.id > ?"
             params.append(after_id)
         sql = (
-            "SELECT d.id, d.status, d.title, d.note,"
-            " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = 'pending')"
-            "   AS pending,"
-            " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = 'accepted')"
-            "   AS accepted,"
-            " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = 'rejected')"
-            "   AS rejected"
+            f"SELECT {_LIST_COLUMNS}"
             f" FROM documents d {where} ORDER BY d.id LIMIT ? OFFSET ?"
         )
         cur = self.conn.execute(sql, (*params, limit, offset))
@@ -445,17 +463,6 @@ class Store:
             (*fields.values(), now(), doc_id),
         )
 
-    def document_ids_without_spans(self, layer: str | None = None) -> Iterator[int]:
-        """Ids of documents with no span at all (of ``layer``, if given)."""
-        layer_sql = "AND s.layer = ?" if layer else ""
-        params = (layer,) if layer else ()
-        sql = (
-            "SELECT d.id FROM documents d WHERE NOT EXISTS"
-            f" (SELECT 1 FROM spans s WHERE s.doc_id = d.id {layer_sql}) ORDER BY d.id"
-        )
-        for row in self.conn.execute(sql, params):
-            yield int(row[0])
-
     def has_model_spans(self, doc_id: int) -> bool:
         sql = "SELECT 1 FROM spans WHERE doc_id = ? AND origin = 'model' LIMIT 1"
         return self.conn.execute(sql, (doc_id,)).fetchone() is not None
@@ -475,6 +482,40 @@ class Store:
             where.append(f"s.decision IN ({','.join('?' * len(decisions))})")
             params.extend(decisions)
         return self._query_spans(" AND ".join(where), params)
+
+    def pending_span_ids(self, doc_id: int | None = None, layer: str | None = None,
+                         label: str | None = None, min_score: float | None = None
+                         ) -> list[int]:
+        """Ids of pending suggestions matching the filters, by document and start."""
+        where, params = ["decision = 'pending'"], []
+        for column, value in (("doc_id", doc_id), ("layer", layer), ("label", label)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if min_score is not None:
+            where.append("score >= ?")
+            params.append(min_score)
+        sql = f"SELECT id FROM spans WHERE {' AND '.join(where)} ORDER BY doc_id, start"
+        return [row[0] for row in self.conn.execute(sql, params)]
+
+    def overlapping_entity_ids(self, doc_id: int, start: int, end: int,
+                               decisions: Iterable[str]) -> list[int]:
+        """Ids of entity spans with one of ``decisions`` overlapping ``[start, end)``, in
+        :meth:`spans` order: one range query on the (doc_id, layer, start) index (reading
+        every span of a 3,000-span document cost more than the decision itself)."""
+        decisions = list(decisions)
+        marks = ",".join("?" * len(decisions))
+        return [row[0] for row in self.conn.execute(
+            "SELECT id FROM spans WHERE doc_id = ? AND layer = 'entity' AND start < ?"
+            f' AND "end" > ? AND decision IN ({marks}) ORDER BY start, "end" DESC, id',
+            (doc_id, end, start, *decisions))]
+
+    def claims_citing(self, span_ids: list[int]) -> list[int]:
+        """Ids of the claims whose claimant is one of ``span_ids``."""
+        marks = ",".join("?" * len(span_ids))
+        return [row[0] for row in self.conn.execute(
+            f"SELECT span_id FROM claims WHERE claimant_span_id IN ({marks})"
+            " ORDER BY span_id", span_ids)]
 
     def get_span(self, span_id: int) -> Span | None:
         found = self._query_spans("s.id = ?", [span_id])
@@ -599,13 +640,7 @@ class Store:
     def document_row(self, doc_id: int) -> dict[str, Any] | None:
         """One row of the document list (as :meth:`document_rows` gives it), by id."""
         sql = (
-            "SELECT d.id, d.status, d.title, d.note,"
-            " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = 'pending')"
-            "   AS pending,"
-            " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = 'accepted')"
-            "   AS accepted,"
-            " (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = 'rejected')"
-            "   AS rejected"
+            f"SELECT {_LIST_COLUMNS}"
             " FROM documents d WHERE d.id = ?"
         )
         cur = self.conn.execute(sql, (doc_id,))
@@ -957,6 +992,12 @@ def _uri(path: Path, query: str) -> str:
     """An SQLite URI for ``path``: percent-encoded, so "#", "?" and "%" in a folder name
     do not cut the path short."""
     return f"{path.resolve().as_uri()}?{query}"
+
+
+# A row of the document list: the document and its span counts by decision.
+_LIST_COLUMNS = "d.id, d.status, d.title, d.note, " + ", ".join(
+    f"(SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = '{decision}')"
+    f" AS {decision}" for decision in DECISIONS)
 
 
 def _list_filter(status: str | None, search: str | None) -> tuple[str, list[Any]]:

@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
+from annotator.paths import default_db_path
+from annotator.session import login_name
 from annotator.store import Store, StoreError
 
 from .window import MainWindow
 
 ORGANIZATION = "annotator"
 APPLICATION = "Annotator"
-
-
-def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (containers, some CI)
-        return "annotator"
 
 
 def annotator_name(settings: QSettings, override: str | None, ask: bool = True) -> str:
@@ -34,7 +28,7 @@ def annotator_name(settings: QSettings, override: str | None, ask: bool = True) 
     saved = settings.value("annotator")
     if isinstance(saved, str) and saved.strip():
         return saved
-    name = os_user()
+    name = login_name()
     if ask:
         answer, ok = QInputDialog.getText(
             None, "Who is annotating?",
@@ -66,8 +60,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def run(argv: list[str]) -> int:
     """Open the window; returns the exit code."""
-    from annotator.cli import default_db_path
-
     args = parse_args(argv)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "annotator"])
     app.setOrganizationName(ORGANIZATION)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.export import FORMATS, LAYER_CHOICES, default_output
+from annotator.export import FORMATS, LAYER_CHOICES, ExportOptions, default_output
 from annotator.model import STATUSES
 
 HINTS = {
@@ -33,7 +32,8 @@ HINTS = {
 
 
 class ExportDialog(QDialog):
-    """Format, output path and the filters; :meth:`options` gives ``export()`` keywords."""
+    """Format, output path and the filters: :attr:`fmt`, :attr:`out`, :meth:`options`
+    and :attr:`force` (the user agreed to replace the output)."""
 
     def __init__(self, folder: Path, parent: QWidget | None = None):
         super().__init__(parent)
@@ -110,9 +110,12 @@ class ExportDialog(QDialog):
             self.force = True
         self.accept()
 
-    def options(self) -> dict[str, Any]:
-        """Keyword arguments for :func:`annotator.export.export` (and ``out``, ``force``)."""
-        return {"fmt": self.fmt, "out": Path(self.path.text().strip()).expanduser(),
-                "status": self.status.currentData(), "layer": self.layer.currentData(),
-                "include_rejected": self.rejected.isChecked(),
-                "tokens": self.tokens.isChecked(), "force": self.force}
+    @property
+    def out(self) -> Path:
+        return Path(self.path.text().strip()).expanduser()
+
+    def options(self) -> ExportOptions:
+        """The options chosen, as :func:`annotator.export.export` takes them."""
+        return ExportOptions(status=self.status.currentData(), layer=self.layer.currentData(),
+                             include_rejected=self.rejected.isChecked(),
+                             tokens=self.tokens.isChecked())

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.export.base import ExportOptions
 from annotator.model import STATUSES, Document, Label, LabelScheme, Span
 from annotator.session import Change, Session, SessionError
 from annotator.store import Store
@@ -904,20 +905,20 @@ class MainWindow(QMainWindow):
 
         dialog = ExportDialog(self.store.path.parent, self)
         if dialog.exec():
-            self.export_to(**dialog.options())
+            self.export_to(dialog.fmt, dialog.out, dialog.options(), force=dialog.force)
 
-    def export_to(self, fmt: str, out: Path, force: bool = False, status: str = "done",
-                  **options: Any) -> TaskThread | None:
-        """Export in a worker with a progress bar (``options`` as for ``export()``)."""
+    def export_to(self, fmt: str, out: Path, opts: ExportOptions | None = None,
+                  force: bool = False) -> TaskThread | None:
+        """Export in a worker with a progress bar."""
+        from annotator.export import count_documents, export
+
+        opts = opts or ExportOptions()
+
         def task(store: Store, progress: Callable[[int], None]) -> str:
-            from annotator.export import export
-
-            summary = export(store, fmt, out, on_progress=progress, force=force,
-                             status=status, **options)
+            summary = export(store, fmt, out, opts, force=force, on_progress=progress)
             return str(summary.summary()).replace("\n  ", "; ")
 
-        total = self.store.count_documents(None if status == "any" else status)
-        return self.run_task(f"Exporting {fmt}…", task, total=total)
+        return self.run_task(f"Exporting {fmt}…", task, total=count_documents(self.store, opts))
 
     # -- help
 

@@ -9,18 +9,17 @@ import itertools
 import json
 import os
 import shutil
-import sqlite3
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import IO, Any
 
 from ..model import Document, Span
 from ..store import Store
+from ..tokens import TokenCache
 
 FORMATS = ("jsonl", "spacy", "doccano", "labelstudio", "conll")
 LAYER_CHOICES = ("entity", "claim", "all")
@@ -73,6 +72,7 @@ class ExportSummary:
     files: list[Path] = field(default_factory=list)
     splits: dict[str, int] = field(default_factory=dict)
     tokenized: int = 0  # documents whose tokens were not cached yet
+    tokens_saved: int = 0  # of those, written to the cache
 
     @property
     def spans(self) -> int:
@@ -95,8 +95,12 @@ class ExportSummary:
         for reason, n in sorted(self.adjusted.items()):
             text += f"\n  adjusted {n}: {reason}"
         if self.tokenized:
-            text += (f"\n  tokenized {self.tokenized} document(s) without cached tokens"
-                     " (cached now, for the next export)")
+            text += f"\n  tokenized {self.tokenized} document(s) without cached tokens"
+            if self.tokens_saved == self.tokenized:
+                text += " (cached now, for the next export)"
+            else:
+                text += (f" ({self.tokens_saved} cached for the next export; the project "
+                         "could not be written for the rest)")
         return text
 
 
@@ -120,8 +124,7 @@ def iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
                  on_progress: Callable[[int], None] | None = None,
                  tokens: bool = False) -> Iterator[DocRecord]:
     """Stream the documents the options select, with their spans filtered, and with
-    ``tokens`` their token boundaries: read from the store's cache, or computed and
-    written to it (best effort: a project that cannot be written to is still exported).
+    ``tokens`` their tokens from the project's token cache (:class:`TokenCache`).
 
     ``on_progress(n)`` gets the number of documents done every few documents and at
     the end; an exception it raises cancels the export (nothing is left behind)."""
@@ -129,34 +132,17 @@ def iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
     if not tokens:
         yield from records
         return
-    from . import tokens as tok
-
-    tokenizer = tok.tokenizer_id()
-    writable = True
+    cache = TokenCache(store)
     batch: list[DocRecord] = []
     for rec in itertools.chain(records, [None]):
         if rec is not None:
             batch.append(rec)
             if len(batch) < TOKEN_BATCH:
                 continue
-        cached = store.get_tokens([r.doc.id for r in batch if r.doc.id is not None],
-                                  tokenizer)
-        fresh = []
+        found = cache.get([(r.doc.id, r.doc.text) for r in batch])
         for r in batch:
-            blobs = cached.get(r.doc.id) if r.doc.id is not None else None
-            if blobs is not None:
-                r.tokens = tok.unpack(*blobs)
-            else:
-                r.tokens = tok.compute(r.doc.text)
-                if r.doc.id is not None:
-                    fresh.append((r.doc.id, tokenizer, *tok.pack(*r.tokens)))
-        if fresh and writable:
-            try:
-                with store.write():
-                    store.put_tokens(fresh)
-            except sqlite3.Error:
-                writable = False
-        summary.tokenized += len(fresh)
+            r.tokens = found[r.doc.id]
+        summary.tokenized, summary.tokens_saved = cache.computed, cache.saved
         yield from batch
         batch = []
 
@@ -239,23 +225,6 @@ def move_into_place(src: Path, dst: Path) -> None:
 # --- shared values ------------------------------------------------------------------
 
 
-def _not_json(value: Any) -> Any:
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
-_encoder = c_make_encoder(None, _not_json, encode_basestring, None, ":", ",", False, False,
-                          True) if c_make_encoder is not None else None
-_fallback = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def compact_json(value: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, through the C
-    encoder made once rather than at every call (a third faster on small values)."""
-    if _encoder is None or isinstance(value, str):
-        return _fallback(value)
-    return "".join(_encoder(value, 0))
-
-
 def stable_hash(value: Any) -> int:
     """A signed 32-bit hash of a string (or JSON-able value), the same in every run
     (Prodigy's ``_input_hash``/``_task_hash`` are signed 32-bit integers too)."""
@@ -288,6 +257,19 @@ def claimant(rec: DocRecord, span: Span) -> dict[str, Any] | None:
     if claim.claimant_text:
         return {"text": claim.claimant_text}
     return None
+
+
+def claim_dict(rec: DocRecord, s: Span) -> dict[str, Any]:
+    """A claim span with its attributes (JSONL ``claims``, DocBin ``user_data``)."""
+    c = s.claim
+    return {
+        "start": s.start, "end": s.end, "text": rec.doc.text[s.start:s.end], "label": s.label,
+        "claim_type": c.claim_type if c else None,
+        "claimant": claimant(rec, s),
+        "via": c.via if c else None,
+        "checkworthy": c.checkworthy if c else None,
+        "hedged": c.hedged if c else None,
+    }
 
 
 def count_spans(summary: ExportSummary, rec: DocRecord, *, claims: bool = True,

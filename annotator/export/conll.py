@@ -24,7 +24,7 @@ def outputs(out: Path, opts: ExportOptions) -> list[Path]:
 def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
           summary: ExportSummary, force: bool) -> None:
     check_free(outputs(out, opts), force)
-    from .tokens import blank_nlp
+    from ..tokens import blank_nlp
 
     nlp = blank_nlp(sentences=True)
     with atomic_file(out) as fh:

@@ -16,19 +16,19 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..jsonenc import compact_json
+from ..tokens import compute, token_range
 from .base import (
     DocRecord,
     ExportOptions,
     ExportSummary,
     atomic_file,
     check_free,
-    claimant,
-    compact_json,
+    claim_dict,
     count_spans,
     epoch_seconds,
     stable_hash,
 )
-from .tokens import compute, token_range
 
 WRITE_EVERY = 128  # pieces (a line and its newline each) per write call
 ANSWERS = {"done": "accept", "skipped": "ignore", "flagged": "reject"}
@@ -117,16 +117,3 @@ def encode_bytes(rec: DocRecord, opts: ExportOptions) -> bytes:
                  f',"_annotator_id":{_dumps(",".join(names) if names else None)}'
                  f',"_timestamp":{_dumps(stored_ts)}}}')
     return b"".join((head, encoded, "".join(parts).encode("utf-8")))
-
-
-def claim_dict(rec: DocRecord, s: Any) -> dict[str, Any]:
-    """A claim span with its attributes."""
-    c = s.claim
-    return {
-        "start": s.start, "end": s.end, "text": rec.doc.text[s.start:s.end], "label": s.label,
-        "claim_type": c.claim_type if c else None,
-        "claimant": claimant(rec, s),
-        "via": c.via if c else None,
-        "checkworthy": c.checkworthy if c else None,
-        "hedged": c.hedged if c else None,
-    }

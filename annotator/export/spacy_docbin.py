@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 from .base import (
     DocRecord,
+    ExportError,
     ExportOptions,
     ExportSummary,
     check_free,
-    claimant,
+    claim_dict,
     move_into_place,
     staging_dir,
 )
@@ -77,7 +78,7 @@ def aligned_entities(doc: Doc, entities: Iterable[Any], align: str,
 
 def make_doc(rec: DocRecord, opts: ExportOptions, summary: ExportSummary) -> Doc:
     """A tokenised ``Doc`` with the record's entities, claims and negatives."""
-    from .tokens import blank_nlp
+    from ..tokens import blank_nlp
 
     doc = blank_nlp().make_doc(rec.doc.text)
     doc.ents = aligned_entities(doc, rec.entities, opts.align, summary)
@@ -87,12 +88,7 @@ def make_doc(rec: DocRecord, opts: ExportOptions, summary: ExportSummary) -> Doc
         if span is None:
             continue
         claims.append(span)
-        c = s.claim
-        attrs.append({"start": s.start, "end": s.end, "label": s.label,
-                      "claim_type": c.claim_type if c else None,
-                      "claimant": claimant(rec, s), "via": c.via if c else None,
-                      "checkworthy": c.checkworthy if c else None,
-                      "hedged": c.hedged if c else None})
+        attrs.append(claim_dict(rec, s))
     doc.spans[CLAIMS_KEY] = claims
     if opts.include_rejected:
         negatives = []
@@ -117,8 +113,6 @@ def make_doc(rec: DocRecord, opts: ExportOptions, summary: ExportSummary) -> Doc
 def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
           summary: ExportSummary, force: bool) -> None:
     if out.exists() and not out.is_dir():
-        from . import ExportError
-
         raise ExportError(f"{out} is a file; the spacy format writes a folder")
     check_free(outputs(out, opts), force)
     from spacy.tokens import DocBin

@@ -37,8 +37,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..paths import load_lexicon
+from ..tokens import unglue
 from .entities import EntitySuggestion
-from .tokenizer import load_lexicon, unglue
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

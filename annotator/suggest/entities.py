@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .tokenizer import TITLE_ABBREVIATIONS, trim_to_glue
+from ..tokens import TITLE_ABBREVIATIONS, trim_to_glue
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Claim, Span
 from ..store import Store
+from ..tokens import TokenCache
 from .claims import ClaimSuggestion, suggest_claims
 from .entities import EntitySuggestion, suggest_entities
 
@@ -51,7 +52,7 @@ def load_pipeline(name: str | None = None) -> Language:
     Raises :class:`ModelNotFound` with a one-line hint when it is not installed."""
     import spacy
 
-    from .tokenizer import fix_tokenizer
+    from ..tokens import fix_tokenizer
 
     name = name or DEFAULT_MODEL
     try:
@@ -116,12 +117,13 @@ def suggest(
     # and one fsync serves several documents.
     buffered: list[tuple[int, str, list[EntitySuggestion], list[ClaimSuggestion]]] = []
 
+    tokens = TokenCache(store)
+
     def flush() -> None:
-        # Token boundaries for export, computed here (outside the write lock) while the
-        # documents are at hand, so that exporting them later does not tokenise again.
-        cache = _token_rows(store, [(doc_id, text) for doc_id, text, _, _ in buffered])
+        # The project's tokens, cached while the documents are at hand, so that
+        # exporting them later does not tokenise again.
+        tokens.get([(doc_id, text) for doc_id, text, _, _ in buffered])
         with store.write():
-            store.put_tokens(cache)
             for doc_id, text, entities, claims in buffered:
                 added_e, added_c = store_suggestions(
                     store, doc_id, text, entities, claims, result.model,
@@ -149,17 +151,6 @@ def suggest(
             close()  # stops worker processes when the run is cut short
         result.seconds = time.perf_counter() - started
     return result
-
-
-def _token_rows(store: Store, docs: list[tuple[int, str]]
-                ) -> list[tuple[int, str, bytes, bytes]]:
-    """Token cache rows (:mod:`annotator.export.tokens`) for those of ``docs`` without."""
-    from ..export import tokens
-
-    tokenizer = tokens.tokenizer_id()
-    have = store.get_tokens([doc_id for doc_id, _ in docs], tokenizer)
-    return [(doc_id, tokenizer, *tokens.pack(*tokens.compute(text)))
-            for doc_id, text in docs if doc_id not in have]
 
 
 def _texts(store: Store, ids: list[int]) -> Iterator[tuple[str, int]]:

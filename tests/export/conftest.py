@@ -15,7 +15,8 @@ from annotator.store import Store
 EMOJI = ('😀 Alice Smith met 👍🏽 Bob Jones in Baghdad on Monday. "We will win," '
          "Alice Smith said. The army reported 12 deaths.")
 ARABIC = "قال محمد علي إن 12 شخصا قتلوا في بغداد يوم الاثنين."
-COMBINING = "Zoe\u0301 Lefe\u0300vre visited Sa\u0303o Paulo, officials said inIraq today."
+COMBINING = ("Zoe\u0301 Lefe\u0300vre visited Sa\u0303o Paulo, officials said inIraq today,"
+             " meeting Iraqis.")
 EMPTY = "Nothing to label here 🙂."
 SKIPPED = "A skipped article about Kirkuk."
 NEW = "A new article about Basra."
@@ -81,11 +82,13 @@ def build(path: Path) -> Project:
     session.add(d, "claim", 0, len(ARABIC), "CLAIM",
                 Claim(claim_type="reported", claimant_text="a ministry official", hedged=True))
     session.set_status(d, "done")
-    # combining marks and a glued word ("inIraq": Iraq is not a token of its own)
+    # combining marks, a glued word ("inIraq": split by the project tokenizer) and a
+    # span inside a word ("Iraq" of "Iraqis": not on token boundaries)
     d = ids["combining"] = _doc(store, COMBINING, {})
     session.add(d, "entity", *at(COMBINING, "Zoe\u0301 Lefe\u0300vre"), "PERSON")
     session.add(d, "entity", *at(COMBINING, "Sa\u0303o Paulo"), "GPE")
     session.add(d, "entity", *at(COMBINING, "Iraq"), "GPE")
+    session.add(d, "entity", *at(COMBINING, "Iraq", 1), "GPE")
     _model(store, d, *at(COMBINING, "officials"), "NORP")  # stays pending: not exported
     session.set_status(d, "done")
     d = ids["empty"] = _doc(store, EMPTY, {"title": "Empty"})

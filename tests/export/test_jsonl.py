@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.export import ExportError, export
+from annotator.export import ExportError, ExportOptions, export
 from annotator.importers import import_paths
 from annotator.session import Session
 from annotator.store import Store
@@ -43,7 +43,7 @@ def test_jsonl_default_exports_done_documents_and_accepted_spans(project: Projec
 def test_jsonl_offsets_exact_after_emoji_arabic_and_combining_marks(project: Project,
                                                                     tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    export(project.store, "jsonl", out, status="any", include_rejected=True)
+    export(project.store, "jsonl", out, ExportOptions(status="any", include_rejected=True))
     for item in lines(out):
         text = item["text"]
         tokens = item["tokens"]
@@ -80,16 +80,16 @@ def test_jsonl_claims_carry_attributes_and_claimants(project: Project, tmp_path:
 
 
 def test_jsonl_filters_layer_annotator_status(project: Project, tmp_path: Path) -> None:
-    export(project.store, "jsonl", tmp_path / "e.jsonl", layer="entity")
+    export(project.store, "jsonl", tmp_path / "e.jsonl", ExportOptions(layer="entity"))
     assert all(i["claims"] == [] for i in lines(tmp_path / "e.jsonl"))
-    export(project.store, "jsonl", tmp_path / "c.jsonl", layer="claim")
+    export(project.store, "jsonl", tmp_path / "c.jsonl", ExportOptions(layer="claim"))
     assert all(i["spans"] == [] for i in lines(tmp_path / "c.jsonl"))
-    export(project.store, "jsonl", tmp_path / "b.jsonl", annotator="bob")
+    export(project.store, "jsonl", tmp_path / "b.jsonl", ExportOptions(annotator="bob"))
     assert all(i["spans"] == [] == i["claims"] for i in lines(tmp_path / "b.jsonl"))
-    export(project.store, "jsonl", tmp_path / "s.jsonl", status="skipped")
+    export(project.store, "jsonl", tmp_path / "s.jsonl", ExportOptions(status="skipped"))
     (skipped,) = lines(tmp_path / "s.jsonl")
     assert skipped["answer"] == "ignore" and skipped["spans"][0]["text"] == "Kirkuk"
-    export(project.store, "jsonl", tmp_path / "a.jsonl", status="any")
+    export(project.store, "jsonl", tmp_path / "a.jsonl", ExportOptions(status="any"))
     assert [i.get("status") for i in lines(tmp_path / "a.jsonl")][-1] == "new"
 
 
@@ -119,15 +119,15 @@ def test_jsonl_cancelled_export_leaves_no_file(project: Project, tmp_path: Path)
 
 def test_jsonl_round_trip_through_a_new_project_gives_identical_lines(
         project: Project, tmp_path: Path) -> None:
-    for kwargs in ({}, {"status": "any", "include_rejected": True}):
+    for opts in (ExportOptions(), ExportOptions(status="any", include_rejected=True)):
         first = tmp_path / "first.jsonl"
-        export(project.store, "jsonl", first, force=True, **kwargs)
+        export(project.store, "jsonl", first, opts, force=True)
         db2 = tmp_path / "second.db"
         db2.unlink(missing_ok=True)
         with Store(db2) as second:
             import_paths(second, [first])
             again = tmp_path / "again.jsonl"
-            export(second, "jsonl", again, force=True, **kwargs)
+            export(second, "jsonl", again, opts, force=True)
         assert again.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
 
 
@@ -160,11 +160,12 @@ def test_export_package_imports_without_spacy(project: Project, tmp_path: Path) 
         "import sys\n"
         "from pathlib import Path\n"
         "from annotator.store import Store\n"
-        "from annotator.export import export\n"
+        "from annotator.export import ExportOptions, export\n"
         f"store = Store({str(project.path)!r})\n"
         f"export(store, 'doccano', Path({str(tmp_path / 'd.jsonl')!r}))\n"
         f"export(store, 'labelstudio', Path({str(tmp_path / 'ls.json')!r}))\n"
-        f"export(store, 'jsonl', Path({str(tmp_path / 'j.jsonl')!r}), tokens=False)\n"
+        f"export(store, 'jsonl', Path({str(tmp_path / 'j.jsonl')!r}),"
+        " ExportOptions(tokens=False))\n"
         "assert 'spacy' not in sys.modules, 'spacy imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.export import ExportError, export, spacy_docbin
+from annotator.export import ExportError, ExportOptions, export, spacy_docbin
 
 from .conftest import Project
 
@@ -23,7 +23,8 @@ def read(path: Path) -> list:
 def test_spacy_docbin_has_entities_claims_and_attributes(project: Project,
                                                          tmp_path: Path) -> None:
     out = tmp_path / "corpus"
-    summary = export(project.store, "spacy", out, dev_fraction=0.0, include_rejected=True)
+    summary = export(project.store, "spacy", out,
+                     ExportOptions(dev_fraction=0.0, include_rejected=True))
     assert summary.splits == {"train": 4, "dev": 0}
     assert {p.name for p in out.iterdir()} == {"train.spacy", "dev.spacy", "config.cfg"}
     docs = read(out / "train.spacy")
@@ -38,7 +39,8 @@ def test_spacy_docbin_has_entities_claims_and_attributes(project: Project,
     assert emoji.user_data["claims"][0]["claimant"]["text"] == "Alice Smith"
     assert [(e.text, e.label_) for e in arabic.ents] == [
         ("محمد علي", "PERSON"), ("12", "CARDINAL"), ("بغداد", "GPE")]
-    assert [e.text for e in combining.ents] == ["Zoe\u0301 Lefe\u0300vre", "Sa\u0303o Paulo"]
+    assert [e.text for e in combining.ents] == ["Zoe\u0301 Lefe\u0300vre", "Sa\u0303o Paulo",
+                                                "Iraq"]
     assert list(empty.ents) == [] and list(empty.spans["claims"]) == []
     for doc in docs:
         for span in [*doc.ents, *doc.spans["claims"]]:
@@ -47,17 +49,18 @@ def test_spacy_docbin_has_entities_claims_and_attributes(project: Project,
 
 
 def test_spacy_align_policies(project: Project, tmp_path: Path) -> None:
-    expand = export(project.store, "spacy", tmp_path / "e", dev_fraction=0.0, align="expand")
-    assert "inIraq" in [e.text for e in read(tmp_path / "e" / "train.spacy")[2].ents]
+    expand = export(project.store, "spacy", tmp_path / "e",
+                    ExportOptions(dev_fraction=0.0, align="expand"))
+    assert "Iraqis" in [e.text for e in read(tmp_path / "e" / "train.spacy")[2].ents]
     assert expand.adjusted and not expand.skipped
-    contract = export(project.store, "spacy", tmp_path / "c", dev_fraction=0.0,
-                      align="contract")
+    contract = export(project.store, "spacy", tmp_path / "c",
+                      ExportOptions(dev_fraction=0.0, align="contract"))
     assert "not on token boundaries (align=contract)" in contract.summary()
 
 
 def test_spacy_split_is_seeded(project: Project, tmp_path: Path) -> None:
     def split(seed: int, name: str) -> tuple[list[int], list[int]]:
-        export(project.store, "spacy", tmp_path / name, dev_fraction=0.5, seed=seed)
+        export(project.store, "spacy", tmp_path / name, ExportOptions(dev_fraction=0.5, seed=seed))
         return tuple(  # type: ignore[return-value]
             [d.user_data["doc_id"] for d in read(tmp_path / name / f"{part}.spacy")]
             for part in ("train", "dev"))
@@ -71,7 +74,7 @@ def test_spacy_split_is_seeded(project: Project, tmp_path: Path) -> None:
 def test_spacy_shards_large_splits_into_a_folder(project: Project, tmp_path: Path,
                                                  monkeypatch) -> None:
     monkeypatch.setattr(spacy_docbin, "SHARD_DOCS", 2)
-    export(project.store, "spacy", tmp_path / "s", dev_fraction=0.0)
+    export(project.store, "spacy", tmp_path / "s", ExportOptions(dev_fraction=0.0))
     shards = sorted((tmp_path / "s" / "train.spacy").iterdir())
     assert len(shards) == 2 and sum(len(read(p)) for p in shards) == 4
 
@@ -88,8 +91,8 @@ def test_spacy_refuses_existing_output(project: Project, tmp_path: Path) -> None
 @pytest.mark.slow
 def test_spacy_train_runs_on_the_export(project: Project, tmp_path: Path) -> None:
     out = tmp_path / "corpus"
-    export(project.store, "spacy", out, dev_fraction=0.5, seed=1, spancat=True,
-           status="any", include_rejected=True)
+    export(project.store, "spacy", out, ExportOptions(
+        dev_fraction=0.5, seed=1, spancat=True, status="any", include_rejected=True))
     result = subprocess.run(
         [sys.executable, "-m", "spacy", "train", "config.cfg", "--output", "model",
          "--training.max_steps", "2", "--training.eval_frequency", "1",

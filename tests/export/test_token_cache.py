@@ -8,8 +8,9 @@ import json
 import random
 from pathlib import Path
 
-from annotator.export import export
-from annotator.export.tokens import (
+from annotator.export import ExportOptions, export
+from annotator.store import Store
+from annotator.tokens import (
     blank_nlp,
     pack,
     tokenize,
@@ -17,7 +18,6 @@ from annotator.export.tokens import (
     tokens_json,
     unpack,
 )
-from annotator.store import Store
 
 from .conftest import Project
 
@@ -87,7 +87,7 @@ def test_an_entry_of_another_tokenizer_is_recomputed(project: Project, tmp_path:
 
 def test_export_without_tokens_neither_reads_nor_writes_the_cache(project: Project,
                                                                   tmp_path: Path) -> None:
-    summary = export(project.store, "jsonl", tmp_path / "a.jsonl", tokens=False)
+    summary = export(project.store, "jsonl", tmp_path / "a.jsonl", ExportOptions(tokens=False))
     assert summary.tokenized == 0 and cached(project.path) == {}
     assert "tokens" not in json.loads(
         (tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()[0])

@@ -147,14 +147,13 @@ SQLISH = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA|WHERE|FROM|AL
 # Every expression interpolated into SQL text in annotator/, with why it is safe.
 # A new one fails this test until someone has read it and added it here.
 REVIEWED_SQL_INTERPOLATIONS = {
-    ("session.py", "' AND '.join(where)"): "fixed fragments with ? placeholders",
-    ("session.py", "column"): "from a fixed tuple: doc_id, layer, label",
-    ("session.py", "marks"): "',' joined '?'",
+    ("store.py", "column"): "from a fixed tuple: doc_id, layer, label",
+    ("store.py", "_LIST_COLUMNS"): "a module constant built from DECISIONS",
+    ("store.py", "decision"): "from the DECISIONS constant",
     ("store.py", "marks"): "',' joined '?'",
     ("store.py", "where"): "fixed fragments with ? placeholders",
     ("store.py", "' AND '.join(where)"): "fixed fragments with ? placeholders",
     ("store.py", "where[-1]"): "fixed fragments with ? placeholders",
-    ("store.py", "layer_sql"): "a constant or empty",
     ("store.py", "BUSY_TIMEOUT_MS"): "a module constant (int)",
     ("store.py", "APPLICATION_ID"): "a module constant (int)",
     ("store.py", "sets"): "column names checked against an allowlist, ? values",
@@ -248,12 +247,6 @@ def test_security_export_writes_only_the_given_path(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from annotator.cli import main
 
-    export = main.commands.get("export")
-    if export is None:
-        pytest.skip("annotator export has not landed yet")
-    out_opts = [p for p in export.params if p.name in ("out", "output", "output_path", "dest")]
-    if not out_opts:
-        pytest.skip(f"no output option recognised on export: {[p.name for p in export.params]}")
     source = tmp_path / "in.jsonl"
     source.write_text('{"text": "Ali went to ../../etc/passwd and Erbil", "meta": '
                       '{"file": "../../escape.jsonl", "title": "/tmp/evil"}, "spans": '
@@ -267,8 +260,8 @@ def test_security_export_writes_only_the_given_path(tmp_path: Path,
     target = tmp_path / "out" / "data.jsonl"
     target.parent.mkdir()
     before = {p for p in tmp_path.rglob("*")}
-    option = out_opts[0].opts[0]
-    result = CliRunner().invoke(main, ["export", "--db", str(db), option, str(target)])
+    result = CliRunner().invoke(main, ["export", "--db", str(db), "--out", str(target),
+                                       "--status", "any"])
     assert result.exit_code == 0, result.output
     created = {p for p in tmp_path.rglob("*")} - before
     # Only the target (or files inside it, for a folder format) and SQLite's own

@@ -133,7 +133,7 @@ def test_runner_import_does_not_import_spacy():
 
 
 def test_runner_caches_token_boundaries_for_export(project, nlp):
-    from annotator.export.tokens import tokenize, tokenizer_id, tokens_json, unpack
+    from annotator.tokens import tokenize, tokenizer_id, tokens_json, unpack
 
     suggest(project, nlp)
     rows = project.conn.execute("SELECT doc_id, tokenizer, starts, json FROM tokens").fetchall()

@@ -1,58 +1,15 @@
-"""The ``annotator`` command line: a thin click layer over the core."""
+"""Commands on documents: ``import``, ``list``, ``show``, ``stats``, ``mark``."""
 
 from __future__ import annotations
 
-import importlib
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
-import platformdirs
 
-from .store import Store, StoreError
-
-
-def default_db_path() -> Path:
-    """``$ANNOTATOR_DB``, else ``default.db`` in the platform's user data directory."""
-    env = os.environ.get("ANNOTATOR_DB")
-    if env:
-        return Path(env).expanduser()
-    return platformdirs.user_data_path("annotator", appauthor=False) / "default.db"
-
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Project database (default: $ANNOTATOR_DB or default.db in the user data dir).",
-)
-
-
-def open_store(db_path: Path | None, create: bool = True) -> Store:
-    """Open the project or exit with a one-line message."""
-    path = db_path or default_db_path()
-    try:
-        return Store(path, create=create)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def progress(iterable: Any = None, total: int | None = None, desc: str = "", unit: str = "doc"):
-    """A progress bar on a terminal, silent when stderr is piped."""
-    from tqdm import tqdm
-
-    return tqdm(iterable, total=total, desc=desc, unit=unit, disable=not sys.stderr.isatty(),
-                leave=False, dynamic_ncols=True)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="annotator")
-def main() -> None:
-    """Annotator: label entities and factual claims in news articles."""
+from ..model import STATUSES
+from ._util import db_option, main, open_store, progress
 
 
 @main.command("import")
@@ -67,7 +24,7 @@ def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, db_path: Path
     """Import .txt, .jsonl or .csv files, or folders of them (recursively).
 
     The whole import is one transaction: on any error nothing is written."""
-    from .importers import ImportFailed, import_paths
+    from ..importers import ImportFailed, import_paths
 
     store = open_store(db_path)
     try:
@@ -80,13 +37,13 @@ def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, db_path: Path
 
 
 @main.command("list")
-@click.option("--status", type=click.Choice(["new", "in_progress", "done", "skipped", "flagged"]))
+@click.option("--status", type=click.Choice(STATUSES))
 @click.option("--search", default=None, help="Only documents whose title or text contains this.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @db_option
 def list_cmd(status: str | None, search: str | None, as_json: bool, db_path: Path | None) -> None:
     """One line per document: id, status, title, span counts."""
-    store = open_store(db_path, create=False)
+    store = open_store(db_path, readonly=True)
     offset = 0
     while True:
         rows = store.document_rows(status=status, search=search, offset=offset, limit=1000)
@@ -108,7 +65,7 @@ def list_cmd(status: str | None, search: str | None, as_json: bool, db_path: Pat
 @db_option
 def show_cmd(doc_id: int, as_json: bool, db_path: Path | None) -> None:
     """A document, its meta, all its spans and claim attributes."""
-    store = open_store(db_path, create=False)
+    store = open_store(db_path, readonly=True)
     doc = store.get_document(doc_id)
     if doc is None:
         raise click.ClickException(f"no document {doc_id} in {store.path}")
@@ -156,7 +113,7 @@ def show_cmd(doc_id: int, as_json: bool, db_path: Path | None) -> None:
 @db_option
 def stats_cmd(as_json: bool, db_path: Path | None) -> None:
     """Documents by status; spans by layer, label and decision."""
-    store = open_store(db_path, create=False)
+    store = open_store(db_path, readonly=True)
     stats = store.stats()
     if as_json:
         click.echo(json.dumps(stats, indent=2))
@@ -170,23 +127,36 @@ def stats_cmd(as_json: bool, db_path: Path | None) -> None:
             click.echo(f"  {label:<12} " + "  ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
-@main.command("gui")
-@click.option("--annotator", "annotator_name", default=None, help="Who is annotating.")
+@main.command("mark")
+@click.argument("status", type=click.Choice(STATUSES))
+@click.argument("doc_ids", nargs=-1, type=int)
+@click.option("--all", "all_docs", is_flag=True, help="Every document (with --from-status: "
+              "every document of that status).")
+@click.option("--from-status", type=click.Choice(STATUSES), default=None,
+              help="Only documents that have this status now.")
+@click.option("--note", default=None, help="A note for the documents (e.g. why flagged).")
+@click.option("--annotator", "annotator_name", default=None,
+              help="Who decides (default: the login name).")
 @db_option
-def gui_cmd(db_path: Path | None, annotator_name: str | None) -> None:
-    """Open the annotation window (same as ``python main.py``)."""
-    # Imported by name: the core never imports the GUI package at module level.
-    run = importlib.import_module("ui.app").run
-    argv = [] if db_path is None else ["--db", str(db_path)]
-    if annotator_name:
-        argv += ["--annotator", annotator_name]
-    sys.exit(run(argv))
+def mark_cmd(status: str, doc_ids: tuple[int, ...], all_docs: bool, from_status: str | None,
+             note: str | None, annotator_name: str | None, db_path: Path | None) -> None:
+    """Set the status of documents (new, in_progress, done, skipped, flagged), as the
+    window's D, S and F keys do: one transaction, one logged event per document.
 
+    Give document ids, or --all (optionally with --from-status)."""
+    from ..session import Session, SessionError, login_name
 
-# Commands of later layers register themselves on `main` when imported.
-from . import cli_export, cli_suggest  # noqa: E402,F401
-
-if __name__ == "__main__":
-    # Run as `python -m annotator.cli`, this file is `__main__`, while the command
-    # modules registered themselves on the `annotator.cli` module's group: use that one.
-    importlib.import_module("annotator.cli").main()
+    if not doc_ids and not all_docs:
+        raise click.UsageError("give document ids, or --all")
+    if doc_ids and all_docs:
+        raise click.UsageError("give document ids or --all, not both")
+    store = open_store(db_path, create=False)
+    who = annotator_name or login_name()
+    try:
+        changed = Session(store, who).set_statuses(
+            list(doc_ids) if doc_ids else None, status, note=note, from_status=from_status)
+    except SessionError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    click.echo(f"marked {len(changed)} document(s) {status} as {who}")

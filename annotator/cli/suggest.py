@@ -1,13 +1,13 @@
-"""CLI commands ``suggest`` and ``accept`` (registered on the main group)."""
+"""The ``suggest`` and ``accept`` commands."""
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 import click
 
-from .cli import db_option, main, open_store, progress
+from ..model import LAYERS
+from ._util import db_option, main, open_store, progress
 
 
 @main.command("suggest")
@@ -33,7 +33,7 @@ def suggest_cmd(model: str | None, batch_size: int, processes: int, limit: int |
     """Store entity and claim suggestions for documents that have none.
 
     Spans a person accepted, rejected or made are never touched."""
-    from .suggest.runner import ModelNotFound, load_pipeline, suggest
+    from ..suggest.runner import ModelNotFound, load_pipeline, suggest
 
     store = open_store(db_path, create=False)
     try:
@@ -56,7 +56,7 @@ def suggest_cmd(model: str | None, batch_size: int, processes: int, limit: int |
 
 @main.command("accept")
 @click.option("--doc", "doc_id", type=int, default=None, help="Only this document.")
-@click.option("--layer", type=click.Choice(["entity", "claim"]), default=None)
+@click.option("--layer", type=click.Choice(LAYERS), default=None)
 @click.option("--label", default=None, help="Only suggestions with this label.")
 @click.option("--min-score", default=None, type=click.FloatRange(0, 1),
               help="Only suggestions scoring at least this.")
@@ -69,19 +69,12 @@ def accept_cmd(doc_id: int | None, layer: str | None, label: str | None,
     """Accept pending suggestions in bulk (one transaction, logged as decisions).
 
     An entity overlapping an accepted one stays pending."""
-    from .session import Session
+    from ..session import Session, login_name
 
     store = open_store(db_path, create=False)
     if doc_id is not None and store.get_document(doc_id) is None:
         raise click.ClickException(f"no document {doc_id} in {store.path}")
-    who = annotator_name or _login()
+    who = annotator_name or login_name()
     change = Session(store, who).accept_all(doc_id=doc_id, layer=layer, label=label,
                                             min_score=min_score)
     click.echo(f"accepted {len(change.after)} suggestion(s) as {who}")
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "cli"

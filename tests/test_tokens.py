@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from annotator.suggest.tokenizer import fix_tokenizer, trim_to_glue, unglue
+from annotator.tokens import fix_tokenizer, trim_to_glue, unglue
 
 
 @pytest.fixture(scope="module")

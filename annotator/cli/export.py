@@ -1,4 +1,4 @@
-"""CLI command ``export`` (registered on the main group)."""
+"""The ``export`` command."""
 
 from __future__ import annotations
 
@@ -7,10 +7,18 @@ from pathlib import Path
 
 import click
 
-from .cli import db_option, main, open_store, progress
-from .export import ALIGN_CHOICES, FORMATS, LAYER_CHOICES, ExportError, default_output, export
-from .export import count_documents as count_export_documents
-from .model import STATUSES
+from ..export import (
+    ALIGN_CHOICES,
+    FORMATS,
+    LAYER_CHOICES,
+    ExportError,
+    ExportOptions,
+    count_documents,
+    default_output,
+    export,
+)
+from ..model import STATUSES
+from ._util import db_option, main, open_store, progress
 
 
 @main.command("export")
@@ -32,23 +40,37 @@ from .model import STATUSES
               help="spacy: seed of the train/dev split.")
 @click.option("--align", type=click.Choice(ALIGN_CHOICES), default="strict",
               show_default=True,
-              help="spacy/conll: spans off token boundaries are left out (strict, counted), "
-                   "grown (expand) or shrunk (contract) to tokens.")
+              help="Spans off token boundaries (jsonl tokens, spacy, conll) are left out "
+                   "(strict, counted), grown (expand) or shrunk (contract) to tokens.")
 @click.option("--spancat", is_flag=True, help="spacy: config.cfg also trains claim spans.")
 @click.option("--no-tokens", is_flag=True, help="jsonl: leave out tokens (faster).")
+@click.option("--allow-empty", is_flag=True,
+              help="Write an empty export when no document matches, instead of failing.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output.")
 @db_option
 def export_cmd(fmt: str, out: Path | None, status: str, layer: str, include_rejected: bool,
                annotator_name: str | None, dev_fraction: float, seed: int, align: str,
-               spancat: bool, no_tokens: bool, force: bool, db_path: Path | None) -> None:
+               spancat: bool, no_tokens: bool, allow_empty: bool, force: bool,
+               db_path: Path | None) -> None:
     """Write the labelled documents as a training set: jsonl (Prodigy superset),
     spacy (train/dev DocBin + config.cfg), doccano, labelstudio or conll.
 
     By default only documents marked done and only accepted spans. Prints a summary
     (documents, spans per label, anything left out and why)."""
+    opts = ExportOptions(status=status, layer=layer, include_rejected=include_rejected,
+                         annotator=annotator_name, dev_fraction=dev_fraction, seed=seed,
+                         align=align, spancat=spancat, tokens=not no_tokens)
     store = open_store(db_path, create=False)
     out = out or default_output(fmt)
-    total = count_export_documents(store, status)
+    total = count_documents(store, opts)
+    if total == 0 and not allow_empty:
+        all_docs = store.count_documents()
+        store.close()
+        what = "are done" if status == "done" else f"have status {status}"
+        raise click.ClickException(
+            f"nothing to export: 0 of {all_docs} documents {what}; mark documents done "
+            "(D in the window, or `annotator mark done ID ...`), choose another --status "
+            "(--status any exports every document), or pass --allow-empty")
     # What is alive now lives until exit: keep the collector from re-scanning it every
     # few thousand allocations of the stream (about 10% of an export's time).
     gc.freeze()
@@ -57,10 +79,7 @@ def export_cmd(fmt: str, out: Path | None, status: str, layer: str, include_reje
             def on_progress(n: int) -> None:
                 bar.update(n - bar.n)
 
-            summary = export(store, fmt, out, status=status, layer=layer,
-                             include_rejected=include_rejected, annotator=annotator_name,
-                             dev_fraction=dev_fraction, seed=seed, align=align, force=force,
-                             on_progress=on_progress, spancat=spancat, tokens=not no_tokens)
+            summary = export(store, fmt, out, opts, force=force, on_progress=on_progress)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
