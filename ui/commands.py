@@ -35,6 +35,9 @@ class SessionCommand(QUndoCommand):
         try:
             if self.change is None:
                 self.change = self.operation()
+                if self.change.empty:  # already so: no undo step (the stack drops it)
+                    self.setObsolete(True)
+                    return
             else:
                 self.session.reapply(self.change)
         except SessionError as exc:
