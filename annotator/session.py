@@ -79,7 +79,7 @@ def span_dict(span: Span | None) -> dict[str, Any] | None:
     """A span as a JSON-able dict for the event log."""
     if span is None:
         return None
-    out = {
+    out: dict[str, Any] = {
         "id": span.id, "layer": span.layer, "start": span.start, "end": span.end,
         "label": span.label, "origin": span.origin, "decision": span.decision,
         "score": span.score, "annotator": span.annotator,
@@ -443,11 +443,11 @@ class Session:
             change.before[span.id] = replace(span)
         for span_id in created or []:
             change.before[span_id] = None
-        for span_id in after_ids:
-            change.after[span_id] = self.store.get_span(span_id)
-        for span_id in deleted or []:
-            if span_id is not None:
-                change.after[span_id] = None
+        for after_id in after_ids:
+            change.after[after_id] = self.store.get_span(after_id)
+        for gone in deleted or []:
+            if gone is not None:
+                change.after[gone] = None
         for span_id in set(change.before) | set(change.after):
             state = change.before.get(span_id) or change.after.get(span_id)
             if state is None:

@@ -378,7 +378,8 @@ class Store:
         last = 0
         cols = "id, text, meta, content_hash, status, note, title, created_at, updated_at"
         while True:
-            where, params = ["id > ?"], [last]
+            where: list[str] = ["id > ?"]
+            params: list[Any] = [last]
             if status:
                 where.append("status = ?")
                 params.append(status)
@@ -406,10 +407,11 @@ class Store:
 
     def count_documents(self, status: str | None = None) -> int:
         if status:
-            sql, params = "SELECT count(*) FROM documents WHERE status = ?", (status,)
+            row = self.conn.execute("SELECT count(*) FROM documents WHERE status = ?",
+                                    (status,)).fetchone()
         else:
-            sql, params = "SELECT count(*) FROM documents", ()
-        return int(self.conn.execute(sql, params).fetchone()[0])
+            row = self.conn.execute("SELECT count(*) FROM documents").fetchone()
+        return int(row[0])
 
     def document_rows(
         self,
@@ -473,7 +475,8 @@ class Store:
         self, doc_id: int, layer: str | None = None, decisions: Iterable[str] | None = None
     ) -> list[Span]:
         """All spans of a document ordered by start, with claim attributes attached."""
-        where, params = ["s.doc_id = ?"], [doc_id]
+        where: list[str] = ["s.doc_id = ?"]
+        params: list[Any] = [doc_id]
         if layer:
             where.append("s.layer = ?")
             params.append(layer)
@@ -487,7 +490,8 @@ class Store:
                          label: str | None = None, min_score: float | None = None
                          ) -> list[int]:
         """Ids of pending suggestions matching the filters, by document and start."""
-        where, params = ["decision = 'pending'"], []
+        where: list[str] = ["decision = 'pending'"]
+        params: list[Any] = []
         for column, value in (("doc_id", doc_id), ("layer", layer), ("label", label)):
             if value is not None:
                 where.append(f"{column} = ?")
@@ -719,7 +723,8 @@ class Store:
         last = 0
         cols = "id, text, meta, content_hash, status, note, title, created_at, updated_at"
         while True:
-            where, params = "id > ?", [last]
+            where = "id > ?"
+            params: list[Any] = [last]
             if status:
                 where += " AND status = ?"
                 params.append(status)
@@ -1001,7 +1006,8 @@ _LIST_COLUMNS = "d.id, d.status, d.title, d.note, " + ", ".join(
 
 
 def _list_filter(status: str | None, search: str | None) -> tuple[str, list[Any]]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if status:
         where.append("d.status = ?")
         params.append(status)

@@ -88,9 +88,11 @@ TITLE_ABBREVIATIONS = (
 
 def fix_tokenizer(nlp: Language) -> Language:
     """Make ``nlp``'s tokenizer split glued words (in place; returns ``nlp``)."""
+    from spacy.tokenizer import Tokenizer
     from spacy.util import compile_infix_regex
 
     tokenizer = nlp.tokenizer  # idempotent: the infixes are rebuilt from the defaults
+    assert isinstance(tokenizer, Tokenizer)
     infixes = list(nlp.Defaults.infixes or ()) + list(GLUE_INFIXES)
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     for word in load_lexicon("camelcase.txt"):

@@ -152,7 +152,9 @@ def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
     layers = ("entity", "claim") if opts.layer == "all" else (opts.layer,)
     n = 0
     for doc, spans in store.iter_documents_with_spans(opts.status_filter):
-        entities, claims, rejected = [], [], []
+        entities: list[Span] = []
+        claims: list[Span] = []
+        rejected: list[Span] = []
         for span in spans:
             if span.layer not in layers:
                 continue
