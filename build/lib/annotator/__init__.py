@@ -1,0 +1,1 @@
+"""Annotator core: storage, import, suggestions, export, annotation operations (no Qt)."""

@@ -1,0 +1,12 @@
+"""The ``annotator`` command line: a thin click layer over the core.
+
+:mod:`._util` holds the group and what commands share; each module holds one group of
+commands, all registered here, in one place.
+"""
+
+from __future__ import annotations
+
+from . import documents, export, suggest  # noqa: F401  (each registers its commands)
+from ._util import main
+
+__all__ = ["main"]

@@ -1,0 +1,76 @@
+"""What every command shares: the ``annotator`` group, the ``--db`` option, opening
+the project with a one-line error, and a progress bar.
+
+Commands of other packages register through the entry point group
+``annotator.commands`` (the window's ``gui`` command does, from ``ui/``): the core
+never imports them, and they load only when their command is asked for.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import cached_property
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..paths import default_db_path
+from ..store import Store, StoreError
+
+PLUGIN_GROUP = "annotator.commands"
+
+
+class AnnotatorGroup(click.Group):
+    """A click group that also lists the commands of the ``annotator.commands`` entry
+    points, importing one only when it is run (or its help shown)."""
+
+    @cached_property
+    def _plugins(self) -> dict[str, EntryPoint]:
+        return {ep.name: ep for ep in entry_points(group=PLUGIN_GROUP)}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._plugins})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in self._plugins:
+            loaded = self._plugins[cmd_name].load()
+            if isinstance(loaded, click.Command):
+                return loaded
+        return command
+
+
+@click.group(cls=AnnotatorGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="annotator")
+def main() -> None:
+    """Annotator: label entities and factual claims in news articles."""
+
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Project database (default: $ANNOTATOR_DB or default.db in the user data dir).",
+)
+
+
+def open_store(db_path: Path | None, create: bool = True, readonly: bool = False) -> Store:
+    """Open the project or exit with a one-line message. ``readonly`` for commands that
+    only read (they never create or change files beside the project)."""
+    path = db_path or default_db_path()
+    try:
+        return Store(path, create=create and not readonly, readonly=readonly)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def progress(iterable: Any = None, total: int | None = None, desc: str = "",
+             unit: str = "doc") -> Any:
+    """A progress bar on a terminal, silent when stderr is piped."""
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, unit=unit, disable=not sys.stderr.isatty(),
+                leave=False, dynamic_ncols=True)

@@ -1,0 +1,162 @@
+"""Commands on documents: ``import``, ``list``, ``show``, ``stats``, ``mark``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..model import STATUSES
+from ._util import db_option, main, open_store, progress
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["auto", "txt", "jsonl", "csv"]),
+              default="auto", show_default=True, help="Input format (auto: by file ending).")
+@click.option("--text-field", default="text", show_default=True,
+              help="JSONL key or CSV column holding the article text.")
+@db_option
+def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, db_path: Path | None) -> None:
+    """Import .txt, .jsonl or .csv files, or folders of them (recursively).
+
+    The whole import is one transaction: on any error nothing is written."""
+    from ..importers import ImportFailed, import_paths
+
+    store = open_store(db_path)
+    try:
+        with progress(desc="importing") as bar:
+            result = import_paths(store, list(paths), fmt=fmt, text_field=text_field,
+                                  on_document=lambda: bar.update(1))
+    except ImportFailed as exc:
+        raise click.ClickException(f"{exc} (nothing was imported)") from exc
+    click.echo(result.summary())
+
+
+@main.command("list")
+@click.option("--status", type=click.Choice(STATUSES))
+@click.option("--search", default=None, help="Only documents whose title or text contains this.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@db_option
+def list_cmd(status: str | None, search: str | None, as_json: bool, db_path: Path | None) -> None:
+    """One line per document: id, status, title, span counts."""
+    store = open_store(db_path, readonly=True)
+    offset = 0
+    while True:
+        rows = store.document_rows(status=status, search=search, offset=offset, limit=1000)
+        if not rows:
+            break
+        for row in rows:
+            if as_json:
+                click.echo(json.dumps(row, ensure_ascii=False))
+            else:
+                click.echo(f"{row['id']:>6}  {row['status']:<11}  "
+                           f"{row['pending']:>4} pending {row['accepted']:>4} accepted  "
+                           f"{row['title'][:70]}")
+        offset += len(rows)
+
+
+@main.command("show")
+@click.argument("doc_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@db_option
+def show_cmd(doc_id: int, as_json: bool, db_path: Path | None) -> None:
+    """A document, its meta, all its spans and claim attributes."""
+    store = open_store(db_path, readonly=True)
+    doc = store.get_document(doc_id)
+    if doc is None:
+        raise click.ClickException(f"no document {doc_id} in {store.path}")
+    spans = store.spans(doc_id)
+    by_id = {s.id: s for s in spans}
+    out_spans = []
+    for s in spans:
+        item: dict[str, Any] = {
+            "id": s.id, "layer": s.layer, "start": s.start, "end": s.end, "label": s.label,
+            "origin": s.origin, "decision": s.decision, "score": s.score, "model": s.model,
+            "annotator": s.annotator, "text": doc.text[s.start:s.end], "cues": s.cues,
+        }
+        if s.claim is not None:
+            claim = s.claim.as_dict()
+            target = by_id.get(claim["claimant_span_id"])
+            claim["claimant"] = (
+                {"span_id": target.id, "text": doc.text[target.start:target.end],
+                 "label": target.label}
+                if target else claim["claimant_text"])
+            item["claim"] = claim
+        out_spans.append(item)
+    if as_json:
+        click.echo(json.dumps({
+            "id": doc.id, "status": doc.status, "note": doc.note, "title": doc.title,
+            "meta": doc.meta, "content_hash": doc.content_hash, "text": doc.text,
+            "spans": out_spans,
+        }, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"# {doc.id} [{doc.status}] {doc.title}")
+    click.echo(json.dumps(doc.meta, ensure_ascii=False))
+    click.echo()
+    click.echo(doc.text)
+    click.echo()
+    for item in out_spans:
+        click.echo(f"{item['id']:>6} {item['layer']:<6} {item['start']:>6}-{item['end']:<6} "
+                   f"{item['label']:<10} {item['origin']:<5} {item['decision']:<8} "
+                   f"{'' if item['score'] is None else format(item['score'], '.2f'):>5} "
+                   f"{item['text'][:60]!r}")
+        if "claim" in item:
+            click.echo(f"{'':>14}{json.dumps(item['claim'], ensure_ascii=False)}")
+
+
+@main.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@db_option
+def stats_cmd(as_json: bool, db_path: Path | None) -> None:
+    """Documents by status; spans by layer, label and decision."""
+    store = open_store(db_path, readonly=True)
+    stats = store.stats()
+    if as_json:
+        click.echo(json.dumps(stats, indent=2))
+        return
+    docs = stats["documents"]
+    click.echo(f"documents: {docs['total']}  " + "  ".join(
+        f"{k}: {v}" for k, v in docs["by_status"].items()))
+    for layer, labels in stats["spans"].items():
+        click.echo(f"{layer}:")
+        for label, counts in labels.items():
+            click.echo(f"  {label:<12} " + "  ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@main.command("mark")
+@click.argument("status", type=click.Choice(STATUSES))
+@click.argument("doc_ids", nargs=-1, type=int)
+@click.option("--all", "all_docs", is_flag=True, help="Every document (with --from-status: "
+              "every document of that status).")
+@click.option("--from-status", type=click.Choice(STATUSES), default=None,
+              help="Only documents that have this status now.")
+@click.option("--note", default=None, help="A note for the documents (e.g. why flagged).")
+@click.option("--annotator", "annotator_name", default=None,
+              help="Who decides (default: the login name).")
+@db_option
+def mark_cmd(status: str, doc_ids: tuple[int, ...], all_docs: bool, from_status: str | None,
+             note: str | None, annotator_name: str | None, db_path: Path | None) -> None:
+    """Set the status of documents (new, in_progress, done, skipped, flagged), as the
+    window's D, S and F keys do: one transaction, one logged event per document.
+
+    Give document ids, or --all (optionally with --from-status)."""
+    from ..session import Session, SessionError, login_name
+
+    if not doc_ids and not all_docs:
+        raise click.UsageError("give document ids, or --all")
+    if doc_ids and all_docs:
+        raise click.UsageError("give document ids or --all, not both")
+    store = open_store(db_path, create=False)
+    who = annotator_name or login_name()
+    try:
+        changed = Session(store, who).set_statuses(
+            list(doc_ids) if doc_ids else None, status, note=note, from_status=from_status)
+    except SessionError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    click.echo(f"marked {len(changed)} document(s) {status} as {who}")

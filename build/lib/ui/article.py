@@ -1,0 +1,257 @@
+"""The article: read-only plain text with spans highlighted and the focused one outlined."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontDatabase,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+
+from annotator.model import Document, LabelScheme, Span
+
+from .highlighter import SpanHighlighter, SpanIndex, SpanStyles
+from .models import plain_tooltip
+from .offsets import OffsetMap, display_text
+
+
+def describe(span: Span) -> str:
+    """One line about a span for tooltips and the status bar (never article text)."""
+    parts = [span.label, span.decision, span.origin]
+    if span.score is not None:
+        parts.append(f"score {span.score:.2f}")
+    text = " · ".join(parts)
+    if span.cues:
+        text += "\ncues: " + ", ".join(span.cues)
+    return text
+
+
+class ArticleView(QPlainTextEdit):
+    """Shows one document; spans come from the store, offsets are converted here."""
+
+    span_clicked = Signal(int)  # span id
+
+    def __init__(self, scheme: LabelScheme, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setUndoRedoEnabled(False)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+        font.setPointSizeF(max(font.pointSizeF(), 10.0) + 2)
+        self.setFont(font)
+        self.document().setDocumentMargin(18)
+        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        self.styles = SpanStyles(scheme, dark=dark)
+        self.highlighter = SpanHighlighter(self.document(), self.styles)
+        self.doc: Document | None = None
+        self.offsets = OffsetMap("")
+        self.spans: list[Span] = []
+        self.index: SpanIndex | None = None
+        self.focused_id: int | None = None
+        self._focused: Span | None = None  # asked for on every paint: found once
+        self.show_rejected = False
+        self.exact_selection = False  # the modifier was held when the selection ended
+
+    # -- content
+
+    def set_document(self, doc: Document | None, spans: list[Span]) -> None:
+        """Show ``doc`` with ``spans``; one highlighting pass."""
+        self.doc = doc
+        self.focused_id = None
+        self._focused = None
+        text = doc.text if doc else ""
+        self.offsets = OffsetMap(text)
+        self.spans = spans
+        self.index = SpanIndex(spans, self.offsets, self.show_rejected)
+        # Index first and no rehighlight: setPlainText highlights every block once.
+        self.highlighter.set_index(self.index, rehighlight=False)
+        self.setPlainText(display_text(text))
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def set_spans(self, spans: list[Span], changed: dict[int, Span | None] | None = None
+                  ) -> None:
+        """New span states for the same document (after a decision or suggestions).
+        ``changed`` (span id -> new state, None when deleted), when known, says which
+        spans differ, so only those are converted and compared."""
+        old = self.index
+        self.spans = spans
+        if changed is not None and old is not None:
+            self.index, drawn = old.replaced(changed)
+            self.highlighter.set_index(self.index, rehighlight=False)
+            self._rehighlight_ranges([(d.start, d.end) for d in drawn])
+        else:
+            self.index = SpanIndex(spans, self.offsets, self.show_rejected)
+            self.highlighter.set_index(self.index, rehighlight=False)
+            self._rehighlight_changed(old, self.index)
+        self._focused = self._find_focused()
+        self.viewport().update()
+
+    def _rehighlight_changed(self, old: SpanIndex | None, new: SpanIndex) -> None:
+        """Redraw only the blocks whose spans changed (a full pass costs ~100 ms on the
+        largest articles; one decision touches one or two blocks)."""
+        before = _drawn_keys(old)
+        after = _drawn_keys(new)
+        changed = before ^ after
+        self._rehighlight_ranges([(start, end) for start, end, *_ in changed])
+
+    def _rehighlight_ranges(self, ranges: list[tuple[int, int]]) -> None:
+        """Redraw the blocks that hold the UTF-16 ranges (all of them, past 200)."""
+        if len(ranges) > 200:
+            self.highlighter.rehighlight()
+            return
+        doc = self.document()
+        done: set[int] = set()
+        for start, end in ranges:
+            block = doc.findBlock(start)
+            while block.isValid() and block.position() <= end:
+                if block.blockNumber() not in done:
+                    done.add(block.blockNumber())
+                    self.highlighter.rehighlightBlock(block)
+                block = block.next()
+
+    def set_show_rejected(self, show: bool) -> None:
+        self.show_rejected = show
+        self.index = SpanIndex(self.spans, self.offsets, show)
+        self.highlighter.set_index(self.index)
+
+    def set_focused(self, span_id: int | None, ensure_visible: bool = True) -> None:
+        self.focused_id = span_id
+        span = self._focused = self._find_focused()
+        if span is not None and ensure_visible:
+            cursor = self.textCursor()
+            cursor.setPosition(self.offsets.to_utf16(span.start))
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        self.viewport().update()
+
+    def focused_span(self) -> Span | None:
+        return self._focused
+
+    def _find_focused(self) -> Span | None:
+        if self.focused_id is None:
+            return None
+        return next((s for s in self.spans if s.id == self.focused_id), None)
+
+    # -- selection, in code points
+
+    def selection(self) -> tuple[int, int] | None:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return (self.offsets.from_utf16(cursor.selectionStart()),
+                self.offsets.from_utf16(cursor.selectionEnd()))
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select code points ``[start, end)`` (used by tests and the go-to actions)."""
+        cursor = self.textCursor()
+        cursor.setPosition(self.offsets.to_utf16(start))
+        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def span_at(self, point: QPoint) -> Span | None:
+        if self.index is None:
+            return None
+        pos = self.cursorForPosition(point).position()
+        found = self.index.at(pos)
+        return found[0].span if found else None
+
+    def zoom(self, steps: int) -> None:
+        font = self.font()
+        if steps == 0:
+            base = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+            font.setPointSizeF(max(base.pointSizeF(), 10.0) + 2)
+        else:
+            font.setPointSizeF(min(max(font.pointSizeF() + steps, 7.0), 40.0))
+        self.setFont(font)
+
+    # -- events
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:
+            # The window's single-key shortcuts (a, x, 1..0, arrows) win over the
+            # read-only text control; keys nobody claims still reach keyPressEvent.
+            event.ignore()
+            return False
+        if event.type() == QEvent.Type.ToolTip:
+            span = self.span_at(event.pos())  # type: ignore[attr-defined]
+            if span is not None:
+                QToolTip.showText(event.globalPos(),  # type: ignore[attr-defined]
+                                  plain_tooltip(describe(span)), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        self.exact_selection = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            span = self.span_at(event.position().toPoint())
+            if span is not None and span.id is not None:
+                self.span_clicked.emit(span.id)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        span = self.focused_span()
+        if span is None:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        color = QColor(self.styles.color(span.label))
+        pen = QPen(color, 2.0)
+        if span.decision == "pending":
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        for rect in self._range_rects(self.offsets.to_utf16(span.start),
+                                      self.offsets.to_utf16(span.end)):
+            painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 3, 3)
+        painter.end()
+
+    def _range_rects(self, start: int, end: int) -> list[QRectF]:
+        """Viewport rectangles covering UTF-16 ``[start, end)``, one per visual line."""
+        rects = []
+        doc = self.document()
+        offset = self.contentOffset()
+        block = doc.findBlock(start)
+        while block.isValid() and block.position() < end:
+            if not block.isVisible():
+                block = block.next()
+                continue
+            top_left = self.blockBoundingGeometry(block).translated(offset).topLeft()
+            layout = block.layout()
+            base = block.position()
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                a = max(start - base, line.textStart())
+                b = min(end - base, line.textStart() + line.textLength())
+                if a >= b:
+                    continue
+                x1, _ = line.cursorToX(a)
+                x2, _ = line.cursorToX(b)
+                rects.append(QRectF(top_left.x() + x1, top_left.y() + line.y(),
+                                    x2 - x1, line.height()))
+            block = block.next()
+        return rects
+
+
+def _drawn_keys(index: SpanIndex | None) -> set[tuple[int, int, str, str, str, int]]:
+    if index is None:
+        return set()
+    return {(d.start, d.end, d.span.label, d.span.decision, d.span.layer, d.span.id or 0)
+            for d in (*index.entities, *index.claims)}
+

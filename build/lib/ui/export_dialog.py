@@ -1,0 +1,121 @@
+"""File > Export: the options of ``annotator export`` in one dialog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
+
+from annotator.export import FORMATS, LAYER_CHOICES, ExportOptions, default_output
+from annotator.model import STATUSES
+
+HINTS = {
+    "jsonl": "Prodigy superset: text, tokens, spans, claims with attributes",
+    "spacy": "a folder: train.spacy, dev.spacy (DocBin) and config.cfg",
+    "doccano": "doccano sequence labelling JSONL",
+    "labelstudio": "Label Studio tasks JSON and its labelling config",
+    "conll": "CoNLL IOB2, entities only",
+}
+
+
+class ExportDialog(QDialog):
+    """Format, output path and the filters: :attr:`fmt`, :attr:`out`, :meth:`options`
+    and :attr:`force` (the user agreed to replace the output)."""
+
+    def __init__(self, folder: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.folder = folder
+        form = QFormLayout(self)
+        self.format = QComboBox()
+        for fmt in FORMATS:
+            self.format.addItem(f"{fmt} — {HINTS[fmt]}", fmt)
+        form.addRow("&Format:", self.format)
+        self.path = QLineEdit()
+        browse = QPushButton("&Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        label = QLabel("&Output:")
+        label.setBuddy(self.path)
+        form.addRow(label, row)
+        self.status = QComboBox()
+        for status in ("done", "any", *(s for s in STATUSES if s != "done")):
+            self.status.addItem("documents marked done" if status == "done"
+                                else "all documents" if status == "any"
+                                else f"documents {status.replace('_', ' ')}", status)
+        form.addRow("&Documents:", self.status)
+        self.layer = QComboBox()
+        for layer in LAYER_CHOICES:
+            self.layer.addItem({"all": "entities and claims", "entity": "entities",
+                                "claim": "claims"}[layer], layer)
+        self.layer.setCurrentIndex(LAYER_CHOICES.index("all"))
+        form.addRow("&Spans:", self.layer)
+        self.rejected = QCheckBox("Add rejected suggestions as negative examples")
+        form.addRow("", self.rejected)
+        self.tokens = QCheckBox("Include tokens (jsonl)")
+        self.tokens.setChecked(True)
+        form.addRow("", self.tokens)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Export")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.force = False
+        self.format.currentIndexChanged.connect(self._format_changed)
+        self._format_changed()
+
+    @property
+    def fmt(self) -> str:
+        return str(self.format.currentData())
+
+    def _format_changed(self) -> None:
+        self.path.setText(str(self.folder / default_output(self.fmt)))
+        self.tokens.setEnabled(self.fmt == "jsonl")
+
+    def _browse(self) -> None:
+        if self.fmt == "spacy":
+            path = QFileDialog.getExistingDirectory(self, "Export to folder", str(self.folder))
+        else:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export to", self.path.text(),
+                options=QFileDialog.Option.DontConfirmOverwrite)
+        if path:
+            self.path.setText(path)
+
+    def _accept(self) -> None:
+        out = Path(self.path.text().strip()).expanduser()
+        if not self.path.text().strip():
+            QMessageBox.warning(self, "Export", "Choose where to write the export.")
+            return
+        if out.exists():
+            answer = QMessageBox.question(self, "Export", f"{out} exists. Replace it?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self.force = True
+        self.accept()
+
+    @property
+    def out(self) -> Path:
+        return Path(self.path.text().strip()).expanduser()
+
+    def options(self) -> ExportOptions:
+        """The options chosen, as :func:`annotator.export.export` takes them."""
+        return ExportOptions(status=self.status.currentData(), layer=self.layer.currentData(),
+                             include_rejected=self.rejected.isChecked(),
+                             tokens=self.tokens.isChecked())

@@ -1,0 +1,210 @@
+"""Spans drawn over the article by a QSyntaxHighlighter from a sorted span index.
+
+Entities are a per-label fill (solid for accepted, lighter with a dashed underline
+for pending suggestions); claims are a band of the claim colour behind the text that
+entity fills sit on top of, so entities inside a claim stay visible. The index keeps
+spans sorted by their UTF-16 start, so a block finds its spans by bisection.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from operator import attrgetter
+from typing import NamedTuple
+
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+
+from annotator.model import LabelScheme, Span
+
+from .offsets import OffsetMap
+
+FALLBACK_COLOR = "#868e96"
+
+
+class DrawnSpan(NamedTuple):
+    """A span in Qt positions (a tuple: an index holds thousands, made on every open)."""
+
+    start: int
+    end: int
+    span: Span
+
+
+class SpanIndex:
+    """The visible spans of one document, by layer, sorted by UTF-16 start."""
+
+    def __init__(self, spans: list[Span], offsets: OffsetMap, show_rejected: bool = False):
+        self.offsets = offsets
+        self.show_rejected = show_rejected
+        entities: list[DrawnSpan] = []
+        claims: list[DrawnSpan] = []
+        self._add(spans, entities, claims)
+        self._set(entities, claims)
+
+    def replaced(self, states: dict[int, Span | None]
+                 ) -> tuple[SpanIndex, list[DrawnSpan]]:
+        """A copy with the spans of ``states`` (span id -> new state, None when deleted)
+        swapped in, and the drawn spans that changed (old and new): what a decision
+        redraws, without converting every span of the document again."""
+        new = SpanIndex([], self.offsets, self.show_rejected)
+        entities = [d for d in self.entities if d.span.id not in states]
+        claims = [d for d in self.claims if d.span.id not in states]
+        changed = [d for d in (*self.entities, *self.claims) if d.span.id in states]
+        added_entities: list[DrawnSpan] = []
+        added_claims: list[DrawnSpan] = []
+        self._add([s for s in states.values() if s is not None], added_entities, added_claims)
+        # In the store's order, as a full build from the store's list would have them.
+        for items, added in ((entities, added_entities), (claims, added_claims)):
+            for drawn in added:
+                insort(items, drawn, key=_store_order)
+        new._set(entities, claims)
+        return new, changed + added_entities + added_claims
+
+    def _add(self, spans: list[Span], entities: list[DrawnSpan], claims: list[DrawnSpan]
+             ) -> None:
+        """Append the visible ones of ``spans`` to ``entities`` or ``claims``."""
+        to_utf16 = self.offsets.to_utf16
+        for span in spans:
+            if span.decision == "rejected" and not self.show_rejected:
+                continue
+            drawn = DrawnSpan(to_utf16(span.start), to_utf16(span.end), span)
+            (claims if span.layer == "claim" else entities).append(drawn)
+
+    def _set(self, entities: list[DrawnSpan], claims: list[DrawnSpan]) -> None:
+        entities.sort(key=_START)  # already in order, or nearly: a linear pass
+        claims.sort(key=_START)
+        self.entities = entities
+        self.claims = claims
+        self._entity_starts = [d.start for d in entities]
+        self._claim_starts = [d.start for d in claims]
+        self._entity_longest = max((d.end - d.start for d in entities), default=0)
+        self._claim_longest = max((d.end - d.start for d in claims), default=0)
+
+    def in_range(self, start: int, end: int) -> tuple[list[DrawnSpan], list[DrawnSpan]]:
+        """(claims, entities) overlapping the UTF-16 range ``[start, end)``."""
+        return (_overlapping(self.claims, self._claim_starts, self._claim_longest, start, end),
+                _overlapping(self.entities, self._entity_starts, self._entity_longest,
+                             start, end))
+
+    def at(self, pos: int) -> list[DrawnSpan]:
+        """Spans covering the UTF-16 position ``pos``, entities first."""
+        claims, entities = self.in_range(pos, pos + 1)
+        return entities + claims
+
+
+_START = attrgetter("start")
+
+
+def _store_order(drawn: DrawnSpan) -> tuple[int, int, int]:
+    """The store's span order: start, longest first, id."""
+    return drawn.start, -drawn.end, drawn.span.id or 0
+
+
+def _overlapping(items: list[DrawnSpan], starts: list[int], longest: int, start: int,
+                 end: int) -> list[DrawnSpan]:
+    lo = bisect_left(starts, start - longest)
+    hi = bisect_left(starts, end)
+    return [d for d in items[lo:hi] if d.end > start]
+
+
+class SpanStyles:
+    """Character formats per (layer, label, decision), built once per palette."""
+
+    def __init__(self, scheme: LabelScheme, dark: bool = False):
+        self.scheme = scheme
+        self.dark = dark
+        self._cache: dict[tuple[str, str, str], QTextCharFormat] = {}
+
+    def color(self, label: str) -> QColor:
+        found = self.scheme.get(label)
+        color = QColor(found.color if found else FALLBACK_COLOR)
+        if self.dark:  # lift dark label colours so fills read on a dark background
+            color = color.lighter(135)
+        return color
+
+    def format(self, layer: str, label: str, decision: str) -> QTextCharFormat:
+        key = (layer, label, decision)
+        fmt = self._cache.get(key)
+        if fmt is None:
+            fmt = self._cache[key] = self._make(layer, label, decision)
+        return fmt
+
+    def _make(self, layer: str, label: str, decision: str) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        color = self.color(label)
+        boost = 1.5 if self.dark else 1.0
+        if decision == "rejected":
+            fmt.setFontStrikeOut(True)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+            fmt.setUnderlineColor(QColor(FALLBACK_COLOR))
+            return fmt
+        fill = QColor(color)
+        if layer == "claim":
+            fill.setAlpha(int((48 if decision == "accepted" else 26) * boost))
+        else:
+            fill.setAlpha(int((92 if decision == "accepted" else 40) * boost))
+        fmt.setBackground(fill)
+        if decision == "pending":
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            fmt.setUnderlineColor(color)
+        return fmt
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    """Applies :class:`SpanStyles` to every block from a :class:`SpanIndex`."""
+
+    def __init__(self, document: QTextDocument, styles: SpanStyles):
+        super().__init__(document)
+        self.styles = styles
+        self.index: SpanIndex | None = None
+
+    def set_index(self, index: SpanIndex | None, rehighlight: bool = True) -> None:
+        self.index = index
+        if rehighlight:
+            self.rehighlight()
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+        if self.index is None:
+            return
+        block = self.currentBlock()
+        base = block.position()
+        length = len(text.encode("utf-16-le")) // 2 if not text.isascii() else len(text)
+        claims, entities = self.index.in_range(base, base + length + 1)
+        if not claims and not entities:
+            return
+        # Cut the block at every span edge; each piece takes the claim band under the
+        # entity fill (an entity's own underline wins over a pending claim's).
+        cuts = {0, length}
+        for d in (*claims, *entities):
+            cuts.add(min(max(d.start - base, 0), length))
+            cuts.add(min(max(d.end - base, 0), length))
+        edges = sorted(cuts)
+        # One sweep over the pieces: entities (sorted, not overlapping unless rejected
+        # ones are shown) by a moving index, claims by an active list.
+        e = 0
+        c = 0
+        active: list[DrawnSpan] = []
+        for left, right in zip(edges, edges[1:], strict=False):
+            pos = base + left
+            while c < len(claims) and claims[c].start <= pos:
+                active.append(claims[c])
+                c += 1
+            if active:
+                active = [d for d in active if d.end > pos]
+            while e < len(entities) and entities[e].end <= pos:
+                e += 1
+            entity = next((d for d in entities[e:e + 4] if d.start <= pos < d.end), None)
+            claim = _strongest(active)
+            if claim is None and entity is None:
+                continue
+            fmt = QTextCharFormat()
+            if claim is not None:
+                fmt.merge(self.styles.format("claim", claim.span.label, claim.span.decision))
+            if entity is not None:
+                fmt.merge(self.styles.format("entity", entity.span.label,
+                                             entity.span.decision))
+            self.setFormat(left, right - left, fmt)
+
+
+def _strongest(claims: list[DrawnSpan]) -> DrawnSpan | None:
+    order = {"accepted": 0, "pending": 1, "rejected": 2}
+    return min(claims, key=lambda d: order.get(d.span.decision, 3), default=None)

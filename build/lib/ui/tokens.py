@@ -1,0 +1,57 @@
+"""Token boundaries for span editing, without spaCy (opening the window never loads it).
+
+A token is a run of word characters or a single other non-space character, which is
+close enough to spaCy's tokens for snapping a mouse selection and for growing or
+shrinking a span by a token. Offsets are Python code points.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+class Tokens:
+    """The tokens of one text, as sorted start and end offsets."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for match in _TOKEN.finditer(text):
+            self.starts.append(match.start())
+            self.ends.append(match.end())
+
+    def snap(self, start: int, end: int) -> tuple[int, int] | None:
+        """Widen ``[start, end)`` to whole tokens; ``None`` if it holds no token."""
+        first = bisect_right(self.ends, start)  # first token ending after start
+        last = bisect_left(self.starts, end) - 1  # last token starting before end
+        if first > last or first >= len(self.starts):
+            return None
+        return self.starts[first], self.ends[last]
+
+    def grow_start(self, start: int) -> int:
+        """The start of the token before ``start`` (or ``start`` at the beginning)."""
+        i = bisect_left(self.starts, start) - 1
+        return self.starts[i] if i >= 0 else start
+
+    def shrink_start(self, start: int, end: int) -> int:
+        """The start of the next token after ``start`` that still leaves a span."""
+        i = bisect_right(self.starts, start)
+        if i < len(self.starts) and self.starts[i] < end:
+            return self.starts[i]
+        return start
+
+    def grow_end(self, end: int) -> int:
+        """The end of the token after ``end`` (or ``end`` at the end of the text)."""
+        i = bisect_right(self.ends, end)
+        return self.ends[i] if i < len(self.ends) else end
+
+    def shrink_end(self, start: int, end: int) -> int:
+        """The end of the token before ``end`` that still leaves a span."""
+        i = bisect_left(self.ends, end) - 1
+        if i >= 0 and self.ends[i] > start:
+            return self.ends[i]
+        return end

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The wheel installs like any Python application: build it, install it into a fresh
+# venv, and from an unrelated folder import a sample, suggest, export and open the
+# window offscreen. Run by `make wheel-check` (and CI). Uses pip's cache, not the network
+# when the dependencies were installed once already.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python=${PYTHON:-python3}
+"$python" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" . >/dev/null
+wheel=$(ls "$work"/dist/annotator-*.whl)
+unzip -l "$wheel" | grep -q "annotator/resources/labels.toml" \
+  || { echo "wheel-check: the wheel has no annotator/resources/labels.toml"; exit 1; }
+"$python" -m venv "$work/venv"
+"$work/venv/bin/python" -m pip install --quiet --upgrade pip >/dev/null
+"$work/venv/bin/python" -m pip install --quiet "$wheel"
+mkdir "$work/elsewhere"
+cd "$work/elsewhere"   # not the source tree: nothing may be read from it
+export QT_QPA_PLATFORM=offscreen ANNOTATOR_DB="$work/elsewhere/p.db" PYTHONSAFEPATH=1
+bin="$work/venv/bin"
+sample=$("$bin/python" -c "from annotator.paths import resource; print(resource('samples/shafaq-isis-2024-08-13.txt'))")
+case "$sample" in "$root"*) echo "wheel-check: resources read from the source tree ($sample)"; exit 1;; esac
+"$bin/annotator" import "$sample"
+"$bin/annotator" suggest
+"$bin/annotator" export --status any --out out.jsonl
+test -s out.jsonl
+"$bin/annotator" --help | grep -q " gui "
+"$bin/python" - <<'PY'
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from ui.app import build_window
+from annotator.samples import seed_if_empty
+from annotator.store import Store
+
+app = QApplication([])
+with Store(Path("seeded.db")) as store:
+    assert seed_if_empty(store) >= 5, "samples missing from the wheel"
+window = build_window(Path("p.db"), "wheel-check", auto_suggest=False)
+window.show()
+app.processEvents()
+assert window.doc is not None and window.spans, "the window shows no document or spans"
+assert not window.grab().isNull()
+window.close()
+window.store.close()
+print(f"wheel-check: window opened on document {window.doc.id} with {len(window.spans)} spans")
+PY
+echo "wheel-check: ok ($(basename "$wheel"))"
