@@ -11,8 +11,8 @@ trap 'rm -rf "$work"' EXIT
 python=${PYTHON:-python3}
 "$python" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" . >/dev/null
 wheel=$(ls "$work"/dist/annotator-*.whl)
-unzip -l "$wheel" | grep -q "annotator/resources/labels.toml" \
-  || { echo "wheel-check: the wheel has no annotator/resources/labels.toml"; exit 1; }
+"$python" -c "import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist(); \
+sys.exit(0 if 'annotator/resources/labels.toml' in names else 'wheel-check: no resources')" "$wheel"
 "$python" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet --upgrade pip >/dev/null
 "$work/venv/bin/python" -m pip install --quiet "$wheel"
