@@ -27,7 +27,7 @@ from .model import CLAIM_ATTRIBUTES, DECISIONS, Claim, Document, Span
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x414E4E4F  # "ANNO", written to the SQLite header
 BUSY_TIMEOUT_MS = 10_000
 # json.dumps(value, ensure_ascii=False), without building an encoder at every call
@@ -127,9 +127,21 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    """v4: a full-text index of titles and texts for the document list's search (FTS5
+    over the documents table; derived data, filled in the background, see
+    :meth:`Store.update_search_index`). Made with our own SQL rather than sqlite-utils'
+    ``enable_fts``: that runs ``executescript``, which commits the open transaction (a
+    migration must be all or nothing), and fills the whole index at once."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents',"
+        " content_rowid='id', tokenize='unicode61 remove_diacritics 2')")
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('fts_upto', '0')")
+
+
 # Migration N upgrades a version-N file to version N+1, inside one transaction.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _migrate_1_to_2, 2: _migrate_2_to_3}
+    1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
 
 
 def make_title(text: str, meta: dict[str, Any], words: int = 12) -> str:
@@ -424,7 +436,7 @@ class Store:
         """One page of the document list: id, status, title and span counts. Pass the
         last loaded id as ``after_id`` for the next page: OFFSET steps over every row it
         skips, so its pages get slower the further down a long list they are."""
-        where, params = _list_filter(status, search)
+        where, params = self._list_filter(status, search)
         if after_id:
             where = f"{where} AND d.id > ?" if where else "WHERE d.id > ?"
             params.append(after_id)
@@ -437,9 +449,93 @@ class Store:
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def count_rows(self, status: str | None = None, search: str | None = None) -> int:
-        where, params = _list_filter(status, search)
+        """How many rows the document list has with this filter. A search is counted
+        on the ids alone (every id it finds is a document), or through the status index:
+        looking 13,000 matches up in the documents table took 68 ms at 20,000 documents,
+        against 2 ms and 11 ms."""
+        found = self._search_ids(search) if search else None
+        if found is not None:
+            ids, params = found
+            if not status:
+                sql = f"SELECT count(*) FROM ({ids})"
+            else:
+                sql = ("SELECT count(*) FROM documents d INDEXED BY idx_documents_status"
+                       f" WHERE d.status = ? AND d.id IN ({ids})")
+                params = [status, *params]
+            return int(self.conn.execute(sql, params).fetchone()[0])
+        where, params = self._list_filter(status, search)
         return int(self.conn.execute(f"SELECT count(*) FROM documents d {where}", params)
                    .fetchone()[0])
+
+    # -- search
+
+    def search_indexed_upto(self) -> int:
+        """Documents up to this id are in the full-text index; later ones are searched
+        with LIKE until :meth:`update_search_index` reaches them."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'fts_upto'").fetchone()
+        return int(row[0]) if row else 0
+
+    def update_search_index(self, max_docs: int = 500) -> int:
+        """Add up to ``max_docs`` documents not yet in the full-text index (one short
+        write transaction; about 0.13 ms a document of 3,000 characters); returns how
+        many. Documents never change after import, so an id watermark is all the index
+        needs to know. Call it repeatedly when idle; 0 means it is complete."""
+        upto = self.search_indexed_upto()
+        with self.write():
+            rows = self.conn.execute(
+                "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+                (upto, max_docs)).fetchall()
+            if not rows:
+                return 0
+            last = rows[-1][0]
+            self.conn.execute(
+                "INSERT INTO documents_fts (rowid, title, text) SELECT id, title, text"
+                " FROM documents WHERE id > ? AND id <= ?", (upto, last))
+            self.conn.execute("UPDATE meta SET value = ? WHERE key = 'fts_upto'", (str(last),))
+        return len(rows)
+
+    def _list_filter(self, status: str | None, search: str | None
+                     ) -> tuple[str, list[Any]]:
+        """The WHERE clause of the document list: a status and a search (through
+        :meth:`_search_ids` once the index has documents, else a plain LIKE)."""
+        where: list[str] = []
+        params: list[Any] = []
+        if status:
+            where.append("d.status = ?")
+            params.append(status)
+        if search:
+            found = self._search_ids(search)
+            if found is not None:
+                where.append(f"d.id IN ({found[0]})")
+                params += found[1]
+            else:
+                like = _like_pattern(search)
+                clause = "d.title LIKE ? ESCAPE '\\' OR d.text LIKE ? ESCAPE '\\'"
+                params += [like, like]
+                if search.strip().isdecimal():  # not isdigit(): int() refuses "²"
+                    clause += " OR d.id = ?"
+                    params.append(int(search))
+                where.append(f"({clause})")
+        return ("WHERE " + " AND ".join(where)) if where else "", params
+
+    def _search_ids(self, search: str) -> tuple[str, list[Any]] | None:
+        """A SELECT of the ids a search finds, once the full-text index has documents
+        (``None`` before): whole words by prefix in the indexed documents (any case,
+        any accents; one lookup in the index), substrings (LIKE) in those not indexed
+        yet, and the document whose id it is."""
+        query = fts_query(search)
+        upto = self.search_indexed_upto() if query else 0
+        if not upto:
+            return None
+        like = _like_pattern(search)
+        sql = ("SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? UNION ALL"
+               " SELECT id FROM documents WHERE id > ?"
+               " AND (title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')")
+        params: list[Any] = [query, upto, like, like]
+        if search.strip().isdecimal():
+            sql += " UNION SELECT id FROM documents WHERE id = ?"
+            params.append(int(search))
+        return sql, params
 
     def next_document(self, after_id: int, statuses: tuple[str, ...] = ("new", "in_progress")
                       ) -> int | None:
@@ -1005,20 +1101,16 @@ _LIST_COLUMNS = "d.id, d.status, d.title, d.note, " + ", ".join(
     f" AS {decision}" for decision in DECISIONS)
 
 
-def _list_filter(status: str | None, search: str | None) -> tuple[str, list[Any]]:
-    where: list[str] = []
-    params: list[Any] = []
-    if status:
-        where.append("d.status = ?")
-        params.append(status)
-    if search:
-        where.append("(d.title LIKE ? ESCAPE '\\' OR d.text LIKE ? ESCAPE '\\')")
-        like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        params += [like, like]
-        if search.isdecimal():  # isdigit() is true for "²", which int() refuses
-            where[-1] = f"({where[-1]} OR d.id = ?)"
-            params.append(int(search))
-    return ("WHERE " + " AND ".join(where)) if where else "", params
+def _like_pattern(search: str) -> str:
+    """A LIKE pattern matching ``search`` literally anywhere (ESCAPE '\\')."""
+    return "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def fts_query(search: str) -> str:
+    """An FTS5 query for what a person types: every word, as a prefix (``"erbil"*``),
+    all of them; empty when no word is left (punctuation only)."""
+    words = [w for w in search.split() if any(ch.isalnum() for ch in w)]
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
 
 
 def _document(row: tuple[Any, ...]) -> Document:

@@ -163,3 +163,26 @@ def test_store_opened_during_a_bulk_import_says_busy(store: Store, monkeypatch) 
             Store(store.path)
     with Store(store.path) as again:
         assert again.count_documents() == 1
+
+
+def test_store_search_uses_the_index_and_finds_the_rest_by_substring(store: Store) -> None:
+    texts = ["Zoë Lefèvre visited Erbil.", "Talks in ERBIL ended.", "Nothing here.",
+             "Officials in Mosul said 12 died."]
+    with store.write():
+        ids = [store.insert_document(t, {}, f"h{i}") for i, t in enumerate(texts)]
+    assert store.search_indexed_upto() == 0
+    before = [r["id"] for r in store.document_rows(search="erbil")]
+    assert before == ids[:2]  # LIKE while nothing is indexed
+    assert store.update_search_index(max_docs=3) == 3
+    assert store.search_indexed_upto() == ids[2]
+    with store.write():
+        late = store.insert_document("Erbil again, after the index.", {}, "h9")
+    # indexed documents by word (case and accents folded), the rest by substring
+    assert [r["id"] for r in store.document_rows(search="erbil")] == [*ids[:2], late]
+    assert [r["id"] for r in store.document_rows(search="lefevre")] == [ids[0]]
+    assert [r["id"] for r in store.document_rows(search="Lef")] == [ids[0]]  # a prefix
+    assert store.count_rows(search="mosul died") == 0  # not indexed yet: a substring
+    assert store.update_search_index() == 2 and store.update_search_index() == 0
+    assert store.count_rows(search="mosul died") == 1  # every word, anywhere
+    assert store.count_rows(search='"') == 0 and store.count_rows(search="%") == 0
+    assert [r["id"] for r in store.document_rows(search=str(ids[2]))] == [ids[2]]

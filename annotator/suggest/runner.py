@@ -124,6 +124,9 @@ def suggest(
         # exporting them later does not tokenise again.
         tokens.get([(doc_id, text) for doc_id, text, _, _ in buffered])
         with store.write():
+            # The search index catches up on the way (0.1 ms a document, against ~30 ms
+            # of parsing): a project that was suggested is searchable by word.
+            store.update_search_index(max_docs=len(buffered))
             for doc_id, text, entities, claims in buffered:
                 added_e, added_c = store_suggestions(
                     store, doc_id, text, entities, claims, result.model,

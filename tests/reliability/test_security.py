@@ -154,6 +154,8 @@ REVIEWED_SQL_INTERPOLATIONS = {
     ("store.py", "where"): "fixed fragments with ? placeholders",
     ("store.py", "' AND '.join(where)"): "fixed fragments with ? placeholders",
     ("store.py", "where[-1]"): "fixed fragments with ? placeholders",
+    ("store.py", "found[0]"): "a SELECT of fixed fragments with ? placeholders",
+    ("store.py", "ids"): "a SELECT of fixed fragments with ? placeholders",
     ("store.py", "BUSY_TIMEOUT_MS"): "a module constant (int)",
     ("store.py", "APPLICATION_ID"): "a module constant (int)",
     ("store.py", "sets"): "column names checked against an allowlist, ? values",
