@@ -2,7 +2,10 @@
 from the cheat sheet, each reported on stdout (flushed) only after the key's handler
 returned, with the project state the screen then showed.
 
-Run as ``python -m tests.reliability._gui_worker DB SEED KEYS SETTINGS_INI``.
+Run as ``python -m tests.reliability._gui_worker DB SEED KEYS SETTINGS_INI [--workers]``.
+With ``--workers`` the window runs as a user has it: the background suggester on (the
+real pipeline, asked for the documents without suggestions) and an export task started
+at once and again every 40 keys, each with its own store in this process.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import json
 import os
 import random
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -19,6 +23,7 @@ from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from annotator.export import ExportOptions  # noqa: E402
 from ui.app import build_window  # noqa: E402
 
 from ._project import snapshot, span_state  # noqa: E402
@@ -39,15 +44,32 @@ KEYS = [
 
 def main(argv: list[str]) -> int:
     db, seed, count, ini = Path(argv[0]), int(argv[1]), int(argv[2]), argv[3]
+    workers = "--workers" in argv
     app = QApplication.instance() or QApplication(["annotator-test"])
     settings = QSettings(ini, QSettings.Format.IniFormat)
-    window = build_window(db, annotator="gui", settings=settings, auto_suggest=False)
+    window = build_window(db, annotator="gui", settings=settings, auto_suggest=workers)
     window.show()
     window.activateWindow()
     app.processEvents()
     rng = random.Random(seed)
+    out = Path(ini).with_suffix(".export.jsonl")
+    if workers:
+        unsuggested = [d for d in window.store.document_ids()
+                       if not window.store.has_model_spans(d)]
+        for doc_id in unsuggested:  # each asks the background suggester
+            window.open_document(doc_id)
+        # Ready once the suggester has stored its first document (spaCy loaded): it
+        # goes on with the next while the keys are pressed.
+        deadline = time.monotonic() + 60
+        while unsuggested and time.monotonic() < deadline and not any(
+                window.store.has_model_spans(d) for d in unsuggested):
+            app.processEvents()
+            time.sleep(0.01)
+        window.export_to("jsonl", out, ExportOptions(status="any"), force=True)
     print(json.dumps({"ready": True}), flush=True)
     for i in range(count):
+        if workers and i % 40 == 39:
+            window.export_to("jsonl", out, ExportOptions(status="any"), force=True)
         key, mods = rng.choice(KEYS)
         QTest.keyClick(window.article, key, mods)
         app.processEvents()

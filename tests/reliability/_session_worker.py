@@ -1,7 +1,11 @@
 """A scripted annotator: random session operations on a project, each reported on
 stdout (flushed) only after the Session call returned.
 
-Run as ``python -m tests.reliability._session_worker DB SEED OPS ANNOTATOR [--no-undo]``.
+Run as ``python -m tests.reliability._session_worker DB SEED OPS ANNOTATOR [--no-undo]
+[--snapshots] [--second-stores]``. With ``--second-stores`` the process also keeps a
+second :class:`Store` open on the project and now and then opens and closes more (read
+and read-only), as the window's workers and tasks do: none of it may drop the locks of
+the connection that writes the decisions (POSIX locks belong to the process).
 Each report line is JSON: ``{"i", "action", "event", "snapshot"}`` where ``event`` is
 the id of the last event this annotator has in the log and ``snapshot`` (only when
 ``--snapshots``) the whole project state after the operation.
@@ -85,9 +89,11 @@ def main(argv: list[str]) -> int:
     db, seed, ops, annotator = Path(argv[0]), int(argv[1]), int(argv[2]), argv[3]
     allow_undo = "--no-undo" not in argv
     with_snapshots = "--snapshots" in argv
+    second_stores = "--second-stores" in argv
     rng = random.Random(seed)
     store = Store(db)
     session = Session(store, annotator)
+    beside = Store(db) if second_stores else None  # a worker's long-lived store
     undo: list[Change] = []
     redo: list[Change] = []
     print(json.dumps({"ready": True}), flush=True)
@@ -100,6 +106,11 @@ def main(argv: list[str]) -> int:
         if change is not None:
             undo.append(change)
             redo.clear()
+        if beside is not None:
+            beside.count_documents()
+            if rng.random() < 0.15:  # a task's store, opened and closed
+                with Store(db, readonly=rng.random() < 0.5) as task:
+                    task.count_documents()
         row = store.conn.execute(
             "SELECT max(id) FROM events WHERE annotator = ?", (annotator,)).fetchone()
         report: dict[str, Any] = {"i": done, "action": action, "event": row[0]}
@@ -108,6 +119,8 @@ def main(argv: list[str]) -> int:
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
         sys.stdout.flush()
         done += 1
+    if beside is not None:
+        beside.close()
     store.close()
     return 0
 

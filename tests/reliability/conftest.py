@@ -12,8 +12,14 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if crash and crash.RESULTS:
         r = crash.RESULTS
         if "trials" in r:
-            lines.append(f"SIGKILL trials (session): {r['trials']}, reported decisions: "
-                         f"{r['decisions']}, lost: {r['lost']}")
+            lines.append(f"SIGKILL trials (session, second stores, {r['readers']} external "
+                         f"readers): {r['trials']}, reported decisions: {r['decisions']}, "
+                         f"lost: {r['lost']}")
+        if "gui_worker_trials" in r:
+            lines.append(f"SIGKILL trials (real window with suggester and export tasks, "
+                         f"{r['gui_worker_readers']} external readers): "
+                         f"{r['gui_worker_trials']}, decisions shown: "
+                         f"{r['gui_worker_decisions']}, lost: {r['gui_worker_lost']}")
         if "gui_trials" in r:
             lines.append(f"SIGKILL trials (real window): {r['gui_trials']}, decisions shown: "
                          f"{r['gui_decisions']}, lost: {r['gui_lost']}")

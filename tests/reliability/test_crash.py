@@ -14,6 +14,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -70,6 +71,46 @@ def _read_until_killed(proc: subprocess.Popen[bytes], kill_after: float) -> list
     return reports[1:]
 
 
+# Other processes reading the project meanwhile, as a user does beside the window: a
+# plain sqlite3 connection (opened and closed) and the read commands.
+READERS = (
+    [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+     " c.execute('SELECT count(*) FROM events').fetchone(); c.close()"],
+    [sys.executable, "-m", "annotator.cli", "list", "--db"],
+    [sys.executable, "-m", "annotator.cli", "stats", "--db"],
+    [sys.executable, "-m", "annotator.cli", "show", "1", "--db"],
+)
+
+
+class ExternalReaders:
+    """Runs reader processes on ``db`` one after another, in a thread, until stopped;
+    counts them."""
+
+    def __init__(self, db: Path, seed: int, export_to: Path | None = None):
+        self.db, self.rng = db, random.Random(seed)
+        self.commands = [[*c, str(db)] for c in READERS]
+        if export_to is not None:
+            self.commands.append([sys.executable, "-m", "annotator.cli", "export", "--status",
+                                  "any", "--force", "--out", str(export_to), "--db", str(db)])
+        self.stop = threading.Event()
+        self.runs = 0
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self.stop.is_set():
+            command = self.rng.choice(self.commands)
+            subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
+            self.runs += 1
+
+    def __enter__(self) -> ExternalReaders:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
 def _check_after_kill(db: Path, reports: list[dict], annotator: str) -> int:
     """Lost decisions after a kill (0 expected); asserts integrity."""
     assert integrity(db) == "ok"
@@ -93,15 +134,19 @@ def test_crash_sigkill_loses_no_reported_decision(tmp_path: Path) -> None:
     db = tmp_path / "project.db"
     seed_project(db, docs=4)
     rng = random.Random(20240813)
-    decisions = lost = 0
+    decisions = lost = readers = 0
     for trial in range(TRIALS):
         annotator = f"annotator-{trial}"
-        proc = _start_worker(db, trial, 100_000, annotator, "--snapshots")
-        reports = _read_until_killed(proc, rng.uniform(0.0, 0.6))
+        # Every trial: second stores in the worker's process, other processes reading.
+        proc = _start_worker(db, trial, 100_000, annotator, "--snapshots", "--second-stores")
+        with ExternalReaders(db, trial) as external:
+            reports = _read_until_killed(proc, rng.uniform(0.2, 1.2))
+        readers += external.runs
         decisions += len(reports)
         lost += _check_after_kill(db, reports, annotator)
-    RESULTS.update(trials=TRIALS, decisions=decisions, lost=lost)
-    print(f"\ncrash: {TRIALS} SIGKILL trials, {decisions} reported decisions, {lost} lost")
+    RESULTS.update(trials=TRIALS, decisions=decisions, lost=lost, readers=readers)
+    print(f"\ncrash: {TRIALS} SIGKILL trials, {decisions} reported decisions, {lost} lost, "
+          f"{readers} reader processes beside")
     assert lost == 0
     assert decisions > TRIALS  # the kills did land mid-session, not before it started
 
@@ -185,3 +230,46 @@ def test_crash_sigkill_the_real_window_loses_no_shown_decision(tmp_path: Path) -
           f"{lost} lost, {mismatches} screens ahead of the database")
     assert lost == 0 and mismatches == 0
     assert decisions > GUI_TRIALS
+
+
+GUI_WORKER_TRIALS = env_int("RELIABILITY_GUI_WORKER_TRIALS", 4)
+
+
+@pytest.mark.slow
+@pytest.mark.gui
+def test_crash_sigkill_the_window_with_workers_and_readers(tmp_path: Path) -> None:
+    """Regression test 2 of the lost decisions: the real window with its suggestion
+    worker and export tasks (stores of their own in the same process), while other
+    processes run ``annotator show``, ``list``, ``stats`` and ``export`` in a loop; then
+    SIGKILL. Every decision the window showed is in the file."""
+    db = tmp_path / "project.db"
+    seed_project(db, docs=3)
+    with Store(db) as store, store.write():
+        for n in range(2):  # no suggestions yet: the window asks its suggester
+            store.insert_document(f"Ali Hassan told Reuters in Baghdad on Monday that {n + 3}"
+                                  " people died, the ministry said.", {}, f"plain-{n}")
+    rng = random.Random(9)
+    decisions = lost = mismatches = readers = 0
+    for trial in range(GUI_WORKER_TRIALS):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability._gui_worker", str(db), str(trial),
+             "100000", str(tmp_path / f"settings{trial}.ini"), "--workers"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+        with ExternalReaders(db, trial, export_to=tmp_path / "other.jsonl") as external:
+            reports = _read_until_killed(proc, rng.uniform(1.0, 4.0))
+        readers += external.runs
+        decisions += len({r["event"] for r in reports if r["event"] is not None})
+        mismatches += sum(1 for r in reports if not r["screen_matches_db"])
+        lost += _check_after_kill(db, reports, "gui")
+    with Store(db) as store:
+        suggested = sum(store.has_model_spans(d) for d in store.document_ids())
+    RESULTS.update(gui_worker_trials=GUI_WORKER_TRIALS, gui_worker_decisions=decisions,
+                   gui_worker_lost=lost, gui_worker_readers=readers)
+    print(f"\ngui crash with workers: {GUI_WORKER_TRIALS} trials, {decisions} decisions "
+          f"shown, {lost} lost, {readers} reader processes beside, {suggested} documents "
+          "suggested")
+    assert lost == 0 and mismatches == 0
+    assert decisions > GUI_WORKER_TRIALS and readers > GUI_WORKER_TRIALS
+    assert suggested >= 4  # the background suggester did run in the window

@@ -3,6 +3,7 @@ the first one's locks, or another process deletes the -wal under it (issue 11)."
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -86,3 +87,37 @@ def test_locks_refused_files_are_checked_through_sqlite_only(tmp_path: Path) -> 
     else:
         raise AssertionError("a foreign database was opened")
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_locks_cli_sees_the_windows_decisions_live(qtbot, tmp_path: Path) -> None:
+    """The window open (with an export task's store beside its own), ``annotator list``
+    in another process right after an accept shows the accept."""
+    from PySide6.QtCore import QSettings, Qt
+
+    from annotator.export import ExportOptions
+    from ui.app import build_window
+
+    from ._project import seed_project
+
+    db = tmp_path / "p.db"
+    seed_project(db, docs=2)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = build_window(db, "tester", settings, auto_suggest=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.export_to("jsonl", tmp_path / "e.jsonl", ExportOptions(status="any"))
+    qtbot.waitUntil((tmp_path / "e.jsonl").exists, timeout=10_000)
+
+    def accepted_in_cli() -> int:
+        out = subprocess.run([sys.executable, "-m", "annotator.cli", "list", "--json", "--db",
+                              str(db)], capture_output=True, text=True, check=True).stdout
+        return sum(json.loads(line)["accepted"] for line in out.splitlines())
+
+    assert accepted_in_cli() == 0
+    for n in range(1, 4):
+        window.article.setFocus()
+        qtbot.keyClick(window.article, Qt.Key.Key_A)
+        assert accepted_in_cli() == n
+    assert Path(f"{db}-wal").exists()
+    window.close()
+    window.store.close()
