@@ -361,7 +361,7 @@ class Session:
             raise StorageError("not saved: the project is read-only (nothing was "
                                "changed)") from exc
         except (sqlite3.OperationalError, OSError) as exc:
-            reason = storage_reason(exc)
+            reason = storage_reason(exc, self.store.path)
             if reason is None:
                 raise  # a bug, not the storage: let it show as one
             raise StorageError(f"not saved: {reason} (nothing was changed)") from exc

@@ -8,6 +8,7 @@ never imports them, and they load only when their command is asked for.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from functools import cached_property
 from importlib.metadata import EntryPoint, entry_points
@@ -17,7 +18,7 @@ from typing import Any
 import click
 
 from ..paths import default_db_path
-from ..store import Store, StoreError
+from ..store import Store, StoreError, storage_reason
 
 PLUGIN_GROUP = "annotator.commands"
 
@@ -32,6 +33,23 @@ class AnnotatorGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self._plugins})
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a failure of the storage (full disk, read-only or busy
+        project, I/O error) or a refused operation ends in one line, never a traceback.
+        A bug still shows as one."""
+        from ..session import SessionError
+
+        try:
+            return super().invoke(ctx)
+        except (StoreError, SessionError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        except (sqlite3.Error, OSError) as exc:
+            reason = storage_reason(exc)
+            if reason is None:
+                raise
+            command = ctx.invoked_subcommand or "the command"
+            raise click.ClickException(f"{command} failed: {reason}") from exc
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)

@@ -24,7 +24,10 @@ def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, db_path: Path
     """Import .txt, .jsonl or .csv files, or folders of them (recursively).
 
     The whole import is one transaction: on any error nothing is written."""
+    import sqlite3
+
     from ..importers import ImportFailed, import_paths
+    from ..store import ReadOnlyError, storage_reason
 
     store = open_store(db_path)
     try:
@@ -33,6 +36,16 @@ def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, db_path: Path
                                   on_document=lambda: bar.update(1))
     except ImportFailed as exc:
         raise click.ClickException(f"{exc} (nothing was imported)") from exc
+    except ReadOnlyError as exc:
+        raise click.ClickException(f"{exc}; nothing was imported") from exc
+    except (sqlite3.Error, OSError) as exc:
+        reason = storage_reason(exc)
+        if reason is None:
+            raise
+        raise click.ClickException(f"import failed: {reason}; nothing was imported (the "
+                                   "import is one transaction)") from exc
+    finally:
+        store.close()
     click.echo(result.summary())
 
 

@@ -36,6 +36,9 @@ def suggest_cmd(model: str | None, batch_size: int, processes: int, limit: int |
     from ..suggest.runner import ModelNotFound, load_pipeline, suggest
 
     store = open_store(db_path, create=False)
+    if store.readonly:
+        raise click.ClickException(f"{store.path}: the project is read-only; nothing was "
+                                   "suggested")
     try:
         nlp = load_pipeline(model)
     except ModelNotFound as exc:

@@ -33,6 +33,17 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         r = hostile.RESULTS
         lines.append(f"hostile files: {r['tried']} tried, {r['refused']} refused cleanly, "
                      f"{r['imported']} imported exactly, {r['crashes']} crashes")
+    failsafe = sys.modules.get("tests.reliability.test_failsafe")
+    if failsafe and failsafe.RESULTS:
+        r = failsafe.RESULTS
+        if "read_only_reads" in r:
+            lines.append(f"read-only project (read-only mount): {r['read_only_reads']} of 4 "
+                         f"read commands work, {r['read_only_writes_refused']} of 4 writes "
+                         "refused in one line")
+        if "full_disk_runs" in r:
+            lines.append(f"full disk: {r['full_disk_runs']} commands, "
+                         f"{r['full_disk_tracebacks']} tracebacks, "
+                         f"{r['full_disk_corrupt']} corrupt projects")
     if lines:
         terminalreporter.section("reliability figures")
         for line in lines:
