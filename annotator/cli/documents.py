@@ -51,25 +51,39 @@ def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, db_path: Path
 
 @main.command("list")
 @click.option("--status", type=click.Choice(STATUSES))
-@click.option("--search", default=None, help="Only documents whose title or text contains this.")
+@click.option("--search", default=None,
+              help="Only documents with these words (by prefix, any case or accent), or this id.")
+@click.option("--limit", type=click.IntRange(min=0), default=None,
+              help="At most this many lines.")
+@click.option("--after", "after_id", type=click.IntRange(min=0), default=0,
+              help="Start after this document id (the next page: the last id shown).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @db_option
-def list_cmd(status: str | None, search: str | None, as_json: bool, db_path: Path | None) -> None:
-    """One line per document: id, status, title, span counts."""
+def list_cmd(status: str | None, search: str | None, limit: int | None, after_id: int,
+             as_json: bool, db_path: Path | None) -> None:
+    """One line per document: id, status, span counts, title. Streams: the first lines
+    come at once on a project of any size, pages by id as the window does."""
     store = open_store(db_path, readonly=True)
-    offset = 0
-    while True:
-        rows = store.document_rows(status=status, search=search, offset=offset, limit=1000)
+    out = click.get_text_stream("stdout")
+    left = limit
+    page = 100  # a small first page, so the first lines come at once
+    while left is None or left > 0:
+        rows = store.document_rows(status=status, search=search, after_id=after_id,
+                                   limit=page if left is None else min(page, left))
         if not rows:
             break
-        for row in rows:
-            if as_json:
-                click.echo(json.dumps(row, ensure_ascii=False))
-            else:
-                click.echo(f"{row['id']:>6}  {row['status']:<11}  "
-                           f"{row['pending']:>4} pending {row['accepted']:>4} accepted  "
-                           f"{row['title'][:70]}")
-        offset += len(rows)
+        if as_json:
+            lines = [json.dumps(row, ensure_ascii=False) for row in rows]
+        else:
+            lines = [f"{row['id']:>6}  {row['status']:<11}  {row['pending']:>4} pending "
+                     f"{row['accepted']:>4} accepted  {row['title'][:70]}" for row in rows]
+        out.write("\n".join(lines) + "\n")
+        out.flush()
+        after_id = rows[-1]["id"]
+        if left is not None:
+            left -= len(rows)
+        page = 2000
+    store.close()
 
 
 @main.command("show")
