@@ -86,6 +86,22 @@ def store_order(span: Span) -> tuple[int, int, int]:
     return span.start, -span.end, span.id or 0
 
 
+MAX_LABEL_LENGTH = 64
+
+
+def check_label_name(name: object) -> str | None:
+    """Why ``name`` cannot be a label (``None`` if it can): a label is printable text
+    without whitespace or control characters, at most :data:`MAX_LABEL_LENGTH` long, as
+    every export format needs (CoNLL splits on spaces, XML refuses control characters)."""
+    if not isinstance(name, str) or not name:
+        return "a label is a non-empty string"
+    if len(name) > MAX_LABEL_LENGTH:
+        return f"a label is at most {MAX_LABEL_LENGTH} characters"
+    if any(ch.isspace() or not ch.isprintable() for ch in name):
+        return "a label has no spaces, line breaks or control characters"
+    return None
+
+
 @dataclass(frozen=True)
 class Label:
     name: str

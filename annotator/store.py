@@ -22,12 +22,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model import CLAIM_ATTRIBUTES, DECISIONS, Claim, Document, Span
+from .model import CLAIM_ATTRIBUTES, DECISIONS, Claim, Document, Label, LabelScheme, Span
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x414E4E4F  # "ANNO", written to the SQLite header
 BUSY_TIMEOUT_MS = 10_000
 # json.dumps(value, ensure_ascii=False), without building an encoder at every call
@@ -139,9 +139,31 @@ def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('fts_upto', '0')")
 
 
+def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
+    """v5: the label scheme lives in the project (``labels``), with a map from model
+    labels to project labels (``label_map``); filled from the shipped ``labels.toml``
+    plus any label the project's spans use that it lacks (so none becomes invisible)."""
+    conn.execute(
+        "CREATE TABLE labels (name TEXT PRIMARY KEY, layer TEXT NOT NULL"
+        " CHECK (layer IN ('entity', 'claim')), color TEXT NOT NULL,"
+        " key TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',"
+        " position INTEGER NOT NULL)")
+    conn.execute("CREATE TABLE label_map (model_label TEXT PRIMARY KEY, label TEXT NOT NULL)")
+    scheme = LabelScheme.load()
+    rows = [(x.name, x.layer, x.color, x.key, x.description, i)
+            for i, x in enumerate(scheme.labels)]
+    known = {x.name for x in scheme.labels}
+    for label, layer in conn.execute("SELECT DISTINCT label, layer FROM spans ORDER BY label"):
+        if label not in known:
+            rows.append((label, layer, "#868e96", "", "used in the project before labels "
+                         "were stored in it", len(rows)))
+            known.add(label)
+    conn.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
 # Migration N upgrades a version-N file to version N+1, inside one transaction.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
+    1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5}
 
 
 def make_title(text: str, meta: dict[str, Any], words: int = 12) -> str:
@@ -693,6 +715,55 @@ class Store:
             f"INSERT OR REPLACE INTO claims (span_id, {cols}) VALUES (?, {marks})",
             (span_id, *values.values()),
         )
+
+    # -- labels
+
+    def label_scheme(self) -> LabelScheme:
+        """The project's labels, in their order (see :mod:`annotator.labels`)."""
+        return LabelScheme([Label(*row) for row in self.conn.execute(
+            "SELECT name, layer, color, key, description FROM labels ORDER BY position")])
+
+    def put_label(self, label: Label, replacing: str | None = None) -> None:
+        """Add ``label`` at the end, or put it in the place of ``replacing`` (call inside
+        :meth:`write`; :mod:`annotator.labels` checks it first)."""
+        if replacing is not None:
+            self.conn.execute(
+                "UPDATE labels SET name = ?, layer = ?, color = ?, key = ?, description = ?"
+                " WHERE name = ?", (label.name, label.layer, label.color, label.key,
+                                    label.description, replacing))
+            return
+        self.conn.execute(
+            "INSERT INTO labels VALUES (?, ?, ?, ?, ?,"
+            " (SELECT coalesce(max(position), -1) + 1 FROM labels))",
+            (label.name, label.layer, label.color, label.key, label.description))
+
+    def delete_label(self, name: str) -> None:
+        self.conn.execute("DELETE FROM labels WHERE name = ?", (name,))
+        self.conn.execute("DELETE FROM label_map WHERE label = ?", (name,))
+
+    def count_label_use(self, name: str) -> int:
+        """How many spans (of any decision) carry the label."""
+        return int(self.conn.execute("SELECT count(*) FROM spans WHERE label = ?",
+                                     (name,)).fetchone()[0])
+
+    def relabel_all(self, old: str, new: str) -> int:
+        """Give every span labelled ``old`` the label ``new`` (and move map entries);
+        returns how many spans (call inside :meth:`write`)."""
+        cur = self.conn.execute("UPDATE spans SET label = ?, updated_at = ? WHERE label = ?",
+                                (new, now(), old))
+        self.conn.execute("UPDATE label_map SET label = ? WHERE label = ?", (new, old))
+        return cur.rowcount
+
+    def label_map(self) -> dict[str, str]:
+        """Model label -> project label."""
+        return dict(self.conn.execute("SELECT model_label, label FROM label_map"))
+
+    def set_label_map(self, model_label: str, label: str | None) -> None:
+        if label is None:
+            self.conn.execute("DELETE FROM label_map WHERE model_label = ?", (model_label,))
+        else:
+            self.conn.execute("INSERT OR REPLACE INTO label_map VALUES (?, ?)",
+                              (model_label, label))
 
     # -- events
 

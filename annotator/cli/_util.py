@@ -38,11 +38,12 @@ class AnnotatorGroup(click.Group):
         """Run the command; a failure of the storage (full disk, read-only or busy
         project, I/O error) or a refused operation ends in one line, never a traceback.
         A bug still shows as one."""
+        from ..labels import LabelError
         from ..session import SessionError
 
         try:
             return super().invoke(ctx)
-        except (StoreError, SessionError) as exc:
+        except (StoreError, SessionError, LabelError) as exc:
             raise click.ClickException(str(exc)) from exc
         except (sqlite3.Error, OSError) as exc:
             reason = storage_reason(exc)

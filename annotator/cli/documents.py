@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,7 @@ def list_cmd(status: str | None, search: str | None, limit: int | None, after_id
     """One line per document: id, status, span counts, title. Streams: the first lines
     come at once on a project of any size, pages by id as the window does."""
     store = open_store(db_path, readonly=True)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     left = limit
     page = 100  # a small first page, so the first lines come at once
     while left is None or left > 0:

@@ -43,6 +43,7 @@ class SuggestResult:
     seconds: float = 0.0
     model: str = ""
     pieces: int = 0  # documents parsed in pieces (longer than PIECE_CHARS)
+    unknown_labels: Counter[str] = field(default_factory=Counter)  # not stored, by label
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> documents
 
 
@@ -54,7 +55,12 @@ class SuggestResult:
                 + (f"\n  {self.pieces} long document(s) parsed in pieces of at most "
                    f"{PIECE_CHARS:,} characters" if self.pieces else "")
                 + "".join(f"\n  skipped {n} document(s): {reason}"
-                          for reason, n in sorted(self.skipped.items())))
+                          for reason, n in sorted(self.skipped.items()))
+                + (f"\n  not stored: {sum(self.unknown_labels.values())} suggestion(s) whose "
+                   "label is not in the project's scheme nor mapped ("
+                   + ", ".join(f"{k} {v}" for k, v in sorted(self.unknown_labels.items()))
+                   + "; `annotator labels add` or `annotator labels map`)"
+                   if self.unknown_labels else ""))
 
 
 def load_pipeline(name: str | None = None) -> Language:
@@ -118,6 +124,7 @@ def suggest(
     if limit is not None:
         ids = ids[:max(limit, 0)]
     result = SuggestResult(model=pipeline_id(nlp))
+    label_for = project_labels(store)
     if not ids:
         result.seconds = time.perf_counter() - started
         return result
@@ -142,7 +149,8 @@ def suggest(
             for doc_id, text, entities, claims in buffered:
                 added_e, added_c = store_suggestions(
                     store, doc_id, text, entities, claims, result.model,
-                    redo=redo, min_score=min_score)
+                    redo=redo, min_score=min_score, label_for=label_for,
+                    unknown=result.unknown_labels)
                 result.entities_added += added_e
                 result.claims_added += added_c
         done = result.documents
@@ -181,6 +189,38 @@ def suggest(
             close()  # stops worker processes when the run is cut short
         result.seconds = time.perf_counter() - started
     return result
+
+
+def _in_scheme(text: str, entities: list[EntitySuggestion], claims: list[ClaimSuggestion],
+               label_for: dict[str, str], unknown: Counter[str] | None
+               ) -> tuple[list[EntitySuggestion], list[ClaimSuggestion]]:
+    """The suggestions with project labels; those without one dropped (and counted),
+    claimant links renumbered (a claimant entity dropped keeps its text)."""
+    kept: list[EntitySuggestion] = []
+    index: dict[int, int] = {}
+    for k, ent in enumerate(entities):
+        label = label_for.get(ent.label)
+        if label is None:
+            if unknown is not None:
+                unknown[ent.label] += 1
+            continue
+        index[k] = len(kept)
+        kept.append(ent if label == ent.label else replace(ent, label=label))
+    out: list[ClaimSuggestion] = []
+    for c in claims:
+        label = label_for.get(c.label)
+        if label is None:
+            if unknown is not None:
+                unknown[c.label] += 1
+            continue
+        link, claimant = c.claimant_entity, c.claimant_text
+        if link is not None and link not in index:
+            ent = entities[link]
+            link, claimant = None, claimant or text[ent.start:ent.end]
+        out.append(replace(c, label=label,
+                           claimant_entity=None if link is None else index[link],
+                           claimant_text=claimant))
+    return kept, out
 
 
 def _texts(store: Store, ids: list[int], limit: int
@@ -234,6 +274,14 @@ def _append_piece(so_far: tuple[list[EntitySuggestion], list[ClaimSuggestion]],
                            else c.claimant_entity + base) for c in claims]
 
 
+def project_labels(store: Store) -> dict[str, str]:
+    """Model label -> the project label its suggestions are stored as: the project's own
+    labels, and the model labels mapped to one of them (``annotator labels map``)."""
+    names = {label.name: label.name for label in store.label_scheme().labels}
+    mapped = {k: v for k, v in store.label_map().items() if v in names}
+    return {**names, **mapped}
+
+
 def store_suggestions(
     store: Store,
     doc_id: int,
@@ -244,9 +292,15 @@ def store_suggestions(
     *,
     redo: bool = False,
     min_score: float | None = None,
+    label_for: dict[str, str] | None = None,
+    unknown: Counter[str] | None = None,
 ) -> tuple[int, int]:
     """Write one document's suggestions in one transaction; returns (entities, claims)
-    added. See :func:`suggest` for what is skipped."""
+    added. See :func:`suggest` for what is skipped. With ``label_for`` (see
+    :func:`project_labels`) labels are mapped, and a suggestion whose label it lacks is
+    not stored but counted in ``unknown``."""
+    if label_for is not None:
+        entities, claims = _in_scheme(text, entities, claims, label_for, unknown)
     added_e = added_c = 0
     with store.write():
         if redo:

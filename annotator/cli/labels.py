@@ -1,0 +1,169 @@
+"""The ``labels`` command group: the project's label scheme."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..model import LAYERS, Label
+from ._util import db_option, main, open_store
+
+
+def _who(name: str | None) -> str:
+    from ..session import login_name
+
+    return name or login_name()
+
+
+annotator_option = click.option("--annotator", "annotator_name", default=None,
+                                help="Who changes the scheme (default: the login name).")
+
+
+@main.group("labels")
+def labels_group() -> None:
+    """The project's labels: list, add, remove, rename, update, map, import, export."""
+
+
+@labels_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per label.")
+@db_option
+def labels_list(as_json: bool, db_path: Path | None) -> None:
+    """Every label with its layer, key, colour, use count and the model labels mapped
+    to it."""
+    with open_store(db_path, readonly=True) as store:
+        mapped: dict[str, list[str]] = {}
+        for model_label, target in sorted(store.label_map().items()):
+            mapped.setdefault(target, []).append(model_label)
+        for label in store.label_scheme().labels:
+            sources = mapped.get(label.name, [])
+            row = {"name": label.name, "layer": label.layer, "key": label.key,
+                   "color": label.color, "description": label.description,
+                   "spans": store.count_label_use(label.name),
+                   "mapped_from": sources}
+            if as_json:
+                click.echo(json.dumps(row, ensure_ascii=False))
+            else:
+                extra = f"  <- {', '.join(sources)}" if sources else ""
+                click.echo(f"{label.name:<14} {label.layer:<6} {label.key or '-':<2} "
+                           f"{label.color}  {row['spans']:>6} spans  "
+                           f"{label.description}{extra}")
+
+
+@labels_group.command("add")
+@click.argument("name")
+@click.option("--layer", type=click.Choice(LAYERS), required=True)
+@click.option("--key", default="", help="One character that applies the label.")
+@click.option("--color", default="", help="#rrggbb (default: a free colour).")
+@click.option("--description", default="")
+@annotator_option
+@db_option
+def labels_add(name: str, layer: str, key: str, color: str, description: str,
+               annotator_name: str | None, db_path: Path | None) -> None:
+    """Add a label to the project."""
+    from .. import labels
+
+    with open_store(db_path) as store:
+        label = labels.add(store, Label(name, layer, color, key, description),
+                           _who(annotator_name))
+    click.echo(f"added {label.name} ({label.layer}, {label.color}"
+               f"{', key ' + label.key if label.key else ''})")
+
+
+@labels_group.command("remove")
+@click.argument("name")
+@click.option("--relabel-to", default=None, help="Give the label's spans this label first.")
+@annotator_option
+@db_option
+def labels_remove(name: str, relabel_to: str | None, annotator_name: str | None,
+                  db_path: Path | None) -> None:
+    """Remove a label (refused while spans use it, unless --relabel-to)."""
+    from .. import labels
+
+    with open_store(db_path, create=False) as store:
+        moved = labels.remove(store, name, _who(annotator_name), relabel_to)
+    click.echo(f"removed {name}" + (f"; {moved} span(s) now {relabel_to}" if moved else ""))
+
+
+@labels_group.command("rename")
+@click.argument("old")
+@click.argument("new")
+@annotator_option
+@db_option
+def labels_rename(old: str, new: str, annotator_name: str | None,
+                  db_path: Path | None) -> None:
+    """Rename a label; its spans are renamed too (logged)."""
+    from .. import labels
+
+    with open_store(db_path, create=False) as store:
+        moved = labels.rename(store, old, new, _who(annotator_name))
+    click.echo(f"renamed {old} to {new} ({moved} span(s))")
+
+
+@labels_group.command("update")
+@click.argument("name")
+@click.option("--key", default=None)
+@click.option("--color", default=None)
+@click.option("--description", default=None)
+@annotator_option
+@db_option
+def labels_update(name: str, key: str | None, color: str | None, description: str | None,
+                  annotator_name: str | None, db_path: Path | None) -> None:
+    """Change a label's key, colour or description."""
+    from .. import labels
+
+    fields = {k: v for k, v in (("key", key), ("color", color),
+                                ("description", description)) if v is not None}
+    with open_store(db_path, create=False) as store:
+        label = labels.update(store, name, _who(annotator_name), **fields)
+    click.echo(f"updated {label.name}")
+
+
+@labels_group.command("map")
+@click.argument("model_label")
+@click.argument("label", required=False)
+@click.option("--remove", is_flag=True, help="Remove the mapping of MODEL_LABEL.")
+@annotator_option
+@db_option
+def labels_map(model_label: str, label: str | None, remove: bool,
+               annotator_name: str | None, db_path: Path | None) -> None:
+    """Map a model's label to a project label (e.g. GPE LOC): suggestions labelled
+    MODEL_LABEL are stored as LABEL."""
+    from .. import labels
+
+    if (label is None) != remove:
+        raise click.UsageError("give MODEL_LABEL LABEL, or MODEL_LABEL --remove")
+    with open_store(db_path, create=False) as store:
+        labels.set_map(store, model_label, label, _who(annotator_name))
+    click.echo(f"{model_label} -> {label}" if label else f"{model_label} unmapped")
+
+
+@labels_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@annotator_option
+@db_option
+def labels_import(path: Path, annotator_name: str | None, db_path: Path | None) -> None:
+    """Add the labels of a TOML file (as labels.toml) that the project lacks."""
+    from .. import labels
+
+    with open_store(db_path) as store:
+        added = labels.import_toml(store, path, _who(annotator_name))
+    click.echo(f"added {len(added)} label(s)"
+               + (f": {', '.join(x.name for x in added)}" if added else ""))
+
+
+@labels_group.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@db_option
+def labels_export(path: Path, force: bool, db_path: Path | None) -> None:
+    """Write the project's label scheme as TOML."""
+    from ..labels import to_toml
+
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} already exists; pass --force to overwrite")
+    with open_store(db_path, readonly=True) as store:
+        scheme = store.label_scheme()
+    path.write_text(to_toml(scheme), encoding="utf-8")
+    click.echo(f"wrote {len(scheme.labels)} label(s) to {path}")

@@ -1,0 +1,194 @@
+"""The project's label scheme: stored in the project, edited here, one transaction and
+one logged event per change.
+
+A new project starts from the shipped ``labels.toml``. Labels can be added, renamed
+(the spans follow), removed (refused while spans use the label, unless they are
+relabelled in the same transaction), imported from and exported to TOML, and model
+labels mapped to project labels (``GPE -> LOC``), so that a pipeline trained on
+OntoNotes can serve a CoNLL-style scheme.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .model import LAYERS, Label, LabelScheme, check_label_name
+from .store import Store
+
+#: Keys the window uses for commands: a label cannot take one (case-insensitive).
+RESERVED_KEYS = frozenset("adfjknpsx")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+#: Colours for labels added without one, in order.
+PALETTE = ("#5c940d", "#d6336c", "#1098ad", "#f08c00", "#7048e8", "#495057", "#c2255c",
+           "#2b8a3e", "#e67700", "#364fc7")
+
+
+class LabelError(ValueError):
+    """A label change that cannot be made; nothing was changed."""
+
+
+def check_label(label: Label, scheme: LabelScheme, replacing: str | None = None) -> None:
+    """Raise :class:`LabelError` unless ``label`` can join ``scheme`` (in place of the
+    label named ``replacing``)."""
+    reason = check_label_name(label.name)
+    if reason:
+        raise LabelError(f"label {label.name!r}: {reason}")
+    if label.layer not in LAYERS:
+        raise LabelError(f"label {label.name}: layer must be one of {', '.join(LAYERS)}")
+    if not _COLOR.match(label.color):
+        raise LabelError(f"label {label.name}: colour must look like #1c7ed6, "
+                         f"not {label.color!r}")
+    others = [x for x in scheme.labels if x.name != replacing]
+    if any(x.name == label.name for x in others):
+        raise LabelError(f"label {label.name} is already in the scheme")
+    if label.key:
+        key = label.key.lower()
+        if len(key) != 1 or not key.isprintable() or key.isspace():
+            raise LabelError(f"label {label.name}: a key is one character, not {label.key!r}")
+        if key in RESERVED_KEYS:
+            raise LabelError(f"label {label.name}: key {label.key!r} is a command key of the "
+                             f"window ({', '.join(sorted(RESERVED_KEYS))} are taken)")
+        taken = next((x for x in others if x.key.lower() == key), None)
+        if taken is not None:
+            raise LabelError(f"label {label.name}: key {label.key!r} is taken by {taken.name}")
+
+
+def free_color(scheme: LabelScheme) -> str:
+    used = {x.color.lower() for x in scheme.labels}
+    return next((c for c in PALETTE if c not in used), PALETTE[len(scheme.labels) % 10])
+
+
+def add(store: Store, label: Label, annotator: str | None) -> Label:
+    """Add a label (its colour picked when empty); returns it as stored."""
+    with store.write():
+        scheme = store.label_scheme()
+        if not label.color:
+            label = Label(label.name, label.layer, free_color(scheme), label.key,
+                          label.description)
+        check_label(label, scheme)
+        store.put_label(label)
+        store.log_event("label_add", annotator, after=_label_dict(label))
+    return label
+
+
+def remove(store: Store, name: str, annotator: str | None,
+           relabel_to: str | None = None) -> int:
+    """Remove a label; refused while spans use it unless ``relabel_to`` names another
+    label of the same layer, which those spans then take. Returns how many spans were
+    relabelled."""
+    with store.write():
+        scheme = store.label_scheme()
+        label = _existing(scheme, name)
+        used = store.count_label_use(name)
+        moved = 0
+        if used and relabel_to is None:
+            raise LabelError(f"{used} span(s) use {name}; relabel them first "
+                             f"(--relabel-to OTHER) or keep the label")
+        if relabel_to is not None:
+            target = _existing(scheme, relabel_to)
+            if target.layer != label.layer or target.name == name:
+                raise LabelError(f"{relabel_to} is not another {label.layer} label")
+            moved = store.relabel_all(name, relabel_to)
+        store.delete_label(name)
+        store.log_event("label_remove", annotator, before=_label_dict(label),
+                        after={"relabelled_to": relabel_to, "spans": moved})
+    return moved
+
+
+def rename(store: Store, old: str, new: str, annotator: str | None) -> int:
+    """Rename a label, its spans and its map entries; returns how many spans."""
+    with store.write():
+        scheme = store.label_scheme()
+        label = _existing(scheme, old)
+        renamed = Label(new, label.layer, label.color, label.key, label.description)
+        check_label(renamed, scheme, replacing=old)
+        store.put_label(renamed, replacing=old)
+        moved = store.relabel_all(old, new)
+        store.log_event("label_rename", annotator, before=_label_dict(label),
+                        after={**_label_dict(renamed), "spans": moved})
+    return moved
+
+
+def update(store: Store, name: str, annotator: str | None, **fields: str) -> Label:
+    """Change a label's ``color``, ``key`` or ``description``."""
+    allowed = {"color", "key", "description"}
+    if set(fields) - allowed:
+        raise LabelError(f"only {', '.join(sorted(allowed))} can be changed this way")
+    with store.write():
+        scheme = store.label_scheme()
+        label = _existing(scheme, name)
+        changed = Label(label.name, label.layer, fields.get("color", label.color),
+                        fields.get("key", label.key),
+                        fields.get("description", label.description))
+        check_label(changed, scheme, replacing=name)
+        store.put_label(changed, replacing=name)
+        store.log_event("label_update", annotator, before=_label_dict(label),
+                        after=_label_dict(changed))
+    return changed
+
+
+def set_map(store: Store, model_label: str, label: str | None,
+            annotator: str | None) -> None:
+    """Map a model's label to a project label (``None``: remove the mapping)."""
+    with store.write():
+        if label is not None:
+            _existing(store.label_scheme(), label)
+        before = store.label_map().get(model_label)
+        store.set_label_map(model_label, label)
+        store.log_event("label_map", annotator, before={model_label: before},
+                        after={model_label: label})
+
+
+def import_toml(store: Store, path: Path, annotator: str | None) -> list[Label]:
+    """Add the labels of a TOML file (``[[label]]`` tables, as ``labels.toml``) that the
+    project lacks, all or none; a label it has already must agree on its layer."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        items = data["label"]
+        labels = [Label(str(x["name"]), str(x.get("layer", "entity")), str(x.get("color", "")),
+                        str(x.get("key", "")), str(x.get("description", ""))) for x in items]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise LabelError(f"{path}: not a label scheme ({exc})") from exc
+    added = []
+    with store.write():
+        for label in labels:
+            have = store.label_scheme().get(label.name)
+            if have is not None:
+                if have.layer != label.layer:
+                    raise LabelError(f"{path}: {label.name} is a {label.layer} label there, a "
+                                     f"{have.layer} label here; nothing was imported")
+                continue
+            try:
+                added.append(add(store, label, annotator))
+            except LabelError as exc:
+                raise LabelError(f"{path}: {exc}; nothing was imported") from exc
+    return added
+
+
+def to_toml(scheme: LabelScheme) -> str:
+    """The scheme as ``labels.toml`` writes it (readable by :func:`import_toml`)."""
+    out = ["# Annotator label scheme"]
+    for label in scheme.labels:
+        out += ["", "[[label]]"]
+        for key in ("name", "layer", "color", "key", "description"):
+            value = getattr(label, key)
+            if value or key in ("name", "layer", "color"):
+                out.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join(out) + "\n"
+
+
+def _existing(scheme: LabelScheme, name: str) -> Label:
+    label = scheme.get(name)
+    if label is None:
+        raise LabelError(f"no label {name!r} in the project "
+                         f"({', '.join(x.name for x in scheme.labels)})")
+    return label
+
+
+def _label_dict(label: Label) -> dict[str, Any]:
+    return {"name": label.name, "layer": label.layer, "color": label.color, "key": label.key,
+            "description": label.description}

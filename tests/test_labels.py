@@ -1,0 +1,130 @@
+"""The project's label scheme: stored in the project, changed through the core and the
+``labels`` commands, each change one transaction and one logged event."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator import labels
+from annotator.cli import main
+from annotator.labels import LabelError
+from annotator.model import Label, LabelScheme, Span
+from annotator.session import Session
+from annotator.store import Store
+from annotator.suggest.claims import ClaimSuggestion
+from annotator.suggest.entities import EntitySuggestion
+from annotator.suggest.runner import project_labels, store_suggestions
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_labels_a_new_project_starts_from_the_shipped_scheme(store: Store) -> None:
+    assert [x.name for x in store.label_scheme().labels] == \
+        [x.name for x in LabelScheme.load().labels]
+    assert store.label_scheme().get("CLAIM").layer == "claim"  # type: ignore[union-attr]
+
+
+def test_labels_add_update_rename_remove_are_checked_and_logged(store: Store) -> None:
+    with store.write():
+        doc = store.insert_document("Basra and Erbil.", {}, "h")
+        span = store.insert_span(Span(doc, "entity", 0, 5, "GPE"))
+    labels.add(store, Label("CITY", "entity", "", "q", "A city"), "ann")
+    assert store.label_scheme().labels[-1].name == "CITY"
+    assert store.label_scheme().get("CITY").color.startswith("#")  # type: ignore[union-attr]
+    for bad, message in [(Label("CITY", "entity", "#000000"), "already"),
+                         (Label("BAD NAME", "entity", "#000000"), "spaces"),
+                         (Label("X" * 65, "entity", "#000000"), "at most"),
+                         (Label("T", "entity", "red"), "colour"),
+                         (Label("T", "entity", "#000000", "a"), "command key"),
+                         (Label("T", "entity", "#000000", "q"), "taken by CITY"),
+                         (Label("T", "span", "#000000"), "layer")]:
+        with pytest.raises(LabelError, match=message):
+            labels.add(store, bad, "ann")
+    labels.update(store, "CITY", "ann", key="w", description="Cities")
+    assert store.label_scheme().get("CITY").key == "w"  # type: ignore[union-attr]
+    with pytest.raises(LabelError, match="span"):
+        labels.remove(store, "GPE", "ann")
+    assert labels.rename(store, "GPE", "PLACE", "ann") == 1
+    assert store.get_span(span).label == "PLACE"  # type: ignore[union-attr]
+    assert labels.remove(store, "PLACE", "ann", relabel_to="CITY") == 1
+    assert store.get_span(span).label == "CITY"  # type: ignore[union-attr]
+    assert store.label_scheme().get("PLACE") is None
+    actions = [e["action"] for e in store.events()]
+    assert actions == ["label_add", "label_update", "label_rename", "label_remove"]
+
+
+def test_labels_map_and_suggestions_outside_the_scheme(store: Store) -> None:
+    with store.write():
+        doc = store.insert_document("Ali went to Erbil with 3 friends.", {}, "h")
+    labels.add(store, Label("LOC2", "entity", "#123456"), "ann")
+    labels.set_map(store, "GPE", "LOC2", "ann")
+    labels.remove(store, "CARDINAL", "ann")
+    label_for = project_labels(store)
+    assert label_for["GPE"] == "LOC2" and "CARDINAL" not in label_for
+    entities = [EntitySuggestion(0, 3, "PERSON"), EntitySuggestion(12, 17, "GPE"),
+                EntitySuggestion(23, 24, "CARDINAL")]
+    claims = [ClaimSuggestion(0, 33, 0.7, ["number"], claimant_entity=2)]
+    unknown: Counter[str] = Counter()
+    added = store_suggestions(store, doc, "Ali went to Erbil with 3 friends.", entities,
+                              claims, "m 1", label_for=label_for, unknown=unknown)
+    assert added == (2, 1) and unknown == {"CARDINAL": 1}
+    assert [(s.label, s.start) for s in store.spans(doc, "entity")] == [("PERSON", 0),
+                                                                         ("LOC2", 12)]
+    [claim] = store.spans(doc, "claim")
+    assert claim.claim is not None and claim.claim.claimant_text == "3"  # kept as text
+
+
+def test_labels_cli_round_trip(db_path: Path, tmp_path: Path) -> None:
+    db = str(db_path)
+    run("labels", "add", "WEAPON", "--layer", "entity", "--key", "w", "--db", db)
+    run("labels", "map", "PRODUCT", "WEAPON", "--db", db)
+    listed = [json.loads(line) for line in run("labels", "list", "--json", "--db", db)
+              .splitlines()]
+    weapon = next(x for x in listed if x["name"] == "WEAPON")
+    assert weapon["key"] == "w" and weapon["mapped_from"] == ["PRODUCT"]
+    out = tmp_path / "scheme.toml"
+    run("labels", "export", str(out), "--db", db)
+    other = str(tmp_path / "other.db")
+    Store(other).close()
+    run("labels", "remove", "LAW", "--db", other)
+    assert "added 2 label(s): LAW, WEAPON" in run("labels", "import", str(out), "--db", other)
+    refused = CliRunner().invoke(main, ["labels", "remove", "NOPE", "--db", db])
+    assert refused.exit_code == 1 and "no label 'NOPE'" in refused.output
+    assert "Traceback" not in refused.output
+
+
+def test_labels_migration_keeps_labels_the_spans_use(tmp_path: Path) -> None:
+    """A project made before labels were stored keeps every label its spans use."""
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    with Store(db) as store, store.write():
+        doc = store.insert_document("Ali.", {}, "h")
+        store.insert_span(Span(doc, "entity", 0, 3, "HERO"))
+        store.conn.execute("DROP TABLE labels")
+        store.conn.execute("DROP TABLE label_map")
+        store.conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    with Store(db) as store:
+        assert store.backup_path is not None
+        hero = store.label_scheme().get("HERO")
+        assert hero is not None and hero.layer == "entity"
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM labels").fetchone()[0] == 20
+    conn.close()
+
+
+def test_labels_session_relabel_keeps_working_after_a_rename(store: Store) -> None:
+    with store.write():
+        doc = store.insert_document("Ali.", {}, "h")
+    span = Session(store, "ann").add(doc, "entity", 0, 3, "PERSON").span
+    labels.rename(store, "PERSON", "PER", "ann")
+    assert span is not None and store.get_span(span.id).label == "PER"  # type: ignore[arg-type,union-attr]
