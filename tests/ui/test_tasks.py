@@ -13,11 +13,15 @@ from annotator.store import Store
 from .conftest import TEXT
 
 
-def wait_task(qtbot: Any, window: Any, thread: Any) -> str:
-    """Wait for a task thread; returns the status bar message it left."""
-    assert thread is not None
-    qtbot.waitUntil(lambda: window._task is None, timeout=20_000)
-    return str(window.statusBar().currentMessage())
+def run_task(qtbot: Any, window: Any, start: Any) -> str:
+    """Start a task with ``start()`` and wait for the task bar's ``finished``; returns
+    its message, which the status bar then shows."""
+    with qtbot.waitSignal(window.taskbar.finished, timeout=20_000) as finished:
+        assert start() is not None
+    kind, message = finished.args
+    assert window.statusBar().currentMessage() == message
+    assert not window.taskbar.busy
+    return str(message)
 
 
 def test_import_in_a_worker_adds_documents_and_refreshes_the_list(
@@ -30,8 +34,8 @@ def test_import_in_a_worker_adds_documents_and_refreshes_the_list(
             {"start": 0, "end": 5, "label": "GPE"}]}) + "\n", encoding="utf-8")
     window = open_window()
     rows = window.doc_model.rowCount()
-    message = wait_task(qtbot, window, window.import_files([folder]))
-    assert "2" in message and "failed" not in message
+    message = run_task(qtbot, window, lambda: window.import_files([folder]))
+    assert message == "imported 2 document(s) from 2 file(s), 1 labelled span(s)"
     with Store(project.path) as store:
         assert store.count_documents() == 5
         [basra] = [d for d in store.iter_documents() if d.text.startswith("Basra")]
@@ -45,7 +49,7 @@ def test_import_of_a_bad_file_in_a_worker_writes_nothing_and_says_where(
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "fine"}\n{"text": \n', encoding="utf-8")
     window = open_window()
-    message = wait_task(qtbot, window, window.import_files([bad]))
+    message = run_task(qtbot, window, lambda: window.import_files([bad]))
     assert "failed" in message and "bad.jsonl:2" in message
     with Store(project.path) as store:
         assert store.count_documents() == 3
@@ -60,7 +64,7 @@ def test_export_in_a_worker_writes_the_done_documents(
     session.set_status(1, "done")
     window = open_window()
     out = tmp_path / "out.jsonl"
-    message = wait_task(qtbot, window, window.export_to("jsonl", out))
+    message = run_task(qtbot, window, lambda: window.export_to("jsonl", out))
     assert "exported 1 document(s), 1 span(s)" in message
     [line] = out.read_text(encoding="utf-8").splitlines()
     task = json.loads(line)
@@ -69,10 +73,10 @@ def test_export_in_a_worker_writes_the_done_documents(
     assert "".join(t["text"] + (" " if t["ws"] else "") for t in task["tokens"]) == TEXT
     # An existing file is refused unless the user agreed to replace it.
     out.write_text("keep me", encoding="utf-8")
-    message = wait_task(qtbot, window, window.export_to("jsonl", out))
+    message = run_task(qtbot, window, lambda: window.export_to("jsonl", out))
     assert "failed" in message and "already exists" in message
     assert out.read_text(encoding="utf-8") == "keep me"
-    message = wait_task(qtbot, window, window.export_to("jsonl", out, force=True))
+    message = run_task(qtbot, window, lambda: window.export_to("jsonl", out, force=True))
     assert out.read_text(encoding="utf-8").splitlines() == [line]
 
 
@@ -83,7 +87,7 @@ def test_export_dialog_options_reach_the_export(qtbot: Any, project: Store, open
     from ui.export_dialog import ExportDialog
 
     window = open_window()
-    dialog = ExportDialog(tmp_path, window)
+    dialog = ExportDialog(tmp_path, window.store.path, window)
     qtbot.addWidget(dialog)
     assert dialog.path.text() == str(tmp_path / "export.jsonl")
     dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
@@ -98,8 +102,8 @@ def test_export_dialog_options_reach_the_export(qtbot: Any, project: Store, open
     dialog._accept()
     options = dialog.options()
     assert dialog.force and options.status == "any" and options.layer == "entity"
-    message = wait_task(qtbot, window, window.export_to(dialog.fmt, dialog.out, options,
-                                                        force=dialog.force))
+    message = run_task(qtbot, window, lambda: window.export_to(dialog.fmt, dialog.out, options,
+                                                               force=dialog.force))
     assert "exported 3 document(s), 0 span(s)" in message  # suggestions are not labels
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["label"] for line in lines] == [[], [], []]
