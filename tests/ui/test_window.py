@@ -240,7 +240,8 @@ def test_window_refuses_overlap_with_a_message(qtbot, project, open_window):
     stored = project.get_span(span.id)
     assert TEXT[stored.start:stored.end] == "Rohilat Afrin told the"
     assert "overlaps" in window.statusBar().currentMessage()
-    assert window.decisions.undo_stack.count() == 3  # accept, two resizes; the refused one is dropped
+    # accept, two resizes; the refused one is dropped
+    assert window.decisions.undo_stack.count() == 3
 
 
 def test_window_shows_markup_as_text_and_astral_offsets(qtbot, db_path, open_window):
