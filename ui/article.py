@@ -50,6 +50,13 @@ class ArticleView(QPlainTextEdit):
         font.setPointSizeF(max(font.pointSizeF(), 10.0) + 2)
         self.setFont(font)
         self.document().setDocumentMargin(18)
+        # Paragraphs are laid out left to right, as code editors do, whatever their first
+        # letter: an English article that opens with an Arabic name would otherwise be
+        # drawn right to left, its sentences in reverse order. Arabic words still read
+        # right to left inside the line.
+        option = self.document().defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirection.LeftToRight)
+        self.document().setDefaultTextOption(option)
         self.styles = SpanStyles(scheme, dark=is_dark(self.palette()))
         self.highlighter = SpanHighlighter(self.document(), self.styles)
         self.doc: Document | None = None

@@ -4,8 +4,12 @@ database and the output files are checked, not only the status bar."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
 
 from annotator.session import Session
 from annotator.store import Store
@@ -108,3 +112,51 @@ def test_export_dialog_options_reach_the_export(qtbot: Any, project: Store, open
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["label"] for line in lines] == [[], [], []]
     assert lines[0]["text"] == TEXT
+
+
+def project_files(path: Path) -> list[Path]:
+    return [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+
+
+def test_export_refuses_the_open_project_and_its_sqlite_files(
+        qtbot: Any, project: Store, open_window: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    """File ▸ Export onto the project (by name, a symlink, a dangling symlink, a hard
+    link, or a -wal/-shm/-journal name) is refused with a message, before any question
+    about replacing it; the project keeps working."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.export_dialog import ExportDialog, refusal
+
+    window = open_window()
+    path = window.store.path
+    (tmp_path / "links").mkdir()
+    link = tmp_path / "links" / "export.jsonl"
+    link.symlink_to(path)
+    dangling = tmp_path / "links" / "journal.jsonl"
+    dangling.symlink_to(Path(f"{path}-journal"))  # no journal exists: the link dangles
+    hard = tmp_path / "links" / "hard.jsonl"
+    os.link(path, hard)
+    roundabout = tmp_path / "links" / ".." / path.name
+    outs = [*project_files(path), link, dangling, hard, roundabout]
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: pytest.fail("asked to replace"))
+    for out in outs:
+        assert refusal(out, path) is not None, out
+        dialog = ExportDialog(tmp_path, path, window)
+        qtbot.addWidget(dialog)
+        dialog.path.setText(str(out))
+        dialog._accept()
+        assert dialog.result() == 0 and not dialog.force  # not accepted
+        assert warnings.pop() == refusal(out, path)
+        assert window.export_to("jsonl", out, force=True) is None  # the window's own check
+        assert window.statusBar().currentMessage() == refusal(out, path)
+        assert not window.taskbar.busy
+    assert "is the open project project.db" in str(refusal(path, path))
+    assert refusal(tmp_path / "export.jsonl", path) is None
+    assert refusal(tmp_path / "links", path) is None
+    # The project is whole and still takes decisions.
+    qtbot.keyClick(window.article, Qt.Key.Key_A)
+    with Store(project.path) as store:
+        assert store.count_documents() == 3
+        assert any(s.decision == "accepted" for s in store.spans(1))
