@@ -27,7 +27,7 @@ from annotator.model import CHECKWORTHY, CLAIM_TYPES, Document, LabelScheme, Spa
 
 from .colors import is_dark, label_color
 from .models import SpanListModel
-from .offsets import reveal
+from .offsets import has_hidden, reveal
 
 AUTHOR = "author"
 
@@ -343,9 +343,11 @@ class SpanPanel(QWidget):
         self.details.show_span(span, text)
         # Claimant choices only for a claim: thousands of entities on every focus move
         # cost more than the rest of the move.
-        entities = [(s.id, reveal(f"{' '.join(text[s.start:s.end].split())[:40]} ({s.label})"))
+        entities = [(s.id, f"{' '.join(text[s.start:s.end].split())[:40]} ({s.label})")
                     for s in spans if s.layer == "entity" and s.decision != "rejected"
                     and s.id is not None] if span is not None and span.layer == "claim" else []
+        if entities and has_hidden(text):
+            entities = [(span_id, reveal(choice)) for span_id, choice in entities]
         self.claim_editor.show_claim(span, entities)
         span_id = span.id if span is not None else None
         self.entity_table.select_span(span_id)
