@@ -36,7 +36,7 @@ def describe(span: Span) -> str:
 class ArticleView(QPlainTextEdit):
     """Shows one document; spans come from the store, offsets are converted here."""
 
-    span_clicked = Signal(int)  # span id
+    span_activated = Signal(int)  # a span was clicked: its id
 
     def __init__(self, scheme: LabelScheme, parent: QWidget | None = None):
         super().__init__(parent)
@@ -248,7 +248,7 @@ class ArticleView(QPlainTextEdit):
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             span = self.span_at(event.position().toPoint())
             if span is not None and span.id is not None:
-                self.span_clicked.emit(span.id)
+                self.span_activated.emit(span.id)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(event)

@@ -71,16 +71,16 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.documents = DocumentPanel(self.store)
-        self.documents.document_chosen.connect(self.open_document)
+        self.documents.document_chosen.connect(self._on_document_chosen)
         # Centre: notice, title, legend, the article.
         self.header = DocumentHeader(self.scheme)
         self.article = ArticleView(self.scheme)
-        self.article.span_clicked.connect(self.focus_span)
+        self.article.span_activated.connect(self._on_span_activated)
         centre = vbox(self.header, self.article)
         centre.layout().setSpacing(2)  # type: ignore[union-attr]
         # Right: details, claim editor, lists of entities and claims.
         self.span_panel = SpanPanel(self.scheme)
-        self.span_panel.span_activated.connect(self.focus_span)
+        self.span_panel.span_activated.connect(self._on_span_activated)
         self.claim_editor = self.span_panel.claim_editor
         self.claim_editor.attribute_edited.connect(self._on_claim_attribute_edited)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         writable = not self.store.readonly
         self.action_table.set_writable(writable)
         self.claim_editor.editable = writable
-        self.show_notice(readonly_notice(self.store))
+        self.header.show_notice(readonly_notice(self.store))
         self.projects.opened(self.store.path)
 
     def set_project(self, store: Store) -> None:
@@ -134,10 +134,6 @@ class MainWindow(QMainWindow):
         store = self.projects.open_store(path)
         if store is not None:
             self.set_project(store)
-
-    def show_notice(self, text: str | None) -> None:
-        """A lasting notice above the article (None: the read-only notice, if any)."""
-        self.header.show_notice(text or readonly_notice(self.store))
 
     def _open_first_document(self) -> None:
         doc_id = self.projects.last_document(self.store.path)
@@ -165,7 +161,7 @@ class MainWindow(QMainWindow):
                 doc.status = "in_progress"
             except SessionError as exc:  # busy, disk full: read it all the same
                 notice = f"Document #{doc_id} is open for reading only: {exc}."
-        self.show_notice(notice)
+        self.header.show_notice(notice or readonly_notice(self.store))
         self.show_document(doc)
         self.projects.remember_document(self.store.path, doc_id)
         self.documents.select(doc_id)
@@ -296,6 +292,12 @@ class MainWindow(QMainWindow):
 
     def _on_decided(self, next_id: int | None) -> None:
         self.focus_span(next_id)
+
+    def _on_span_activated(self, span_id: int) -> None:
+        self.focus_span(span_id)
+
+    def _on_document_chosen(self, doc_id: int) -> None:
+        self.open_document(doc_id)
 
     def _on_status_set(self, doc_id: int) -> None:
         target = self.store.next_document(doc_id)

@@ -44,24 +44,29 @@ class SuggestWorker(QObject):
     @Slot(int)
     def suggest_document(self, doc_id: int) -> None:
         try:
-            # Imported here: opening the window never imports spaCy.
-            from annotator.suggest.runner import load_pipeline, suggest
-
-            if self._store is None:
-                self._store = Store(self.db_path)
-            if self._store.has_model_spans(doc_id):
-                return
-            if self._nlp is None:
-                self.busy.emit("loading the spaCy pipeline…")
-                self._nlp = load_pipeline()
-            self.busy.emit(f"suggesting spans for document {doc_id}…")
-            suggest(self._store, self._nlp, [doc_id])
+            done = self._suggest(doc_id)
         except Exception as exc:  # a worker must report, never die silently
+            self.busy.emit("")  # first: the window is idle again when it hears the rest
             self.failed.emit(f"suggestions for document {doc_id} failed: {_reason(exc)}")
             return
-        finally:
-            self.busy.emit("")
-        self.suggested.emit(doc_id)
+        self.busy.emit("")
+        if done:
+            self.suggested.emit(doc_id)
+
+    def _suggest(self, doc_id: int) -> bool:
+        # Imported here: opening the window never imports spaCy.
+        from annotator.suggest.runner import load_pipeline, suggest
+
+        if self._store is None:
+            self._store = Store(self.db_path)
+        if self._store.has_model_spans(doc_id):
+            return False
+        if self._nlp is None:
+            self.busy.emit("loading the spaCy pipeline…")
+            self._nlp = load_pipeline()
+        self.busy.emit(f"suggesting spans for document {doc_id}…")
+        suggest(self._store, self._nlp, [doc_id])
+        return True
 
     def close(self) -> None:
         """Close the worker's connection (call after its thread has stopped)."""
