@@ -67,10 +67,13 @@ class DocumentPanel(QWidget):
     def set_store(self, store: Store) -> None:
         """Show the documents of ``store`` (a new model; the filter is kept)."""
         self.store = store
+        old = self.table.model()
         self.model = DocumentListModel(store, self)
         if self.status_filter.currentData() or self.search_box.text():
             self.model.set_filter(self.status_filter.currentData(), self.search_box.text())
         self.table.setModel(self.model)
+        if old is not None:  # the last project's list (its store is closed)
+            old.deleteLater()
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(20)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

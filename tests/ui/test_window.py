@@ -453,3 +453,23 @@ def test_window_focus_moves_keep_the_right_hand_panels_in_place(qtbot, project, 
             QApplication.processEvents()
         tops.append(window.claim_editor.geometry().top())
     assert len(set(tops)) == 1, tops
+
+
+def test_window_switches_projects_from_the_recent_menu(qtbot, project, open_window, tmp_path):
+    other = tmp_path / "other.db"
+    with Store(other) as store:
+        add_document(store, "Another project about Kirkuk.", [("entity", "Kirkuk", "GPE")])
+    window = open_window()
+    key(qtbot, window, Qt.Key.Key_A)
+    assert window.decisions.undo_stack.count() == 1
+    window.projects.chosen.emit(other)  # as File ▸ Open would
+    assert window.store.path == other and window.doc.text.startswith("Another project")
+    assert window.doc_model.rowCount() == 1 and window.decisions.undo_stack.count() == 0
+    assert window.windowTitle() == "Annotator — other.db"
+    recent = [a.data() for a in window.projects.recent_menu.actions()]
+    assert recent == [str(other.resolve()), str(project.path.resolve())]
+    window.projects.recent_menu.actions()[1].trigger()  # back to the first project
+    assert window.store.path.resolve() == project.path.resolve()
+    assert window.doc.id == 1 and window.doc_model.rowCount() == 3
+    with Store(other) as store:
+        assert store.get_document(1).status == "in_progress"
