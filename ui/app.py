@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.paths import default_db_path
 from annotator.session import login_name
-from annotator.store import Store, StoreError
+from annotator.store import Store, StoreError, storage_reason
 
 from .window import MainWindow
 
@@ -41,11 +42,12 @@ def annotator_name(settings: QSettings, override: str | None, ask: bool = True) 
 
 def build_window(db_path: Path, annotator: str | None = None,
                  settings: QSettings | None = None, auto_suggest: bool = True,
-                 ask: bool = False) -> MainWindow:
-    """The main window on ``db_path`` (created, and seeded with the samples when it is
-    the default project). A QApplication must exist."""
+                 ask: bool = False, readonly: bool = False) -> MainWindow:
+    """The main window on ``db_path`` (created if new). A project that cannot be written
+    opens read-only, as ``readonly`` asks for; the window says so and offers nothing that
+    would write. A QApplication must exist."""
     settings = settings or QSettings(ORGANIZATION, APPLICATION)
-    store = Store(db_path)
+    store = Store(db_path, readonly=readonly)
     name = annotator_name(settings, annotator, ask=ask)
     return MainWindow(store, name, settings, auto_suggest=auto_suggest)
 
@@ -55,7 +57,28 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--db", type=Path, default=None,
                         help="project database (default: the default project)")
     parser.add_argument("--annotator", default=None, help="who is annotating")
+    parser.add_argument("--read-only", action="store_true",
+                        help="open the project for reading (and exporting) only")
     return parser.parse_args(argv)
+
+
+def seed_default(db_path: Path) -> str | None:
+    """Put the sample articles into the default project if it has no documents; why
+    not, if that failed (the window then opens on what there is, or says why not)."""
+    from annotator.samples import seed_if_empty
+
+    try:
+        with Store(db_path) as store:
+            if not store.readonly:
+                seed_if_empty(store)
+    except StoreError as exc:
+        return str(exc)
+    except (sqlite3.Error, OSError) as exc:
+        reason = storage_reason(exc)
+        if reason is None:
+            raise
+        return f"the sample articles were not added: {reason}"
+    return None
 
 
 def run(argv: list[str]) -> int:
@@ -65,15 +88,13 @@ def run(argv: list[str]) -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     db_path = args.db or default_db_path()
-    if args.db is None:
-        from annotator.samples import seed_if_empty
-
-        with Store(db_path) as store:
-            seed_if_empty(store)
+    problem = seed_default(db_path) if args.db is None and not args.read_only else None
     try:
-        window = build_window(db_path, args.annotator, ask=True)
+        window = build_window(db_path, args.annotator, ask=True, readonly=args.read_only)
     except StoreError as exc:
         QMessageBox.critical(None, "Cannot open project", str(exc))
         return 1
+    if problem:
+        window.statusBar().showMessage(problem, 15_000)
     window.show()
     return int(app.exec())

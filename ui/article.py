@@ -9,17 +9,17 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
     QPen,
     QTextCursor,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
-from annotator.model import Document, LabelScheme, Span
+from annotator.model import Document, LabelScheme, Span, store_order
 
+from .colors import is_dark
 from .highlighter import SpanHighlighter, SpanIndex, SpanStyles
 from .models import plain_tooltip
-from .offsets import OffsetMap, display_text
+from .offsets import OffsetMap, display_text, hidden_name
 
 
 def describe(span: Span) -> str:
@@ -36,7 +36,7 @@ def describe(span: Span) -> str:
 class ArticleView(QPlainTextEdit):
     """Shows one document; spans come from the store, offsets are converted here."""
 
-    span_clicked = Signal(int)  # span id
+    span_activated = Signal(int)  # a span was clicked: its id
 
     def __init__(self, scheme: LabelScheme, parent: QWidget | None = None):
         super().__init__(parent)
@@ -50,8 +50,14 @@ class ArticleView(QPlainTextEdit):
         font.setPointSizeF(max(font.pointSizeF(), 10.0) + 2)
         self.setFont(font)
         self.document().setDocumentMargin(18)
-        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
-        self.styles = SpanStyles(scheme, dark=dark)
+        # Paragraphs are laid out left to right, as code editors do, whatever their first
+        # letter: an English article that opens with an Arabic name would otherwise be
+        # drawn right to left, its sentences in reverse order. Arabic words still read
+        # right to left inside the line.
+        option = self.document().defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirection.LeftToRight)
+        self.document().setDefaultTextOption(option)
+        self.styles = SpanStyles(scheme, dark=is_dark(self.palette()))
         self.highlighter = SpanHighlighter(self.document(), self.styles)
         self.doc: Document | None = None
         self.offsets = OffsetMap("")
@@ -137,6 +143,28 @@ class ArticleView(QPlainTextEdit):
     def focused_span(self) -> Span | None:
         return self._focused
 
+    def visible_spans(self) -> list[Span]:
+        """The spans drawn: all but the rejected ones, unless those are shown."""
+        if self.show_rejected:
+            return self.spans
+        return [s for s in self.spans if s.decision != "rejected"]
+
+    def neighbour(self, step: int, pending: bool = False) -> Span | None:
+        """The visible span one ``step`` (+1, -1) from the focused one in reading order;
+        with ``pending``, the next suggestion (wrapping around). None if there is none."""
+        spans = [s for s in self.visible_spans() if not pending or s.decision == "pending"]
+        current = self._focused
+        if not spans:
+            return None
+        if current is None:
+            return spans[0] if step > 0 else spans[-1]
+        key = store_order(current)
+        if step > 0:
+            return next((s for s in spans if store_order(s) > key),
+                        spans[0] if pending else current)
+        return next((s for s in reversed(spans) if store_order(s) < key),
+                    spans[-1] if pending else current)
+
     def _find_focused(self) -> Span | None:
         if self.focused_id is None:
             return None
@@ -170,6 +198,23 @@ class ArticleView(QPlainTextEdit):
         found = self.index.at(pos)
         return found[0].span if found else None
 
+    def tooltip_at(self, point: QPoint) -> str:
+        """What a tooltip says at ``point``: the hidden character a mark stands for, and
+        the span there."""
+        lines = []
+        if self.doc is not None:
+            index = self.offsets.from_utf16(self.cursorForPosition(point).position())
+            # The cursor lands before or after the character under the mouse.
+            for i in (index, index - 1):
+                name = hidden_name(self.doc.text[i]) if 0 <= i < len(self.doc.text) else None
+                if name:
+                    lines.append(f"{name} at offset {i}, shown as a mark")
+                    break
+        span = self.span_at(point)
+        if span is not None:
+            lines.append(describe(span))
+        return "\n".join(lines)
+
     def zoom(self, steps: int) -> None:
         font = self.font()
         if steps == 0:
@@ -188,10 +233,10 @@ class ArticleView(QPlainTextEdit):
             event.ignore()
             return False
         if event.type() == QEvent.Type.ToolTip:
-            span = self.span_at(event.pos())  # type: ignore[attr-defined]
-            if span is not None:
+            tip = self.tooltip_at(event.pos())  # type: ignore[attr-defined]
+            if tip:
                 QToolTip.showText(event.globalPos(),  # type: ignore[attr-defined]
-                                  plain_tooltip(describe(span)), self)
+                                  plain_tooltip(tip), self)
             else:
                 QToolTip.hideText()
             return True
@@ -203,7 +248,7 @@ class ArticleView(QPlainTextEdit):
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             span = self.span_at(event.position().toPoint())
             if span is not None and span.id is not None:
-                self.span_clicked.emit(span.id)
+                self.span_activated.emit(span.id)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(event)

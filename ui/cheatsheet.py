@@ -1,8 +1,8 @@
-"""The keyboard cheat sheet (F1), built from the window's own action list."""
+"""The keyboard cheat sheet (F1), built from the window's own action table."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .actions import ActionSpec
 from .panels import plain_label
 
 COLUMNS = (("&Span", "&Edit"), ("&Go", "&Document"), ("&Label", "&View", "&File", "&Help"))
@@ -29,7 +30,7 @@ def key_text(keys: tuple[str, ...]) -> str:
 class CheatSheet(QDialog):
     """Every action with keys, grouped as in the menus."""
 
-    def __init__(self, specs: list[Any], parent: QWidget | None = None):
+    def __init__(self, specs: Sequence[ActionSpec], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Keyboard cheat sheet")
         grid = QGridLayout(self)
@@ -51,7 +52,7 @@ class CheatSheet(QDialog):
         grid.addWidget(note, 1, 0, 1, len(COLUMNS))
 
     @staticmethod
-    def _group(title: str, specs: list[Any]) -> QGroupBox:
+    def _group(title: str, specs: Sequence[ActionSpec]) -> QGroupBox:
         box = QGroupBox(title)
         form = QFormLayout(box)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)

@@ -3,7 +3,8 @@
 ``QUndoStack.push`` runs ``redo()`` at once: the first ``redo()`` performs the
 operation (committed to SQLite before it returns) and keeps its :class:`Change`;
 ``undo()`` reverts that change and later ``redo()``s reapply it. An operation the
-session refuses marks the command obsolete, so the stack drops it.
+session refuses, or one that changes nothing, marks the command obsolete, so the stack
+drops it. A command tells what happened through its :class:`CommandSignals`.
 """
 
 from __future__ import annotations
@@ -11,23 +12,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
 from annotator.session import Change, Session, SessionError
 
-Notify = Callable[[Change, str], None]
+
+class CommandSignals(QObject):
+    """What the undo commands report (a QUndoCommand is not a QObject, so they emit
+    through this one): ``changed(change, verb)`` after every successful redo ("redo") or
+    undo ("undo"), so the window redraws what changed; ``refused(error)`` when the session
+    refused, so it says why."""
+
+    changed = Signal(object, str)
+    refused = Signal(object)
 
 
 class SessionCommand(QUndoCommand):
-    """A session operation as an undoable command; ``notify(change, verb)`` runs after
-    every redo/undo so the window can redraw what changed."""
+    """A session operation as an undoable command."""
 
-    def __init__(self, session: Session, text: str, operation: Callable[[], Change],
-                 notify: Notify):
+    def __init__(self, session: Session, signals: CommandSignals, text: str,
+                 operation: Callable[[], Change]):
         super().__init__(text)
         self.session = session
+        self.signals = signals
         self.operation = operation
-        self.notify = notify
         self.change: Change | None = None
         self.error: SessionError | None = None
 
@@ -44,9 +53,9 @@ class SessionCommand(QUndoCommand):
             self.error = exc
             if self.change is None:
                 self.setObsolete(True)
-            self.notify_error()
+            self.signals.refused.emit(exc)
             return
-        self.notify(self.change, "redo")
+        self.signals.changed.emit(self.change, "redo")
 
     def undo(self) -> None:
         if self.change is None:
@@ -55,65 +64,61 @@ class SessionCommand(QUndoCommand):
             self.session.revert(self.change)
         except SessionError as exc:
             self.error = exc
-            self.notify_error()
+            self.signals.refused.emit(exc)
             return
-        self.notify(self.change, "undo")
-
-    def notify_error(self) -> None:
-        """Overridden by the window (via ``on_error``) to show the message."""
-        handler: Any = getattr(self, "on_error", None)
-        if handler is not None and self.error is not None:
-            handler(self.error)
+        self.signals.changed.emit(self.change, "undo")
 
 
 class AcceptSpanCommand(SessionCommand):
-    def __init__(self, session: Session, span_id: int, notify: Notify):
-        super().__init__(session, "Accept span", lambda: session.accept(span_id), notify)
+    def __init__(self, session: Session, signals: CommandSignals, span_id: int):
+        super().__init__(session, signals, "Accept span", lambda: session.accept(span_id))
 
 
 class RejectSpanCommand(SessionCommand):
-    def __init__(self, session: Session, span_id: int, notify: Notify):
-        super().__init__(session, "Reject span", lambda: session.reject(span_id), notify)
+    def __init__(self, session: Session, signals: CommandSignals, span_id: int):
+        super().__init__(session, signals, "Reject span", lambda: session.reject(span_id))
 
 
 class RelabelSpanCommand(SessionCommand):
-    def __init__(self, session: Session, span_id: int, label: str, notify: Notify):
-        super().__init__(session, f"Relabel as {label}",
-                         lambda: session.relabel(span_id, label), notify)
+    def __init__(self, session: Session, signals: CommandSignals, span_id: int, label: str):
+        super().__init__(session, signals, f"Relabel as {label}",
+                         lambda: session.relabel(span_id, label))
 
 
 class ResizeSpanCommand(SessionCommand):
-    def __init__(self, session: Session, span_id: int, start: int, end: int, notify: Notify):
-        super().__init__(session, "Resize span",
-                         lambda: session.resize(span_id, start, end), notify)
+    def __init__(self, session: Session, signals: CommandSignals, span_id: int, start: int,
+                 end: int):
+        super().__init__(session, signals, "Resize span",
+                         lambda: session.resize(span_id, start, end))
 
 
 class AddSpanCommand(SessionCommand):
-    def __init__(self, session: Session, doc_id: int, layer: str, start: int, end: int,
-                 label: str, notify: Notify):
-        super().__init__(session, f"Add {label}",
-                         lambda: session.add(doc_id, layer, start, end, label), notify)
+    def __init__(self, session: Session, signals: CommandSignals, doc_id: int, layer: str,
+                 start: int, end: int, label: str):
+        super().__init__(session, signals, f"Add {label}",
+                         lambda: session.add(doc_id, layer, start, end, label))
 
 
 class DeleteSpanCommand(SessionCommand):
-    def __init__(self, session: Session, span_id: int, notify: Notify):
-        super().__init__(session, "Delete span", lambda: session.delete(span_id), notify)
+    def __init__(self, session: Session, signals: CommandSignals, span_id: int):
+        super().__init__(session, signals, "Delete span", lambda: session.delete(span_id))
 
 
 class AcceptAllCommand(SessionCommand):
-    def __init__(self, session: Session, doc_id: int, notify: Notify):
-        super().__init__(session, "Accept all in document",
-                         lambda: session.accept_all(doc_id=doc_id), notify)
+    def __init__(self, session: Session, signals: CommandSignals, doc_id: int):
+        super().__init__(session, signals, "Accept all in document",
+                         lambda: session.accept_all(doc_id=doc_id))
 
 
 class SetClaimAttributeCommand(SessionCommand):
-    def __init__(self, session: Session, span_id: int, name: str, value: Any, notify: Notify):
-        super().__init__(session, f"Set {name}",
-                         lambda: session.set_claim_attribute(span_id, name, value), notify)
+    def __init__(self, session: Session, signals: CommandSignals, span_id: int, name: str,
+                 value: Any):
+        super().__init__(session, signals, f"Set {name}",
+                         lambda: session.set_claim_attribute(span_id, name, value))
 
 
 class SetStatusCommand(SessionCommand):
-    def __init__(self, session: Session, doc_id: int, status: str, notify: Notify,
+    def __init__(self, session: Session, signals: CommandSignals, doc_id: int, status: str,
                  note: str | None = None):
-        super().__init__(session, f"Mark {status.replace('_', ' ')}",
-                         lambda: session.set_status(doc_id, status, note), notify)
+        super().__init__(session, signals, f"Mark {status.replace('_', ' ')}",
+                         lambda: session.set_status(doc_id, status, note))

@@ -1,7 +1,9 @@
-"""File > Export: the options of ``annotator export`` in one dialog."""
+"""File > Export: the options of ``annotator export`` in one dialog, which never lets
+an export overwrite the open project."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -31,14 +33,50 @@ HINTS = {
 }
 
 
+# SQLite's own files beside a project: an export onto any of them destroys it.
+PROJECT_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def refusal(out: Path, project: Path) -> str | None:
+    """Why ``out`` may not be written by an export of ``project``: it is the project
+    file or one of its ``-wal``/``-shm``/``-journal`` files, by name, through a symlink
+    (even a dangling one) or as a hard link (same device and inode). None if it may.
+
+    Files are only ``stat``-ed, never opened: closing a descriptor of the project would
+    drop this process's SQLite locks on it."""
+    out = out.expanduser()
+    own = [Path(f"{project}{suffix}") for suffix in PROJECT_SUFFIXES]
+    names = {p.absolute() for p in own} | {Path(f"{project.resolve()}{s}")
+                                           for s in PROJECT_SUFFIXES}
+    keys = set()
+    for path in own:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        keys.add((st.st_dev, st.st_ino))
+    try:
+        st = os.stat(out)
+    except OSError:
+        same_file = False
+    else:
+        same_file = (st.st_dev, st.st_ino) in keys
+    if same_file or out.absolute() in names or out.resolve() in names:
+        return (f"{out} is the open project {project.name} (or one of its SQLite files): "
+                "an export there would destroy the project. Choose another file.")
+    return None
+
+
 class ExportDialog(QDialog):
     """Format, output path and the filters: :attr:`fmt`, :attr:`out`, :meth:`options`
-    and :attr:`force` (the user agreed to replace the output)."""
+    and :attr:`force` (the user agreed to replace the output). ``project``: the open
+    project file, which is refused as an output."""
 
-    def __init__(self, folder: Path, parent: QWidget | None = None):
+    def __init__(self, folder: Path, project: Path, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.folder = folder
+        self.project = project
         form = QFormLayout(self)
         self.format = QComboBox()
         for fmt in FORMATS:
@@ -99,9 +137,13 @@ class ExportDialog(QDialog):
             self.path.setText(path)
 
     def _accept(self) -> None:
-        out = Path(self.path.text().strip()).expanduser()
+        out = self.out
         if not self.path.text().strip():
             QMessageBox.warning(self, "Export", "Choose where to write the export.")
+            return
+        why = refusal(out, self.project)
+        if why is not None:
+            QMessageBox.warning(self, "Export", why)
             return
         if out.exists():
             answer = QMessageBox.question(self, "Export", f"{out} exists. Replace it?")

@@ -3,7 +3,9 @@
 Entities are a per-label fill (solid for accepted, lighter with a dashed underline
 for pending suggestions); claims are a band of the claim colour behind the text that
 entity fills sit on top of, so entities inside a claim stay visible. The index keeps
-spans sorted by their UTF-16 start, so a block finds its spans by bisection.
+spans sorted by their UTF-16 start, so a block finds its spans by bisection. The marks
+that stand for bidi controls and invisible characters (:func:`ui.offsets.reveal`) are
+drawn in a colour of their own, so that they never pass for text.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from typing import NamedTuple
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from annotator.model import LabelScheme, Span
+from annotator.model import LabelScheme, Span, store_order
 
-from .offsets import OffsetMap
+from .colors import FALLBACK_COLOR, label_color
+from .offsets import BIDI_MARK, HIDDEN_MARK, OffsetMap
 
-FALLBACK_COLOR = "#868e96"
+MARK_COLOR = "#e03131"
+_MARKS = frozenset((BIDI_MARK, HIDDEN_MARK))
 
 
 class DrawnSpan(NamedTuple):
@@ -55,7 +59,7 @@ class SpanIndex:
         # In the store's order, as a full build from the store's list would have them.
         for items, added in ((entities, added_entities), (claims, added_claims)):
             for drawn in added:
-                insort(items, drawn, key=_store_order)
+                insort(items, drawn, key=_drawn_order)
         new._set(entities, claims)
         return new, changed + added_entities + added_claims
 
@@ -94,9 +98,8 @@ class SpanIndex:
 _START = attrgetter("start")
 
 
-def _store_order(drawn: DrawnSpan) -> tuple[int, int, int]:
-    """The store's span order: start, longest first, id."""
-    return drawn.start, -drawn.end, drawn.span.id or 0
+def _drawn_order(drawn: DrawnSpan) -> tuple[int, int, int]:
+    return store_order(drawn.span)
 
 
 def _overlapping(items: list[DrawnSpan], starts: list[int], longest: int, start: int,
@@ -116,10 +119,16 @@ class SpanStyles:
 
     def color(self, label: str) -> QColor:
         found = self.scheme.get(label)
-        color = QColor(found.color if found else FALLBACK_COLOR)
-        if self.dark:  # lift dark label colours so fills read on a dark background
-            color = color.lighter(135)
-        return color
+        return label_color(found.color if found else None, self.dark)
+
+    def mark(self) -> QTextCharFormat:
+        """The format merged over a mark standing for a hidden character."""
+        fmt = self._cache.get(("", "", "mark"))
+        if fmt is None:
+            fmt = self._cache[("", "", "mark")] = QTextCharFormat()
+            fmt.setForeground(QColor(MARK_COLOR))
+            fmt.setFontWeight(700)
+        return fmt
 
     def format(self, layer: str, label: str, decision: str) -> QTextCharFormat:
         key = (layer, label, decision)
@@ -165,6 +174,22 @@ class SpanHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         if self.index is None:
             return
+        self._highlight_spans(text)
+        if not text.isascii() and not _MARKS.isdisjoint(text):
+            self._highlight_marks(text)
+
+    def _highlight_marks(self, text: str) -> None:
+        mark = self.styles.mark()
+        pos = 0  # in UTF-16 units, as Qt counts
+        for char in text:
+            if char in _MARKS:
+                fmt = self.format(pos)
+                fmt.merge(mark)
+                self.setFormat(pos, 1, fmt)
+            pos += 2 if ord(char) > 0xFFFF else 1
+
+    def _highlight_spans(self, text: str) -> None:
+        assert self.index is not None
         block = self.currentBlock()
         base = block.position()
         length = len(text.encode("utf-16-le")) // 2 if not text.isascii() else len(text)

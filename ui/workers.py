@@ -1,7 +1,10 @@
 """Work that must not freeze the window: suggestions, import, export.
 
 Each worker opens its *own* :class:`Store` on the project file (an SQLite connection
-is not shared across threads); WAL lets the window read while a worker writes.
+is not shared across threads); WAL lets the window read while a worker writes. Their
+signals are emitted in the worker's thread: connect them only to methods of objects
+that live in the GUI thread (Qt then queues the call there), never to a lambda, which
+Qt would run in the worker's thread (:class:`ui.taskbar.TaskBar` does this).
 """
 
 from __future__ import annotations
@@ -12,11 +15,16 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from annotator.store import Store
+from annotator.export.base import ExportOptions
+from annotator.store import Store, storage_reason
 
 
 class Cancelled(Exception):
     """Raised from a progress callback to stop a task (its transaction rolls back)."""
+
+
+def _reason(exc: Exception) -> str:
+    return storage_reason(exc) or str(exc)
 
 
 class SuggestWorker(QObject):
@@ -32,34 +40,33 @@ class SuggestWorker(QObject):
         self.db_path = db_path
         self._store: Store | None = None
         self._nlp: Any = None
-        self._unavailable = False
 
     @Slot(int)
     def suggest_document(self, doc_id: int) -> None:
-        if self._unavailable:
-            return
         try:
-            from annotator.suggest.runner import load_pipeline, suggest
-        except ImportError:
-            self._unavailable = True
-            self.failed.emit("suggestions are not available (annotator.suggest.runner)")
-            return
-        try:
-            if self._store is None:
-                self._store = Store(self.db_path)
-            if self._store.has_model_spans(doc_id):
-                return
-            if self._nlp is None:
-                self.busy.emit("loading the spaCy pipeline…")
-                self._nlp = load_pipeline()
-            self.busy.emit(f"suggesting spans for document {doc_id}…")
-            suggest(self._store, self._nlp, [doc_id])
+            done = self._suggest(doc_id)
         except Exception as exc:  # a worker must report, never die silently
-            self.failed.emit(f"suggestions for document {doc_id} failed: {exc}")
+            self.busy.emit("")  # first: the window is idle again when it hears the rest
+            self.failed.emit(f"suggestions for document {doc_id} failed: {_reason(exc)}")
             return
-        finally:
-            self.busy.emit("")
-        self.suggested.emit(doc_id)
+        self.busy.emit("")
+        if done:
+            self.suggested.emit(doc_id)
+
+    def _suggest(self, doc_id: int) -> bool:
+        # Imported here: opening the window never imports spaCy.
+        from annotator.suggest.runner import load_pipeline, suggest
+
+        if self._store is None:
+            self._store = Store(self.db_path)
+        if self._store.has_model_spans(doc_id):
+            return False
+        if self._nlp is None:
+            self.busy.emit("loading the spaCy pipeline…")
+            self._nlp = load_pipeline()
+        self.busy.emit(f"suggesting spans for document {doc_id}…")
+        suggest(self._store, self._nlp, [doc_id])
+        return True
 
     def close(self) -> None:
         """Close the worker's connection (call after its thread has stopped)."""
@@ -71,18 +78,50 @@ class SuggestWorker(QObject):
 Task = Callable[[Store, Callable[[int], None]], str]
 
 
+def import_task(paths: list[Path]) -> Task:
+    """File ▸ Import: ``paths`` into the project in one transaction; progress counts
+    documents; the summary line comes back."""
+    def task(store: Store, progress: Callable[[int], None]) -> str:
+        from annotator.importers import import_paths
+
+        count = [0]
+
+        def on_document() -> None:
+            count[0] += 1
+            progress(count[0])
+
+        return import_paths(store, paths, on_document=on_document).summary()
+
+    return task
+
+
+def export_task(fmt: str, out: Path, options: ExportOptions, force: bool) -> Task:
+    """File ▸ Export, as ``annotator export`` does it; the summary comes back on one
+    line."""
+    def task(store: Store, progress: Callable[[int], None]) -> str:
+        from annotator.export import export
+
+        summary = export(store, fmt, out, options, force=force, on_progress=progress)
+        return str(summary.summary()).replace("\n  ", "; ")
+
+    return task
+
+
 class TaskThread(QThread):
-    """Runs ``task(store, progress)`` once in a thread with its own store; ``progress(n)``
-    reports work done and raises :class:`Cancelled` after :meth:`cancel`."""
+    """Runs ``task(store, progress)`` once in a thread with its own store (read-only if
+    ``readonly``); ``progress(n)`` reports work done and raises :class:`Cancelled` after
+    :meth:`cancel`."""
 
     progressed = Signal(int)
     succeeded = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, db_path: Path, task: Task, parent: QObject | None = None):
+    def __init__(self, db_path: Path, task: Task, readonly: bool = False,
+                 parent: QObject | None = None):
         super().__init__(parent)
         self.db_path = db_path
         self.task = task
+        self.readonly = readonly
         self._cancelled = False
 
     def cancel(self) -> None:
@@ -95,11 +134,11 @@ class TaskThread(QThread):
 
     def run(self) -> None:
         try:
-            with Store(self.db_path) as store:
+            with Store(self.db_path, readonly=self.readonly) as store:
                 message = self.task(store, self._progress)
         except Cancelled:
             self.failed.emit("cancelled; nothing was written")
         except Exception as exc:  # shown to the user, the thread ends cleanly
-            self.failed.emit(str(exc))
+            self.failed.emit(_reason(exc))
         else:
             self.succeeded.emit(message)

@@ -8,20 +8,17 @@ offsets, against ``ui/offsets.py`` once it exists.
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.model import Claim, Span
 from annotator.session import Change, Session, SessionError
 from annotator.store import Store
+from ui import offsets
 
 from ._project import ENTITY_LABELS, WORDS, env_int, span_state
 
@@ -229,70 +226,33 @@ def reference_to_utf16(text: str, index: int) -> int:
     return len(text[:index].encode("utf-16-le")) // 2
 
 
-def _offsets_functions() -> tuple[Any, Any] | str:
-    """The pair (code point -> UTF-16, UTF-16 -> code point) from ui/offsets.py, or why
-    there is none."""
-    try:
-        module = importlib.import_module("ui.offsets")
-    except ImportError:
-        return "ui/offsets.py does not exist yet"
-    funcs = {name: f for name, f in inspect.getmembers(module, inspect.isfunction)
-             if f.__module__ == module.__name__}
-    to16 = next((f for n, f in funcs.items()
-                 if re.search(r"(to_?(utf)?_?16|to_qt|cp_?to|code_?points?_to)", n)), None)
-    from16 = next((f for n, f in funcs.items()
-                   if f is not to16 and re.search(r"(from_?(utf)?_?16|from_qt|qt_?to|16_?to|"
-                                                  r"to_cp|to_py|to_code_?point)", n)), None)
-    if to16 is None or from16 is None:
-        return f"ui/offsets.py has no recognisable conversion pair: {sorted(funcs)}"
-    return to16, from16
-
-
-OFFSETS = _offsets_functions()
-needs_offsets = pytest.mark.skipif(isinstance(OFFSETS, str), reason=str(OFFSETS))
-
-
 unicode_text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=40) | texts
 
 
-@needs_offsets
 @SETTINGS
 @given(text=unicode_text, data=st.data())
 def test_properties_utf16_offsets_roundtrip(text: str, data: st.DataObject) -> None:
-    to16, from16 = OFFSETS
     index = data.draw(st.integers(0, len(text)))
-    pos = to16(text, index)
+    pos = offsets.to_utf16(text, index)
     assert pos == reference_to_utf16(text, index)
-    assert from16(text, pos) == index
+    assert offsets.from_utf16(text, pos) == index
 
 
-@needs_offsets
 def test_properties_utf16_example_from_style_guide() -> None:
-    to16, from16 = OFFSETS
-    assert to16("😀 Alice", 2) == 3 and from16("😀 Alice", 3) == 2
+    assert offsets.to_utf16("😀 Alice", 2) == 3 and offsets.from_utf16("😀 Alice", 3) == 2
 
 
-def _offsets_module() -> Any:
-    try:
-        return importlib.import_module("ui.offsets")
-    except ImportError:
-        return None
-
-
-OFFSETS_MODULE = _offsets_module()
-needs_offsets_module = pytest.mark.skipif(OFFSETS_MODULE is None,
-                                          reason="ui/offsets.py does not exist yet")
 breaky_text = st.lists(st.sampled_from(["a", " ", "😀", "👍🏽", "\u200d", "e\u0301", "\r", "\n",
+                                        "\u202e", "\u2066", "\u200f", "\u200b", "\ufeff",
                                         "\r\n", "\u2028", "\u2029", "ب", "東", "\t"]),
                        max_size=30).map("".join)
 
 
-@needs_offsets_module
 @SETTINGS
 @given(text=unicode_text | breaky_text, data=st.data())
 def test_properties_offsets_inside_surrogate_pair_snap_to_start(text: str,
                                                                 data: st.DataObject) -> None:
-    mod = OFFSETS_MODULE
+    mod = offsets
     pos = data.draw(st.integers(0, len(text.encode("utf-16-le")) // 2))
     index = mod.from_utf16(text, pos)
     assert mod.to_utf16(text, index) <= pos < mod.to_utf16(text, index) + 2 or pos == 0
@@ -301,10 +261,11 @@ def test_properties_offsets_inside_surrogate_pair_snap_to_start(text: str,
     assert omap.from_utf16(pos) == index
     shown = mod.display_text(text)
     assert len(shown) == len(text)  # same code points, so the same offsets
+    assert mod.OffsetMap(shown).utf16_length == omap.utf16_length
     assert not any(c in shown for c in "\r\u2028\u2029")
+    assert not mod.has_hidden(shown)  # nothing that reorders or hides text
 
 
-@needs_offsets_module
 @settings(max_examples=max(20, EXAMPLES // 2), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(text=unicode_text | breaky_text, data=st.data())
@@ -314,7 +275,7 @@ def test_properties_offsets_select_the_same_text_in_qt(qapp: Any, text: str,
     displayed text selects exactly the stored ``text[start:end]``."""
     from PySide6.QtGui import QTextCursor, QTextDocument
 
-    mod = OFFSETS_MODULE
+    mod = offsets
     shown = mod.display_text(text)
     document = QTextDocument()
     document.setPlainText(shown)

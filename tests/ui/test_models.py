@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex
 from annotator.model import LabelScheme
 from annotator.session import Session
 from ui.models import PAGE, DocumentListModel, SpanListModel
-from ui.offsets import OffsetMap, display_text, from_utf16, to_utf16
+from ui.offsets import HIDDEN_MARK, OffsetMap, display_text, from_utf16, to_utf16
 from ui.tokens import Tokens
 
 from .conftest import add_document
@@ -99,7 +99,7 @@ def test_offsets_display_text_keeps_every_position():
     shown = display_text(text)
     assert len(shown) == len(text) and "\r" not in shown
     assert shown[text.index("b")] == "b"
-    assert display_text("\ufeffx") == "\u2060x"
+    assert display_text("\ufeffx") == HIDDEN_MARK + "x"  # Qt would drop a leading BOM
 
 
 def test_tokens_snap_grow_shrink():

@@ -4,8 +4,12 @@ database and the output files are checked, not only the status bar."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
 
 from annotator.session import Session
 from annotator.store import Store
@@ -13,11 +17,15 @@ from annotator.store import Store
 from .conftest import TEXT
 
 
-def wait_task(qtbot: Any, window: Any, thread: Any) -> str:
-    """Wait for a task thread; returns the status bar message it left."""
-    assert thread is not None
-    qtbot.waitUntil(lambda: window._task is None, timeout=20_000)
-    return str(window.statusBar().currentMessage())
+def run_task(qtbot: Any, window: Any, start: Any) -> str:
+    """Start a task with ``start()`` and wait for the task bar's ``finished``; returns
+    its message, which the status bar then shows."""
+    with qtbot.waitSignal(window.taskbar.finished, timeout=20_000) as finished:
+        assert start() is not None
+    kind, message = finished.args
+    assert window.statusBar().currentMessage() == message
+    assert not window.taskbar.busy
+    return str(message)
 
 
 def test_import_in_a_worker_adds_documents_and_refreshes_the_list(
@@ -30,8 +38,8 @@ def test_import_in_a_worker_adds_documents_and_refreshes_the_list(
             {"start": 0, "end": 5, "label": "GPE"}]}) + "\n", encoding="utf-8")
     window = open_window()
     rows = window.doc_model.rowCount()
-    message = wait_task(qtbot, window, window.import_files([folder]))
-    assert "2" in message and "failed" not in message
+    message = run_task(qtbot, window, lambda: window.import_files([folder]))
+    assert message == "imported 2 document(s) from 2 file(s), 1 labelled span(s)"
     with Store(project.path) as store:
         assert store.count_documents() == 5
         [basra] = [d for d in store.iter_documents() if d.text.startswith("Basra")]
@@ -45,7 +53,7 @@ def test_import_of_a_bad_file_in_a_worker_writes_nothing_and_says_where(
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "fine"}\n{"text": \n', encoding="utf-8")
     window = open_window()
-    message = wait_task(qtbot, window, window.import_files([bad]))
+    message = run_task(qtbot, window, lambda: window.import_files([bad]))
     assert "failed" in message and "bad.jsonl:2" in message
     with Store(project.path) as store:
         assert store.count_documents() == 3
@@ -60,7 +68,7 @@ def test_export_in_a_worker_writes_the_done_documents(
     session.set_status(1, "done")
     window = open_window()
     out = tmp_path / "out.jsonl"
-    message = wait_task(qtbot, window, window.export_to("jsonl", out))
+    message = run_task(qtbot, window, lambda: window.export_to("jsonl", out))
     assert "exported 1 document(s), 1 span(s)" in message
     [line] = out.read_text(encoding="utf-8").splitlines()
     task = json.loads(line)
@@ -69,10 +77,10 @@ def test_export_in_a_worker_writes_the_done_documents(
     assert "".join(t["text"] + (" " if t["ws"] else "") for t in task["tokens"]) == TEXT
     # An existing file is refused unless the user agreed to replace it.
     out.write_text("keep me", encoding="utf-8")
-    message = wait_task(qtbot, window, window.export_to("jsonl", out))
+    message = run_task(qtbot, window, lambda: window.export_to("jsonl", out))
     assert "failed" in message and "already exists" in message
     assert out.read_text(encoding="utf-8") == "keep me"
-    message = wait_task(qtbot, window, window.export_to("jsonl", out, force=True))
+    message = run_task(qtbot, window, lambda: window.export_to("jsonl", out, force=True))
     assert out.read_text(encoding="utf-8").splitlines() == [line]
 
 
@@ -83,7 +91,7 @@ def test_export_dialog_options_reach_the_export(qtbot: Any, project: Store, open
     from ui.export_dialog import ExportDialog
 
     window = open_window()
-    dialog = ExportDialog(tmp_path, window)
+    dialog = ExportDialog(tmp_path, window.store.path, window)
     qtbot.addWidget(dialog)
     assert dialog.path.text() == str(tmp_path / "export.jsonl")
     dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
@@ -98,9 +106,57 @@ def test_export_dialog_options_reach_the_export(qtbot: Any, project: Store, open
     dialog._accept()
     options = dialog.options()
     assert dialog.force and options.status == "any" and options.layer == "entity"
-    message = wait_task(qtbot, window, window.export_to(dialog.fmt, dialog.out, options,
-                                                        force=dialog.force))
+    message = run_task(qtbot, window, lambda: window.export_to(dialog.fmt, dialog.out, options,
+                                                               force=dialog.force))
     assert "exported 3 document(s), 0 span(s)" in message  # suggestions are not labels
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["label"] for line in lines] == [[], [], []]
     assert lines[0]["text"] == TEXT
+
+
+def project_files(path: Path) -> list[Path]:
+    return [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+
+
+def test_export_refuses_the_open_project_and_its_sqlite_files(
+        qtbot: Any, project: Store, open_window: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    """File ▸ Export onto the project (by name, a symlink, a dangling symlink, a hard
+    link, or a -wal/-shm/-journal name) is refused with a message, before any question
+    about replacing it; the project keeps working."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.export_dialog import ExportDialog, refusal
+
+    window = open_window()
+    path = window.store.path
+    (tmp_path / "links").mkdir()
+    link = tmp_path / "links" / "export.jsonl"
+    link.symlink_to(path)
+    dangling = tmp_path / "links" / "journal.jsonl"
+    dangling.symlink_to(Path(f"{path}-journal"))  # no journal exists: the link dangles
+    hard = tmp_path / "links" / "hard.jsonl"
+    os.link(path, hard)
+    roundabout = tmp_path / "links" / ".." / path.name
+    outs = [*project_files(path), link, dangling, hard, roundabout]
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: pytest.fail("asked to replace"))
+    for out in outs:
+        assert refusal(out, path) is not None, out
+        dialog = ExportDialog(tmp_path, path, window)
+        qtbot.addWidget(dialog)
+        dialog.path.setText(str(out))
+        dialog._accept()
+        assert dialog.result() == 0 and not dialog.force  # not accepted
+        assert warnings.pop() == refusal(out, path)
+        assert window.export_to("jsonl", out, force=True) is None  # the window's own check
+        assert window.statusBar().currentMessage() == refusal(out, path)
+        assert not window.taskbar.busy
+    assert "is the open project project.db" in str(refusal(path, path))
+    assert refusal(tmp_path / "export.jsonl", path) is None
+    assert refusal(tmp_path / "links", path) is None
+    # The project is whole and still takes decisions.
+    qtbot.keyClick(window.article, Qt.Key.Key_A)
+    with Store(project.path) as store:
+        assert store.count_documents() == 3
+        assert any(s.decision == "accepted" for s in store.spans(1))

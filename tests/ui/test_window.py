@@ -95,7 +95,7 @@ def test_window_reject_key_hides_the_span(qtbot, project, open_window):
     key(qtbot, window, Qt.Key.Key_X)
     assert project.get_span(span.id).decision == "rejected"
     assert all(d.span.id != span.id for d in window.article.index.entities)
-    window.actions_by_name["show_rejected"].trigger()
+    window.action_table["show_rejected"].trigger()
     assert any(d.span.id == span.id for d in window.article.index.entities)
 
 
@@ -204,7 +204,7 @@ def test_window_mark_done_opens_next_not_done(qtbot, project, open_window):
     key(qtbot, window, Qt.Key.Key_D)
     assert project.get_document(1).status == "done"
     assert window.doc.id == 2
-    assert window.progress.value() == 1
+    assert window.documents.progress.value() == 1
     key(qtbot, window, Qt.Key.Key_S)
     assert project.get_document(2).status == "skipped"
     assert window.doc.id == 3
@@ -240,7 +240,8 @@ def test_window_refuses_overlap_with_a_message(qtbot, project, open_window):
     stored = project.get_span(span.id)
     assert TEXT[stored.start:stored.end] == "Rohilat Afrin told the"
     assert "overlaps" in window.statusBar().currentMessage()
-    assert window.undo_stack.count() == 3  # accept, two resizes; the refused one is dropped
+    # accept, two resizes; the refused one is dropped
+    assert window.decisions.undo_stack.count() == 3
 
 
 def test_window_shows_markup_as_text_and_astral_offsets(qtbot, db_path, open_window):
@@ -279,7 +280,7 @@ def test_window_go_to_document_and_zoom(qtbot, project, open_window, monkeypatch
     key(qtbot, window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     assert window.doc.id == 3
     size = window.article.font().pointSizeF()
-    window.actions_by_name["zoom_in"].trigger()
+    window.action_table["zoom_in"].trigger()
     assert window.article.font().pointSizeF() == size + 1
 
 
@@ -321,13 +322,14 @@ def test_window_remembers_annotator_last_document_and_recent(qtbot, project, ope
 def test_window_document_list_filters_and_searches(qtbot, project, open_window):
     window = open_window()
     key(qtbot, window, Qt.Key.Key_D)
-    window.status_filter.setCurrentIndex(window.status_filter.findData("done"))
+    documents = window.documents
+    documents.status_filter.setCurrentIndex(documents.status_filter.findData("done"))
     assert [window.doc_model.doc_id(r) for r in range(window.doc_model.rowCount())] == [1]
-    window.status_filter.setCurrentIndex(0)
-    window.search_box.setText("Mosul")
-    window._on_filter_changed()
+    documents.status_filter.setCurrentIndex(0)
+    documents.search_box.setText("Mosul")
+    documents.apply_filter()
     assert [window.doc_model.doc_id(r) for r in range(window.doc_model.rowCount())] == [3]
-    window.doc_table.clicked.emit(window.doc_model.index(0, 2))
+    documents.table.clicked.emit(window.doc_model.index(0, 2))
     assert window.doc.id == 3
 
 
@@ -336,7 +338,8 @@ def shown_state(window: Any) -> tuple[Any, ...]:
     index = window.article.index
     return ([(d.start, d.end, d.span) for d in index.entities],
             [(d.start, d.end, d.span) for d in index.claims],
-            window.entity_model.spans, window.claim_model.spans, window.spans)
+            window.span_panel.entity_model.spans, window.span_panel.claim_model.spans,
+            window.spans)
 
 
 def test_window_redraws_a_decision_as_a_full_reload_would(qtbot, project, open_window):
@@ -418,7 +421,7 @@ def decide_on_a_corpus(qtbot: Any, settings: Any, path: Path, n_docs: int
     # The list row shows the new counts.
     cell = model.index(model.row_of(1), model.COLUMNS.index("accepted"))
     assert cell.data(Qt.ItemDataRole.ToolTipRole) == "0 pending, 1 accepted"
-    assert window.progress.format() == f"0 / {n_docs + 1} done"
+    assert window.documents.progress.format() == f"0 / {n_docs + 1} done"
     window.close()
     window.store.close()
     shapes = [re.sub(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b", "?", sql) for sql in statements]
@@ -450,3 +453,23 @@ def test_window_focus_moves_keep_the_right_hand_panels_in_place(qtbot, project, 
             QApplication.processEvents()
         tops.append(window.claim_editor.geometry().top())
     assert len(set(tops)) == 1, tops
+
+
+def test_window_switches_projects_from_the_recent_menu(qtbot, project, open_window, tmp_path):
+    other = tmp_path / "other.db"
+    with Store(other) as store:
+        add_document(store, "Another project about Kirkuk.", [("entity", "Kirkuk", "GPE")])
+    window = open_window()
+    key(qtbot, window, Qt.Key.Key_A)
+    assert window.decisions.undo_stack.count() == 1
+    window.projects.chosen.emit(other)  # as File ▸ Open would
+    assert window.store.path == other and window.doc.text.startswith("Another project")
+    assert window.doc_model.rowCount() == 1 and window.decisions.undo_stack.count() == 0
+    assert window.windowTitle() == "Annotator — other.db"
+    recent = [a.data() for a in window.projects.recent_menu.actions()]
+    assert recent == [str(other.resolve()), str(project.path.resolve())]
+    window.projects.recent_menu.actions()[1].trigger()  # back to the first project
+    assert window.store.path.resolve() == project.path.resolve()
+    assert window.doc.id == 1 and window.doc_model.rowCount() == 3
+    with Store(other) as store:
+        assert store.get_document(1).status == "in_progress"

@@ -1,0 +1,99 @@
+"""Display safety: bidi controls and invisible characters in stored text are shown as
+marks, never obeyed, in the article, the title, the lists and the details; offsets
+stay exact through them, emoji and Arabic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from annotator.store import Store
+from ui.highlighter import MARK_COLOR
+from ui.offsets import BIDI_MARK, HIDDEN_MARK, display_text, has_hidden, hidden_name, reveal
+
+from .conftest import add_document, find
+
+pytestmark = pytest.mark.gui
+
+TEXT = ("😀 خالد الراشد sent \u202eexe.live\u202c to Alice\u200b Smith and 👍🏽 Bob in "
+        "\u2067Baghdad\u2069 on Monday.")
+TITLE = "Invoice \u202efdp.exe"
+
+
+def test_reveal_marks_each_control_with_one_character() -> None:
+    assert reveal("evil\u202eexe.txt") == f"evil{BIDI_MARK}exe.txt"
+    assert reveal("a\u200bb\ufeffc\u2066d\u2069") == \
+        f"a{HIDDEN_MARK}b{HIDDEN_MARK}c{BIDI_MARK}d{BIDI_MARK}"
+    kept = "ﻻ می\u200cخواهم 👨\u200d👩\u200d👧 e\u0301"  # ZWNJ, ZWJ shape words and emoji
+    assert reveal(kept) == kept and not has_hidden(kept)
+    assert hidden_name("\u202e") == "U+202E RIGHT-TO-LEFT OVERRIDE"
+    assert hidden_name("a") is None
+    shown = display_text(TEXT)
+    assert len(shown) == len(TEXT)
+    assert len(shown.encode("utf-16-le")) == len(TEXT.encode("utf-16-le"))
+    assert not has_hidden(shown)
+
+
+def test_window_shows_bidi_controls_as_marks_with_exact_offsets(qtbot: Any, db_path: Any,
+                                                              open_window: Any) -> None:
+    with Store(db_path) as store:
+        add_document(store, TEXT, [("entity", "exe.live", "ORG"), ("entity", "Bob", "PERSON"),
+                                   ("claim", TEXT[:-1], "CLAIM")],
+                     meta={"title": TITLE, "source": "src\u202eevil"})
+    window = open_window()
+    shown = window.article.toPlainText()
+    assert shown == display_text(TEXT) and not has_hidden(shown)
+    assert shown.count(BIDI_MARK) == 4 and shown.count(HIDDEN_MARK) == 1
+    # The title, meta line, list row and window title show the marks too.
+    assert window.header.title.text() == f"Invoice {BIDI_MARK}fdp.exe"
+    assert window.header.meta.text().endswith(f"src{BIDI_MARK}evil")
+    model = window.doc_model
+    assert model.data(model.index(0, 2)) == f"Invoice {BIDI_MARK}fdp.exe"
+    assert "\u202e" not in model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole)
+    # The span after the override: drawn, listed and detailed as stored.
+    start, end = find(TEXT, "exe.live")
+    span = next(s for s in window.spans if (s.start, s.end) == (start, end))
+    window.focus_span(span.id)
+    assert window.span_panel.details.fields["text"].text() == "exe.live"
+    claim = next(s for s in window.spans if s.layer == "claim")
+    window.focus_span(claim.id)
+    rows = window.span_panel.claim_model
+    assert not has_hidden(rows.data(rows.index(0, 2)))
+    # Offsets: a selection in Qt after emoji, Arabic and the controls is the stored range.
+    window.focus_span(None)
+    start, end = find(TEXT, "Alice")
+    window.article.select_range(start, end)
+    assert window.article.selection() == (start, end)
+    assert window.article.textCursor().selectedText() == "Alice"
+    qtbot.keyClick(window.article, Qt.Key.Key_1)  # PERSON
+    start, end = find(TEXT, "Baghdad")
+    window.article.select_range(start, end)
+    qtbot.keyClick(window.article, Qt.Key.Key_3)  # GPE
+    with Store(db_path) as store:
+        added = {TEXT[s.start:s.end]: s.label for s in store.spans(1) if s.origin == "human"}
+    assert added == {"Alice": "PERSON", "Baghdad": "GPE"}
+    # The highlighter paints each mark in the mark colour and "Bob" exactly.
+    block = window.article.document().firstBlock()
+    ranges = block.layout().formats()  # kept: its formats live as long as the list
+    formats = [(r.start, r.length, r.format.foreground().color(),
+                r.format.background().color().alpha()) for r in ranges]
+    for i, char in enumerate(shown):
+        if char in (BIDI_MARK, HIDDEN_MARK):
+            pos = len(shown[:i].encode("utf-16-le")) // 2
+            assert any(a <= pos < a + n and color == QColor(MARK_COLOR)
+                       for a, n, color, _ in formats), (i, char)
+    bob = window.article.offsets.to_utf16(TEXT.index("Bob"))
+    assert any(a <= bob and bob + 3 <= a + n and alpha > 0 for a, n, _, alpha in formats)
+    # The tooltip names what a mark stands for.
+    rect = window.article.cursorRect(_cursor_at(window, TEXT.index("\u202e")))
+    tip = window.article.tooltip_at(rect.center())
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in tip
+
+
+def _cursor_at(window: Any, index: int) -> Any:
+    cursor = window.article.textCursor()
+    cursor.setPosition(window.article.offsets.to_utf16(index))
+    return cursor

@@ -1,0 +1,156 @@
+"""The action table: every menu entry and key of the window, as data.
+
+The window's menus, its shortcuts and the F1 cheat sheet are all built from
+:data:`ACTIONS` (plus one entry per label of the project's scheme), so the cheat sheet
+cannot drift from the real bindings. Each entry names the window method it calls (a
+dotted path such as ``"decisions.accept_focused"``) and its arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from annotator.model import LabelScheme
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One menu entry: its menu, text and keys, the unique ``name`` it is found by, the
+    window method ``slot`` it calls with ``args``; ``writes``: it changes the project
+    (disabled when the project is read-only)."""
+
+    menu: str
+    text: str
+    keys: tuple[str, ...]
+    name: str
+    slot: str
+    args: tuple[Any, ...] = ()
+    writes: bool = False
+    checkable: bool = False
+
+
+def _span(text: str, keys: tuple[str, ...], name: str, slot: str, *args: Any) -> ActionSpec:
+    return ActionSpec("&Span", text, keys, name, f"decisions.{slot}", args, writes=True)
+
+
+def _go(text: str, keys: tuple[str, ...], name: str, slot: str, *args: Any) -> ActionSpec:
+    return ActionSpec("&Go", text, keys, name, slot, args)
+
+
+def _doc(text: str, keys: tuple[str, ...], name: str, slot: str) -> ActionSpec:
+    return ActionSpec("&Document", text, keys, name, f"decisions.{slot}", writes=True)
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("&File", "&Open project…", ("Ctrl+O",), "open_project", "projects.ask_open"),
+    ActionSpec("&File", "&New project…", ("Ctrl+N",), "new_project", "projects.ask_new"),
+    ActionSpec("&File", "&Import files…", ("Ctrl+I",), "import", "ask_import", writes=True),
+    ActionSpec("&File", "&Export…", ("Ctrl+E",), "export", "ask_export"),
+    ActionSpec("&File", "Change &annotator…", (), "annotator", "ask_annotator"),
+    ActionSpec("&File", "&Quit", ("Ctrl+Q",), "quit", "close"),
+    ActionSpec("&Edit", "&Undo", ("Ctrl+Z",), "undo", "decisions.undo_stack.undo"),
+    ActionSpec("&Edit", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "redo",
+               "decisions.undo_stack.redo"),
+    ActionSpec("&Edit", "&Search documents", ("Ctrl+F",), "search", "documents.focus_search"),
+    _span("&Accept", ("A",), "accept", "accept_focused"),
+    _span("Re&ject", ("X",), "reject", "reject_focused"),
+    _span("&Delete", ("Delete", "Backspace"), "delete", "delete_focused"),
+    _span("Add span from &selection (last label)", ("Return",), "add",
+          "add_from_selection_last_label"),
+    _span("Accept a&ll pending in document", ("Shift+A",), "accept_all", "accept_all"),
+    _span("Start one token earlier", ("Alt+Left",), "grow_start", "resize_focused",
+          "start", -1, True),
+    _span("Start one token later", ("Alt+Right",), "shrink_start", "resize_focused",
+          "start", +1, True),
+    _span("End one token later", ("Shift+Right",), "grow_end", "resize_focused",
+          "end", +1, True),
+    _span("End one token earlier", ("Shift+Left",), "shrink_end", "resize_focused",
+          "end", -1, True),
+    _span("Start one character earlier", ("Alt+Shift+Left",), "grow_start_char",
+          "resize_focused", "start", -1, False),
+    _span("Start one character later", ("Alt+Shift+Right",), "shrink_start_char",
+          "resize_focused", "start", +1, False),
+    _span("End one character later", ("Ctrl+Shift+Right",), "grow_end_char",
+          "resize_focused", "end", +1, False),
+    _span("End one character earlier", ("Ctrl+Shift+Left",), "shrink_end_char",
+          "resize_focused", "end", -1, False),
+    _go("&Next span", ("Right", "J"), "next_span", "move_focus", +1),
+    _go("&Previous span", ("Left", "K"), "prev_span", "move_focus", -1),
+    _go("Next &suggestion", ("Space", "Down"), "next_pending", "move_focus", +1, True),
+    _go("Previous s&uggestion", ("Shift+Space", "Up"), "prev_pending", "move_focus", -1,
+        True),
+    _go("Next &document", ("Ctrl+Down", "N"), "next_doc", "step_document", +1),
+    _go("P&revious document", ("Ctrl+Up", "P"), "prev_doc", "step_document", -1),
+    _go("&Go to document…", ("Ctrl+G",), "goto_doc", "ask_document"),
+    _go("Back to the &article", ("Escape",), "article", "focus_article"),
+    _doc("Mark &done and open next", ("D", "Ctrl+Return"), "done", "mark_done"),
+    _doc("&Skip and open next", ("S",), "skip", "skip"),
+    _doc("&Flag with a note…", ("F",), "flag", "flag"),
+    _doc("Mark in &progress", (), "in_progress", "mark_in_progress"),
+    ActionSpec("&View", "Zoom &in", ("Ctrl++", "Ctrl+="), "zoom_in", "article.zoom", (+1,)),
+    ActionSpec("&View", "Zoom &out", ("Ctrl+-",), "zoom_out", "article.zoom", (-1,)),
+    ActionSpec("&View", "&Reset zoom", ("Ctrl+0",), "zoom_reset", "article.zoom", (0,)),
+    ActionSpec("&View", "Show re&jected suggestions", ("Ctrl+H",), "show_rejected",
+               "set_show_rejected", checkable=True),
+    ActionSpec("&Help", "&Keyboard cheat sheet", ("F1",), "cheat_sheet", "show_cheat_sheet"),
+)
+
+
+def label_actions(scheme: LabelScheme) -> list[ActionSpec]:
+    """One entry per label: its key relabels the focused span or labels the selection."""
+    return [ActionSpec("&Label", label.name, (label.key.upper(),) if label.key else (),
+                       f"label_{label.name}", "decisions.apply_label", (label.name,),
+                       writes=True)
+            for label in scheme.labels]
+
+
+class ActionTable(QObject):
+    """The QActions made from ``specs`` on ``window``: in its menus (in table order, with
+    ``submenus[name]`` added after the entry ``name``), bound to their keys window-wide,
+    found by name (``table["undo"]``)."""
+
+    def __init__(self, window: QMainWindow, specs: list[ActionSpec],
+                 submenus: dict[str, QMenu] | None = None):
+        super().__init__(window)
+        self.specs = specs
+        self._actions: dict[str, QAction] = {}
+        menus: dict[str, QMenu] = {}
+        for spec in specs:
+            if spec.name in self._actions:
+                raise ValueError(f"two actions named {spec.name!r}")
+            menu = menus.get(spec.menu)
+            if menu is None:
+                menu = menus[spec.menu] = window.menuBar().addMenu(spec.menu)
+            action = QAction(spec.text, window)
+            action.setShortcuts([QKeySequence(k) for k in spec.keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setCheckable(spec.checkable)
+            slot = attrgetter(spec.slot)(window)  # a wrong name fails here, at start-up
+            if spec.checkable:
+                action.toggled.connect(slot)
+            else:
+                action.triggered.connect(lambda _=False, f=slot, a=spec.args: f(*a))
+            menu.addAction(action)
+            if submenus and spec.name in submenus:
+                menu.addMenu(submenus[spec.name])
+            window.addAction(action)
+            self._actions[spec.name] = action
+
+    def __getitem__(self, name: str) -> QAction:
+        return self._actions[name]
+
+    def __iter__(self) -> Iterator[QAction]:
+        return iter(self._actions.values())
+
+    def set_writable(self, writable: bool) -> None:
+        """Enable or disable every action that changes the project."""
+        for spec in self.specs:
+            if spec.writes:
+                self._actions[spec.name].setEnabled(writable)

@@ -1,0 +1,227 @@
+"""The annotator's decisions: keys and edits turned into undoable session commands.
+
+Every decision is a command on :attr:`Decisions.undo_stack`; the session commits it
+before the command reports it through :attr:`Decisions.signals` (``changed``), so the
+screen never shows a decision that is not in the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+from annotator.model import LabelScheme, Span
+from annotator.session import Session
+
+from .article import ArticleView
+from .commands import (
+    AcceptAllCommand,
+    AcceptSpanCommand,
+    AddSpanCommand,
+    CommandSignals,
+    DeleteSpanCommand,
+    RejectSpanCommand,
+    RelabelSpanCommand,
+    ResizeSpanCommand,
+    SessionCommand,
+    SetClaimAttributeCommand,
+    SetStatusCommand,
+)
+from .tokens import Tokens
+
+
+class Decisions(QObject):
+    """Reads the open document, the focused span and the selection from ``article`` and
+    pushes the matching command.
+
+    ``refused(message)``: a key did nothing, and why. ``decided(next_id)``: a decision
+    removed the focused span from the suggestions; the focus moves on to ``next_id``.
+    ``status_set(doc_id)``: the document was marked done, skipped or flagged."""
+
+    refused = Signal(str)
+    decided = Signal(object)
+    status_set = Signal(int)
+
+    def __init__(self, session: Session, article: ArticleView, scheme: LabelScheme,
+                 parent: QWidget):
+        super().__init__(parent)
+        self.session = session
+        self.article = article
+        self.scheme = scheme
+        self.widget = parent
+        self.undo_stack = QUndoStack(self)
+        self.signals = CommandSignals(self)
+        self.last_label = scheme.for_layer("entity")[0]
+        self._tokens = Tokens("")
+
+    def set_session(self, session: Session) -> None:
+        """Another project: its session, and an empty undo stack."""
+        self.undo_stack.clear()
+        self.session = session
+
+    @property
+    def tokens(self) -> Tokens:
+        """The open document's tokens, made when a span is first edited (not on every
+        open: a long article has tens of thousands)."""
+        text = self.article.doc.text if self.article.doc else ""
+        if self._tokens.text != text:
+            self._tokens = Tokens(text)
+        return self._tokens
+
+    def push(self, command: SessionCommand) -> bool:
+        """Run ``command`` through the undo stack; False if the session refused it."""
+        self.undo_stack.push(command)
+        return command.error is None
+
+    def _focused(self) -> Span | None:
+        span = self.article.focused_span()
+        if span is None or span.id is None:
+            self.refused.emit("No span focused (→ or Space to move to one)")
+            return None
+        return span
+
+    def _next_pending_after(self, span: Span) -> int | None:
+        pending = [s for s in self.article.spans if s.decision == "pending" and s.id != span.id]
+        later = [s for s in pending if (s.start, -s.end) > (span.start, -span.end)]
+        target = (later or pending or [None])[0]
+        return target.id if target is not None else None
+
+    # -- spans
+
+    def accept_focused(self) -> None:
+        span = self._focused()
+        if span is not None and span.id is not None:
+            following = self._next_pending_after(span)
+            if self.push(AcceptSpanCommand(self.session, self.signals, span.id)) \
+                    and following is not None:
+                self.decided.emit(following)
+
+    def reject_focused(self) -> None:
+        span = self._focused()
+        if span is not None and span.id is not None:
+            following = self._next_pending_after(span)
+            if self.push(RejectSpanCommand(self.session, self.signals, span.id)):
+                self.decided.emit(following)
+
+    def delete_focused(self) -> None:
+        span = self._focused()
+        if span is not None and span.id is not None:
+            following = self._next_pending_after(span)
+            if self.push(DeleteSpanCommand(self.session, self.signals, span.id)):
+                self.decided.emit(following)
+
+    def accept_all(self) -> None:
+        if self.article.doc is not None:
+            self.push(AcceptAllCommand(self.session, self.signals, self.article.doc.id))
+
+    def apply_label(self, name: str) -> None:
+        """A label key: label the selection if there is one, else relabel the focused
+        span (of the same layer)."""
+        label = self.scheme.get(name)
+        if self.article.doc is None or label is None:
+            return
+        if self.article.selection() is not None:
+            self.add_from_selection(name)
+            return
+        span = self._focused()
+        if span is None or span.id is None:
+            return
+        if span.layer != label.layer:
+            self.refused.emit(f"{label.name} is a {label.layer} label; the focused span is a "
+                              f"{span.layer}. Select text to add a new span.")
+            return
+        if label.layer == "entity":
+            self.last_label = label
+        self.push(RelabelSpanCommand(self.session, self.signals, span.id, label.name))
+
+    def add_from_selection_last_label(self) -> None:
+        self.add_from_selection(self.last_label.name)
+
+    def add_from_selection(self, name: str, exact: bool | None = None) -> None:
+        """A new span over the selection, widened to whole tokens unless ``exact`` (or
+        Alt was held when the mouse selection ended)."""
+        label = self.scheme.get(name)
+        doc = self.article.doc
+        selection = self.article.selection()
+        if doc is None or selection is None or label is None:
+            self.refused.emit("Select some text first")
+            return
+        start, end = selection
+        if not (self.article.exact_selection if exact is None else exact):
+            snapped = self.tokens.snap(start, end)
+            if snapped is None:
+                self.refused.emit("The selection holds no word")
+                return
+            start, end = snapped
+        else:  # never start or end on whitespace
+            while start < end and doc.text[start].isspace():
+                start += 1
+            while end > start and doc.text[end - 1].isspace():
+                end -= 1
+            if start == end:
+                return
+        if label.layer == "entity":
+            self.last_label = label
+        self.article.clear_selection()
+        self.push(AddSpanCommand(self.session, self.signals, doc.id, label.layer, start, end,
+                                 label.name))
+
+    def resize_focused(self, edge: str, step: int, by_token: bool) -> None:
+        """Move one edge of the focused span by a token or a character."""
+        span = self._focused()
+        doc = self.article.doc
+        if span is None or span.id is None or doc is None:
+            return
+        start, end = span.start, span.end
+        if edge == "start":
+            if by_token:
+                start = self.tokens.grow_start(start) if step < 0 \
+                    else self.tokens.shrink_start(start, end)
+            else:
+                start = min(max(start + step, 0), end - 1)
+        else:
+            if by_token:
+                end = self.tokens.grow_end(end) if step > 0 \
+                    else self.tokens.shrink_end(start, end)
+            else:
+                end = max(min(end + step, len(doc.text)), start + 1)
+        if (start, end) == (span.start, span.end):
+            self.refused.emit("The span cannot move that way")
+            return
+        self.push(ResizeSpanCommand(self.session, self.signals, span.id, start, end))
+
+    def set_claim_attribute(self, span_id: int, name: str, value: Any) -> None:
+        self.push(SetClaimAttributeCommand(self.session, self.signals, span_id, name, value))
+
+    # -- the document
+
+    def _set_status_and_next(self, status: str, note: str | None = None) -> None:
+        if self.article.doc is None:
+            return
+        doc_id = self.article.doc.id
+        if self.push(SetStatusCommand(self.session, self.signals, doc_id, status, note)):
+            self.status_set.emit(doc_id)
+
+    def mark_done(self) -> None:
+        self._set_status_and_next("done")
+
+    def skip(self) -> None:
+        self._set_status_and_next("skipped")
+
+    def flag(self) -> None:
+        doc = self.article.doc
+        if doc is None:
+            return
+        note, ok = QInputDialog.getText(self.widget, "Flag document",
+                                        "What is wrong with this document?",
+                                        text=doc.note or "")
+        if ok:
+            self._set_status_and_next("flagged", note.strip() or None)
+
+    def mark_in_progress(self) -> None:
+        if self.article.doc is not None:
+            self.push(SetStatusCommand(self.session, self.signals, self.article.doc.id,
+                                       "in_progress"))

@@ -1,0 +1,144 @@
+"""The left side of the window: status filter, search, the lazy document list and the
+done/total progress of the project."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QSignalBlocker, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLineEdit,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.model import STATUSES
+from annotator.store import Store
+
+from .models import DocumentListModel
+
+
+class DocumentPanel(QWidget):
+    """The documents of one project. ``document_chosen(doc_id)``: the user picked a
+    document (click, Return, or a move of the current row)."""
+
+    document_chosen = Signal(int)
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All documents", None)
+        for status in STATUSES:
+            self.status_filter.addItem(status.replace("_", " ").capitalize(), status)
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Search title or text (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self.table = QTableView()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search_box.textChanged.connect(self._on_search_box_text_changed)
+        self.status_filter.currentIndexChanged.connect(self._on_status_filter_index_changed)
+        self.table.clicked.connect(self._on_table_clicked)
+        self.table.activated.connect(self._on_table_clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        for widget in (self.status_filter, self.search_box, self.table, self.progress):
+            layout.addWidget(widget)
+        # Room for a title of a few words next to the id and the counts.
+        self.setMinimumWidth(36 * self.fontMetrics().horizontalAdvance("0"))
+        self.current: int | None = None
+        self.set_store(store)
+
+    def set_store(self, store: Store) -> None:
+        """Show the documents of ``store`` (a new model; the filter is kept)."""
+        self.store = store
+        old = self.table.model()
+        self.model = DocumentListModel(store, self)
+        if self.status_filter.currentData() or self.search_box.text():
+            self.model.set_filter(self.status_filter.currentData(), self.search_box.text())
+        self.table.setModel(self.model)
+        if old is not None:  # the last project's list (its store is closed)
+            old.deleteLater()
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(20)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        digits = self.fontMetrics().horizontalAdvance("0")
+        for column, width in ((0, 7 * digits), (1, 3 * digits), (3, 4 * digits),
+                              (4, 4 * digits)):
+            header.resizeSection(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.current = None
+        self.update_progress()
+
+    def select(self, doc_id: int) -> None:
+        """Make ``doc_id`` the current row (loading pages toward it, within reason)."""
+        self.current = doc_id
+        row = self.model.load_until(doc_id)
+        selection = self.table.selectionModel()
+        blocker = QSignalBlocker(selection)
+        if row is None:
+            self.table.clearSelection()
+        else:
+            index = self.model.index(row, 0)
+            selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect
+                                      | selection.SelectionFlag.Rows)
+            self.table.scrollTo(index)
+        del blocker
+
+    def refresh(self, doc_id: int) -> None:
+        """Re-read one document's row (its status or counts changed)."""
+        self.model.refresh_document(doc_id)
+
+    def reload(self) -> None:
+        """Re-read the list (documents were added)."""
+        self.model.reload()
+        self.update_progress()
+        if self.current is not None:
+            self.select(self.current)
+
+    def update_progress(self) -> None:
+        total = self.store.count_documents()
+        done = self.store.count_documents("done")
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} / {total} done")
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.status_filter.currentData(), self.search_box.text())
+        if self.current is not None:
+            self.select(self.current)
+
+    def _on_search_box_text_changed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def _on_status_filter_index_changed(self, _index: int) -> None:
+        self.apply_filter()
+
+    def _on_table_clicked(self, index: QModelIndex) -> None:
+        doc_id = self.model.doc_id(index.row())
+        if doc_id is not None and doc_id != self.current:
+            self.document_chosen.emit(doc_id)
+
+    def _on_current_row_changed(self, current: QModelIndex, _previous: Any) -> None:
+        if current.isValid():
+            self._on_table_clicked(current)
