@@ -287,11 +287,14 @@ class Session:
                     changed.append(doc_id)
         return changed
 
-    def start(self, doc_id: int) -> None:
-        """Opening a new document marks it in progress (not undoable, not a decision)."""
+    def start(self, doc_id: int, wait_ms: int = 250) -> None:
+        """Opening a new document marks it in progress (not undoable, not a decision).
+        It waits at most ``wait_ms`` for another writer (the window opens the document
+        for reading rather than freeze for the full busy timeout)."""
         doc = self.store.get_document(doc_id)
         if doc is not None and doc.status == "new":
-            self.set_status(doc_id, "in_progress")
+            with self._write(wait_ms):
+                self.set_status(doc_id, "in_progress")
 
     # -- undo support
 
@@ -350,12 +353,12 @@ class Session:
     # -- helpers
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[None]:
+    def _write(self, wait_ms: int | None = None) -> Iterator[None]:
         """:meth:`Store.write`, with the storage's failures (busy, full disk, read-only,
         I/O error) turned into a :class:`StorageError` that the window can show like any
         refusal."""
         try:
-            with self.store.write():
+            with self.store.write(wait_ms):
                 yield
         except ReadOnlyError as exc:
             raise StorageError("not saved: the project is read-only (nothing was "

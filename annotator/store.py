@@ -292,9 +292,10 @@ class Store:
         return int(row[0])
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self, wait_ms: int | None = None) -> Iterator[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one.
-        Raises :class:`ReadOnlyError` at once on a read-only project."""
+        Raises :class:`ReadOnlyError` at once on a read-only project. ``wait_ms``: how
+        long to wait for another writer (default: the busy timeout, 10 s)."""
         if self.readonly:
             raise ReadOnlyError(f"{self.path}: the project is read-only (opened for "
                                 "reading, or the file, folder or disk is read-only)")
@@ -308,7 +309,14 @@ class Store:
                 raise
             self.conn.execute("RELEASE nested")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        if wait_ms is None:
+            self.conn.execute("BEGIN IMMEDIATE")
+        else:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            finally:
+                self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             yield self.conn
         except BaseException:

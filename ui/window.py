@@ -39,7 +39,7 @@ class MainWindow(QMainWindow):
                  scheme: LabelScheme | None = None, auto_suggest: bool = True):
         super().__init__()
         self.settings = settings
-        self.scheme = scheme or LabelScheme.load()
+        self.scheme = scheme or store.label_scheme()
         self.auto_suggest = auto_suggest
         self.annotator = annotator
         self.store = store
