@@ -104,8 +104,9 @@ def export(
     if opts.layer is None:
         opts = dataclasses.replace(opts, layer=default_layer(fmt))
     out = Path(out)
+    refuse_project_paths(store, [out])
     paths = writer.outputs(out, opts)
-    refuse_project_paths(store, [out, *paths])
+    refuse_project_paths(store, paths)
     check_writable_target(out, writer.folder)
     check_free(paths, force)
     summary = ExportSummary(fmt=fmt, out=out)

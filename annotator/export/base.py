@@ -235,22 +235,41 @@ STALE_TMP = r"\.{name}\.[A-Za-z0-9_]{{6,16}}\.tmp"
 STALE_DIR = re.compile(r"\.export-[A-Za-z0-9_]{6,16}")
 
 
+HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+
+
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Hold SIGINT, SIGTERM and SIGHUP back while the body runs (in the main thread, where
-    Python's handlers run), so that the few renames that put an export in place, and
-    the removal of its temporary files, are not cut in half; a signal that came
-    meanwhile is acted on right after."""
-    if not hasattr(signal, "pthread_sigmask") \
-            or threading.current_thread() is not threading.main_thread():
+    """Hold SIGINT, SIGTERM and SIGHUP back while the body runs, so that the few renames
+    that put an export in place, and the removal of its temporary files, are not cut in
+    half; a signal that came meanwhile is acted on right after, by the handler that was
+    in place. Python runs signal handlers in the main thread only, so elsewhere (a
+    window's worker) there is nothing to hold back. The handlers are swapped rather than
+    the signals masked: a masked signal goes to another thread of the process, whose C
+    handler still has the main thread run the Python one."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)}
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    caught: list[int] = []
+
+    def remember(signum: int, frame: Any) -> None:
+        caught.append(signum)
+
+    old: dict[int, Any] = {}
     try:
+        for signum in HELD_SIGNALS:
+            old[signum] = signal.signal(signum, remember)
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for signum, handler in old.items():
+            signal.signal(signum, handler)
+        if caught:
+            handler = old[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), caught[0])
 
 
 class OutputFiles:
