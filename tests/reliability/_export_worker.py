@@ -2,7 +2,7 @@
 DB FMT FOLDER TRIALS SEED`` runs the real ``annotator export`` command (its click
 function, with the CLI's own signal handling) TRIALS times into FOLDER/out, each time
 sending this process a real SIGTERM or SIGINT (alternately) from a timer thread after a
-random delay in [0, 1.2 x the time of an uninterrupted export], then checks FOLDER:
+random delay in [0, the time of an uninterrupted export], then checks FOLDER:
 either nothing or the complete outputs, and no temporary file or staging folder. One
 JSON line of results on stdout. (A process per trial would spend a second on imports
 for a tenth of a second of export.)"""
@@ -79,16 +79,20 @@ def main_(db: str, fmt: str, folder: Path, trials: int, seed: int, documents: in
     signal.signal(signal.SIGTERM, _outside)
     assert _run(db, fmt, out) == 0  # warm: imports, spaCy loaded, tokens cached
     shutil.rmtree(out) if out.is_dir() else (out.unlink(), _clear(folder))
-    started = time.perf_counter()
-    assert _run(db, fmt, out) == 0
-    span = time.perf_counter() - started
+    times = []
+    for _ in range(3):  # the quickest of three: on a busy machine one run can drag
+        _clear(folder)
+        started = time.perf_counter()
+        assert _run(db, fmt, out) == 0
+        times.append(time.perf_counter() - started)
+    span = min(times)
     results: dict[str, Any] = {"format": fmt, "trials": 0, "interrupted": 0, "completed": 0,
                                "outside": 0, "debris": 0, "partial": 0, "debris_names": [],
                                "seconds_per_export": round(span, 3)}
     for trial in range(trials):
         _clear(folder)
         signum = (signal.SIGTERM, signal.SIGINT)[trial % 2]
-        timer = threading.Timer(rng.uniform(0, span * 1.2), os.kill, (os.getpid(), signum))
+        timer = threading.Timer(rng.uniform(0, span), os.kill, (os.getpid(), signum))
         code = None
         try:
             timer.start()

@@ -66,7 +66,7 @@ def test_export_interrupted_at_random_leaves_no_debris(project: Path, tmp_path: 
     RESULTS[fmt] = result
     assert result["trials"] == TRIALS
     assert result["debris"] == 0 and result["partial"] == 0, result
-    assert result["interrupted"] >= TRIALS // 4, result  # the signals did land mid-export
+    assert result["interrupted"] >= TRIALS // 8, result  # the signals did land mid-export
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
