@@ -114,10 +114,15 @@ def _terminate(signum: int, frame: Any) -> None:
 @contextlib.contextmanager
 def interruptible() -> Iterator[None]:
     """SIGTERM (and SIGHUP) raise :class:`Terminated` meanwhile, as SIGINT raises
-    ``KeyboardInterrupt``: the export removes its temporary files either way."""
-    signums = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    ``KeyboardInterrupt``: the export removes its temporary files either way. A signal
+    the process ignores (``nohup``) stays ignored."""
+    names = ("SIGTERM", "SIGHUP")
+    signums = [getattr(signal, n) for n in names if hasattr(signal, n)]
     try:
-        old = {n: signal.signal(n, _terminate) for n in signums}
+        old = {n: signal.getsignal(n) or signal.SIG_DFL for n in signums}
+        for n, handler in old.items():
+            if handler is not signal.SIG_IGN:
+                signal.signal(n, _terminate)
     except ValueError:  # not the main thread: signals go elsewhere
         yield
         return
