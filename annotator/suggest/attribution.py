@@ -53,6 +53,9 @@ SOURCE_NOUNS = {"report", "statement", "study", "survey", "analysis", "poll", "d
 SOURCE_PEOPLE = {"official", "source", "expert", "analyst", "witness", "resident",
                  "spokesperson", "spokesman", "spokeswoman", "investigator", "researcher",
                  "scientist", "authority", "police", "diplomat", "officer"}
+# Participles that name the author of a publication: "a study published by X".
+AUTHORING = {"publish", "release", "issue", "produce", "prepare", "conduct", "compile",
+             "commission", "write", "author", "carry out"}
 CONTENT_DEPS = ("ccomp", "parataxis")
 TRIM = " \t\n,;:—–-"
 
@@ -255,14 +258,36 @@ def phrase_claimant(t: DocTable, head: int) -> tuple[int | None, str | None]:
         if t.dep[c] == "appos" and kc >= 0 and t.entities[kc].label == "PERSON":
             return kc, None
     if t.lemma[head] in SOURCE_NOUNS or t.lower[head] in SOURCE_NOUNS:
+        author = _author(t, head)
+        if author is not None:
+            return author, None
         inside = {t.ent[i] for i in range(a, head + 1) if t.ent[i] >= 0}
         for label in CLAIMANT_PREFERENCE:
             found = sorted(k for k in inside if t.entities[k].label == label
                            and not t.is_law(k))
             if found:
                 return found[0], None
-    text = unglue(t.text[t.idx[a]:t.end[head]]).strip(TRIM)
+    last = head  # "Fishermen in the bay", "analysts at the bank": with their preposition
+    for c in t.children[head]:
+        if c > head and t.dep[c] == "prep":
+            last = max(last, t.right_edge(c))
+    text = unglue(t.text[t.idx[a]:t.end[last]]).strip(TRIM)
     return None, text or None
+
+
+def _author(t: DocTable, head: int) -> int | None:
+    """"a report by X", "data from X", "a study published by X": the entity X."""
+    for c in t.children[head]:
+        obj = -1
+        if t.dep[c] == "prep" and t.lower[c] in ("by", "from", "of"):
+            obj = t.child(c, "pobj")
+        elif t.dep[c] == "acl" and t.lemma[c] in AUTHORING:
+            agent = t.child(c, "agent")
+            obj = t.child(agent, "pobj") if agent >= 0 else -1
+        k = t.ent[obj] if obj >= 0 else -1
+        if k >= 0 and t.entities[k].label in CLAIMANT_PREFERENCE and not t.is_law(k):
+            return k
+    return None
 
 
 def _via_of_verb(t: DocTable, att: Attribution, verb: int) -> None:
@@ -353,7 +378,7 @@ def _source_like(t: DocTable, head: int) -> bool:
 def _without_phrase(t: DocTable, a: int, b: int, pa: int, pb: int) -> tuple[int, int]:
     """The unit without the phrase ``[pa, pb)`` when it leads or trails the unit."""
     if pa <= a or all(not t.word[i] for i in range(a, pa)):
-        return _trimmed(t.text, t.end[pb - 1], t.end[b - 1])
+        return _trimmed(t.text, t.end[pb - 1], t.end[b - 1], stop=True)
     if pb >= b or all(not t.word[i] for i in range(pb, b)):
         end = _trimmed(t.text, t.idx[a], t.idx[pa])[1]
         return t.idx[a], end
@@ -366,11 +391,14 @@ def _reported_clause(t: DocTable, verb: int, a: int, b: int) -> tuple[int, int]:
     if content < 0 or t.dep[verb] == "parataxis":
         return t.idx[a], t.end[b - 1]
     ca, cb = max(t.left_edge(content), a), min(t.right_edge(content) + 1, b)
-    if ca > verb:  # "X said (that) ...": from the clause to the unit's end
+    s = t.subject(verb)
+    head_start = min(t.left_edge(s), verb) if s >= 0 else verb
+    if ca > verb and not any(t.word[i] for i in range(a, head_start)):
+        # "X said (that) ...": from the clause to the unit's end
         while ca < cb and (t.dep[ca] == "mark" and t.head[ca] == content
                            or not t.word[ca]):
             ca += 1
-        return _trimmed(t.text, t.idx[ca], t.end[b - 1])
+        return _trimmed(t.text, t.idx[ca], t.end[b - 1], stop=True)
     if cb <= verb:  # "..., X said.": from the unit's start to the clause's end
         return _trimmed(t.text, t.idx[a], t.end[cb - 1])
     return t.idx[a], t.end[b - 1]
@@ -381,10 +409,12 @@ def _mostly_quoted(t: DocTable, a: int, b: int) -> bool:
     return bool(words) and 2 * sum(t.quoted[i] for i in words) >= len(words)
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """``[start, end)`` without surrounding spaces, quote marks and commas."""
-    while start < end and (text[start] in TRIM or text[start] in '"“”„«»'):
+def _trimmed(text: str, start: int, end: int, stop: bool = False) -> tuple[int, int]:
+    """``[start, end)`` without surrounding spaces, quote marks and commas (and with
+    ``stop`` a final full stop: a clause cut from a sentence does not end it)."""
+    strip = TRIM + '"“”„«»' + ("." if stop else "")
+    while start < end and text[start] in strip:
         start += 1
-    while end > start and (text[end - 1] in TRIM or text[end - 1] in '"“”„«»'):
+    while end > start and text[end - 1] in strip:
         end -= 1
     return start, end

@@ -79,9 +79,11 @@ CUE_WEIGHTS: dict[str, float] = {
     "past_action": 0.9,
     "on_record": 0.7,
     "trend": 0.4,
+    "main_trend": 0.7,
     "comparative": 0.6,
     "superlative": 0.5,
     "universal": 0.3,
+    "not_one": 1.0,
     "measure": 0.7,
     "causal": 0.3,
     "long": 0.3,
@@ -375,7 +377,7 @@ def _content_cues(t: DocTable, a: int, b: int, lex: Lexicons) -> list[str]:
                         for i in range(a, b)):
         found.add("comparative")
     for name, cue in (("statistic", "statistic"), ("universal", "universal"),
-                      ("superlative", "superlative")):
+                      ("none", "not_one"), ("superlative", "superlative")):
         if cue not in found and next(lex.phrases[name].find(lower, a, b), None):
             found.add(cue)
     if next(lex.causal.find(lower, a, b), None):
@@ -383,6 +385,9 @@ def _content_cues(t: DocTable, a: int, b: int, lex: Lexicons) -> list[str]:
     if words >= 20:
         found.add("long")
     root = next((i for i in range(a, b) if t.head[i] == i or not a <= t.head[i] < b), a)
+    if lemma[root] in lex["trend"] or (lemma[root] == "be" and any(
+            lower[c] in ("up", "down") for c in t.children[root])):
+        found.add("main_trend")  # the sentence is about a change: "smoking is down"
     if (tag[root] == "VB" and t.child(root, "nsubj", "nsubjpass", "aux") < 0
             and not t.quoted[root]) or (lower[a] == "let" and a + 1 < b
                                         and lower[a + 1] in ("'s", "’s", "us", "me")):
