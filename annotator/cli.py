@@ -184,7 +184,7 @@ def gui_cmd(db_path: Path | None, annotator_name: str | None) -> None:
 
 
 # Commands of later layers register themselves on `main` when imported.
-from . import cli_export, cli_suggest  # noqa: E402,F401
+from . import cli_evaluate, cli_export, cli_suggest  # noqa: E402,F401
 
 if __name__ == "__main__":
     # Run as `python -m annotator.cli`, this file is `__main__`, while the command

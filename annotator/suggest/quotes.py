@@ -5,7 +5,8 @@ its neighbours: after a space (or a bracket, a dash, the start of a line) and be
 word it opens, after a word and before a space or punctuation it closes, and otherwise
 it alternates. A quotation never runs past its paragraph (a line break): one still open
 there, or when a new one opens while it is open (its closing mark was lost), ends at the
-end of the sentence it opened in. So a stray quote mark costs one sentence, never the
+end of the sentence it opened in, and so does one running over more than
+:data:`MAX_SENTENCES` sentences. So a stray quote mark costs one sentence, never the
 rest of the article.
 """
 
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 QUOTE_OPEN = "“„«"
 QUOTE_CLOSE = "”»"
 QUOTE_MARKS = '"“”„«»'
+MAX_SENTENCES = 6  # in one quotation
 _MARKS = re.compile(r'["“”„«»\n]')
 _OPEN_BEFORE = " \t\n([{—–-/:"
 _SENTENCE_END = re.compile(r"[.!?](?=[\"”»]?\s+[\"“„«]?[A-Z])")
@@ -74,6 +76,13 @@ def quote_regions(text: str, sentence_ends: Sequence[int] = ()) -> list[tuple[in
             open_at = None
     if open_at is not None:
         regions.append(unclosed(len(text)))
+    if sentence_ends:
+        # A "quotation" over more sentences than a news paragraph holds is a lost mark
+        # paired with a far one: it ends with its first sentence.
+        for k, (qs, qe) in enumerate(regions):
+            first = bisect.bisect_right(sentence_ends, qs + 1)
+            if bisect.bisect_left(sentence_ends, qe - 1) - first >= MAX_SENTENCES:
+                regions[k] = (qs, min(sentence_ends[first], qe))
     return regions
 
 
