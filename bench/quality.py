@@ -12,7 +12,9 @@ precision ranked by claim score, and the longest claim against its paragraph.
 
 The file is looked up at ``$ANNOTATOR_CLAIMBUSTER``, else in ``shared/data/claimbuster/``
 beside or above the repository; without it the module fails (the runner skips it).
-Quality figures are information rows: ``meets`` compares with the issue's targets.
+In ``make bench`` the figures are information rows: the quick run takes 200 documents
+spread over the file (6,000 sentences), ``--full`` the whole file; the README gives the
+whole file's figures.
 """
 
 from __future__ import annotations
@@ -130,7 +132,7 @@ def measure(n_docs: int = ALL, batch_size: int = 32, nlp: Any = None) -> dict[st
     labels: list[bool] = []
     scores: list[float | None] = []
     longest = longest_ratio = 0.0
-    claims_n = 0
+    claims_n = most_sentences = 0
     started = time.perf_counter()
     for doc, pd in zip(nlp.pipe((d.text for d in docs), batch_size=batch_size), docs,
                        strict=True):
@@ -140,6 +142,8 @@ def measure(n_docs: int = ALL, batch_size: int = 32, nlp: Any = None) -> dict[st
         for c in claims:
             para = next(p for p in paras if p[0] <= c.start <= p[1])
             longest = max(longest, c.end - c.start)
+            most_sentences = max(most_sentences, sum(1 for a, b in pd.sentences
+                                                     if a < c.end and c.start < b))
             longest_ratio = max(longest_ratio, (c.end - c.start) / max(para[1] - para[0], 1))
         scores += sentence_scores(pd.sentences, ((c.start, c.end, c.score) for c in claims))
         labels += [v == 1 for v in pd.verdicts]
@@ -150,27 +154,29 @@ def measure(n_docs: int = ALL, batch_size: int = 32, nlp: Any = None) -> dict[st
     result.update(documents=len(docs), sentences=len(labels), positives=sum(labels),
                   claims=claims_n, longest_claim_chars=int(longest),
                   longest_claim_vs_paragraph=round(longest_ratio, 3),
+                  longest_claim_sentences=most_sentences,
                   seconds=round(seconds, 1))
     return result
 
 
 def run(n_docs: int = ALL) -> list[dict[str, Any]]:
-    """Information rows for the benchmark runner (see ``bench/__init__.py``)."""
+    """Information rows for the benchmark runner (see ``bench/__init__.py``): no target
+    of the runner's, the issue's goal is in the name and under ``"goal"``."""
     m = measure(n_docs)
+    names = {"P": "precision", "R": "recall", "F1": "F1", "AP": "average precision"}
     rows: list[dict[str, Any]] = []
     for key in ("P", "R", "F1", "AP"):
-        target = TARGETS.get(key)
+        goal = TARGETS.get(key)
         rows.append({
-            "name": f"claims check-worthy {key}, ClaimBuster dev ({m['sentences']:,} sentences)",
+            "name": f"claims check-worthy {names[key]}, ClaimBuster dev, "
+                    f"{m['sentences']:,} sentences" + (f" (goal >= {goal})" if goal else ""),
             "value": round(m[key], 3), "unit": "score", "baseline": None, "ratio": None,
-            "target": target, "target_unit": "score", "higher_is_better": True,
-            "meets": None if target is None else m[key] >= target,
+            "target": None, "higher_is_better": True, "meets": None, "goal": goal,
         })
     rows.append({
-        "name": "longest claim vs its paragraph, ClaimBuster dev",
+        "name": "claims: longest claim / its paragraph, ClaimBuster dev (goal <= 1)",
         "value": m["longest_claim_vs_paragraph"], "unit": "ratio", "baseline": None,
-        "ratio": None, "target": 1.0, "target_unit": "ratio", "higher_is_better": False,
-        "meets": m["longest_claim_vs_paragraph"] <= 1.0,
+        "ratio": None, "target": None, "higher_is_better": False, "meets": None, "goal": 1.0,
     })
     rows[0]["detail"] = m
     return rows
@@ -189,8 +195,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{m['documents']} documents, {m['sentences']} sentences ({m['positives']} "
           f"check-worthy), {m['claims']} claims, {m['seconds']} s")
     print(f"P {m['P']:.3f}  R {m['R']:.3f}  F1 {m['F1']:.3f}  AP {m['AP']:.3f}  "
-          f"longest claim {m['longest_claim_chars']} chars "
-          f"({m['longest_claim_vs_paragraph']:.2f} of its paragraph)")
+          f"longest claim {m['longest_claim_chars']} chars, {m['longest_claim_sentences']} "
+          f"sentence(s) ({m['longest_claim_vs_paragraph']:.2f} of its paragraph)")
 
 
 if __name__ == "__main__":

@@ -88,11 +88,17 @@ class Speakers:
         self.t = t
         # (offset, entity) of PERSON subjects outside quotations, in text order
         self.persons: list[tuple[int, int]] = []
+        # names the NER gave another label ("Nadia Rahman" as ORG): used when no PERSON
+        self.names: list[tuple[int, int]] = []
         for i in range(t.n):
             if t.dep[i] in ("nsubj", "nsubjpass") and not t.quoted[i]:
                 k = t.ent[i]
-                if k >= 0 and t.entities[k].label == "PERSON" and not t.is_law(k):
+                if k < 0 or t.is_law(k):
+                    continue
+                if t.entities[k].label == "PERSON":
                     self.persons.append((t.idx[i], k))
+                elif _name_shaped(t, k):
+                    self.names.append((t.idx[i], k))
         self.speakers: list[tuple[int, int]] = []  # (offset, entity) of PERSON claimants
         self.last: _Speaker | None = None
 
@@ -106,13 +112,14 @@ class Speakers:
                 best = found[k]
         if best is not None:
             return best[1]
+        named = bisect.bisect_left(self.names, (pos, -1)) - 1
         t = self.t
         for k in range(len(t.entities) - 1, -1, -1):
             e = t.entities[k]
             if e.end <= pos and e.label == "PERSON" and not t.is_law(k) \
                     and not t.entity_quoted(k):
                 return k
-        return None
+        return self.names[named][1] if named >= 0 else None
 
     def heard(self, att: Attribution, pos: int, paragraph: int) -> None:
         """Record ``att``'s claimant as the latest speaker."""
@@ -122,6 +129,15 @@ class Speakers:
         k = att.claimant_entity
         if k is not None and self.t.entities[k].label == "PERSON":
             bisect.insort(self.speakers, (pos, k))
+
+
+def _name_shaped(t: DocTable, k: int) -> bool:
+    """Two or three capitalised proper nouns, as a person's name is."""
+    e = t.entities[k]
+    i = max(bisect.bisect_right(t.idx, e.start) - 1, 0)
+    tokens = [j for j in range(i, min(i + 4, t.n)) if t.idx[j] < e.end]
+    return 2 <= len(tokens) <= 3 and all(t.pos[j] == "PROPN" and t.text[t.idx[j]].isupper()
+                                         for j in tokens)
 
 
 def attribute(t: DocTable, a: int, b: int, quotes: list[tuple[int, int]], paragraph: int,
@@ -198,7 +214,8 @@ def _reporting_verb(t: DocTable, a: int, b: int, quotes: list[tuple[int, int]],
             continue
         valid = (bool(deps & set(CONTENT_DEPS)) or t.dep[i] == "parataxis"
                  or (bool(quotes) and not _in_quotes(t.idx[i], quotes))
-                 or (t.lemma[i] in claiming and "dobj" in deps))
+                 or (t.lemma[i] in claiming and "dobj" in deps)
+                 or _trailing(t, i, b))
         if valid:
             d = t.depth(i)
             if d < best_depth:
@@ -210,6 +227,15 @@ def _is_reported_word(low: str, lex: Lexicons) -> bool:
     """"reportedly", also glued to the word before it ("groupreportedly")."""
     return low in lex.reported or (low.endswith("ly") and len(low) > 10
                                     and any(low.endswith(w) for w in lex.reported))
+
+
+def _trailing(t: DocTable, verb: int, b: int) -> bool:
+    """"..., its director Sofia Brandt told reporters.": a reporting verb the parser
+    coordinated with the clause before it, with a subject of its own, ending the unit."""
+    if t.dep[verb] != "conj" or t.head[verb] > verb or t.child(verb, "nsubj") < 0:
+        return False
+    start = t.left_edge(t.child(verb, "nsubj"))
+    return start > 0 and t.lower[start - 1] == "," and t.right_edge(verb) >= b - 2
 
 
 def _in_quotes(pos: int, quotes: list[tuple[int, int]]) -> bool:
@@ -388,6 +414,9 @@ def _without_phrase(t: DocTable, a: int, b: int, pa: int, pb: int) -> tuple[int,
 def _reported_clause(t: DocTable, verb: int, a: int, b: int) -> tuple[int, int]:
     """The clause a reporting verb reports, without the attribution at either end."""
     content = t.child(verb, "ccomp")
+    if content < 0 and _trailing(t, verb, b):  # "X happened, the director said."
+        cut = t.left_edge(t.child(verb, "nsubj"))
+        return _trimmed(t.text, t.idx[a], t.end[cut - 1])
     if content < 0 or t.dep[verb] == "parataxis":
         return t.idx[a], t.end[b - 1]
     ca, cb = max(t.left_edge(content), a), min(t.right_edge(content) + 1, b)

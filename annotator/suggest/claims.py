@@ -248,7 +248,8 @@ def _split_clauses(t: DocTable, a: int, b: int, regions: list[tuple[int, int]]
         if t.lemma[i] in reporting:
             continue
         for conj in t.children[i]:
-            if t.dep[conj] != "conj" or t.pos[conj] not in ("VERB", "AUX"):
+            if t.dep[conj] != "conj" or t.pos[conj] not in ("VERB", "AUX") \
+                    or t.lemma[conj] in reporting:  # "..., the director told reporters"
                 continue
             if t.child(conj, "nsubj", "nsubjpass") >= 0:
                 cut = t.left_edge(conj)

@@ -6,9 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.evaluate import evaluate_gold
-from annotator.suggest.claims import ClaimSuggestion
+from annotator.suggest.claims import ClaimSuggestion, suggest_claims
+from annotator.suggest.entities import EntitySuggestion
 
-GOLD = Path(__file__).parent / "data" / "attribution.jsonl"
+DATA = Path(__file__).parent / "data"
+GOLD = DATA / "attribution.jsonl"
+# written after the rules were settled; its first measurement (0.88) found the last two
+# patterns below, fixed since
+HELD_OUT = DATA / "attribution_heldout.jsonl"
 
 
 def claimant(text, entities, claim: ClaimSuggestion):
@@ -141,9 +146,31 @@ def test_attribution_unclosed_quote_ends_with_its_sentence(analyse):
                for c in claims)
 
 
+def test_attribution_trailing_attribution_the_parser_coordinated(analyse):
+    text = ("Ticket sales doubled in the first week, the festival's organiser Greta Lund "
+            "told the radio station.")
+    claim, who = claim_with(analyse, text, "Ticket sales")
+    assert (who, claim.via) == ("Greta Lund", "the radio station")
+    assert text[claim.start:claim.end] == "Ticket sales doubled in the first week"
+
+
+def test_attribution_pronoun_to_a_name_the_ner_mislabelled(nlp):
+    text = "Tomasz Nowicki runs the shelter. He said 70 dogs arrived in June alone."
+    doc = nlp(text)
+    entities = [EntitySuggestion(0, 14, "ORG")]  # as the small pipeline sometimes has it
+    [claim] = [c for c in suggest_claims(doc, entities) if "70 dogs" in text[c.start:c.end]]
+    assert claim.claimant_entity == 0
+
+
 def test_attribution_claimant_accuracy_on_the_annotated_set(nlp):
     report = evaluate_gold(GOLD, nlp, "claim")
     assert report.claimant is not None
     assert report.claimant.with_claimant >= 35
     assert report.claimant.accuracy >= 0.9, report.claimant.examples
     assert report.label("claim").overlap.recall >= 0.9
+
+
+def test_attribution_claimant_accuracy_on_the_held_out_set(nlp):
+    report = evaluate_gold(HELD_OUT, nlp, "claim")
+    assert report.claimant is not None and report.claimant.with_claimant == 17
+    assert report.claimant.accuracy >= 0.85, report.claimant.examples
