@@ -159,10 +159,11 @@ def suggest_claims(doc: Doc, entities: list[EntitySuggestion]) -> list[ClaimSugg
     if not (doc.has_annotation("DEP") or doc.has_annotation("SENT_START")):
         return []  # no parse (a blank pipeline): nothing to reason over
     lex = lexicons()
-    sentences = list(_sentences(doc))
-    full = doc.text  # Doc.text joins every token: read it once
-    regions = quote_regions(full, [doc[b - 1].idx + len(doc[b - 1]) for _, b in sentences])
-    t = DocTable(doc, entities, regions)
+    t = DocTable(doc, entities)
+    sentences = list(_sentences(doc, t))
+    full = t.text
+    regions = quote_regions(full, [t.end[b - 1] for _, b in sentences])
+    t.set_quotes(regions)
     speakers = Speakers(t)
     breaks = [i for i, ch in enumerate(full) if ch == "\n"]
     region_starts = [qs for qs, _ in regions]
@@ -178,17 +179,18 @@ def suggest_claims(doc: Doc, entities: list[EntitySuggestion]) -> list[ClaimSugg
 # --- units --------------------------------------------------------------------------
 
 
-def _sentences(doc: Doc) -> Iterator[tuple[int, int]]:
+def _sentences(doc: Doc, t: DocTable) -> Iterator[tuple[int, int]]:
     """The parser's sentences, cut again at line breaks (a paragraph never continues a
     sentence, whatever the parser thinks)."""
+    lower = t.lower
     for sent in doc.sents:
-        a = sent.start
-        for tok in sent:
-            if tok.is_space and "\n" in tok.text and tok.i > a:
-                yield a, tok.i
-                a = tok.i + 1
-        if a < sent.end:
-            yield a, sent.end
+        a, end = sent.start, sent.end
+        for i in range(a, end):
+            if "\n" in lower[i] and i > a and lower[i].isspace():
+                yield a, i
+                a = i + 1
+        if a < end:
+            yield a, end
 
 
 def _units(t: DocTable, sentences: list[tuple[int, int]], regions: list[tuple[int, int]]
@@ -238,7 +240,8 @@ def _split_clauses(t: DocTable, a: int, b: int, regions: list[tuple[int, int]]
                    ) -> list[tuple[int, int]]:
     """Split at coordinated main clauses that have their own subject."""
     start_char, end_char = t.idx[a], t.end[b - 1]
-    if any(qs < end_char and start_char < qe for qs, qe in regions):
+    k = bisect.bisect_left(regions, (end_char, -1)) - 1
+    if k >= 0 and regions[k][1] > start_char:  # regions are sorted and do not overlap
         return [(a, b)]
     reporting = lexicons().reporting
     cuts: list[int] = []
@@ -327,7 +330,8 @@ def _content_cues(t: DocTable, a: int, b: int, lex: Lexicons) -> list[str]:
     lower, lemma, tag = t.lower, t.lemma, t.tag
     words = 0
     has_than = False
-    vague = lex["vague_number"]
+    vague, vague_date, past_time = lex["vague_number"], lex["vague_date"], lex["past_time"]
+    measure, trend, evaluative = lex["measure"], lex["trend"], lex["evaluative"]
     for i in range(a, b):
         low = lower[i]
         if t.word[i]:
@@ -343,11 +347,11 @@ def _content_cues(t: DocTable, a: int, b: int, lex: Lexicons) -> list[str]:
             found.add("digits")  # an exact figure, not "two" or "a few"
         elif label == "DATE":
             e = t.entities[t.ent[i]]
-            if t.text[e.start:e.end].lower() not in lex["vague_date"]:
+            if t.text[e.start:e.end].lower() not in vague_date:
                 found.add("date")
         if label in NAMED_LABELS:
             found.add("named")
-        if low in lex["past_time"]:
+        if low in past_time:
             found.add("past_time")
         if t.dep[i] == "nsubjpass":
             found.add("passive")
@@ -357,16 +361,16 @@ def _content_cues(t: DocTable, a: int, b: int, lex: Lexicons) -> list[str]:
             has_than = True
         pos = t.pos[i]
         if pos == "NOUN":
-            if lemma[i] in lex["measure"]:
+            if lemma[i] in measure:
                 found.add("measure")
-            if lemma[i] in lex["trend"]:
+            if lemma[i] in trend:
                 found.add("trend")
         elif low in ("up", "down") and (lemma[t.head[i]] == "be" or t.dep[i] == "prt"):
             found.add("trend")  # "is down", "brought down"
         if tag[i] in ("JJS", "RBS") and not (low == "least" and i > a
                                              and lower[i - 1] == "at"):
             found.add("superlative")
-        if lemma[i] in lex["evaluative"] and (
+        if lemma[i] in evaluative and (
                 t.dep[i] == "acomp" or (t.dep[i] == "amod" and t.dep[t.head[i]] == "attr")
                 or (t.dep[i] == "advmod" and pos == "ADV")):
             found.add("evaluative")

@@ -25,25 +25,29 @@ LAW_LIKE = re.compile(r"^(the\s+)?(bill|act|section|article|resolution|propositi
 
 
 class DocTable:
-    """Token attributes of ``doc`` as lists, the entity each token is in, and which
-    tokens are inside a direct quotation."""
+    """Token attributes of ``doc`` as lists, the entity each token is in, and (after
+    :meth:`set_quotes`) which tokens are inside a direct quotation."""
 
-    def __init__(self, doc: Doc, entities: list[EntitySuggestion],
-                 regions: list[tuple[int, int]]):
+    def __init__(self, doc: Doc, entities: list[EntitySuggestion]):
         self.doc = doc
         self.text = doc.text
         self.entities = entities
         self.n = n = len(doc)
-        self.lower = [t.lower_ for t in doc]
-        self.lemma = [t.lemma_.lower() for t in doc]
-        self.tag = [t.tag_ for t in doc]
-        self.pos = [t.pos_ for t in doc]
-        self.dep = [t.dep_ for t in doc]
-        self.head = [t.head.i for t in doc]
-        self.idx = [t.idx for t in doc]
-        self.end = [t.idx + len(t) for t in doc]
-        self.like_num = [t.like_num for t in doc]
-        self.word = [not (t.is_punct or t.is_space) for t in doc]
+        tokens = list(doc)  # one Token object each: iterating a Doc makes new ones
+        self.lower = [t.lower_ for t in tokens]
+        self.lemma = [t.lemma_.lower() for t in tokens]
+        self.tag = [t.tag_ for t in tokens]
+        self.pos = [t.pos_ for t in tokens]
+        self.dep = [t.dep_ for t in tokens]
+        from spacy.attrs import HEAD  # here: importing this module must not import spaCy
+
+        # HEAD is stored relative (and unsigned); token.head.i would make a Token each
+        relative = doc.to_array([HEAD]).astype("int64").tolist() if n else []
+        self.head = [i + rel for i, rel in enumerate(relative)]
+        self.idx = [t.idx for t in tokens]
+        self.end = [t.idx + len(t) for t in tokens]
+        self.like_num = [t.like_num for t in tokens]
+        self.word = [not (t.is_punct or t.is_space) for t in tokens]
         self.children: list[list[int]] = [[] for _ in range(n)]
         for i, h in enumerate(self.head):
             if h != i:
@@ -56,9 +60,12 @@ class DocTable:
                     self.ent[i] = k
                 i += 1
         self.quoted = [False] * n
+
+    def set_quotes(self, regions: list[tuple[int, int]]) -> None:
+        """Mark the tokens inside the quotations ``regions``."""
         for qs, qe in regions:
             i = bisect.bisect_left(self.idx, qs)
-            while i < n and self.idx[i] < qe:
+            while i < self.n and self.idx[i] < qe:
                 self.quoted[i] = True
                 i += 1
 
