@@ -32,6 +32,7 @@ came before can be used:
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from .doctable import DocTable
@@ -39,6 +40,11 @@ from .lexicon import Lexicons
 from .tokenizer import unglue
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
+# A person's name written out: two or three capitalised words ("Carmen Ruiz").
+NAME = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’.-]+){1,2}$")
+# Audiences, not outlets: "told reporters" relays nothing.
+AUDIENCES = {"reporter", "journalist", "press", "medium", "audience", "crowd", "supporter",
+             "lawmaker", "parliament", "congress", "committee", "court", "jury", "official"}
 NOT_CLAIMANTS = {"i", "we", "you", "me", "us"}
 CLAIMANT_LABELS = {"PERSON", "ORG", "NORP", "GPE", "FAC", "LOC", "PRODUCT"}
 CLAIMANT_PREFERENCE = ("PERSON", "ORG", "NORP", "GPE")
@@ -99,27 +105,31 @@ class Speakers:
                     self.persons.append((t.idx[i], k))
                 elif _name_shaped(t, k):
                     self.names.append((t.idx[i], k))
-        self.speakers: list[tuple[int, int]] = []  # (offset, entity) of PERSON claimants
+        # (offset, entity, text) of claimants who are people: a PERSON entity, or a
+        # name ("Carmen Ruiz") the NER missed or gave another label
+        self.speakers: list[tuple[int, int, str]] = []
         self.last: _Speaker | None = None
 
-    def person_before(self, pos: int) -> int | None:
-        """The most recent PERSON subject or speaker before ``pos``; else the most
-        recent PERSON named outside quotations."""
-        best: tuple[int, int] | None = None
-        for found in (self.persons, self.speakers):
-            k = bisect.bisect_left(found, (pos, -1)) - 1
-            if k >= 0 and (best is None or found[k][0] > best[0]):
-                best = found[k]
-        if best is not None:
-            return best[1]
-        named = bisect.bisect_left(self.names, (pos, -1)) - 1
+    def person_before(self, pos: int) -> tuple[int | None, str | None]:
+        """``(entity, text)`` of the most recent PERSON subject or person speaking before
+        ``pos``; else the most recent PERSON named outside quotations; else a subject
+        shaped like a name; ``(None, None)`` if none."""
+        k = bisect.bisect_left(self.persons, (pos, -1)) - 1
+        subject = self.persons[k] if k >= 0 else None
+        k = bisect.bisect_left(self.speakers, (pos, -1, "")) - 1
+        speaker = self.speakers[k] if k >= 0 else None
+        if speaker is not None and (subject is None or speaker[0] > subject[0]):
+            return (speaker[1], None) if speaker[1] >= 0 else (None, speaker[2])
+        if subject is not None:
+            return subject[1], None
         t = self.t
         for k in range(len(t.entities) - 1, -1, -1):
             e = t.entities[k]
             if e.end <= pos and e.label == "PERSON" and not t.is_law(k) \
                     and not t.entity_quoted(k):
-                return k
-        return self.names[named][1] if named >= 0 else None
+                return k, None
+        named = bisect.bisect_left(self.names, (pos, -1)) - 1
+        return (self.names[named][1], None) if named >= 0 else (None, None)
 
     def heard(self, att: Attribution, pos: int, paragraph: int) -> None:
         """Record ``att``'s claimant as the latest speaker."""
@@ -127,8 +137,11 @@ class Speakers:
             return
         self.last = _Speaker(att.claimant_entity, att.claimant_text, att.via, paragraph)
         k = att.claimant_entity
-        if k is not None and self.t.entities[k].label == "PERSON":
-            bisect.insort(self.speakers, (pos, k))
+        if k is not None:
+            if self.t.entities[k].label == "PERSON" or _name_shaped(self.t, k):
+                bisect.insort(self.speakers, (pos, k, ""))
+        elif att.claimant_text and NAME.match(att.claimant_text):
+            bisect.insort(self.speakers, (pos, -1, att.claimant_text))
 
 
 def _name_shaped(t: DocTable, k: int) -> bool:
@@ -248,10 +261,8 @@ def _claimant_of_verb(t: DocTable, att: Attribution, verb: int, a: int, b: int,
     if s >= 0:
         low = t.lower[s]
         if low in PERSON_PRONOUNS:
-            k = speakers.person_before(t.idx[s])
-            if k is not None:
-                att.claimant_entity = k
-            else:
+            att.claimant_entity, att.claimant_text = speakers.person_before(t.idx[s])
+            if att.claimant_entity is None and att.claimant_text is None:
                 att.claimant_text = t.text[t.idx[s]:t.end[s]]
         elif t.pos[s] != "PRON":
             att.claimant_entity, att.claimant_text = phrase_claimant(t, s)
@@ -322,7 +333,8 @@ def _via_of_verb(t: DocTable, att: Attribution, verb: int) -> None:
         addressee = t.child(verb, "dobj", "dative")
     if addressee < 0:
         addressee = _medium(t, verb)
-    if addressee >= 0 and not t.quoted[addressee]:
+    if addressee >= 0 and not t.quoted[addressee] and t.pos[addressee] != "PRON" \
+            and t.lemma[addressee] not in AUDIENCES:
         att.via = _outlet(t, addressee)
 
 

@@ -174,3 +174,17 @@ def test_attribution_claimant_accuracy_on_the_held_out_set(nlp):
     report = evaluate_gold(HELD_OUT, nlp, "claim")
     assert report.claimant is not None and report.claimant.with_claimant == 17
     assert report.claimant.accuracy >= 0.85, report.claimant.examples
+
+
+def test_attribution_pronoun_to_a_speaker_the_ner_missed(nlp):
+    text = ('Marta Quiroga, who has sold fish here for 30 years, said sales had halved. '
+            '"Nobody comes on weekdays now," she said.')
+    doc = nlp(text)
+    [claim] = [c for c in suggest_claims(doc, []) if "weekdays" in text[c.start:c.end]]
+    assert claim.claimant_text == "Marta Quiroga"  # no entities at all: the speaker's name
+
+
+def test_attribution_told_reporters_is_no_via(analyse):
+    text = "The port handled 2.1 million containers, its director Omar Sayed told reporters."
+    claim, who = claim_with(analyse, text, "containers")
+    assert who == "Omar Sayed" and claim.via is None
