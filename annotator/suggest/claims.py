@@ -14,20 +14,24 @@ opinions, promises and questions least).
    quotation whose closing mark is lost ends with its sentence
    (:mod:`~annotator.suggest.quotes`): no claim is longer than its paragraph.
 2. **Exclusions.** Boilerplate (``resources/boilerplate.txt``: disclaimers, bylines),
-   fragments without a verb, and questions that carry no figure are never claims.
-3. **Cues.** Each rule that fires is recorded by name (:data:`CUE_WEIGHTS`). Content:
-   numbers and statistics, dates, named entities and named subjects, past actions and
-   actions on record, trends, comparisons, superlatives, universal statements, measured
-   quantities, causes. Attribution (:mod:`~annotator.suggest.attribution`): reporting
+   the writer's declared opinion ("in my opinion"), fragments without a verb unless they
+   state a figure, and questions that carry no figure are never claims.
+3. **Cues.** Each rule that fires is recorded by name (:data:`CUE_WEIGHTS`); the word
+   lists are in ``resources/claim_words.txt``. Content: numbers (exact figures more),
+   statistics, dates, named institutions and places, named subjects, past actions and
+   actions on record ("voted", "vetoed"), trends (more when the sentence is about the
+   change: "smoking is down"), comparisons, superlatives, universal statements and
+   exceptionless negations ("not a single"), measured quantities, causes, statements
+   about a third party. Attribution (:mod:`~annotator.suggest.attribution`): reporting
    verbs, "according to", quotations, "reportedly". Against: promises, plans and
    intentions of the speaker ("I will", "we're going to", "we may not"), first-person
-   opinion, "should/must/need to", conditions, imperatives, the speaker talking about
-   themself. A forecast about someone else ("US forces might withdraw") is a
-   ``prediction``; it weighs a little against on its own and is lifted by attribution.
+   opinion, "should/must/need to", conditions, imperatives, judging adjectives, the
+   speaker talking about themself. A forecast about someone else ("US forces might
+   withdraw") is a ``prediction``: a little against on its own, lifted by attribution.
 4. **Score.** ``1 / (1 + exp(-(BIAS + sum of the weights of the cues that fired)))``: a
    rule confidence in log-odds, not a calibrated probability. Units scoring below
    :data:`MIN_SCORE` are not suggested. The weights are set by hand, per pattern, in
-   round numbers.
+   round numbers; ``bench/quality.py`` measures them against ClaimBuster's labels.
 5. **Attributes.** ``claim_type`` by the strongest kind of cue (quote, prediction,
    statistic, causal, reported, event, other); ``claimant`` and ``via`` from
    :mod:`~annotator.suggest.attribution`; ``hedged`` from ``resources/hedges.txt``;
@@ -102,7 +106,6 @@ CUE_WEIGHTS: dict[str, float] = {
     "hedge": 0.0,  # recorded so the UI can show it; says nothing about claim-ness
 }
 MIN_SCORE = 0.3
-NUMERIC_LABELS = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY"}
 STATISTIC_LABELS = {"PERCENT", "MONEY", "QUANTITY"}
 NOT_NUMBERS = {"DATE", "TIME", "ORDINAL"}
 # Institutions, places, laws and events: the things claims are checked against (people
@@ -120,7 +123,6 @@ BE = {"be", "is", "are", "was", "were", "been", "being", "am", "'s", "’s", "'r
 PREDICTION_LEMMAS = {"expect", "predict", "forecast", "project", "anticipate"}
 OPINION_PHRASES = (("in", "my", "opinion"), ("in", "my", "view"), ("if", "you", "ask", "me"),
                    ("to", "my", "mind"), ("personally",))
-ATTRIBUTION_CUES = ("reporting_verb", "according_to", "passive_reporting", "continued_quote")
 _TYPE_ORDER = (("direct_quote", "quote"), ("prediction", "prediction"),
                ("number", "statistic"), ("statistic", "statistic"), ("causal", "causal"),
                ("reporting_verb", "reported"), ("according_to", "reported"),
