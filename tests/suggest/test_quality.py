@@ -29,3 +29,18 @@ def test_quality_slice_meets_the_goals(nlp):
     assert m["sentences"] == 720
     assert m["F1"] >= 0.6 and m["AP"] >= 0.6, m
     assert m["longest_claim_vs_paragraph"] <= 1.0 and m["longest_claim_sentences"] <= 6
+
+
+def test_quality_bench_rows_are_information_rows():
+    try:
+        data_path()
+    except FileNotFoundError:
+        pytest.skip("ClaimBuster development file not here")
+    from bench.quality import run
+
+    rows = run(2)
+    keys = {"name", "value", "unit", "baseline", "ratio", "target", "higher_is_better", "meets"}
+    assert len(rows) == 5 and all(keys <= row.keys() for row in rows)
+    assert all(row["target"] is None and row["meets"] is None for row in rows)
+    assert [row["goal"] for row in rows] == [None, None, 0.6, 0.6, 1.0]
+    assert "60 sentences" in rows[0]["name"]
