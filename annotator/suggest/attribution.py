@@ -171,16 +171,17 @@ def attribute(t: DocTable, a: int, b: int, quotes: list[tuple[int, int]], paragr
     if source is not None:
         att.cues.append("according_to")
         att.attributed = True
-        obj, ext_a, ext_b = source
+        obj = source[0]
         if att.claimant_entity is None and att.claimant_text is None and obj >= 0:
             att.claimant_entity, att.claimant_text = phrase_claimant(t, obj)
             if att.via is None:
                 att.via = _relay(t, obj, lex)
     if any(_is_reported_word(t.lower[i], lex) and not t.quoted[i] for i in range(a, b)):
         att.cues.append("reportedly")
+    mostly_quoted = bool(quotes) and _mostly_quoted(t, a, b)
     if quotes:
         att.cues.append("direct_quote")
-        if verb < 0 and source is None and _mostly_quoted(t, a, b):
+        if verb < 0 and source is None and mostly_quoted:
             last = speakers.last
             if last is not None and paragraph - last.paragraph <= 1:
                 att.cues.append("continued_quote")
@@ -189,7 +190,6 @@ def attribute(t: DocTable, a: int, b: int, quotes: list[tuple[int, int]], paragr
                 att.via = last.via
                 last.paragraph = paragraph
     # the span: what is asserted
-    mostly_quoted = bool(quotes) and _mostly_quoted(t, a, b)
     if mostly_quoted and (verb >= 0 or "continued_quote" in att.cues):
         att.start, att.end = _trimmed(t.text, quotes[0][0] + 1, quotes[-1][1])
     elif verb >= 0:
