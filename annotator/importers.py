@@ -348,8 +348,8 @@ def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text"
         elif item.get("status") in ("new", "in_progress", "done", "skipped", "flagged"):
             record.status = item["status"]
         if LABEL_KEYS.intersection(item):  # most lines of a corpus carry no labels
-            for triple in _entity_triples(item, path, number):
-                record.spans.append(_checked_span(record, *triple, layer="entity",
+            for start, end, label in _entity_triples(item, path, number):
+                record.spans.append(_checked_span(record, start, end, label, layer="entity",
                                                   annotator=annotator))
             _check_no_overlap(record)
             for n, claim in enumerate(item.get("claims") or []):
@@ -358,7 +358,8 @@ def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text"
         yield record
 
 
-def _entity_triples(item: dict[str, Any], path: Path, line: int) -> Iterator[tuple[Any, ...]]:
+def _entity_triples(item: dict[str, Any], path: Path, line: int
+                    ) -> Iterator[tuple[Any, Any, Any]]:
     spans = item.get("spans")
     if spans is not None:
         if not isinstance(spans, list):
