@@ -29,13 +29,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model import Span
+from .model import LAYERS, Span
 from .store import Store
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-LAYERS = ("entity", "claim")
 BUCKETS = (0.0, 0.2, 0.4, 0.6, 0.8)
 TOP_CUES = 10
 

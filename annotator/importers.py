@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import CHECKWORTHY, CLAIM_TYPES, Claim, Span, check_label_name
+from .model import CHECKWORTHY, CLAIM_TYPES, LAYERS, STATUSES, Claim, Span, check_label_name
 from .store import Store, now
 
 SUFFIXES = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -345,7 +345,7 @@ def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text"
         annotator = annotator if isinstance(annotator, str) else None
         if isinstance(item.get("answer"), str) and item["answer"] in ANSWER_STATUS:
             record.status = ANSWER_STATUS[item["answer"]]
-        elif item.get("status") in ("new", "in_progress", "done", "skipped", "flagged"):
+        elif item.get("status") in STATUSES:
             record.status = item["status"]
         if LABEL_KEYS.intersection(item):  # most lines of a corpus carry no labels
             for start, end, label in _entity_triples(item, path, number):
@@ -447,7 +447,7 @@ def _read_rejected(record: Record, rejected: Any) -> None:
     if not isinstance(rejected, list):
         raise ImportFailed(record.path, record.line, "'rejected' must be a list")
     for n, item in enumerate(rejected):
-        if not isinstance(item, dict) or item.get("layer") not in ("entity", "claim"):
+        if not isinstance(item, dict) or item.get("layer") not in LAYERS:
             raise ImportFailed(record.path, record.line,
                                f"rejected span {n} needs a layer (entity or claim)")
         span = _checked_span(record, item.get("start"), item.get("end"), item.get("label"),

@@ -21,12 +21,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from ..model import Document, Span, check_label_name
+from ..model import LAYERS, Document, Span, check_label_name
 from ..store import Store
 from ..tokens import TokenCache
 
 FORMATS = ("jsonl", "spacy", "doccano", "labelstudio", "conll")
-LAYER_CHOICES = ("entity", "claim", "all")
+LAYER_CHOICES = (*LAYERS, "all")
 ALIGN_CHOICES = ("strict", "expand", "contract")
 PROGRESS_EVERY = 100  # documents between two on_progress calls
 #: Documents longer than this (spaCy's default ``nlp.max_length``) are not tokenised: a
@@ -193,7 +193,7 @@ def iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
 
 def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
                   on_progress: Callable[[int], None] | None) -> Iterator[DocRecord]:
-    layers = ("entity", "claim") if opts.layer in ("all", None) else (opts.layer,)
+    layers = LAYERS if opts.layer in ("all", None) else (opts.layer,)
     bad_labels: dict[str, str | None] = {}
     n = 0
     for doc, spans in store.iter_documents_with_spans(opts.status_filter):
