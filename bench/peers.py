@@ -883,6 +883,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"peer benchmark: Annotator {ours} vs Label Studio {LS_SERIES}, {n_docs:,} documents, "
           f"median of {runs} run(s)\nmachine: {where}", flush=True)
     started = time.perf_counter()
+    load_before = os.getloadavg()
     try:
         with _signals_end_cleanly():
             got = _measure_both(args, n_docs, runs)
@@ -907,13 +908,16 @@ def main(argv: list[str] | None = None) -> int:
     date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     versions = {"annotator": ours, "label_studio": installed.version,
                 "python": platform.python_version(), "label_studio_python": installed.python}
+    load = {"before": [round(x, 2) for x in load_before],
+            "after": [round(x, 2) for x in os.getloadavg()]}
     print(f"\nversions: Annotator {ours}, {peer}, Python {versions['python']}; {date}; "
-          f"{total:.0f} s")
+          f"{total:.0f} s; load average (1, 5, 15 min) {load['before']} before, "
+          f"{load['after']} after (2 cores: above ~0.5 someone else was busy)")
     write_results(out, {
         "machine": where, "date": date, "mode": "quick" if args.quick else "full",
         "n_docs": n_docs, "runs": runs, "peer": peer, "versions": versions,
         "spans_per_doc": round(inputs.spans / n_docs, 1), "seconds": round(total, 1),
-        "results": rows})
+        "load_average": load, "results": rows})
     print(f"wrote the peer rows into {out}")
     return 0
 
