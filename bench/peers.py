@@ -469,6 +469,11 @@ def _peak_mb(pid: int) -> float:
     return int(status.split("VmHWM:")[1].split()[0]) / 1024
 
 
+def _rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("VmRSS:")[1].split()[0]) / 1024
+
+
 def _reset_peak(pid: int) -> bool:
     """Reset the process's VmHWM to its current RSS (Linux ``clear_refs`` 5)."""
     try:
@@ -503,6 +508,7 @@ class LabelStudio:
     proc: subprocess.Popen[bytes] | None = None
     log: Path | None = None
     started_s: float = 0.0
+    rss_before_mb: float = 0.0  # the server's resident memory when the last import began
 
     def environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items()
@@ -636,6 +642,7 @@ class LabelStudio:
         assert self.proc is not None
         pid = self.proc.pid
         reset = measure_peak and _reset_peak(pid)
+        self.rss_before_mb = _rss_mb(pid)
         started = time.perf_counter()
         status, data = self.request(
             "POST", f"/api/projects/{project}/import?return_task_ids=true", tasks)
@@ -693,6 +700,7 @@ def measure_label_studio(ls: LabelStudio, inputs: Inputs, folder: Path,
     if peak is None:
         raise RuntimeError("cannot reset the server's peak memory (/proc/PID/clear_refs)")
     got["peak_import_annotated"] = peak
+    got["server_rss_before_import"] = ls.rss_before_mb  # detail: what the server held idle
     got["export_first"] = ls.timed_export(project, out)
     if check:  # every task with its annotation and all its regions
         exported = json.loads(out.read_bytes())
@@ -747,6 +755,9 @@ def make_rows(annotator_runs: list[dict[str, float]], peer_runs: list[dict[str, 
             "meets": None if faster is None else faster >= target,
             "detail": {"measures": what, "annotator_runs": [round(x, 4) for x in ours],
                        "peer_runs": [round(x, 4) for x in theirs]}})
+        if key == "peak_import_annotated":
+            rows[-1]["detail"]["peer_rss_before_import_mb"] = [
+                round(r.get("server_rss_before_import", 0), 1) for r in peer_runs]
     return rows
 
 
