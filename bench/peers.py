@@ -276,9 +276,16 @@ def run_measured(args: list[str], cwd: Path) -> tuple[float, float, str]:
     """Run ``annotator ARGS``: wall seconds, peak resident MB of that process, its stderr."""
     with tempfile.NamedTemporaryFile("r", prefix="peers-", suffix=".txt") as result, \
             tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.run(
+        # A group of its own: interrupted, the launcher and the command are killed together.
+        proc = subprocess.Popen(
             [sys.executable, "-S", "-c", LAUNCHER, result.name, *annotator_command(), *args],
-            stdout=subprocess.DEVNULL, stderr=err, cwd=cwd, check=False)
+            stdout=subprocess.DEVNULL, stderr=err, cwd=cwd, start_new_session=True)
+        try:
+            proc.wait()
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
         err.seek(0)
         stderr = err.read()
         fields = Path(result.name).read_text().split()
@@ -295,16 +302,18 @@ def time_list(db: Path, cwd: Path, limit_flag: bool) -> float:
                             stderr=subprocess.DEVNULL, cwd=cwd)
     assert proc.stdout is not None
     lines = 0
-    for _ in proc.stdout:
-        lines += 1
-        if lines == LIST_N:
-            break
-    elapsed = time.perf_counter() - started
-    proc.stdout.close()  # a real `| head -100`: the rest is not read
     try:
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        for _ in proc.stdout:
+            lines += 1
+            if lines == LIST_N:
+                break
+        elapsed = time.perf_counter() - started
+        proc.stdout.close()  # a real `| head -100`: the rest is not read
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
         proc.wait()
     if lines < LIST_N:
         raise RuntimeError(f"annotator list gave {lines} lines, expected {LIST_N}")
@@ -426,6 +435,14 @@ def ensure_label_studio(cache: Path, install: bool = True) -> Installed:
     return Installed(venv, version, python)
 
 
+def _die_with_parent() -> None:
+    """In the server's child process: SIGTERM when this harness dies, even by SIGKILL."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -540,7 +557,8 @@ class LabelStudio:
         with self.log.open("wb") as fh:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=fh,
                                          stderr=subprocess.STDOUT, env=self.environment(),
-                                         cwd=self.root, start_new_session=True)
+                                         cwd=self.root, start_new_session=True,
+                                         preexec_fn=_die_with_parent)
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             if self.proc.poll() is not None:
@@ -831,6 +849,8 @@ def _terminate(signum: int, _frame: object) -> None:
 @contextlib.contextmanager
 def _signals_end_cleanly() -> Iterator[None]:
     old = {s: signal.signal(s, _terminate) for s in (signal.SIGTERM, signal.SIGHUP)}
+    # Ctrl+C raises KeyboardInterrupt even where a shell started us with SIGINT ignored.
+    old[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
