@@ -23,7 +23,8 @@ What it does:
    Sentry error reporting and usage analytics switched off, and a user with an API token
    made without a prompt.
 4. Runs every operation below on both tools, a fresh project for each run, the two
-   tools in turn, and takes the median of 3 runs (the list and show rows: each run the
+   tools in turn operation by operation (after one untimed round of every call on a
+   small project), and takes the median of 3 runs (the list and show rows: each run the
    median of 5 calls after one untimed call).
 5. Prints the table with the ratio (Annotator faster by x: the peer's time over
    Annotator's), the versions and the machine, and writes the rows into the ``peers``
@@ -336,37 +337,51 @@ def list_has_limit() -> bool:
     return "--limit" in out
 
 
-def measure_annotator(inputs: Inputs, folder: Path, calls: int = CALLS) -> dict[str, float]:
-    """One run of every operation on fresh projects; ``{key: seconds or MB}``."""
+Steps = Iterator[dict[str, float]]
+
+
+def annotator_steps(inputs: Inputs, folder: Path, calls: int = CALLS) -> Steps:
+    """One run on fresh projects, one figure set (``{key: seconds or MB}``) per step, in
+    the same steps as :func:`label_studio_steps`, so that a run can alternate the tools."""
     folder.mkdir(parents=True, exist_ok=True)
     plain, annotated, out = folder / "plain.db", folder / "annotated.db", folder / "export.jsonl"
-    got: dict[str, float] = {}
-    got["import_plain"], _, _ = run_measured(
-        ["import", str(inputs.plain_jsonl), "--db", str(plain)], folder)
-    got["import_annotated"], got["peak_import_annotated"], _ = run_measured(
+    seconds, _, _ = run_measured(["import", str(inputs.plain_jsonl), "--db", str(plain)], folder)
+    yield {"import_plain": seconds}
+    seconds, peak, _ = run_measured(
         ["import", str(inputs.annotated_jsonl), "--db", str(annotated)], folder)
+    yield {"import_annotated": seconds, "peak_import_annotated": peak}
     export = ["export", "--db", str(annotated), "--format", "jsonl", "--force", "--out", str(out)]
-    got["export_first"], _, _ = run_measured(export, folder)
+    seconds, _, _ = run_measured(export, folder)
     first = out.read_bytes()
     lines = first.count(b"\n")
     if lines != inputs.n_docs:
         raise RuntimeError(f"first export wrote {lines} lines, not {inputs.n_docs}")
-    got["export_second"], _, _ = run_measured(export, folder)
+    yield {"export_first": seconds}
+    seconds, _, _ = run_measured(export, folder)
     if out.read_bytes() != first:
         raise RuntimeError("the second export differs from the first")
-    got["export_no_tokens"], _, _ = run_measured([*export, "--no-tokens"], folder)
+    yield {"export_second": seconds}
+    seconds, _, _ = run_measured([*export, "--no-tokens"], folder)
+    yield {"export_no_tokens": seconds}
     limit = list_has_limit()
     time_list(annotated, folder, limit)  # untimed: the same first call as Label Studio's
-    got["list_first"] = statistics.median(time_list(annotated, folder, limit)
-                                          for _ in range(calls))
+    yield {"list_first": statistics.median(time_list(annotated, folder, limit)
+                                           for _ in range(calls))}
     doc_id = inputs.show_index + 1  # a fresh project numbers documents in import order
     _, shown = time_show(annotated, doc_id, folder)
     if shown.get("meta", {}).get("id") != inputs.show_index:
         raise RuntimeError(f"document {doc_id} is not article {inputs.show_index}")
-    got["show_one"] = statistics.median(time_show(annotated, doc_id, folder)[0]
-                                        for _ in range(calls))
+    show = statistics.median(time_show(annotated, doc_id, folder)[0] for _ in range(calls))
     for path in folder.iterdir():
         path.unlink()
+    yield {"show_one": show}
+
+
+def measure_annotator(inputs: Inputs, folder: Path, calls: int = CALLS) -> dict[str, float]:
+    """One run of every operation on fresh projects; ``{key: seconds or MB}``."""
+    got: dict[str, float] = {}
+    for step in annotator_steps(inputs, folder, calls):
+        got.update(step)
     return got
 
 
@@ -706,28 +721,30 @@ class LabelStudio:
         return elapsed, data
 
 
-def measure_label_studio(ls: LabelStudio, inputs: Inputs, folder: Path,
-                         calls: int = CALLS, check: bool = True) -> dict[str, float]:
-    """One run of every operation on new projects; ``{key: seconds or MB}``."""
+def label_studio_steps(ls: LabelStudio, inputs: Inputs, folder: Path, calls: int = CALLS,
+                       check: bool = True) -> Steps:
+    """One run on new projects, in the steps of :func:`annotator_steps`."""
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / "export.json"
-    got: dict[str, float] = {}
-    plain, got["import_plain"], _, _ = ls.timed_import(inputs.plain_json, inputs.n_docs, False)
-    project, got["import_annotated"], peak, task_ids = ls.timed_import(
+    plain, seconds, _, _ = ls.timed_import(inputs.plain_json, inputs.n_docs, False)
+    yield {"import_plain": seconds}
+    project, seconds, peak, task_ids = ls.timed_import(
         inputs.annotated_json, inputs.n_docs, True, measure_peak=True)
     if peak is None:
         raise RuntimeError("cannot reset the server's peak memory (/proc/PID/clear_refs)")
-    got["peak_import_annotated"] = peak
-    got["server_rss_before_import"] = ls.rss_before_mb  # detail: what the server held idle
-    got["export_first"] = ls.timed_export(project, out)
+    yield {"import_annotated": seconds, "peak_import_annotated": peak,
+           "server_rss_before_import": ls.rss_before_mb}  # detail: what the server held idle
+    seconds = ls.timed_export(project, out)
     if check:  # every task with its annotation and all its regions
         exported = json.loads(out.read_bytes())
         regions = sum(len(t["annotations"][0]["result"]) for t in exported)
         if len(exported) != inputs.n_docs or regions != inputs.spans:
             raise RuntimeError(f"Label Studio exported {len(exported)} tasks, {regions} "
                                f"regions; expected {inputs.n_docs}, {inputs.spans}")
-    got["export_second"] = ls.timed_export(project, out)
-    got["export_no_tokens"] = got["export_second"]
+    yield {"export_first": seconds}
+    second = ls.timed_export(project, out)
+    yield {"export_second": second}
+    yield {"export_no_tokens": second}  # Label Studio's export has no tokens to leave out
     listing = f"/api/tasks?project={project}&page=1&page_size={LIST_N}"
     ls.timed_get(listing)  # untimed first call
     times = []
@@ -736,16 +753,27 @@ def measure_label_studio(ls: LabelStudio, inputs: Inputs, folder: Path,
         times.append(elapsed)
     if len(json.loads(data)["tasks"]) != LIST_N:
         raise RuntimeError(f"Label Studio listed {len(json.loads(data)['tasks'])} tasks")
-    got["list_first"] = statistics.median(times)
+    yield {"list_first": statistics.median(times)}
     task = f"/api/tasks/{task_ids[inputs.show_index]}"
     _, data = ls.timed_get(task)
     if json.loads(data)["data"]["meta"]["id"] != inputs.show_index:
         raise RuntimeError(f"task {task} is not article {inputs.show_index}")
-    got["show_one"] = statistics.median(ls.timed_get(task)[0] for _ in range(calls))
+    show = statistics.median(ls.timed_get(task)[0] for _ in range(calls))
     out.unlink(missing_ok=True)
     for pid in (plain, project):  # not timed: keeps the server's database the same size
         ls.api("DELETE", f"/api/projects/{pid}/", expect=204)
-    return got
+    yield {"show_one": show}
+
+
+def alternate(ours: Steps, theirs: Steps) -> tuple[dict[str, float], dict[str, float]]:
+    """Run two step sequences in turn (ours, theirs, ours, ...), so that a slow spell of
+    the machine falls on both tools alike; the two figure dicts."""
+    a: dict[str, float] = {}
+    b: dict[str, float] = {}
+    for step_a, step_b in zip(ours, theirs, strict=True):
+        a.update(step_a)
+        b.update(step_b)
+    return a, b
 
 
 # --- rows, table, results.json -----------------------------------------------------------
@@ -878,9 +906,11 @@ def _measure_both(args: argparse.Namespace, n_docs: int, runs: int
             ls.warm_up(inputs, root / "labelstudio-warmup")
             for k in range(runs):
                 t0 = time.perf_counter()
-                ours_runs.append(measure_annotator(inputs, root / f"annotator-{k}"))
-                theirs_runs.append(measure_label_studio(
-                    ls, inputs, root / f"labelstudio-{k}", check=k == 0))
+                ours, theirs = alternate(
+                    annotator_steps(inputs, root / f"annotator-{k}"),
+                    label_studio_steps(ls, inputs, root / f"labelstudio-{k}", check=k == 0))
+                ours_runs.append(ours)
+                theirs_runs.append(theirs)
                 print(f"run {k + 1}/{runs} in {time.perf_counter() - t0:.0f} s", flush=True)
     return installed, inputs, ours_runs, theirs_runs
 
