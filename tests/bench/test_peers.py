@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bench import peers
 from bench.corpus import articles
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_both_formats_hold_the_same_articles_and_spans(tmp_path: Path) -> None:
@@ -99,3 +103,15 @@ def test_listening_sockets_are_read_from_proc() -> None:
         assert f"127.0.0.1:{port}" in peers._listening(os.getpid())
     assert peers._is_loopback("127.0.0.1:80") and peers._is_loopback("::1:80")
     assert not peers._is_loopback("0.0.0.0:80") and not peers._is_loopback(":::80")
+
+
+def test_make_bench_keeps_the_peer_rows(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    out.write_text(json.dumps({"results": [], "peers": {"peer": "Label Studio 1.23.9"}}))
+    proc = subprocess.run([sys.executable, "-m", "bench", "--only", "no_such_module",
+                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text())
+    assert data["skipped"][0]["module"] == "no_such_module"
+    assert data["peers"] == {"peer": "Label Studio 1.23.9"}
