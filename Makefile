@@ -35,7 +35,7 @@ bench-full: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench --full
 
 # Annotator against Label Studio 1.23 side by side (installs it into ~/.cache/annotator-bench
-# once; ~15 minutes; not in CI). BENCH_PEERS_ARGS=--quick: 1,000 documents, one run.
+# once; ~20 minutes; not in CI). BENCH_PEERS_ARGS=--quick: 1,000 documents, one run.
 bench-peers: $(STAMP)
 	$(PY) -m bench.peers $(BENCH_PEERS_ARGS)
 
