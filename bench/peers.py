@@ -44,8 +44,9 @@ What each row measures (wall time unless said otherwise):
 - **second export**: the same command again (tokens cached) against a second Label
   Studio export of the same project.
 - **export --no-tokens**: ``annotator export --no-tokens`` against that second export.
-- **list first 100**: ``annotator list --json`` until its 100th line is read (``--limit
-  100`` when the command has it) against ``GET /api/tasks?project=ID&page=1&page_size=100``.
+- **list first 100**: ``annotator list --json --limit 100`` until its 100th line is read (a
+  command without ``--limit``: as ``| head -100`` reads it) against
+  ``GET /api/tasks?project=ID&page=1&page_size=100``.
 - **show one document**: ``annotator show ID --json`` against ``GET /api/tasks/ID``, the
   same article (number 4,242, or the middle one of a smaller corpus).
 - **peak memory, annotated import**: Annotator: the peak resident memory of the import
