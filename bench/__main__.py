@@ -7,7 +7,9 @@ table of all rows and the cost growth between the two sizes, and writes
 ``bench/results.json``::
 
     {"machine": "...", "mode": "quick", "results": [row, ...], "growth": [...],
-     "skipped": [...]}
+     "skipped": [...], "peers": {...}}
+
+(``peers`` is written by ``make bench-peers``, :mod:`bench.peers`, and kept here as it is.)
 
 Every row carries ``n_docs``, the corpus size it was measured at. A module that is
 missing, fails or runs out of time is reported as skipped and the run goes on.
@@ -20,6 +22,7 @@ as Markdown (for the README).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
 import json
@@ -297,6 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     result = {"machine": where, "mode": mode,
               "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
               "results": rows, "growth": grown, "skipped": skipped}
+    # The "peers" section (``make bench-peers``, bench/peers.py) is its own run: kept.
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        previous = json.loads(args.out.read_text(encoding="utf-8"))
+        if "peers" in previous:
+            result["peers"] = previous["peers"]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
                         encoding="utf-8")
