@@ -24,9 +24,9 @@ import contextlib
 import copy
 import getpass
 import sqlite3
-from datetime import UTC, datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from .model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span

@@ -187,7 +187,7 @@ _OUTLET_SEPARATOR = re.compile(r"\s*[/:|\-\u2013\u2014]\s*")
 def _without_outlet(head: str, source: str) -> str:
     """``head`` without a leading ``source`` and its separator ("/", ":", "-", ...)."""
     opening = head.lstrip()
-    if not opening[:len(source)].casefold() == source.casefold():
+    if opening[:len(source)].casefold() != source.casefold():
         return head
     rest = opening[len(source):]
     separator = _OUTLET_SEPARATOR.match(rest)
@@ -523,19 +523,25 @@ class Store:
 
     # -- search
 
+    def count_unindexed(self) -> int:
+        """How many documents the full-text index does not hold yet."""
+        return int(self.conn.execute("SELECT count(*) FROM documents WHERE id > ?",
+                                     (self.search_indexed_upto(),)).fetchone()[0])
+
     def search_indexed_upto(self) -> int:
         """Documents up to this id are in the full-text index; later ones are searched
         with LIKE until :meth:`update_search_index` reaches them."""
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'fts_upto'").fetchone()
         return int(row[0]) if row else 0
 
-    def update_search_index(self, max_docs: int = 500) -> int:
+    def update_search_index(self, max_docs: int = 500, wait_ms: int | None = None) -> int:
         """Add up to ``max_docs`` documents not yet in the full-text index (one short
         write transaction; about 0.13 ms a document of 3,000 characters); returns how
         many. Documents never change after import, so an id watermark is all the index
-        needs to know. Call it repeatedly when idle; 0 means it is complete."""
+        needs to know. Call it repeatedly when idle; 0 means it is complete. ``wait_ms``:
+        how long to wait for another writer (see :meth:`write`)."""
         upto = self.search_indexed_upto()
-        with self.write():
+        with self.write(wait_ms):
             rows = self.conn.execute(
                 "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?",
                 (upto, max_docs)).fetchall()

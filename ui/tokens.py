@@ -17,8 +17,10 @@ from bisect import bisect_left, bisect_right
 from annotator.tokens import word_splits
 
 # As spaCy's English tokenizer has them: numbers with separators ("2,500", "4.25",
-# "02:20"), clitics ("’s", "'ll"), runs of word characters, any other single character.
+# "02:20"), clitics ("’s", "'ll", "do|n’t"), runs of word characters, any other single
+# character.
 _TOKEN = re.compile(r"\d+(?:[.,:]\d+)+|(?<=\w)['’](?:[sdmSDM]|ll|re|ve|LL|RE|VE)(?!\w)"
+                    r"|[^\W\d_]+?(?=[nN]['’][tT](?!\w))|(?<=\w)[nN]['’][tT](?!\w)"
                     r"|\w+|[^\w\s]")
 
 
@@ -71,3 +73,13 @@ class Tokens:
         if i >= 0 and self.ends[i] > start:
             return self.ends[i]
         return end
+
+    def at(self, pos: int) -> tuple[int, int] | None:
+        """The token holding code point ``pos``, else the one ending there (a caret
+        just after a word); None between words."""
+        i = bisect_right(self.starts, pos) - 1
+        if i >= 0 and pos < self.ends[i]:
+            return self.starts[i], self.ends[i]
+        if i >= 0 and pos == self.ends[i]:
+            return self.starts[i], self.ends[i]
+        return None

@@ -1,0 +1,306 @@
+"""The claim editor: the attributes of the focused claim, each field with a key.
+
+The keys (window actions, see ``actions.py``) are shown beside each field: ``T`` type,
+``W`` claimant (who says it), ``R`` via (relayed by), ``Y`` check-worthy, ``H`` hedged.
+A key puts the focus in its field; type and check-worthy open their list, where a
+letter picks an entry and Return takes it. In a field, **Return commits it** and goes
+back to the article; Esc puts the field back as stored and goes back; leaving a field
+(Tab, a click elsewhere) commits it too. ``H`` toggles hedged at once. A field being
+edited shows the edit; everything else shows what is stored.
+
+Claimant choices are the document's entity mentions, each with where it is (its offset
+and a few words around it), so that the exact mention is linked: the nearest speaker
+(person, organisation, group, place) inside the claim comes first, else the nearest
+one before it; that is also what ``W`` offers when the claim has no claimant yet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLineEdit,
+    QWidget,
+)
+
+from annotator.model import CHECKWORTHY, CLAIM_TYPES, Span
+
+from .offsets import has_hidden, reveal
+
+AUTHOR = "author"
+#: Labels that can say something: the default claimant is one of these.
+SPEAKERS = ("PERSON", "ORG", "NORP", "GPE")
+#: Field name -> its key and its label in the form.
+FIELD_KEYS = {"claim_type": ("T", "Type"), "claimant": ("W", "Claimant"),
+              "via": ("R", "Via"), "checkworthy": ("Y", "Check-worthy"),
+              "hedged": ("H", "Hedged")}
+_RETURN = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def claimant_choices(claim: Span, spans: list[Span], text: str
+                     ) -> list[tuple[int, str]]:
+    """(entity span id, what the list shows) for every live entity of the document:
+    those inside the claim first (the first speaker leading), then those before it,
+    nearest first, then those after it. Each says where the mention is."""
+    inside, before, after = [], [], []
+    for span in spans:
+        if span.layer != "entity" or span.decision == "rejected" or span.id is None:
+            continue
+        if span.start >= claim.start and span.end <= claim.end:
+            inside.append(span)
+        elif span.end <= claim.start:
+            before.append(span)
+        else:
+            after.append(span)
+    inside.sort(key=lambda s: (s.label not in SPEAKERS, s.start))
+    before.sort(key=lambda s: (s.label not in SPEAKERS, -s.end))
+    after.sort(key=lambda s: s.start)
+    choices = []
+    for where, group in (("in claim", inside), ("before", before), ("after", after)):
+        for span in group:
+            assert span.id is not None
+            choices.append((span.id, _choice_text(span, text, where)))
+    if choices and has_hidden(text):
+        choices = [(span_id, reveal(choice)) for span_id, choice in choices]
+    return choices
+
+
+def _choice_text(span: Span, text: str, where: str) -> str:
+    mention = " ".join(text[span.start:span.end].split())[:40]
+    left = " ".join(text[max(span.start - 40, 0):span.start].split()[-3:])
+    right = " ".join(text[span.end:span.end + 40].split()[:3])
+    return f"{mention} ({span.label}) @{span.start} {where}: …{left} {mention} {right}…"
+
+
+class FieldCombo(QComboBox):
+    """A combo box that knows whether its last ``activated`` came from its popup (a
+    pick to commit) or from keys on the closed box (an edit in progress)."""
+
+    popup_hidden = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.picked = False
+
+    def showPopup(self) -> None:  # noqa: N802
+        self.picked = False
+        super().showPopup()
+
+    def hidePopup(self) -> None:  # noqa: N802
+        # An item chosen in the open popup is activated after this. (Qt also calls it
+        # with no popup open, when the box is disabled: no pick then.)
+        was_open = self.view().isVisible()
+        self.picked = was_open
+        super().hidePopup()
+        if was_open:
+            self.popup_hidden.emit()
+
+
+class ClaimEditor(QGroupBox):
+    """Attributes of the focused claim. ``attribute_edited(name, value)``: commit this
+    (the window makes it an undoable session command); ``finished()``: the field is
+    done with, back to the article. Not :attr:`editable` (a read-only project): it shows
+    the claim but takes no edit."""
+
+    attribute_edited = Signal(str, object)
+    finished = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("Claim", parent)
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setContentsMargins(6, 4, 6, 4)
+        self.claim_type = FieldCombo()
+        self.claim_type.addItem("—", None)
+        for name in CLAIM_TYPES:
+            self.claim_type.addItem(name, name)
+        self.claimant = FieldCombo()
+        self.claimant.setEditable(True)
+        self.claimant.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.claimant.lineEdit().setPlaceholderText("entity, text or author")
+        self.claimant.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.via = QLineEdit()
+        self.via.setPlaceholderText("outlet relaying it")
+        self.checkworthy = FieldCombo()
+        self.checkworthy.addItem("—", None)
+        for name in CHECKWORTHY:
+            self.checkworthy.addItem(name, name)
+        self.hedged = QCheckBox("may, reportedly, …")
+        self.fields: dict[str, QWidget] = {
+            "claim_type": self.claim_type, "claimant": self.claimant, "via": self.via,
+            "checkworthy": self.checkworthy, "hedged": self.hedged}
+        for name, widget in self.fields.items():
+            key, text = FIELD_KEYS[name]
+            form.addRow(f"{text} [{key}]", widget)
+            widget.installEventFilter(self)
+            widget.setToolTip(f"{text}: key {key} from the article; Return commits, "
+                              "Esc goes back unchanged")
+        for combo in (self.claim_type, self.claimant, self.checkworthy):
+            combo.setMinimumContentsLength(6)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.activated.connect(self._on_combo_activated)
+            combo.popup_hidden.connect(self._on_combo_popup_hidden)
+        self.hedged.clicked.connect(self._on_hedged_clicked)
+        self.span: Span | None = None
+        self._text = ""
+        self._spans: list[Span] = []
+        self._choices: list[tuple[int, str]] | None = None  # the claimant choices shown
+        self._opened_by_key: QWidget | None = None
+        self.editable = True
+        self.setEnabled(False)
+
+    # -- showing
+
+    def show_claim(self, span: Span | None, text: str = "",
+                   spans: list[Span] | None = None) -> None:
+        """Fill the editor for ``span`` (a claim; anything else empties it), with the
+        entities of ``spans`` as claimant choices."""
+        self.span = span if span is not None and span.layer == "claim" else None
+        self._text, self._spans = text, spans or []
+        self.setEnabled(self.span is not None and self.editable)
+        blockers = [QSignalBlocker(w) for w in self.fields.values()]
+        choices = claimant_choices(self.span, self._spans, text) if self.span else []
+        # Refilled only when the choices changed: thousands of entities take milliseconds.
+        if self.span is not None and choices != self._choices:
+            self.claimant.clear()
+            self.claimant.addItem("", None)
+            self.claimant.addItem(AUTHOR, AUTHOR)
+            for span_id, choice in choices:
+                self.claimant.addItem(choice, span_id)
+            self._choices = choices
+        self.claimant.setCurrentIndex(-1)  # so the index set below sets the edit text too
+        claim = self.span.claim if self.span is not None else None
+        if claim is None:
+            for combo in (self.claim_type, self.checkworthy, self.claimant):
+                combo.setCurrentIndex(0)
+            self.via.clear()
+            self.hedged.setChecked(False)
+        else:
+            self.claim_type.setCurrentIndex(max(self.claim_type.findData(claim.claim_type), 0))
+            self.checkworthy.setCurrentIndex(
+                max(self.checkworthy.findData(claim.checkworthy), 0))
+            if claim.claimant_span_id is not None:
+                self.claimant.setCurrentIndex(max(self.claimant.findData(
+                    claim.claimant_span_id), 0))
+            elif claim.claimant_text:
+                found = self.claimant.findData(claim.claimant_text)
+                if found >= 0:
+                    self.claimant.setCurrentIndex(found)
+                else:
+                    self.claimant.setEditText(claim.claimant_text)
+            else:
+                self.claimant.setCurrentIndex(0)
+            self.via.setText(claim.via or "")
+            self.hedged.setChecked(bool(claim.hedged))
+        self.claimant.lineEdit().setCursorPosition(0)  # the mention, not the context's end
+        del blockers
+
+    def revert(self) -> None:
+        """Show every field as stored (an edit in progress is dropped)."""
+        self.show_claim(self.span, self._text, self._spans)
+
+    @property
+    def default_claimant(self) -> int | None:
+        """The entity ``W`` offers for a claim without claimant: the first choice, if it
+        is inside or before the claim."""
+        if not self._choices:
+            return None
+        span_id, choice = self._choices[0]
+        return span_id if " after: " not in choice else None
+
+    # -- editing from the keyboard
+
+    def edit_field(self, name: str) -> bool:
+        """The field's key: focus it (type, check-worthy: open the list; claimant: offer
+        the default mention; hedged: toggle and commit). False if no claim is focused."""
+        if self.span is None or not self.isEnabled():
+            return False
+        widget = self.fields[name]
+        if widget is self.hedged:
+            self.hedged.setChecked(not self.hedged.isChecked())
+            self.commit("hedged")
+            return True
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if widget is self.claimant:
+            claim = self.span.claim
+            if (claim is None or (claim.claimant_span_id is None and not claim.claimant_text)) \
+                    and self.default_claimant is not None:
+                self.claimant.setCurrentIndex(self.claimant.findData(self.default_claimant))
+            edit = self.claimant.lineEdit()
+            edit.setSelection(len(edit.text()), -len(edit.text()))  # all, shown from its start
+        elif widget is self.via:
+            self.via.selectAll()
+        elif isinstance(widget, FieldCombo):
+            self._opened_by_key = widget
+            widget.showPopup()
+        return True
+
+    def value(self, name: str) -> Any:
+        """What the field shows, as the value it would store."""
+        if name in ("claim_type", "checkworthy"):
+            return self.fields[name].currentData()  # type: ignore[attr-defined]
+        if name == "via":
+            return self.via.text().strip() or None
+        if name == "hedged":
+            return self.hedged.isChecked()
+        text = self.claimant.currentText().strip()
+        index = self.claimant.currentIndex()
+        if index <= 0 or self.claimant.itemText(index) != self.claimant.currentText():
+            index = self.claimant.findText(text)
+        return self.claimant.itemData(index) if index > 0 else (text or None)
+
+    def stored(self, name: str) -> Any:
+        claim = self.span.claim if self.span is not None else None
+        if claim is None:
+            return False if name == "hedged" else None
+        if name == "claimant":
+            return claim.claimant_span_id if claim.claimant_span_id is not None \
+                else claim.claimant_text
+        value = getattr(claim, name)
+        return bool(value) if name == "hedged" else value
+
+    def commit(self, name: str) -> None:
+        """Ask for the field's value to be stored, if it differs from what is."""
+        if self.span is not None and self.editable and self.value(name) != self.stored(name):
+            self.attribute_edited.emit(name, self.value(name))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress:
+            if isinstance(watched, FieldCombo):
+                watched.picked = False  # a key on the closed box: an edit, not a pick
+            assert isinstance(event, QKeyEvent)
+            if event.key() in _RETURN and watched is not self.hedged:
+                self._commit_widget(watched)
+                self.finished.emit()
+                return True
+        elif kind == QEvent.Type.FocusOut and \
+                event.reason() != Qt.FocusReason.PopupFocusReason:  # type: ignore[attr-defined]
+            self._commit_widget(watched)
+        return False
+
+    def _commit_widget(self, widget: QObject) -> None:
+        name = next((n for n, w in self.fields.items() if w is widget), None)
+        if name is not None and name != "hedged":
+            self.commit(name)
+
+    def _on_combo_activated(self, _index: int) -> None:
+        combo = self.sender()
+        if isinstance(combo, FieldCombo) and combo.picked:  # picked in the popup
+            self._commit_widget(combo)
+
+    def _on_combo_popup_hidden(self) -> None:
+        if self.sender() is self._opened_by_key:
+            # Opened by its key: back to the article once the pick (if any) is in.
+            self._opened_by_key = None
+            QTimer.singleShot(0, self.finished.emit)
+
+    def _on_hedged_clicked(self, _checked: bool) -> None:
+        self.commit("hedged")
