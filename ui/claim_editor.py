@@ -2,8 +2,9 @@
 
 The keys (window actions, see ``actions.py``) are shown beside each field: ``T`` type,
 ``W`` claimant (who says it), ``R`` via (relayed by), ``Y`` check-worthy, ``H`` hedged.
-A key puts the focus in its field; type and check-worthy open their list, where a
-letter picks an entry and Return takes it. In a field, **Return commits it** and goes
+A key puts the focus in its field; type and check-worthy open their list, where the
+first letter of an entry picks it (↑/↓ and Return work too); via completes the
+organisations the article names. In a field, **Return commits it** and goes
 back to the article; Esc puts the field back as stored and goes back; leaving a field
 (Tab, a click elsewhere) commits it too. ``H`` toggles hedged at once. A field being
 edited shows the edit; everything else shows what is stored.
@@ -18,11 +19,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QFormLayout,
     QGroupBox,
     QLineEdit,
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.model import CHECKWORTHY, CLAIM_TYPES, Span
+from annotator.tokens import unglue
 
 from .offsets import has_hidden, reveal
 
@@ -71,6 +74,17 @@ def claimant_choices(claim: Span, spans: list[Span], text: str
     return choices
 
 
+def outlets(claim: Span, spans: list[Span], text: str) -> list[str]:
+    """The organisations the article names, each once and as words ("Wall
+    StreetJournal" is "Wall Street Journal"), nearest to the claim first: what ``via``
+    completes to."""
+    found = [s for s in spans if s.layer == "entity" and s.label == "ORG"
+             and s.decision != "rejected"]
+    found.sort(key=lambda s: abs(s.start - claim.start))
+    names = (reveal(unglue(" ".join(text[s.start:s.end].split()))) for s in found)
+    return list(dict.fromkeys(n.removeprefix("the ") for n in names if n))
+
+
 def _choice_text(span: Span, text: str, where: str) -> str:
     mention = " ".join(text[span.start:span.end].split())[:40]
     left = " ".join(text[max(span.start - 40, 0):span.start].split()[-3:])
@@ -80,13 +94,33 @@ def _choice_text(span: Span, text: str, where: str) -> str:
 
 class FieldCombo(QComboBox):
     """A combo box that knows whether its last ``activated`` came from its popup (a
-    pick to commit) or from keys on the closed box (an edit in progress)."""
+    pick to commit) or from keys on the closed box (an edit in progress). In its open
+    list, a letter that only one entry starts with picks that entry at once (the claim
+    types and check-worthy answers all start differently: ``T`` ``s`` is statistic)."""
 
     popup_hidden = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.picked = False
+        self.view().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.view() and event.type() == QEvent.Type.KeyPress \
+                and not self.isEditable():
+            assert isinstance(event, QKeyEvent)
+            letter = event.text().casefold()
+            if letter.isalpha() and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
+                found = [i for i in range(self.count())
+                         if self.itemText(i).casefold().startswith(letter)]
+                if len(found) == 1:
+                    self.setCurrentIndex(found[0])
+                    self.hidePopup()
+                    self.activated.emit(found[0])
+                    return True
+        if watched is self.view():
+            return False  # the list's own keys (the combo box's filter is not for it)
+        return super().eventFilter(watched, event)
 
     def showPopup(self) -> None:  # noqa: N802
         self.picked = False
@@ -127,6 +161,12 @@ class ClaimEditor(QGroupBox):
         self.claimant.view().setTextElideMode(Qt.TextElideMode.ElideNone)
         self.via = QLineEdit()
         self.via.setPlaceholderText("outlet relaying it")
+        # The outlets the article names, nearest first, complete what is typed.
+        self.outlets = QStringListModel(self)
+        completer = QCompleter(self.outlets, self.via)
+        completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.via.setCompleter(completer)
         self.checkworthy = FieldCombo()
         self.checkworthy.addItem("—", None)
         for name in CHECKWORTHY:
@@ -175,6 +215,7 @@ class ClaimEditor(QGroupBox):
             for span_id, choice in choices:
                 self.claimant.addItem(choice, span_id)
             self._choices = choices
+            self.outlets.setStringList(outlets(self.span, self._spans, text))
         self.claimant.setCurrentIndex(-1)  # so the index set below sets the edit text too
         claim = self.span.claim if self.span is not None else None
         if claim is None:
@@ -246,14 +287,16 @@ class ClaimEditor(QGroupBox):
         """What the field shows, as the value it would store."""
         if name in ("claim_type", "checkworthy"):
             return self.fields[name].currentData()  # type: ignore[attr-defined]
-        if name == "via":
-            return self.via.text().strip() or None
+        if name == "via":  # an outlet the article names, spelt as it does
+            typed = self.via.text().strip()
+            known = {n.casefold(): n for n in self.outlets.stringList()}
+            return known.get(typed.casefold(), typed) or None
         if name == "hedged":
             return self.hedged.isChecked()
         text = self.claimant.currentText().strip()
         index = self.claimant.currentIndex()
         if index <= 0 or self.claimant.itemText(index) != self.claimant.currentText():
-            index = self.claimant.findText(text)
+            index = self.claimant.findText(text, Qt.MatchFlag.MatchFixedString)  # any case
         return self.claimant.itemData(index) if index > 0 else (text or None)
 
     def stored(self, name: str) -> Any:

@@ -157,6 +157,36 @@ def test_keyboard_claim_field_keys_are_shown_in_the_panel_and_cheat_sheet(
             "type its name)", "Document list (Return opens)"} <= texts
 
 
+def test_keyboard_claim_lists_pick_on_a_first_letter_and_via_completes(
+        qtbot, project, open_window):
+    window = open_window()
+    claim = next(s for s in project.spans(1) if s.layer == "claim")
+    window.focus_span(claim.id)
+    editor = window.claim_editor
+    key(qtbot, window, Qt.Key.Key_T)
+    qtbot.waitUntil(editor.claim_type.view().isVisible)
+    qtbot.wait(20)
+    qtbot.keyClick(editor.claim_type.view(), Qt.Key.Key_S)  # statistic: the only "s"
+    qtbot.waitUntil(window.article.hasFocus)
+    assert project.get_span(claim.id).claim.claim_type == "statistic"
+    key(qtbot, window, Qt.Key.Key_T)  # ↑/↓ and Return work too
+    qtbot.waitUntil(editor.claim_type.view().isVisible)
+    qtbot.wait(20)
+    qtbot.keyClick(editor.claim_type.view(), Qt.Key.Key_Down)
+    qtbot.keyClick(editor.claim_type.view(), Qt.Key.Key_Return)
+    qtbot.waitUntil(window.article.hasFocus)
+    from annotator.model import CLAIM_TYPES
+
+    after = CLAIM_TYPES[CLAIM_TYPES.index("statistic") + 1]
+    assert project.get_span(claim.id).claim.claim_type == after
+    assert editor.outlets.stringList() == ["Wall Street Journal", "ISIS"]  # nearest first
+    key(qtbot, window, Qt.Key.Key_R)
+    qtbot.keyClicks(editor.via, "w")
+    assert editor.via.text().casefold() == "wall street journal"  # completed
+    key(qtbot, window, Qt.Key.Key_Return)
+    assert project.get_span(claim.id).claim.via == "Wall Street Journal"
+
+
 def test_keyboard_claimant_choices_say_where_and_link_the_exact_mention(
         qtbot, db_path, open_window):
     text = ("ISIS said nothing. Later, the report said that ISIS fighters were captured, "
@@ -233,6 +263,26 @@ def test_keyboard_find_selects_a_glued_word_and_snaps_to_it(qtbot, db_path, open
     # "SDF" out of "US-SDFcoalition", "NGOs" whole (an acronym's plural), the 2nd "ISIS"
     assert [t for _, t in added] == ["SDF", "ISIS", "NGOs"]
     assert mouse.count == 0
+
+
+def test_keyboard_caret_mode_selects_a_sentence_for_a_claim(qtbot, db_path, open_window,
+                                                           mouse):
+    text = "Brig. Gen. Ali al-Hassan warned of chaos. The US maintains 900 personnel."
+    with Store(db_path) as store:
+        add_document(store, text, [("entity", "US", "GPE")])
+    window = open_window()
+    key(qtbot, window, Qt.Key.Key_V)  # the caret at the focused "US"
+    key(qtbot, window, Qt.Key.Key_Up, CTRL)  # back to its sentence's start
+    assert window.article.caret_position() == text.index("The US")
+    key(qtbot, window, Qt.Key.Key_Up, CTRL)  # the one before ("Gen." ends none)
+    assert window.article.caret_position() == 0
+    key(qtbot, window, Qt.Key.Key_Down, CTRL)
+    assert window.article.caret_position() == text.index("The US")
+    key(qtbot, window, Qt.Key.Key_Down, CTRL | SHIFT)  # to its end
+    key(qtbot, window, Qt.Key.Key_C)
+    [claim] = [s for s in window.store.spans(1) if s.layer == "claim"]
+    assert text[claim.start:claim.end] == "The US maintains 900 personnel."
+    assert claim.origin == "human" and mouse.count == 0
 
 
 def test_keyboard_label_picker_reaches_money_and_every_label(qtbot, project, open_window):
