@@ -191,7 +191,9 @@ class ClaimEditor(QGroupBox):
         self.span: Span | None = None
         self._text = ""
         self._spans: list[Span] = []
-        self._choices: list[tuple[int, str]] | None = None  # the claimant choices shown
+        self._choices: list[tuple[int, str]] = []  # every claimant choice, once listed
+        # What the claimant list holds: for which (claim, spans), and whether all of it.
+        self._filled: tuple[tuple[int | None, int], bool] | None = None
         self._opened_by_key: QWidget | None = None
         self.editable = True
         self.setEnabled(False)
@@ -200,26 +202,19 @@ class ClaimEditor(QGroupBox):
 
     def show_claim(self, span: Span | None, text: str = "",
                    spans: list[Span] | None = None) -> None:
-        """Fill the editor for ``span`` (a claim; anything else empties it), with the
-        entities of ``spans`` as claimant choices."""
+        """Fill the editor for ``span`` (a claim; anything else empties it); the
+        entities of ``spans`` are its claimant choices, listed when the claimant or via
+        field is first entered (:meth:`ensure_choices`): thousands of entities, listed on
+        every focus move, would cost more than the move."""
         self.span = span if span is not None and span.layer == "claim" else None
         self._text, self._spans = text, spans or []
         self.setEnabled(self.span is not None and self.editable)
         blockers = [QSignalBlocker(w) for w in self.fields.values()]
-        choices = claimant_choices(self.span, self._spans, text) if self.span else []
-        # Refilled only when the choices changed: thousands of entities take milliseconds.
-        if self.span is not None and choices != self._choices:
-            self.claimant.clear()
-            self.claimant.addItem("", None)
-            self.claimant.addItem(AUTHOR, AUTHOR)
-            for span_id, choice in choices:
-                self.claimant.addItem(choice, span_id)
-            self._choices = choices
-            self.outlets.setStringList(outlets(self.span, self._spans, text))
-        self.claimant.setCurrentIndex(-1)  # so the index set below sets the edit text too
+        if self._filled is None or self._filled[0] != self._listing_key():
+            self._fill_claimant([], full=False)  # only what is shown: the claimant, if any
         claim = self.span.claim if self.span is not None else None
         if claim is None:
-            for combo in (self.claim_type, self.checkworthy, self.claimant):
+            for combo in (self.claim_type, self.checkworthy):
                 combo.setCurrentIndex(0)
             self.via.clear()
             self.hedged.setChecked(False)
@@ -227,21 +222,58 @@ class ClaimEditor(QGroupBox):
             self.claim_type.setCurrentIndex(max(self.claim_type.findData(claim.claim_type), 0))
             self.checkworthy.setCurrentIndex(
                 max(self.checkworthy.findData(claim.checkworthy), 0))
-            if claim.claimant_span_id is not None:
-                self.claimant.setCurrentIndex(max(self.claimant.findData(
-                    claim.claimant_span_id), 0))
-            elif claim.claimant_text:
-                found = self.claimant.findData(claim.claimant_text)
-                if found >= 0:
-                    self.claimant.setCurrentIndex(found)
-                else:
-                    self.claimant.setEditText(claim.claimant_text)
-            else:
-                self.claimant.setCurrentIndex(0)
             self.via.setText(claim.via or "")
             self.hedged.setChecked(bool(claim.hedged))
-        self.claimant.lineEdit().setCursorPosition(0)  # the mention, not the context's end
+        self._show_claimant()
         del blockers
+
+    def _listing_key(self) -> tuple[int | None, int]:
+        return (self.span.id if self.span is not None else None, id(self._spans))
+
+    def ensure_choices(self) -> None:
+        """List every claimant choice (and the outlets via completes to) for the claim
+        shown, once per claim and state of its document."""
+        if self.span is None or self._filled == (self._listing_key(), True):
+            return
+        blockers = [QSignalBlocker(w) for w in (self.claimant, self.via)]
+        self._choices = claimant_choices(self.span, self._spans, self._text)
+        self._fill_claimant(self._choices, full=True)
+        self.outlets.setStringList(outlets(self.span, self._spans, self._text))
+        self._show_claimant()
+        del blockers
+
+    def _fill_claimant(self, choices: list[tuple[int, str]], full: bool) -> None:
+        self.claimant.clear()
+        self.claimant.addItem("", None)
+        self.claimant.addItem(AUTHOR, AUTHOR)
+        claim = self.span.claim if self.span is not None else None
+        linked = claim.claimant_span_id if claim is not None else None
+        if not choices and linked is not None:  # the one shown before the list is needed
+            assert self.span is not None
+            choices = claimant_choices(self.span, [s for s in self._spans if s.id == linked],
+                                       self._text)
+        for span_id, choice in choices:
+            self.claimant.addItem(choice, span_id)
+        self._filled = (self._listing_key(), full)
+
+    def _show_claimant(self) -> None:
+        """The stored claimant in its field."""
+        claim = self.span.claim if self.span is not None else None
+        self.claimant.setCurrentIndex(-1)  # so the index set below sets the edit text too
+        if claim is None:
+            self.claimant.setCurrentIndex(0)
+        elif claim.claimant_span_id is not None:
+            self.claimant.setCurrentIndex(max(self.claimant.findData(
+                claim.claimant_span_id), 0))
+        elif claim.claimant_text:
+            found = self.claimant.findData(claim.claimant_text)
+            if found >= 0:
+                self.claimant.setCurrentIndex(found)
+            else:
+                self.claimant.setEditText(claim.claimant_text)
+        else:
+            self.claimant.setCurrentIndex(0)
+        self.claimant.lineEdit().setCursorPosition(0)  # the mention, not the context's end
 
     def revert(self) -> None:
         """Show every field as stored (an edit in progress is dropped)."""
@@ -251,6 +283,7 @@ class ClaimEditor(QGroupBox):
     def default_claimant(self) -> int | None:
         """The entity ``W`` offers for a claim without claimant: the first choice, if it
         is inside or before the claim."""
+        self.ensure_choices()
         if not self._choices:
             return None
         span_id, choice = self._choices[0]
@@ -268,6 +301,8 @@ class ClaimEditor(QGroupBox):
             self.hedged.setChecked(not self.hedged.isChecked())
             self.commit("hedged")
             return True
+        if widget in (self.claimant, self.via):
+            self.ensure_choices()
         widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
         if widget is self.claimant:
             claim = self.span.claim
@@ -324,6 +359,8 @@ class ClaimEditor(QGroupBox):
                 self._commit_widget(watched)
                 self.finished.emit()
                 return True
+        elif kind == QEvent.Type.FocusIn and watched in (self.claimant, self.via):
+            self.ensure_choices()  # entered by Tab or a click: the whole list
         elif kind == QEvent.Type.FocusOut and \
                 event.reason() != Qt.FocusReason.PopupFocusReason:  # type: ignore[attr-defined]
             self._commit_widget(watched)

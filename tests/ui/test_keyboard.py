@@ -179,8 +179,8 @@ def test_keyboard_claim_lists_pick_on_a_first_letter_and_via_completes(
 
     after = CLAIM_TYPES[CLAIM_TYPES.index("statistic") + 1]
     assert project.get_span(claim.id).claim.claim_type == after
-    assert editor.outlets.stringList() == ["Wall Street Journal", "ISIS"]  # nearest first
     key(qtbot, window, Qt.Key.Key_R)
+    assert editor.outlets.stringList() == ["Wall Street Journal", "ISIS"]  # nearest first
     qtbot.keyClicks(editor.via, "w")
     assert editor.via.text().casefold() == "wall street journal"  # completed
     key(qtbot, window, Qt.Key.Key_Return)
@@ -204,6 +204,7 @@ def test_keyboard_claimant_choices_say_where_and_link_the_exact_mention(
     claim = next(s for s in window.spans if s.layer == "claim")
     window.focus_span(claim.id)
     editor = window.claim_editor
+    editor.ensure_choices()  # listed when the field is entered (W, Tab, a click)
     choices = [editor.claimant.itemText(i) for i in range(editor.claimant.count())]
     isis = [c for c in choices if c.startswith("ISIS (ORG)")]
     assert len(isis) == 2 and len(set(isis)) == 2  # told apart by where they are
@@ -465,3 +466,28 @@ def test_keyboard_status_filter_combo_is_an_input_widget(open_window, project):
     window = open_window()
     assert isinstance(window.documents.status_filter, QComboBox)
     assert window.documents.status_filter in window.focus_order
+
+
+def test_keyboard_claimant_list_is_made_when_entered_not_on_every_focus_move(
+        qtbot, project, open_window, monkeypatch):
+    """Listing thousands of entities with their context on every move to a claim would
+    cost more than the move: the list is made when the claimant (or via) field is
+    entered, once per claim and document state."""
+    import ui.claim_editor
+
+    listed: list[int] = []
+    real = ui.claim_editor.claimant_choices
+    monkeypatch.setattr(ui.claim_editor, "claimant_choices",
+                        lambda claim, spans, text: listed.append(len(spans))
+                        or real(claim, spans, text))
+    window = open_window()
+    claim = next(s for s in project.spans(1) if s.layer == "claim")
+    for _ in range(3):
+        window.focus_span(claim.id)
+        window.focus_span(next(s.id for s in window.spans if s.layer == "entity"))
+    assert all(n <= 1 for n in listed)  # at most the claimant shown
+    window.focus_span(claim.id)
+    key(qtbot, window, Qt.Key.Key_W)
+    key(qtbot, window, Qt.Key.Key_Escape)
+    key(qtbot, window, Qt.Key.Key_W)
+    assert [n for n in listed if n > 1] == [len(window.spans)]  # once
