@@ -87,9 +87,10 @@ def outlets(claim: Span, spans: list[Span], text: str) -> list[str]:
 
 def _choice_text(span: Span, text: str, where: str) -> str:
     mention = " ".join(text[span.start:span.end].split())[:40]
-    left = " ".join(text[max(span.start - 40, 0):span.start].split()[-3:])
-    right = " ".join(text[span.end:span.end + 40].split()[:3])
-    return f"{mention} ({span.label}) @{span.start} {where}: …{left} {mention} {right}…"
+    before, after = text[max(span.start - 40, 0):span.start], text[span.end:span.end + 40]
+    left = " ".join(before.split()[-3:]) + (" " if before[-1:].isspace() else "")
+    right = (" " if after[:1].isspace() else "") + " ".join(after.split()[:3])
+    return f"{mention} ({span.label}) @{span.start} {where}: …{left}{mention}{right}…"
 
 
 class FieldCombo(QComboBox):
@@ -238,6 +239,10 @@ class ClaimEditor(QGroupBox):
         blockers = [QSignalBlocker(w) for w in (self.claimant, self.via)]
         self._choices = claimant_choices(self.span, self._spans, self._text)
         self._fill_claimant(self._choices, full=True)
+        # The open list as wide as its entries need (up to a limit), not the field's width.
+        view = self.claimant.view()
+        view.setMinimumWidth(min(view.sizeHintForColumn(0) + 24,
+                                 self.fontMetrics().horizontalAdvance("0") * 80))
         self.outlets.setStringList(outlets(self.span, self._spans, self._text))
         self._show_claimant()
         del blockers

@@ -81,13 +81,13 @@ class KeyCommands:
         """Esc: back to the article from anywhere. A claim field being edited is put
         back as stored, caret mode and its selection end."""
         self.claim_editor.revert()
+        if not self.isActiveWindow():  # after a popup list, on some platforms
+            self.activateWindow()
+        self.article.setFocus(Qt.FocusReason.ShortcutFocusReason)  # before hiding a panel
         for overlay in (self.article.picker, self.article.find_bar):
             overlay.hide()
         self.article.set_caret_mode(False)
         self.article.clear_selection()
-        if not self.isActiveWindow():  # after a popup list, on some platforms
-            self.activateWindow()
-        self.article.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def toggle_caret_mode(self) -> None:
         self.article.set_caret_mode(not self.article.caret_mode)

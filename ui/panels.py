@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -174,6 +174,7 @@ class SpanTable(QTableView):
         self.setWordWrap(False)
         self.setTabKeyNavigation(False)
         self._syncing = False
+        self._keyed = False
         self.clicked.connect(self._on_clicked)
         self.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
 
@@ -182,8 +183,17 @@ class SpanTable(QTableView):
         if span_id is not None:
             self.span_activated.emit(span_id)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        self._keyed = True  # a row change now is the annotator's: focus that span
+        try:
+            super().keyPressEvent(event)
+        finally:
+            self._keyed = False
+
     def _on_current_row_changed(self, current: Any, _previous: Any) -> None:
-        if not self._syncing and self.hasFocus() and current.isValid():
+        # Only ↑/↓ in the list: a row made current by Qt (the list taking the focus)
+        # must not move the focus away from the span being worked on.
+        if self._keyed and not self._syncing and current.isValid():
             self._on_clicked(current)
 
     def select_span(self, span_id: int | None) -> None:

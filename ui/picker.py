@@ -45,8 +45,10 @@ class LineOverlay(QFrame):
 
     def close_overlay(self) -> None:
         if self.isVisible():
-            self.hide()
+            # Focus first: hiding the focused line edit would pass the focus down the Tab
+            # order, into the span list, which would move the focus to its current span.
             self.host.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.hide()
             self.closed.emit()
 
     def accept_current(self) -> None:
@@ -81,14 +83,15 @@ class LineOverlay(QFrame):
 
 def rank(labels: list[Label], typed: str) -> list[Label]:
     """``labels`` matching ``typed`` (any case): names that start with it first, then
-    names that contain it, then descriptions that do; each group in scheme order."""
+    names that contain it, then (three letters or more) descriptions that do; each
+    group in scheme order."""
     query = typed.strip().casefold()
     if not query:
         return list(labels)
     starts = [x for x in labels if x.name.casefold().startswith(query)]
     inside = [x for x in labels if query in x.name.casefold() and x not in starts]
-    described = [x for x in labels if query in x.description.casefold()
-                 and x not in starts and x not in inside]
+    described = [x for x in labels if len(query) > 2 and query in x.description.casefold()
+                 and x not in starts and x not in inside]  # not "or" in every description
     return [*starts, *inside, *described]
 
 

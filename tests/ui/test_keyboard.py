@@ -491,3 +491,28 @@ def test_keyboard_claimant_list_is_made_when_entered_not_on_every_focus_move(
     key(qtbot, window, Qt.Key.Key_Escape)
     key(qtbot, window, Qt.Key.Key_W)
     assert [n for n in listed if n > 1] == [len(window.spans)]  # once
+
+
+def test_keyboard_span_list_taking_the_focus_leaves_the_focused_span(qtbot, project,
+                                                                    open_window):
+    """Found on a real X server: a panel closing passed the focus into the span list,
+    whose first row Qt made current, which focused that span and dropped the caret
+    mode selection. Only ↑/↓ in the list (or a click) move the focus to a span."""
+    window = open_window()
+    focused = next(s for s in project.spans(1) if s.label == "GPE")
+    window.focus_span(focused.id)
+    table = window.span_panel.entity_table
+    table.selectionModel().clear()
+    table.setFocus()
+    key(qtbot, window, Qt.Key.Key_Tab)  # on and back: nothing but the focus moves
+    table.setFocus()
+    assert window.article.focused_span().id == focused.id
+    key(qtbot, window, Qt.Key.Key_Down)  # the annotator's own move does
+    assert window.article.focused_span().id != focused.id
+    key(qtbot, window, Qt.Key.Key_Escape)
+    key(qtbot, window, Qt.Key.Key_V)
+    window.article.select_range(*find(TEXT, "Syria"))
+    key(qtbot, window, Qt.Key.Key_L)
+    qtbot.keyClicks(window.article.picker.edit, "loc")
+    key(qtbot, window, Qt.Key.Key_Return)
+    assert any((TEXT[s.start:s.end], s.label) == ("Syria", "LOC") for s in project.spans(1))
