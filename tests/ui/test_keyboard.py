@@ -516,3 +516,36 @@ def test_keyboard_span_list_taking_the_focus_leaves_the_focused_span(qtbot, proj
     qtbot.keyClicks(window.article.picker.edit, "loc")
     key(qtbot, window, Qt.Key.Key_Return)
     assert any((TEXT[s.start:s.end], s.label) == ("Syria", "LOC") for s in project.spans(1))
+
+
+def test_keyboard_caret_and_find_count_code_points_with_emoji_and_arabic(
+        qtbot, db_path, open_window, mouse):
+    """Caret moves, token selection and find work in code points: an emoji with a
+    skin tone is two code points and four UTF-16 units; Arabic reads right to left."""
+    text = "👍🏽 Alice met خالد الراشد in Paris 😀 today."
+    with Store(db_path) as store:
+        add_document(store, text, [("entity", "Paris", "GPE")])
+    window = open_window()
+    key(qtbot, window, Qt.Key.Key_Slash)
+    from PySide6.QtGui import QKeyEvent
+
+    for char in "خالد":  # as a keyboard layout sends it (QTest types Latin-1 only)
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(window.article.find_bar.edit,
+                                   QKeyEvent(kind, Qt.Key.Key_unknown, NO, char))
+    assert window.article.find_bar.edit.text() == "خالد"
+    key(qtbot, window, Qt.Key.Key_Return)
+    key(qtbot, window, Qt.Key.Key_Right, SHIFT)  # and the next word
+    key(qtbot, window, Qt.Key.Key_1)
+    key(qtbot, window, Qt.Key.Key_V)  # the caret at the new span; back to the start
+    key(qtbot, window, Qt.Key.Key_Home)
+    assert window.article.caret_position() == 0
+    key(qtbot, window, Qt.Key.Key_Right)  # over the emoji and its skin tone at once
+    assert window.article.caret_position() == 2
+    key(qtbot, window, Qt.Key.Key_Right, CTRL)
+    assert window.article.caret_position() == text.index("Alice")
+    key(qtbot, window, Qt.Key.Key_1)  # the word at the caret
+    people = sorted((s.start, s.end) for s in window.store.spans(1) if s.label == "PERSON")
+    assert [text[a:b] for a, b in people] == ["Alice", "خالد الراشد"]
+    assert people[1] == (text.index("خالد"), text.index(" in Paris"))
+    assert mouse.count == 0
