@@ -60,7 +60,7 @@ def next_in_order(order: Sequence[QWidget], current: QWidget | None, forward: bo
                   ) -> QWidget | None:
     """The widget Tab (``forward``) or Shift+Tab moves to from ``current`` in ``order``,
     skipping those that cannot take the focus now (hidden or disabled)."""
-    ready = [w for w in order if w.isVisible() and w.isEnabled()]
+    ready = [w for w in order if w.isVisible() and w.isEnabled() and _unfolded(w)]
     if not ready:
         return None
     here = current
@@ -70,6 +70,16 @@ def next_in_order(order: Sequence[QWidget], current: QWidget | None, forward: bo
         return ready[0] if forward else ready[-1]
     i = ready.index(here)  # type: ignore[arg-type]
     return ready[(i + (1 if forward else -1)) % len(ready)]
+
+
+def _unfolded(widget: QWidget | None) -> bool:
+    """Not in a folded side panel (a splitter moves a folded child out of its sight)."""
+    while widget is not None and not widget.isWindow():
+        parent = widget.parentWidget()
+        if parent is None or not parent.rect().intersects(widget.geometry()):
+            return False
+        widget = parent
+    return True
 
 
 class KeyCommands:
@@ -103,7 +113,19 @@ class KeyCommands:
             labels = [x for x in labels if x.layer == span.layer]
         self.article.picker.open_with(labels)
 
+    def focus_documents(self, search: bool = False) -> None:
+        """Ctrl+L the document list, Ctrl+F its search box (unfolding it if folded)."""
+        if self.splitter.sizes()[0] == 0:
+            self.toggle_panel(0)
+        if search:
+            self.documents.focus_search()
+        else:
+            self.documents.focus_list()
+
     def edit_claim_field(self, name: str) -> None:
+        if self.splitter.sizes()[2] == 0 and self.claim_editor.span is not None \
+                and name != "hedged":
+            self.toggle_panel(2)  # the field must show to be edited
         if not self.claim_editor.edit_field(name):
             self._on_refused("No claim focused: the claim keys edit the focused claim "
                              "(→ or Space to move to one)")

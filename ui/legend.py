@@ -88,22 +88,25 @@ class Legend(QWidget):
         font.setPointSizeF(font.pointSizeF() - 1)
         self.chips: dict[str, QLabel] = {}
         keyed = [x for x in scheme.labels if x.key]
-        for label in [*keyed, *(x for x in scheme.labels if not x.key)]:
+        rules = []  # one style sheet for every chip: parsed once, not once a chip
+        for i, label in enumerate([*keyed, *(x for x in scheme.labels if not x.key)]):
             chip = QLabel(self)
+            chip.setObjectName(f"chip{i}")
             chip.setTextFormat(Qt.TextFormat.PlainText)
             chip.setText(f"{label.key.upper()} {label.name}" if label.key else label.name)
             chip.setFont(font)
             color = label_color(label.color, dark)
             fill = QColor(color)
             fill.setAlpha(70 if label.layer == "entity" else 45)
-            chip.setStyleSheet(
-                f"QLabel {{ background: rgba({fill.red()},{fill.green()},{fill.blue()},"
-                f"{fill.alpha()}); border-left: 3px solid {color.name()};"
-                " padding: 0px 4px; border-radius: 2px; }")
+            rules.append(f"QLabel#chip{i} {{ background: rgba({fill.red()},{fill.green()},"
+                         f"{fill.blue()},{fill.alpha()}); border-left: 3px solid "
+                         f"{color.name()}; }}")
             how = f"key {label.key.upper()}" if label.key else "no key: L, then type its name"
             chip.setToolTip(f"{label.name} ({label.layer}, {how}): {label.description}")
             layout.addWidget(chip)
             self.chips[label.name] = chip
+        self.setStyleSheet("QLabel[objectName^=\"chip\"] { padding: 0px 4px; "
+                           "border-radius: 2px; }\n" + "\n".join(rules))
         hint = QLabel("solid = accepted · dashed = suggestion · band = claim", self)
         hint.setTextFormat(Qt.TextFormat.PlainText)
         hint.setFont(font)

@@ -29,13 +29,14 @@ class RefusalBanner(QLabel):
         self.host = host
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
-        self.setStyleSheet(STYLE)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.message = ""
         self._watching = False
         self.hide()
 
     def show_message(self, message: str) -> None:
+        if not self.styleSheet():  # set when first needed: the window opens faster
+            self.setStyleSheet(STYLE)
         self.message = message
         self.setText(f"⚠  {message}")
         self.place()

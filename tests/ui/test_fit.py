@@ -185,7 +185,30 @@ def test_fit_dark_palette_lifts_label_colours(qtbot, project, open_window):
         window = open_window()
         assert is_dark(window.article.palette())
         chip = window.header.legend.chips["ORG"]
-        assert label_color("#1c7ed6", dark=True).name() in chip.styleSheet()
+        rule = f"QLabel#{chip.objectName()} {{"
+        assert label_color("#1c7ed6", dark=True).name() in \
+            window.header.legend.styleSheet().split(rule)[1].split("}")[0]
         assert window.article.styles.dark
     finally:
         app.setPalette(old)
+
+
+def test_fit_folded_panels_are_out_of_the_tab_round_and_keys_unfold_them(
+        qtbot, project, open_window):
+    window = open_window()
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(window.article, Qt.Key.Key_B, ctrl)  # fold the document list
+    assert window.splitter.sizes()[0] == 0
+    for _ in range(len(window.focus_order) + 1):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() not in (window.documents.table,
+                                                  window.documents.search_box,
+                                                  window.documents.status_filter)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_L, ctrl)  # unfolds, goes there
+    assert window.splitter.sizes()[0] > 0 and window.documents.table.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.keyClick(window.article, Qt.Key.Key_J, ctrl)  # fold the side panel
+    claim = next(s for s in project.spans(1) if s.layer == "claim")
+    window.focus_span(claim.id)
+    qtbot.keyClick(window.article, Qt.Key.Key_R)  # a claim field's key unfolds it
+    assert window.splitter.sizes()[2] > 0 and window.claim_editor.via.hasFocus()
