@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QSizePolicy, QWidget
 
 from annotator.model import LabelScheme
 
+from .actions import COMMAND_KEYS
 from .colors import is_dark, label_color
 
 
@@ -87,13 +88,17 @@ class Legend(QWidget):
         font = self.font()
         font.setPointSizeF(font.pointSizeF() - 1)
         self.chips: dict[str, QLabel] = {}
-        keyed = [x for x in scheme.labels if x.key]
+        # A key a command has (a scheme older than the command) is not the label's.
+        keys = {x.name: x.key.upper() for x in scheme.labels
+                if x.key and x.key.lower() not in COMMAND_KEYS}
+        keyed = [x for x in scheme.labels if x.name in keys]
         rules = []  # one style sheet for every chip: parsed once, not once a chip
-        for i, label in enumerate([*keyed, *(x for x in scheme.labels if not x.key)]):
+        for i, label in enumerate([*keyed, *(x for x in scheme.labels if x.name not in keys)]):
             chip = QLabel(self)
             chip.setObjectName(f"chip{i}")
             chip.setTextFormat(Qt.TextFormat.PlainText)
-            chip.setText(f"{label.key.upper()} {label.name}" if label.key else label.name)
+            chip.setText(f"{keys[label.name]} {label.name}" if label.name in keys
+                         else label.name)
             chip.setFont(font)
             color = label_color(label.color, dark)
             fill = QColor(color)
@@ -101,7 +106,8 @@ class Legend(QWidget):
             rules.append(f"QLabel#chip{i} {{ background: rgba({fill.red()},{fill.green()},"
                          f"{fill.blue()},{fill.alpha()}); border-left: 3px solid "
                          f"{color.name()}; }}")
-            how = f"key {label.key.upper()}" if label.key else "no key: L, then type its name"
+            how = f"key {keys[label.name]}" if label.name in keys \
+                else "no key: L, then type its name"
             chip.setToolTip(f"{label.name} ({label.layer}, {how}): {label.description}")
             layout.addWidget(chip)
             self.chips[label.name] = chip

@@ -549,3 +549,22 @@ def test_keyboard_caret_and_find_count_code_points_with_emoji_and_arabic(
     assert [text[a:b] for a, b in people] == ["Alice", "خالد الراشد"]
     assert people[1] == (text.index("خالد"), text.index(" in Paris"))
     assert mouse.count == 0
+
+
+def test_keyboard_a_label_key_a_command_took_is_left_to_the_command(qtbot, db_path,
+                                                                    open_window):
+    """A scheme made before a command took its key ("t", now the claim type) keeps the
+    label, reachable through the picker; the key is the command's."""
+    from annotator.model import Label
+
+    with Store(db_path) as store:
+        add_document(store, TEXT, [("claim", "The US maintains 900 personnel in Syria.",
+                                    "CLAIM")])
+        with store.write():
+            store.put_label(Label("TREATY", "entity", "#123456", "t", "Treaties"))
+    window = open_window()
+    assert window.header.legend.chips["TREATY"].text() == "TREATY"
+    assert window.action_table["label_TREATY"].shortcuts() == []
+    key(qtbot, window, Qt.Key.Key_T)  # the claim type list, not a relabel
+    qtbot.waitUntil(window.claim_editor.claim_type.view().isVisible)
+    key(qtbot, window, Qt.Key.Key_Escape)
