@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -211,7 +212,12 @@ class ClaimEditor(QGroupBox):
         self._text, self._spans = text, spans or []
         self.setEnabled(self.span is not None and self.editable)
         blockers = [QSignalBlocker(w) for w in self.fields.values()]
-        if self._filled is None or self._filled[0] != self._listing_key():
+        key = self._listing_key()
+        if self._filled is not None and self._filled[1] and self._filled[0][0] == key[0] \
+                and self._filled[0] != key:
+            self._filled = None  # the whole list for this claim: made again, in full
+            self.ensure_choices()
+        elif self._filled is None or self._filled[0] != key:
             self._fill_claimant([], full=False)  # only what is shown: the claimant, if any
         claim = self.span.claim if self.span is not None else None
         if claim is None:
@@ -366,10 +372,16 @@ class ClaimEditor(QGroupBox):
                 return True
         elif kind == QEvent.Type.FocusIn and watched in (self.claimant, self.via):
             self.ensure_choices()  # entered by Tab or a click: the whole list
-        elif kind == QEvent.Type.FocusOut and \
+        elif kind == QEvent.Type.FocusOut and not self._opening_popup(watched) and \
                 event.reason() != Qt.FocusReason.PopupFocusReason:  # type: ignore[attr-defined]
             self._commit_widget(watched)
         return False
+
+    @staticmethod
+    def _opening_popup(widget: QObject) -> bool:
+        """Focus lost to the field's own list (on X11 not always as PopupFocusReason)."""
+        return (isinstance(widget, QComboBox) and widget.view().isVisible()) \
+            or QApplication.activePopupWidget() is not None
 
     def _commit_widget(self, widget: QObject) -> None:
         name = next((n for n, w in self.fields.items() if w is widget), None)

@@ -568,3 +568,27 @@ def test_keyboard_a_label_key_a_command_took_is_left_to_the_command(qtbot, db_pa
     key(qtbot, window, Qt.Key.Key_T)  # the claim type list, not a relabel
     qtbot.waitUntil(window.claim_editor.claim_type.view().isVisible)
     key(qtbot, window, Qt.Key.Key_Escape)
+
+
+def test_keyboard_claimant_list_survives_its_popup_and_commits(qtbot, project, open_window):
+    """Found on a real X server: opening the claimant list took the focus from the box
+    (not always as a popup's focus change), which committed the offered mention and
+    made the list again with only that one. The list stays whole, nothing commits."""
+    from PySide6.QtGui import QFocusEvent
+
+    window = open_window()
+    claim = next(s for s in project.spans(1) if s.layer == "claim")
+    window.focus_span(claim.id)
+    key(qtbot, window, Qt.Key.Key_W)
+    combo = window.claim_editor.claimant
+    whole = combo.count()
+    assert whole == 2 + sum(1 for s in window.spans if s.layer == "entity")
+    combo.showPopup()
+    QApplication.sendEvent(combo, QFocusEvent(QEvent.Type.FocusOut,
+                                              Qt.FocusReason.ActiveWindowFocusReason))
+    assert project.get_span(claim.id).claim.claimant_span_id is None  # not committed
+    combo.hidePopup()
+    combo.setFocus()
+    key(qtbot, window, Qt.Key.Key_Return)  # now it is
+    assert project.get_span(claim.id).claim.claimant_span_id is not None
+    assert combo.count() == whole  # made again in full for the same claim
