@@ -147,6 +147,7 @@ class ClaimEditor(QGroupBox):
         # What the claimant list holds: for which (claim, spans), and whether all of it.
         self._filled: tuple[tuple[int | None, int], bool] | None = None
         self._opened_by_key: QWidget | None = None
+        self._returning: QObject | None = None  # its list closed: on to the article
         self.editable = True
         self.setEnabled(False)
 
@@ -312,6 +313,13 @@ class ClaimEditor(QGroupBox):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
+        if kind == QEvent.Type.FocusIn and watched is self._returning and \
+                event.reason() == Qt.FocusReason.PopupFocusReason:  # type: ignore[attr-defined]
+            self._returning = None
+            QTimer.singleShot(0, self.finished.emit)
+            return False
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.FocusIn):
+            self._returning = None  # a key, or the focus sent here on purpose
         if kind == QEvent.Type.KeyPress:
             if isinstance(watched, FieldCombo):
                 watched.picked = False  # a key on the closed box: an edit, not a pick
@@ -345,8 +353,11 @@ class ClaimEditor(QGroupBox):
 
     def _on_combo_popup_hidden(self) -> None:
         if self.sender() is self._opened_by_key:
-            # Opened by its key: back to the article once the pick (if any) is in.
+            # Opened by its key: back to the article once the pick (if any) is in. On
+            # X11 the closed list gives the focus back to its box later, when the
+            # server says so: that focus is sent on to the article too (eventFilter).
             self._opened_by_key = None
+            self._returning = self.sender()
             QTimer.singleShot(0, self.finished.emit)
 
     def _on_hedged_clicked(self, _checked: bool) -> None:
