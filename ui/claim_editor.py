@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from annotator.model import CHECKWORTHY, CLAIM_TYPES, Span
 
 from .claimants import claimant_choices, outlets
+from .picker import ChoiceList
 
 AUTHOR = "author"
 #: Field name -> its key and its label in the form.
@@ -49,8 +50,6 @@ class FieldCombo(QComboBox):
     pick to commit) or from keys on the closed box (an edit in progress). In its open
     list, a letter that only one entry starts with picks that entry at once (the claim
     types and check-worthy answers all start differently: ``T`` ``s`` is statistic)."""
-
-    popup_hidden = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -81,11 +80,8 @@ class FieldCombo(QComboBox):
     def hidePopup(self) -> None:  # noqa: N802
         # An item chosen in the open popup is activated after this. (Qt also calls it
         # with no popup open, when the box is disabled: no pick then.)
-        was_open = self.view().isVisible()
-        self.picked = was_open
+        self.picked = self.view().isVisible()
         super().hidePopup()
-        if was_open:
-            self.popup_hidden.emit()
 
 
 class ClaimEditor(QGroupBox):
@@ -138,7 +134,6 @@ class ClaimEditor(QGroupBox):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.activated.connect(self._on_combo_activated)
-            combo.popup_hidden.connect(self._on_combo_popup_hidden)
         self.hedged.clicked.connect(self._on_hedged_clicked)
         self.span: Span | None = None
         self._text = ""
@@ -146,8 +141,8 @@ class ClaimEditor(QGroupBox):
         self._choices: list[tuple[int, str]] = []  # every claimant choice, once listed
         # What the claimant list holds: for which (claim, spans), and whether all of it.
         self._filled: tuple[tuple[int | None, int], bool] | None = None
-        self._opened_by_key: QWidget | None = None
-        self._returning: QObject | None = None  # its list closed: on to the article
+        self._listing: FieldCombo | None = None  # the box whose entries T or Y listed
+        self._choice_list: ChoiceList | None = None
         self.editable = True
         self.setEnabled(False)
 
@@ -276,9 +271,32 @@ class ClaimEditor(QGroupBox):
         elif widget is self.via:
             self.via.selectAll()
         elif isinstance(widget, FieldCombo):
-            self._opened_by_key = widget
-            widget.showPopup()
+            # The entries in a list inside the window, not the box's popup window: a
+            # popup window's focus comes back when the X server says, after later keys.
+            self._listing = widget
+            self.choice_list.open_under(widget, [widget.itemText(i)
+                                                 for i in range(widget.count())],
+                                        widget.currentIndex())
         return True
+
+    @property
+    def choice_list(self) -> ChoiceList:
+        """The list ``T`` and ``Y`` open, made in the window on first use."""
+        if self._choice_list is None:
+            self._choice_list = ChoiceList(self.window())
+            self._choice_list.picked.connect(self._on_choice_list_picked)
+            self._choice_list.closed.connect(self._on_choice_list_closed)
+        return self._choice_list
+
+    def _on_choice_list_picked(self, index: int) -> None:
+        combo = self._listing
+        if combo is not None:
+            combo.setCurrentIndex(index)
+            self._commit_widget(combo)
+
+    def _on_choice_list_closed(self) -> None:
+        self._listing = None
+        self.finished.emit()
 
     def value(self, name: str) -> Any:
         """What the field shows, as the value it would store."""
@@ -313,13 +331,6 @@ class ClaimEditor(QGroupBox):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
-        if kind == QEvent.Type.FocusIn and watched is self._returning and \
-                event.reason() == Qt.FocusReason.PopupFocusReason:  # type: ignore[attr-defined]
-            self._returning = None
-            QTimer.singleShot(0, self.finished.emit)
-            return False
-        if kind in (QEvent.Type.KeyPress, QEvent.Type.FocusIn):
-            self._returning = None  # a key, or the focus sent here on purpose
         if kind == QEvent.Type.KeyPress:
             if isinstance(watched, FieldCombo):
                 watched.picked = False  # a key on the closed box: an edit, not a pick
@@ -350,15 +361,6 @@ class ClaimEditor(QGroupBox):
         combo = self.sender()
         if isinstance(combo, FieldCombo) and combo.picked:  # picked in the popup
             self._commit_widget(combo)
-
-    def _on_combo_popup_hidden(self) -> None:
-        if self.sender() is self._opened_by_key:
-            # Opened by its key: back to the article once the pick (if any) is in. On
-            # X11 the closed list gives the focus back to its box later, when the
-            # server says so: that focus is sent on to the article too (eventFilter).
-            self._opened_by_key = None
-            self._returning = self.sender()
-            QTimer.singleShot(0, self.finished.emit)
 
     def _on_hedged_clicked(self, _checked: bool) -> None:
         self.commit("hedged")

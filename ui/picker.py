@@ -1,7 +1,8 @@
-"""Small panels over the article that take typing: the label picker (``L``: type a few
-letters of any label, with or without a key, then Return) and the find bar (``/``:
-type text, the caret mode selection jumps to it; ↓ the next match, Return keeps it).
-Esc, or leaving the panel, closes it and gives the focus back to the article."""
+"""Small panels inside the window that take typing: the label picker (``L``: type a few
+letters of any label, with or without a key, then Return), the find bar (``/``: type
+text, the caret mode selection jumps to it; ↓ the next match, Return keeps it), and
+the claim lists that ``T`` and ``Y`` open. Esc, or leaving the panel, closes it and
+gives the focus back to the article."""
 
 from __future__ import annotations
 
@@ -164,3 +165,78 @@ class FindBar(LineOverlay):
 
     def _on_edit_text_edited(self, text: str) -> None:
         self.searched.emit(text, False)
+
+
+class ChoiceList(QListWidget):
+    """The entries of a closed combo box, listed under it inside the window (a child
+    widget, not a popup window: no window-manager focus to wait for on X11). A first
+    letter only one entry starts with picks it; ↑/↓ and Return pick too; Esc, or
+    leaving it, closes it. ``picked(index)``, ``closed()``."""
+
+    picked = Signal(int)
+    closed = Signal()
+
+    def __init__(self, host: QWidget):
+        super().__init__(host)
+        self.host = host
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.installEventFilter(self)
+        self.hide()
+
+    def open_under(self, field: QWidget, entries: list[str], current: int) -> None:
+        self.clear()
+        self.addItems(entries)
+        self.setCurrentRow(max(current, 0))
+        rows = min(len(entries), 10)
+        self.setFixedSize(max(field.width(), self.sizeHintForColumn(0) + 12),
+                          rows * self.sizeHintForRow(0) + 6)
+        below = field.mapTo(self.host, field.rect().bottomLeft())
+        y = below.y() if below.y() + self.height() <= self.host.height() \
+            else max(below.y() - field.height() - self.height(), 0)
+        self.move(min(below.x(), max(self.host.width() - self.width(), 0)), y)
+        self.show()
+        self.raise_()
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def close_list(self) -> None:
+        if self.isVisible():
+            self.hide()
+            self.closed.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            assert isinstance(event, QKeyEvent)
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if mods & ~Qt.KeyboardModifier.ShiftModifier:
+                return False  # Ctrl+Z and the like: the window's
+            if kind == QEvent.Type.ShortcutOverride:
+                event.accept()  # every plain key is the list's
+                return True
+            return self._key(event)
+        if kind == QEvent.Type.FocusOut and self.isVisible():
+            self.close_list()
+        return False
+
+    def _key(self, event: QKeyEvent) -> bool:
+        key = event.key()
+        if key in _RETURN:
+            if self.currentRow() >= 0:
+                self.picked.emit(self.currentRow())  # committed before the list closes
+            self.close_list()
+            return True
+        if key == Qt.Key.Key_Escape:
+            self.close_list()
+            return True
+        letter = event.text().casefold()
+        if letter.isalpha():
+            found = [i for i in range(self.count())
+                     if self.item(i).text().casefold().startswith(letter)]
+            if len(found) == 1:
+                self.picked.emit(found[0])
+                self.close_list()
+            elif found:
+                self.setCurrentRow(next((i for i in found if i > self.currentRow()),
+                                        found[0]))
+            return True
+        return False  # ↑/↓, Home/End, Page keys: the list's own

@@ -164,17 +164,17 @@ def test_keyboard_claim_lists_pick_on_a_first_letter_and_via_completes(
     window.focus_span(claim.id)
     editor = window.claim_editor
     key(qtbot, window, Qt.Key.Key_T)
-    qtbot.waitUntil(editor.claim_type.view().isVisible)
-    qtbot.wait(20)
-    qtbot.keyClick(editor.claim_type.view(), Qt.Key.Key_S)  # statistic: the only "s"
-    qtbot.waitUntil(window.article.hasFocus)
+    listed = editor.choice_list  # inside the window: no popup window's focus to wait for
+    assert listed.isVisible() and listed.hasFocus() and listed.parent() is window
+    assert [listed.item(i).text() for i in range(listed.count())][1:3] == \
+        ["statistic", "quote"]
+    key(qtbot, window, Qt.Key.Key_S)  # statistic: the only "s"
+    assert window.article.hasFocus() and not listed.isVisible()
     assert project.get_span(claim.id).claim.claim_type == "statistic"
     key(qtbot, window, Qt.Key.Key_T)  # ↑/↓ and Return work too
-    qtbot.waitUntil(editor.claim_type.view().isVisible)
-    qtbot.wait(20)
-    qtbot.keyClick(editor.claim_type.view(), Qt.Key.Key_Down)
-    qtbot.keyClick(editor.claim_type.view(), Qt.Key.Key_Return)
-    qtbot.waitUntil(window.article.hasFocus)
+    key(qtbot, window, Qt.Key.Key_Down)
+    key(qtbot, window, Qt.Key.Key_Return)
+    assert window.article.hasFocus()
     from annotator.model import CLAIM_TYPES
 
     after = CLAIM_TYPES[CLAIM_TYPES.index("statistic") + 1]
@@ -566,8 +566,9 @@ def test_keyboard_a_label_key_a_command_took_is_left_to_the_command(qtbot, db_pa
     assert window.header.legend.chips["TREATY"].text() == "TREATY"
     assert window.action_table["label_TREATY"].shortcuts() == []
     key(qtbot, window, Qt.Key.Key_T)  # the claim type list, not a relabel
-    qtbot.waitUntil(window.claim_editor.claim_type.view().isVisible)
+    assert window.claim_editor.choice_list.isVisible()
     key(qtbot, window, Qt.Key.Key_Escape)
+    assert window.article.hasFocus() and not window.claim_editor.choice_list.isVisible()
 
 
 def test_keyboard_claimant_list_survives_its_popup_and_commits(qtbot, project, open_window):
