@@ -28,7 +28,8 @@ The driver plans as a fluent annotator would, looking at the screen before each 
 - and ``D``.
 
 Each key press, with or without modifiers, is one input; each typed character is one.
-Results: inputs per gold span, mouse events, gold spans reached.
+Results: inputs per gold span, mouse events, gold spans reached. ``--x11 :N`` then types
+the same path into the window on a real X server with real key events (``xdotool``).
 """
 
 from __future__ import annotations
@@ -526,6 +527,62 @@ def measure() -> dict[str, Any]:
             "status": status, "path": driver.path}
 
 
+X11_KEYS = {"Space": "space", "Backspace": "BackSpace", "/": "slash"}
+
+
+def replay_on_x11(display: str, path: list[str], gap: float = 0.05) -> dict[str, Any]:
+    """Type ``path`` (as :func:`measure` records it) into the real window on the X
+    server ``display`` (Xvfb with a window manager, say) with real key events from
+    ``xdotool``, ``gap`` seconds apart, on a fresh project suggested the same way;
+    then compare the database with the gold."""
+    import ast
+    import subprocess
+
+    from annotator.importers import import_paths
+    from annotator.store import Store
+    from annotator.suggest.runner import load_pipeline, suggest
+
+    with tempfile.TemporaryDirectory(prefix="bench-keys-x11-") as tmp:
+        db = Path(tmp) / "shafaq.db"
+        with Store(db) as store:
+            import_paths(store, [SAMPLE])
+            suggest(store, load_pipeline(), [1])
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "HOME": tmp,
+               "XDG_CONFIG_HOME": f"{tmp}/config", "XDG_DATA_HOME": f"{tmp}/data"}
+        app = subprocess.Popen([sys.executable, "main.py", "--db", str(db), "--annotator",
+                                "bench"], cwd=ROOT, env=env)
+
+        def xdotool(*args: str) -> str:
+            return subprocess.run(["xdotool", *args], env=env, check=True, text=True,
+                                  capture_output=True, timeout=60).stdout
+
+        try:
+            window = xdotool("search", "--sync", "--name", "Annotator — shafaq.db").split()[0]
+            xdotool("windowactivate", "--sync", window)
+            time.sleep(1.0)
+            sent = 0
+            for step in path:
+                if step.startswith("'"):
+                    text = ast.literal_eval(step)
+                    xdotool("type", "--delay", str(int(gap * 1000)), text)
+                    sent += len(text)
+                else:
+                    *mods, key = step.split("+") if step != "/" else ["/"]
+                    key = X11_KEYS.get(key, key.lower() if len(key) == 1 else key)
+                    xdotool("key", "+".join([*(m.lower() for m in mods), key]))
+                    sent += 1
+                time.sleep(gap)
+            time.sleep(1.0)
+            xdotool("key", "ctrl+q")
+            app.wait(30)
+        finally:
+            if app.poll() is None:
+                app.kill()
+        with Store(db, readonly=True) as store:
+            ok, wrong = reached(store, 1, load_gold(), None)  # type: ignore[arg-type]
+    return {"sent": sent, "reached": ok, "wrong": wrong}
+
+
 def _row(name: str, value: float, unit: str, target: float | None, higher: bool = False,
          **extra: Any) -> dict[str, Any]:
     meets = None if target is None else (value >= target if higher else value <= target)
@@ -552,8 +609,17 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--path", action="store_true", help="print the keys typed")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    parser.add_argument("--x11", metavar="DISPLAY", help="then type the path with real key "
+                        "events (xdotool) into the window on this X server")
+    parser.add_argument("--gap", type=float, default=0.05, help="seconds between keys (--x11)")
     args = parser.parse_args(argv)
     got = measure()
+    if args.x11:
+        real = replay_on_x11(args.x11, got["path"], args.gap)
+        print(f"real X ({args.x11}): {real['sent']} key events, {real['reached']}/"
+              f"{got['gold']} gold spans reached")
+        for line in real["wrong"]:
+            print("  differs:", line)
     if args.json:
         print(json.dumps(got, indent=2))
         return 0
