@@ -14,7 +14,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Qt's X11 plugin needs libxcb-cursor0 and friends: say which are missing, and how to
+# install them, before Qt aborts with its own message (ui/platform_check.py).
 run: $(STAMP)
+	@$(PY) -m ui.platform_check
 	$(PY) main.py
 
 lint: $(STAMP)

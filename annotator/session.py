@@ -5,6 +5,14 @@ appends to the event log, then returns a :class:`Change`: the state of every tou
 span before and after. :meth:`Session.revert` and :meth:`Session.reapply` restore one
 side of a change, which is all an undo stack (``ui/commands.py``) needs.
 
+**Repeated boundary moves.** Trimming a glued word takes several keys in a row; each
+is committed at once, but a resize that *continues* the annotator's previous resize of
+the same span (:meth:`Session.resize` with ``continuing``) within :data:`COALESCE_S`,
+with nothing logged in between, rewrites that resize's event to end where the span now
+ends instead of adding one. The log then says what the annotator did: one boundary move
+from where the span was to where it was left, timestamped at the last key. The event
+log's chain stays unbroken (each event's ``before`` is the ``after`` of the one before).
+
 Within the ``entity`` layer, non-rejected spans never overlap: a new, resized,
 relabelled or (re-)accepted entity replaces the *pending* suggestions it overlaps and
 refuses to cover an accepted one (:class:`OverlapError`). Claims may overlap anything.
@@ -18,10 +26,14 @@ import getpass
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from .model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span
 from .store import ReadOnlyError, Store, storage_reason
+
+#: Seconds within which a resize of a span continues the previous one (one event).
+COALESCE_S = 1.0
 
 
 def login_name() -> str:
@@ -63,6 +75,8 @@ class Change:
     after: dict[int, Span | None] = field(default_factory=dict)
     doc_before: dict[str, Any] = field(default_factory=dict)
     doc_after: dict[str, Any] = field(default_factory=dict)
+    #: This resize continued the previous one: ``before`` is where that one started.
+    continued: bool = False
 
     @property
     def empty(self) -> bool:
@@ -191,8 +205,15 @@ class Session:
                                    annotator=self.annotator)
             return self._finish_edit("relabel", span, replaced, citing)
 
-    def resize(self, span_id: int, start: int, end: int) -> Change:
-        """Move the span's edges; the span becomes accepted."""
+    def resize(self, span_id: int, start: int, end: int,
+               continuing: Change | None = None) -> Change:
+        """Move the span's edges; the span becomes accepted.
+
+        ``continuing``: the Change of the previous resize of this span. If that is still
+        the last event of the log, by this annotator, less than :data:`COALESCE_S` ago,
+        and neither move replaced another span, this move continues it: its event is
+        rewritten instead of a new one added, and the returned Change (``continued``)
+        runs from the span's state before that resize (one undo step)."""
         with self._write():
             span = self._span(span_id)
             if (span.start, span.end) == (start, end) and span.decision == "accepted":
@@ -200,10 +221,32 @@ class Session:
             doc = self.store.get_document(span.doc_id)
             assert doc is not None
             self._check_range(doc.text, start, end)
+            event_id = self._continued_event(continuing, span)
             replaced, citing = self._clear_way(span, start, end)
             self.store.update_span(span_id, start=start, end=end, decision="accepted",
                                    annotator=self.annotator)
-            return self._finish_edit("resize", span, replaced, citing)
+            if event_id is None or replaced or citing or continuing is None:
+                return self._finish_edit("resize", span, replaced, citing)
+            moved = self.store.get_span(span_id)
+            self.store.extend_event(event_id, span_dict(moved))
+            return Change("resize", span.doc_id, before=dict(continuing.before),
+                          after={span_id: moved}, continued=True)
+
+    def _continued_event(self, continuing: Change | None, span: Span) -> int | None:
+        """The id of the event ``continuing`` logged, if a resize of ``span`` now may
+        extend it (see :meth:`resize`); else None."""
+        if continuing is None or continuing.action != "resize" or span.id is None \
+                or set(continuing.before) != {span.id} or set(continuing.after) != {span.id}:
+            return None
+        state = span_dict(span)
+        if span_dict(continuing.after[span.id]) != state:
+            return None  # changed since, here or in another window
+        last = self.store.last_event()
+        if last is None or (last["action"], last["span_id"], last["annotator"],
+                            last["after"]) != ("resize", span.id, self.annotator, state):
+            return None
+        age = datetime.now(UTC) - datetime.fromisoformat(last["ts"])
+        return int(last["id"]) if age.total_seconds() < COALESCE_S else None
 
     def set_claim_attribute(self, span_id: int, name: str, value: Any) -> Change:
         """Set one claim attribute (claim_type, claimant, via, checkworthy, hedged).

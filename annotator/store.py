@@ -14,6 +14,7 @@ import errno
 import functools
 import json
 import os
+import re
 import sqlite3
 import time
 from collections import Counter
@@ -167,11 +168,32 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
 
 
 def make_title(text: str, meta: dict[str, Any], words: int = 12) -> str:
-    """The list title: ``meta['title']`` or the first words of the text."""
+    """The list title: ``meta['title']`` or the first words of the text, without the
+    outlet's name when the text opens with ``meta['source']`` ("Shafaq News/ The ...":
+    every article of an outlet would start alike in the list)."""
     title = meta.get("title")
     if isinstance(title, str) and title.strip():
         return " ".join(title.split())[:200]
-    return " ".join(text[:400].split()[:words])[:200]
+    head = text[:400]
+    source = meta.get("source")
+    if isinstance(source, str) and source.strip():
+        head = _without_outlet(head, source.strip())
+    return " ".join(head.split()[:words])[:200]
+
+
+_OUTLET_SEPARATOR = re.compile(r"\s*[/:|\-\u2013\u2014]\s*")
+
+
+def _without_outlet(head: str, source: str) -> str:
+    """``head`` without a leading ``source`` and its separator ("/", ":", "-", ...)."""
+    opening = head.lstrip()
+    if opening[:len(source)].casefold() != source.casefold():
+        return head
+    rest = opening[len(source):]
+    separator = _OUTLET_SEPARATOR.match(rest)
+    if separator is None or not rest[separator.end():].strip():
+        return head
+    return rest[separator.end():]
 
 
 # --- the store ----------------------------------------------------------------------
@@ -501,19 +523,25 @@ class Store:
 
     # -- search
 
+    def count_unindexed(self) -> int:
+        """How many documents the full-text index does not hold yet."""
+        return int(self.conn.execute("SELECT count(*) FROM documents WHERE id > ?",
+                                     (self.search_indexed_upto(),)).fetchone()[0])
+
     def search_indexed_upto(self) -> int:
         """Documents up to this id are in the full-text index; later ones are searched
         with LIKE until :meth:`update_search_index` reaches them."""
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'fts_upto'").fetchone()
         return int(row[0]) if row else 0
 
-    def update_search_index(self, max_docs: int = 500) -> int:
+    def update_search_index(self, max_docs: int = 500, wait_ms: int | None = None) -> int:
         """Add up to ``max_docs`` documents not yet in the full-text index (one short
         write transaction; about 0.13 ms a document of 3,000 characters); returns how
         many. Documents never change after import, so an id watermark is all the index
-        needs to know. Call it repeatedly when idle; 0 means it is complete."""
+        needs to know. Call it repeatedly when idle; 0 means it is complete. ``wait_ms``:
+        how long to wait for another writer (see :meth:`write`)."""
         upto = self.search_indexed_upto()
-        with self.write():
+        with self.write(wait_ms):
             rows = self.conn.execute(
                 "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?",
                 (upto, max_docs)).fetchall()
@@ -792,6 +820,25 @@ class Store:
              None if before is None else _dumps(before),
              None if after is None else _dumps(after)),
         )
+
+    def last_event(self) -> dict[str, Any] | None:
+        """The latest event of the log (id, ts, annotator, action, doc_id, span_id,
+        before and after decoded), or None."""
+        cur = self.conn.execute("SELECT * FROM events ORDER BY id DESC LIMIT 1")
+        row = cur.fetchone()
+        if row is None:
+            return None
+        event = dict(zip([c[0] for c in cur.description], row, strict=True))
+        for key in ("before", "after"):
+            event[key] = None if event[key] is None else json.loads(event[key])
+        return event
+
+    def extend_event(self, event_id: int, after: Any) -> None:
+        """Rewrite an event's ``after`` and timestamp: the decision it records went on to
+        ``after`` (call inside the transaction that made it so; see
+        :meth:`annotator.session.Session.resize`)."""
+        self.conn.execute("UPDATE events SET ts = ?, after = ? WHERE id = ?",
+                          (now(), _dumps(after), event_id))
 
     def events(self, doc_id: int | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM events" + (" WHERE doc_id = ?" if doc_id is not None else "")

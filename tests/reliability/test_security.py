@@ -147,7 +147,7 @@ REVIEWED_SQL_INTERPOLATIONS = {
     ("store.py", "found[0]"): "a SELECT of fixed fragments with ? placeholders",
     ("store.py", "ids"): "a SELECT of fixed fragments with ? placeholders",
     ("store.py", "BUSY_TIMEOUT_MS"): "a module constant (int)",
-    ("store.py", "int(wait_ms)"): "an int",
+    ("store.py", "int(wait_ms)"): "an int (Store.write's wait for another writer)",
     ("store.py", "APPLICATION_ID"): "a module constant (int)",
     ("store.py", "sets"): "column names checked against an allowlist, ? values",
     ("store.py", "name"): "column name checked against an allowlist",

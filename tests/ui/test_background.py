@@ -77,6 +77,6 @@ def test_window_background_suggestion_failure_is_shown(qtbot: Any, project: Stor
     [message] = failed.args
     assert message == (f"suggestions for document {doc_id} failed: the project is busy: "
                        "another window or program is writing to it; try again in a moment")
-    assert window.statusBar().currentMessage() == message
+    assert window.article.banner.message == message  # an error: the red banner
     assert project.spans(doc_id) == [] and window.spans == []
     assert not window.taskbar.isVisible()
