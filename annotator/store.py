@@ -1007,7 +1007,14 @@ class Store:
         # checkpoint a last read-write connection makes when it closes. Elsewhere the
         # plain path, which we only read.
         target = _uri(path, "mode=ro") if _attach_uri() else str(path)
-        self.conn.execute("ATTACH DATABASE ? AS " + alias, (target,))
+        try:
+            self.conn.execute("ATTACH DATABASE ? AS " + alias, (target,))
+        except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc):
+                raise StoreError(f"{path}: not an SQLite database, so not an Annotator "
+                                 "project") from exc
+            raise StoreError(f"{path}: cannot be read ({describe_sqlite_error(exc, path)})"
+                             ) from exc
         key = _file_key(path)
         _LOCKING[key] += 1
         _ATTACHED[(id(self.conn), alias)] = key
