@@ -20,7 +20,7 @@ from .model import LAYERS, Label, LabelScheme, check_label_name
 from .store import Store
 
 #: Keys the window uses for commands: a label cannot take one (case-insensitive).
-RESERVED_KEYS = frozenset("adfjknpsx")
+RESERVED_KEYS = frozenset("adfjknpstx")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 #: Colours for labels added without one, in order.
 PALETTE = ("#5c940d", "#d6336c", "#1098ad", "#f08c00", "#7048e8", "#495057", "#c2255c",

@@ -99,6 +99,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("&View", "&Reset zoom", ("Ctrl+0",), "zoom_reset", "article.zoom", (0,)),
     ActionSpec("&View", "Show re&jected suggestions", ("Ctrl+H",), "show_rejected",
                "set_show_rejected", checkable=True),
+    ActionSpec("&View", "&Statistics…", ("Ctrl+Shift+S",), "statistics",
+               "review.show_statistics"),
+    ActionSpec("&Review", "&Review mode (team projects)", ("Ctrl+R",), "review_mode",
+               "review.toggle", checkable=True),
+    ActionSpec("&Review", "&Next version", ("Alt+Down",), "next_version", "review.move", (+1,)),
+    ActionSpec("&Review", "&Previous version", ("Alt+Up",), "prev_version", "review.move",
+               (-1,)),
+    ActionSpec("&Review", "&Take the version into gold", ("T",), "take_version",
+               "review.take_focused", writes=True),
+    ActionSpec("&Review", "Pre-&accept agreed spans", (), "preaccept", "review.set_preaccept",
+               checkable=True),
     ActionSpec("&Help", "&Keyboard cheat sheet", ("F1",), "cheat_sheet", "show_cheat_sheet"),
 )
 

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 from .actions import ActionSpec
 from .panels import plain_label
 
-COLUMNS = (("&Span", "&Edit"), ("&Go", "&Document"), ("&Label", "&View", "&File", "&Help"))
+COLUMNS = (("&Span", "&Edit"), ("&Go", "&Document", "&Review"),
+           ("&Label", "&View", "&File", "&Help"))
 
 
 def key_text(keys: tuple[str, ...]) -> str:

@@ -1,7 +1,8 @@
 """``python -m ui.screenshots OUT_DIR``: render the window offscreen to PNG files.
 
 Writes ``main-window.png`` (a sample article with suggestions, some decided),
-``claim-panel.png`` (a focused claim with its attributes) and ``cheat-sheet.png``,
+``claim-panel.png`` (a focused claim with its attributes), ``cheat-sheet.png``, and the
+team features' ``review-mode.png`` and ``agreement-heatmap.png`` (ui/team_screenshots.py),
 from a temporary project seeded with the sample articles and suggested by the
 project's own suggester.
 """
@@ -70,6 +71,9 @@ def main(argv: list[str]) -> int:
         app.processEvents()
         window.cheat_sheet.grab().save(str(out / "cheat-sheet.png"))
         window.close()
+        from .team_screenshots import shoot
+
+        shoot(out, Path(tmp), app)
     print(f"wrote {', '.join(sorted(p.name for p in out.glob('*.png')))} to {out}")
     return 0
 
