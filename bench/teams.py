@@ -6,10 +6,10 @@ annotator's file. Setup (not timed): 2·N generated articles (:mod:`bench.corpus
 written as files, imported, given four entity suggestions and a claim each (raw inserts),
 the shared ones' tokens cached (as ``suggest`` leaves them; computed on every core);
 ``split`` deals them to alice, bob and carol with overlap 0.5, two annotators per shared
-document, so each file holds N documents and N documents are shared. Each annotator accepts everything in their file
-(an event per span), bob relabels the first entity of every seventh document, carol
-rejects the second entity of every fifth, and all mark their documents done (bulk SQL,
-:func:`decide`).
+document, so each file holds N documents and N documents are shared. Each annotator
+accepts everything in their file (an event per span), bob relabels the first entity of
+every seventh document, carol rejects the second entity of every fifth, and all mark
+their documents done (bulk SQL, :func:`decide`).
 
 1. **merge**: ``teams.merge`` of the three files into a fresh team project (documents by
    hash, spans, claims, events, statuses, cached tokens), against ``import_paths`` of the
