@@ -2,8 +2,8 @@
 
 Runs each benchmark module (``bench/importing.py``, ``suggest.py``, ``export.py``,
 ``search.py``, ``gui.py``, ``teams.py``; the convention is in ``bench/__init__.py``) at two
-corpus sizes a factor 10 apart, each call in a fresh subprocess, prints one table of all rows and the cost growth
-between the two sizes, and writes ``bench/results.json``::
+corpus sizes a factor 10 apart, each call in a fresh subprocess, prints one table of all
+rows and the cost growth between the two sizes, and writes ``bench/results.json``::
 
     {"machine": "...", "mode": "quick", "results": [row, ...], "growth": [...],
      "skipped": [...]}
