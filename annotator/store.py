@@ -862,7 +862,8 @@ class Store:
     # -- statistics
 
     def stats(self) -> dict[str, Any]:
-        """Documents by status and spans by layer, label and decision."""
+        """Documents by status and spans by layer, label and decision (the project's own
+        set); in a team project also each annotator's set and the review's progress."""
         by_status = dict(self.conn.execute(
             "SELECT status, count(*) FROM documents GROUP BY status ORDER BY status"))
         spans: dict[str, dict[str, dict[str, int]]] = {}
@@ -871,10 +872,26 @@ class Store:
             " GROUP BY layer, label, decision ORDER BY layer, label, decision"
         ):
             spans.setdefault(layer, {}).setdefault(label, {})[decision] = n
-        return {
+        out: dict[str, Any] = {
             "documents": {"total": sum(by_status.values()), "by_status": by_status},
             "spans": spans,
         }
+        if self.has_annotation_sets():  # a team project: each annotator's set
+            sets: dict[str, dict[str, Any]] = {}
+            for name, status, n in self.conn.execute(
+                    "SELECT annotation_set, status, count(*) FROM set_documents"
+                    " GROUP BY annotation_set, status ORDER BY annotation_set, status"):
+                sets.setdefault(name, {"by_status": {}, "accepted_spans": 0})
+                sets[name]["by_status"][status] = n
+            for name, n in self.conn.execute(
+                    "SELECT annotation_set, count(*) FROM spans WHERE annotation_set != ''"
+                    " AND decision = 'accepted' GROUP BY annotation_set"):
+                sets.setdefault(name, {"by_status": {}, "accepted_spans": 0})
+                sets[name]["accepted_spans"] = n
+            out["annotation_sets"] = sets
+            out["review"] = {"to_review": len(self.review_document_ids()),
+                             "shared": len(self.review_document_ids(reviewed=True))}
+        return out
 
     # -- annotation sets (teams; see annotator/teams.py)
 
