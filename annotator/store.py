@@ -16,6 +16,7 @@ import errno
 import functools
 import json
 import os
+import re
 import sqlite3
 import time
 import uuid
@@ -1012,6 +1013,8 @@ class Store:
         that project open keeps its locks. The attached file counts in ``_LOCKING``
         while attached, so no immutable connection is opened beside it. Nothing here
         calls open() on it."""
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", alias) or alias in ("main", "temp"):
+            raise ValueError(f"not a name to attach a database as: {alias!r}")
         path = Path(path)
         if not path.is_file() or path.stat().st_size == 0:
             raise StoreError(f"{path}: no such project database")

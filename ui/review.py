@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout
 
 from annotator.model import Document
 from annotator.session import Change
@@ -32,7 +32,9 @@ from annotator.teams import (
 
 from .colors import label_color
 from .commands import DeleteSpanCommand, SessionCommand
+from .models import plain_tooltip
 from .offsets import reveal
+from .panels import plain_label
 
 VERSION_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -42,12 +44,12 @@ class ReviewPanel(QGroupBox):
 
     def __init__(self) -> None:
         super().__init__("Review")
-        self.header = QLabel()
+        self.header = plain_label()  # annotators' names: never rendered as markup
         self.header.setWordWrap(True)
         self.list = QListWidget()
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the window
         self.list.setWordWrap(True)
-        self.hint = QLabel("Alt+↓/↑ version · T take it into gold · D mark reviewed")
+        self.hint = plain_label("Alt+↓/↑ version · T take it into gold · D mark reviewed")
         self.hint.setWordWrap(True)
         self.hint.setEnabled(False)
         layout = QVBoxLayout(self)
@@ -86,7 +88,7 @@ class ReviewPanel(QGroupBox):
                 item.setData(VERSION_ROLE, index)
                 item.setData(Qt.ItemDataRole.DecorationRole,
                              colors.get(version.label, QColor("#868e96")))
-                item.setToolTip(reveal(text[version.start:version.end]))
+                item.setToolTip(plain_tooltip(reveal(text[version.start:version.end])))
                 self.list.addItem(item)
                 if index == focused:
                     self.list.setCurrentItem(item)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from annotator.agreement import ALL, Agreement, agreement
 from annotator.store import Store
 
+from .panels import plain_label
 from .plotting import HeatMap, format_value
 
 MEASURES = {"kappa": "Cohen's κ", "f1_exact": "Span F1, exact",
@@ -63,7 +64,7 @@ class StatisticsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Statistics — {store.path.name}")
         self.results: dict[str, Agreement] = {}
-        self.summary = QLabel(progress_text(store))
+        self.summary = plain_label(progress_text(store))  # names and file names: plain
         self.summary.setWordWrap(True)
         self.layer = QComboBox()
         for key, text in LAYERS.items():
@@ -77,7 +78,7 @@ class StatisticsDialog(QDialog):
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.alpha = QLabel("Computing agreement…")
+        self.alpha = plain_label("Computing agreement…")
         controls = QHBoxLayout()
         for text, combo in (("Layer", self.layer), ("Figure", self.measure),
                             ("Label", self.label)):
