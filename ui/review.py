@@ -170,6 +170,10 @@ class ReviewMode(QObject):
 
     def show_document(self, doc: Document | None) -> None:
         """Called by the window after it shows a document."""
+        if doc is not None and self.window.store.document_sets(doc.id):
+            # Annotators labelled it: the team project's own (gold) set gets its labels
+            # from them, so the window asks no model to suggest any.
+            self.window._suggest_tried.add(doc.id)
         if not self.active:
             return
         self.focused = None

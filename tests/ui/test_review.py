@@ -130,8 +130,8 @@ def test_review_off_keeps_the_usual_next_document(qtbot, window) -> None:
 def test_statistics_heat_map_shows_the_agreement_figures(qtbot, window) -> None:
     window.review.show_statistics()
     dialog = window.review.statistics
-    with qtbot.waitSignal(dialog.computed, timeout=20_000):
-        pass
+    # polled rather than waitSignal: the figures may be in before the wait begins
+    qtbot.waitUntil(lambda: bool(dialog.results), timeout=60_000)
     dialog.choose("entity", "kappa")
     expected = agreement(window.store, "entity")
     assert dialog.heatmap.rows == ["alice", "bob"]
@@ -154,9 +154,8 @@ def test_statistics_on_a_single_person_project_says_what_agreement_needs(
     with Store(make_project(tmp_path / "solo.db")) as store:
         dialog = StatisticsDialog(store)
         qtbot.addWidget(dialog)
-        with qtbot.waitSignal(dialog.computed, timeout=20_000):
-            pass
-        assert "merge the annotators' files" in dialog.alpha.text()
+        qtbot.waitUntil(lambda: "merge the annotators' files" in dialog.alpha.text(),
+                        timeout=60_000)
         assert dialog.summary.text().startswith("10 documents: 10 new")
         dialog.close()
 
@@ -169,3 +168,22 @@ def test_plotting_colour_scale() -> None:
     assert light.lightness() > dark.lightness()
     assert scale_color(-0.5, low=-1.0).red() > scale_color(-0.5, low=-1.0).blue()
     assert text_color(dark).lightness() > 200 and text_color(light).lightness() < 50
+
+
+def test_review_documents_of_annotators_get_no_model_suggestions(qtbot, settings,
+                                                                 team) -> None:
+    from ui.app import build_window
+
+    win = build_window(team, "rev", settings, auto_suggest=True)
+    qtbot.addWidget(win)
+    try:
+        requested = []
+        win.taskbar.request_suggestions = lambda path, doc_id: requested.append(doc_id)
+        with Store(team) as store:
+            theirs = store.document_ids()[0]
+            assert store.document_sets(theirs)
+        win.open_document(theirs)
+        assert requested == []
+    finally:
+        win.close()
+        win.store.close()
