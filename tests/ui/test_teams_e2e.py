@@ -303,9 +303,9 @@ def check_entities(result: Any, canon: dict[int, Canon], pair_docs: dict[Any, li
         assert figures["kappa"] == pytest.approx(k), pair
     assert data["alpha"]["all"] == pytest.approx(alpha(confusions))
     print("entity agreement:", json.dumps(
-        {f"{p['a']}/{p['b']}": {k: round(v, 4) for k, v in p["labels"]["all"].items()
+        {f"{p['a']}/{p['b']}": {k: round(v, 5) for k, v in p["labels"]["all"].items()
                                 if k.startswith(("f1", "kappa"))} for p in data["pairs"]}),
-        "alpha", round(data["alpha"]["all"], 4))
+        "alpha", round(data["alpha"]["all"], 5))
 
 
 def check_claims(result: Any, canon: dict[int, Canon], pair_docs: dict[Any, list[int]],
@@ -346,7 +346,7 @@ def check_claims(result: Any, canon: dict[int, Canon], pair_docs: dict[Any, list
     assert data["alpha"]["all"] == pytest.approx(alpha(confusions))
     print("claim agreement:", {f"{p['a']}/{p['b']}": (
         round(p["labels"]["all"]["kappa"], 4), p["claimant"]["agreement"])
-        for p in data["pairs"]}, "alpha", round(data["alpha"]["all"], 4))
+        for p in data["pairs"]}, "alpha", round(data["alpha"]["all"], 5))
 
 
 def review(qtbot: Any, settings: Any, team: Path, choices: dict[int, tuple[str, str]],
