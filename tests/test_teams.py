@@ -391,3 +391,29 @@ def test_teams_store_attach_refuses_itself_and_missing_files(store: Store,
         store.attach(store.path, "src")
     with pytest.raises(StoreError, match="no such project"):
         store.attach(tmp_path / "missing.db", "src")
+
+
+def test_teams_a_v5_project_migrates_into_the_own_set_and_takes_a_merge(
+        team_files, tmp_path) -> None:
+    """Schema 5 -> 6 with a backup: its spans and events land in the own set ('' ), it
+    gets a project id, and it can be the team project of a merge."""
+    from tests.reliability.test_database import build_version
+
+    old = tmp_path / "old.db"
+    build_version(old, 5)
+    with Store(old) as store:
+        assert store.backup_path is not None and store.backup_path.name == "old.db.v5.bak"
+        assert store.schema_version == 6 and len(store.project_id) == 32
+        conn = store.conn
+        assert conn.execute("SELECT DISTINCT annotation_set FROM spans").fetchall() == [("",)]
+        assert conn.execute("SELECT DISTINCT annotation_set FROM events").fetchall() == [("",)]
+        assert not store.has_annotation_sets()
+        plans = {row[3] for row in conn.execute("EXPLAIN QUERY PLAN SELECT id FROM spans"
+                                                 " WHERE doc_id = 1 AND annotation_set = ''"
+                                                 " AND layer = 'entity' AND start < 9")}
+        assert any("idx_spans_doc" in p for p in plans)
+    # the same label scheme (the default, as the split files have): it merges
+    merged = merge(old, [(team_files["alice"], None)], "lead")
+    assert merged.files[0].counts["documents_added"] == 7  # alice's share
+    with Store(old) as store:
+        assert store.count_documents() == 3 + 7 and store.has_annotation_sets()
