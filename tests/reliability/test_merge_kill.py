@@ -122,7 +122,7 @@ def test_merge_killed_at_random_leaves_the_team_as_before_or_fully_merged(
         if not fresh:
             shutil.copy(template, path)
         caught = run_merge(path, sources if not fresh else [files["alice"], *sources[:2]],
-                           rng.uniform(0.25, 1.0) * duration)
+                           rng.uniform(0.25, 1.3) * duration)
         outcomes["caught mid-merge"] += caught
         if fresh:
             if not path.exists():
