@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test lint venv bench bench-full screenshots wheel-check clean
+.PHONY: run test lint venv bench bench-full bench-peers screenshots wheel-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ bench: $(STAMP)
 
 bench-full: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench --full
+
+# Annotator against Label Studio 1.23 side by side (installs it into ~/.cache/annotator-bench
+# once; ~20 minutes; not in CI). BENCH_PEERS_ARGS=--quick: 1,000 documents, one run.
+bench-peers: $(STAMP)
+	$(PY) -m bench.peers $(BENCH_PEERS_ARGS)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots

@@ -5,6 +5,11 @@ naming the file and line, and the database stays as it was. Text is kept exactly
 decoded (no whitespace or newline normalisation) so offsets stay valid for anyone
 holding the source file; a parsed ``.txt`` header is recorded in ``meta`` with the
 offset at which the body starts (``meta["body_offset"]``).
+
+Memory stays flat whatever the file size: JSONL files are read a line at a time and
+records go to the store in batches of :data:`BATCH` inside the one transaction (the
+transaction, not memory, keeps the import all-or-nothing). Label names follow
+:func:`annotator.model.check_label_name`; a bad one is refused with ``file:line``.
 """
 
 from __future__ import annotations
@@ -16,12 +21,13 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import CHECKWORTHY, CLAIM_TYPES, Claim, Span
+from .model import CHECKWORTHY, CLAIM_TYPES, LAYERS, STATUSES, Claim, Span, check_label_name
 from .store import Store, now
 
 SUFFIXES = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -42,6 +48,8 @@ BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"))
 ANSWER_STATUS = {"accept": "done", "ignore": "skipped", "reject": "flagged"}
+#: spaCy's default ``nlp.max_length``: longer documents are imported, with a warning.
+SPACY_MAX_LENGTH = 1_000_000
 
 
 class ImportFailed(Exception):
@@ -75,7 +83,9 @@ class ImportResult:
     imported: int = 0
     skipped_duplicates: int = 0
     spans: int = 0
-    doc_ids: list[int] = field(default_factory=list)
+    # an array, not a list: 8 bytes an id (a million-line file's list cost 36 MB)
+    doc_ids: array[int] = field(default_factory=lambda: array("q"))
+    too_long: int = 0  # documents over spaCy's max_length
 
     def summary(self) -> str:
         text = (f"imported {self.imported} document(s) from {self.files} file(s)"
@@ -84,6 +94,10 @@ class ImportResult:
             text += f"; skipped {self.skipped_duplicates} duplicate(s) already in the project"
         elif not self.imported:
             text += "; nothing new"
+        if self.too_long:
+            text += (f"\n  warning: {self.too_long} document(s) over {SPACY_MAX_LENGTH:,} "
+                     "characters (spaCy's max_length): suggestions and token-based exports "
+                     "(spacy, conll, JSONL tokens) may skip or split them")
         return text
 
 
@@ -102,13 +116,15 @@ def import_paths(
     stops it and nothing is written)."""
     files = list(_expand(paths, fmt))
     result = ImportResult(files=len(files))
-    seen: set[str] = set()
     ts = now()  # one import, one creation time
 
     def flush(batch: list[tuple[Record, str]]) -> None:
         # Records are checked against the project a batch at a time, across files: one
-        # query per file costs as much as the insert when files hold one article.
+        # query per file costs as much as the insert when files hold one article. The
+        # query sees what earlier batches of this transaction inserted, so only this
+        # batch's own hashes need remembering here (memory stays flat).
         existing = store.find_hashes({digest for _, digest in batch})
+        seen: set[str] = set()
         fresh = []
         for record, digest in batch:
             if digest in existing or digest in seen:
@@ -122,6 +138,8 @@ def import_paths(
         for (record, _), doc_id in zip(fresh, ids, strict=True):
             _insert_spans(store, doc_id, record)
             result.imported += 1
+            if len(record.text) > SPACY_MAX_LENGTH:
+                result.too_long += 1
             result.spans += len(record.spans)
             result.doc_ids.append(doc_id)
             if on_document:
@@ -132,9 +150,9 @@ def import_paths(
         for path in files:
             for record in read_file(path, fmt, text_field):
                 batch.append((record, content_hash(record.text)))
-            if len(batch) >= BATCH:
-                flush(batch)
-                batch = []
+                if len(batch) >= BATCH:
+                    flush(batch)
+                    batch = []
         flush(batch)
     return result
 
@@ -166,15 +184,68 @@ def read_file(path: Path, fmt: str = "auto", text_field: str = "text") -> Iterat
     if kind is None:
         raise ImportFailed(path, None, f"unknown file type {path.suffix!r}; "
                            "use .txt, .jsonl or .csv, or pass --format")
+    if kind == "jsonl" and _encoding(path) == "utf-8":
+        yield from read_jsonl(path, _utf8_lines(path), text_field)
+        return
     text = decode(path)
     if kind == "txt":
         yield read_txt(path, text)
     elif kind == "jsonl":
-        yield from read_jsonl(path, text, text_field)
+        yield from read_jsonl(path, _text_lines(text), text_field)
     elif kind == "csv":
         yield from read_csv(path, text, text_field)
     else:
         raise ImportFailed(path, None, f"unknown format {kind!r}")
+
+
+def _encoding(path: Path) -> str:
+    """The encoding its byte order mark names (``utf-8`` without one)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError as exc:
+        raise ImportFailed(path, None, f"cannot read: {exc.strerror}") from exc
+    return next((enc for bom, enc in BOMS if head.startswith(bom)), "utf-8")
+
+
+def _utf8_lines(path: Path) -> Iterator[str]:
+    """The lines of a UTF-8 file (BOM dropped), one at a time: they end at ``\\n``,
+    ``\\r\\n`` or ``\\r`` (never at U+2028 and the like, which JSON strings may hold
+    raw, as ``str.splitlines`` would). Refused as :func:`decode` refuses: undecodable
+    bytes, NUL, a file with nothing but whitespace."""
+    offset, number, content = 0, 0, False
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 (closed below, also when the caller stops)
+    except OSError as exc:
+        raise ImportFailed(path, None, f"cannot read: {exc.strerror}") from exc
+    with fh:
+        for raw in fh:
+            if number == 0 and raw.startswith(codecs.BOM_UTF8):
+                offset, raw = len(codecs.BOM_UTF8), raw[len(codecs.BOM_UTF8):]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ImportFailed(path, number + 1 + raw[:exc.start].count(b"\r"),
+                                   f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x} at "
+                                   f"offset {offset + exc.start}); save the file as UTF-8"
+                                   ) from exc
+            offset += len(raw)
+            if line.endswith("\n"):
+                line = line[:-2] if line.endswith("\r\n") else line[:-1]
+            for piece in line.split("\r") if "\r" in line else (line,):
+                number += 1
+                if "\x00" in piece:
+                    raise ImportFailed(path, number, "contains NUL characters: a binary file?")
+                content = content or not (not piece or piece.isspace())
+                yield piece
+    if not content:
+        raise ImportFailed(path, None, "empty file")
+
+
+def _text_lines(text: str) -> Iterator[str]:
+    """The lines of decoded text, ending as :func:`_utf8_lines` says."""
+    # without a \r, str.split is the same and faster
+    return io.StringIO(text, newline=None) if "\r" in text else iter(text.split("\n"))
 
 
 def decode(path: Path) -> str:
@@ -202,20 +273,24 @@ def decode(path: Path) -> str:
     return text
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def read_txt(path: Path, text: str) -> Record:
-    """One article per file; an optional ``date ... - Source: ...`` first line goes to meta."""
+    """One article per file; an optional ``date ... - Source: ...`` first line goes to
+    meta. Lines end at ``\\n``, ``\\r\\n`` or ``\\r`` (old Mac files)."""
     meta: dict[str, Any] = {"file": path.name}
-    first_end = text.find("\n")
-    first = text if first_end < 0 else text[:first_end]
-    match = HEADER_RE.match(first.rstrip("\r"))
+    first_end = _LINE_END.search(text)
+    first = text if first_end is None else text[:first_end.start()]
+    match = HEADER_RE.match(first)
     body = text
-    if match and first_end >= 0:
-        rest = first_end + 1
+    if match and first_end is not None:
+        rest = first_end.end()
         while True:  # skip the blank lines after the header
-            nl = text.find("\n", rest)
-            if nl < 0 or text[rest:nl].strip():
+            nl = _LINE_END.search(text, rest)
+            if nl is None or text[rest:nl.start()].strip():
                 break
-            rest = nl + 1
+            rest = nl.end()
         body = text[rest:]
         meta["date"] = match["date"]
         if match["time"]:
@@ -232,12 +307,10 @@ def read_txt(path: Path, text: str) -> Record:
 LABEL_KEYS = frozenset({"spans", "label", "claims", "rejected"})
 
 
-def read_jsonl(path: Path, text: str, text_field: str = "text") -> Iterator[Record]:
+def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text"
+               ) -> Iterator[Record]:
     """``{"text": ..., "meta": {...}}`` per line; Prodigy ``spans``, doccano ``label``
     triples and our ``claims`` become accepted human spans."""
-    # Lines end at \n, \r\n or \r (never at U+2028 and the like, which JSON strings may
-    # hold raw, as str.splitlines would); without a \r, str.split is the same and faster.
-    lines = io.StringIO(text, newline=None) if "\r" in text else text.split("\n")
     for number, line in enumerate(lines, start=1):
         if not line or line.isspace():
             continue
@@ -272,11 +345,11 @@ def read_jsonl(path: Path, text: str, text_field: str = "text") -> Iterator[Reco
         annotator = annotator if isinstance(annotator, str) else None
         if isinstance(item.get("answer"), str) and item["answer"] in ANSWER_STATUS:
             record.status = ANSWER_STATUS[item["answer"]]
-        elif item.get("status") in ("new", "in_progress", "done", "skipped", "flagged"):
+        elif item.get("status") in STATUSES:
             record.status = item["status"]
         if LABEL_KEYS.intersection(item):  # most lines of a corpus carry no labels
-            for triple in _entity_triples(item, path, number):
-                record.spans.append(_checked_span(record, *triple, layer="entity",
+            for start, end, label in _entity_triples(item, path, number):
+                record.spans.append(_checked_span(record, start, end, label, layer="entity",
                                                   annotator=annotator))
             _check_no_overlap(record)
             for n, claim in enumerate(item.get("claims") or []):
@@ -285,7 +358,8 @@ def read_jsonl(path: Path, text: str, text_field: str = "text") -> Iterator[Reco
         yield record
 
 
-def _entity_triples(item: dict[str, Any], path: Path, line: int) -> Iterator[tuple[Any, ...]]:
+def _entity_triples(item: dict[str, Any], path: Path, line: int
+                    ) -> Iterator[tuple[Any, Any, Any]]:
     spans = item.get("spans")
     if spans is not None:
         if not isinstance(spans, list):
@@ -311,6 +385,9 @@ def _checked_span(record: Record, start: Any, end: Any, label: Any, layer: str,
         raise ImportFailed(record.path, record.line, f"{where}: offsets must be integers")
     if not isinstance(label, str) or not label:
         raise ImportFailed(record.path, record.line, f"{where}: label must be a string")
+    reason = check_label_name(label)
+    if reason is not None:
+        raise ImportFailed(record.path, record.line, f"{where}: {reason}")
     if start >= end:
         raise ImportFailed(record.path, record.line, f"{where}: start must be before end")
     if start < 0 or end > len(record.text):
@@ -351,6 +428,11 @@ def _read_claim(record: Record, claim: Any, n: int, annotator: str | None) -> No
                                    f"claim {n}: claimant offsets must be integers")
             record.claimant_offsets[len(record.spans)] = (start, end)
             if isinstance(claimant.get("label"), str) and claimant["label"]:
+                reason = check_label_name(claimant["label"])
+                if reason is not None:
+                    raise ImportFailed(record.path, record.line,
+                                       f"claim {n}: claimant label {claimant['label']!r}: "
+                                       f"{reason}")
                 record.claimant_labels[len(record.spans)] = claimant["label"]
     elif isinstance(claimant, str):
         attrs.claimant_text = claimant
@@ -365,7 +447,7 @@ def _read_rejected(record: Record, rejected: Any) -> None:
     if not isinstance(rejected, list):
         raise ImportFailed(record.path, record.line, "'rejected' must be a list")
     for n, item in enumerate(rejected):
-        if not isinstance(item, dict) or item.get("layer") not in ("entity", "claim"):
+        if not isinstance(item, dict) or item.get("layer") not in LAYERS:
             raise ImportFailed(record.path, record.line,
                                f"rejected span {n} needs a layer (entity or claim)")
         span = _checked_span(record, item.get("start"), item.get("end"), item.get("label"),

@@ -25,6 +25,32 @@ CLAIM_ATTRIBUTES = (
 )
 
 
+LABEL_MAX_LENGTH = 64
+
+
+def check_label_name(name: object) -> str | None:
+    """Why ``name`` cannot be a label name, or ``None`` if it can.
+
+    The one rule for labels everywhere (import, ``labels add``/``rename``, the window):
+    a non-empty string of at most :data:`LABEL_MAX_LENGTH` characters, printable, with
+    no whitespace, no control or format characters (tabs, newlines, NUL, bidi
+    controls, zero-width spaces) and no surrogates. Such a name is one token in every
+    export (CoNLL's ``token TAG`` lines, Label Studio's XML, spaCy's labels)."""
+    if not isinstance(name, str):
+        return f"a label must be a string, not {type(name).__name__}"
+    if not name:
+        return "a label cannot be empty"
+    if len(name) > LABEL_MAX_LENGTH:
+        return f"a label has at most {LABEL_MAX_LENGTH} characters ({len(name)} given)"
+    # isprintable() is False for control, format (bidi, zero-width), surrogate and
+    # separator characters, except the ASCII space, which isspace() catches.
+    bad = next((ch for ch in name if not ch.isprintable() or ch.isspace()), None)
+    if bad is None:
+        return None
+    return (f"a label cannot contain whitespace or control characters "
+            f"({ascii(bad)} at {name.index(bad)})")
+
+
 @dataclass
 class Document:
     """An imported article. ``text`` never changes after import."""
@@ -94,21 +120,6 @@ def store_order(span: Span) -> tuple[int, int, int]:
 GOLD = "gold"
 #: ``annotator export --set auto``: gold where reviewed, else the one annotator's set.
 AUTO = "auto"
-
-MAX_LABEL_LENGTH = 64
-
-
-def check_label_name(name: object) -> str | None:
-    """Why ``name`` cannot be a label (``None`` if it can): a label is printable text
-    without whitespace or control characters, at most :data:`MAX_LABEL_LENGTH` long, as
-    every export format needs (CoNLL splits on spaces, XML refuses control characters)."""
-    if not isinstance(name, str) or not name:
-        return "a label is a non-empty string"
-    if len(name) > MAX_LABEL_LENGTH:
-        return f"a label is at most {MAX_LABEL_LENGTH} characters"
-    if any(ch.isspace() or not ch.isprintable() for ch in name):
-        return "a label has no spaces, line breaks or control characters"
-    return None
 
 
 def check_set_name(name: object) -> str | None:

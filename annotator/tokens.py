@@ -44,7 +44,7 @@ import zlib
 from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .jsonenc import compact_json
 from .paths import load_lexicon
@@ -178,7 +178,8 @@ def tokenize(text: str) -> Boundaries:
     doc = blank_nlp().tokenizer(text)
     if not len(doc):
         return [], [], []
-    starts, lengths, spaces = doc.to_array([IDX, LENGTH, SPACY]).T.tolist()
+    columns = cast(list[list[int]], doc.to_array([IDX, LENGTH, SPACY]).T.tolist())
+    starts, lengths, spaces = columns
     return starts, lengths, spaces
 
 

@@ -1,12 +1,15 @@
 """The benchmark runner: ``python -m bench`` (quick) or ``python -m bench --full``.
 
 Runs each benchmark module (``bench/importing.py``, ``suggest.py``, ``export.py``,
-``search.py``, ``gui.py``, ``teams.py``; the convention is in ``bench/__init__.py``) at two
-corpus sizes a factor 10 apart, each call in a fresh subprocess, prints one table of all
-rows and the cost growth between the two sizes, and writes ``bench/results.json``::
+``gui.py``, ``search.py``, ``quality.py``, ``teams.py``; the convention is in
+``bench/__init__.py``) at two corpus sizes a factor 10 apart (quality at one), each call in
+a fresh subprocess, prints one table of all rows and the cost growth between the two
+sizes, and writes ``bench/results.json``::
 
     {"machine": "...", "mode": "quick", "results": [row, ...], "growth": [...],
-     "skipped": [...]}
+     "skipped": [...], "peers": {...}}
+
+(``peers`` is written by ``make bench-peers``, :mod:`bench.peers`, and kept here as it is.)
 
 Every row carries ``n_docs``, the corpus size it was measured at. A module that is
 missing, fails or runs out of time is reported as skipped and the run goes on.
@@ -19,6 +22,7 @@ as Markdown (for the README).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
 import json
@@ -36,16 +40,20 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-MODULES = ["importing", "suggest", "export", "gui", "search", "teams"]
+MODULES = ["importing", "suggest", "export", "gui", "search", "quality", "teams"]
 # (smaller, larger) corpus sizes, a factor 10 apart
 # Export runs at 5,000 and more: below that the interpreter's start (0.13 s, imports)
 # is most of an export's time, while the bare loop's start is 0.02 s.
+# Quality (claims against ClaimBuster's labels) runs once: 200 documents of 30 sentences
+# spread over the development file, or all 766 with --full.
 # teams: documents per annotator's file (three files; as many documents shared); the
 # issue's figures are at 10,000 in both modes.
 QUICK = {"importing": (2_000, 20_000), "suggest": (30, 300), "export": (5_000, 50_000),
-         "gui": (1_000, 10_000), "search": (2_000, 20_000), "teams": (1_000, 10_000)}
+         "gui": (1_000, 10_000), "search": (2_000, 20_000), "quality": (200,),
+         "teams": (1_000, 10_000)}
 FULL = {"importing": (10_000, 100_000), "suggest": (100, 1_000), "export": (10_000, 100_000),
-        "gui": (10_000, 100_000), "teams": (1_000, 10_000)}
+        "gui": (10_000, 100_000), "search": (10_000, 100_000), "quality": (766,),
+        "teams": (1_000, 10_000)}
 TIMEOUT_S = {"quick": 900, "full": 7200}
 
 
@@ -296,6 +304,11 @@ def main(argv: list[str] | None = None) -> int:
     result = {"machine": where, "mode": mode,
               "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
               "results": rows, "growth": grown, "skipped": skipped}
+    # The "peers" section (``make bench-peers``, bench/peers.py) is its own run: kept.
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        previous = json.loads(args.out.read_text(encoding="utf-8"))
+        if "peers" in previous:
+            result["peers"] = previous["peers"]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
                         encoding="utf-8")

@@ -133,3 +133,70 @@ def test_importers_bom_and_utf16(store: Store, tmp_path: Path) -> None:
     import_paths(store, [tmp_path])
     texts = sorted(d.text for d in store.iter_documents())
     assert texts == ["UTF-16 عربي 😀", "With BOM 😀"]
+
+
+@pytest.mark.parametrize("end", ["\r", "\r\n", "\n"])
+def test_importers_txt_header_with_any_line_end(store: Store, tmp_path: Path, end: str) -> None:
+    header = "date 2024-08-13 2024-08-13 02:20:04 - Source: Shafaq News"
+    body = f"Body line one.{end}Body line two."
+    path = tmp_path / "a.txt"
+    path.write_bytes(f"{header}{end}{end}{body}".encode())
+    import_paths(store, [path])
+    doc = store.get_document(1)
+    assert doc is not None and doc.text == body
+    assert doc.meta["source"] == "Shafaq News" and doc.meta["date"] == "2024-08-13"
+    assert doc.meta["body_offset"] == len(header) + 2 * len(end)
+
+
+@pytest.mark.parametrize("where, item", [
+    ("span", {"text": "Paris.", "spans": [{"start": 0, "end": 5, "label": "GP E"}]}),
+    ("doccano", {"text": "Paris.", "label": [[0, 5, "GPE\n"]]}),
+    ("claim", {"text": "Paris.", "claims": [{"start": 0, "end": 6, "label": "CLA\x00IM"}]}),
+    ("claimant", {"text": "Bob said so.", "claims": [{"start": 0, "end": 12, "claimant": {
+        "text": "Bob", "start": 0, "end": 3, "label": "PER SON"}}]}),
+    ("rejected", {"text": "Paris.", "rejected": [
+        {"layer": "entity", "start": 0, "end": 5, "label": "G\tPE"}]}),
+])
+def test_importers_bad_label_names_refused_with_file_and_line(
+        store: Store, tmp_path: Path, where: str, item: dict) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"text": "fine"}) + "\n" + json.dumps(item) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(ImportFailed, match=r"in\.jsonl:2: .*(whitespace or control)"):
+        import_paths(store, [path])
+    assert store.count_documents() == 0
+
+
+def test_importers_warn_about_documents_over_spacy_max_length(store: Store,
+                                                              tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"text": "x " * 600_000}) + "\n" + json.dumps({"text": "ok"})
+                    + "\n", encoding="utf-8")
+    result = import_paths(store, [path])
+    assert result.imported == 2 and result.too_long == 1
+    assert "warning: 1 document(s) over 1,000,000 characters" in result.summary()
+
+
+def test_importers_stream_large_files_in_batches(store: Store, tmp_path: Path,
+                                                 monkeypatch) -> None:
+    """Records go to the store in batches within one file (not all of a file at once),
+    duplicates inside and across batches still counted, all in one transaction."""
+    import annotator.importers as importers
+
+    monkeypatch.setattr(importers, "BATCH", 7)
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"text": f"doc {i % 40}"}) + "\n" for i in range(100)),
+                    encoding="utf-8")
+    calls = []
+    real = store.insert_documents
+    monkeypatch.setattr(store, "insert_documents",
+                        lambda rows, **kw: calls.append(len(rows)) or real(rows, **kw))
+    result = import_paths(store, [path])
+    assert result.imported == 40 and result.skipped_duplicates == 60
+    assert len(calls) >= 100 // 7 and max(calls) <= 7
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(path.read_text(encoding="utf-8").replace("doc 5", "new 5") + "{oops\n",
+                   encoding="utf-8")
+    with pytest.raises(ImportFailed, match=r"bad\.jsonl:101"):
+        import_paths(store, [bad])
+    assert store.count_documents() == 40  # the batches before the bad line rolled back

@@ -41,7 +41,7 @@ def test_labels_add_update_rename_remove_are_checked_and_logged(store: Store) ->
     assert store.label_scheme().labels[-1].name == "CITY"
     assert store.label_scheme().get("CITY").color.startswith("#")  # type: ignore[union-attr]
     for bad, message in [(Label("CITY", "entity", "#000000"), "already"),
-                         (Label("BAD NAME", "entity", "#000000"), "spaces"),
+                         (Label("BAD NAME", "entity", "#000000"), "whitespace"),
                          (Label("X" * 65, "entity", "#000000"), "at most"),
                          (Label("T", "entity", "red"), "colour"),
                          (Label("T", "entity", "#000000", "a"), "command key"),

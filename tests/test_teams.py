@@ -90,7 +90,7 @@ def test_teams_plan_split_is_seeded_balanced_and_shares_the_stated_fraction() ->
 
 def test_teams_plan_split_refuses_bad_names_and_copies() -> None:
     for names, message in ((["alice", "alice"], "twice"), (["gold"], "reserved"),
-                           (["al ice"], "no spaces"), ([], "at least one")):
+                           (["al ice"], "whitespace"), ([], "at least one")):
         with pytest.raises(TeamError, match=message):
             plan_split([1, 2], names, 0.5)
     with pytest.raises(TeamError, match="2 to 2"):

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import signal
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -28,8 +33,9 @@ from ._util import db_option, main, open_store, progress
               help="Output file (a folder for spacy); default: export.jsonl, spacy/, ...")
 @click.option("--status", type=click.Choice([*STATUSES, "any"]), default="done",
               show_default=True, help="Only documents with this status (any: all).")
-@click.option("--layer", type=click.Choice(LAYER_CHOICES), default="all", show_default=True,
-              help="Entities, claims or both.")
+@click.option("--layer", type=click.Choice(LAYER_CHOICES), default=None,
+              help="Entities, claims or both (default: all; doccano: entity, as a default "
+                   "doccano project drops overlapping spans).")
 @click.option("--include-rejected", is_flag=True,
               help="Add rejected suggestions as negative examples (jsonl, spacy).")
 @click.option("--annotator", "annotator_name", default=None,
@@ -53,7 +59,8 @@ from ._util import db_option, main, open_store, progress
                    "is one, else the one annotator's; a document two annotators did and "
                    "nobody reviewed is left out (and counted).")
 @db_option
-def export_cmd(fmt: str, out: Path | None, status: str, layer: str, include_rejected: bool,
+def export_cmd(fmt: str, out: Path | None, status: str, layer: str | None,
+               include_rejected: bool,
                annotator_name: str | None, dev_fraction: float, seed: int, align: str,
                spancat: bool, no_tokens: bool, allow_empty: bool, force: bool,
                annotation_set: str, db_path: Path | None) -> None:
@@ -86,13 +93,52 @@ def export_cmd(fmt: str, out: Path | None, status: str, layer: str, include_reje
     # few thousand allocations of the stream (about 10% of an export's time).
     gc.freeze()
     try:
-        with progress(total=total, desc="exporting") as bar:
+        with interruptible(), progress(total=total, desc="exporting") as bar:
             def on_progress(n: int) -> None:
                 bar.update(n - bar.n)
 
             summary = export(store, fmt, out, opts, force=force, on_progress=on_progress)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from exc
+    except (KeyboardInterrupt, Terminated) as exc:
+        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
+        click.echo(f"export interrupted ({signal.Signals(signum).name}); no partial "
+                   "output or temporary file left behind", err=True)
+        sys.exit(128 + signum)
     finally:
         store.close()
     click.echo(summary.summary())
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that cleanup (``finally``) runs."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """SIGTERM (and SIGHUP) raise :class:`Terminated` meanwhile, as SIGINT raises
+    ``KeyboardInterrupt``: the export removes its temporary files either way. A signal
+    the process ignores (``nohup``) stays ignored."""
+    names = ("SIGTERM", "SIGHUP")
+    signums = [getattr(signal, n) for n in names if hasattr(signal, n)]
+    try:
+        old = {n: signal.getsignal(n) or signal.SIG_DFL for n in signums}
+        for n, handler in old.items():
+            if handler is not signal.SIG_IGN:
+                signal.signal(n, _terminate)
+    except ValueError:  # not the main thread: signals go elsewhere
+        yield
+        return
+    try:
+        yield
+    finally:
+        for n, handler in old.items():
+            signal.signal(n, handler)

@@ -4,27 +4,36 @@ atomic output files and stable hashes. Imports no spaCy."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import itertools
 import json
 import os
+import re
+import secrets
 import shutil
-import tempfile
+import signal
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from ..model import AUTO, GOLD, Document, Span
+from ..model import AUTO, GOLD, LAYERS, Document, Span, check_label_name
 from ..store import Store
 from ..tokens import TokenCache
 
 FORMATS = ("jsonl", "spacy", "doccano", "labelstudio", "conll")
-LAYER_CHOICES = ("entity", "claim", "all")
+LAYER_CHOICES = (*LAYERS, "all")
 ALIGN_CHOICES = ("strict", "expand", "contract")
 PROGRESS_EVERY = 100  # documents between two on_progress calls
+#: Documents longer than this (spaCy's default ``nlp.max_length``) are not tokenised: a
+#: spaCy ``Doc`` costs about 60 bytes of memory per character of text (measured: a
+#: 300 MB document needed more than 14 GB), so the JSONL export writes them without
+#: tokens and the token formats (spacy, conll) leave them out, counted, with a warning.
+MAX_TOKENIZED_CHARS = 1_000_000
 
 
 class ExportError(Exception):
@@ -36,7 +45,7 @@ class ExportOptions:
     """Which documents and spans go out, and how spaCy formats align them."""
 
     status: str = "done"
-    layer: str = "all"
+    layer: str | None = None  # None: the format's default (see default_layer)
     include_rejected: bool = False
     annotator: str | None = None
     dev_fraction: float = 0.2
@@ -49,7 +58,7 @@ class ExportOptions:
     annotation_set: str = AUTO
 
     def check(self) -> None:
-        if self.layer not in LAYER_CHOICES:
+        if self.layer is not None and self.layer not in LAYER_CHOICES:
             raise ExportError(f"layer must be one of {LAYER_CHOICES}, not {self.layer!r}")
         if self.align not in ALIGN_CHOICES:
             raise ExportError(f"align must be one of {ALIGN_CHOICES}, not {self.align!r}")
@@ -67,6 +76,13 @@ class ExportOptions:
         return None if name == AUTO else "" if name in (GOLD, "") else name
 
 
+def default_layer(fmt: str) -> str:
+    """The layers a format exports unless asked otherwise: doccano takes entities only,
+    because a default doccano project ("Allow overlapping spans" off) drops every span
+    that overlaps another, and claims contain entities and overlap each other."""
+    return "entity" if fmt == "doccano" else "all"
+
+
 @dataclass
 class ExportSummary:
     """What an export wrote, and what it left out and why."""
@@ -82,6 +98,10 @@ class ExportSummary:
     splits: dict[str, int] = field(default_factory=dict)
     tokenized: int = 0  # documents whose tokens were not cached yet
     tokens_saved: int = 0  # of those, written to the cache
+    untokenized: int = 0  # documents too long to tokenise, written without tokens
+    stale_removed: int = 0  # temporary files of an earlier, killed export, removed
+    warnings: list[str] = field(default_factory=list)
+    command: str | None = None  # how to use the export (spacy: the train command)
 
     @property
     def spans(self) -> int:
@@ -103,6 +123,15 @@ class ExportSummary:
             text += f"\n  skipped {n}: {reason}"
         for reason, n in sorted(self.adjusted.items()):
             text += f"\n  adjusted {n}: {reason}"
+        if self.untokenized:
+            text += (f"\n  warning: {self.untokenized} document(s) over "
+                     f"{MAX_TOKENIZED_CHARS:,} characters written without tokens (their spans "
+                     "without token_start/token_end)")
+        for warning in self.warnings:
+            text += f"\n  warning: {warning}"
+        if self.stale_removed:
+            text += (f"\n  removed {self.stale_removed} temporary file(s) left by an earlier "
+                     "interrupted export")
         if self.tokenized:
             text += f"\n  tokenized {self.tokenized} document(s) without cached tokens"
             if self.tokens_saved == self.tokenized:
@@ -110,6 +139,8 @@ class ExportSummary:
             else:
                 text += (f" ({self.tokens_saved} cached for the next export; the project "
                          "could not be written for the rest)")
+        if self.command:
+            text += f"\n  {self.command}"
         return text
 
 
@@ -129,6 +160,19 @@ class DocRecord:
     #: on the spans, and no session).
     annotator_id: str | None = None
     session_id: str | None = None
+
+    @property
+    def too_long(self) -> bool:
+        """Too long to tokenise (see :data:`MAX_TOKENIZED_CHARS`)."""
+        return len(self.doc.text) > MAX_TOKENIZED_CHARS
+
+    def skip_document(self, summary: ExportSummary, reason: str) -> None:
+        """Leave the whole document out, counting it and each of its spans."""
+        n = len(self.entities) + len(self.claims) + len(self.rejected)
+        if n:
+            summary.skip(f"spans of {reason}", n)
+        summary.skip(reason)
+        summary.documents -= 1
 
 
 TOKEN_BATCH = 500  # documents whose cached tokens are read (and written) together
@@ -153,9 +197,9 @@ def iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
             batch.append(rec)
             if len(batch) < TOKEN_BATCH:
                 continue
-        found = cache.get([(r.doc.id, r.doc.text) for r in batch])
+        found = cache.get([(r.doc.id, r.doc.text) for r in batch if not r.too_long])
         for r in batch:
-            r.tokens = found[r.doc.id]
+            r.tokens = found.get(r.doc.id)
         summary.tokenized, summary.tokens_saved = cache.computed, cache.saved
         yield from batch
         batch = []
@@ -163,7 +207,8 @@ def iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
 
 def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
                   on_progress: Callable[[int], None] | None) -> Iterator[DocRecord]:
-    layers = ("entity", "claim") if opts.layer == "all" else (opts.layer,)
+    layers = LAYERS if opts.layer in ("all", None) else (opts.layer,)
+    bad_labels: dict[str, str | None] = {}
     n = 0
     team = store.meta_value("team")
     for doc, found, name in store.iter_set_documents(opts.status_filter, opts.set_filter):
@@ -180,6 +225,15 @@ def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
                 continue
             if opts.annotator is not None and span.annotator != opts.annotator:
                 continue
+            if span.label not in bad_labels:
+                bad_labels[span.label] = check_label_name(span.label)
+            if bad_labels[span.label] is not None:
+                # made before labels were checked: it would corrupt CoNLL lines and
+                # Label Studio's XML; rename the label to export it
+                if span.decision == "accepted" or opts.include_rejected:
+                    summary.skip("spans whose label is not a valid name (whitespace or "
+                                 "control characters; rename the label)")
+                continue
             if span.decision == "accepted":
                 (entities if span.layer == "entity" else claims).append(span)
             elif span.decision == "rejected" and opts.include_rejected:
@@ -192,7 +246,7 @@ def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
             rec.session_id = f"{team}-{rec.annotator_id or GOLD}"
         yield rec
         n += 1
-        summary.documents = n
+        summary.documents += 1
         if on_progress is not None and n % PROGRESS_EVERY == 0:
             on_progress(n)
     if on_progress is not None:
@@ -201,45 +255,235 @@ def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
 
 # --- output files -------------------------------------------------------------------
 
+#: The names an earlier, killed export may have left: ``.NAME.XXXXXXXX.tmp`` beside a
+#: file output (ours, and :func:`tempfile.mkstemp`'s of older versions), and
+#: ``.export-XXXXXXXX`` folders inside a spacy output folder.
+STALE_TMP = r"\.{name}\.[A-Za-z0-9_]{{6,16}}\.tmp"
+STALE_DIR = re.compile(r"\.export-[A-Za-z0-9_]{6,16}")
+
+
+HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back while the body runs, so that the few renames
+    that put an export in place, and the removal of its temporary files, are not cut in
+    half; a signal that came meanwhile is acted on right after, by the handler that was
+    in place. Python runs signal handlers in the main thread only, so elsewhere (a
+    window's worker) there is nothing to hold back. The handlers are swapped rather than
+    the signals masked: a masked signal goes to another thread of the process, whose C
+    handler still has the main thread run the Python one."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def remember(signum: int, frame: Any) -> None:
+        caught.append(signum)
+
+    old: dict[int, Any] = {}
+    try:
+        for signum in HELD_SIGNALS:
+            old[signum] = signal.signal(signum, remember)
+        yield
+    finally:
+        for signum, handler in old.items():
+            signal.signal(signum, handler)
+        if caught:
+            handler = old[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), caught[0])
+
+
+class OutputFiles:
+    """The files and folders one export makes, temporary until :meth:`commit`.
+
+    Every path is recorded *before* it is created, so whatever stops the export (an
+    exception, SIGINT, SIGTERM turned into an exception by the CLI, a full disk),
+    :meth:`close` finds and removes it: temporary files, staging folders, and the
+    output folders this export made that are still empty. Files are created with mode
+    0666 (0777 for folders) less the umask, as any program's files, not ``mkstemp``'s
+    0600, so that a server running as another user (Label Studio, doccano) can read
+    them. :meth:`commit` renames everything into place at the end."""
+
+    def __init__(self) -> None:
+        self.temporary: list[Path] = []
+        self.created_dirs: list[Path] = []
+        self.moves: list[tuple[Path, Path]] = []
+        self.committed = False
+
+    def make_dirs(self, folder: Path) -> None:
+        """``mkdir -p folder``, remembering the folders made (removed again if the
+        export fails and leaves them empty)."""
+        missing = []
+        while not os.path.lexists(folder):
+            missing.append(folder)
+            if folder.parent == folder:
+                break
+            folder = folder.parent
+        for path in reversed(missing):
+            self.created_dirs.append(path)
+            with contextlib.suppress(FileExistsError):
+                path.mkdir()
+
+    def temp_file(self, path: Path) -> tuple[int, Path]:
+        """A new file ``.NAME.XXXXXXXX.tmp`` beside ``path``: (open descriptor, path)."""
+        self.make_dirs(path.parent)
+        while True:
+            tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+            self.temporary.append(tmp)
+            try:
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+                return os.open(tmp, flags, 0o666), tmp
+            except FileExistsError:
+                self.temporary.pop()
+
+    def temp_dir(self, parent: Path) -> Path:
+        """A new folder ``parent/.export-XXXXXXXX`` (same file system as the output,
+        so the renames into place are atomic)."""
+        self.make_dirs(parent)
+        while True:
+            tmp = parent / f".export-{secrets.token_hex(4)}"
+            self.temporary.append(tmp)
+            try:
+                tmp.mkdir(0o777)
+                return tmp
+            except FileExistsError:
+                self.temporary.pop()
+
+    def place(self, src: Path, dst: Path) -> None:
+        """Rename ``src`` to ``dst`` at :meth:`commit`."""
+        self.moves.append((src, dst))
+
+    def commit(self) -> None:
+        """Put every output in place (signals held back: all of them or none)."""
+        with signals_deferred():
+            for src, dst in self.moves:
+                move_into_place(src, dst)
+            self.committed = True
+
+    def close(self) -> None:
+        """Remove what is temporary; after a failure, the output folders this export
+        made as well, if they are empty."""
+        with signals_deferred():
+            for path in reversed(self.temporary):
+                _remove(path)
+            if not self.committed:
+                for folder in reversed(self.created_dirs):
+                    with contextlib.suppress(OSError):
+                        folder.rmdir()  # only if empty: never what was there before
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink()
+
+
+def remove_stale(paths: list[Path], folder: Path | None = None) -> int:
+    """Remove the temporary files that a killed earlier export to ``paths`` (and the
+    staging folders it left in ``folder``) left behind; how many were removed."""
+    removed = 0
+    for path in paths:
+        pattern = re.compile(STALE_TMP.format(name=re.escape(path.name)))
+        with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
+            for entry in entries:
+                if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+                        removed += 1
+    if folder is not None:
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                if STALE_DIR.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                    removed += 1
+    return removed
+
 
 def check_free(paths: list[Path], force: bool) -> None:
-    """Refuse to overwrite unless ``force``."""
+    """Refuse to overwrite unless ``force``; a symlink counts as taken even when it
+    points nowhere (``force`` replaces the link, never what it points to)."""
     if force:
         return
-    taken = [p for p in paths if p.exists()]
+    taken = [p for p in paths if os.path.lexists(p)]
     if taken:
-        raise ExportError(f"{', '.join(map(str, taken))} already exists; "
+        dangling = [p for p in taken if not p.exists()]
+        note = f" (a symlink to nothing: {', '.join(map(str, dangling))})" if dangling else ""
+        raise ExportError(f"{', '.join(map(str, taken))} already exists{note}; "
                           "pass force (--force) to overwrite")
 
 
-@contextlib.contextmanager
-def atomic_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
-    """Write to a temporary file next to ``path``; rename over it only on success."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        enc = None if "b" in mode else "utf-8"
-        with os.fdopen(fd, mode, encoding=enc, newline=None if enc is None else "\n") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+def check_writable_target(out: Path, folder: bool) -> None:
+    """Refuse, before anything is written, an ``out`` that cannot be written as asked:
+    a folder where a file goes, a file where a folder goes, a file among its parents."""
+    if folder:
+        if out.exists() and not out.is_dir():
+            raise ExportError(f"{out} is a file; this format writes a folder: choose a "
+                              "folder name")
+    elif out.is_dir():
+        raise ExportError(f"{out} is a folder; this format writes a file: choose a file "
+                          "name (--force replaces files, never folders)")
+    parent = out.parent
+    while not parent.exists():
+        if os.path.lexists(parent):
+            raise ExportError(f"cannot write {out}: {parent} is a symlink to nothing")
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ExportError(f"cannot write {out}: {parent} is a file, not a folder")
+
+
+def project_files(db_path: Path) -> list[Path]:
+    """The project file and SQLite's files beside it."""
+    return [db_path] + [Path(f"{db_path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+
+
+def refuse_project_paths(store: Store, paths: Iterable[Path]) -> None:
+    """Refuse (:class:`ExportError`) any output that is, or would write inside, the
+    project's own name space: the project file ``NAME``, SQLite's ``NAME-wal``,
+    ``NAME-shm``, ``NAME-journal`` (any ``NAME-*``), the backups ``NAME.vN.bak`` and the
+    models folder ``NAME.models/``, whether named directly, through a symlink (the real
+    path is compared) or as a hard link (device and inode are compared, with ``stat``:
+    the project file is never opened outside its connection)."""
+    project = Path(os.path.realpath(store.path))
+    keys = set()
+    for path in project_files(store.path) + project_files(project):
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+            st = os.stat(path)
+            keys.add((st.st_dev, st.st_ino))
+    own = re.compile(rf"{re.escape(project.name)}(?:-.*|\.v\d+\.bak|\.models)?", re.DOTALL)
+    for path in paths:
+        real = Path(os.path.realpath(path))
+        hit = any(p.parent == project.parent and own.fullmatch(p.name)
+                  for p in (real, *real.parents))
+        if not hit:
+            with contextlib.suppress(OSError):
+                st = os.stat(path)
+                hit = (st.st_dev, st.st_ino) in keys
+        if hit:
+            raise ExportError(
+                f"refused: {path} is the project {store.path} itself or one of its own "
+                "files (-wal, -shm, -journal, backups, models); writing there would "
+                "destroy the project. Choose another --out")
 
 
 @contextlib.contextmanager
-def staging_dir(parent: Path) -> Iterator[Path]:
-    """A temporary folder in ``parent`` (same file system, so renames are atomic),
-    removed afterwards with whatever is still in it."""
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=parent))
-    try:
-        yield tmp
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+def atomic_file(files: OutputFiles, path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """Write to a temporary file next to ``path``; it is renamed over ``path`` when
+    ``files`` commits (and removed if anything fails first)."""
+    fd, tmp = files.temp_file(path)
+    enc = None if "b" in mode else "utf-8"
+    with os.fdopen(fd, mode, encoding=enc, newline=None if enc is None else "\n") as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
+    files.place(tmp, path)
 
 
 def move_into_place(src: Path, dst: Path) -> None:
@@ -247,6 +491,27 @@ def move_into_place(src: Path, dst: Path) -> None:
     if dst.is_dir() and not dst.is_symlink():
         shutil.rmtree(dst)
     os.replace(src, dst)
+
+
+def describe_os_error(exc: OSError, out: Path | None = None) -> str:
+    """One line for a failed write to ``out``: what happened and what to do."""
+    name = exc.filename or out
+    where = f" {name}" if name else ""
+    if exc.errno == errno.ENOSPC:
+        return f"disk full: could not write{where}; nothing was written (free space and " \
+               "export again)"
+    if exc.errno == errno.EFBIG:
+        return f"file too large for this file system or limit: could not write{where}; " \
+               "nothing was written"
+    if exc.errno == errno.EROFS:
+        return f"read-only file system: could not write{where}; choose another --out"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"permission denied: could not write{where}; choose another --out"
+    if isinstance(exc, IsADirectoryError):
+        return f"{name or 'the output'} is a folder; choose a file name"
+    if isinstance(exc, NotADirectoryError | FileExistsError):
+        return f"cannot write{where}: a part of the path is a file, not a folder"
+    return f"could not write{where}: {exc.strerror or exc}; nothing was written"
 
 
 # --- shared values ------------------------------------------------------------------
@@ -299,11 +564,12 @@ def claim_dict(rec: DocRecord, s: Span) -> dict[str, Any]:
     }
 
 
-def count_spans(summary: ExportSummary, rec: DocRecord, *, claims: bool = True,
-                rejected: bool = True) -> None:
+def count_spans(summary: ExportSummary, rec: DocRecord, *, entities: bool = True,
+                claims: bool = True, rejected: bool = True) -> None:
     """Add a record's spans to the summary (what the format writes)."""
-    for span in rec.entities:
-        summary.spans_by_label[span.label] += 1
+    if entities:
+        for span in rec.entities:
+            summary.spans_by_label[span.label] += 1
     if claims:
         for span in rec.claims:
             summary.spans_by_label[span.label] += 1

@@ -9,23 +9,31 @@ Prodigy writes it: ``TEAM-ANNOTATOR``) and ``_timestamp``,
 and with ``include_rejected`` a ``rejected`` list of negative examples. Every value is
 derived from stored data, and :mod:`annotator.importers` keeps what it cannot derive
 (``_timestamp`` in meta), so import then export gives the same lines again.
+
+The tokens are the project tokenizer's (:func:`annotator.tokens.blank_nlp`, the one the
+suggestions were made with). An entity that does not start and end on token boundaries
+follows the ``align`` policy as in the spacy and conll exports: ``strict`` leaves it out,
+``expand``/``contract`` move it to the tokens it touches/contains; either way it is
+counted in the summary. A document longer than ``MAX_TOKENIZED_CHARS`` is written
+without tokens (counted, with a warning).
 """
 
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..jsonenc import compact_json
-from ..tokens import compute, token_range
+from ..tokens import compute
 from .base import (
     DocRecord,
     ExportOptions,
     ExportSummary,
+    OutputFiles,
     atomic_file,
-    check_free,
     claim_dict,
     count_spans,
     epoch_seconds,
@@ -42,14 +50,12 @@ def outputs(out: Path, opts: ExportOptions) -> list[Path]:
 
 
 def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
-          summary: ExportSummary, force: bool) -> None:
-    check_free(outputs(out, opts), force)
-    with atomic_file(out, "wb") as fh:
+          summary: ExportSummary, files: OutputFiles) -> None:
+    with atomic_file(files, out, "wb") as fh:
         lines: list[bytes] = []
         for rec in records:
-            lines.append(encode_bytes(rec, opts))
+            lines.append(encode_bytes(rec, opts, summary))
             lines.append(b"\n")
-            count_spans(summary, rec)
             if len(lines) >= WRITE_EVERY:
                 fh.write(b"".join(lines))
                 lines.clear()
@@ -68,8 +74,81 @@ def encode(rec: DocRecord, opts: ExportOptions) -> str:
     return encode_bytes(rec, opts).decode("utf-8")
 
 
-def encode_bytes(rec: DocRecord, opts: ExportOptions) -> bytes:
-    """The JSONL line of one document (without the newline) in UTF-8. The labels are
+def token_end(text: str, starts: Sequence[int], i: int) -> int:
+    """Where token ``i`` ends, from the token starts alone: at the next token's start,
+    less the one space spaCy keeps as a token's ``whitespace_`` (whitespace tokens
+    never have one)."""
+    nxt = starts[i + 1] if i + 1 < len(starts) else len(text)
+    if nxt - 1 > starts[i] and text[nxt - 1] == " " and not text[starts[i]].isspace():
+        return nxt - 1
+    return nxt
+
+
+def align(text: str, starts: Sequence[int], start: int, end: int, mode: str
+          ) -> tuple[int, int, int, int] | None:
+    """``(start, end, token_start, token_end)`` of a span under the ``align`` policy
+    (token_end inclusive), or ``None`` where it is left out: off token boundaries under
+    ``strict``, or with no whole token inside under ``contract``."""
+    if not starts:
+        return None
+    first = max(bisect_right(starts, start) - 1, 0)
+    last = max(bisect_right(starts, end - 1) - 1, 0)
+    last_end = token_end(text, starts, last)
+    if starts[first] == start and last_end == end:
+        return start, end, first, last
+    if mode == "expand":
+        return starts[first], last_end, first, last
+    if mode == "contract":
+        if starts[first] < start:
+            first += 1
+        if last_end > end:
+            last -= 1
+        if first > last:
+            return None
+        return starts[first], token_end(text, starts, last), first, last
+    return None
+
+
+def _entities(rec: DocRecord, opts: ExportOptions, starts: Sequence[int],
+              summary: ExportSummary | None) -> list[dict[str, Any]]:
+    text = rec.doc.text
+    spans: list[dict[str, Any]] = []
+    tokens = opts.tokens and not rec.too_long
+    last_end = -1
+    for s in rec.entities:
+        span: dict[str, Any]
+        if tokens:
+            where = align(text, starts, s.start, s.end, opts.align)
+            if where is None:
+                if summary is not None:
+                    summary.skip(f"entity spans not on token boundaries (align={opts.align})")
+                continue
+            start, end, first, last = where
+            if start < last_end:  # entities come sorted by start; two grew into one token
+                if summary is not None:
+                    summary.skip("entity spans overlapping another once aligned "
+                                 f"(align={opts.align})")
+                continue
+            if (start, end) != (s.start, s.end) and summary is not None:
+                summary.adjusted[f"entity spans moved to token boundaries (align={opts.align})"
+                                 ] += 1
+            span = {"start": start, "end": end, "token_start": first, "token_end": last}
+            last_end = end
+        else:
+            start, end = s.start, s.end
+            span = {"start": start, "end": end}
+        span["label"] = s.label
+        span["text"] = text[start:end]
+        spans.append(span)
+        if summary is not None:
+            summary.spans_by_label[s.label] += 1
+    return spans
+
+
+def encode_bytes(rec: DocRecord, opts: ExportOptions,
+                 summary: ExportSummary | None = None) -> bytes:
+    """The JSONL line of one document (without the newline) in UTF-8, and with
+    ``summary`` its spans counted there (written, left out, moved). The labels are
     encoded once, for the line and for ``_task_hash`` alike; the tokens, often the
     largest part, go from the cache into the line as bytes, never decoded."""
     text = rec.doc.text
@@ -81,21 +160,17 @@ def encode_bytes(rec: DocRecord, opts: ExportOptions) -> bytes:
     starts: Sequence[int] = []
     encoded = b""
     if opts.tokens:
-        if rec.tokens is not None:
-            starts, encoded = rec.tokens
+        if rec.too_long:
+            if summary is not None:
+                summary.untokenized += 1
         else:
-            starts, encoded = compute(text)
-        parts.append(',"tokens":')
+            starts, encoded = rec.tokens if rec.tokens is not None else compute(text)
+            parts.append(',"tokens":')
     head = "".join(parts).encode("utf-8")
     parts = []
-    spans = []
-    for s in rec.entities:
-        span: dict[str, Any] = {"start": s.start, "end": s.end}
-        if opts.tokens:
-            span["token_start"], span["token_end"] = token_range(starts, s.start, s.end)
-        span["label"] = s.label
-        span["text"] = text[s.start:s.end]
-        spans.append(span)
+    spans = _entities(rec, opts, starts, summary)
+    if summary is not None:
+        count_spans(summary, rec, entities=False)
     labels = [',"spans":', _dumps(spans), ',"claims":',
               _dumps([claim_dict(rec, s) for s in rec.claims])]
     if opts.include_rejected:

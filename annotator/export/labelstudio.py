@@ -4,8 +4,12 @@ labelling config the regions refer to (``<out stem>.label_config.xml``).
 
 Offsets are code points, as Label Studio's Text tag stores them. Entities come from the
 ``label`` control, claims from ``claim``; a claim's type and check-worthiness are
-per-region ``Choices`` results on the same region id. Rejected spans have no place in
-an annotation and are counted as skipped."""
+per-region ``Choices`` results on the same region id. Every exported span was accepted
+by a person, so every region is the person's (``origin: "manual"``), suggestion or not;
+only a pending suggestion would be a ``prediction``. Rejected spans have no place in an
+annotation and are counted as skipped. Label Studio imports ``.json`` (a list of tasks):
+an ``out`` ending in ``.jsonl`` is refused. Label names never need escaping
+(:func:`annotator.model.check_label_name`); XML-escaped all the same."""
 
 from __future__ import annotations
 
@@ -16,7 +20,15 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from ..model import CHECKWORTHY, CLAIM_TYPES, LabelScheme
-from .base import DocRecord, ExportOptions, ExportSummary, atomic_file, check_free, count_spans
+from .base import (
+    DocRecord,
+    ExportError,
+    ExportOptions,
+    ExportSummary,
+    OutputFiles,
+    atomic_file,
+    count_spans,
+)
 
 ENTITY_CONTROL, CLAIM_CONTROL, TEXT_OBJECT = "label", "claim", "text"
 TYPE_CONTROL, CHECK_CONTROL = "claim_type", "checkworthy"
@@ -27,13 +39,17 @@ def config_path(out: Path) -> Path:
 
 
 def outputs(out: Path, opts: ExportOptions) -> list[Path]:
+    if out.suffix.lower() == ".jsonl":
+        raise ExportError(f"{out}: Label Studio imports a JSON list of tasks (.json), not "
+                          f"JSONL; name the file {out.with_suffix('.json').name}")
     return [out, config_path(out)]
 
 
 def _region(rec: DocRecord, span: Any, control: str) -> dict[str, Any]:
     return {
         "id": f"s{span.id}", "from_name": control, "to_name": TEXT_OBJECT, "type": "labels",
-        "origin": "manual" if span.origin == "human" else "prediction",
+        # accepted by a person: the person's annotation, whoever proposed it
+        "origin": "manual" if span.decision == "accepted" else "prediction",
         "value": {"start": span.start, "end": span.end,
                   "text": rec.doc.text[span.start:span.end], "labels": [span.label]},
     }
@@ -84,12 +100,11 @@ def label_config(entity_labels: Iterable[str], claim_labels: Iterable[str]) -> s
 
 
 def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
-          summary: ExportSummary, force: bool) -> None:
-    check_free(outputs(out, opts), force)
+          summary: ExportSummary, files: OutputFiles) -> None:
     scheme = LabelScheme.load()
     entity_labels = {x.name: None for x in scheme.for_layer("entity")}
     claim_labels = {x.name: None for x in scheme.for_layer("claim")}
-    with atomic_file(out) as fh:
+    with atomic_file(files, out) as fh:
         fh.write("[")
         first = True
         for rec in records:
@@ -103,6 +118,6 @@ def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
                 summary.skip("rejected spans (no negatives in a Label Studio annotation)",
                              len(rec.rejected))
         fh.write("\n]\n")
-        with atomic_file(config_path(out)) as cfg:
+        with atomic_file(files, config_path(out)) as cfg:
             cfg.write(label_config(entity_labels, claim_labels))
     summary.files += [out, config_path(out)]

@@ -12,6 +12,11 @@ leaves them out, ``expand`` grows them to the tokens they touch, ``contract`` sh
 them to the tokens inside them. Every span left out (misaligned, or overlapping another
 entity once aligned) is counted in the summary with its reason.
 
+Documents longer than ``MAX_TOKENIZED_CHARS`` are left out with their spans, counted.
+``config.cfg`` names the data relative to the working directory (spaCy resolves
+``[paths]`` so), so the summary prints the exact command, with absolute paths, that
+trains on the export from any folder.
+
 Memory stays flat: documents are written in shards of ``SHARD_DOCS``; a split of one
 shard becomes the file ``train.spacy``, a larger one the folder ``train.spacy/`` of
 shards, which ``spacy train`` reads the same way (``DocBin`` reads one shard).
@@ -19,20 +24,20 @@ shards, which ``spacy train`` reads the same way (``DocBin`` reads one shard).
 
 from __future__ import annotations
 
+import os
 import random
+import shlex
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .base import (
+    MAX_TOKENIZED_CHARS,
     DocRecord,
-    ExportError,
     ExportOptions,
     ExportSummary,
-    check_free,
+    OutputFiles,
     claim_dict,
-    move_into_place,
-    staging_dir,
 )
 
 if TYPE_CHECKING:
@@ -110,54 +115,67 @@ def make_doc(rec: DocRecord, opts: ExportOptions, summary: ExportSummary) -> Doc
     return doc
 
 
+TOO_LONG = f"documents over {MAX_TOKENIZED_CHARS:,} characters (too long to tokenise)"
+
+
+def train_command(out: Path) -> str:
+    """``python -m spacy train`` on the export, runnable from any folder."""
+    folder = Path(os.path.abspath(out))
+    args = ["python", "-m", "spacy", "train", str(folder / "config.cfg"),
+            "--paths.train", str(folder / "train.spacy"),
+            "--paths.dev", str(folder / "dev.spacy"), "--output", str(folder / "model")]
+    return shlex.join(args)
+
+
 def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
-          summary: ExportSummary, force: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise ExportError(f"{out} is a file; the spacy format writes a folder")
-    check_free(outputs(out, opts), force)
+          summary: ExportSummary, files: OutputFiles) -> None:
     from spacy.tokens import DocBin
 
     rng = random.Random(opts.seed)
     counts = dict.fromkeys(SPLITS, 0)
     shards: dict[str, list[Path]] = {name: [] for name in SPLITS}
     labels: dict[str, set[str]] = {"ner": set(), "claims": set()}
-    with staging_dir(out) as tmp:
-        bins = {name: DocBin(store_user_data=True) for name in SPLITS}
+    tmp = files.temp_dir(out)
+    bins = {name: DocBin(store_user_data=True) for name in SPLITS}
 
-        def flush(name: str) -> None:
-            path = tmp / f"{name}-{len(shards[name]):04d}.spacy"
-            bins[name].to_disk(path)
-            shards[name].append(path)
-            bins[name] = DocBin(store_user_data=True)
+    def flush(name: str) -> None:
+        path = tmp / f"{name}-{len(shards[name]):04d}.spacy"
+        bins[name].to_disk(path)
+        shards[name].append(path)
+        bins[name] = DocBin(store_user_data=True)
 
-        for rec in records:
-            doc = make_doc(rec, opts, summary)
-            labels["ner"].update(e.label_ for e in doc.ents)
-            labels["claims"].update(s.label_ for s in doc.spans[CLAIMS_KEY])
-            name = "dev" if rng.random() < opts.dev_fraction else "train"
-            bins[name].add(doc)
-            counts[name] += 1
-            if len(bins[name]) >= SHARD_DOCS:
-                flush(name)
-        for name in SPLITS:
-            if len(bins[name]) or not shards[name]:
-                flush(name)
-        config = make_config(opts, has_claims=bool(labels["claims"]))
-        config.to_disk(tmp / "config.cfg")
-        for name in SPLITS:
-            target = out / f"{name}.spacy"
-            if len(shards[name]) == 1:
-                move_into_place(shards[name][0], target)
-            else:
-                folder = tmp / f"{name}.dir"
-                folder.mkdir()
-                for shard in shards[name]:
-                    shard.rename(folder / shard.name)
-                move_into_place(folder, target)
-            summary.files.append(target)
-        move_into_place(tmp / "config.cfg", out / "config.cfg")
-        summary.files.append(out / "config.cfg")
+    for rec in records:
+        if rec.too_long:
+            rec.skip_document(summary, TOO_LONG)
+            continue
+        doc = make_doc(rec, opts, summary)
+        labels["ner"].update(e.label_ for e in doc.ents)
+        labels["claims"].update(s.label_ for s in doc.spans[CLAIMS_KEY])
+        name = "dev" if rng.random() < opts.dev_fraction else "train"
+        bins[name].add(doc)
+        counts[name] += 1
+        if len(bins[name]) >= SHARD_DOCS:
+            flush(name)
+    for name in SPLITS:
+        if len(bins[name]) or not shards[name]:
+            flush(name)
+    config = make_config(opts, has_claims=bool(labels["claims"]))
+    config.to_disk(tmp / "config.cfg")
+    for name in SPLITS:
+        target = out / f"{name}.spacy"
+        if len(shards[name]) == 1:
+            files.place(shards[name][0], target)
+        else:
+            folder = tmp / f"{name}.dir"
+            folder.mkdir()
+            for shard in shards[name]:
+                shard.rename(folder / shard.name)
+            files.place(folder, target)
+        summary.files.append(target)
+    files.place(tmp / "config.cfg", out / "config.cfg")
+    summary.files.append(out / "config.cfg")
     summary.splits = counts
+    summary.command = f"train with: {train_command(out)}"
 
 
 def make_config(opts: ExportOptions, has_claims: bool) -> Any:

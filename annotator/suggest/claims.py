@@ -2,87 +2,133 @@
 
 After published rule systems: attribution by dependency parse (textacy's
 ``direct_quotations``, the Gender Gap Tracker's quote extractor), claim types after
-Full Fact's taxonomy, check-worthiness cues after ClaimBuster (numbers weigh most).
+Full Fact's taxonomy, check-worthiness cues after ClaimBuster (numbers weigh most,
+opinions, promises and questions least).
 
 1. **Units.** Sentences, repaired where scraped text misleads the parser: a closing
    quote the parser put at the start of the next sentence goes back to its sentence; a
    quotation running over several sentences joins them to the sentence that attributes
    it; a lone title abbreviation ("Brig.") joins the next sentence. A sentence whose
    main clause has a coordinated clause with a subject of its own ("Prices rose 5%, and
-   unemployment fell") is split into two units.
-2. **Exclusions.** Boilerplate (``resources/boilerplate.txt``: disclaimers, bylines,
-   "The views expressed in this article ..."), questions, first-person opinion ("I
-   think", "we must") and fragments without a verb are never claims.
-3. **Cues.** Each rule that fires is recorded by name (:data:`CUE_WEIGHTS`).
-4. **Score.** A noisy-OR of the weights of the cues that fired,
-   ``1 - prod(1 - w)``: any one strong cue (a number, an attribution, a quotation)
-   gives about 0.5, each further cue raises it towards 1. Units scoring below
-   :data:`MIN_SCORE` are not suggested. The score orders suggestions and feeds
-   ``--min-score``; it is a rule confidence, not a calibrated probability.
+   unemployment fell") is split into two units. Nothing crosses a line break, and a
+   quotation whose closing mark is lost ends with its sentence
+   (:mod:`~annotator.suggest.quotes`): no claim is longer than its paragraph.
+2. **Exclusions.** Boilerplate (``resources/boilerplate.txt``: disclaimers, bylines),
+   the writer's declared opinion ("in my opinion"), fragments without a verb unless they
+   state a figure, and questions that carry no figure are never claims.
+3. **Cues.** Each rule that fires is recorded by name (:data:`CUE_WEIGHTS`); the word
+   lists are in ``resources/claim_words.txt``. Content: numbers (exact figures more),
+   statistics, dates, named institutions and places, named subjects, past actions and
+   actions on record ("voted", "vetoed"), trends (more when the sentence is about the
+   change: "smoking is down"), comparisons, superlatives, universal statements and
+   exceptionless negations ("not a single"), measured quantities, causes, statements
+   about a third party. Attribution (:mod:`~annotator.suggest.attribution`): reporting
+   verbs, "according to", quotations, "reportedly". Against: promises, plans and
+   intentions of the speaker ("I will", "we're going to", "we may not"), first-person
+   opinion, "should/must/need to", conditions, imperatives, judging adjectives, the
+   speaker talking about themself. A forecast about someone else ("US forces might
+   withdraw") is a ``prediction``: a little against on its own, lifted by attribution.
+4. **Score.** ``1 / (1 + exp(-(BIAS + sum of the weights of the cues that fired)))``: a
+   rule confidence in log-odds, not a calibrated probability. Units scoring below
+   :data:`MIN_SCORE` are not suggested. The weights are set by hand, per pattern, in
+   round numbers; ``bench/quality.py`` measures them against ClaimBuster's labels.
 5. **Attributes.** ``claim_type`` by the strongest kind of cue (quote, prediction,
-   statistic, causal, reported, event, other); ``claimant`` is the reporting verb's
-   subject or the object of "according to", linked to the entity suggestion it
-   overlaps (``he``/``she`` resolve to the last PERSON before them), else its text; a
-   quotation without a subject goes to the nearest PERSON (then ORG) before the verb;
-   the addressee of "told" (or "said to", "in an interview with") is the medium, stored
-   as ``via``; ``hedged`` from ``resources/hedges.txt``; ``checkworthy`` is "yes" only
-   for an attributed statistic, else left for the human.
+   statistic, causal, reported, event, other); ``claimant`` and ``via`` from
+   :mod:`~annotator.suggest.attribution`; ``hedged`` from ``resources/hedges.txt``;
+   ``checkworthy`` is "yes" only for an attributed statistic, else left for the human.
 """
 
 from __future__ import annotations
 
-import functools
-import re
+import bisect
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..paths import load_lexicon
-from ..tokens import unglue
+from .attribution import Speakers, attribute
+from .doctable import DocTable
 from .entities import EntitySuggestion
+from .lexicon import Lexicons, lexicons
+from .quotes import quote_regions
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc
+
+__all__ = ["BIAS", "CLAIM_LABEL", "CUE_WEIGHTS", "MIN_SCORE", "ClaimSuggestion",
+           "lexicons", "quote_regions", "score_cues", "suggest_claims"]
 
 CLAIM_LABEL = "CLAIM"
-# Weight of each cue in the noisy-OR score (see the module docstring).
+# Log-odds of a unit being a claim worth checking with no cue at all.
+BIAS = -2.0
+# Log-odds each cue adds (see the module docstring, 3 and 4).
 CUE_WEIGHTS: dict[str, float] = {
-    "reporting_verb": 0.5,
-    "according_to": 0.5,
-    "passive_reporting": 0.4,
-    "direct_quote": 0.45,
-    "number": 0.45,
-    "prediction": 0.3,
+    # attribution
+    "reporting_verb": 1.0,
+    "according_to": 1.4,
+    "passive_reporting": 1.0,
+    "reportedly": 1.0,
+    "direct_quote": 0.6,
+    "continued_quote": 0.8,
+    # content
+    "statistic": 1.2,
+    "number": 1.0,
+    "digits": 0.7,
+    "date": 0.6,
+    "named": 0.6,
+    "named_subject": 0.3,
+    "passive": 0.4,
+    "existential": 0.3,
+    "past_time": 0.3,
+    "past_action": 0.9,
+    "on_record": 0.7,
+    "trend": 0.4,
+    "main_trend": 0.7,
+    "comparative": 0.6,
+    "superlative": 0.5,
+    "universal": 0.3,
+    "not_one": 1.0,
+    "measure": 0.7,
     "causal": 0.3,
-    "comparative": 0.2,
-    "event": 0.2,
-    "date": 0.15,
+    "long": 0.3,
+    "third_person": 0.4,
+    "prediction": -0.5,
+    # against
+    "promise": -1.0,
+    "opinion": -1.2,
+    "normative": -0.9,
+    "question": -0.5,
+    "conditional": -0.5,
+    "imperative": -1.0,
+    "speaker_self": -0.8,
+    "fragment": -0.3,
+    "evaluative": -0.4,
     "hedge": 0.0,  # recorded so the UI can show it; says nothing about claim-ness
 }
 MIN_SCORE = 0.3
-NUMERIC_LABELS = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY"}
-NAMED_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT", "LAW"}
-CLAIMANT_PREFERENCE = ("PERSON", "ORG", "NORP", "GPE")
-MODALS = {"will", "would", "shall", "might", "may", "could", "'ll", "’ll", "wo"}
-PREDICTION_LEMMAS = {"expect", "predict", "forecast", "project", "anticipate"}
-OPINION_LEMMAS = {"think", "believe", "feel", "hope", "guess", "suppose", "reckon", "wish",
-                  "doubt", "prefer", "love", "hate", "like"}
+STATISTIC_LABELS = {"PERCENT", "MONEY", "QUANTITY"}
+NOT_NUMBERS = {"DATE", "TIME", "ORDINAL"}
+# Institutions, places, laws and events: the things claims are checked against (people
+# are claimants more often than topics; their attribution has cues of its own).
+NAMED_LABELS = {"ORG", "GPE", "FAC", "LOC", "EVENT", "PRODUCT", "LAW"}
 FIRST_PERSON = {"i", "we"}
-OPINION_PHRASES = re.compile(
-    r"\b(in my (opinion|view)|i think|personally|if you ask me|to my mind)\b", re.IGNORECASE)
-NORMATIVE_MODALS = {"should", "must", "ought"}
-QUOTE_OPEN = "“„«"
-QUOTE_CLOSE = "”»"
-QUOTE_CHARS = re.compile(r'["“”„«»]|\n[ \t]*\n')
-ABBREVIATION_UNIT = re.compile(r"^[A-Z][A-Za-z]{0,5}\.$")
-SUBJECT_DEPS = {"nsubj"}
-PRONOUN_PERSON = {"he", "she", "him", "her"}
-# Nouns for what a source publishes: "a Reuters report" is attributed to Reuters, but "a
-# US officer" is not attributed to the US.
-SOURCE_NOUNS = {"report", "statement", "study", "survey", "analysis", "poll", "data",
-                "figure", "release", "article", "investigation", "document", "letter",
-                "post", "tweet", "filing", "story", "reporting", "source", "estimate",
-                "assessment", "bulletin", "communique", "broadcast", "interview", "paper"}
+NOT_THIRD = {"i", "we", "you", "there", "it", "that", "this", "what"}
+FUTURE = {"will", "'ll", "’ll", "wo", "shall"}
+POSSIBLE = {"may", "might", "could", "can", "would"}
+NORMATIVE = {"should", "must", "ought", "shall"}
+DID = {"did", "didn't"}
+DOES = {"do", "does"}
+HAVE = {"have", "has", "had", "'ve", "’ve", "'d", "’d"}
+BE = {"be", "is", "are", "was", "were", "been", "being", "am", "'s", "’s", "'re", "’re", "'m"}
+PREDICTION_LEMMAS = {"expect", "predict", "forecast", "project", "anticipate"}
+OPINION_PHRASES = (("in", "my", "opinion"), ("in", "my", "view"), ("if", "you", "ask", "me"),
+                   ("to", "my", "mind"), ("personally",))
+_TYPE_ORDER = (("direct_quote", "quote"), ("prediction", "prediction"),
+               ("number", "statistic"), ("statistic", "statistic"), ("causal", "causal"),
+               ("reporting_verb", "reported"), ("according_to", "reported"),
+               ("passive_reporting", "reported"), ("reportedly", "reported"),
+               ("continued_quote", "quote"), ("on_record", "event"),
+               ("past_action", "event"))
 
 
 @dataclass
@@ -104,71 +150,10 @@ class ClaimSuggestion:
     label: str = CLAIM_LABEL
 
 
-@dataclass(frozen=True)
-class Lexicons:
-    """The word lists in ``resources/`` the rules use."""
-
-    reporting: frozenset[str]
-    hedges: frozenset[str]
-    numeric_hedges: frozenset[str]
-    causal: tuple[tuple[str, ...], ...]
-    causal_first: frozenset[str]
-    boilerplate: tuple[re.Pattern[str], ...]
-
-
-@functools.cache
-def lexicons() -> Lexicons:
-    """Read (once) the lexicon files."""
-    hedges, numeric, target = set(), set(), None
-    target = hedges
-    for line in load_lexicon("hedges.txt"):
-        if line == "[numeric]":
-            target = numeric
-            continue
-        target.add(line.lower())
-    causal = sorted({tuple(line.lower().split()) for line in load_lexicon("causal_markers.txt")},
-                    key=len, reverse=True)
-    return Lexicons(
-        reporting=frozenset(w.lower() for w in load_lexicon("reporting_verbs.txt")),
-        hedges=frozenset(hedges),
-        numeric_hedges=frozenset(numeric),
-        causal=tuple(causal),
-        causal_first=frozenset(marker[0] for marker in causal),
-        boilerplate=tuple(re.compile(p, re.IGNORECASE)
-                          for p in load_lexicon("boilerplate.txt")),
-    )
-
-
 def score_cues(cues: list[str]) -> float:
-    """Noisy-OR of the cue weights, rounded to 3 places."""
-    miss = 1.0
-    for cue in cues:
-        miss *= 1.0 - CUE_WEIGHTS.get(cue, 0.0)
-    return round(1.0 - miss, 3)
-
-
-def quote_regions(text: str) -> list[tuple[int, int]]:
-    """Character ranges of direct quotations, quote marks included.
-
-    Curly and guillemet quotes pair as opener/closer, straight ones alternate; a
-    quotation still open at a paragraph break ends there (news style re-opens it)."""
-    regions: list[tuple[int, int]] = []
-    open_at: int | None = None
-    for m in QUOTE_CHARS.finditer(text):
-        ch = m.group()
-        if ch[0] == "\n":
-            if open_at is not None:
-                regions.append((open_at, m.start()))
-                open_at = None
-        elif open_at is None:
-            if ch not in QUOTE_CLOSE:
-                open_at = m.start()
-        elif ch not in QUOTE_OPEN:
-            regions.append((open_at, m.end()))
-            open_at = None
-    if open_at is not None:
-        regions.append((open_at, len(text)))
-    return regions
+    """``1 / (1 + exp(-(BIAS + sum of cue weights)))``, rounded to 3 places."""
+    z = BIAS + sum(CUE_WEIGHTS.get(cue, 0.0) for cue in cues)
+    return round(1.0 / (1.0 + math.exp(-z)), 3)
 
 
 def suggest_claims(doc: Doc, entities: list[EntitySuggestion]) -> list[ClaimSuggestion]:
@@ -176,11 +161,18 @@ def suggest_claims(doc: Doc, entities: list[EntitySuggestion]) -> list[ClaimSugg
     if not (doc.has_annotation("DEP") or doc.has_annotation("SENT_START")):
         return []  # no parse (a blank pipeline): nothing to reason over
     lex = lexicons()
-    full = doc.text  # Doc.text joins every token: read it once
-    regions = quote_regions(full)
+    t = DocTable(doc, entities)
+    sentences = list(_sentences(doc, t))
+    full = t.text
+    regions = quote_regions(full, [t.end[b - 1] for _, b in sentences])
+    t.set_quotes(regions)
+    speakers = Speakers(t)
+    breaks = [i for i, ch in enumerate(full) if ch == "\n"]
+    region_starts = [qs for qs, _ in regions]
     out: list[ClaimSuggestion] = []
-    for a, b in _units(doc, regions):
-        claim = _analyse(doc, full, a, b, entities, regions, lex)
+    for a, b in _units(t, sentences, regions):
+        paragraph = bisect.bisect_left(breaks, t.idx[a])
+        claim = _analyse(t, a, b, regions, region_starts, paragraph, speakers, lex)
         if claim is not None:
             out.append(claim)
     return out
@@ -189,75 +181,83 @@ def suggest_claims(doc: Doc, entities: list[EntitySuggestion]) -> list[ClaimSugg
 # --- units --------------------------------------------------------------------------
 
 
-def _units(doc: Doc, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _sentences(doc: Doc, t: DocTable) -> Iterator[tuple[int, int]]:
+    """The parser's sentences, cut again at line breaks (a paragraph never continues a
+    sentence, whatever the parser thinks)."""
+    lower = t.lower
+    for sent in doc.sents:
+        a, end = sent.start, sent.end
+        for i in range(a, end):
+            if "\n" in lower[i] and i > a and lower[i].isspace():
+                yield a, i
+                a = i + 1
+        if a < end:
+            yield a, end
+
+
+def _units(t: DocTable, sentences: list[tuple[int, int]], regions: list[tuple[int, int]]
+           ) -> list[tuple[int, int]]:
     """Token ranges ``[a, b)`` of candidate units (see the module docstring, 1)."""
     closers = {end - 1 for _, end in regions}
     units: list[list[int]] = []
-    for a, b in _sentences(doc):
-        while a < b and (doc[a].is_space or doc[a].idx in closers):
-            if doc[a].idx in closers and units:
+    for a, b in sentences:
+        while a < b and (t.lower[a].isspace() or t.idx[a] in closers):
+            if t.idx[a] in closers and units:
                 units[-1][1] = a + 1
             a += 1
-        while b > a and doc[b - 1].is_space:
+        while b > a and t.lower[b - 1].isspace():
             b -= 1
         if a < b:
             units.append([a, b])
     merged: list[list[int]] = []
+    starts = [qs for qs, _ in regions]
     i = 0
     while i < len(units):
         a, b = units[i]
         i += 1
         while i < len(units):
-            end_char = _end_char(doc, b)
-            open_quote = next((qe for qs, qe in regions if qs < end_char < qe), None)
-            inside_quote = open_quote is not None and doc[units[i][0]].idx < open_quote
-            if not (inside_quote or ABBREVIATION_UNIT.match(doc[a:b].text)):
+            end_char = t.end[b - 1]
+            k = bisect.bisect_left(starts, end_char) - 1
+            open_quote = regions[k][1] if k >= 0 and end_char < regions[k][1] else None
+            inside_quote = open_quote is not None and t.idx[units[i][0]] < open_quote
+            if not (inside_quote or _is_abbreviation(t, a, b)):
                 break
             b = units[i][1]
             i += 1
         merged.append([a, b])
     out: list[tuple[int, int]] = []
     for a, b in merged:
-        out.extend(_split_clauses(doc, a, b, regions))
+        out.extend(_split_clauses(t, a, b, regions))
     return out
 
 
-def _sentences(doc: Doc) -> Iterator[tuple[int, int]]:
-    """The parser's sentences, cut again at line breaks (a paragraph never continues a
-    sentence, whatever the parser thinks)."""
-    for sent in doc.sents:
-        a = sent.start
-        for tok in sent:
-            if tok.is_space and "\n" in tok.text and tok.i > a:
-                yield a, tok.i
-                a = tok.i + 1
-        if a < sent.end:
-            yield a, sent.end
+def _is_abbreviation(t: DocTable, a: int, b: int) -> bool:
+    """A lone title abbreviation ("Brig.") that the parser made a sentence."""
+    text = t.span_text(a, b)
+    return 2 <= len(text) <= 7 and text[0].isupper() and text.endswith(".") \
+        and text[:-1].isalpha()
 
 
-def _end_char(doc: Doc, b: int) -> int:
-    tok = doc[b - 1]
-    return tok.idx + len(tok)
-
-
-def _split_clauses(doc: Doc, a: int, b: int, regions: list[tuple[int, int]]
+def _split_clauses(t: DocTable, a: int, b: int, regions: list[tuple[int, int]]
                    ) -> list[tuple[int, int]]:
     """Split at coordinated main clauses that have their own subject."""
-    start_char, end_char = doc[a].idx, _end_char(doc, b)
-    if any(qs < end_char and start_char < qe for qs, qe in regions):
+    start_char, end_char = t.idx[a], t.end[b - 1]
+    k = bisect.bisect_left(regions, (end_char, -1)) - 1
+    if k >= 0 and regions[k][1] > start_char:  # regions are sorted and do not overlap
         return [(a, b)]
-    lex = lexicons()
+    reporting = lexicons().reporting
     cuts: list[int] = []
-    for tok in doc[a:b]:
-        if tok.head.i != tok.i and a <= tok.head.i < b:
+    for i in range(a, b):
+        if t.head[i] != i and a <= t.head[i] < b:
             continue
-        if tok.lemma_ in lex.reporting:
+        if t.lemma[i] in reporting:
             continue
-        for conj in tok.children:
-            if conj.dep_ != "conj" or conj.pos_ not in ("VERB", "AUX"):
+        for conj in t.children[i]:
+            if t.dep[conj] != "conj" or t.pos[conj] not in ("VERB", "AUX") \
+                    or t.lemma[conj] in reporting:  # "..., the director told reporters"
                 continue
-            if any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children):
-                cut = conj.left_edge.i
+            if t.child(conj, "nsubj", "nsubjpass") >= 0:
+                cut = t.left_edge(conj)
                 if cut - a >= 3 and b - cut >= 3:
                     cuts.append(cut)
     if not cuts:
@@ -265,8 +265,7 @@ def _split_clauses(doc: Doc, a: int, b: int, regions: list[tuple[int, int]]
     out, start = [], a
     for cut in sorted(cuts):
         end = cut
-        while end > start and (doc[end - 1].is_punct or doc[end - 1].dep_ == "cc"
-                               or doc[end - 1].is_space):
+        while end > start and (not t.word[end - 1] or t.dep[end - 1] == "cc"):
             end -= 1
         if end > start:
             out.append((start, end))
@@ -278,264 +277,197 @@ def _split_clauses(doc: Doc, a: int, b: int, regions: list[tuple[int, int]]
 # --- analysis -----------------------------------------------------------------------
 
 
-def _analyse(doc: Doc, full: str, a: int, b: int, entities: list[EntitySuggestion],
-             regions: list[tuple[int, int]], lex: Lexicons) -> ClaimSuggestion | None:
-    span = doc[a:b]
-    start, end = span.start_char, span.end_char
-    text = full[start:end]
-    squeezed = "".join(text.split())
+def _analyse(t: DocTable, a: int, b: int, regions: list[tuple[int, int]],
+             region_starts: list[int], paragraph: int, speakers: Speakers,
+             lex: Lexicons) -> ClaimSuggestion | None:
+    start, end = t.idx[a], t.end[b - 1]
+    squeezed = "".join(t.text[start:end].split())
     if any(p.search(squeezed) for p in lex.boilerplate):
         return None
-    inner = [(qs, qe) for qs, qe in regions if qs < end and start < qe]
-
-    def quoted(tok: Token) -> bool:
-        return any(qs <= tok.idx < qe for qs, qe in inner)
-
-    last = next((t for t in reversed(span) if not (t.is_quote or t.is_space)), None)
-    if last is not None and last.text == "?":
-        return None
-    if not any(t.pos_ in ("VERB", "AUX") for t in span):
-        return None
-    if _is_opinion(span, text, quoted, inner):
-        return None
-
-    cues: list[str] = []
-    reporter: Token | None = None
-    for tok in span:
-        if tok.lemma_.lower() not in lex.reporting or tok.pos_ != "VERB" or quoted(tok):
-            continue
-        deps = {c.dep_ for c in tok.children}
-        if "auxpass" in deps and "agent" not in deps:
-            cues.append("passive_reporting")
-            continue
-        if deps & {"ccomp", "parataxis"} or inner:
-            reporter = reporter or tok
-            if "reporting_verb" not in cues:
-                cues.append("reporting_verb")
-    according = _according_to(span)
-    if according is not None:
-        cues.append("according_to")
-    if any(_quote_words(full[qs:qe]) >= 3 for qs, qe in inner):
-        cues.append("direct_quote")
-    ents_here = [(k, e) for k, e in enumerate(entities) if e.start < end and start < e.end]
-    if _has_number(span, full, ents_here):
-        cues.append("number")
-    if any(e.label == "DATE" for _, e in ents_here):
-        cues.append("date")
-    if _is_prediction(span):
-        cues.append("prediction")
-    if _has_causal(span, lex):
-        cues.append("causal")
-    if any(t.tag_ in ("JJR", "JJS", "RBR", "RBS") for t in span):
-        cues.append("comparative")
-    if _is_event(span, ents_here):
-        cues.append("event")
-    hedged = _is_hedged(span, lex)
+    k = max(bisect.bisect_right(region_starts, start) - 1, 0)
+    quotes = []
+    while k < len(regions) and regions[k][0] < end:
+        qs, qe = regions[k]
+        if qe > start and len(t.text[qs:qe].strip("\"“”„«» \n").split()) >= 3:
+            quotes.append((qs, qe))
+        k += 1
+    att = attribute(t, a, b, quotes, paragraph, speakers, lex)
+    if any(not t.quoted[i] for i, _ in _phrase_hits(OPINION_PHRASES, t.lower, a, b)):
+        return None  # "in my opinion": the writer's own view, whatever it holds
+    cues = _content_cues(t, a, b, lex)
+    if not any(t.pos[i] in ("VERB", "AUX") for i in range(a, b)):
+        if "statistic" not in cues:
+            return None  # a heading, a caption, a dateline
+        cues.append("fragment")  # "Premiums, up $2,500." still states a figure
+    last = next((i for i in range(b - 1, a - 1, -1)
+                 if t.word[i] or t.lower[i] == "?"), -1)
+    if last >= 0 and t.lower[last] == "?":
+        if not {"number", "statistic"} & set(cues):
+            return None
+        cues.append("question")
+    cues = att.cues + cues
+    hedged = _is_hedged(t, a, b, lex)
     if hedged:
         cues.append("hedge")
     score = score_cues(cues)
     if score < MIN_SCORE:
         return None
-
-    claim = ClaimSuggestion(start, end, score, cues, _claim_type(cues), hedged=hedged)
-    if reporter is not None:
-        _attribute(claim, doc, full, reporter, entities, quoted)
-    if claim.claimant_entity is None and claim.claimant_text is None and according is not None:
-        claim.claimant_entity, claim.claimant_text = _phrase_claimant(full, according, entities)
-    if "number" in cues and {"reporting_verb", "according_to", "passive_reporting"} & set(cues):
+    claim = ClaimSuggestion(att.start, att.end, score, cues, _claim_type(cues),
+                            att.claimant_entity, att.claimant_text, att.via, hedged)
+    if {"number", "statistic"} & set(cues) and att.attributed:
         claim.checkworthy = "yes"
     return claim
 
 
 def _claim_type(cues: list[str]) -> str:
-    for cue, kind in (("direct_quote", "quote"), ("prediction", "prediction"),
-                      ("number", "statistic"), ("causal", "causal"),
-                      ("reporting_verb", "reported"), ("according_to", "reported"),
-                      ("passive_reporting", "reported"), ("event", "event")):
+    for cue, kind in _TYPE_ORDER:
         if cue in cues:
             return kind
     return "other"
 
 
-def _quote_words(quote: str) -> int:
-    return len(quote.strip("\"“”„«» \n").split())
+def _content_cues(t: DocTable, a: int, b: int, lex: Lexicons) -> list[str]:
+    """What the unit says, and how (see the module docstring, 3)."""
+    found: set[str] = set()
+    lower, lemma, tag = t.lower, t.lemma, t.tag
+    words = 0
+    has_than = False
+    vague, vague_date, past_time = lex["vague_number"], lex["vague_date"], lex["past_time"]
+    measure, trend, evaluative = lex["measure"], lex["trend"], lex["evaluative"]
+    for i in range(a, b):
+        low = lower[i]
+        if t.word[i]:
+            words += 1
+        label = t.label(i)
+        if label in STATISTIC_LABELS:
+            found.add("statistic")
+            found.add("number")
+        elif (t.like_num[i] or low[:1].isdigit()) and low not in vague \
+                and label not in NOT_NUMBERS:
+            found.add("number")  # "20million" (glued) is a number too
+        if low[:1].isdigit() and label not in NOT_NUMBERS:
+            found.add("digits")  # an exact figure, not "two" or "a few"
+        elif label == "DATE":
+            e = t.entities[t.ent[i]]
+            if t.text[e.start:e.end].lower() not in vague_date:
+                found.add("date")
+        if label in NAMED_LABELS:
+            found.add("named")
+        if low in past_time:
+            found.add("past_time")
+        if t.dep[i] == "nsubjpass":
+            found.add("passive")
+        elif t.dep[i] == "expl" and lemma[t.head[i]] == "be":
+            found.add("existential")  # "there are 40 villages ..."
+        if low in ("than", "compared"):
+            has_than = True
+        pos = t.pos[i]
+        if pos == "NOUN":
+            if lemma[i] in measure:
+                found.add("measure")
+            if lemma[i] in trend:
+                found.add("trend")
+        elif low in ("up", "down") and (lemma[t.head[i]] == "be" or t.dep[i] == "prt"):
+            found.add("trend")  # "is down", "brought down"
+        if tag[i] in ("JJS", "RBS") and not (low == "least" and i > a
+                                             and lower[i - 1] == "at"):
+            found.add("superlative")
+        if lemma[i] in evaluative and (
+                t.dep[i] == "acomp" or (t.dep[i] == "amod" and t.dep[t.head[i]] == "attr")
+                or (t.dep[i] == "advmod" and pos == "ADV")):
+            found.add("evaluative")
+        if low == "if" or low == "unless":
+            found.add("conditional")
+        if pos in ("VERB", "AUX") and t.dep[i] not in ("aux", "auxpass"):
+            _predicate_cues(t, i, a, found, lex)
+    if has_than and any(tag[i] in ("JJR", "RBR") or lower[i] in ("more", "less", "fewer")
+                        for i in range(a, b)):
+        found.add("comparative")
+    for name, cue in (("statistic", "statistic"), ("universal", "universal"),
+                      ("none", "not_one"), ("superlative", "superlative")):
+        if cue not in found and next(lex.phrases[name].find(lower, a, b), None):
+            found.add(cue)
+    if next(lex.causal.find(lower, a, b), None):
+        found.add("causal")
+    if words >= 20:
+        found.add("long")
+    root = next((i for i in range(a, b) if t.head[i] == i or not a <= t.head[i] < b), a)
+    if lemma[root] in lex["trend"] or (lemma[root] == "be" and any(
+            lower[c] in ("up", "down") for c in t.children[root])):
+        found.add("main_trend")  # the sentence is about a change: "smoking is down"
+    if (tag[root] == "VB" and t.child(root, "nsubj", "nsubjpass", "aux") < 0
+            and not t.quoted[root]) or (lower[a] == "let" and a + 1 < b
+                                        and lower[a + 1] in ("'s", "’s", "us", "me")):
+        found.add("imperative")
+    return [cue for cue in CUE_WEIGHTS if cue in found]
 
 
-def _is_opinion(span, text: str, quoted, inner: list[tuple[int, int]]) -> bool:
-    outside = text if not inner else "".join(
-        t.text_with_ws for t in span if not quoted(t))
-    if OPINION_PHRASES.search(outside):
-        return True
-    for tok in span:
-        if quoted(tok):
-            continue
-        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-        if subj is None or subj.lower_ not in FIRST_PERSON:
-            continue
-        if tok.lemma_.lower() in OPINION_LEMMAS:
+def _predicate_cues(t: DocTable, i: int, a: int, found: set[str], lex: Lexicons) -> None:
+    """Cues of the verb ``i`` and its subject: who does what, when."""
+    s = t.subject(i)
+    subj = t.lower[s] if s >= 0 else ""
+    first = subj in FIRST_PERSON
+    auxes = t.auxes(i)
+    lemma, low, tag = t.lemma[i], t.lower[i], t.tag[i]
+    future = bool(auxes & FUTURE) or (low == "going" and t.child(i, "xcomp") >= 0) \
+        or low == "gon"
+    modal = bool(auxes & POSSIBLE)
+    intent = lemma in lex["intent"] and t.child(i, "xcomp", "ccomp") >= 0
+    if first and (future or intent or modal):
+        found.add("promise")
+    elif (future or (modal and not auxes & {"can", "would"})) and subj != "you":
+        found.add("prediction")
+    if lemma in PREDICTION_LEMMAS and t.pos[i] == "VERB":
+        found.add("prediction")
+    if first and not t.quoted[i] and lemma in lex["opinion"]:
+        found.add("opinion")
+    if auxes & NORMATIVE or (lemma in ("need", "have", "get", "got")
+                             and i + 2 < t.n and t.lower[i + 1] == "to"
+                             and t.tag[i + 2] == "VB"):
+        found.add("normative")
+    perfect = tag == "VBN" and bool(auxes & HAVE)
+    passive = tag == "VBN" and bool(auxes & BE)
+    past = (tag == "VBD" or perfect or (tag == "VB" and bool(auxes & DID))) \
+        and not (future or modal)
+    finite = past or passive or tag in ("VBZ", "VBP") \
+        or (tag == "VB" and bool(auxes & DOES)) \
+        or (tag == "VBG" and bool(auxes & BE) and not future)
+    if lemma not in lex["not_action"] and not (lemma in lex.reporting
+                                               and t.child(i, "ccomp") >= 0):
+        if past:
+            found.add("past_action")
+        if finite and lemma in lex["event"] and not modal and t.pos[i] == "VERB":
+            found.add("on_record")
+    if lemma in lex["trend"] and t.pos[i] == "VERB" and not (first and (future or modal)):
+        found.add("trend")
+    if s >= 0 and t.dep[i] == "ROOT" and subj not in NOT_THIRD and finite and not modal:
+        found.add("third_person")
+    if s >= 0:
+        k = t.ent[s]
+        if (k >= 0 and t.entities[k].label in NAMED_LABELS) or t.pos[s] == "PROPN":
+            found.add("named_subject")
+        if subj == "i" and t.dep[i] == "ROOT" and not past and not t.quoted[i]:
+            found.add("speaker_self")
+
+
+def _phrase_hits(phrases: tuple[tuple[str, ...], ...], words: list[str], a: int, b: int
+                 ) -> Iterator[tuple[int, int]]:
+    for i in range(a, b):
+        for p in phrases:
+            if words[i] == p[0] and tuple(words[i:i + len(p)]) == p and i + len(p) <= b:
+                yield i, i + len(p)
+
+
+def _is_hedged(t: DocTable, a: int, b: int, lex: Lexicons) -> bool:
+    for i in range(a, b):
+        low = t.lower[i]
+        if low in lex.hedges or (len(low) > 10 and low.endswith("ly")
+                                 and any(low.endswith(w) for w in lex.reported)):
+            return True  # "reportedly", also glued to the word before ("groupreportedly")
+        if low in lex.numeric_hedges and (
+                (i + 1 < t.n and t.like_num[i + 1]) or t.like_num[t.head[i]]):
             return True
-        if any(c.dep_ == "aux" and c.lower_ in NORMATIVE_MODALS for c in tok.children):
+        if low == "up" and i + 2 < t.n and t.lower[i + 1] == "to" \
+                and t.like_num[i + 2] and "up to" in lex.numeric_hedges:
             return True
     return False
-
-
-def _according_to(span) -> Token | None:
-    """The object of "according to" in ``span``, if any."""
-    for tok in span:
-        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) \
-                and tok.doc[tok.i + 1].lower_ == "to":
-            prep = tok.doc[tok.i + 1]
-            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-            if obj is None:
-                obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
-            if obj is not None:
-                return obj
-    return None
-
-
-def _has_number(span, text: str, ents_here: list[tuple[int, EntitySuggestion]]) -> bool:
-    for _, e in ents_here:
-        if e.label in NUMERIC_LABELS and text[e.start:e.end].lower() not in ("one", "a", "an"):
-            return True
-    covered = [(e.start, e.end) for _, e in ents_here]
-    for tok in span:
-        if tok.like_num and tok.lower_ != "one" and not any(
-                s <= tok.idx < e for s, e in covered):
-            return True
-    return False
-
-
-def _is_prediction(span) -> bool:
-    for tok in span:
-        if tok.tag_ == "MD" and tok.lower_ in MODALS:
-            return True
-        if tok.lemma_.lower() in PREDICTION_LEMMAS and tok.pos_ == "VERB":
-            return True
-        if tok.lower_ == "going" and tok.i + 2 < len(tok.doc) \
-                and tok.doc[tok.i + 1].lower_ == "to" and tok.doc[tok.i + 2].pos_ == "VERB":
-            return True
-    return False
-
-
-def _has_causal(span, lex: Lexicons) -> bool:
-    words = [t.lower_ for t in span]
-    for i, word in enumerate(words):
-        if word not in lex.causal_first:
-            continue
-        for marker in lex.causal:
-            if tuple(words[i:i + len(marker)]) == marker:
-                return True
-    return False
-
-
-def _is_event(span, ents_here: list[tuple[int, EntitySuggestion]]) -> bool:
-    if not any(e.label in NAMED_LABELS for _, e in ents_here):
-        return False
-    for tok in span:
-        if tok.dep_ == "ROOT" and tok.pos_ == "VERB" and (
-                tok.tag_ == "VBD"
-                or any(c.dep_ == "aux" and c.lemma_ == "have" for c in tok.children)):
-            return True
-    return False
-
-
-def _is_hedged(span, lex: Lexicons) -> bool:
-    doc = span.doc
-    for tok in span:
-        low = tok.lower_
-        if low in lex.hedges:
-            return True
-        if low in lex.numeric_hedges:
-            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            if (nxt is not None and nxt.like_num) or tok.head.like_num:
-                return True
-        if low == "up" and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "to" \
-                and doc[tok.i + 2].like_num and "up to" in lex.numeric_hedges:
-            return True
-    return False
-
-
-# --- attribution --------------------------------------------------------------------
-
-
-def _attribute(claim: ClaimSuggestion, doc: Doc, full: str, verb: Token,
-               entities: list[EntitySuggestion], quoted) -> None:
-    """Fill claimant and via from the reporting verb ``verb``."""
-    subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
-    if subj is not None and subj.lower_ in PRONOUN_PERSON:
-        person = _last_entity_before(entities, subj.idx, ("PERSON",), 0)
-        if person is not None:
-            claim.claimant_entity = person
-        else:
-            claim.claimant_text = subj.text
-    elif subj is not None and subj.pos_ != "PRON":
-        claim.claimant_entity, claim.claimant_text = _phrase_claimant(full, subj, entities)
-    elif subj is None:
-        sent_start = claim.start  # not verb.sent: that walks every sentence of the doc
-        for labels in (("PERSON",), ("ORG",)):
-            found = _last_entity_before(entities, verb.idx, labels, sent_start,
-                                        exclude=quoted, doc=doc)
-            if found is not None:
-                claim.claimant_entity = found
-                break
-    addressee = None
-    if verb.lemma_ == "tell":
-        addressee = next((c for c in verb.children if c.dep_ in ("dobj", "dative")), None)
-    if addressee is None:
-        addressee = _medium(verb)
-    if addressee is not None and not quoted(addressee):
-        k, text = _phrase_claimant(full, addressee, entities)
-        if k is not None:
-            e = entities[k]
-            text = full[e.start:e.end]
-        claim.via = unglue(text) if text else None
-
-
-def _medium(verb: Token) -> Token | None:
-    """"said to X", "in an interview with X": the medium X."""
-    for prep in verb.children:
-        if prep.dep_ != "prep":
-            continue
-        obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-        if obj is None:
-            continue
-        if prep.lower_ == "to" and verb.lemma_ in ("say", "speak", "talk", "explain"):
-            return obj
-        if prep.lower_ == "in" and obj.lemma_ in ("interview", "statement"):
-            inner = next((c for c in obj.children if c.dep_ == "prep"
-                          and c.lower_ in ("with", "to")), None)
-            if inner is not None:
-                return next((c for c in inner.children if c.dep_ == "pobj"), None)
-    return None
-
-
-def _phrase_claimant(full: str, head: Token, entities: list[EntitySuggestion]
-                     ) -> tuple[int | None, str | None]:
-    """The entity a noun phrase names (index), else the phrase's text (unglued)."""
-    a, b = head.left_edge.idx, head.idx + len(head)
-    overlapping = [k for k, e in enumerate(entities) if e.start < b and a < e.end]
-    at_head = [k for k in overlapping
-               if entities[k].start <= head.idx < entities[k].end
-               and entities[k].label in NAMED_LABELS]
-    if at_head:
-        return at_head[0], None
-    if head.lemma_.lower() in SOURCE_NOUNS:  # "a Wall Street Journal report": the outlet
-        for label in CLAIMANT_PREFERENCE:
-            found = [k for k in overlapping if entities[k].label == label]
-            if found:
-                return found[0], None
-    return None, unglue(full[a:b]) or None
-
-
-def _last_entity_before(entities: list[EntitySuggestion], pos: int, labels: tuple[str, ...],
-                        floor: int, exclude=None, doc: Doc | None = None) -> int | None:
-    best = None
-    for k, e in enumerate(entities):
-        if e.end > pos or e.start < floor or e.label not in labels:
-            continue
-        if exclude is not None and doc is not None:
-            tok = doc.char_span(e.start, e.end, alignment_mode="expand")
-            if tok is not None and exclude(tok[0]):
-                continue
-        best = k
-    return best

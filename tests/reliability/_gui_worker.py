@@ -58,10 +58,11 @@ def main(argv: list[str]) -> int:
                        if not window.store.has_model_spans(d)]
         for doc_id in unsuggested:  # each asks the background suggester
             window.open_document(doc_id)
-        # Ready once the suggester has stored its first document (spaCy loaded): it
-        # goes on with the next while the keys are pressed.
-        deadline = time.monotonic() + 60
-        while unsuggested and time.monotonic() < deadline and not any(
+        # Ready once the suggester has stored them all: its thread and store stay open
+        # beside the window's while the keys are pressed (suggestions written during
+        # the keys would make the project differ from the last report's snapshot).
+        deadline = time.monotonic() + 90
+        while unsuggested and time.monotonic() < deadline and not all(
                 window.store.has_model_spans(d) for d in unsuggested):
             app.processEvents()
             time.sleep(0.01)

@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# setuptools leaves build/ (and an egg-info) in the tree: remove what this run made.
+had_build=$([ -e build ] && echo 1 || echo 0)
+cleanup() { rm -rf "$work"; [ "$had_build" = 1 ] || rm -rf "$root/build"; }
+trap cleanup EXIT
 python=${PYTHON:-python3}
 "$python" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" . >/dev/null
 wheel=$(ls "$work"/dist/annotator-*.whl)

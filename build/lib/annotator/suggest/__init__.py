@@ -1,1 +1,0 @@
-"""Suggesters: spaCy entities and rule-based claims over the same parse."""

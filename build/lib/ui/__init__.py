@@ -1,1 +1,0 @@
-"""Annotator GUI (PySide6). The only place that imports Qt."""

@@ -1,0 +1,46 @@
+"""Claim check-worthiness on a slice of the ClaimBuster development file (the protocol of
+``bench/quality.py``): a regression guard, not the measurement (``make bench`` is)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.quality import data_path, measure, protocol_documents, sentence_scores
+
+
+def test_quality_sentence_counts_when_half_is_covered():
+    sentences = [(0, 10), (11, 21), (22, 40)]
+    claims = [(0, 6, 0.4), (11, 14, 0.9), (5, 30, 0.7)]
+    # (0, 6) covers 60% of the first; (11, 14) lies inside the second; (5, 30) covers half
+    # of the first, all of the second, and 8 of the third's 18 characters (not enough)
+    assert sentence_scores(sentences, claims) == [0.7, 0.9, None]
+
+
+def test_quality_slice_meets_the_goals(nlp):
+    try:
+        path = data_path()
+    except FileNotFoundError:
+        pytest.skip("ClaimBuster development file not here")
+    docs = protocol_documents(path, limit=24)
+    assert len(docs) == 24 and all(len(d.sentences) <= 30 for d in docs)
+    assert all(d.text[a:b] and d.text[b:b + 1] in ("", " ") for d in docs
+               for a, b in d.sentences)
+    m = measure(24, nlp=nlp)
+    assert m["sentences"] == 720
+    assert m["F1"] >= 0.6 and m["AP"] >= 0.6, m
+    assert m["longest_claim_vs_paragraph"] <= 1.0 and m["longest_claim_sentences"] <= 6
+
+
+def test_quality_bench_rows_are_information_rows():
+    try:
+        data_path()
+    except FileNotFoundError:
+        pytest.skip("ClaimBuster development file not here")
+    from bench.quality import run
+
+    rows = run(2)
+    keys = {"name", "value", "unit", "baseline", "ratio", "target", "higher_is_better", "meets"}
+    assert len(rows) == 5 and all(keys <= row.keys() for row in rows)
+    assert all(row["target"] is None and row["meets"] is None for row in rows)
+    assert [row["goal"] for row in rows] == [None, None, 0.6, 0.6, 1.0]
+    assert "60 sentences" in rows[0]["name"]
