@@ -16,6 +16,12 @@ log's chain stays unbroken (each event's ``before`` is the ``after`` of the one 
 Within the ``entity`` layer, non-rejected spans never overlap: a new, resized,
 relabelled or (re-)accepted entity replaces the *pending* suggestions it overlaps and
 refuses to cover an accepted one (:class:`OverlapError`). Claims may overlap anything.
+
+A session works in one annotation set (``Session(store, annotator, annotation_set)``,
+default ``""``: the project's own, which is all a person working alone ever has, and
+the gold set of a team project). Its operations read and write only that set's spans
+and status, the overlap rule holds within it, and its events name it; a span of another
+set is refused.
 """
 
 from __future__ import annotations
@@ -104,11 +110,12 @@ def span_dict(span: Span | None) -> dict[str, Any] | None:
 
 
 class Session:
-    """One annotator working on one project."""
+    """One annotator working on one annotation set of one project."""
 
-    def __init__(self, store: Store, annotator: str):
+    def __init__(self, store: Store, annotator: str, annotation_set: str = ""):
         self.store = store
         self.annotator = annotator
+        self.annotation_set = annotation_set
 
     # -- span decisions
 
@@ -144,7 +151,8 @@ class Session:
         A pending entity that overlaps an accepted one is left pending."""
         with self._write():
             ids = self.store.pending_span_ids(doc_id=doc_id, layer=layer, label=label,
-                                              min_score=min_score)
+                                              min_score=min_score,
+                                              annotation_set=self.annotation_set)
             before, done = [], []
             for span_id in ids:
                 span = self._span(span_id)
@@ -176,7 +184,8 @@ class Session:
             # claim without a hedge cue): false, never unknown.
             new = Span(doc_id=doc_id, layer=layer, start=start, end=end, label=label,
                        origin="human", decision="accepted", annotator=self.annotator,
-                       claim=claim or (Claim(hedged=False) if layer == "claim" else None))
+                       claim=claim or (Claim(hedged=False) if layer == "claim" else None),
+                       annotation_set=self.annotation_set)
             # Insert before deleting what it replaces: SQLite reuses the largest rowid
             # once it is deleted, and the new span must not take a replaced span's id
             # (the Change would lose the replaced span and undo could not restore it).
@@ -270,7 +279,8 @@ class Session:
         if name == "claimant":
             if isinstance(value, int):
                 target = self.store.get_span(value)
-                if target is None or target.doc_id != span.doc_id or target.layer != "entity":
+                if target is None or target.doc_id != span.doc_id or target.layer != "entity" \
+                        or target.annotation_set != span.annotation_set:
                     raise SessionError(f"claimant {value} is not an entity of this document")
                 claim.claimant_span_id, claim.claimant_text = value, None
             else:
@@ -298,15 +308,16 @@ class Session:
         if status not in STATUSES:
             raise SessionError(f"status must be one of {STATUSES}")
         with self._write():
-            doc = self.store.get_document(doc_id)
-            if doc is None:
-                raise SessionError(f"no document {doc_id}")
-            before = {"status": doc.status, "note": doc.note}
-            after = {"status": status, "note": note if note is not None else doc.note}
+            found = self.store.document_status(doc_id, self.annotation_set)
+            if found is None:
+                raise SessionError(f"no document {doc_id}" + (
+                    f" in {self.annotation_set}'s set" if self.annotation_set else ""))
+            before = {"status": found[0], "note": found[1]}
+            after = {"status": status, "note": note if note is not None else found[1]}
             if before == after:
                 return Change(f"status_{status}", doc_id)
-            self.store.set_document_fields(doc_id, **after)
-            self.store.log_event(f"status_{status}", self.annotator, doc_id, None, before, after)
+            self._set_document_fields(doc_id, after)
+            self._log(f"status_{status}", doc_id, None, before, after)
         return Change(f"status_{status}", doc_id, doc_before=before, doc_after=after)
 
     def set_statuses(self, doc_ids: list[int] | None, status: str, note: str | None = None,
@@ -319,12 +330,13 @@ class Session:
         changed = []
         with self._write():
             if doc_ids is None:
-                doc_ids = self.store.document_ids(from_status)
+                doc_ids = self.store.document_ids(from_status) if not self.annotation_set \
+                    else self.store.set_documents(self.annotation_set, from_status)
             for doc_id in doc_ids:
-                doc = self.store.get_document(doc_id)
-                if doc is None:
+                found = self.store.document_status(doc_id, self.annotation_set)
+                if found is None:
                     raise SessionError(f"no document {doc_id}; nothing was marked")
-                if from_status is not None and doc.status != from_status:
+                if from_status is not None and found[0] != from_status:
                     continue
                 if not self.set_status(doc_id, status, note).empty:
                     changed.append(doc_id)
@@ -334,8 +346,8 @@ class Session:
         """Opening a new document marks it in progress (not undoable, not a decision).
         It waits at most ``wait_ms`` for another writer (the window opens the document
         for reading rather than freeze for the full busy timeout)."""
-        doc = self.store.get_document(doc_id)
-        if doc is not None and doc.status == "new":
+        found = self.store.document_status(doc_id, self.annotation_set)
+        if found is not None and found[0] == "new":
             with self._write(wait_ms):
                 self.set_status(doc_id, "in_progress")
 
@@ -368,17 +380,16 @@ class Session:
                 if span_id not in target:
                     self.store.delete_span(span_id)
             if doc_fields:
-                self.store.set_document_fields(change.doc_id, **doc_fields)
-                self.store.log_event(f"{verb}_{change.action}", self.annotator,
-                                     change.doc_id, None, doc_current, doc_fields)
+                self._set_document_fields(change.doc_id, doc_fields)
+                self._log(f"{verb}_{change.action}", change.doc_id, None, doc_current,
+                          doc_fields)
             # One event per span, carrying its id: every event of a span is found by
             # span_id, undo and redo included.
             for span_id in dict.fromkeys([*current, *target]):
                 state = current.get(span_id) or target.get(span_id)
-                self.store.log_event(f"{verb}_{change.action}", self.annotator,
-                                     state.doc_id if state else change.doc_id, span_id,
-                                     span_dict(current.get(span_id)),
-                                     span_dict(target.get(span_id)))
+                self._log(f"{verb}_{change.action}", state.doc_id if state else change.doc_id,
+                          span_id, span_dict(current.get(span_id)),
+                          span_dict(target.get(span_id)))
 
     def _check_unchanged(self, change: Change, expected: dict[int, Span | None],
                          doc_expected: dict[str, Any]) -> None:
@@ -388,8 +399,9 @@ class Session:
                     f"cannot undo/redo {change.action}: span {span_id} was changed in "
                     "another window since")
         if doc_expected:
-            doc = self.store.get_document(change.doc_id)
-            if doc is None or {k: getattr(doc, k) for k in doc_expected} != doc_expected:
+            found = self.store.document_status(change.doc_id, self.annotation_set)
+            now = None if found is None else {"status": found[0], "note": found[1]}
+            if now is None or {k: now[k] for k in doc_expected} != doc_expected:
                 raise ConflictError(f"cannot undo/redo: document {change.doc_id} was changed "
                                     "in another window since")
 
@@ -416,7 +428,27 @@ class Session:
         span = self.store.get_span(span_id)
         if span is None:
             raise SessionError(f"no span {span_id}")
+        if span.annotation_set != self.annotation_set:
+            whose = f"{span.annotation_set}'s set" if span.annotation_set else "the gold set"
+            raise SessionError(f"span {span_id} belongs to {whose}, not to the set this "
+                               "session edits")
         return span
+
+    def _log(self, action: str, doc_id: int | None, span_id: int | None, before: Any,
+             after: Any) -> None:
+        self.store.log_event(action, self.annotator, doc_id, span_id, before, after,
+                             annotation_set=self.annotation_set)
+
+    def _set_document_fields(self, doc_id: int, fields: dict[str, Any]) -> None:
+        """A document's status and note in this session's set."""
+        if not self.annotation_set:
+            self.store.set_document_fields(doc_id, **fields)
+            return
+        found = self.store.document_status(doc_id, self.annotation_set)
+        current: dict[str, Any] = {"status": found[0], "note": found[1]} if found else {}
+        current.update(fields)
+        self.store.put_set_status(doc_id, self.annotation_set, str(current["status"]),
+                                  current.get("note"))
 
     @staticmethod
     def _check_range(text: str, start: int, end: int) -> None:
@@ -443,7 +475,7 @@ class Session:
         order. One range query on the (doc_id, layer, start) index: reading every span of
         a 3,000-span document on each decision cost more than the rest of it together."""
         return [self._span(i) for i in self.store.overlapping_entity_ids(
-            doc_id, start, end, decisions)]
+            doc_id, start, end, decisions, self.annotation_set)]
 
     def _accepted_overlaps(self, span: Span) -> bool:
         return any(other.id != span.id for other in self._overlapping_entities(
@@ -499,7 +531,6 @@ class Session:
             if state is None:
                 continue
             # accept_all over the whole project: each event names its span's document.
-            self.store.log_event(action, self.annotator, state.doc_id, span_id,
-                                 span_dict(change.before.get(span_id)),
-                                 span_dict(change.after.get(span_id)))
+            self._log(action, state.doc_id, span_id, span_dict(change.before.get(span_id)),
+                      span_dict(change.after.get(span_id)))
         return change

@@ -2,7 +2,9 @@
 
 Tables (see DESIGN.md, Data model): ``documents``, ``spans``, ``claims`` (attributes of
 claim spans), ``events`` (append-only decision log), ``meta`` (schema version) and
-``tokens`` (a cache of token boundaries for export; derived, safe to empty).
+``tokens`` (a cache of token boundaries for export; derived, safe to empty); for teams
+(schema v6) ``annotation_sets``, ``set_documents``, and an ``annotation_set`` column on
+``spans`` and ``events`` (see :func:`_migrate_5_to_6`).
 The connection runs in WAL mode with foreign keys on and a busy timeout; every write
 goes through :meth:`Store.write`, one ``BEGIN IMMEDIATE`` transaction.
 """
@@ -17,6 +19,7 @@ import os
 import re
 import sqlite3
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -28,7 +31,7 @@ from .model import CLAIM_ATTRIBUTES, DECISIONS, Claim, Document, Label, LabelSch
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x414E4E4F  # "ANNO", written to the SQLite header
 BUSY_TIMEOUT_MS = 10_000
 # json.dumps(value, ensure_ascii=False), without building an encoder at every call
@@ -162,9 +165,55 @@ def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
+def _migrate_5_to_6(conn: sqlite3.Connection) -> None:
+    """v6: annotation sets (teams). Every span and event belongs to one set, named by a
+    column rather than kept in a table of its own per set: the set is one more key of
+    the same queries (the overlap rule, the document's spans, the export), a person
+    working alone has all of them in the set ``''`` and sees no difference, and the
+    column is added without rewriting the table (``ALTER TABLE ADD COLUMN`` with a
+    constant default only changes the schema; the two span indexes are rebuilt with the
+    set in them).
+
+    - ``''``: the project's own set: a single person's work and, in a team project
+      (made by ``annotator merge``), the *gold* set the review makes. Its document
+      status is ``documents.status``.
+    - a named set: one annotator's decisions merged from their own project file
+      (``annotation_sets``: which file, up to which of its events), with that
+      annotator's status of each of their documents (``set_documents``).
+
+    Each project gets a random ``project_id`` (meta): a merge knows a file it merged
+    before by it, whatever the file is called now."""
+    # Each step checks what is there: a file a test (or a hand) set back to v5 keeps it.
+    for table in ("spans", "events"):
+        if "annotation_set" not in {row[1] for row in conn.execute(
+                f"PRAGMA table_info({table})")}:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN annotation_set TEXT NOT NULL"
+                         " DEFAULT ''")
+    conn.execute("DROP INDEX IF EXISTS idx_spans_doc")
+    conn.execute("CREATE INDEX idx_spans_doc ON spans(doc_id, annotation_set, layer, start)")
+    conn.execute("DROP INDEX IF EXISTS idx_spans_doc_decision")
+    conn.execute("CREATE INDEX idx_spans_doc_decision ON spans(doc_id, annotation_set,"
+                 " decision)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS annotation_sets (name TEXT PRIMARY KEY,"
+        " project_id TEXT NOT NULL, path TEXT NOT NULL, events_upto INTEGER NOT NULL DEFAULT 0,"
+        " merged_at TEXT NOT NULL)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS set_documents (doc_id INTEGER NOT NULL REFERENCES"
+        " documents(id)"
+        " ON DELETE CASCADE, annotation_set TEXT NOT NULL, status TEXT NOT NULL"
+        " CHECK (status IN ('new', 'in_progress', 'done', 'skipped', 'flagged')),"
+        " note TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (doc_id, annotation_set))"
+        " WITHOUT ROWID")
+    conn.execute("CREATE INDEX IF NOT EXISTS idx_set_documents_set ON set_documents("
+                 "annotation_set, status, doc_id)")
+    conn.execute("INSERT OR IGNORE INTO meta VALUES ('project_id', ?)", (uuid.uuid4().hex,))
+
+
 # Migration N upgrades a version-N file to version N+1, inside one transaction.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5}
+    1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5,
+    5: _migrate_5_to_6}
 
 
 def make_title(text: str, meta: dict[str, Any], words: int = 12) -> str:
@@ -359,7 +408,7 @@ class Store:
         if not self.conn.in_transaction:
             self.conn.execute("PRAGMA busy_timeout = 0")
             try:
-                mode = self.conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+                mode = self.conn.execute("PRAGMA main.journal_mode = DELETE").fetchone()[0]
                 switched = str(mode).lower() == "delete"
             except sqlite3.OperationalError:  # another connection: stay in WAL
                 switched = False
@@ -622,17 +671,24 @@ class Store:
         )
 
     def has_model_spans(self, doc_id: int) -> bool:
-        sql = "SELECT 1 FROM spans WHERE doc_id = ? AND origin = 'model' LIMIT 1"
+        """Whether the project's own set has suggestions for the document."""
+        sql = ("SELECT 1 FROM spans WHERE doc_id = ? AND annotation_set = '' AND"
+               " origin = 'model' LIMIT 1")
         return self.conn.execute(sql, (doc_id,)).fetchone() is not None
 
     # -- spans
 
     def spans(
-        self, doc_id: int, layer: str | None = None, decisions: Iterable[str] | None = None
+        self, doc_id: int, layer: str | None = None, decisions: Iterable[str] | None = None,
+        annotation_set: str | None = "",
     ) -> list[Span]:
-        """All spans of a document ordered by start, with claim attributes attached."""
+        """The spans of a document in one annotation set (default the project's own;
+        ``None``: every set) ordered by start, with claim attributes attached."""
         where: list[str] = ["s.doc_id = ?"]
         params: list[Any] = [doc_id]
+        if annotation_set is not None:
+            where.append("s.annotation_set = ?")
+            params.append(annotation_set)
         if layer:
             where.append("s.layer = ?")
             params.append(layer)
@@ -643,11 +699,12 @@ class Store:
         return self._query_spans(" AND ".join(where), params)
 
     def pending_span_ids(self, doc_id: int | None = None, layer: str | None = None,
-                         label: str | None = None, min_score: float | None = None
-                         ) -> list[int]:
-        """Ids of pending suggestions matching the filters, by document and start."""
-        where: list[str] = ["decision = 'pending'"]
-        params: list[Any] = []
+                         label: str | None = None, min_score: float | None = None,
+                         annotation_set: str = "") -> list[int]:
+        """Ids of pending suggestions of one annotation set matching the filters, by
+        document and start."""
+        where: list[str] = ["decision = 'pending'", "annotation_set = ?"]
+        params: list[Any] = [annotation_set]
         for column, value in (("doc_id", doc_id), ("layer", layer), ("label", label)):
             if value is not None:
                 where.append(f"{column} = ?")
@@ -659,16 +716,18 @@ class Store:
         return [row[0] for row in self.conn.execute(sql, params)]
 
     def overlapping_entity_ids(self, doc_id: int, start: int, end: int,
-                               decisions: Iterable[str]) -> list[int]:
-        """Ids of entity spans with one of ``decisions`` overlapping ``[start, end)``, in
-        :meth:`spans` order: one range query on the (doc_id, layer, start) index (reading
-        every span of a 3,000-span document cost more than the decision itself)."""
+                               decisions: Iterable[str], annotation_set: str = "") -> list[int]:
+        """Ids of entity spans of one annotation set with one of ``decisions``
+        overlapping ``[start, end)``, in :meth:`spans` order: one range query on the
+        (doc_id, annotation_set, layer, start) index (reading every span of a 3,000-span
+        document cost more than the decision itself)."""
         decisions = list(decisions)
         marks = ",".join("?" * len(decisions))
         return [row[0] for row in self.conn.execute(
-            "SELECT id FROM spans WHERE doc_id = ? AND layer = 'entity' AND start < ?"
-            f' AND "end" > ? AND decision IN ({marks}) ORDER BY start, "end" DESC, id',
-            (doc_id, end, start, *decisions))]
+            "SELECT id FROM spans WHERE doc_id = ? AND annotation_set = ? AND layer = 'entity'"
+            f' AND start < ? AND "end" > ? AND decision IN ({marks})'
+            ' ORDER BY start, "end" DESC, id',
+            (doc_id, annotation_set, end, start, *decisions))]
 
     def claims_citing(self, span_ids: list[int]) -> list[int]:
         """Ids of the claims whose claimant is one of ``span_ids``."""
@@ -686,7 +745,7 @@ class Store:
             'SELECT s.id, s.doc_id, s.layer, s.start, s."end", s.label, s.origin, s.decision,'
             " s.score, s.model, s.annotator, s.cues, s.created_at, s.updated_at,"
             " c.span_id, c.claim_type, c.claimant_span_id, c.claimant_text, c.via,"
-            " c.checkworthy, c.hedged"
+            " c.checkworthy, c.hedged, s.annotation_set"
             " FROM spans s LEFT JOIN claims c ON c.span_id = s.id"
             f" WHERE {where} ORDER BY s.start, s.\"end\" DESC, s.id"
         )
@@ -698,11 +757,11 @@ class Store:
         created = span.created_at or ts
         cur = self.conn.execute(
             'INSERT INTO spans (id, doc_id, layer, start, "end", label, origin, decision, score,'
-            " model, annotator, cues, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " model, annotator, cues, created_at, updated_at, annotation_set)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (span.id, span.doc_id, span.layer, span.start, span.end, span.label, span.origin,
              span.decision, span.score, span.model, span.annotator, json.dumps(span.cues),
-             created, span.updated_at or ts),
+             created, span.updated_at or ts, span.annotation_set),
         )
         span_id = int(cur.lastrowid or 0)
         if span.layer == "claim":
@@ -811,14 +870,15 @@ class Store:
         span_id: int | None = None,
         before: Any = None,
         after: Any = None,
+        annotation_set: str = "",
     ) -> None:
         """Append one decision to the audit log (call inside the decision's transaction)."""
         self.conn.execute(
-            "INSERT INTO events (ts, annotator, action, doc_id, span_id, before, after)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (ts, annotator, action, doc_id, span_id, before, after,"
+            " annotation_set) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (now(), annotator, action, doc_id, span_id,
              None if before is None else _dumps(before),
-             None if after is None else _dumps(after)),
+             None if after is None else _dumps(after), annotation_set),
         )
 
     def last_event(self) -> dict[str, Any] | None:
@@ -849,19 +909,369 @@ class Store:
     # -- statistics
 
     def stats(self) -> dict[str, Any]:
-        """Documents by status and spans by layer, label and decision."""
+        """Documents by status and spans by layer, label and decision (the project's own
+        set); in a team project also each annotator's set and the review's progress."""
         by_status = dict(self.conn.execute(
             "SELECT status, count(*) FROM documents GROUP BY status ORDER BY status"))
         spans: dict[str, dict[str, dict[str, int]]] = {}
         for layer, label, decision, n in self.conn.execute(
-            "SELECT layer, label, decision, count(*) FROM spans"
+            "SELECT layer, label, decision, count(*) FROM spans WHERE annotation_set = ''"
             " GROUP BY layer, label, decision ORDER BY layer, label, decision"
         ):
             spans.setdefault(layer, {}).setdefault(label, {})[decision] = n
-        return {
+        out: dict[str, Any] = {
             "documents": {"total": sum(by_status.values()), "by_status": by_status},
             "spans": spans,
         }
+        if self.has_annotation_sets():  # a team project: each annotator's set
+            sets: dict[str, dict[str, Any]] = {}
+            for name, status, n in self.conn.execute(
+                    "SELECT annotation_set, status, count(*) FROM set_documents"
+                    " GROUP BY annotation_set, status ORDER BY annotation_set, status"):
+                sets.setdefault(name, {"by_status": {}, "accepted_spans": 0})
+                sets[name]["by_status"][status] = n
+            for name, n in self.conn.execute(
+                    "SELECT annotation_set, count(*) FROM spans WHERE annotation_set != ''"
+                    " AND decision = 'accepted' GROUP BY annotation_set"):
+                sets.setdefault(name, {"by_status": {}, "accepted_spans": 0})
+                sets[name]["accepted_spans"] = n
+            out["annotation_sets"] = sets
+            out["review"] = {"to_review": len(self.review_document_ids()),
+                             "shared": len(self.review_document_ids(reviewed=True))}
+        return out
+
+    # -- annotation sets (teams; see annotator/teams.py)
+
+    def meta_value(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a ``meta`` entry (call inside :meth:`write`)."""
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    @property
+    def project_id(self) -> str:
+        """This project's random id (schema v6): a merge knows a file by it."""
+        return self.meta_value("project_id") or ""
+
+    def has_annotation_sets(self) -> bool:
+        """Whether annotators' sets were merged into the project (a team project)."""
+        return self.conn.execute("SELECT 1 FROM annotation_sets LIMIT 1").fetchone() \
+            is not None
+
+    def annotation_sets(self) -> list[dict[str, Any]]:
+        """The annotators' sets merged into the project, by name: the file each came
+        from, its project id, the last of its events merged, when."""
+        cur = self.conn.execute("SELECT name, project_id, path, events_upto, merged_at"
+                                " FROM annotation_sets ORDER BY name")
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
+
+    def document_sets(self, doc_id: int) -> dict[str, str]:
+        """The annotators' sets that hold a document: name -> their status of it."""
+        return dict(self.conn.execute(
+            "SELECT annotation_set, status FROM set_documents WHERE doc_id = ?"
+            " ORDER BY annotation_set", (doc_id,)))
+
+    def set_documents(self, annotation_set: str, status: str | None = "done") -> list[int]:
+        """Ids of the documents of an annotator's set (with that status, if given)."""
+        if status is None:
+            rows = self.conn.execute("SELECT doc_id FROM set_documents WHERE annotation_set"
+                                     " = ? ORDER BY doc_id", (annotation_set,))
+        else:
+            rows = self.conn.execute("SELECT doc_id FROM set_documents WHERE annotation_set"
+                                     " = ? AND status = ? ORDER BY doc_id",
+                                     (annotation_set, status))
+        return [row[0] for row in rows]
+
+    def document_status(self, doc_id: int, annotation_set: str = ""
+                        ) -> tuple[str, str | None] | None:
+        """A document's status and note in a set (the project's own: the document's)."""
+        if annotation_set == "":
+            row = self.conn.execute("SELECT status, note FROM documents WHERE id = ?",
+                                    (doc_id,)).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT status, note FROM set_documents WHERE doc_id = ? AND"
+                " annotation_set = ?", (doc_id, annotation_set)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def put_set_status(self, doc_id: int, annotation_set: str, status: str,
+                       note: str | None) -> None:
+        """Set a document's status in an annotator's set (call inside :meth:`write`)."""
+        self.conn.execute("INSERT OR REPLACE INTO set_documents VALUES (?, ?, ?, ?, ?)",
+                          (doc_id, annotation_set, status, note, now()))
+
+    def review_document_ids(self, after_id: int = 0, reviewed: bool = False,
+                            limit: int | None = None) -> list[int]:
+        """Documents that two or more annotators marked done, after ``after_id``, in id
+        order: those not reviewed yet (not done in the project), or with ``reviewed``
+        all of them."""
+        sql = ("SELECT sd.doc_id FROM set_documents sd JOIN documents d ON d.id = sd.doc_id"
+               " WHERE sd.status = 'done' AND sd.doc_id > ?"
+               + ("" if reviewed else " AND d.status != 'done'") +
+               " GROUP BY sd.doc_id HAVING count(*) >= 2 ORDER BY sd.doc_id")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [row[0] for row in self.conn.execute(sql, (after_id,))]
+
+    def shared_done(self) -> dict[int, list[str]]:
+        """Documents two or more annotators marked done: id -> their sets, by name."""
+        found: dict[int, list[str]] = {}
+        for doc_id, name in self.conn.execute(
+                "SELECT doc_id, annotation_set FROM set_documents WHERE status = 'done' AND"
+                " doc_id IN (SELECT doc_id FROM set_documents WHERE status = 'done'"
+                " GROUP BY doc_id HAVING count(*) >= 2) ORDER BY doc_id, annotation_set"):
+            found.setdefault(doc_id, []).append(name)
+        return found
+
+    def decided_spans(self, doc_ids: list[int], layer: str | None = None
+                      ) -> Iterator[tuple[int, str, Span]]:
+        """``(doc_id, set, span)`` of the accepted spans of the annotators' sets in those
+        documents (claims with their attributes; claimant spans looked up by the caller),
+        in batches of 500 documents."""
+        for i in range(0, len(doc_ids), 500):
+            chunk = doc_ids[i:i + 500]
+            where = (f"s.doc_id IN ({','.join('?' * len(chunk))}) AND s.annotation_set != ''"
+                     " AND s.decision = 'accepted'")
+            params: list[Any] = list(chunk)
+            if layer is not None:
+                where += " AND s.layer = ?"
+                params.append(layer)
+            for span in self._query_spans(where, params):
+                yield span.doc_id, span.annotation_set, span
+
+    # -- merging and splitting: another project read through this connection
+
+    def attach(self, path: Path, alias: str) -> int:
+        """Attach another project, read-only, to this store's connection as ``alias``
+        and return its schema version; refuses (:class:`StoreError`, nothing attached)
+        a file that is not an Annotator project, and this project itself.
+
+        Why ATTACH and not a second :class:`Store`: the other file is read inside this
+        store's write transaction, one snapshot, by ``INSERT ... SELECT`` with no rows
+        through Python (a merge runs at the import's speed), and it is never migrated or
+        written. It keeps the lock rule (see _connect) as a second Store would: the
+        attached file's descriptor is SQLite's, which keeps one lock record per file for
+        all the connections of this process and defers closing a descriptor (at DETACH)
+        while another of them holds a lock on the file, so a window of this process with
+        that project open keeps its locks. The attached file counts in ``_LOCKING``
+        while attached, so no immutable connection is opened beside it. Nothing here
+        calls open() on it."""
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", alias) or alias in ("main", "temp"):
+            raise ValueError(f"not a name to attach a database as: {alias!r}")
+        path = Path(path)
+        if not path.is_file() or path.stat().st_size == 0:
+            raise StoreError(f"{path}: no such project database")
+        if _file_key(path) == _file_key(self.path):
+            raise StoreError(f"{path}: is the project being written itself")
+        if self.conn.in_transaction:
+            raise RuntimeError("attach before the write transaction (SQLite refuses it in one)")
+        # mode=ro where SQLite reads URIs in ATTACH (built with USE_URI, as CPython's
+        # bundled and the common system libraries are): never a write, not even the
+        # checkpoint a last read-write connection makes when it closes. Elsewhere the
+        # plain path, which we only read.
+        target = _uri(path, "mode=ro") if _attach_uri() else str(path)
+        try:
+            self.conn.execute("ATTACH DATABASE ? AS " + alias, (target,))
+        except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc):
+                raise StoreError(f"{path}: not an SQLite database, so not an Annotator "
+                                 "project") from exc
+            raise StoreError(f"{path}: cannot be read ({describe_sqlite_error(exc, path)})"
+                             ) from exc
+        key = _file_key(path)
+        _LOCKING[key] += 1
+        _ATTACHED[(id(self.conn), alias)] = key
+        try:
+            version = _check_is_ours(self.conn, path, alias)
+            if version == 0:
+                raise StoreError(f"{path}: an empty project database")
+        except BaseException:
+            self.detach(alias)
+            raise
+        return version
+
+    def detach(self, alias: str) -> None:
+        self.conn.execute(f"DETACH DATABASE {alias}")
+        key = _ATTACHED.pop((id(self.conn), alias), None)
+        if key is not None:
+            _LOCKING[key] -= 1
+            if _LOCKING[key] <= 0:
+                del _LOCKING[key]
+
+    def attached_scheme(self, alias: str) -> list[tuple[str, str]]:
+        """The attached project's labels as sorted (name, layer) pairs."""
+        return sorted(self.conn.execute(f"SELECT name, layer FROM {alias}.labels"))
+
+    def scheme_names(self) -> list[tuple[str, str]]:
+        return sorted(self.conn.execute("SELECT name, layer FROM labels"))
+
+    def attached_value(self, alias: str, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        """The first column of the first row of a query on the attached project (its
+        tables written as ``{src}.name``), or ``None``."""
+        row = self.conn.execute(sql.format(src=alias), params).fetchone()
+        return None if row is None else row[0]
+
+    def attached_annotators(self, alias: str) -> list[str]:
+        """Who made the decisions in the attached project's own set."""
+        return [row[0] for row in self.conn.execute(
+            f"SELECT DISTINCT annotator FROM {alias}.spans WHERE annotation_set = ''"
+            " AND decision != 'pending' AND annotator IS NOT NULL UNION SELECT DISTINCT"
+            f" annotator FROM {alias}.events WHERE annotation_set = '' AND annotator IS NOT"
+            " NULL AND action NOT LIKE 'label%' ORDER BY 1")]
+
+    def adopt_scheme(self, alias: str) -> None:
+        """Take the attached project's label scheme and label map (a new team project
+        starts with the scheme its annotators' files hold; call inside :meth:`write`)."""
+        self.conn.execute("DELETE FROM labels")
+        self.conn.execute(f"INSERT INTO labels SELECT * FROM {alias}.labels")
+        self.conn.execute("DELETE FROM label_map")
+        self.conn.execute(f"INSERT INTO label_map SELECT * FROM {alias}.label_map")
+
+    def merge_set(self, alias: str, name: str, events_upto: int | None) -> dict[str, int]:
+        """Copy the attached project's own set into this one as the annotation set
+        ``name`` (call inside :meth:`write`; see :func:`annotator.teams.merge`).
+
+        Documents are matched by content hash (new ones are added, status ``new``); the
+        set's decided spans (and the pending ones a decided claim names as claimant) with
+        their claim attributes; the annotator's status of each document; their events
+        (after ``events_upto``, the last one merged before; ``None``: never merged), each
+        with its annotator and time; cached tokens of the new documents. The first merge
+        copies every document; a later one only those the newer events name (and any the
+        set lacks), replacing what the set held of them. Returns counts of what changed."""
+        c = self.conn
+        ts = now()
+        counts: dict[str, int] = {}
+        before = c.total_changes
+        # A new document keeps its id where that id is free (files split from one project
+        # share its ids, so document 17 is 17 everywhere), else takes the next one.
+        new = (f"FROM {alias}.documents s WHERE NOT EXISTS (SELECT 1 FROM main.documents d"
+               " WHERE d.content_hash = s.content_hash)")
+        taken = "EXISTS (SELECT 1 FROM main.documents x WHERE x.id = s.id)"
+        for keep in (True, False):
+            c.execute(
+                "INSERT INTO main.documents (id, text, meta, content_hash, status, created_at,"
+                f" updated_at, title) SELECT {'s.id' if keep else 'NULL'}, text, meta,"
+                f" content_hash, 'new', created_at, ?, title {new}"
+                f" AND {'NOT ' if keep else ''}{taken} ORDER BY s.id", (ts,))
+        counts["documents_added"] = c.total_changes - before
+        for table, columns in (("merge_docs", "src_id INTEGER PRIMARY KEY, team_id INTEGER"),
+                               ("merge_todo", "src_id INTEGER PRIMARY KEY"),
+                               ("merge_spans", "src_id INTEGER PRIMARY KEY, team_id INTEGER")):
+            c.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({columns})")
+            c.execute(f"DELETE FROM temp.{table}")
+        c.execute(f"INSERT INTO temp.merge_docs SELECT s.id, d.id FROM {alias}.documents s"
+                  " JOIN main.documents d ON d.content_hash = s.content_hash")
+        if events_upto is None:
+            c.execute("INSERT INTO temp.merge_todo SELECT src_id FROM temp.merge_docs")
+        else:
+            c.execute("INSERT OR IGNORE INTO temp.merge_todo SELECT DISTINCT doc_id FROM"
+                      f" {alias}.events WHERE id > ? AND doc_id IS NOT NULL AND"
+                      " annotation_set = ''", (events_upto,))
+            c.execute("INSERT OR IGNORE INTO temp.merge_todo SELECT m.src_id FROM"
+                      " temp.merge_docs m WHERE NOT EXISTS (SELECT 1 FROM main.set_documents x"
+                      " WHERE x.doc_id = m.team_id AND x.annotation_set = ?)", (name,))
+        before = c.total_changes
+        c.execute("DELETE FROM main.spans WHERE annotation_set = ? AND doc_id IN (SELECT"
+                  " m.team_id FROM temp.merge_docs m JOIN temp.merge_todo t USING (src_id))",
+                  (name,))
+        removed = c.total_changes - before
+        base = c.execute("SELECT coalesce(max(id), 0) FROM main.spans").fetchone()[0]
+        c.execute(
+            "INSERT INTO temp.merge_spans SELECT s.id, ? + row_number() OVER (ORDER BY s.id)"
+            f" FROM {alias}.spans s JOIN temp.merge_todo t ON t.src_id = s.doc_id"
+            " WHERE s.annotation_set = '' AND (s.decision != 'pending' OR s.id IN (SELECT"
+            f" c.claimant_span_id FROM {alias}.claims c JOIN {alias}.spans cs ON cs.id ="
+            " c.span_id WHERE cs.decision != 'pending'))", (base,))
+        before = c.total_changes
+        c.execute(
+            'INSERT INTO main.spans (id, doc_id, layer, start, "end", label, origin, decision,'
+            " score, model, annotator, cues, created_at, updated_at, annotation_set)"
+            ' SELECT m.team_id, d.team_id, s.layer, s.start, s."end", s.label, s.origin,'
+            " s.decision, s.score, s.model, s.annotator, s.cues, s.created_at, s.updated_at, ?"
+            f" FROM temp.merge_spans m JOIN {alias}.spans s ON s.id = m.src_id"
+            " JOIN temp.merge_docs d ON d.src_id = s.doc_id ORDER BY m.team_id", (name,))
+        counts["spans"] = c.total_changes - before
+        c.execute(
+            "INSERT INTO main.claims (span_id, claim_type, claimant_span_id, claimant_text,"
+            " via, checkworthy, hedged) SELECT m.team_id, c.claim_type, cm.team_id,"
+            " c.claimant_text, c.via, c.checkworthy, c.hedged FROM temp.merge_spans m"
+            f" JOIN {alias}.claims c ON c.span_id = m.src_id"
+            " LEFT JOIN temp.merge_spans cm ON cm.src_id = c.claimant_span_id")
+        counts["spans_removed"] = removed
+        before = c.total_changes
+        # The events' span ids and the ids in before/after are the annotator's file's:
+        # the set's spans get new ids here (and again when a later merge replaces them),
+        # so span_id is left empty rather than pointing at another span.
+        c.execute(
+            "INSERT INTO main.events (ts, annotator, action, doc_id, span_id, before, after,"
+            " annotation_set) SELECT e.ts, e.annotator, e.action, d.team_id, NULL, e.before,"
+            f" e.after, ? FROM {alias}.events e LEFT JOIN temp.merge_docs d ON"
+            " d.src_id = e.doc_id WHERE e.id > ? AND e.annotation_set = '' ORDER BY e.id",
+            (name, events_upto or 0))
+        counts["events"] = c.total_changes - before
+        before = c.total_changes
+        c.execute(
+            "INSERT OR REPLACE INTO main.set_documents (doc_id, annotation_set, status, note,"
+            f" updated_at) SELECT d.team_id, ?, s.status, s.note, s.updated_at FROM"
+            f" {alias}.documents s JOIN temp.merge_docs d ON d.src_id = s.id WHERE NOT EXISTS"
+            " (SELECT 1 FROM main.set_documents x WHERE x.doc_id = d.team_id AND"
+            " x.annotation_set = ? AND x.status = s.status AND x.note IS s.note)",
+            (name, name))
+        counts["statuses"] = c.total_changes - before
+        c.execute(
+            f"INSERT INTO main.tokens SELECT d.team_id, t.tokenizer, t.starts, t.json FROM"
+            f" {alias}.tokens t JOIN temp.merge_docs d ON d.src_id = t.doc_id WHERE NOT EXISTS"
+            " (SELECT 1 FROM main.tokens x WHERE x.doc_id = d.team_id)")
+        counts["documents"] = c.execute("SELECT count(*) FROM temp.merge_docs").fetchone()[0]
+        return counts
+
+    def put_annotation_set(self, name: str, project_id: str, path: str,
+                           events_upto: int) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO annotation_sets VALUES (?, ?, ?, ?, ?)",
+                          (name, project_id, path, events_upto, now()))
+
+    def copy_for_split(self, alias: str, doc_ids: list[int]) -> dict[str, int]:
+        """Fill this (new) project with documents ``doc_ids`` of the attached one, status
+        ``new``, with their pending suggestions (claim attributes included; a claimant
+        that is not among them is dropped), cached tokens, and the attached project's
+        label scheme and label map (call inside :meth:`write`)."""
+        c = self.conn
+        self.adopt_scheme(alias)
+        for table, columns in (("split_docs", "src_id INTEGER PRIMARY KEY"),
+                               ("split_spans", "src_id INTEGER PRIMARY KEY, new_id INTEGER")):
+            c.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({columns})")
+            c.execute(f"DELETE FROM temp.{table}")
+        c.executemany("INSERT INTO temp.split_docs VALUES (?)", [(i,) for i in doc_ids])
+        ts = now()
+        c.execute(
+            "INSERT INTO main.documents (id, text, meta, content_hash, status, created_at,"
+            f" updated_at, title) SELECT s.id, s.text, s.meta, s.content_hash, 'new', ?, ?,"
+            f" s.title FROM {alias}.documents s JOIN temp.split_docs t ON t.src_id = s.id"
+            " ORDER BY s.id", (ts, ts))
+        c.execute(
+            "INSERT INTO temp.split_spans SELECT s.id, row_number() OVER (ORDER BY s.id)"
+            f" FROM {alias}.spans s JOIN temp.split_docs t ON t.src_id = s.doc_id"
+            " WHERE s.annotation_set = '' AND s.decision = 'pending'")
+        c.execute(
+            'INSERT INTO main.spans (id, doc_id, layer, start, "end", label, origin, decision,'
+            " score, model, annotator, cues, created_at, updated_at)"
+            ' SELECT m.new_id, s.doc_id, s.layer, s.start, s."end", s.label, s.origin,'
+            " s.decision, s.score, s.model, s.annotator, s.cues, s.created_at, s.updated_at"
+            f" FROM temp.split_spans m JOIN {alias}.spans s ON s.id = m.src_id"
+            " ORDER BY m.new_id")
+        c.execute(
+            "INSERT INTO main.claims (span_id, claim_type, claimant_span_id, claimant_text,"
+            " via, checkworthy, hedged) SELECT m.new_id, c.claim_type, cm.new_id,"
+            " c.claimant_text, c.via, c.checkworthy, c.hedged FROM temp.split_spans m"
+            f" JOIN {alias}.claims c ON c.span_id = m.src_id"
+            " LEFT JOIN temp.split_spans cm ON cm.src_id = c.claimant_span_id")
+        c.execute(f"INSERT INTO main.tokens SELECT t.* FROM {alias}.tokens t"
+                  " JOIN temp.split_docs d ON d.src_id = t.doc_id")
+        return {"documents": len(doc_ids),
+                "suggestions": c.execute("SELECT count(*) FROM temp.split_spans").fetchone()[0]}
 
     # -- gui
 
@@ -899,14 +1309,17 @@ class Store:
             sql = "SELECT id FROM documents ORDER BY id"
         else:
             sql = ("SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM spans s"
-                   " WHERE s.doc_id = d.id AND s.origin = 'model') ORDER BY d.id")
+                   " WHERE s.doc_id = d.id AND s.annotation_set = '' AND s.origin = 'model')"
+                   " ORDER BY d.id")
         return [int(row[0]) for row in self.conn.execute(sql)]
 
     def delete_pending_model_spans(self, doc_id: int) -> int:
-        """Delete a document's pending model suggestions (call inside :meth:`write`),
-        keeping any entity that a decided claim names as claimant; returns how many."""
+        """Delete a document's pending model suggestions in the project's own set (call
+        inside :meth:`write`), keeping any entity that a decided claim names as claimant;
+        returns how many."""
         cur = self.conn.execute(
-            "DELETE FROM spans WHERE doc_id = ? AND origin = 'model' AND decision = 'pending'"
+            "DELETE FROM spans WHERE doc_id = ? AND annotation_set = '' AND origin = 'model'"
+            " AND decision = 'pending'"
             " AND id NOT IN (SELECT c.claimant_span_id FROM claims c"
             " JOIN spans s ON s.id = c.span_id WHERE s.doc_id = ? AND s.decision != 'pending'"
             " AND c.claimant_span_id IS NOT NULL)",
@@ -940,12 +1353,75 @@ class Store:
     def iter_documents_with_spans(
         self, status: str | None = None, batch_size: int = 500
     ) -> Iterator[tuple[Document, list[Span]]]:
-        """Stream ``(document, all its spans)`` in id order, two queries per batch of
-        ``batch_size`` documents (memory stays flat), for export: spans are ordered as
-        :meth:`spans` orders them and carry their claim attributes, but not what no
-        export writes (``cues``, ``score``, ``model``, ``created_at`` are left empty)."""
+        """Stream ``(document, its spans in the project's own set)`` in id order, two
+        queries per batch of ``batch_size`` documents (memory stays flat), for export:
+        spans are ordered as :meth:`spans` orders them and carry their claim attributes,
+        but not what no export writes (``cues``, ``score``, ``model``, ``created_at`` are
+        left empty)."""
+        for doc, spans, _ in self._iter_own(status, batch_size):
+            yield doc, spans
+
+    def iter_set_documents(
+        self, status: str | None = None, annotation_set: str | None = None,
+        batch_size: int = 500,
+    ) -> Iterator[tuple[Document, list[Span] | None, str]]:
+        """Stream ``(document, its spans in the chosen set, that set)`` for export, as
+        :meth:`iter_documents_with_spans` does, from one annotation set: ``""`` the
+        project's own (gold), an annotator's name (their documents, with their status),
+        or ``None`` for *auto*, the set :func:`choose_set` picks for each document.
+        ``status`` filters on the status of the chosen set. A document auto cannot
+        choose for (two or more unreviewed sets) comes with ``None`` spans."""
+        if annotation_set == "" or (annotation_set is None and not self.has_annotation_sets()):
+            yield from self._iter_own(status, batch_size)
+            return
         last = 0
-        cols = "id, text, meta, content_hash, status, note, title, created_at, updated_at"
+        cols = ", ".join(f"d.{c}" for c in _DOC_COLUMNS.split(", "))
+        while True:
+            if annotation_set is not None:
+                where = "sd.annotation_set = ? AND d.id > ?" + (" AND sd.status = ?"
+                                                                 if status else "")
+                rows = self.conn.execute(
+                    f"SELECT {cols}, sd.status, sd.note FROM set_documents sd JOIN documents d"
+                    f" ON d.id = sd.doc_id WHERE {where} ORDER BY d.id LIMIT ?",
+                    (annotation_set, last, *([status] if status else []), batch_size),
+                ).fetchall()
+                if not rows:
+                    return
+                chosen: dict[int, tuple[str | None, str, str | None]] = {
+                    row[0]: (annotation_set, row[9], row[10]) for row in rows}
+            else:
+                rows = self.conn.execute(
+                    f"SELECT {_DOC_COLUMNS} FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+                    (last, batch_size)).fetchall()
+                if not rows:
+                    return
+                ids = [row[0] for row in rows]
+                sets: dict[int, dict[str, str]] = {}
+                for doc_id, name, set_status in self.conn.execute(
+                        "SELECT doc_id, annotation_set, status FROM set_documents WHERE"
+                        f" doc_id IN ({','.join('?' * len(ids))})", ids):
+                    sets.setdefault(doc_id, {})[name] = set_status
+                chosen = {}
+                for row in rows:
+                    name, doc_status = choose_set(row[4], sets.get(row[0], {}))
+                    chosen[row[0]] = (name, doc_status, row[5])
+            spans = self._export_spans(list(chosen), None if annotation_set is None
+                                       else annotation_set)
+            for row in rows:
+                name, doc_status, note = chosen[row[0]]
+                if status and name is not None and doc_status != status:
+                    continue
+                doc = _document(row)
+                doc.status, doc.note = doc_status, note
+                if name is None:
+                    yield doc, None, ""
+                else:
+                    yield doc, spans.get((row[0], name), []), name
+            last = rows[-1][0]
+
+    def _iter_own(self, status: str | None, batch_size: int
+                  ) -> Iterator[tuple[Document, list[Span], str]]:
+        last = 0
         while True:
             where = "id > ?"
             params: list[Any] = [last]
@@ -953,28 +1429,57 @@ class Store:
                 where += " AND status = ?"
                 params.append(status)
             rows = self.conn.execute(
-                f"SELECT {cols} FROM documents WHERE {where} ORDER BY id LIMIT ?",
+                f"SELECT {_DOC_COLUMNS} FROM documents WHERE {where} ORDER BY id LIMIT ?",
                 (*params, batch_size),
             ).fetchall()
             if not rows:
                 return
-            ids = [row[0] for row in rows]
-            spans: dict[int, list[Span]] = {doc_id: [] for doc_id in ids}
-            marks = ",".join("?" * len(ids))
-            # What no export writes is not read: cues, score, model, created_at.
-            sql = (
-                'SELECT s.id, s.doc_id, s.layer, s.start, s."end", s.label, s.origin,'
-                " s.decision, NULL, NULL, s.annotator, '[]', NULL,"
-                " s.updated_at, c.span_id, c.claim_type, c.claimant_span_id,"
-                " c.claimant_text, c.via, c.checkworthy, c.hedged"
-                " FROM spans s LEFT JOIN claims c ON c.span_id = s.id"
-                f' WHERE s.doc_id IN ({marks}) ORDER BY s.doc_id, s.start, s."end" DESC, s.id'
-            )
-            for row in self.conn.execute(sql, ids):
-                spans[row[1]].append(_span(row))
+            spans = self._export_spans([row[0] for row in rows], "")
             for row in rows:
-                yield _document(row), spans[row[0]]
-            last = ids[-1]
+                yield _document(row), spans.get((row[0], ""), []), ""
+            last = rows[-1][0]
+
+    def _export_spans(self, ids: list[int], annotation_set: str | None
+                      ) -> dict[tuple[int, str], list[Span]]:
+        """The spans of documents ``ids`` by (document, set), in one query, without what
+        no export writes (cues, score, model, created_at)."""
+        found: dict[tuple[int, str], list[Span]] = {}
+        marks = ",".join("?" * len(ids))
+        where = f"s.doc_id IN ({marks})"
+        params: list[Any] = list(ids)
+        if annotation_set is not None:
+            where += " AND s.annotation_set = ?"
+            params.append(annotation_set)
+        sql = (
+            'SELECT s.id, s.doc_id, s.layer, s.start, s."end", s.label, s.origin,'
+            " s.decision, NULL, NULL, s.annotator, '[]', NULL,"
+            " s.updated_at, c.span_id, c.claim_type, c.claimant_span_id,"
+            " c.claimant_text, c.via, c.checkworthy, c.hedged, s.annotation_set"
+            " FROM spans s LEFT JOIN claims c ON c.span_id = s.id"
+            f' WHERE {where} ORDER BY s.doc_id, s.start, s."end" DESC, s.id'
+        )
+        for row in self.conn.execute(sql, params):
+            key = (row[1], row[21])
+            spans = found.get(key)
+            if spans is None:
+                spans = found[key] = []
+            spans.append(_span(row))
+        return found
+
+
+def choose_set(own_status: str, set_statuses: dict[str, str]) -> tuple[str | None, str]:
+    """The annotation set ``export --set auto`` takes for a document, and its status:
+    the project's own (gold) when no annotator's set holds the document or it has been
+    reviewed (marked done in the team project); else the one annotator's set marked done;
+    ``None`` when two or more are done and not reviewed (left out, and counted)."""
+    if not set_statuses or own_status == "done":
+        return "", own_status
+    done = [name for name, status in set_statuses.items() if status == "done"]
+    if len(done) == 1:
+        return done[0], "done"
+    if len(done) > 1:
+        return None, own_status
+    return "", own_status
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -987,7 +1492,8 @@ def _set_wal(conn: sqlite3.Connection) -> None:
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
+            # main: an attached project (Store.attach) keeps its own mode
+            conn.execute("PRAGMA main.journal_mode = WAL")
             return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) or time.monotonic() > deadline:
@@ -1022,6 +1528,18 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
 # must not be opened beside them (see _connect). _KEYS: connection id -> its file.
 _LOCKING: Counter[tuple[int, int] | None] = Counter()
 _KEYS: dict[int, tuple[int, int]] = {}
+# Projects attached to a store's connection (Store.attach): (connection id, alias) -> file.
+_ATTACHED: dict[tuple[int, str], tuple[int, int] | None] = {}
+
+
+@functools.cache
+def _attach_uri() -> bool:
+    """Whether this SQLite reads a URI in ATTACH (it does when built with USE_URI)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        return any(row[0] == "USE_URI" for row in conn.execute("PRAGMA compile_options"))
+    finally:
+        conn.close()
 
 
 def _file_key(path: Path) -> tuple[int, int] | None:
@@ -1107,20 +1625,22 @@ def _remove_empty(path: Path) -> None:
             path.unlink()
 
 
-def _check_is_ours(conn: sqlite3.Connection, path: Path) -> int:
+def _check_is_ours(conn: sqlite3.Connection, path: Path, schema: str = "main") -> int:
     """The schema version of an Annotator project, read through the store's own
     connection (no second descriptor; see above); refuses, without writing, anything
     else. A rollback journal left by a killed bulk import is rolled back, as SQLite does
-    on the first read."""
+    on the first read. ``schema``: an attached database instead of the main one."""
     try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        app_id = conn.execute(f"PRAGMA {schema}.application_id").fetchone()[0]
+        tables = {r[0] for r in conn.execute(
+            f"SELECT name FROM {schema}.sqlite_master WHERE type='table'")}
         if not tables and app_id == 0:
             return 0  # an empty database: our own creation, cut short before its commit
         if app_id != APPLICATION_ID and not {"meta", "documents", "spans"} <= tables:
             raise StoreError(f"{path}: an SQLite file, but not an Annotator project; "
                              "not changed")
-        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        row = conn.execute(
+            f"SELECT value FROM {schema}.meta WHERE key = 'schema_version'").fetchone()
         return int(row[0])
     except sqlite3.DatabaseError as exc:
         if "not a database" in str(exc):
@@ -1238,10 +1758,12 @@ def _uri(path: Path, query: str) -> str:
     return f"{path.resolve().as_uri()}?{query}"
 
 
+_DOC_COLUMNS = "id, text, meta, content_hash, status, note, title, created_at, updated_at"
+
 # A row of the document list: the document and its span counts by decision.
 _LIST_COLUMNS = "d.id, d.status, d.title, d.note, " + ", ".join(
-    f"(SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.decision = '{decision}')"
-    f" AS {decision}" for decision in DECISIONS)
+    f"(SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.annotation_set = ''"
+    f" AND s.decision = '{decision}') AS {decision}" for decision in DECISIONS)
 
 
 def _like_pattern(search: str) -> str:
@@ -1271,4 +1793,4 @@ def _span(row: tuple[Any, ...]) -> Span:
     # Positional, in Span's field order: twice as fast as keywords (export reads many).
     return Span(row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9],
                 row[10], [] if row[11] in ("[]", None) else json.loads(row[11]), claim,
-                row[0], row[12], row[13])
+                row[0], row[12], row[13], row[21])

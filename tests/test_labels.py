@@ -49,8 +49,8 @@ def test_labels_add_update_rename_remove_are_checked_and_logged(store: Store) ->
                          (Label("T", "span", "#000000"), "layer")]:
         with pytest.raises(LabelError, match=message):
             labels.add(store, bad, "ann")
-    labels.update(store, "CITY", "ann", key="g", description="Cities")
-    assert store.label_scheme().get("CITY").key == "g"  # type: ignore[union-attr]
+    labels.update(store, "CITY", "ann", key="b", description="Cities")
+    assert store.label_scheme().get("CITY").key == "b"  # type: ignore[union-attr]
     with pytest.raises(LabelError, match="span"):
         labels.remove(store, "GPE", "ann")
     assert labels.rename(store, "GPE", "PLACE", "ann") == 1

@@ -126,6 +126,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "toggle_panel", (0,)),
     ActionSpec("&View", "Hide/show the &side panel", ("Ctrl+J",), "toggle_side",
                "toggle_panel", (2,)),
+    ActionSpec("&View", "&Statistics…", ("Ctrl+Shift+S",), "statistics",
+               "review.show_statistics"),
+    ActionSpec("&Review", "&Review mode (team projects)", ("Ctrl+R",), "review_mode",
+               "review.toggle", checkable=True),
+    ActionSpec("&Review", "&Next version", ("Alt+Down",), "next_version", "review.move", (+1,)),
+    ActionSpec("&Review", "&Previous version", ("Alt+Up",), "prev_version", "review.move",
+               (-1,)),
+    ActionSpec("&Review", "&Take the version into gold", ("G",), "take_version",
+               "review.take_focused", writes=True),
+    ActionSpec("&Review", "Pre-&accept agreed spans", (), "preaccept", "review.set_preaccept",
+               checkable=True),
     ActionSpec("&Help", "&Keyboard cheat sheet", ("F1",), "cheat_sheet", "show_cheat_sheet"),
 )
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from .actions import ActionSpec
 from .panels import plain_label
 
-COLUMNS = (("&Span", "&Edit"), ("&Go", "&Document", "&Claim"),
+COLUMNS = (("&Span", "&Edit"), ("&Go", "&Document", "&Claim", "&Review"),
            ("&Label", "&View", "&File", "&Help"))
 
 

@@ -3,9 +3,10 @@
 Writes ``main-window.png`` (a sample article with suggestions, some decided),
 ``claim-panel.png`` (a focused claim with its attributes), ``cheat-sheet.png``, the
 window on a laptop screen at 1024×700 (``main-window-1024.png``, with a refusal shown)
-and at 1366×768 (``main-window-1366.png``, in caret mode with a selection), and on a
-dark palette (``main-window-dark.png``), from a temporary project seeded with the
-sample articles and suggested by the project's own suggester.
+and at 1366×768 (``main-window-1366.png``, in caret mode with a selection), on a dark
+palette (``main-window-dark.png``), and the team features' ``review-mode.png`` and
+``agreement-heatmap.png`` (ui/team_screenshots.py), from a temporary project seeded with
+the sample articles and suggested by the project's own suggester.
 """
 
 from __future__ import annotations
@@ -89,6 +90,10 @@ def main(argv: list[str]) -> int:
         settle(app)
         dark.grab().save(str(out / "main-window-dark.png"))
         dark.close()
+        app.setPalette(app.style().standardPalette())
+        from .team_screenshots import shoot
+
+        shoot(out, Path(tmp), app)
     print(f"wrote {', '.join(sorted(p.name for p in out.glob('*.png')))} to {out}")
     return 0
 

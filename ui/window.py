@@ -25,6 +25,7 @@ from .models import DocumentListModel
 from .offsets import reveal
 from .panels import DocumentHeader, SpanPanel, plain_label, vbox
 from .projects import Projects, readonly_notice
+from .review import ReviewMode
 from .taskbar import TaskBar
 from .window_files import FileWork
 
@@ -48,6 +49,7 @@ class MainWindow(KeyCommands, FileWork, QMainWindow):
         self.projects.chosen.connect(self._on_project_chosen)
         self._build_widgets()
         self.decisions = Decisions(Session(store, annotator), self.article, self.scheme, self)
+        self.review = ReviewMode(self)  # team projects: review mode, statistics
         self.decisions.signals.changed.connect(self._on_command_changed)
         self.decisions.signals.refused.connect(self._on_command_refused)
         self.decisions.refused.connect(self._on_refused)
@@ -207,6 +209,7 @@ class MainWindow(KeyCommands, FileWork, QMainWindow):
         self.header.show_document(doc)
         first = next((s for s in self.article.visible_spans() if s.decision == "pending"), None)
         self.focus_span(first.id if first else None, ensure_visible=False)
+        self.review.show_document(doc)
 
     def reload_spans(self, focus: int | None = None,
                      states: dict[int, Span | None] | None = None) -> None:
@@ -332,7 +335,7 @@ class MainWindow(KeyCommands, FileWork, QMainWindow):
         self.open_document(doc_id)
 
     def _on_status_set(self, doc_id: int) -> None:
-        target = self.store.next_document(doc_id)
+        target = self.review.next_document(doc_id)
         if target is None:
             self._on_refused("Every document is done, skipped or flagged.")
             self.reload_document_header()

@@ -153,6 +153,14 @@ def stats_cmd(as_json: bool, db_path: Path | None) -> None:
         click.echo(f"{layer}:")
         for label, counts in labels.items():
             click.echo(f"  {label:<12} " + "  ".join(f"{k}: {v}" for k, v in counts.items()))
+    if "annotation_sets" in stats:
+        review = stats["review"]
+        click.echo(f"annotation sets (shared documents: {review['shared']}, to review: "
+                   f"{review['to_review']}):")
+        for name, item in stats["annotation_sets"].items():
+            click.echo(f"  {name:<12} " + "  ".join(
+                f"{k}: {v}" for k, v in item["by_status"].items())
+                + f"  accepted spans: {item['accepted_spans']}")
 
 
 @main.command("mark")

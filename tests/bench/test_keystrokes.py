@@ -30,7 +30,7 @@ def test_keystrokes_gold_imports_cleanly_and_fits_the_sample(tmp_path) -> None:
         claims = [s for s in spans if s.layer == "claim"]
         assert {(s.start, s.end) for s in claims} == set(gold.claims)
         assert all(s.claim is not None and s.claim.claim_type for s in claims)
-    assert (len(gold.entities), len(gold.claims)) == (65, 12)
+    assert (len(gold.entities), len(gold.claims)) == (65, 13)
 
 
 def test_keystrokes_reach_the_gold_without_the_mouse() -> None:

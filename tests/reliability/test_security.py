@@ -154,6 +154,16 @@ REVIEWED_SQL_INTERPOLATIONS = {
     ("store.py", "cols"): "CLAIM_ATTRIBUTES or a fixed column list",
     ("store.py", "','.join('?' * len(ids))"): "placeholders",
     ("store.py", "','.join('?' * len(decisions))"): "placeholders",
+    ("store.py", "','.join('?' * len(chunk))"): "placeholders",
+    ("store.py", "_DOC_COLUMNS"): "a module constant (column names)",
+    ("store.py", "alias"): "an attached database's name, checked by Store.attach",
+    ("store.py", "schema"): "main or an alias checked by Store.attach",
+    ("store.py", "table"): "temporary table names from a fixed tuple (merge, split)",
+    ("store.py", "columns"): "temporary tables' columns from a fixed tuple (merge, split)",
+    ("store.py", "new"): "a fixed fragment naming the checked alias",
+    ("store.py", "taken"): "a fixed fragment",
+    ("store.py", "'NOT ' if keep else ''"): "one of two fixed fragments",
+    ("store.py", "'s.id' if keep else 'NULL'"): "one of two fixed fragments",
 }
 
 
