@@ -841,6 +841,11 @@ class Store:
         return int(self.conn.execute("SELECT count(*) FROM spans WHERE label = ?",
                                      (name,)).fetchone()[0])
 
+    def label_use_counts(self) -> dict[str, int]:
+        """How many spans (of any decision) carry each label, in one pass."""
+        return {str(label): int(n) for label, n in self.conn.execute(
+            "SELECT label, count(*) FROM spans GROUP BY label")}
+
     def relabel_all(self, old: str, new: str) -> int:
         """Give every span labelled ``old`` the label ``new`` (and move map entries);
         returns how many spans (call inside :meth:`write`)."""

@@ -128,6 +128,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "toggle_panel", (2,)),
     ActionSpec("&View", "&Statistics…", ("Ctrl+Shift+S",), "statistics",
                "review.show_statistics"),
+    ActionSpec("&Project", "&Labels… (add, rename, remove, keys, colours, map)",
+               ("Ctrl+Shift+L",), "labels", "show_labels"),
     ActionSpec("&Review", "&Review mode (team projects)", ("Ctrl+R",), "review_mode",
                "review.toggle", checkable=True),
     ActionSpec("&Review", "&Next version", ("Alt+Down",), "next_version", "review.move", (+1,)),
@@ -161,38 +163,52 @@ def label_actions(scheme: LabelScheme) -> list[ActionSpec]:
 class ActionTable(QObject):
     """The QActions made from ``specs`` on ``window``: in its menus (in table order, with
     ``submenus[name]`` added after the entry ``name``), bound to their keys window-wide,
-    found by name (``table["undo"]``); ``before()`` runs before each one's slot."""
+    found by name (``table["undo"]``); ``before()`` runs before each one's slot.
+    :meth:`replace_menu` swaps one menu's entries (the Label menu, when the project's
+    label scheme changes)."""
 
     def __init__(self, window: QMainWindow, specs: list[ActionSpec],
                  submenus: dict[str, QMenu] | None = None,
                  before: Callable[[], None] | None = None):
         super().__init__(window)
-        self.specs = specs
+        self.window = window
+        self.specs: list[ActionSpec] = []
+        self.submenus = submenus or {}
+        self.before = before
+        self.writable = True
         self._actions: dict[str, QAction] = {}
-        menus: dict[str, QMenu] = {}
+        self.menus: dict[str, QMenu] = {}
         for spec in specs:
-            if spec.name in self._actions:
-                raise ValueError(f"two actions named {spec.name!r}")
-            menu = menus.get(spec.menu)
-            if menu is None:
-                menu = menus[spec.menu] = window.menuBar().addMenu(spec.menu)
-            action = QAction(spec.text, window)
-            action.setShortcuts([QKeySequence(k) for k in spec.keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setCheckable(spec.checkable)
-            slot = attrgetter(spec.slot)(window)  # a wrong name fails here, at start-up
-            if spec.checkable:
-                action.toggled.connect(slot)
-            elif before is not None:  # a key or menu entry: the window notes it first
-                action.triggered.connect(
-                    lambda _=False, f=slot, a=spec.args: (before(), f(*a)))
-            else:
-                action.triggered.connect(lambda _=False, f=slot, a=spec.args: f(*a))
-            menu.addAction(action)
-            if submenus and spec.name in submenus:
-                menu.addMenu(submenus[spec.name])
-            window.addAction(action)
-            self._actions[spec.name] = action
+            self._add(spec)
+
+    def _add(self, spec: ActionSpec) -> None:
+        if spec.name in self._actions:
+            raise ValueError(f"two actions named {spec.name!r}")
+        window = self.window
+        menu = self.menus.get(spec.menu)
+        if menu is None:
+            menu = self.menus[spec.menu] = window.menuBar().addMenu(spec.menu)
+        action = QAction(spec.text, window)
+        action.setShortcuts([QKeySequence(k) for k in spec.keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setCheckable(spec.checkable)
+        slot = attrgetter(spec.slot)(window)  # a wrong name fails here, at start-up
+        before = self.before
+        if spec.checkable:
+            action.toggled.connect(slot)
+        elif before is not None:  # a key or menu entry: the window notes it first
+            action.triggered.connect(
+                lambda _=False, f=slot, a=spec.args: (before(), f(*a)))
+        else:
+            action.triggered.connect(lambda _=False, f=slot, a=spec.args: f(*a))
+        menu.addAction(action)
+        if spec.name in self.submenus:
+            menu.addMenu(self.submenus[spec.name])
+        window.addAction(action)
+        if spec.writes:
+            action.setEnabled(self.writable)
+        self._actions[spec.name] = action
+        self.specs.append(spec)
 
     def __getitem__(self, name: str) -> QAction:
         return self._actions[name]
@@ -200,8 +216,21 @@ class ActionTable(QObject):
     def __iter__(self) -> Iterator[QAction]:
         return iter(self._actions.values())
 
+    def replace_menu(self, menu: str, specs: list[ActionSpec]) -> None:
+        """Put ``specs`` in place of every entry of ``menu`` (keys, menu and the cheat
+        sheet follow at once)."""
+        for spec in [s for s in self.specs if s.menu == menu]:
+            action = self._actions.pop(spec.name)
+            self.window.removeAction(action)
+            self.menus[menu].removeAction(action)
+            action.deleteLater()
+            self.specs.remove(spec)
+        for spec in specs:
+            self._add(spec)
+
     def set_writable(self, writable: bool) -> None:
         """Enable or disable every action that changes the project."""
+        self.writable = writable
         for spec in self.specs:
             if spec.writes:
                 self._actions[spec.name].setEnabled(writable)

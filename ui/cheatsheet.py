@@ -19,7 +19,7 @@ from .actions import ActionSpec
 from .panels import plain_label
 
 COLUMNS = (("&Span", "&Edit"), ("&Go", "&Document", "&Claim", "&Review"),
-           ("&Label", "&View", "&File", "&Help"))
+           ("&Label", "&View", "&Project", "&File", "&Help"))
 
 
 def key_text(keys: tuple[str, ...]) -> str:

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from annotator.model import LabelScheme, Span
+from annotator.model import Label, LabelScheme, Span
 from annotator.session import Session
 
 from .article import ArticleView
@@ -54,7 +54,8 @@ class Decisions(QObject):
         self.widget = parent
         self.undo_stack = QUndoStack(self)
         self.signals = CommandSignals(self)
-        self.last_label = scheme.for_layer("entity")[0]
+        entities = scheme.for_layer("entity")
+        self.last_label: Label | None = entities[0] if entities else None
 
     def set_session(self, session: Session) -> None:
         """Another project: its session, and an empty undo stack."""
@@ -147,6 +148,9 @@ class Decisions(QObject):
         self.push(RelabelSpanCommand(self.session, self.signals, span.id, label.name))
 
     def add_from_selection_last_label(self) -> None:
+        if self.last_label is None:
+            self.refused.emit("The project has no entity label: Project ▸ Labels adds one")
+            return
         self.add_from_selection(self.last_label.name)
 
     def add_from_selection(self, name: str, exact: bool | None = None) -> None:

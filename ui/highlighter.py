@@ -117,6 +117,11 @@ class SpanStyles:
         self.dark = dark
         self._cache: dict[tuple[str, str, str], QTextCharFormat] = {}
 
+    def set_scheme(self, scheme: LabelScheme) -> None:
+        """Another scheme (a label added, recoloured, renamed): formats are made anew."""
+        self.scheme = scheme
+        self._cache.clear()
+
     def color(self, label: str) -> QColor:
         found = self.scheme.get(label)
         return label_color(found.color if found else None, self.dark)

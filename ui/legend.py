@@ -75,19 +75,33 @@ class FlowLayout(QLayout):
 
 
 class Legend(QWidget):
-    """Colour chips of every label, keys first, and the drawing conventions."""
+    """Colour chips of every label, keys first, and the drawing conventions;
+    :meth:`set_scheme` redraws them for a changed scheme."""
 
     def __init__(self, scheme: LabelScheme, parent: QWidget | None = None):
         super().__init__(parent)
-        layout = FlowLayout(self)
-        layout.setContentsMargins(18, 2, 18, 2)
+        self.flow = FlowLayout(self)
+        self.flow.setContentsMargins(18, 2, 18, 2)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
+        self.chips: dict[str, QLabel] = {}
+        self.hint = QLabel("solid = accepted · dashed = suggestion · band = claim", self)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.set_scheme(scheme)
+
+    def set_scheme(self, scheme: LabelScheme) -> None:
+        """One chip per label of ``scheme`` (the old chips go), then the hint."""
+        for chip in self.chips.values():
+            chip.hide()
+            chip.deleteLater()
+        while self.flow.takeAt(0) is not None:
+            pass
         dark = is_dark(self.palette())
         font = self.font()
         font.setPointSizeF(font.pointSizeF() - 1)
-        self.chips: dict[str, QLabel] = {}
+        self.chips = {}
         # A key a command has (a scheme older than the command) is not the label's.
         keys = {x.name: x.key.upper() for x in scheme.labels
                 if x.key and x.key.lower() not in COMMAND_KEYS}
@@ -109,15 +123,14 @@ class Legend(QWidget):
             how = f"key {keys[label.name]}" if label.name in keys \
                 else "no key: L, then type its name"
             chip.setToolTip(f"{label.name} ({label.layer}, {how}): {label.description}")
-            layout.addWidget(chip)
+            chip.show()
+            self.flow.addWidget(chip)
             self.chips[label.name] = chip
         self.setStyleSheet("QLabel[objectName^=\"chip\"] { padding: 0px 4px; "
                            "border-radius: 2px; }\n" + "\n".join(rules))
-        hint = QLabel("solid = accepted · dashed = suggestion · band = claim", self)
-        hint.setTextFormat(Qt.TextFormat.PlainText)
-        hint.setFont(font)
-        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        layout.addWidget(hint)
+        self.hint.setFont(font)
+        self.flow.addWidget(self.hint)
+        self.updateGeometry()
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802
         return True

@@ -191,6 +191,12 @@ class SpanListModel(QAbstractTableModel):
         self._texts: list[str] = []
         self._row_of_id: dict[int | None, int] = {}
 
+    def set_scheme(self, scheme: LabelScheme) -> None:
+        """Another scheme: the colour chips of every row are drawn again."""
+        self.scheme = scheme
+        if self.spans:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.spans) - 1, 0))
+
     def set_spans(self, text: str, spans: list[Span]) -> None:
         self.beginResetModel()
         self.spans = [s for s in spans if s.layer == self.layer]

@@ -26,11 +26,12 @@ from .offsets import reveal
 from .panels import DocumentHeader, SpanPanel, plain_label, vbox
 from .projects import Projects, readonly_notice
 from .review import ReviewMode
+from .scheme_work import SchemeWork
 from .taskbar import TaskBar
 from .window_files import FileWork
 
 
-class MainWindow(KeyCommands, FileWork, QMainWindow):
+class MainWindow(KeyCommands, FileWork, SchemeWork, QMainWindow):
     """One project, one annotator. Every decision goes through :class:`Session` (and
     so is committed) before the window redraws it."""
 
@@ -157,6 +158,7 @@ class MainWindow(KeyCommands, FileWork, QMainWindow):
         self._suggest_tried.clear()
         self.doc = None
         self.documents.set_store(store)
+        self.apply_scheme()  # each project has its own label scheme
         self._show_project()
         self._open_first_document()
 

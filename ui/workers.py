@@ -142,3 +142,30 @@ class TaskThread(QThread):
             self.failed.emit(_reason(exc))
         else:
             self.succeeded.emit(message)
+
+
+class CallThread(QThread):
+    """Runs ``call(store)`` once in a thread with its own store of ``db_path`` (read-only
+    if ``readonly``): ``returned(value)`` with what it returned, or ``failed(message)``.
+    For short work whose result the GUI shows (a label change, figures to plot)."""
+
+    returned = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, db_path: Path, call: Callable[[Store], Any], readonly: bool = False,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.db_path = db_path
+        self.call = call
+        self.readonly = readonly
+
+    def run(self) -> None:
+        try:
+            with Store(self.db_path, readonly=self.readonly) as store:
+                value = self.call(store)
+        except ValueError as exc:  # a refusal (LabelError ...): its own words
+            self.failed.emit(str(exc))
+        except Exception as exc:  # shown to the user, the thread ends cleanly
+            self.failed.emit(_reason(exc))
+        else:
+            self.returned.emit(value)
