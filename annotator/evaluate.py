@@ -135,6 +135,18 @@ class Bucket:
 
 
 @dataclass
+class Acceptance:
+    """Suggestions of one label (as first stored) and how many of them were accepted
+    (``label`` ``"(all)"``: the layer's)."""
+
+    layer: str
+    label: str
+    suggested: int
+    accepted: int
+    rate: float
+
+
+@dataclass
 class CueReport:
     """How often suggestions carrying ``cue`` were rejected."""
 
@@ -169,6 +181,7 @@ class Evaluation:
     claimant: ClaimantReport | None = None
     buckets: list[Bucket] = field(default_factory=list)
     cues: list[CueReport] = field(default_factory=list)
+    acceptance: list[Acceptance] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -199,6 +212,7 @@ def compare(gold: list[Item], predicted: list[Item], accepted: list[bool], *,
                  if x.layer == layer]
         ev.buckets += _buckets(layer, pairs)
         ev.cues += _cues(layer, pairs)
+        ev.acceptance += _acceptance(layer, pairs)
     if "claim" in layers:
         ev.claimant = _claimants([x for x in gold if x.layer == "claim"],
                                  [x for x in predicted if x.layer == "claim"])
@@ -245,6 +259,17 @@ def _buckets(layer: str, pairs: list[tuple[Item, bool]]) -> list[Bucket]:
             out.append(Bucket(layer, low, round(min(high, 1.0), 1), len(inside),
                               sum(inside), round(sum(inside) / len(inside), 4)))
     return out
+
+
+def _acceptance(layer: str, pairs: list[tuple[Item, bool]]) -> list[Acceptance]:
+    by_label: dict[str, list[bool]] = defaultdict(list)
+    for x, ok in pairs:
+        by_label[x.label].append(ok)
+    rows = [(label, by_label[label]) for label in sorted(by_label)]
+    if rows:
+        rows.append(("(all)", [ok for _, ok in pairs]))
+    return [Acceptance(layer, label, len(oks), sum(oks), round(sum(oks) / len(oks), 4))
+            for label, oks in rows]
 
 
 def _cues(layer: str, pairs: list[tuple[Item, bool]]) -> list[CueReport]:
@@ -508,6 +533,13 @@ def format_text(ev: Evaluation) -> str:
             for b in buckets:
                 where = "no score" if b.low is None else f"{b.low:.1f}-{b.high:.1f}"
                 lines.append(f"  {where:<9} {b.accepted:>6} of {b.suggested:<6} {b.rate:6.0%}")
+        accepted = [a for a in ev.acceptance if a.layer == layer]
+        if accepted:
+            lines += ["", f"{layer} suggestions {verb}, by label:"]
+            width = max(len(a.label) for a in accepted)
+            for a in accepted:
+                lines.append(f"  {a.label:<{width}} {a.accepted:>6} of {a.suggested:<6} "
+                             f"{a.rate:6.0%}")
         rejected_cues = [c for c in ev.cues if c.layer == layer]
         if rejected_cues:
             lines += ["", f"most-rejected {layer} cues:"]

@@ -101,6 +101,17 @@ def test_evaluate_project_claimants_buckets_and_cues(decided):
     assert [(b.low, b.accepted, b.suggested) for b in entity.buckets] == [(None, 2, 3)]
 
 
+def test_evaluate_project_acceptance_by_label(decided):
+    """Each suggestion counts under the label it was first stored with: the GPE that a
+    person relabelled LOC is an accepted GPE suggestion; the rejected ORG is not."""
+    ev = evaluate_project(decided)
+    rows = {(a.layer, a.label): (a.accepted, a.suggested, a.rate) for a in ev.acceptance}
+    assert rows == {("entity", "GPE"): (1, 1, 1.0), ("entity", "ORG"): (0, 1, 0.0),
+                    ("entity", "PERSON"): (1, 1, 1.0), ("entity", "(all)"): (2, 3, 0.6667),
+                    ("claim", "CLAIM"): (2, 3, 0.6667), ("claim", "(all)"): (2, 3, 0.6667)}
+    assert "entity suggestions accepted, by label:" in format_text(ev)
+
+
 def test_evaluate_project_nothing_done(store):
     with store.write():
         store.insert_document("Nothing here.", {}, "h")

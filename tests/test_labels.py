@@ -128,3 +128,14 @@ def test_labels_session_relabel_keeps_working_after_a_rename(store: Store) -> No
     span = Session(store, "ann").add(doc, "entity", 0, 3, "PERSON").span
     labels.rename(store, "PERSON", "PER", "ann")
     assert span is not None and store.get_span(span.id).label == "PER"  # type: ignore[arg-type,union-attr]
+
+
+def test_labels_use_counts_in_one_pass_equal_the_counts_one_by_one(store: Store) -> None:
+    with store.write():
+        doc = store.insert_document("Basra and Erbil, Iraq.", {}, "h")
+        for start, end, label in ((0, 5, "GPE"), (10, 15, "GPE"), (17, 21, "LOC")):
+            store.insert_span(Span(doc, "entity", start, end, label))
+    counts = store.label_use_counts()
+    assert counts == {"GPE": 2, "LOC": 1}
+    assert all(store.count_label_use(x.name) == counts.get(x.name, 0)
+               for x in store.label_scheme().labels)

@@ -1,4 +1,5 @@
-"""Plots drawn with QPainter: the agreement heat map now, learning curves later.
+"""Plots drawn with QPainter: the agreement heat map here; bar and line charts in
+``charts.py``, on the same functions (colour scale, number format).
 
 Why QPainter and not a plotting library: QtCharts is not in PySide6-Essentials (it is in
 the much larger Addons), and pyqtgraph, the plotting library made for Qt, would bring a

@@ -1,6 +1,8 @@
-"""The Statistics view: the project's progress and, for a team project, the agreement
-of its annotators as a heat map (annotator × annotator) with the same figures as
-``annotator agreement``, computed off the GUI thread."""
+"""The Statistics view, in tabs: the project's progress and, for a team project, the
+agreement of its annotators as a heat map (annotator × annotator) with the same figures
+as ``annotator agreement``; the suggestions' quality per label and their acceptance per
+label, as ``annotator evaluate`` reports them; the learning curve of the trained models
+(``quality_view.py``). Every figure is computed off the GUI thread."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +28,8 @@ from annotator.store import Store
 
 from .panels import plain_label
 from .plotting import HeatMap, format_value
+from .quality_view import AcceptancePage, LearningPage, QualityFigures, QualityPage, compute_figures
+from .workers import CallThread
 
 MEASURES = {"kappa": "Cohen's κ", "f1_exact": "Span F1, exact",
             "f1_overlap": "Span F1, overlap", "claimant": "Claimant agreement"}
@@ -55,14 +60,18 @@ class AgreementThread(QThread):
 
 
 class StatisticsDialog(QDialog):
-    """Progress by status and the agreement heat map; ``computed`` once the figures
-    are in (tests wait for it)."""
+    """Progress by status and the agreement heat map; ``computed`` once the agreement
+    figures are in (tests wait for it), ``figures_computed`` once the suggestion quality
+    and the learning curve are."""
 
     computed = Signal()
+    figures_computed = Signal()
+    PAGES = ("agreement", "quality", "acceptance", "learning")
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"Statistics — {store.path.name}")
+        self.path = store.path
         self.results: dict[str, Agreement] = {}
         self.summary = plain_label(progress_text(store))  # names and file names: plain
         self.summary.setWordWrap(True)
@@ -85,18 +94,61 @@ class StatisticsDialog(QDialog):
             controls.addWidget(QLabel(text))
             controls.addWidget(combo)
         controls.addStretch(1)
-        layout = QVBoxLayout(self)
+        agreement_page = QWidget()
+        layout = QVBoxLayout(agreement_page)
         layout.addWidget(self.summary)
         layout.addLayout(controls)
         layout.addWidget(self.heatmap, 3)
         layout.addWidget(self.alpha)
         layout.addWidget(self.table, 2)
-        self.resize(760, 720)
+        self.quality = QualityPage()
+        self.quality.model_chosen.connect(self._on_quality_model_chosen)
+        self.acceptance = AcceptancePage()
+        self.learning = LearningPage()
+        self.tabs = QTabWidget()
+        for page, text in ((agreement_page, "&Agreement"), (self.quality, "&Quality"),
+                           (self.acceptance, "A&cceptance"), (self.learning, "&Learning curve")):
+            self.tabs.addTab(page, text)
+        QVBoxLayout(self).addWidget(self.tabs)
+        self.resize(960, 760)
         self._fill_measures()
+        self.figures: QualityFigures | None = None
+        self._figure_threads: list[CallThread] = []
+        self.compute_figures()
         self.thread_ = AgreementThread(store.path, self)
         self.thread_.computed.connect(self._on_thread_computed)
         self.thread_.failed.connect(self._on_thread_failed)
         self.thread_.start()
+
+    def show_page(self, name: str) -> None:
+        """One of :data:`PAGES`."""
+        self.tabs.setCurrentIndex(self.PAGES.index(name))
+
+    # -- suggestion quality and the learning curve
+
+    def compute_figures(self, model: str | None = None) -> None:
+        """Evaluate the suggestions (of ``model``, else every model's) in a worker."""
+        thread = CallThread(self.path, lambda store: compute_figures(store, model), True, self)
+        thread.returned.connect(self._on_figures_returned)
+        thread.failed.connect(self._on_figures_failed)
+        self._figure_threads.append(thread)
+        thread.start()
+
+    def _on_quality_model_chosen(self, model: str | None) -> None:
+        self.compute_figures(model)
+
+    def _on_figures_returned(self, figures: QualityFigures) -> None:
+        if figures.model != self.quality.model.currentData():
+            return  # another model was chosen since
+        self.figures = figures
+        self.quality.set_figures(figures)
+        self.acceptance.set_figures(figures)
+        self.learning.set_figures(figures)
+        self.figures_computed.emit()
+
+    def _on_figures_failed(self, message: str) -> None:
+        self.quality.summary.setText(f"The figures could not be computed: {message}")
+        self.figures_computed.emit()
 
     # -- what the thread reports
 
@@ -180,12 +232,18 @@ class StatisticsDialog(QDialog):
         self.table.setColumnHidden(len(COLUMNS) - 1, data["layer"] != "claim")
         self.table.resizeColumnsToContents()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def wait(self) -> None:
+        """Until every worker has ended."""
         self.thread_.wait()
+        for thread in self._figure_threads:
+            thread.wait()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.wait()
         super().closeEvent(event)
 
     def done(self, result: int) -> None:
-        self.thread_.wait()
+        self.wait()
         super().done(result)
 
 

@@ -1,0 +1,141 @@
+"""The Statistics view's model pages (issues 14 and 15): suggestion quality per label,
+acceptance per label, as ``annotator evaluate --json`` reports them on the same project,
+computed off the GUI thread; the charts show the same numbers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.model import Claim, Span
+from annotator.session import Session
+from annotator.store import Store
+
+pytestmark = pytest.mark.gui
+
+TEXT = ("Angela Merkel said 300 families left Hamburg. The bank will cut rates. "
+        "Prices rose 5 percent.")
+
+
+def decided_project(path: Path) -> Path:
+    """Two done documents whose suggestions people accepted, relabelled, rejected and
+    resized, with scores and cues; one document not done."""
+    second = TEXT.index("The bank")
+    prices = TEXT.index("Prices")
+    with Store(path) as store:
+        session = Session(store, "ann")
+        for n in range(3):
+            with store.write():
+                doc = store.insert_document(TEXT + " " * n, {}, f"h{n}")
+                ids = [store.insert_span(Span(doc, layer, a, b, label, "model", "pending",
+                                              score, "en_test 1.0", cues=cues, claim=claim))
+                       for layer, a, b, label, score, cues, claim in (
+                           ("entity", 0, 13, "PERSON", None, ["ner"], None),
+                           ("entity", 37, 44, "GPE", None, ["ner"], None),
+                           ("entity", second, second + 8, "ORG", None, ["ner"], None),
+                           ("claim", 0, second - 1, "CLAIM", 0.9, ["reporting_verb"],
+                            Claim(claimant_text="Angela Merkel")),
+                           ("claim", second, prices - 1, "CLAIM", 0.35, ["prediction"],
+                            Claim()),
+                           ("claim", prices, len(TEXT) - 1, "CLAIM", 0.7, ["number"],
+                            Claim()))]
+            if n == 2:
+                continue  # not done: left out
+            session.accept(ids[0])
+            session.relabel(ids[1], "LOC")
+            session.reject(ids[2]) if n == 0 else session.accept(ids[2])
+            session.accept(ids[3])
+            session.reject(ids[4])
+            session.resize(ids[5], prices, len(TEXT))
+            session.set_status(doc, "done")
+    return path
+
+
+def evaluate_json(path: Path) -> dict[str, Any]:
+    result = CliRunner().invoke(main, ["evaluate", "--json", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_statistics_quality_and_acceptance_equal_annotator_evaluate(qtbot, tmp_path) -> None:
+    from ui.statistics import StatisticsDialog
+
+    path = decided_project(tmp_path / "news.db")
+    expected = evaluate_json(path)
+    with Store(path) as store:
+        dialog = StatisticsDialog(store)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.figures is not None, timeout=60_000)
+        dialog.show_page("quality")
+        quality = dialog.quality
+        for layer in ("entity", "claim"):
+            quality.choose(layer)
+            rows = [r for r in expected["labels"] if r["layer"] == layer]
+            table = quality.table
+            assert table.rowCount() == len(rows)
+            for i, r in enumerate(rows):
+                cells = [table.item(i, c).text() for c in range(table.columnCount())]
+                e, o = r["exact"], r["overlap"]
+                assert cells == [r["label"], str(e["gold"]), str(e["predicted"]),
+                                 *(f"{v:.2f}" for v in (e["precision"], e["recall"], e["f1"],
+                                                       o["precision"], o["recall"], o["f1"]))]
+            chart = quality.f1_chart
+            assert chart.categories == [r["label"] for r in rows]
+            assert chart.series_named("F1 exact").values == [r["exact"]["f1"] for r in rows]
+            assert chart.series_named("F1 overlap").values == [r["overlap"]["f1"]
+                                                               for r in rows]
+            buckets = [b for b in expected["buckets"] if b["layer"] == layer]
+            assert quality.buckets.series_named("accepted").values == [b["rate"]
+                                                                       for b in buckets]
+            cues = [c for c in expected["cues"] if c["layer"] == layer]
+            assert [quality.cues.item(i, 0).text() for i in range(quality.cues.rowCount())] \
+                == [c["cue"] for c in cues]
+        claimant = expected["claimant"]
+        assert quality.claimant.text().startswith(
+            f"Claimant accuracy: {claimant['accuracy']:.2f} ({claimant['correct']} of "
+            f"{claimant['matched']}")
+        # acceptance per label
+        acceptance = dialog.acceptance
+        rows = expected["acceptance"]
+        assert [(r["label"], r["suggested"], r["accepted"]) for r in rows] == [
+            ("GPE", 2, 2), ("ORG", 2, 1), ("PERSON", 2, 2), ("(all)", 6, 5),
+            ("CLAIM", 6, 4), ("(all)", 6, 4)]
+        assert acceptance.chart.series_named("accepted").values == [r["rate"] for r in rows]
+        assert [acceptance.table.item(i, 4).text() for i in range(len(rows))] == [
+            f"{r['rate']:.2f}" for r in rows]
+        assert "2 done document(s)" in quality.summary.text()
+        dialog.show_page("acceptance")
+        assert not dialog.grab().isNull()
+        # one model's suggestions: computed again in the worker
+        index = quality.model.findData("en_test 1.0")
+        assert index > 0
+        quality.model.setCurrentIndex(index)
+        with qtbot.waitSignal(dialog.figures_computed, timeout=60_000):
+            quality.model.activated.emit(index)
+        assert dialog.figures.model == "en_test 1.0"
+        dialog.close()
+
+
+def test_statistics_charts_paint_offscreen(qtbot) -> None:
+    from ui.charts import BarChart, LineChart, Series, nice_ticks
+
+    assert nice_ticks(0, 1, 5) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert nice_ticks(0, 37, 6) == [0, 10, 20, 30]
+    bars, lines = BarChart(), LineChart()
+    for chart in (bars, lines):
+        qtbot.addWidget(chart)
+        chart.resize(500, 300)
+        assert not chart.grab().isNull()  # the empty text
+    bars.set_data(["ORG", "PERSON"], [Series("F1", "#2171b5", [0.5, None])])
+    lines.set_data([Series("entities", "#2171b5", points=[(10, 0.4), (50, 0.7)])])
+    assert lines.x_range() == (0.0, 50.0)
+    for chart in (bars, lines):
+        image = chart.grab().toImage()
+        colours = {image.pixelColor(x, y).name() for x in range(0, 500, 5)
+                   for y in range(0, 300, 5)}
+        assert "#2171b5" in colours  # a bar, a line point drawn in the series colour
