@@ -1,20 +1,24 @@
 """The task bar: long work off the GUI thread, with a progress bar and Cancel.
 
-It owns the worker threads of the open project: one task at a time (import, export)
-in a :class:`TaskThread`, and the background suggester in a thread of its own. Every
-worker signal is connected to a method of this widget, which lives in the GUI thread,
-so Qt queues the call into that thread; what the window needs comes out of it as this
-widget's own signals.
+It owns the worker threads of the open project: one task at a time (import, export,
+refreshing suggestions) in a :class:`TaskThread`, and the background suggester in a
+thread of its own; and training, in a separate process (:class:`TrainingProcess`), with
+a progress bar and Cancel of its own beside the task's. Every worker signal is
+connected to a method of this widget, which lives in the GUI thread, so Qt queues the
+call into that thread; what the window needs comes out of it as this widget's own
+signals.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from .panels import plain_label
+from .training import TrainingProcess, progress_text
 from .workers import SuggestWorker, Task, TaskThread
 
 
@@ -23,12 +27,17 @@ class TaskBar(QWidget):
 
     ``finished(kind, message)``: the task started by :meth:`run` ended; ``message`` says
     how (a summary, or what failed). ``suggested(doc_id)``: suggestions were stored for
-    a document. ``suggestion_failed(message)``: the suggester could not do it."""
+    a document. ``suggestion_failed(message)``: the suggester could not do it.
+    ``trained(result)``: training wrote a model (the command's ``done`` line);
+    ``training_failed(message)``: it ended without one (refused, failed, cancelled)."""
 
     finished = Signal(str, str)
     suggested = Signal(int)
     suggestion_failed = Signal(str)
     suggestion_requested = Signal(int)  # to the worker, queued into its thread
+    model_requested = Signal(str)  # to the worker: suggest with this model from now on
+    trained = Signal(object)
+    training_failed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -37,10 +46,29 @@ class TaskBar(QWidget):
         self.progress.setMaximumWidth(160)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        self.task_group = QWidget()
+        self.train_label = plain_label()
+        self.train_progress = QProgressBar()
+        self.train_progress.setMaximumWidth(160)
+        self.train_cancel = QPushButton("Cancel training")
+        self.train_cancel.clicked.connect(self._on_train_cancel_clicked)
+        self.train_group = QWidget()
+        for group, widgets in ((self.task_group, (self.label, self.progress,
+                                                  self.cancel_button)),
+                               (self.train_group, (self.train_label, self.train_progress,
+                                                   self.train_cancel))):
+            row = QHBoxLayout(group)
+            row.setContentsMargins(0, 0, 0, 0)
+            for widget in widgets:
+                row.addWidget(widget)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.label, self.progress, self.cancel_button):
-            layout.addWidget(widget)
+        layout.addWidget(self.task_group)
+        layout.addWidget(self.train_group)
+        self.task_group.hide()
+        self.train_group.hide()
+        self.training: TrainingProcess | None = None
+        self.model: str | None = None  # what the background suggester suggests with
         self._task: TaskThread | None = None
         self.last_failed = False  # how the last task ended
         self._kind = ""
@@ -68,7 +96,7 @@ class TaskBar(QWidget):
         self.progress.setRange(0, total)
         self.progress.setValue(0)
         self.cancel_button.show()
-        self.show()
+        self._show_group(self.task_group, True)
         thread.progressed.connect(self.progress.setValue)
         thread.succeeded.connect(self._on_task_succeeded)
         thread.failed.connect(self._on_task_failed)
@@ -86,8 +114,13 @@ class TaskBar(QWidget):
 
     def _end_task(self, message: str) -> None:
         self._task = None
-        self.setVisible(False)
+        self._show_group(self.task_group, False)
         self.finished.emit(self._kind, message)
+
+    def _show_group(self, group: QWidget, shown: bool) -> None:
+        """Show or hide one group; the bar shows while either does."""
+        group.setVisible(shown)
+        self.setVisible(not self.task_group.isHidden() or not self.train_group.isHidden())
 
     def _on_cancel_clicked(self) -> None:
         if self._task is not None:
@@ -100,8 +133,10 @@ class TaskBar(QWidget):
         if self._suggest_worker is None:
             thread = QThread(self)
             worker = SuggestWorker(db_path)
+            worker.model = self.model
             worker.moveToThread(thread)
             self.suggestion_requested.connect(worker.suggest_document)
+            self.model_requested.connect(worker.use_model)
             worker.suggested.connect(self._on_worker_suggested)
             worker.failed.connect(self._on_worker_failed)
             worker.busy.connect(self._on_worker_busy)
@@ -121,13 +156,79 @@ class TaskBar(QWidget):
         self.label.setText(message)
         self.progress.setRange(0, 0)
         self.cancel_button.hide()
-        self.setVisible(bool(message))
+        self._show_group(self.task_group, bool(message))
+
+    def use_model(self, model: str | None) -> None:
+        """Suggest with ``model`` (a trained model's path; None: the default) from now on."""
+        self.model = model
+        if self._suggest_worker is not None:
+            self.model_requested.emit(model or "")
+
+    # -- training, in a separate process
+
+    def train(self, db_path: Path, args: list[str] | None = None) -> TrainingProcess | None:
+        """Start ``annotator train`` on ``db_path``; None if a training already runs."""
+        if self.training is not None:
+            return None
+        process = TrainingProcess(db_path, args, self)
+        process.progressed.connect(self._on_training_progressed)
+        process.trained.connect(self._on_training_trained)
+        process.failed.connect(self._on_training_failed)
+        self.training = process
+        self.train_label.setText("Training: starting…")
+        self.train_progress.setRange(0, 0)
+        self.train_cancel.setEnabled(True)
+        self._show_group(self.train_group, True)
+        process.start()
+        return process
+
+    def cancel_training(self) -> bool:
+        """Cancel: the process removes what it began; False if none runs."""
+        if self.training is None:
+            return False
+        self.training.cancel()
+        self.train_label.setText("Training: cancelling…")
+        self.train_cancel.setEnabled(False)
+        return True
+
+    def _on_train_cancel_clicked(self) -> None:
+        self.cancel_training()
+
+    def _on_training_progressed(self, p: dict[str, Any]) -> None:
+        self.train_label.setText(progress_text(p))
+        total = p.get("total")
+        if total:
+            self.train_progress.setRange(0, int(total))
+            self.train_progress.setValue(min(int(p.get("step") or 0), int(total)))
+        else:
+            self.train_progress.setRange(0, 0)
+
+    def _on_training_trained(self, result: dict[str, Any]) -> None:
+        self._end_training()
+        self.trained.emit(result)
+
+    def _on_training_failed(self, message: str) -> None:
+        self._end_training()
+        self.training_failed.emit(message)
+
+    def _end_training(self) -> None:
+        if self.training is not None:
+            self.training.deleteLater()
+        self.training = None
+        self._show_group(self.train_group, False)
 
     # -- lifecycle
 
     def stop(self) -> None:
-        """Stop the suggester and cancel the task; returns when their threads ended."""
+        """Stop the suggester, cancel the task and the training; returns when their
+        threads and process ended."""
+        if self.training is not None:
+            training = self.training
+            training.cancel()
+            training.wait()
+            self._end_training()
         if self._suggest_thread is not None and self._suggest_worker is not None:
+            self.model_requested.disconnect(self._suggest_worker.use_model)
             self.suggestion_requested.disconnect(self._suggest_worker.suggest_document)
             self._suggest_thread.quit()
             self._suggest_thread.wait()
@@ -137,4 +238,5 @@ class TaskBar(QWidget):
             self._task.cancel()
             self._task.wait()
             self._task = None
+        self.task_group.hide()
         self.hide()

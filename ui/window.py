@@ -21,6 +21,7 @@ from .decisions import Decisions
 from .doclist import DocumentPanel
 from .indexer import SearchIndexer
 from .keys import InputKeys, KeyCommands
+from .model_loop import ModelLoop
 from .models import DocumentListModel
 from .offsets import reveal
 from .panels import DocumentHeader, SpanPanel, plain_label, vbox
@@ -31,7 +32,7 @@ from .taskbar import TaskBar
 from .window_files import FileWork
 
 
-class MainWindow(KeyCommands, FileWork, SchemeWork, QMainWindow):
+class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
     """One project, one annotator. Every decision goes through :class:`Session` (and
     so is committed) before the window redraws it."""
 
@@ -64,6 +65,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, QMainWindow):
         undo_stack.canRedoChanged.connect(self.action_table["redo"].setEnabled)
         self.action_table["undo"].setEnabled(False)
         self.action_table["redo"].setEnabled(False)
+        self._connect_model_loop()
         self._show_project()
         self.restoreGeometry(settings.value("geometry", b""))  # type: ignore[arg-type]
         splitter_state = settings.value("splitter")
@@ -337,7 +339,8 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, QMainWindow):
         self.open_document(doc_id)
 
     def _on_status_set(self, doc_id: int) -> None:
-        target = self.review.next_document(doc_id)
+        self.maybe_retrain()
+        target = self.next_in_queue(doc_id)
         if target is None:
             self._on_refused("Every document is done, skipped or flagged.")
             self.reload_document_header()

@@ -38,8 +38,15 @@ class SuggestWorker(QObject):
     def __init__(self, db_path: Path):
         super().__init__()
         self.db_path = db_path
+        self.model: str | None = None  # a trained model's path; None: the default
         self._store: Store | None = None
         self._nlp: Any = None
+
+    @Slot(str)
+    def use_model(self, model: str) -> None:
+        """Suggest with ``model`` from the next document on ("" : the default)."""
+        self.model = model or None
+        self._nlp = None
 
     @Slot(int)
     def suggest_document(self, doc_id: int) -> None:
@@ -103,6 +110,34 @@ def export_task(fmt: str, out: Path, options: ExportOptions, force: bool) -> Tas
 
         summary = export(store, fmt, out, options, force=force, on_progress=progress)
         return str(summary.summary()).replace("\n  ", "; ")
+
+    return task
+
+
+def refresh_task(model: str) -> Task:
+    """After training: the pending suggestions of every document not done, suggested
+    again with ``model`` (decisions stay). Progress counts documents; Cancel keeps what
+    was refreshed (a few documents are committed at a time)."""
+    def task(store: Store, progress: Callable[[int], None]) -> str:
+        from annotator.suggest.runner import load_suggester
+        from annotator.train.loop import refresh_suggestions
+
+        name = Path(model).name
+        suggester = load_suggester(model, store.path)
+        done = [0]
+
+        def on_progress(n: int) -> None:
+            progress(n)
+            done[0] = n
+
+        try:
+            result = refresh_suggestions(store, suggester, on_progress=on_progress)
+        except Cancelled:
+            return (f"Refresh from {name} cancelled: {done[0]:,} document(s) refreshed, the "
+                    "others keep their suggestions")
+        return (f"Suggestions refreshed from {name}: {result.documents:,} document(s), "
+                f"{result.entities_added:,} entities and {result.claims_added:,} claims "
+                "pending; decisions untouched")
 
     return task
 

@@ -1,0 +1,172 @@
+"""The model in the loop (issue 15, section 4), a part of :class:`ui.window.MainWindow`
+(mixed into it):
+
+- Project ▸ Train (Ctrl+Shift+T) runs ``annotator train`` in a separate process, with a
+  progress bar and Cancel in the task bar (:mod:`ui.training`); the window takes keys
+  as ever meanwhile.
+- After a model is written, the pending suggestions of the documents not done are
+  refreshed from it in a worker (:func:`annotator.train.loop.refresh_suggestions`: what
+  people decided or made is never touched), and the background suggester uses it from
+  then on.
+- Retrain automatically every N documents marked done (0: never), asked once and kept.
+- Uncertain documents first: the next document after D (or S, F) is the one whose
+  pending claim scores sit nearest the decision threshold
+  (:func:`annotator.train.loop.uncertainty_order`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QInputDialog
+
+from .training import TrainingProcess
+from .workers import TaskThread, refresh_task
+
+RETRAIN_KEY = "retrain_every"
+UNCERTAIN_KEY = "uncertain_first"
+QUEUE = ("new", "in_progress")  # what D opens next, as without the option
+
+
+class ModelLoop:
+    """Training, refreshed suggestions, retraining and the uncertainty queue."""
+
+    #: Extra ``annotator train`` arguments (``--layer``, ``--max-minutes``, ...).
+    train_args: list[str] = []
+
+    def _connect_model_loop(self) -> None:
+        """Hook the task bar's training signals and restore the two options."""
+        self.taskbar.trained.connect(self._on_taskbar_trained)
+        self.taskbar.training_failed.connect(self._on_taskbar_training_failed)
+        self.taskbar.finished.connect(self._on_taskbar_finished)
+        self.retrain_every = _int(self.settings.value(RETRAIN_KEY, 0))
+        self.uncertain_first = str(self.settings.value(UNCERTAIN_KEY, "false")) == "true"
+        self.action_table["uncertain_first"].setChecked(self.uncertain_first)
+
+    # -- training
+
+    def train(self, *args: str) -> TrainingProcess | None:
+        """Start training from the project's done documents in a separate process."""
+        if self.store.readonly:
+            self._on_refused("The project is read-only: training could not refresh its "
+                             "suggestions")
+            return None
+        process = self.taskbar.train(self.store.path, [*self.train_args, *args])
+        if process is None:
+            self._on_refused("A training is already running (Ctrl+Shift+X cancels it)")
+            return None
+        self.statusBar().showMessage("Training in a separate process; keep annotating", 5000)
+        return process
+
+    def cancel_training(self) -> None:
+        if not self.taskbar.cancel_training():
+            self._on_refused("No training is running")
+
+    def _on_taskbar_trained(self, result: dict[str, Any]) -> None:
+        scores = result.get("scores") or {}
+        figures = ", ".join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in scores.items()
+                            if isinstance(v, int | float))
+        self.statusBar().showMessage(
+            f"Trained {result.get('name')} in {result.get('seconds') or 0:.0f} s"
+            + (f": {figures}" if figures else ""), 10_000)
+        model = str(result["model"])
+        self.taskbar.use_model(model)  # new documents get suggestions from it
+        self.refresh_suggestions(model)
+        statistics = self.review.statistics
+        if statistics is not None:
+            statistics.compute_figures()  # type: ignore[attr-defined]
+
+    def _on_taskbar_training_failed(self, message: str) -> None:
+        self._on_refused(message)
+
+    # -- refreshed suggestions
+
+    def refresh_suggestions(self, model: str | None = None) -> TaskThread | None:
+        """Suggest again from ``model`` (a model folder; default: the project's newest)
+        for the documents not done, in a worker; decisions stay."""
+        if model is None:
+            from annotator.trained import latest
+
+            newest = latest(self.store.path)
+            if newest is None:
+                self._on_refused("No trained model yet: Project ▸ Train (Ctrl+Shift+T)")
+                return None
+            model = str(newest.path)
+        total = sum(self.store.count_documents(s) for s in NOT_DONE)
+        return self._run("refresh", f"Refreshing suggestions of {total:,} document(s) not "
+                         "done…", refresh_task(model), total)
+
+    def _on_taskbar_finished(self, kind: str, _message: str) -> None:
+        if kind != "refresh":
+            return
+        self.documents.reload()
+        if self.doc is not None and self.doc.status != "done":
+            self.reload_spans()
+            if self.article.focused_id is None:
+                self.move_focus(+1, pending=True)
+
+    # -- retraining
+
+    def ask_retrain_every(self) -> None:
+        """Project ▸ Retrain every N documents: asks N (0: never)."""
+        n, ok = QInputDialog.getInt(
+            self, "Retrain automatically", "Train again after this many more documents "
+            "are marked done (0: never):", self.retrain_every, 0, 1_000_000)
+        if ok:
+            self.set_retrain_every(n)
+
+    def set_retrain_every(self, n: int) -> None:
+        self.retrain_every = max(n, 0)
+        self.settings.setValue(RETRAIN_KEY, self.retrain_every)
+        self.statusBar().showMessage(
+            f"A model is trained again every {n} documents marked done" if n
+            else "No automatic retraining", 5000)
+
+    def maybe_retrain(self) -> bool:
+        """After a document is marked done: train if N more are done than when the
+        newest model was trained (and no training runs)."""
+        if self.retrain_every <= 0 or self.taskbar.training is not None \
+                or self.store.readonly:
+            return False
+        from annotator.train.loop import retrain_due
+
+        if not retrain_due(self.store, self.retrain_every):
+            return False
+        return self.train() is not None
+
+    # -- the queue
+
+    def set_uncertain_first(self, on: bool) -> None:
+        self.uncertain_first = on
+        self.settings.setValue(UNCERTAIN_KEY, "true" if on else "false")
+        self.statusBar().showMessage(
+            "Next document: the most uncertain first (claim scores nearest the decision "
+            "threshold)" if on else "Next document: the next by number", 5000)
+
+    def next_in_queue(self, doc_id: int) -> int | None:
+        """The document to open after ``doc_id`` was marked done, skipped or flagged."""
+        if self.review.active or not self.uncertain_first:
+            found: int | None = self.review.next_document(doc_id)
+            return found
+        from annotator.train.loop import uncertainty_order
+
+        ids = uncertainty_order(self.store, claim_threshold(), QUEUE, limit=2)
+        return next((i for i in ids if i != doc_id), None)
+
+
+NOT_DONE = ("new", "in_progress", "skipped", "flagged")
+
+
+def claim_threshold() -> float:
+    """The claim score from which a claim is suggested (the window suggests with a
+    learned check-worthiness model: the shipped one, or a trained one)."""
+    from annotator.suggest.claims import COMBINED_THRESHOLD
+
+    return float(COMBINED_THRESHOLD)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
