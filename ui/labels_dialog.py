@@ -138,7 +138,7 @@ class LabelsDialog(WorkerDialog):
         self.description = QLineEdit()
         for edit in (self.name, self.key, self.color, self.description):
             edit.returnPressed.connect(self.save)
-        self.new_button = self._button("&New", self.new_label)
+        self.new_button = self._button("Ne&w", self.new_label)
         self.save_button = self._button("&Save", self.save)
         self.relabel = QComboBox()
         self.remove_button = self._button("Re&move", self.remove)
@@ -243,7 +243,7 @@ class LabelsDialog(WorkerDialog):
         self.color.setText(label.color if label else "")
         self.description.setText(label.description if label else "")
         self.relabel.clear()
-        self.relabel.addItem("(no other label: refused while spans use it)", None)
+        self.relabel.addItem("(none: refused if used)", None)
         if label is not None:
             for other in self.rows.scheme.for_layer(label.layer):
                 if other.name != label.name:

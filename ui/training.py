@@ -13,6 +13,7 @@ folder and exit: no model, nothing half-written.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -25,6 +26,11 @@ import annotator
 
 #: How long Cancel waits for the process to clean up after SIGTERM before killing it.
 KILL_AFTER_MS = 20_000
+#: The training process's niceness (POSIX): the window's keys come first.
+NICENESS = 10
+#: Libraries that size their thread pools from the processors leave one to the window.
+ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+              "NUMEXPR_NUM_THREADS")
 
 
 def train_command(db_path: Path, args: list[str]) -> tuple[str, list[str]]:
@@ -70,11 +76,15 @@ class TrainingProcess(QObject):
         self.process.setArguments(arguments)
         env = QProcessEnvironment.systemEnvironment()
         env.insert("PYTHONUNBUFFERED", "1")
+        for name in ONE_THREAD:
+            if not env.contains(name):
+                env.insert(name, "1")
         # The annotator package this window runs, also from a checkout not installed.
         here = str(Path(annotator.__file__).resolve().parent.parent)
         env.insert("PYTHONPATH", os.pathsep.join([here, *filter(None, [
             env.value("PYTHONPATH")])]))
         self.process.setProcessEnvironment(env)
+        self.process.started.connect(self._on_process_started)
         self.process.readyReadStandardOutput.connect(self._on_process_ready_read)
         self.process.finished.connect(self._on_process_finished)
         self.process.errorOccurred.connect(self._on_process_error_occurred)
@@ -109,6 +119,12 @@ class TrainingProcess(QObject):
         if done:
             self._on_process_ready_read()
         return done
+
+    def _on_process_started(self) -> None:
+        # Right after exec, before the interpreter starts threads (they inherit it).
+        if hasattr(os, "setpriority"):
+            with contextlib.suppress(OSError):  # not lowered: runs as the window does
+                os.setpriority(os.PRIO_PROCESS, self.process.processId(), NICENESS)
 
     def _on_process_ready_read(self) -> None:
         self._buffer += bytes(self.process.readAllStandardOutput().data())
