@@ -42,7 +42,10 @@ def nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
 
 
 class Chart(QWidget):
-    """What the charts share: a title, a legend of the series, an empty text."""
+    """What the charts share: a title, a legend of the series (of two or more, or of
+    any number with :attr:`legend`), an empty text."""
+
+    legend = False
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -75,12 +78,13 @@ class Chart(QWidget):
             top += 22
         x = 12.0
         metrics = QFontMetrics(self.font())
-        for series in self.series if len(self.series) > 1 else []:
+        shown = self.series if len(self.series) > 1 or self.legend else []
+        for series in shown:
             painter.fillRect(QRectF(x, top + 4, 12, 10), QColor(series.color))
             painter.setPen(pen)
             painter.drawText(QPointF(x + 16, top + 13), series.name)
             x += 16 + metrics.horizontalAdvance(series.name) + 18
-        return painter, pen, top + (20 if len(self.series) > 1 else 4)
+        return painter, pen, top + (20 if shown else 4)
 
     def _paint_empty(self, painter: QPainter, pen: QColor) -> None:
         painter.setPen(pen)
@@ -162,6 +166,8 @@ class LineChart(Chart):
     """Series of (x, y) points joined by lines, each point marked and its y written
     beside it; x and y axes with round ticks, named by :attr:`x_label`, :attr:`y_label`."""
 
+    legend = True
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.x_label = ""
@@ -187,7 +193,7 @@ class LineChart(Chart):
         if not any(s.points for s in self.series):
             self._paint_empty(painter, pen)
             return
-        plot = QRectF(58, top + 6, self.width() - 58 - 24, self.height() - top - 6 - 46)
+        plot = QRectF(58, top + 22, self.width() - 58 - 24, self.height() - top - 22 - 46)
         x_low, x_high = self.x_range()
         x_ticks = nice_ticks(x_low, x_high, 6)
         x_high = max(x_high, x_ticks[-1])
@@ -223,8 +229,9 @@ class LineChart(Chart):
         painter.drawText(QRectF(-plot.height() / 2, -9, plot.height(), 18),
                          Qt.AlignmentFlag.AlignCenter, self.y_label)
         painter.restore()
-        for series in self.series:
+        for n, series in enumerate(self.series):
             color = QColor(series.color)
+            below = n % 2 == 1  # the second series' numbers under its points
             points = [at(x, y) for x, y in series.points]
             painter.setPen(QPen(color, 2))
             for a, b in zip(points, points[1:], strict=False):
@@ -234,6 +241,6 @@ class LineChart(Chart):
                 painter.drawEllipse(point, 4, 4)
                 note = series.notes[k] if k < len(series.notes) else \
                     format_value(series.points[k][1])
-                painter.drawText(QRectF(point.x() - 40, point.y() - 22, 80, 16),
-                                 Qt.AlignmentFlag.AlignCenter, note)
+                painter.drawText(QRectF(point.x() - 40, point.y() + (6 if below else -22),
+                                        80, 16), Qt.AlignmentFlag.AlignCenter, note)
             painter.setBrush(Qt.BrushStyle.NoBrush)

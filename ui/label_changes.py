@@ -57,8 +57,8 @@ def remove_label(store: Store, name: str, who: str, relabel_to: str | None) -> s
         moved = labels.remove(store, name, who, relabel_to)
     except labels.LabelError as exc:
         if relabel_to is None and "span(s) use" in str(exc):
-            raise labels.LabelError(f"{exc}. Here: choose the label to relabel them to "
-                                    "beside Remove.") from exc
+            raise labels.LabelError(f"{exc}. In this dialog: choose a label in "
+                                    "“relabel its spans to”, then Remove.") from exc
         raise
     return f"removed {name}" + (f"; {moved} span(s) now {relabel_to}" if moved else "")
 

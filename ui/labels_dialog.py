@@ -141,6 +141,7 @@ class LabelsDialog(WorkerDialog):
         self.new_button = self._button("Ne&w", self.new_label)
         self.save_button = self._button("&Save", self.save)
         self.relabel = QComboBox()
+        self.relabel.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.remove_button = self._button("Re&move", self.remove)
         cells: list[tuple[str, QWidget, int, int, int]] = [
             ("&Name", self.name, 0, 0, 1), ("La&yer", self.layer, 0, 2, 1),

@@ -4,9 +4,12 @@ Writes ``main-window.png`` (a sample article with suggestions, some decided),
 ``claim-panel.png`` (a focused claim with its attributes), ``cheat-sheet.png``, the
 window on a laptop screen at 1024×700 (``main-window-1024.png``, with a refusal shown)
 and at 1366×768 (``main-window-1366.png``, in caret mode with a selection), on a dark
-palette (``main-window-dark.png``), and the team features' ``review-mode.png`` and
+palette (``main-window-dark.png``), the team features' ``review-mode.png`` and
 ``agreement-heatmap.png`` (ui/team_screenshots.py), from a temporary project seeded with
-the sample articles and suggested by the project's own suggester.
+the sample articles and suggested by the project's own suggester; and the model in the
+loop's ``training.png``, ``statistics-quality.png``, ``statistics-acceptance.png``,
+``learning-curve.png`` and ``labels-dialog.png`` (ui/learn_screenshots.py, from a project
+that is trained three times by the window).
 """
 
 from __future__ import annotations
@@ -94,6 +97,9 @@ def main(argv: list[str]) -> int:
         from .team_screenshots import shoot
 
         shoot(out, Path(tmp), app)
+        from .learn_screenshots import shoot as shoot_learning
+
+        shoot_learning(out, app)
     print(f"wrote {', '.join(sorted(p.name for p in out.glob('*.png')))} to {out}")
     return 0
 

@@ -101,7 +101,7 @@ def test_labels_dialog_remove_is_refused_while_used_with_the_message(
     with qtbot.waitSignal(dialog.failed, timeout=10_000) as refused:
         key(qtbot, Qt.Key.Key_Delete)
     assert refused.args[0].startswith("4 span(s) use GPE; relabel them first")
-    assert "choose the label to relabel them to beside Remove" in dialog.message.text()
+    assert "choose a label in “relabel its spans to”, then Remove" in dialog.message.text()
     assert "GPE" in window.header.legend.chips  # nothing changed
     with Store(window.store.path, readonly=True) as store:
         assert store.label_scheme().get("GPE") is not None
