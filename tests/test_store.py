@@ -158,7 +158,7 @@ def test_store_opened_during_a_bulk_import_says_busy(store: Store, monkeypatch) 
     with store.bulk(), store.write():
         store.insert_documents([("Imported while another window opens.", {}, "h1", "new")])
         assert Path(f"{store.path}-journal").exists()
-        monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)
+        monkeypatch.setattr(store_module.files, "BUSY_TIMEOUT_MS", 300)
         with pytest.raises(StoreError, match="busy: .* is writing to it"):
             Store(store.path)
     with Store(store.path) as again:

@@ -75,7 +75,10 @@ def main(argv: list[str]) -> int:
         QTest.keyClick(window.article, key, mods)
         app.processEvents()
         store = window.store
-        row = store.conn.execute("SELECT max(id) FROM events WHERE annotator = 'gui'").fetchone()
+        # The latest event and what it says: a resize within a second rewrites the event
+        # of the one before (Session.resize(continuing=True)), keeping its id.
+        row = store.conn.execute("SELECT id, after FROM events WHERE annotator = 'gui'"
+                                 " ORDER BY id DESC LIMIT 1").fetchone() or (None, None)
         # What the screen shows must already be what the database holds.
         shown, stored = _states(window, store)
         # The background suggester may just have stored the open document's suggestions
@@ -88,7 +91,7 @@ def main(argv: list[str]) -> int:
             app.processEvents()
             time.sleep(0.002)
             shown, stored = _states(window, store)
-        report = {"i": i, "key": int(key.value), "event": row[0],
+        report = {"i": i, "key": int(key.value), "event": row[0], "event_after": row[1],
                   "screen_matches_db": json.dumps(shown) == json.dumps(stored),
                   "snapshot": snapshot(store)}
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
