@@ -154,6 +154,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         """Close the current project and show ``store``."""
         self.taskbar.stop()
         self.indexer.stop()
+        self.stop_model_loop()
         self.store.close()
         self.store = store
         self.decisions.set_session(Session(store, self.annotator))
@@ -357,5 +358,6 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.settings.setValue("splitter", self.splitter.saveState())
         self.taskbar.stop()
         self.indexer.stop()
+        self.stop_model_loop()
         self.article.banner.dismiss()
         super().closeEvent(event)

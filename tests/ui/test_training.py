@@ -247,11 +247,14 @@ def test_uncertain_documents_first_orders_the_next_document(qtbot, db_path,
     assert not window.uncertain_first
     window.action_table["uncertain_first"].trigger()  # Ctrl+Shift+U
     assert window.uncertain_first and window.settings.value("uncertain_first") == "true"
+    qtbot.waitUntil(lambda: window._queue_thread is None)  # the order, kept
+    assert window._queue == [3, 5, 2, 1, 4]  # 1 is open (in progress), 4 has no score
     order = []
     for _ in range(4):
         qtbot.keyClick(window.article, Qt.Key.Key_D)
         order.append(window.doc.id if window.doc else None)
     # 3 (0.02 from the threshold), 5 (0.1), 2 (0.2), then 4 (no scored claim)
     assert order == [3, 5, 2, 4]
+    assert window.next_in_queue(4) is None  # every other document is done
     window.action_table["uncertain_first"].trigger()
     assert not window.uncertain_first
