@@ -364,6 +364,18 @@ class Store:
             found |= self._hashes_in(chunk)
         return found
 
+    def document_ids_by_hash(self, hashes: Iterable[str]) -> dict[str, int]:
+        """The ids of the documents with these content hashes (those in the project)."""
+        found: dict[str, int] = {}
+        wanted = list(dict.fromkeys(hashes))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update((h, doc_id) for doc_id, h in self.conn.execute(
+                f"SELECT id, content_hash FROM documents WHERE content_hash IN ({marks})",
+                chunk))
+        return found
+
     def _hashes_in(self, chunk: list[str]) -> set[str]:
         marks = ",".join("?" * len(chunk))
         sql = f"SELECT content_hash FROM documents WHERE content_hash IN ({marks})"
