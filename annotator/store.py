@@ -867,6 +867,24 @@ class Store:
                    " WHERE s.doc_id = d.id AND s.origin = 'model') ORDER BY d.id")
         return [int(row[0]) for row in self.conn.execute(sql)]
 
+    def documents_by_uncertainty(self, threshold: float, statuses: Iterable[str],
+                                 limit: int = -1, offset: int = 0
+                                 ) -> list[tuple[int, float | None]]:
+        """``(id, distance)`` of the documents with one of ``statuses``, those whose
+        pending claim suggestion scores nearest ``threshold`` first (``distance``: how
+        near), then those without a scored pending claim (``None``), by id. One query;
+        ``limit``/``offset`` page it."""
+        statuses = list(statuses)
+        marks = ",".join("?" * len(statuses))
+        sql = (
+            "SELECT id, distance FROM (SELECT d.id AS id, (SELECT MIN(ABS(s.score - ?))"
+            " FROM spans s WHERE s.doc_id = d.id AND s.layer = 'claim'"
+            " AND s.decision = 'pending' AND s.score IS NOT NULL) AS distance"
+            f" FROM documents d WHERE d.status IN ({marks}))"
+            " ORDER BY distance IS NULL, distance, id LIMIT ? OFFSET ?")
+        return [(int(i), None if dist is None else float(dist)) for i, dist in
+                self.conn.execute(sql, (threshold, *statuses, limit, offset))]
+
     def delete_pending_model_spans(self, doc_id: int) -> int:
         """Delete a document's pending model suggestions (call inside :meth:`write`),
         keeping any entity that a decided claim names as claimant; returns how many."""

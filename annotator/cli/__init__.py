@@ -6,7 +6,7 @@ commands, all registered here, in one place.
 
 from __future__ import annotations
 
-from . import documents, evaluate, export, labels, suggest  # noqa: F401  (registers commands)
+from . import documents, evaluate, export, labels, suggest, train  # noqa: F401  (registers commands)
 from ._util import main
 
 __all__ = ["main"]
