@@ -45,6 +45,7 @@ class SuggestResult:
     claims_added: int = 0
     seconds: float = 0.0
     model: str = ""
+    claim_model: str = ""  # the model stored with claims: ``model`` and its classifier
     pieces: int = 0  # documents parsed in pieces (longer than PIECE_CHARS)
     unknown_labels: Counter[str] = field(default_factory=Counter)  # not stored, by label
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> documents
@@ -55,6 +56,8 @@ class SuggestResult:
         return (f"suggested {self.entities_added} entit{'y' if self.entities_added == 1 else 'ies'}"
                 f" and {self.claims_added} claim(s) in {self.documents} document(s)"
                 f" in {self.seconds:.1f} s ({rate:.1f} docs/s) with {self.model or 'no model'}"
+                + (f"\n  claims scored by {self.claim_model}"
+                   if self.claim_model and self.claim_model != self.model else "")
                 + (f"\n  {self.pieces} long document(s) parsed in pieces of at most "
                    f"{PIECE_CHARS:,} characters" if self.pieces else "")
                 + "".join(f"\n  skipped {n} document(s): {reason}"
@@ -198,7 +201,7 @@ def suggest(
         ids = list(dict.fromkeys(int(i) for i in doc_ids))
     if limit is not None:
         ids = ids[:max(limit, 0)]
-    result = SuggestResult(model=model_name)
+    result = SuggestResult(model=model_name, claim_model=claim_model)
     label_for = project_labels(store)
     if not ids:
         result.seconds = time.perf_counter() - started

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from annotator.model import Claim, Span
 from annotator.paths import models_dir

@@ -202,7 +202,8 @@ def test_cli_train_progress_json_and_models(project: Store) -> None:
     failed = CliRunner().invoke(main, ["train", "--db", db, "--layer", "entity",
                                        "--base", "no_such_pipeline", "--progress-json"])
     assert failed.exit_code == 1
-    assert json.loads(failed.output.splitlines()[0])["done"] is False
+    last = [json.loads(x) for x in failed.output.splitlines() if x.startswith("{")][-1]
+    assert last["done"] is False and "no_such_pipeline" in last["error"]
 
 
 def test_cli_train_sigterm_leaves_nothing(project: Store) -> None:
