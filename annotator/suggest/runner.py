@@ -108,7 +108,6 @@ def load_suggester(spec: str | None = None, db_path: Path | None = None,
     name = trained.model_id(meta, folder)
     if (folder / trained.PIPELINE).is_dir():
         nlp = load_pipeline(str(folder / trained.PIPELINE))
-        nlp.meta["name"], nlp.meta["version"] = name, str(meta.get("spacy_version", ""))
         entities_from = name
     else:
         base = str(meta.get("base") or DEFAULT_MODEL)
@@ -120,8 +119,7 @@ def load_suggester(spec: str | None = None, db_path: Path | None = None,
     cw = None
     if not rules_only:
         cw = Checkworthiness.load(folder) if has_classifier(folder) else shipped()
-    suggester = Suggester(nlp, cw, entities_from, folder)
-    return suggester
+    return Suggester(nlp, cw, entities_from, folder)
 
 
 def load_pipeline(name: str | None = None) -> Language:

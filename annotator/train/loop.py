@@ -8,12 +8,15 @@ as plain functions over the store, without Qt.
   threshold first (:func:`decision_threshold`), for an "uncertain first" queue.
 - :func:`retrain_due`: whether N more documents were marked done since the newest model
   was trained, for "retrain every N documents".
+- :func:`learning_curve`: one point per training run (done documents, held-out F1 per
+  layer), for the Statistics view.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .. import trained
 from ..model import STATUSES
@@ -71,3 +74,19 @@ def retrain_due(store: Store, every: int) -> bool:
     newest = trained.latest(store.path)
     trained_on = int(newest.meta.get("done_documents") or 0) if newest is not None else 0
     return store.count_documents("done") - trained_on >= every
+
+
+def learning_curve(db_path: Path) -> list[dict[str, Any]]:
+    """One point per model of the project, oldest first: ``model``, ``created``,
+    ``done_documents`` and the held-out F1 of each layer it learnt (``entity``: exact,
+    all labels; ``claim``: check-worthy units), ``None`` where not measured."""
+    points = []
+    for m in trained.list_models(db_path):
+        scores = m.scores
+        entity = next((r["exact"]["f1"] for r in (scores.get("entity") or {}).get("after")
+                       or [] if r["label"] == "(all)"), None)
+        claim = ((scores.get("claim") or {}).get("checkworthy") or {}).get("F1")
+        points.append({"model": m.name, "created": m.created,
+                       "done_documents": m.meta.get("done_documents"),
+                       "entity": entity, "claim": claim})
+    return points

@@ -87,6 +87,12 @@ def test_train_a_few_steps_writes_a_complete_model(project: Store) -> None:
     assert second.path.name == "news-2" and trained.resolve("latest", project.path) == \
         second.path
     assert not (second.path / "pipeline").exists()  # claims only: the classifier alone
+    from annotator.train.loop import learning_curve
+
+    curve = learning_curve(project.path)
+    assert [p["model"] for p in curve] == ["news-1", "news-2"]
+    assert curve[0]["done_documents"] == 12 and curve[0]["entity"] is not None
+    assert curve[1]["entity"] is None and curve[1]["claim"] is not None
 
 
 def test_train_refuses_what_it_cannot_learn(tmp_path: Path) -> None:
