@@ -26,7 +26,7 @@ import json
 import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +157,13 @@ def measure_many(models: dict[str, Any], n_docs: int = ALL, batch_size: int = 32
                  nlp: Any = None, *, debates: Sequence[str] | None = None
                  ) -> dict[str, dict[str, Any]]:
     """:func:`measure` for several claim scorers at once (one parse of the documents)."""
-    from annotator.suggest.claims import MIN_SCORE, claim_candidates
+    from annotator.suggest.claims import (
+        COMBINED_THRESHOLD,
+        MIN_SCORE,
+        Candidate,
+        claim_candidates,
+        score_candidates,
+    )
     from annotator.suggest.entities import suggest_entities
     from annotator.suggest.runner import load_pipeline
 
@@ -181,13 +187,10 @@ def measure_many(models: dict[str, Any], n_docs: int = ALL, batch_size: int = 32
         paras = paragraphs(pd.text)
         labels += [v == 1 for v in pd.verdicts]
         for name, scorer in scorers.items():
-            if scorer is None:
-                claims = [(c.claim.start, c.claim.end, c.claim.score) for c in candidates
-                          if c.claim.score >= MIN_SCORE]
-            else:
-                probs = scorer.score([c.features for c in candidates], doc.vocab)
-                claims = [(c.claim.start, c.claim.end, p) for c, p in
-                          zip(candidates, probs, strict=True) if p >= scorer.threshold]
+            fresh = [Candidate(replace(c.claim, cues=list(c.claim.cues)), c.features)
+                     for c in candidates]  # scoring sets the claims' scores
+            claims = [(c.start, c.end, c.score)
+                      for c in score_candidates(fresh, scorer, doc.vocab)]
             st = stats[name]
             st["claims"] += len(claims)
             for start, end, _ in claims:
@@ -209,7 +212,8 @@ def measure_many(models: dict[str, Any], n_docs: int = ALL, batch_size: int = 32
                       longest_claim_vs_paragraph=round(st["ratio"], 3),
                       longest_claim_sentences=st["sentences"], seconds=round(seconds, 1),
                       model="rules alone" if scorer is None else scorer.name,
-                      threshold=MIN_SCORE if scorer is None else scorer.threshold,
+                      threshold=MIN_SCORE if scorer is None else COMBINED_THRESHOLD,
+                      model_threshold=None if scorer is None else scorer.threshold,
                       debates=sorted({d.debate for d in docs}))
         out[name] = result
     return out

@@ -152,10 +152,11 @@ def summary(meta: dict[str, Any], path: Path) -> str:
                      f"{meta['training']['claim']['steps']} steps "
                      f"({meta['training']['claim']['stopped']})")
         if claim:
-            cw, rules = claim["checkworthy"], claim["rules_alone"]
-            lines.append(f"    held-out check-worthy sentences: P {cw['P']:.3f} R {cw['R']:.3f} "
-                         f"F1 {cw['F1']:.3f} AP {cw['AP']:.3f} (rules alone: F1 "
-                         f"{rules['F1']:.3f} AP {rules['AP']:.3f})")
+            cw, rules, alone = claim["checkworthy"], claim["rules_alone"], claim["model_alone"]
+            lines.append(f"    held-out check-worthy sentences, rules with the model: P "
+                         f"{cw['P']:.3f} R {cw['R']:.3f} F1 {cw['F1']:.3f} AP {cw['AP']:.3f} "
+                         f"(rules alone: F1 {rules['F1']:.3f} AP {rules['AP']:.3f}; model "
+                         f"alone: F1 {alone['F1']:.3f} AP {alone['AP']:.3f})")
     for note in meta.get("notes", []):
         lines.append(f"  note: {note}")
     return "\n".join(lines)

@@ -48,12 +48,13 @@ def refresh_suggestions(store: Store, suggester: Suggester,
 
 
 def decision_threshold(suggester: Suggester | None = None) -> float:
-    """The claim score from which a unit is suggested: the learned model's threshold,
-    or the rules' :data:`~annotator.suggest.claims.MIN_SCORE`."""
-    from ..suggest.claims import MIN_SCORE
+    """The claim score from which a unit is suggested: 0.5 with a learned model
+    (:data:`~annotator.suggest.claims.COMBINED_THRESHOLD`), the rules'
+    :data:`~annotator.suggest.claims.MIN_SCORE` without."""
+    from ..suggest.claims import COMBINED_THRESHOLD, MIN_SCORE
 
     cw = suggester.checkworthiness if suggester is not None else None
-    return cw.threshold if cw is not None else MIN_SCORE
+    return COMBINED_THRESHOLD if cw is not None else MIN_SCORE
 
 
 def uncertainty_order(store: Store, threshold: float, statuses: Iterable[str] = NOT_DONE,

@@ -310,7 +310,7 @@ def _train_claims(store: Store, base: str, train_docs: list[data.Labelled],
     from spacy.training import Example
 
     from ..suggest.checkworthy import COMPONENT, FOLDER, LABEL
-    from ..suggest.claims import MIN_SCORE
+    from ..suggest.claims import COMBINED_THRESHOLD, MIN_SCORE, combined_score
     from ..suggest.runner import DEFAULT_MODEL, ModelNotFound, load_pipeline
 
     t0 = time.monotonic()
@@ -373,16 +373,19 @@ def _train_claims(store: Store, base: str, train_docs: list[data.Labelled],
     }
     scores: dict[str, Any] = {}
     if dev_units:
-        learned = [p >= threshold for p in probabilities]
-        rules = [u.rule_score >= MIN_SCORE for u in dev_units]
-        scores["checkworthy"] = _rounded({**prf(gold, learned),
+        # as suggested: the rules and the model together (annotator.suggest.claims)
+        combined = [combined_score(p, threshold, u.cues)
+                    for p, u in zip(probabilities, dev_units, strict=True)]
+        rules = [u.rule_score for u in dev_units]
+        scores["checkworthy"] = _rounded({
+            **prf(gold, [c >= COMBINED_THRESHOLD for c in combined]),
+            "AP": average_precision(gold, combined)})
+        scores["model_alone"] = _rounded({**prf(gold, [p >= threshold for p in probabilities]),
                                           "AP": average_precision(gold, probabilities)})
-        scores["rules_alone"] = _rounded({
-            **prf(gold, rules), "AP": average_precision(gold, [u.rule_score
-                                                               for u in dev_units])})
-        scores["labels"] = _claim_labels(dev_docs, dev_units, probabilities, threshold)
-        scores["labels_rules_alone"] = _claim_labels(
-            dev_docs, dev_units, [u.rule_score for u in dev_units], MIN_SCORE)
+        scores["rules_alone"] = _rounded({**prf(gold, [r >= MIN_SCORE for r in rules]),
+                                          "AP": average_precision(gold, rules)})
+        scores["labels"] = _claim_labels(dev_docs, dev_units, combined, COMBINED_THRESHOLD)
+        scores["labels_rules_alone"] = _claim_labels(dev_docs, dev_units, rules, MIN_SCORE)
     meta["scores"]["claim"] = scores
     meta["training"]["claim"] = _outcome_dict(outcome)
     meta["seconds"]["claim"] = round(time.monotonic() - t0, 1)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from annotator.store import Store
 from annotator.suggest.checkworthy import Checkworthiness, shipped, shipped_path
 from annotator.suggest.claims import (
+    BIAS,
+    COMBINED_THRESHOLD,
+    CUE_WEIGHTS,
     MIN_SCORE,
     claim_candidates,
+    combined_score,
     suggest_claims,
     unit_features,
 )
@@ -49,9 +56,17 @@ def test_checkworthy_scorer_replaces_rule_score_and_threshold(nlp) -> None:
     assert {c.claim.start for c in candidates} >= {c.start for c in rules}
     scorer = FixedScorer()
     learned = suggest_claims(doc, entities, scorer)
-    assert [c.score for c in learned] == [0.9]
-    assert TEXT[learned[0].start:learned[0].end].startswith("unemployment fell")
-    assert "number" in learned[0].cues  # the cues stay as the explanation
+    [claim] = learned
+    assert claim.score == round(combined_score(0.9, 0.5, claim.cues), 3) >= COMBINED_THRESHOLD
+    assert TEXT[claim.start:claim.end].startswith("unemployment fell")
+    # the average of the two margins in log-odds: the rules' over MIN_SCORE, the model's
+    # over its threshold
+    z = (BIAS + sum(CUE_WEIGHTS[c] for c in claim.cues) - math.log(0.3 / 0.7)) / 2 \
+        + math.log(0.9 / 0.1) / 2
+    assert combined_score(0.9, 0.5, claim.cues) == pytest.approx(1 / (1 + math.exp(-z)))
+    assert combined_score(0.5, 0.5, []) < COMBINED_THRESHOLD  # no cue: the rules say no
+    assert combined_score(0.99, 0.5, []) > COMBINED_THRESHOLD  # a sure model wins them over
+    assert "number" in claim.cues  # the cues stay as the explanation
     assert scorer.seen and all(w == w.lower() or w.startswith("[cue:") for u in scorer.seen
                                for w in u)
 
@@ -80,7 +95,7 @@ def test_checkworthy_runner_names_the_claim_model(store: Store, nlp, tmp_path: P
     assert claim.model is not None and claim.model.endswith(" + claimbuster")
     suggest(store, Suggester(nlp, FixedScorer(), "mine 1"), [2])
     [claim2] = store.spans(2, layer="claim")
-    assert claim2.model == "mine 1 + fixed-1" and claim2.score == 0.9
+    assert claim2.model == "mine 1 + fixed-1" and claim2.score > 0.9
     entity_models = {s.model for s in store.spans(2, layer="entity")}
     assert entity_models == {"mine 1"}
     rules = load_suggester(None, store.path, rules_only=True)
