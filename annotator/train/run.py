@@ -31,8 +31,6 @@ from .engine import Outcome, Step, train_component
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from ..suggest.checkworthy import Checkworthiness
-
 LAYERS = ("entity", "claim")
 NER = "ner"
 #: What the NER skips ``data.INCORRECT_KEY`` spans as (the config's name for it).
@@ -507,9 +505,3 @@ def _version() -> str:
     except PackageNotFoundError:  # pragma: no cover - a source tree without install
         return "0"
 
-
-def load_checkworthiness(path: Path) -> Checkworthiness:
-    """The classifier of a model folder (for the learning curve and tests)."""
-    from ..suggest.checkworthy import Checkworthiness
-
-    return Checkworthiness.load(path)
