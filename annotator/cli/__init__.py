@@ -6,7 +6,7 @@ commands, all registered here, in one place.
 
 from __future__ import annotations
 
-from . import documents, evaluate, export, labels, suggest, teams  # noqa: F401
+from . import documents, evaluate, export, labels, suggest, teams, train  # noqa: F401
 from ._util import main
 
 __all__ = ["main"]

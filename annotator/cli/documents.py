@@ -20,11 +20,21 @@ from ._util import db_option, main, open_store, progress
               default="auto", show_default=True, help="Input format (auto: by file ending).")
 @click.option("--text-field", default="text", show_default=True,
               help="JSONL key or CSV column holding the article text.")
+@click.option("--status", type=click.Choice(["new", "done"]), default=None,
+              help="Status of every imported document (default: as the file says, else "
+                   "new). done: labelled data from elsewhere counts as finished annotation.")
+@click.option("--add-labels", is_flag=True,
+              help="Add the labels the file uses and the project lacks (else the import "
+                   "is refused, naming them).")
 @db_option
-def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, db_path: Path | None) -> None:
+def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, status: str | None,
+               add_labels: bool, db_path: Path | None) -> None:
     """Import .txt, .jsonl or .csv files, or folders of them (recursively).
 
-    The whole import is one transaction: on any error nothing is written."""
+    The whole import is one transaction: on any error nothing is written. Labelled
+    JSONL (Prodigy spans, doccano labels, our claims) must use the project's labels, or
+    pass --add-labels. A Prodigy line answered "reject" brings its spans as rejected
+    suggestions; lines repeating a text add their labels to its document."""
     import sqlite3
 
     from ..importers import ImportFailed, import_paths
@@ -34,7 +44,8 @@ def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, db_path: Path
     try:
         with progress(desc="importing") as bar:
             result = import_paths(store, list(paths), fmt=fmt, text_field=text_field,
-                                  on_document=lambda: bar.update(1))
+                                  on_document=lambda: bar.update(1), status=status,
+                                  add_labels=add_labels)
     except ImportFailed as exc:
         raise click.ClickException(f"{exc} (nothing was imported)") from exc
     except ReadOnlyError as exc:

@@ -29,6 +29,36 @@ class DocumentQueries(StoreBase):
             found |= self._hashes_in(chunk)
         return found
 
+    def document_ids_by_hash(self, hashes: Iterable[str]) -> dict[str, int]:
+        """The ids of the documents with these content hashes (those in the project)."""
+        found: dict[str, int] = {}
+        wanted = list(dict.fromkeys(hashes))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update((h, doc_id) for doc_id, h in self.conn.execute(
+                f"SELECT id, content_hash FROM documents WHERE content_hash IN ({marks})",
+                chunk))
+        return found
+
+    def documents_by_uncertainty(self, threshold: float, statuses: Iterable[str],
+                                 limit: int = -1, offset: int = 0
+                                 ) -> list[tuple[int, float | None]]:
+        """``(id, distance)`` of the documents with one of ``statuses``, those whose
+        pending claim suggestion scores nearest ``threshold`` first (``distance``: how
+        near), then those without a scored pending claim (``None``), by id. One query;
+        ``limit``/``offset`` page it."""
+        statuses = list(statuses)
+        marks = ",".join("?" * len(statuses))
+        sql = (
+            "SELECT id, distance FROM (SELECT d.id AS id, (SELECT MIN(ABS(s.score - ?))"
+            " FROM spans s WHERE s.doc_id = d.id AND s.annotation_set = ''"
+            " AND s.layer = 'claim' AND s.decision = 'pending' AND s.score IS NOT NULL)"
+            f" AS distance FROM documents d WHERE d.status IN ({marks}))"
+            " ORDER BY distance IS NULL, distance, id LIMIT ? OFFSET ?")
+        return [(int(i), None if dist is None else float(dist)) for i, dist in
+                self.conn.execute(sql, (threshold, *statuses, limit, offset))]
+
     def _hashes_in(self, chunk: list[str]) -> set[str]:
         marks = ",".join("?" * len(chunk))
         sql = f"SELECT content_hash FROM documents WHERE content_hash IN ({marks})"
