@@ -184,7 +184,11 @@ class _Primed:
     docstring): spaCy's tokenizer, and the chunks already tokenised alone."""
 
     def __init__(self) -> None:
-        self.tokenizer = blank_nlp().tokenizer
+        from spacy.tokenizer import Tokenizer
+
+        tokenizer = blank_nlp().tokenizer
+        assert isinstance(tokenizer, Tokenizer)
+        self.tokenizer = tokenizer
         # spaCy's default (10,000 chunks) is a few hundred articles' vocabulary
         self.tokenizer.max_cache_size = CACHE_CHUNKS
         self.seen: set[str] = set()
