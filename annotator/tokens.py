@@ -207,7 +207,8 @@ class _Primed:
             for chunk in new:
                 tokenizer(chunk)
             self.seen.update(new)
-        return self.tokenizer(text)
+        doc: Doc = self.tokenizer(text)
+        return doc
 
 
 @functools.cache
