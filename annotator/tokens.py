@@ -46,19 +46,23 @@ documents to tokenise at once go to worker processes (:class:`TokenCache`).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import itertools
 import re
 import sys
 import zlib
 from array import array
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, cast
 
 from .jsonenc import compact_json
 from .paths import load_lexicon
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from spacy.language import Language
     from spacy.tokens import Doc
 
@@ -70,7 +74,6 @@ RULES_VERSION = 2
 RENEW_EVERY = 10_000  # documents; the vocab keeps every new string it sees
 CACHE_CHUNKS = 300_000  # distinct chunks kept in the tokenizer's cache, at most
 _calls = 0
-_WS_RUN = re.compile(r"\s{2,}|[^\S ]")  # whitespace other than one space
 
 #: The tokens of one text: start offsets, lengths (code points), and 1 where the token
 #: is followed by a space, 0 where not.
@@ -192,16 +195,15 @@ class _Primed:
         # spaCy's default (10,000 chunks) is a few hundred articles' vocabulary
         self.tokenizer.max_cache_size = CACHE_CHUNKS
         self.seen: set[str] = set()
+        # whitespace chunks: the common ones once (finding them in each text costs more)
+        for n in (1, 2, 3):
+            for run in itertools.product(" \n\t\r", repeat=n):
+                self(f"x{''.join(run)}")
 
     def __call__(self, text: str) -> Doc:
         """spaCy's tokens of ``text``, its cache primed with the text's chunks first."""
-        # str.split() cuts at str.isspace(), as spaCy's tokenizer does; whitespace runs
-        # are chunks too (less a single space after a word, which is that word's ``ws``).
-        chunks = set(text.split())
-        if _WS_RUN.search(text):
-            runs = set(_WS_RUN.findall(text))
-            chunks.update(runs, [r[1:] for r in runs if r[0] == " " and len(r) > 1])
-        new = chunks.difference(self.seen)
+        # str.split() cuts at str.isspace(), as spaCy's tokenizer does
+        new = set(text.split()).difference(self.seen)
         if new:
             tokenizer = self.tokenizer
             for chunk in new:
@@ -287,33 +289,140 @@ def token_range(starts: Sequence[int], start: int, end: int) -> tuple[int, int]:
 
 Tokens = tuple[Sequence[int], bytes]  # token starts, tokens JSON in UTF-8
 
+# Documents to tokenise in one batch from which worker processes pay: starting them costs
+# about 1.3 s (spaCy imported once in a fork server, a tokenizer built in each worker),
+# a document about 1.2 ms of tokens, JSON and compression in one process.
+PARALLEL_MIN = 200
+MAX_WORKERS = 4  # each holds its own tokenizer and cache, ~110 MB
+TASK_DOCS = 32  # documents per task sent to a worker
+
+
+def _work(texts: list[str]) -> list[tuple[bytes, bytes, bytes]]:
+    """In a worker process: each text's starts blob, tokens JSON (UTF-8) and JSON blob
+    (see :func:`pack`)."""
+    out = []
+    for text in texts:
+        starts, encoded = compute(text)
+        starts_blob, json_blob = pack(starts, encoded)
+        out.append((starts_blob, encoded, json_blob))
+    return out
+
+
+def _start_worker() -> None:
+    """A worker leaves Ctrl+C to the process that started it (which stops the workers),
+    and builds its tokenizer while that process reads the first documents."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _primed()
+
+
+@contextlib.contextmanager
+def _program_not_imported() -> Iterator[None]:
+    """A worker started meanwhile does not import the program's main module: by default
+    a spawned or fork-server worker runs the script that started this process again
+    (the ``annotator`` script, ``main.py``, a user's script without a ``__main__``
+    guard), which costs time or worse. A worker needs only this module."""
+    import types
+
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
+def available_cpus() -> int:
+    """The processors this process may run on."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _starts(blob: bytes) -> array[int]:
+    starts = array("I")
+    starts.frombytes(blob)
+    if sys.byteorder == "big":
+        starts.byteswap()
+    return starts
+
+
+class TokenRequest:
+    """One :meth:`TokenCache.request`: the tokens found in the cache, the documents still
+    to tokenise, and their tokens being made by worker processes (if any)."""
+
+    def __init__(self, found: dict[int, Tokens], missing: list[tuple[int, str]],
+                 futures: list[Future[list[tuple[bytes, bytes, bytes]]]]):
+        self.found = found
+        self.missing = missing
+        self.futures = futures
+
 
 class TokenCache:
     """A project's cached tokens (the store's ``tokens`` table), read and filled in
     batches. Writing is best effort: a project that cannot be written (read-only, busy,
     full) is still tokenised, only not cached. :attr:`computed` counts the documents
-    tokenised here, :attr:`saved` those written to the cache."""
+    tokenised here, :attr:`saved` those written to the cache.
 
-    def __init__(self, store: Store, write: bool = True):
+    ``processes``: how many worker processes tokenise (1: this process only; ``None``:
+    as many as there are processors, up to :data:`MAX_WORKERS`, once a batch has
+    :data:`PARALLEL_MIN` documents to tokenise). The workers stop at :meth:`close`
+    (the cache is a context manager). The tokens are the same either way."""
+
+    def __init__(self, store: Store, write: bool = True, processes: int | None = 1):
         self.store = store
         self.writable = write and not store.readonly
         self.computed = 0
         self.saved = 0
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> TokenCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def get(self, docs: Sequence[tuple[int, str]]) -> dict[int, Tokens]:
         """The tokens of each ``(doc_id, text)``: cached, or computed and cached."""
-        import sqlite3
+        return self.collect(self.request(docs))
 
-        tag = tokenizer_id()
-        found = self.store.get_tokens([doc_id for doc_id, _ in docs], tag)
+    def request(self, docs: Sequence[tuple[int, str]]) -> TokenRequest:
+        """Start on the tokens of ``docs``: the cached ones are read now, the others
+        are tokenised by the workers (if any) meanwhile; :meth:`collect` returns them."""
+        found = self.store.get_tokens([doc_id for doc_id, _ in docs], tokenizer_id())
         out: dict[int, Tokens] = {doc_id: unpack(*blobs) for doc_id, blobs in found.items()}
+        missing = [(doc_id, text) for doc_id, text in docs if doc_id not in out]
+        pool = self._workers(len(missing))
+        futures = []
+        if pool is not None:
+            with _program_not_imported():  # a submit may start a worker
+                futures = [pool.submit(_work, [text for _, text in missing[i:i + TASK_DOCS]])
+                           for i in range(0, len(missing), TASK_DOCS)]
+        return TokenRequest(out, missing, futures)
+
+    def collect(self, batch: TokenRequest) -> dict[int, Tokens]:
+        """The tokens of the documents of a :meth:`request`, the new ones cached."""
+        out = batch.found
+        if batch.futures:
+            made = [row for future in batch.futures for row in future.result()]
+        else:
+            made = _work([text for _, text in batch.missing])
+        tag = tokenizer_id()
         fresh = []
-        for doc_id, text in docs:
-            if doc_id not in out:
-                out[doc_id] = compute(text)
-                fresh.append((doc_id, tag, *pack(*out[doc_id])))
+        for (doc_id, _), (starts_blob, encoded, json_blob) in zip(batch.missing, made,
+                                                                 strict=True):
+            out[doc_id] = (_starts(starts_blob), encoded)
+            fresh.append((doc_id, tag, starts_blob, json_blob))
         self.computed += len(fresh)
         if fresh and self.writable:
+            import sqlite3
+
             try:
                 with self.store.write():
                     self.store.put_tokens(fresh)
@@ -321,3 +430,40 @@ class TokenCache:
             except (sqlite3.Error, OSError):
                 self.writable = False  # not worth retrying for every batch
         return out
+
+    def _workers(self, missing: int) -> ProcessPoolExecutor | None:
+        """The worker processes, started when first worth it; ``None``: tokenise here."""
+        if self._pool is not None or missing == 0:
+            return self._pool
+        n = self.processes
+        if n is None:
+            n = min(available_cpus(), MAX_WORKERS) if missing >= PARALLEL_MIN else 1
+        if n <= 1:
+            return None
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        methods = multiprocessing.get_all_start_methods()
+        # never fork: this process may hold threads (a window) and the project's file
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods
+                                              else "spawn")
+        if "forkserver" in methods:
+            context.set_forkserver_preload(["spacy.lang.en", "annotator.tokens"])
+        try:
+            self._pool = ProcessPoolExecutor(n, mp_context=context,
+                                             initializer=_start_worker)
+        except OSError:  # no processes here (a sandbox): tokenise in this one
+            self.processes = 1
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker processes, at once (work not collected is dropped)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
+        for process in processes:
+            process.join()

@@ -53,12 +53,15 @@ from ._util import db_option, main, open_store, progress
 @click.option("--allow-empty", is_flag=True,
               help="Write an empty export when no document matches, instead of failing.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output.")
+@click.option("--processes", type=click.IntRange(min=1), default=None,
+              help="jsonl: processes that tokenise documents whose tokens are not cached "
+                   "yet (default: one per processor, up to 4, when there are many).")
 @db_option
 def export_cmd(fmt: str, out: Path | None, status: str, layer: str | None,
                include_rejected: bool,
                annotator_name: str | None, dev_fraction: float, seed: int, align: str,
                spancat: bool, no_tokens: bool, allow_empty: bool, force: bool,
-               db_path: Path | None) -> None:
+               processes: int | None, db_path: Path | None) -> None:
     """Write the labelled documents as a training set: jsonl (Prodigy superset),
     spacy (train/dev DocBin + config.cfg), doccano, labelstudio or conll.
 
@@ -86,7 +89,8 @@ def export_cmd(fmt: str, out: Path | None, status: str, layer: str | None,
             def on_progress(n: int) -> None:
                 bar.update(n - bar.n)
 
-            summary = export(store, fmt, out, opts, force=force, on_progress=on_progress)
+            summary = export(store, fmt, out, opts, force=force, on_progress=on_progress,
+                             processes=processes)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from exc
     except (KeyboardInterrupt, Terminated) as exc:
