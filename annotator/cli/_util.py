@@ -3,57 +3,72 @@ the project with a one-line error, and a progress bar.
 
 Commands of other packages register through the entry point group
 ``annotator.commands`` (the window's ``gui`` command does, from ``ui/``): the core
-never imports them, and they load only when their command is asked for.
+never imports them, and they load only when their command is asked for. The entry
+points are read only for a command that is not our own, or to list every command:
+reading them (``importlib.metadata`` and a scan of the installed packages) costs more
+than the rest of a quick command's start.
 """
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 import sys
 from functools import cached_property
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..paths import default_db_path
 from ..store import Store, StoreError, storage_reason
 
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
 PLUGIN_GROUP = "annotator.commands"
 
 
 class AnnotatorGroup(click.Group):
-    """A click group that also lists the commands of the ``annotator.commands`` entry
-    points, importing one only when it is run (or its help shown)."""
+    """A click group whose commands load on demand: our own from the module that
+    :attr:`lazy_commands` names (the table in :mod:`annotator.cli`), the commands of
+    the ``annotator.commands`` entry points from theirs, each only when it is run (or
+    the help lists it)."""
+
+    lazy_commands: dict[str, str] = {}  # command name -> module in annotator.cli
 
     @cached_property
     def _plugins(self) -> dict[str, EntryPoint]:
+        from importlib.metadata import entry_points
+
         return {ep.name: ep for ep in entry_points(group=PLUGIN_GROUP)}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self._plugins})
+        return sorted({*super().list_commands(ctx), *self.lazy_commands, *self._plugins})
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; a failure of the storage (full disk, read-only or busy
         project, I/O error) or a refused operation ends in one line, never a traceback.
         A bug still shows as one."""
-        from ..labels import LabelError
-        from ..session import SessionError
-
         try:
             return super().invoke(ctx)
-        except (StoreError, SessionError, LabelError) as exc:
-            raise click.ClickException(str(exc)) from exc
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError) as exc:  # no refusal is one of these
             reason = storage_reason(exc)
             if reason is None:
                 raise
             command = ctx.invoked_subcommand or "the command"
             raise click.ClickException(f"{command} failed: {reason}") from exc
+        except Exception as exc:
+            if not _refused(exc):
+                raise
+            raise click.ClickException(str(exc)) from exc
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in self.lazy_commands:
+            # the module registers its commands on this group as it is imported
+            importlib.import_module(f"{__package__}.{self.lazy_commands[cmd_name]}")
+            command = super().get_command(ctx, cmd_name)
         if command is None and cmd_name in self._plugins:
             loaded = self._plugins[cmd_name].load()
             if isinstance(loaded, click.Command):
@@ -65,6 +80,21 @@ class AnnotatorGroup(click.Group):
 @click.version_option(package_name="annotator")
 def main() -> None:
     """Annotator: label entities and factual claims in news articles."""
+
+
+def _refused(exc: Exception) -> bool:
+    """Whether ``exc`` is an operation the core refused (said in one line)."""
+    refusals: list[type[Exception]] = [StoreError]
+    # an error of a module not imported cannot have been raised: no import for the check
+    if "annotator.session" in sys.modules:
+        from ..session import SessionError
+
+        refusals.append(SessionError)
+    if "annotator.labels" in sys.modules:
+        from ..labels import LabelError
+
+        refusals.append(LabelError)
+    return isinstance(exc, tuple(refusals))
 
 
 db_option = click.option(
