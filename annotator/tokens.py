@@ -390,6 +390,8 @@ class TokenCache:
 
     def get(self, docs: Sequence[tuple[int, str]]) -> dict[int, Tokens]:
         """The tokens of each ``(doc_id, text)``: cached, or computed and cached."""
+        if not docs:
+            return {}
         return self.collect(self.request(docs))
 
     def request(self, docs: Sequence[tuple[int, str]]) -> TokenRequest:
@@ -413,23 +415,29 @@ class TokenCache:
             made = [row for future in batch.futures for row in future.result()]
         else:
             made = _work([text for _, text in batch.missing])
-        tag = tokenizer_id()
         fresh = []
         for (doc_id, _), (starts_blob, encoded, json_blob) in zip(batch.missing, made,
                                                                  strict=True):
             out[doc_id] = (_starts(starts_blob), encoded)
-            fresh.append((doc_id, tag, starts_blob, json_blob))
+            fresh.append((doc_id, starts_blob, json_blob))
         self.computed += len(fresh)
-        if fresh and self.writable:
-            import sqlite3
-
-            try:
-                with self.store.write():
-                    self.store.put_tokens(fresh)
-                self.saved += len(fresh)
-            except (sqlite3.Error, OSError):
-                self.writable = False  # not worth retrying for every batch
+        self.put(fresh)
         return out
+
+    def put(self, rows: Sequence[tuple[int, bytes, bytes]]) -> None:
+        """Cache ``(doc_id, starts blob, JSON blob)`` rows made elsewhere (by
+        :func:`pack`, from this tokenizer's tokens), best effort."""
+        if not rows or not self.writable:
+            return
+        import sqlite3
+
+        tag = tokenizer_id()
+        try:
+            with self.store.write():
+                self.store.put_tokens([(doc_id, tag, s, j) for doc_id, s, j in rows])
+            self.saved += len(rows)
+        except (sqlite3.Error, OSError):
+            self.writable = False  # not worth retrying for every batch
 
     def _workers(self, missing: int) -> ProcessPoolExecutor | None:
         """The worker processes, started when first worth it; ``None``: tokenise here."""
