@@ -290,8 +290,8 @@ def token_range(starts: Sequence[int], start: int, end: int) -> tuple[int, int]:
 Tokens = tuple[Sequence[int], bytes]  # token starts, tokens JSON in UTF-8
 
 # Documents to tokenise in one batch from which worker processes pay: starting them costs
-# about 1.3 s (spaCy imported once in a fork server, a tokenizer built in each worker),
-# a document about 1.2 ms of tokens, JSON and compression in one process.
+# about 1.3 s (spaCy imported and a tokenizer built in each, side by side), a document
+# about 1.1 ms of tokens, JSON and compression in one process.
 PARALLEL_MIN = 200
 MAX_WORKERS = 4  # each holds its own tokenizer and cache, ~110 MB
 TASK_DOCS = 32  # documents per task sent to a worker
@@ -310,10 +310,14 @@ def _work(texts: list[str]) -> list[tuple[bytes, bytes, bytes]]:
 
 def _start_worker() -> None:
     """A worker leaves Ctrl+C to the process that started it (which stops the workers),
-    and builds its tokenizer while that process reads the first documents."""
+    dies of SIGTERM (whatever handler it inherited), and builds its tokenizer while
+    that process reads the first documents."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     _primed()
 
 
@@ -451,14 +455,11 @@ class TokenCache:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        methods = multiprocessing.get_all_start_methods()
-        # never fork: this process may hold threads (a window) and the project's file
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods
-                                              else "spawn")
-        if "forkserver" in methods:
-            context.set_forkserver_preload(["spacy.lang.en", "annotator.tokens"])
+        # Linux: forked workers start at once and are this process's children (stopped
+        # and accounted for with it); elsewhere fork is unsafe or missing: spawned.
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
         try:
-            self._pool = ProcessPoolExecutor(n, mp_context=context,
+            self._pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(method),
                                              initializer=_start_worker)
         except OSError:  # no processes here (a sandbox): tokenise in this one
             self.processes = 1
