@@ -62,6 +62,7 @@ from .paths import load_lexicon
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
     from spacy.language import Language
     from spacy.tokens import Doc
@@ -206,7 +207,14 @@ class _Primed:
         new = set(text.split()).difference(self.seen)
         if new:
             tokenizer = self.tokenizer
-            for chunk in new:
+            # Letters and digits alone (not a special case) trip no special case, so
+            # they are primed together, in one call; the others one by one, as a special
+            # case met in a call stops spaCy caching the rest of it.
+            rules = tokenizer.rules
+            plain = [c for c in new if c.isalnum() and c not in rules]
+            if plain:
+                tokenizer(" ".join(plain))
+            for chunk in new.difference(plain):
                 tokenizer(chunk)
             self.seen.update(new)
         doc: Doc = self.tokenizer(text)
@@ -246,7 +254,10 @@ def tokens_json(text: str, bounds: Boundaries) -> str:
     ends = list(map(int.__add__, starts, lengths))
     words = list(map(text.__getitem__, map(slice, starts, ends)))
     if _ESCAPE.search(text):
-        words = [compact_json(w)[1:-1] if _ESCAPE.search(w) else w for w in words]
+        # the tokens holding a character JSON escapes (never the one space a token may
+        # be followed by, so each such character is inside a token)
+        for i in {bisect_right(starts, m.start()) - 1 for m in _ESCAPE.finditer(text)}:
+            words[i] = compact_json(words[i])[1:-1]
     rows = zip(words, starts, ends, range(len(starts)), map(_WS.__getitem__, spaces),
                strict=True)
     return f"[{','.join(map(_TOKEN.__mod__, rows))}]"
@@ -455,12 +466,19 @@ class TokenCache:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # Linux: forked workers start at once and are this process's children (stopped
-        # and accounted for with it); elsewhere fork is unsafe or missing: spawned.
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        methods = multiprocessing.get_all_start_methods()
+        # Never fork this process (it may hold threads, a window's, and the project's
+        # file): a fork server with spaCy imported once forks the workers where there is
+        # one (stopped at close()), else each worker is spawned and imports it itself.
+        context: BaseContext
+        if "forkserver" in methods:
+            server = multiprocessing.get_context("forkserver")
+            server.set_forkserver_preload(["spacy.lang.en", __name__])
+            context = server
+        else:
+            context = multiprocessing.get_context("spawn")
         try:
-            self._pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(method),
-                                             initializer=_start_worker)
+            self._pool = ProcessPoolExecutor(n, mp_context=context, initializer=_start_worker)
         except OSError:  # no processes here (a sandbox): tokenise in this one
             self.processes = 1
         return self._pool
@@ -476,3 +494,16 @@ class TokenCache:
             process.kill()
         for process in processes:
             process.join()
+        _stop_fork_server()
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server the workers came from (it holds spaCy, ~100 MB; it would
+    otherwise wait for this process to end). Started again when next needed."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    stop = getattr(server, "_stop", None)
+    if stop is not None:
+        with contextlib.suppress(OSError, ChildProcessError):
+            stop()
