@@ -488,10 +488,12 @@ class TokenCache:
         pool, self._pool = self._pool, None
         if pool is None:
             return
-        processes = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Killed first: shutdown() would wait for their work; then it joins the pool's
+        # own threads, which see the workers gone.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
         for process in processes:
             process.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
         for process in processes:
             process.join()
         _stop_fork_server()

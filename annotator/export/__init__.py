@@ -118,7 +118,10 @@ def export(
         summary.stale_removed = remove_stale(paths, out if writer.folder else None)
         records = iter_records(store, opts, summary, on_progress,
                                tokens=fmt == "jsonl" and opts.tokens, processes=processes)
-        writer.write(records, out, opts, summary, files)
+        try:
+            writer.write(records, out, opts, summary, files)
+        finally:
+            records.close()  # now, not when collected: stops tokenising workers
         files.commit()
     except OSError as exc:
         raise ExportError(describe_os_error(exc, out)) from exc

@@ -14,7 +14,7 @@ import shutil
 import signal
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -165,7 +165,8 @@ TOKEN_BATCH = 256  # documents whose cached tokens are read (and written) togeth
 
 def iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
                  on_progress: Callable[[int], None] | None = None,
-                 tokens: bool = False, processes: int | None = 1) -> Iterator[DocRecord]:
+                 tokens: bool = False, processes: int | None = 1
+                 ) -> Generator[DocRecord, None, None]:
     """Stream the documents the options select, with their spans filtered, and with
     ``tokens`` their tokens from the project's token cache (:class:`TokenCache`; those
     not cached yet are tokenised by ``processes`` worker processes, ``None``: by as many
