@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.projects = Projects(settings, self)
         self.projects.chosen.connect(self._on_project_chosen)
         self._build_widgets()
+        self.taskbar.hold_suggestions_until_drawn(self.article.viewport())
         self.decisions = Decisions(Session(store, annotator), self.article, self.scheme, self)
         self.decisions.signals.changed.connect(self._on_command_changed)
         self.decisions.signals.refused.connect(self._on_command_refused)
