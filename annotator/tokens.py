@@ -74,6 +74,8 @@ RULES_VERSION = 2
 
 RENEW_EVERY = 10_000  # documents; the vocab keeps every new string it sees
 CACHE_CHUNKS = 300_000  # distinct chunks kept in the tokenizer's cache, at most
+_AFFIXES = "\"'“”‘’«»()[]{}<>,;:!?.…-—–*/"  # stripped to find a special case inside a chunk
+_RISKY = frozenset("'’.")  # in most special cases ("don't", "U.S.", "Mr.")
 _calls = 0
 
 #: The tokens of one text: start offsets, lengths (code points), and 1 where the token
@@ -207,14 +209,17 @@ class _Primed:
         new = set(text.split()).difference(self.seen)
         if new:
             tokenizer = self.tokenizer
-            # Letters and digits alone (not a special case) trip no special case, so
-            # they are primed together, in one call; the others one by one, as a special
-            # case met in a call stops spaCy caching the rest of it.
+            # A special case met in a call stops spaCy caching the rest of it: chunks
+            # that cannot meet one (letters and digits, or punctuation around a word
+            # that is not a special case, with no apostrophe or full stop: "said,",
+            # "(Reuters)") are primed together, in one call; the others one by one. A
+            # guess wrong here costs speed, never a token.
             rules = tokenizer.rules
-            plain = [c for c in new if c.isalnum() and c not in rules]
-            if plain:
-                tokenizer(" ".join(plain))
-            for chunk in new.difference(plain):
+            together = [c for c in new if c not in rules and c.strip(_AFFIXES) not in rules
+                        and not _RISKY.intersection(c)]
+            if together:
+                tokenizer(" ".join(together))
+            for chunk in new.difference(together):
                 tokenizer(chunk)
             self.seen.update(new)
         doc: Doc = self.tokenizer(text)
@@ -488,15 +493,19 @@ class TokenCache:
         pool, self._pool = self._pool, None
         if pool is None:
             return
-        # Killed first: shutdown() would wait for their work; then it joins the pool's
-        # own threads, which see the workers gone.
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        for process in processes:
-            process.kill()
-        pool.shutdown(wait=True, cancel_futures=True)
-        for process in processes:
-            process.join()
+        stop_workers(pool)
         _stop_fork_server()
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a process pool at once: its workers killed first (``shutdown()`` would wait
+    for their work), then the pool's own threads joined, which see them gone."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+    for process in processes:
+        process.join()
 
 
 def _stop_fork_server() -> None:

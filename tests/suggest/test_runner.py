@@ -273,7 +273,7 @@ def test_runner_two_processes_store_the_same_suggestions(tmp_path, nlp, monkeypa
                 for i, text in enumerate(texts):
                     store.insert_document(text, {}, f"h{i}")
             result = suggest(store, nlp, n_process=n_process, batch_size=4)
-            assert result.documents == len(texts) and result.pieces == 1 and not result.skipped
+            assert result.documents == len(texts) and result.pieces >= 1 and not result.skipped
             assert runner.COMPONENT not in nlp.pipe_names  # the run leaves nlp as it was
             got.append(_suggested(store))
             with TokenCache(store) as cache:  # the cached tokens are the project's
