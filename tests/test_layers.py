@@ -79,3 +79,15 @@ def test_layers_command_table_is_complete() -> None:
     assert set(main.commands) == set(COMMANDS)
     for name, module in COMMANDS.items():
         assert main.commands[name].callback.__module__ == f"annotator.cli.{module}"
+
+
+def test_layers_plugin_entry_points_read_as_importlib_metadata_reads_them() -> None:
+    """The entry points read without importlib.metadata (for a quick --help) are the
+    ones it finds: our gui command, and every console script."""
+    from importlib.metadata import entry_points
+
+    from annotator.cli._util import PLUGIN_GROUP, plugin_commands
+
+    for group in (PLUGIN_GROUP, "console_scripts"):
+        assert plugin_commands(group) == {e.name: e.value for e in entry_points(group=group)}
+    assert plugin_commands()["gui"] == "ui.gui_command:gui_cmd"
