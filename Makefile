@@ -4,7 +4,8 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test lint venv bench bench-full bench-peers screenshots wheel-check clean
+.PHONY: run test lint venv bench bench-full bench-peers bench-learning checkworthy-model \
+	screenshots wheel-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +15,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Qt's X11 plugin needs libxcb-cursor0 and friends: say which are missing, and how to
+# install them, before Qt aborts with its own message (ui/platform_check.py).
 run: $(STAMP)
+	@$(PY) -m ui.platform_check
 	$(PY) main.py
 
 lint: $(STAMP)
@@ -38,6 +42,15 @@ bench-full: $(STAMP)
 # once; ~20 minutes; not in CI). BENCH_PEERS_ARGS=--quick: 1,000 documents, one run.
 bench-peers: $(STAMP)
 	$(PY) -m bench.peers $(BENCH_PEERS_ARGS)
+
+# The claim learning curve on ClaimBuster (about 10 minutes; 15 with the timing run).
+bench-learning: $(STAMP)
+	$(PY) -m bench.learning --timing
+
+# Rebuilds resources/models/checkworthy from ClaimBuster's development file, seeded
+# (about 5 minutes): annotator import, then annotator train (bench/claimbuster.py).
+checkworthy-model: $(STAMP)
+	$(PY) -m bench.claimbuster build
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots

@@ -35,6 +35,8 @@ from .store import Store
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from .suggest.runner import Suggester
+
 BUCKETS = (0.0, 0.2, 0.4, 0.6, 0.8)
 TOP_CUES = 10
 
@@ -315,7 +317,8 @@ def evaluate_project(store: Store, layer: str = "all", model: str | None = None
                      ) -> Evaluation:
     """Model suggestions against the decisions on the project's done documents.
 
-    ``model`` keeps only suggestions whose stored model name starts with it."""
+    ``model`` keeps only suggestions whose stored model name starts with it (or whose
+    claim classifier's does)."""
     layers = LAYERS if layer == "all" else (layer,)
     gold: list[Item] = []
     pred: list[Item] = []
@@ -342,8 +345,8 @@ def evaluate_project(store: Store, layer: str = "all", model: str | None = None
             first = _state_span(state, doc.id) if state else span
             if first is None or first.origin != "model" or first.layer not in layers:
                 continue
-            if model and not (first.model or (span.model if span else "") or "").startswith(
-                    model):
+            if model and not _made_by(first.model or (span.model if span else "") or "",
+                                      model):
                 continue
             if span is not None:
                 first.cues, first.model = span.cues, span.model
@@ -361,6 +364,12 @@ def evaluate_project(store: Store, layer: str = "all", model: str | None = None
         ev.notes.append(f"{pending} suggestion(s) left pending in done documents count as "
                         "not accepted")
     return ev
+
+
+def _made_by(stored: str, model: str) -> bool:
+    """Whether a suggestion's stored ``model`` (``"pipeline version"``, or with a claim
+    classifier ``"pipeline version + classifier"``) names ``model`` (a prefix of either)."""
+    return any(part.startswith(model) for part in (stored, *stored.split(" + ")[1:]))
 
 
 def _original_states(store: Store, doc_id: int) -> dict[int, dict[str, Any]]:
@@ -399,16 +408,22 @@ def _item(span: Span, doc: int, claimant: str | None = None) -> Item:
 # --- gold mode ----------------------------------------------------------------------
 
 
-def evaluate_gold(path: Path, nlp: Language, layer: str = "all",
+def evaluate_gold(path: Path, nlp: Language | Suggester, layer: str = "all",
                   batch_size: int = 32) -> Evaluation:
-    """The suggester (with pipeline ``nlp``) against a labelled JSONL file.
+    """The suggester (a :class:`~annotator.suggest.runner.Suggester`, or a pipeline
+    with the shipped claim model) against a labelled JSONL file.
 
     Lines answered "reject" or "ignore" are skipped; a layer the file never labels
     (no ``spans`` key, no ``claims`` key) is not scored."""
     from .importers import read_file
+    from .suggest.checkworthy import shipped
     from .suggest.claims import suggest_claims
     from .suggest.entities import suggest_entities
-    from .suggest.runner import pipeline_id
+    from .suggest.runner import Suggester, pipeline_id
+
+    if not isinstance(nlp, Suggester):
+        nlp = Suggester(nlp, shipped(), pipeline_id(nlp))
+    suggester = nlp
 
     path = Path(path)
     raw = path.read_text(encoding="utf-8-sig")
@@ -427,13 +442,14 @@ def evaluate_gold(path: Path, nlp: Language, layer: str = "all",
                 claimant = record.text[offsets[0]:offsets[1]] if offsets else s.claim.claimant_text
             gold.append(Item(n, s.layer, s.start, s.end, s.label, claimant=claimant))
     pred: list[Item] = []
-    for n, doc in enumerate(nlp.pipe((r.text for r in records), batch_size=batch_size)):
+    pipe = suggester.nlp.pipe((r.text for r in records), batch_size=batch_size)
+    for n, doc in enumerate(pipe):
         entities = suggest_entities(doc)
         if "entity" in layers:
             pred += [Item(n, "entity", e.start, e.end, e.label, e.score, tuple(e.cues))
                      for e in entities]
         if "claim" in layers:
-            for c in suggest_claims(doc, entities):
+            for c in suggest_claims(doc, entities, suggester.checkworthiness):
                 claimant = c.claimant_text
                 if c.claimant_entity is not None:
                     e = entities[c.claimant_entity]
@@ -443,7 +459,8 @@ def evaluate_gold(path: Path, nlp: Language, layer: str = "all",
     accepted = [any(x.label == g.label and x.layer == g.layer and x.overlaps(g) for g in gold)
                 for x in pred]
     ev = compare(gold, pred, accepted, mode="gold", source=str(path),
-                 models=[pipeline_id(nlp)], documents=len(records), layers=layers)
+                 models=sorted({suggester.name, suggester.claim_model}),
+                 documents=len(records), layers=layers)
     missing = [x for x in (LAYERS if layer == "all" else (layer,)) if x not in layers]
     if missing:
         ev.notes.append(f"{path.name} labels no {' or '.join(missing)} spans: not scored")

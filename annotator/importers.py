@@ -48,6 +48,8 @@ BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"))
 ANSWER_STATUS = {"accept": "done", "ignore": "skipped", "reject": "flagged"}
+#: What ``annotator import --status`` may set.
+IMPORT_STATUSES = ("new", "done")
 #: spaCy's default ``nlp.max_length``: longer documents are imported, with a warning.
 SPACY_MAX_LENGTH = 1_000_000
 
@@ -77,12 +79,26 @@ class Record:
     status: str = "new"
 
 
+class MissingLabels(ImportFailed):
+    """Labelled input whose labels the project's scheme lacks (nothing was imported)."""
+
+    def __init__(self, path: Path | str, line: int | None, missing: dict[str, str]):
+        self.missing = dict(missing)  # label -> layer
+        names = ", ".join(f"{name} ({layer})" for name, layer in sorted(missing.items()))
+        commands = "; ".join(f"annotator labels add {name} --layer {layer}"
+                             for name, layer in sorted(missing.items()))
+        super().__init__(path, line, f"labels not in the project: {names} (first used here); "
+                         f"add them with `{commands}`, or import with --add-labels")
+
+
 @dataclass
 class ImportResult:
     files: int = 0
     imported: int = 0
     skipped_duplicates: int = 0
+    merged: int = 0  # duplicate lines of this import whose labels joined the first's
     spans: int = 0
+    labels_added: list[str] = field(default_factory=list)
     # an array, not a list: 8 bytes an id (a million-line file's list cost 36 MB)
     doc_ids: array[int] = field(default_factory=lambda: array("q"))
     too_long: int = 0  # documents over spaCy's max_length
@@ -90,10 +106,15 @@ class ImportResult:
     def summary(self) -> str:
         text = (f"imported {self.imported} document(s) from {self.files} file(s)"
                 f", {self.spans} labelled span(s)")
+        if self.merged:
+            text += (f"; {self.merged} more line(s) with the same text added their labels "
+                     "to the first (binary annotations)")
         if self.skipped_duplicates:
             text += f"; skipped {self.skipped_duplicates} duplicate(s) already in the project"
         elif not self.imported:
             text += "; nothing new"
+        if self.labels_added:
+            text += f"\n  labels added to the project: {', '.join(self.labels_added)}"
         if self.too_long:
             text += (f"\n  warning: {self.too_long} document(s) over {SPACY_MAX_LENGTH:,} "
                      "characters (spaCy's max_length): suggestions and token-based exports "
@@ -111,12 +132,26 @@ def import_paths(
     fmt: str = "auto",
     text_field: str = "text",
     on_document: Callable[[], None] | None = None,
+    *,
+    status: str | None = None,
+    add_labels: bool = False,
 ) -> ImportResult:
     """Import files and folders into ``store`` in one transaction (the first bad file
-    stops it and nothing is written)."""
+    stops it and nothing is written).
+
+    ``status`` (``new`` or ``done``) is given to every imported document, whatever the
+    file says. Labels the project's scheme lacks refuse the import with
+    :class:`MissingLabels` (all of them, each with its layer), unless ``add_labels``,
+    which adds them to the scheme in the same transaction. Lines of this import with the
+    text of an earlier line (Prodigy's binary annotations: one line per decision) add
+    their labels to the first one's document."""
+    if status is not None and status not in IMPORT_STATUSES:
+        raise ValueError(f"status must be one of {', '.join(IMPORT_STATUSES)}")
     files = list(_expand(paths, fmt))
     result = ImportResult(files=len(files))
     ts = now()  # one import, one creation time
+    labels = _LabelCheck(store, add_labels, result)
+    first_id: list[int] = []  # the first document id of this import, once known
 
     def flush(batch: list[tuple[Record, str]]) -> None:
         # Records are checked against the project a batch at a time, across files: one
@@ -124,17 +159,42 @@ def import_paths(
         # query sees what earlier batches of this transaction inserted, so only this
         # batch's own hashes need remembering here (memory stays flat).
         existing = store.find_hashes({digest for _, digest in batch})
-        seen: set[str] = set()
+        seen: dict[str, Record] = {}
         fresh = []
+        repeats: list[tuple[Record, str]] = []
         for record, digest in batch:
-            if digest in existing or digest in seen:
-                result.skipped_duplicates += 1
+            labels.check(record)
+            if digest in seen:
+                if record.spans:
+                    _merge_records(seen[digest], record)
+                    result.merged += 1
+                else:
+                    result.skipped_duplicates += 1
                 continue
-            seen.add(digest)
+            if digest in existing:
+                if record.spans and first_id:
+                    repeats.append((record, digest))
+                else:
+                    result.skipped_duplicates += 1
+                continue
+            seen[digest] = record
             fresh.append((record, digest))
+        if repeats:
+            # A line repeating the text of an earlier batch of this import: its labels
+            # join that document (one of an earlier import is left alone).
+            ids_of = store.document_ids_by_hash([d for _, d in repeats])
+            for record, digest in repeats:
+                doc_id = ids_of.get(digest)
+                if doc_id is not None and doc_id >= first_id[0]:
+                    result.spans += _insert_more_spans(store, doc_id, record)
+                    result.merged += 1
+                else:
+                    result.skipped_duplicates += 1
         # One statement for the lot; the ids come back by content hash.
         ids = store.insert_documents(
-            [(r.text, r.meta, digest, r.status) for r, digest in fresh], ts=ts)
+            [(r.text, r.meta, digest, status or r.status) for r, digest in fresh], ts=ts)
+        if ids and not first_id:
+            first_id.append(min(ids))
         for (record, _), doc_id in zip(fresh, ids, strict=True):
             _insert_spans(store, doc_id, record)
             result.imported += 1
@@ -154,7 +214,51 @@ def import_paths(
                     flush(batch)
                     batch = []
         flush(batch)
+        labels.finish()
     return result
+
+
+class _LabelCheck:
+    """The labels an import uses against the project's scheme: unknown ones are added
+    (``add``) or collected, and :meth:`finish` refuses the import naming them all."""
+
+    def __init__(self, store: Store, add: bool, result: ImportResult):
+        self.store, self.add, self.result = store, add, result
+        self.layer_of = {x.name: x.layer for x in store.label_scheme().labels}
+        self.missing: dict[str, str] = {}
+        self.first: tuple[Path, int | None] | None = None
+
+    def check(self, record: Record) -> None:
+        if not record.spans:
+            return
+        used = [(s.label, s.layer) for s in record.spans]
+        used += [(label, "entity") for label in record.claimant_labels.values()]
+        for label, layer in used:
+            have = self.layer_of.get(label)
+            if have == layer:
+                continue
+            if have is not None:
+                raise ImportFailed(record.path, record.line,
+                                   f"{label} is a {have} label in the project, used here for "
+                                   f"{layer} spans")
+            if self.add:
+                from .labels import add
+                from .model import Label
+
+                add(self.store, Label(label, layer, ""), None)
+                self.result.labels_added.append(label)
+                self.layer_of[label] = layer
+                continue
+            if label in self.missing and self.missing[label] != layer:
+                raise ImportFailed(record.path, record.line,
+                                   f"{label} is used for both entity and claim spans")
+            self.missing[label] = layer
+            if self.first is None:
+                self.first = (record.path, record.line)
+
+    def finish(self) -> None:
+        if self.missing and self.first is not None:
+            raise MissingLabels(self.first[0], self.first[1], self.missing)
 
 
 BATCH = 500  # records per insert statement
@@ -348,10 +452,18 @@ def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text"
         elif item.get("status") in STATUSES:
             record.status = item["status"]
         if LABEL_KEYS.intersection(item):  # most lines of a corpus carry no labels
+            # Prodigy's "reject" is a decision on the spans shown (ner.teach: this entity
+            # is wrong); our own export writes "reject" for a flagged document, with its
+            # accepted spans and always a "claims" key.
+            rejected = item.get("answer") == "reject" and "claims" not in item
             for start, end, label in _entity_triples(item, path, number):
-                record.spans.append(_checked_span(record, start, end, label, layer="entity",
-                                                  annotator=annotator))
-            _check_no_overlap(record)
+                span = _checked_span(record, start, end, label, layer="entity",
+                                     annotator=annotator)
+                if rejected:
+                    span.origin, span.decision = "model", "rejected"
+                record.spans.append(span)
+            if not rejected:
+                _check_no_overlap(record)
             for n, claim in enumerate(item.get("claims") or []):
                 _read_claim(record, claim, n, annotator)
             _read_rejected(record, item.get("rejected"))
@@ -502,6 +614,52 @@ def read_csv(path: Path, text: str, text_field: str = "text") -> Iterator[Record
     except csv.Error as exc:
         # The row that failed starts after the last good one (it may span lines).
         raise ImportFailed(path, line + 1, f"bad CSV (row starting here): {exc}") from exc
+
+
+def _merge_records(first: Record, more: Record) -> None:
+    """Add the labels of ``more`` (a line with the same text) to ``first``: accepted
+    entities that overlap one of ``first``'s accepted ones are left out, exact repeats
+    too."""
+    base = len(first.spans)
+    keep = _new_spans(first.spans, more.spans)
+    for n, index in enumerate(keep, start=base):
+        if index in more.claimant_offsets:
+            first.claimant_offsets[n] = more.claimant_offsets[index]
+        if index in more.claimant_labels:
+            first.claimant_labels[n] = more.claimant_labels[index]
+    first.spans.extend(more.spans[i] for i in keep)
+
+
+def _new_spans(have: list[Span], more: list[Span]) -> list[int]:
+    """Indices of ``more`` that may join ``have`` (see :func:`_merge_records`)."""
+    keys = {(s.layer, s.start, s.end, s.label, s.decision) for s in have}
+    accepted = [s for s in have if s.layer == "entity" and s.decision == "accepted"]
+    out = []
+    for index, span in enumerate(more):
+        if (span.layer, span.start, span.end, span.label, span.decision) in keys:
+            continue
+        if span.layer == "entity" and span.decision == "accepted":
+            if any(a.overlaps(span.start, span.end) for a in accepted):
+                continue
+            accepted.append(span)
+        keys.add((span.layer, span.start, span.end, span.label, span.decision))
+        out.append(index)
+    return out
+
+
+def _insert_more_spans(store: Store, doc_id: int, record: Record) -> int:
+    """Add a repeated line's labels to the document an earlier batch inserted."""
+    have = store.spans(doc_id)
+    keep = _new_spans(have, record.spans)
+    extra = Record(record.text, record.meta, record.path, record.line,
+                   [record.spans[i] for i in keep])
+    for n, index in enumerate(keep):
+        if index in record.claimant_offsets:
+            extra.claimant_offsets[n] = record.claimant_offsets[index]
+        if index in record.claimant_labels:
+            extra.claimant_labels[n] = record.claimant_labels[index]
+    _insert_spans(store, doc_id, extra)
+    return len(keep)
 
 
 def _insert_spans(store: Store, doc_id: int, record: Record) -> None:

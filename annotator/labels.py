@@ -20,7 +20,10 @@ from .model import LAYERS, Label, LabelScheme, check_label_name
 from .store import Store
 
 #: Keys the window uses for commands: a label cannot take one (case-insensitive).
-RESERVED_KEYS = frozenset("adfjknpsx")
+#: a accept, x reject, d done, s skip, f flag, j/k next/previous, n/p document, v caret
+#: mode, l label picker, / find, t w r y h the claim editor's fields, g take a version into
+#: gold (review).
+RESERVED_KEYS = frozenset("adfghjklnprstvwxy/")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 #: Colours for labels added without one, in order.
 PALETTE = ("#5c940d", "#d6336c", "#1098ad", "#f08c00", "#7048e8", "#495057", "#c2255c",

@@ -100,6 +100,9 @@ class Span:
     id: int | None = None
     created_at: str | None = None
     updated_at: str | None = None
+    #: The annotation set the span belongs to: ``""`` for the project's own (a single
+    #: person's work; the gold set of a team project), else an annotator's name.
+    annotation_set: str = ""
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.start < end and start < self.end
@@ -109,6 +112,24 @@ def store_order(span: Span) -> tuple[int, int, int]:
     """The order spans are read in (:meth:`annotator.store.Store.spans`): by start,
     the longest first, then by id."""
     return span.start, -span.end, span.id or 0
+
+
+#: How the project's own annotation set (``""``) is named on the command line and in
+#: exports: in a team project it holds the reviewed labels.
+GOLD = "gold"
+#: ``annotator export --set auto``: gold where reviewed, else the one annotator's set.
+AUTO = "auto"
+
+
+def check_set_name(name: object) -> str | None:
+    """Why ``name`` cannot name an annotator's annotation set (``None`` if it can): a
+    label-like name (printable, no spaces) other than ``gold`` and ``auto``."""
+    reason = check_label_name(name)
+    if reason:
+        return reason.replace("a label", "an annotation set name")
+    if isinstance(name, str) and name.lower() in (GOLD, AUTO):
+        return f"{name!r} is reserved (the reviewed set, and export's default)"
+    return None
 
 
 @dataclass(frozen=True)

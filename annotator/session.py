@@ -5,9 +5,23 @@ appends to the event log, then returns a :class:`Change`: the state of every tou
 span before and after. :meth:`Session.revert` and :meth:`Session.reapply` restore one
 side of a change, which is all an undo stack (``ui/commands.py``) needs.
 
+**Repeated boundary moves.** Trimming a glued word takes several keys in a row; each
+is committed at once, but a resize that *continues* the annotator's previous resize of
+the same span (:meth:`Session.resize` with ``continuing``) within :data:`COALESCE_S`,
+with nothing logged in between, rewrites that resize's event to end where the span now
+ends instead of adding one. The log then says what the annotator did: one boundary move
+from where the span was to where it was left, timestamped at the last key. The event
+log's chain stays unbroken (each event's ``before`` is the ``after`` of the one before).
+
 Within the ``entity`` layer, non-rejected spans never overlap: a new, resized,
 relabelled or (re-)accepted entity replaces the *pending* suggestions it overlaps and
 refuses to cover an accepted one (:class:`OverlapError`). Claims may overlap anything.
+
+A session works in one annotation set (``Session(store, annotator, annotation_set)``,
+default ``""``: the project's own, which is all a person working alone ever has, and
+the gold set of a team project). Its operations read and write only that set's spans
+and status, the overlap rule holds within it, and its events name it; a span of another
+set is refused.
 """
 
 from __future__ import annotations
@@ -18,10 +32,14 @@ import getpass
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from .model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span
 from .store import ReadOnlyError, Store, storage_reason
+
+#: Seconds within which a resize of a span continues the previous one (one event).
+COALESCE_S = 1.0
 
 
 def login_name() -> str:
@@ -63,6 +81,8 @@ class Change:
     after: dict[int, Span | None] = field(default_factory=dict)
     doc_before: dict[str, Any] = field(default_factory=dict)
     doc_after: dict[str, Any] = field(default_factory=dict)
+    #: This resize continued the previous one: ``before`` is where that one started.
+    continued: bool = False
 
     @property
     def empty(self) -> bool:
@@ -90,11 +110,12 @@ def span_dict(span: Span | None) -> dict[str, Any] | None:
 
 
 class Session:
-    """One annotator working on one project."""
+    """One annotator working on one annotation set of one project."""
 
-    def __init__(self, store: Store, annotator: str):
+    def __init__(self, store: Store, annotator: str, annotation_set: str = ""):
         self.store = store
         self.annotator = annotator
+        self.annotation_set = annotation_set
 
     # -- span decisions
 
@@ -130,7 +151,8 @@ class Session:
         A pending entity that overlaps an accepted one is left pending."""
         with self._write():
             ids = self.store.pending_span_ids(doc_id=doc_id, layer=layer, label=label,
-                                              min_score=min_score)
+                                              min_score=min_score,
+                                              annotation_set=self.annotation_set)
             before, done = [], []
             for span_id in ids:
                 span = self._span(span_id)
@@ -162,7 +184,8 @@ class Session:
             # claim without a hedge cue): false, never unknown.
             new = Span(doc_id=doc_id, layer=layer, start=start, end=end, label=label,
                        origin="human", decision="accepted", annotator=self.annotator,
-                       claim=claim or (Claim(hedged=False) if layer == "claim" else None))
+                       claim=claim or (Claim(hedged=False) if layer == "claim" else None),
+                       annotation_set=self.annotation_set)
             # Insert before deleting what it replaces: SQLite reuses the largest rowid
             # once it is deleted, and the new span must not take a replaced span's id
             # (the Change would lose the replaced span and undo could not restore it).
@@ -191,8 +214,15 @@ class Session:
                                    annotator=self.annotator)
             return self._finish_edit("relabel", span, replaced, citing)
 
-    def resize(self, span_id: int, start: int, end: int) -> Change:
-        """Move the span's edges; the span becomes accepted."""
+    def resize(self, span_id: int, start: int, end: int,
+               continuing: Change | None = None) -> Change:
+        """Move the span's edges; the span becomes accepted.
+
+        ``continuing``: the Change of the previous resize of this span. If that is still
+        the last event of the log, by this annotator, less than :data:`COALESCE_S` ago,
+        and neither move replaced another span, this move continues it: its event is
+        rewritten instead of a new one added, and the returned Change (``continued``)
+        runs from the span's state before that resize (one undo step)."""
         with self._write():
             span = self._span(span_id)
             if (span.start, span.end) == (start, end) and span.decision == "accepted":
@@ -200,10 +230,32 @@ class Session:
             doc = self.store.get_document(span.doc_id)
             assert doc is not None
             self._check_range(doc.text, start, end)
+            event_id = self._continued_event(continuing, span)
             replaced, citing = self._clear_way(span, start, end)
             self.store.update_span(span_id, start=start, end=end, decision="accepted",
                                    annotator=self.annotator)
-            return self._finish_edit("resize", span, replaced, citing)
+            if event_id is None or replaced or citing or continuing is None:
+                return self._finish_edit("resize", span, replaced, citing)
+            moved = self.store.get_span(span_id)
+            self.store.extend_event(event_id, span_dict(moved))
+            return Change("resize", span.doc_id, before=dict(continuing.before),
+                          after={span_id: moved}, continued=True)
+
+    def _continued_event(self, continuing: Change | None, span: Span) -> int | None:
+        """The id of the event ``continuing`` logged, if a resize of ``span`` now may
+        extend it (see :meth:`resize`); else None."""
+        if continuing is None or continuing.action != "resize" or span.id is None \
+                or set(continuing.before) != {span.id} or set(continuing.after) != {span.id}:
+            return None
+        state = span_dict(span)
+        if span_dict(continuing.after[span.id]) != state:
+            return None  # changed since, here or in another window
+        last = self.store.last_event()
+        if last is None or (last["action"], last["span_id"], last["annotator"],
+                            last["after"]) != ("resize", span.id, self.annotator, state):
+            return None
+        age = datetime.now(UTC) - datetime.fromisoformat(last["ts"])
+        return int(last["id"]) if age.total_seconds() < COALESCE_S else None
 
     def set_claim_attribute(self, span_id: int, name: str, value: Any) -> Change:
         """Set one claim attribute (claim_type, claimant, via, checkworthy, hedged).
@@ -227,7 +279,8 @@ class Session:
         if name == "claimant":
             if isinstance(value, int):
                 target = self.store.get_span(value)
-                if target is None or target.doc_id != span.doc_id or target.layer != "entity":
+                if target is None or target.doc_id != span.doc_id or target.layer != "entity" \
+                        or target.annotation_set != span.annotation_set:
                     raise SessionError(f"claimant {value} is not an entity of this document")
                 claim.claimant_span_id, claim.claimant_text = value, None
             else:
@@ -255,15 +308,16 @@ class Session:
         if status not in STATUSES:
             raise SessionError(f"status must be one of {STATUSES}")
         with self._write():
-            doc = self.store.get_document(doc_id)
-            if doc is None:
-                raise SessionError(f"no document {doc_id}")
-            before = {"status": doc.status, "note": doc.note}
-            after = {"status": status, "note": note if note is not None else doc.note}
+            found = self.store.document_status(doc_id, self.annotation_set)
+            if found is None:
+                raise SessionError(f"no document {doc_id}" + (
+                    f" in {self.annotation_set}'s set" if self.annotation_set else ""))
+            before = {"status": found[0], "note": found[1]}
+            after = {"status": status, "note": note if note is not None else found[1]}
             if before == after:
                 return Change(f"status_{status}", doc_id)
-            self.store.set_document_fields(doc_id, **after)
-            self.store.log_event(f"status_{status}", self.annotator, doc_id, None, before, after)
+            self._set_document_fields(doc_id, after)
+            self._log(f"status_{status}", doc_id, None, before, after)
         return Change(f"status_{status}", doc_id, doc_before=before, doc_after=after)
 
     def set_statuses(self, doc_ids: list[int] | None, status: str, note: str | None = None,
@@ -276,12 +330,13 @@ class Session:
         changed = []
         with self._write():
             if doc_ids is None:
-                doc_ids = self.store.document_ids(from_status)
+                doc_ids = self.store.document_ids(from_status) if not self.annotation_set \
+                    else self.store.set_documents(self.annotation_set, from_status)
             for doc_id in doc_ids:
-                doc = self.store.get_document(doc_id)
-                if doc is None:
+                found = self.store.document_status(doc_id, self.annotation_set)
+                if found is None:
                     raise SessionError(f"no document {doc_id}; nothing was marked")
-                if from_status is not None and doc.status != from_status:
+                if from_status is not None and found[0] != from_status:
                     continue
                 if not self.set_status(doc_id, status, note).empty:
                     changed.append(doc_id)
@@ -291,8 +346,8 @@ class Session:
         """Opening a new document marks it in progress (not undoable, not a decision).
         It waits at most ``wait_ms`` for another writer (the window opens the document
         for reading rather than freeze for the full busy timeout)."""
-        doc = self.store.get_document(doc_id)
-        if doc is not None and doc.status == "new":
+        found = self.store.document_status(doc_id, self.annotation_set)
+        if found is not None and found[0] == "new":
             with self._write(wait_ms):
                 self.set_status(doc_id, "in_progress")
 
@@ -325,17 +380,16 @@ class Session:
                 if span_id not in target:
                     self.store.delete_span(span_id)
             if doc_fields:
-                self.store.set_document_fields(change.doc_id, **doc_fields)
-                self.store.log_event(f"{verb}_{change.action}", self.annotator,
-                                     change.doc_id, None, doc_current, doc_fields)
+                self._set_document_fields(change.doc_id, doc_fields)
+                self._log(f"{verb}_{change.action}", change.doc_id, None, doc_current,
+                          doc_fields)
             # One event per span, carrying its id: every event of a span is found by
             # span_id, undo and redo included.
             for span_id in dict.fromkeys([*current, *target]):
                 state = current.get(span_id) or target.get(span_id)
-                self.store.log_event(f"{verb}_{change.action}", self.annotator,
-                                     state.doc_id if state else change.doc_id, span_id,
-                                     span_dict(current.get(span_id)),
-                                     span_dict(target.get(span_id)))
+                self._log(f"{verb}_{change.action}", state.doc_id if state else change.doc_id,
+                          span_id, span_dict(current.get(span_id)),
+                          span_dict(target.get(span_id)))
 
     def _check_unchanged(self, change: Change, expected: dict[int, Span | None],
                          doc_expected: dict[str, Any]) -> None:
@@ -345,8 +399,9 @@ class Session:
                     f"cannot undo/redo {change.action}: span {span_id} was changed in "
                     "another window since")
         if doc_expected:
-            doc = self.store.get_document(change.doc_id)
-            if doc is None or {k: getattr(doc, k) for k in doc_expected} != doc_expected:
+            found = self.store.document_status(change.doc_id, self.annotation_set)
+            now = None if found is None else {"status": found[0], "note": found[1]}
+            if now is None or {k: now[k] for k in doc_expected} != doc_expected:
                 raise ConflictError(f"cannot undo/redo: document {change.doc_id} was changed "
                                     "in another window since")
 
@@ -373,7 +428,27 @@ class Session:
         span = self.store.get_span(span_id)
         if span is None:
             raise SessionError(f"no span {span_id}")
+        if span.annotation_set != self.annotation_set:
+            whose = f"{span.annotation_set}'s set" if span.annotation_set else "the gold set"
+            raise SessionError(f"span {span_id} belongs to {whose}, not to the set this "
+                               "session edits")
         return span
+
+    def _log(self, action: str, doc_id: int | None, span_id: int | None, before: Any,
+             after: Any) -> None:
+        self.store.log_event(action, self.annotator, doc_id, span_id, before, after,
+                             annotation_set=self.annotation_set)
+
+    def _set_document_fields(self, doc_id: int, fields: dict[str, Any]) -> None:
+        """A document's status and note in this session's set."""
+        if not self.annotation_set:
+            self.store.set_document_fields(doc_id, **fields)
+            return
+        found = self.store.document_status(doc_id, self.annotation_set)
+        current: dict[str, Any] = {"status": found[0], "note": found[1]} if found else {}
+        current.update(fields)
+        self.store.put_set_status(doc_id, self.annotation_set, str(current["status"]),
+                                  current.get("note"))
 
     @staticmethod
     def _check_range(text: str, start: int, end: int) -> None:
@@ -400,7 +475,7 @@ class Session:
         order. One range query on the (doc_id, layer, start) index: reading every span of
         a 3,000-span document on each decision cost more than the rest of it together."""
         return [self._span(i) for i in self.store.overlapping_entity_ids(
-            doc_id, start, end, decisions)]
+            doc_id, start, end, decisions, self.annotation_set)]
 
     def _accepted_overlaps(self, span: Span) -> bool:
         return any(other.id != span.id for other in self._overlapping_entities(
@@ -456,7 +531,6 @@ class Session:
             if state is None:
                 continue
             # accept_all over the whole project: each event names its span's document.
-            self.store.log_event(action, self.annotator, state.doc_id, span_id,
-                                 span_dict(change.before.get(span_id)),
-                                 span_dict(change.after.get(span_id)))
+            self._log(action, state.doc_id, span_id, span_dict(change.before.get(span_id)),
+                      span_dict(change.after.get(span_id)))
         return change

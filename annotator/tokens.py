@@ -113,7 +113,7 @@ def fix_tokenizer(nlp: Language) -> Language:
     assert isinstance(tokenizer, Tokenizer)
     infixes = list(nlp.Defaults.infixes or ()) + list(GLUE_INFIXES)
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    for word in load_lexicon("camelcase.txt"):
+    for word in sorted(camelcase_names()):
         tokenizer.add_special_case(word, [{"ORTH": word}])
     for abbr in TITLE_ABBREVIATIONS:
         if abbr not in tokenizer.rules:
@@ -124,6 +124,21 @@ def fix_tokenizer(nlp: Language) -> Language:
 def glue_points(word: str) -> list[int]:
     """Offsets inside ``word`` where a glued word boundary is (see GLUE_INFIXES)."""
     return [m.start() for m in _GLUE_RE.finditer(word)]
+
+
+@functools.cache
+def camelcase_names() -> frozenset[str]:
+    """The camel-case names the tokenizer keeps whole (``resources/camelcase.txt``)."""
+    return frozenset(load_lexicon("camelcase.txt"))
+
+
+def word_splits(word: str) -> list[int]:
+    """Where the project tokenizer splits a run of letters ``word`` at a glued word
+    boundary: :func:`glue_points`, none in a camel-case name it keeps whole. Pure
+    :mod:`re`, for token boundaries without spaCy (the window's span editing)."""
+    if word in camelcase_names():
+        return []
+    return glue_points(word)
 
 
 def trim_to_glue(text: str, start: int, end: int) -> tuple[int, int]:

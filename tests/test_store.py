@@ -158,7 +158,7 @@ def test_store_opened_during_a_bulk_import_says_busy(store: Store, monkeypatch) 
     with store.bulk(), store.write():
         store.insert_documents([("Imported while another window opens.", {}, "h1", "new")])
         assert Path(f"{store.path}-journal").exists()
-        monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)
+        monkeypatch.setattr(store_module.files, "BUSY_TIMEOUT_MS", 300)
         with pytest.raises(StoreError, match="busy: .* is writing to it"):
             Store(store.path)
     with Store(store.path) as again:
@@ -186,3 +186,28 @@ def test_store_search_uses_the_index_and_finds_the_rest_by_substring(store: Stor
     assert store.count_rows(search="mosul died") == 1  # every word, anywhere
     assert store.count_rows(search='"') == 0 and store.count_rows(search="%") == 0
     assert [r["id"] for r in store.document_rows(search=str(ids[2]))] == [ids[2]]
+
+
+@pytest.mark.parametrize(("text", "meta", "title"), [
+    ("Shafaq News/ The Islamic State(ISIS) is resurging", {"source": "Shafaq News"},
+     "The Islamic State(ISIS) is resurging"),
+    ("Tech & Climate Wire — Demand hit a record", {"source": "Tech & Climate Wire"},
+     "Demand hit a record"),
+    ("Shafaq Newsroom staff said", {"source": "Shafaq News"}, "Shafaq Newsroom staff said"),
+    ("Shafaq News/ ", {"source": "Shafaq News"}, "Shafaq News/"),  # nothing else to show
+    ("Shafaq News/ The rest", {}, "Shafaq News/ The rest"),
+    ("Body", {"source": "X", "title": "Given"}, "Given"),
+])
+def test_store_title_drops_the_outlet_that_meta_source_names(text, meta, title) -> None:
+    from annotator.store import make_title
+
+    assert make_title(text, meta) == title
+
+
+def test_store_imported_sample_title_starts_after_the_outlet(store: Store) -> None:
+    from annotator.importers import import_paths
+
+    from .conftest import SHAFAQ
+
+    import_paths(store, [SHAFAQ])
+    assert store.document_rows()[0]["title"].startswith("The Islamic State(ISIS)")

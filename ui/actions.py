@@ -8,7 +8,7 @@ dotted path such as ``"decisions.accept_focused"``) and its arguments.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -48,6 +48,11 @@ def _doc(text: str, keys: tuple[str, ...], name: str, slot: str) -> ActionSpec:
     return ActionSpec("&Document", text, keys, name, f"decisions.{slot}", writes=True)
 
 
+def _claim(text: str, key: str, field: str) -> ActionSpec:
+    return ActionSpec("&Claim", text, (key,), f"claim_{field}", "edit_claim_field", (field,),
+                      writes=True)
+
+
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("&File", "&Open project…", ("Ctrl+O",), "open_project", "projects.ask_open"),
     ActionSpec("&File", "&New project…", ("Ctrl+N",), "new_project", "projects.ask_new"),
@@ -58,13 +63,26 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("&Edit", "&Undo", ("Ctrl+Z",), "undo", "decisions.undo_stack.undo"),
     ActionSpec("&Edit", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "redo",
                "decisions.undo_stack.redo"),
-    ActionSpec("&Edit", "&Search documents", ("Ctrl+F",), "search", "documents.focus_search"),
+    ActionSpec("&Edit", "&Search documents", ("Ctrl+F",), "search", "focus_documents",
+               (True,)),
+    ActionSpec("&Edit", "Document &list (Return opens)", ("Ctrl+L",), "document_list",
+               "focus_documents"),
     _span("&Accept", ("A",), "accept", "accept_focused"),
     _span("Re&ject", ("X",), "reject", "reject_focused"),
     _span("&Delete", ("Delete", "Backspace"), "delete", "delete_focused"),
     _span("Add span from &selection (last label)", ("Return",), "add",
           "add_from_selection_last_label"),
+    ActionSpec("&Span", "Label &picker (any label, type its name)", ("L",), "pick_label",
+               "pick_label", writes=True),
+    ActionSpec("&Span", "&Caret mode: select text without the mouse", ("V",), "caret_mode",
+               "toggle_caret_mode"),
+    ActionSpec("&Span", "&Find text (selects it, caret mode)", ("/",), "find_text",
+               "article.open_find"),
     _span("Accept a&ll pending in document", ("Shift+A",), "accept_all", "accept_all"),
+    _span("Accept all pending of the focused span's la&yer", ("Ctrl+Shift+A",),
+          "accept_all_layer", "accept_all_like_focused", "layer"),
+    _span("Accept all pending of the focused span's la&bel", ("Alt+Shift+A",),
+          "accept_all_label", "accept_all_like_focused", "label"),
     _span("Start one token earlier", ("Alt+Left",), "grow_start", "resize_focused",
           "start", -1, True),
     _span("Start one token later", ("Alt+Right",), "shrink_start", "resize_focused",
@@ -94,18 +112,47 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _doc("&Skip and open next", ("S",), "skip", "skip"),
     _doc("&Flag with a note…", ("F",), "flag", "flag"),
     _doc("Mark in &progress", (), "in_progress", "mark_in_progress"),
+    _claim("Claim &type…", "T", "claim_type"),
+    _claim("Claima&nt (who says it)…", "W", "claimant"),
+    _claim("&Via (relayed by)…", "R", "via"),
+    _claim("Check-&worthy…", "Y", "checkworthy"),
+    _claim("&Hedged (toggle)", "H", "hedged"),
     ActionSpec("&View", "Zoom &in", ("Ctrl++", "Ctrl+="), "zoom_in", "article.zoom", (+1,)),
     ActionSpec("&View", "Zoom &out", ("Ctrl+-",), "zoom_out", "article.zoom", (-1,)),
     ActionSpec("&View", "&Reset zoom", ("Ctrl+0",), "zoom_reset", "article.zoom", (0,)),
     ActionSpec("&View", "Show re&jected suggestions", ("Ctrl+H",), "show_rejected",
                "set_show_rejected", checkable=True),
+    ActionSpec("&View", "Hide/show the &document list", ("Ctrl+B",), "toggle_documents",
+               "toggle_panel", (0,)),
+    ActionSpec("&View", "Hide/show the &side panel", ("Ctrl+J",), "toggle_side",
+               "toggle_panel", (2,)),
+    ActionSpec("&View", "&Statistics…", ("Ctrl+Shift+S",), "statistics",
+               "review.show_statistics"),
+    ActionSpec("&Review", "&Review mode (team projects)", ("Ctrl+R",), "review_mode",
+               "review.toggle", checkable=True),
+    ActionSpec("&Review", "&Next version", ("Alt+Down",), "next_version", "review.move", (+1,)),
+    ActionSpec("&Review", "&Previous version", ("Alt+Up",), "prev_version", "review.move",
+               (-1,)),
+    ActionSpec("&Review", "&Take the version into gold", ("G",), "take_version",
+               "review.take_focused", writes=True),
+    ActionSpec("&Review", "Pre-&accept agreed spans", (), "preaccept", "review.set_preaccept",
+               checkable=True),
     ActionSpec("&Help", "&Keyboard cheat sheet", ("F1",), "cheat_sheet", "show_cheat_sheet"),
 )
 
 
+#: Single keys the window's commands take (lower case): a label key cannot be one of
+#: them (``annotator.labels.RESERVED_KEYS`` says so to ``annotator labels``).
+COMMAND_KEYS = frozenset(k.lower() for spec in ACTIONS for k in spec.keys if len(k) == 1)
+
+
 def label_actions(scheme: LabelScheme) -> list[ActionSpec]:
-    """One entry per label: its key relabels the focused span or labels the selection."""
-    return [ActionSpec("&Label", label.name, (label.key.upper(),) if label.key else (),
+    """One entry per label: its key relabels the focused span or labels the selection.
+    A key that a command has (a scheme made before that command was) is left off: the
+    label picker still reaches the label."""
+    return [ActionSpec("&Label", label.name,
+                       (label.key.upper(),) if label.key
+                       and label.key.lower() not in COMMAND_KEYS else (),
                        f"label_{label.name}", "decisions.apply_label", (label.name,),
                        writes=True)
             for label in scheme.labels]
@@ -114,10 +161,11 @@ def label_actions(scheme: LabelScheme) -> list[ActionSpec]:
 class ActionTable(QObject):
     """The QActions made from ``specs`` on ``window``: in its menus (in table order, with
     ``submenus[name]`` added after the entry ``name``), bound to their keys window-wide,
-    found by name (``table["undo"]``)."""
+    found by name (``table["undo"]``); ``before()`` runs before each one's slot."""
 
     def __init__(self, window: QMainWindow, specs: list[ActionSpec],
-                 submenus: dict[str, QMenu] | None = None):
+                 submenus: dict[str, QMenu] | None = None,
+                 before: Callable[[], None] | None = None):
         super().__init__(window)
         self.specs = specs
         self._actions: dict[str, QAction] = {}
@@ -135,6 +183,9 @@ class ActionTable(QObject):
             slot = attrgetter(spec.slot)(window)  # a wrong name fails here, at start-up
             if spec.checkable:
                 action.toggled.connect(slot)
+            elif before is not None:  # a key or menu entry: the window notes it first
+                action.triggered.connect(
+                    lambda _=False, f=slot, a=spec.args: (before(), f(*a)))
             else:
                 action.triggered.connect(lambda _=False, f=slot, a=spec.args: f(*a))
             menu.addAction(action)

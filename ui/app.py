@@ -84,6 +84,13 @@ def seed_default(db_path: Path) -> str | None:
 def run(argv: list[str]) -> int:
     """Open the window; returns the exit code."""
     args = parse_args(argv)
+    if QApplication.instance() is None:
+        from .platform_check import problem
+
+        missing = problem()  # Qt would abort with its own message
+        if missing:
+            print(missing, file=sys.stderr)
+            return 1
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "annotator"])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)

@@ -1,4 +1,6 @@
-"""The article: read-only plain text with spans highlighted and the focused one outlined."""
+"""The article: read-only plain text with spans highlighted and the focused one outlined,
+a caret mode for selecting without the mouse (``caret.py``), and the panels over it:
+the refusal banner, the label picker and the find bar."""
 
 from __future__ import annotations
 
@@ -6,20 +8,26 @@ from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
+    QResizeEvent,
     QTextCursor,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.model import Document, LabelScheme, Span, store_order
 
+from . import caret
 from .colors import is_dark
 from .highlighter import SpanHighlighter, SpanIndex, SpanStyles
+from .messages import RefusalBanner
 from .models import plain_tooltip
 from .offsets import OffsetMap, display_text, hidden_name
+from .picker import FindBar, LabelPicker
+from .tokens import Tokens
 
 
 def describe(span: Span) -> str:
@@ -37,6 +45,7 @@ class ArticleView(QPlainTextEdit):
     """Shows one document; spans come from the store, offsets are converted here."""
 
     span_activated = Signal(int)  # a span was clicked: its id
+    caret_mode_changed = Signal(bool)
 
     def __init__(self, scheme: LabelScheme, parent: QWidget | None = None):
         super().__init__(parent)
@@ -44,6 +53,7 @@ class ArticleView(QPlainTextEdit):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setUndoRedoEnabled(False)
+        self.setTabChangesFocus(True)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
@@ -67,11 +77,21 @@ class ArticleView(QPlainTextEdit):
         self._focused: Span | None = None  # asked for on every paint: found once
         self.show_rejected = False
         self.exact_selection = False  # the modifier was held when the selection ended
+        self.caret_mode = False
+        self._tokens = Tokens("")
+        self.banner = RefusalBanner(self)
+        self.picker = LabelPicker(self)
+        self.find_bar = FindBar(self)
+        self.find_bar.searched.connect(self._on_find_bar_searched)
+        self._find_from = 0
 
     # -- content
 
     def set_document(self, doc: Document | None, spans: list[Span]) -> None:
         """Show ``doc`` with ``spans``; one highlighting pass."""
+        self.set_caret_mode(False)
+        for overlay in (self.picker, self.find_bar):
+            overlay.hide()
         self.doc = doc
         self.focused_id = None
         self._focused = None
@@ -170,6 +190,53 @@ class ArticleView(QPlainTextEdit):
             return None
         return next((s for s in self.spans if s.id == self.focused_id), None)
 
+    @property
+    def tokens(self) -> Tokens:
+        """The open document's tokens, made when first needed (not on every open: a
+        long article has tens of thousands)."""
+        text = self.doc.text if self.doc else ""
+        if self._tokens.text != text:
+            self._tokens = Tokens(text)
+        return self._tokens
+
+    # -- caret mode (see caret.py)
+
+    def set_caret_mode(self, on: bool) -> None:
+        """Caret mode on (the caret at the focused span, if any) or off (no selection)."""
+        if on and not self.caret_mode:
+            span = self.focused_span()
+            if span is not None:
+                self.select_range(span.start, span.start)
+        if not on:
+            self.clear_selection()
+        if on != self.caret_mode:
+            self.caret_mode = on
+            self.viewport().update()
+            self.caret_mode_changed.emit(on)
+
+    def caret_position(self) -> int:
+        """The caret, in code points."""
+        return self.offsets.from_utf16(self.textCursor().position())
+
+    def open_find(self) -> None:
+        """The find bar (caret mode on): the match of what is typed gets selected."""
+        self.set_caret_mode(True)
+        self._find_from = self.caret_position()
+        self.find_bar.open()
+
+    def _on_find_bar_searched(self, query: str, after_match: bool) -> None:
+        if self.doc is None:
+            return
+        start = self._find_from
+        if after_match:
+            selected = self.selection()
+            start = (selected[0] + 1) if selected else self.caret_position()
+        found = caret.find(self.doc.text, query, start)
+        if found is not None:
+            self.select_range(*found)
+            self.exact_selection = False
+            self.ensureCursorVisible()
+
     # -- selection, in code points
 
     def selection(self) -> tuple[int, int] | None:
@@ -228,8 +295,12 @@ class ArticleView(QPlainTextEdit):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride:
-            # The window's single-key shortcuts (a, x, 1..0, arrows) win over the
-            # read-only text control; keys nobody claims still reach keyPressEvent.
+            # Caret mode takes the arrow keys; otherwise the window's single-key
+            # shortcuts (a, x, 1..0, arrows) win over the read-only text control, and
+            # keys nobody claims still reach keyPressEvent.
+            if self.caret_mode and caret.takes(event):  # type: ignore[arg-type]
+                event.accept()
+                return True
             event.ignore()
             return False
         if event.type() == QEvent.Type.ToolTip:
@@ -242,6 +313,16 @@ class ArticleView(QPlainTextEdit):
             return True
         return super().event(event)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if self.caret_mode and caret.move_caret(self, event):
+            return
+        super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.banner.isVisible():
+            self.banner.place()
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
         self.exact_selection = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
@@ -252,6 +333,12 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(event)
+        if self.caret_mode:  # a caret that shows in a read-only view, and the mode
+            painter = QPainter(self.viewport())
+            rect = self.cursorRect()
+            painter.fillRect(rect.x() - 1, rect.y(), 3, rect.height(),
+                             self.palette().color(self.palette().ColorRole.Highlight))
+            painter.end()
         span = self.focused_span()
         if span is None:
             return

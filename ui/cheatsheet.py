@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 from .actions import ActionSpec
 from .panels import plain_label
 
-COLUMNS = (("&Span", "&Edit"), ("&Go", "&Document"), ("&Label", "&View", "&File", "&Help"))
+COLUMNS = (("&Span", "&Edit"), ("&Go", "&Document", "&Claim", "&Review"),
+           ("&Label", "&View", "&File", "&Help"))
 
 
 def key_text(keys: tuple[str, ...]) -> str:
@@ -46,8 +47,13 @@ class CheatSheet(QDialog):
             grid.addLayout(stack, 0, column)
         note = plain_label(
             "Label keys relabel the focused span, or label the selected text (widened to "
-            "whole words; hold Alt while selecting to keep it exact). Every decision is "
-            "saved at once.")
+            "whole words; hold Alt while selecting to keep it exact); L picks any label by "
+            "name. Caret mode (V): ←/→ a character, Ctrl+←/→ a word, Shift+←/→ select by "
+            "token, / finds text; then a label key. In a field or list its own keys work "
+            "(↑/↓, Return commits a claim field); Esc always returns to the article. Tab "
+            "order: article, claim fields, span list, status filter, search, document "
+            "list. Every decision is saved at once; repeated boundary moves within a "
+            "second are one undo step.")
         note.setWordWrap(True)
         grid.addWidget(note, 1, 0, 1, len(COLUMNS))
 

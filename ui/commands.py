@@ -86,10 +86,27 @@ class RelabelSpanCommand(SessionCommand):
 
 
 class ResizeSpanCommand(SessionCommand):
+    """A boundary move. ``continuing``: the change of the resize of the same span just
+    before; when the session continues it (one event, see ``Session.resize``), this
+    command merges into that one: one undo step for the whole run of keys."""
+
+    MERGE_ID = 1
+
     def __init__(self, session: Session, signals: CommandSignals, span_id: int, start: int,
-                 end: int):
+                 end: int, continuing: Change | None = None):
         super().__init__(session, signals, "Resize span",
-                         lambda: session.resize(span_id, start, end))
+                         lambda: session.resize(span_id, start, end, continuing))
+        self.span_id = span_id
+
+    def id(self) -> int:
+        return self.MERGE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
+        if not isinstance(other, ResizeSpanCommand) or other.span_id != self.span_id \
+                or other.change is None or not other.change.continued:
+            return False
+        self.change = other.change  # runs from this command's start to the latest move
+        return True
 
 
 class AddSpanCommand(SessionCommand):
@@ -105,9 +122,13 @@ class DeleteSpanCommand(SessionCommand):
 
 
 class AcceptAllCommand(SessionCommand):
-    def __init__(self, session: Session, signals: CommandSignals, doc_id: int):
-        super().__init__(session, signals, "Accept all in document",
-                         lambda: session.accept_all(doc_id=doc_id))
+    """Accept every pending suggestion of the document (of one ``layer`` or ``label``)."""
+
+    def __init__(self, session: Session, signals: CommandSignals, doc_id: int,
+                 layer: str | None = None, label: str | None = None):
+        what = f" {label}" if label else f" {layer}" if layer else ""
+        super().__init__(session, signals, f"Accept all pending{what} in document",
+                         lambda: session.accept_all(doc_id=doc_id, layer=layer, label=label))
 
 
 class SetClaimAttributeCommand(SessionCommand):

@@ -55,7 +55,6 @@ class Decisions(QObject):
         self.undo_stack = QUndoStack(self)
         self.signals = CommandSignals(self)
         self.last_label = scheme.for_layer("entity")[0]
-        self._tokens = Tokens("")
 
     def set_session(self, session: Session) -> None:
         """Another project: its session, and an empty undo stack."""
@@ -64,12 +63,8 @@ class Decisions(QObject):
 
     @property
     def tokens(self) -> Tokens:
-        """The open document's tokens, made when a span is first edited (not on every
-        open: a long article has tens of thousands)."""
-        text = self.article.doc.text if self.article.doc else ""
-        if self._tokens.text != text:
-            self._tokens = Tokens(text)
-        return self._tokens
+        """The open document's tokens (the article's)."""
+        return self.article.tokens
 
     def push(self, command: SessionCommand) -> bool:
         """Run ``command`` through the undo stack; False if the session refused it."""
@@ -117,13 +112,27 @@ class Decisions(QObject):
         if self.article.doc is not None:
             self.push(AcceptAllCommand(self.session, self.signals, self.article.doc.id))
 
+    def accept_all_like_focused(self, by: str) -> None:
+        """Accept every pending suggestion of the focused span's layer (``by`` "layer")
+        or label (``by`` "label") in the document."""
+        span = self._focused()
+        if span is None or self.article.doc is None:
+            return
+        layer, label = (span.layer, None) if by == "layer" else (None, span.label)
+        if not any(s.decision == "pending" and (s.layer == layer or s.label == label)
+                   for s in self.article.spans):
+            self.refused.emit(f"No pending {label or layer} suggestions in this document")
+            return
+        self.push(AcceptAllCommand(self.session, self.signals, self.article.doc.id,
+                                   layer, label))
+
     def apply_label(self, name: str) -> None:
         """A label key: label the selection if there is one, else relabel the focused
         span (of the same layer)."""
         label = self.scheme.get(name)
         if self.article.doc is None or label is None:
             return
-        if self.article.selection() is not None:
+        if self.article.selection() is not None or self.article.caret_mode:
             self.add_from_selection(name)
             return
         span = self._focused()
@@ -146,8 +155,12 @@ class Decisions(QObject):
         label = self.scheme.get(name)
         doc = self.article.doc
         selection = self.article.selection()
+        if selection is None and self.article.caret_mode:  # the token at the caret
+            selection = self.tokens.at(self.article.caret_position())
         if doc is None or selection is None or label is None:
-            self.refused.emit("Select some text first")
+            self.refused.emit("Select some text first (V: caret mode, / finds text)"
+                              if doc is not None and label is not None else
+                              "Select some text first")
             return
         start, end = selection
         if not (self.article.exact_selection if exact is None else exact):
@@ -165,6 +178,7 @@ class Decisions(QObject):
                 return
         if label.layer == "entity":
             self.last_label = label
+        self.article.set_caret_mode(False)
         self.article.clear_selection()
         self.push(AddSpanCommand(self.session, self.signals, doc.id, label.layer, start, end,
                                  label.name))
@@ -191,7 +205,13 @@ class Decisions(QObject):
         if (start, end) == (span.start, span.end):
             self.refused.emit("The span cannot move that way")
             return
-        self.push(ResizeSpanCommand(self.session, self.signals, span.id, start, end))
+        # Continuing a resize of the same span just before: one event, one undo step.
+        stack = self.undo_stack
+        last = stack.command(stack.index() - 1) if stack.index() > 0 else None
+        continuing = last.change if isinstance(last, ResizeSpanCommand) \
+            and last.span_id == span.id else None
+        self.push(ResizeSpanCommand(self.session, self.signals, span.id, start, end,
+                                    continuing))
 
     def set_claim_attribute(self, span_id: int, name: str, value: Any) -> None:
         self.push(SetClaimAttributeCommand(self.session, self.signals, span_id, name, value))

@@ -3,9 +3,7 @@ done/total progress of the project."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QModelIndex, QSignalBlocker, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,12 +20,16 @@ from annotator.store import Store
 
 from .models import DocumentListModel
 
+SEARCH_HINT = "Search title or text (Ctrl+F)"
+
 
 class DocumentPanel(QWidget):
     """The documents of one project. ``document_chosen(doc_id)``: the user picked a
-    document (click, Return, or a move of the current row)."""
+    document (a click, or Return on its row). Moving through the list with the keys
+    opens nothing (nor does Tab, which leaves the list)."""
 
     document_chosen = Signal(int)
+    returned = Signal()  # Return on a row: its document is open, back to the article
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -36,7 +38,7 @@ class DocumentPanel(QWidget):
         for status in STATUSES:
             self.status_filter.addItem(status.replace("_", " ").capitalize(), status)
         self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search title or text (Ctrl+F)")
+        self.search_box.setPlaceholderText(SEARCH_HINT)
         self.search_box.setClearButtonEnabled(True)
         self.table = QTableView()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -45,6 +47,7 @@ class DocumentPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list, never opens a row
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.progress = QProgressBar()
@@ -54,13 +57,13 @@ class DocumentPanel(QWidget):
         self.search_box.textChanged.connect(self._on_search_box_text_changed)
         self.status_filter.currentIndexChanged.connect(self._on_status_filter_index_changed)
         self.table.clicked.connect(self._on_table_clicked)
-        self.table.activated.connect(self._on_table_clicked)
+        self.table.activated.connect(self._on_table_activated)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         for widget in (self.status_filter, self.search_box, self.table, self.progress):
             layout.addWidget(widget)
-        # Room for a title of a few words next to the id and the counts.
-        self.setMinimumWidth(36 * self.fontMetrics().horizontalAdvance("0"))
+        # Room for a title of a word or two next to the id and the counts.
+        self.setMinimumWidth(26 * self.fontMetrics().horizontalAdvance("0"))
         self.current: int | None = None
         self.set_store(store)
 
@@ -82,7 +85,6 @@ class DocumentPanel(QWidget):
         for column, width in ((0, 7 * digits), (1, 3 * digits), (3, 4 * digits),
                               (4, 4 * digits)):
             header.resizeSection(column, width)
-        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.current = None
         self.update_progress()
 
@@ -90,16 +92,17 @@ class DocumentPanel(QWidget):
         """Make ``doc_id`` the current row (loading pages toward it, within reason)."""
         self.current = doc_id
         row = self.model.load_until(doc_id)
+        # Signals not blocked: the view repaints the rows it deselects on them (blocked,
+        # the last document's row stayed drawn as selected). A current row change opens
+        # nothing, so nothing comes back.
         selection = self.table.selectionModel()
-        blocker = QSignalBlocker(selection)
         if row is None:
-            self.table.clearSelection()
+            selection.clear()
         else:
             index = self.model.index(row, 0)
             selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect
                                       | selection.SelectionFlag.Rows)
             self.table.scrollTo(index)
-        del blocker
 
     def refresh(self, doc_id: int) -> None:
         """Re-read one document's row (its status or counts changed)."""
@@ -123,6 +126,17 @@ class DocumentPanel(QWidget):
         self.search_box.setFocus()
         self.search_box.selectAll()
 
+    def focus_list(self) -> None:
+        """The list, on the open document's row (↑/↓ move, Return opens)."""
+        if self.current is not None:
+            self.select(self.current)
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_index_progress(self, left: int) -> None:
+        """Say in the search box how much of the project the full-text index lacks."""
+        self.search_box.setPlaceholderText(
+            SEARCH_HINT if not left else f"{SEARCH_HINT} · indexing, {left:,} to go")
+
     def apply_filter(self) -> None:
         self.model.set_filter(self.status_filter.currentData(), self.search_box.text())
         if self.current is not None:
@@ -134,11 +148,11 @@ class DocumentPanel(QWidget):
     def _on_status_filter_index_changed(self, _index: int) -> None:
         self.apply_filter()
 
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        self._on_table_clicked(index)
+        self.returned.emit()
+
     def _on_table_clicked(self, index: QModelIndex) -> None:
         doc_id = self.model.doc_id(index.row())
         if doc_id is not None and doc_id != self.current:
             self.document_chosen.emit(doc_id)
-
-    def _on_current_row_changed(self, current: QModelIndex, _previous: Any) -> None:
-        if current.isValid():
-            self._on_table_clicked(current)

@@ -42,6 +42,7 @@ class TaskBar(QWidget):
         for widget in (self.label, self.progress, self.cancel_button):
             layout.addWidget(widget)
         self._task: TaskThread | None = None
+        self.last_failed = False  # how the last task ended
         self._kind = ""
         self._title = ""
         self._suggest_thread: QThread | None = None
@@ -77,9 +78,11 @@ class TaskBar(QWidget):
         return thread
 
     def _on_task_succeeded(self, message: str) -> None:
+        self.last_failed = False
         self._end_task(message)
 
     def _on_task_failed(self, message: str) -> None:
+        self.last_failed = True
         self._end_task(f"{self._title.rstrip('…')} failed: {message}")
 
     def _end_task(self, message: str) -> None:

@@ -1,8 +1,12 @@
 """Token boundaries for span editing, without spaCy (opening the window never loads it).
 
 A token is a run of word characters or a single other non-space character, which is
-close enough to spaCy's tokens for snapping a mouse selection and for growing or
-shrinking a span by a token. Offsets are Python code points.
+close enough to spaCy's tokens for snapping a selection and for growing or shrinking a
+span by a token. A run of word characters is split where the project tokenizer splits
+glued words (:func:`annotator.tokens.word_splits`: "SDFcoalition" is "SDF" and
+"coalition", "inIraq" is "in" and "Iraq"; "NGOs" and "YouTube" stay whole), so the
+window snaps as the suggestions and exports count tokens. Offsets are Python code
+points.
 """
 
 from __future__ import annotations
@@ -10,7 +14,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+from annotator.tokens import word_splits
+
+# As spaCy's English tokenizer has them: numbers with separators ("2,500", "4.25",
+# "02:20"), clitics ("’s", "'ll", "do|n’t"), runs of word characters, any other single
+# character.
+_TOKEN = re.compile(r"\d+(?:[.,:]\d+)+|(?<=\w)['’](?:[sdmSDM]|ll|re|ve|LL|RE|VE)(?!\w)"
+                    r"|[^\W\d_]+?(?=[nN]['’][tT](?!\w))|(?<=\w)[nN]['’][tT](?!\w)"
+                    r"|\w+|[^\w\s]")
 
 
 class Tokens:
@@ -21,8 +32,15 @@ class Tokens:
         self.starts: list[int] = []
         self.ends: list[int] = []
         for match in _TOKEN.finditer(text):
-            self.starts.append(match.start())
-            self.ends.append(match.end())
+            base, end = match.span()
+            start = base
+            # A glued word has at least five letters ("inIraq", "USmaintains").
+            for point in word_splits(match.group()) if end - base >= 5 else ():
+                self.starts.append(start)
+                self.ends.append(base + point)
+                start = base + point
+            self.starts.append(start)
+            self.ends.append(end)
 
     def snap(self, start: int, end: int) -> tuple[int, int] | None:
         """Widen ``[start, end)`` to whole tokens; ``None`` if it holds no token."""
@@ -55,3 +73,13 @@ class Tokens:
         if i >= 0 and self.ends[i] > start:
             return self.ends[i]
         return end
+
+    def at(self, pos: int) -> tuple[int, int] | None:
+        """The token holding code point ``pos``, else the one ending there (a caret
+        just after a word); None between words."""
+        i = bisect_right(self.starts, pos) - 1
+        if i >= 0 and pos < self.ends[i]:
+            return self.starts[i], self.ends[i]
+        if i >= 0 and pos == self.ends[i]:
+            return self.starts[i], self.ends[i]
+        return None

@@ -8,10 +8,9 @@ from bisect import insort
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QSplitter
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
-from annotator.export.base import ExportOptions
 from annotator.model import Document, LabelScheme, Span, store_order
 from annotator.session import Change, Session, SessionError
 from annotator.store import Store
@@ -20,18 +19,18 @@ from .actions import ACTIONS, ActionTable, label_actions
 from .article import ArticleView, describe
 from .decisions import Decisions
 from .doclist import DocumentPanel
-from .export_dialog import ExportDialog, refusal
+from .indexer import SearchIndexer
+from .keys import InputKeys, KeyCommands
 from .models import DocumentListModel
 from .offsets import reveal
 from .panels import DocumentHeader, SpanPanel, plain_label, vbox
 from .projects import Projects, readonly_notice
+from .review import ReviewMode
 from .taskbar import TaskBar
-from .workers import Task, TaskThread, export_task, import_task
-
-MESSAGE_MS = 5000
+from .window_files import FileWork
 
 
-class MainWindow(QMainWindow):
+class MainWindow(KeyCommands, FileWork, QMainWindow):
     """One project, one annotator. Every decision goes through :class:`Session` (and
     so is committed) before the window redraws it."""
 
@@ -51,13 +50,15 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.taskbar.hold_suggestions_until_drawn(self.article.viewport())
         self.decisions = Decisions(Session(store, annotator), self.article, self.scheme, self)
+        self.review = ReviewMode(self)  # team projects: review mode, statistics
         self.decisions.signals.changed.connect(self._on_command_changed)
         self.decisions.signals.refused.connect(self._on_command_refused)
         self.decisions.refused.connect(self._on_refused)
         self.decisions.decided.connect(self._on_decided)
         self.decisions.status_set.connect(self._on_status_set)
         self.action_table = ActionTable(self, [*ACTIONS, *label_actions(self.scheme)],
-                                        {"export": self.projects.recent_menu})
+                                        {"export": self.projects.recent_menu},
+                                        before=self.note_key)
         undo_stack = self.decisions.undo_stack
         undo_stack.canUndoChanged.connect(self.action_table["undo"].setEnabled)
         undo_stack.canRedoChanged.connect(self.action_table["redo"].setEnabled)
@@ -69,14 +70,18 @@ class MainWindow(QMainWindow):
         if splitter_state:
             self.splitter.restoreState(splitter_state)  # type: ignore[arg-type]
         self._open_first_document()
+        self.article.setFocus()  # keys go to the article from the start
 
     def _build_widgets(self) -> None:
         self.documents = DocumentPanel(self.store)
         self.documents.document_chosen.connect(self._on_document_chosen)
+        self.documents.returned.connect(self.focus_article)
         # Centre: notice, title, legend, the article.
         self.header = DocumentHeader(self.scheme)
         self.article = ArticleView(self.scheme)
         self.article.span_activated.connect(self._on_span_activated)
+        self.article.picker.chosen.connect(self._on_picker_chosen)
+        self.article.caret_mode_changed.connect(self._on_caret_mode_changed)
         centre = vbox(self.header, self.article)
         centre.layout().setSpacing(2)  # type: ignore[union-attr]
         # Right: details, claim editor, lists of entities and claims.
@@ -84,23 +89,46 @@ class MainWindow(QMainWindow):
         self.span_panel.span_activated.connect(self._on_span_activated)
         self.claim_editor = self.span_panel.claim_editor
         self.claim_editor.attribute_edited.connect(self._on_claim_attribute_edited)
+        self.claim_editor.finished.connect(self.focus_article)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for column, (widget, stretch) in enumerate(((self.documents, 0), (centre, 1),
                                                     (self.span_panel, 0))):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(column, stretch)
-        self.splitter.setSizes([340, 760, 340])
+        self.splitter.setCollapsible(1, False)  # the side panels fold away, not the article
         self.setCentralWidget(self.splitter)
-        self.resize(1400, 860)
-        # Status bar: messages left; tasks, position and annotator right.
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().size() if screen is not None else None
+        width = min(1400, room.width()) if room is not None else 1400
+        # Less the window manager's title bar, which the available height still holds.
+        self.resize(width, min(860, room.height() - 40) if room is not None else 860)
+        side = 300 if width < 1300 else 340
+        self.splitter.setSizes([side - 60, width - 2 * side + 60, side])
+        self._folded: dict[int, int] = {}  # a hidden panel's width, to come back to
+        # Status bar: messages left; tasks, mode, position and annotator right.
         self.taskbar = TaskBar()
         self.taskbar.finished.connect(self._on_task_finished)
         self.taskbar.suggested.connect(self._on_suggested)
         self.taskbar.suggestion_failed.connect(self._on_suggestion_failed)
+        self.mode_label = plain_label()
         self.position_label = plain_label()
         self.annotator_label = plain_label()
-        for widget in (self.taskbar, self.position_label, self.annotator_label):
+        for widget in (self.taskbar, self.mode_label, self.position_label,
+                       self.annotator_label):
             self.statusBar().addPermanentWidget(widget)
+        # Keys: input widgets take their own; Tab goes round in a fixed order.
+        self.input_keys = InputKeys(self)
+        self.input_keys.pressed.connect(self.note_key)
+        editor = self.claim_editor
+        self.input_keys.install([*editor.fields.values(), self.span_panel.entity_table,
+                                 self.span_panel.claim_table, self.documents.status_filter,
+                                 self.documents.search_box, self.documents.table])
+        self.focus_order: list[QWidget] = [
+            self.article, *editor.fields.values(), self.span_panel.entity_table,
+            self.span_panel.claim_table, self.documents.status_filter,
+            self.documents.search_box, self.documents.table]
+        self.indexer = SearchIndexer(self)
+        self.indexer.progressed.connect(self.documents.show_index_progress)
 
     @property
     def doc_model(self) -> DocumentListModel:
@@ -118,10 +146,12 @@ class MainWindow(QMainWindow):
         self.claim_editor.editable = writable
         self.header.show_notice(readonly_notice(self.store))
         self.projects.opened(self.store.path)
+        self.indexer.start(self.store)
 
     def set_project(self, store: Store) -> None:
         """Close the current project and show ``store``."""
         self.taskbar.stop()
+        self.indexer.stop()
         self.store.close()
         self.store = store
         self.decisions.set_session(Session(store, self.annotator))
@@ -155,6 +185,7 @@ class MainWindow(QMainWindow):
         if doc is None:
             self._on_refused(f"No document {doc_id}")
             return
+        self.indexer.note_activity()
         notice = None
         if doc.status == "new" and not self.store.readonly:
             try:
@@ -179,6 +210,7 @@ class MainWindow(QMainWindow):
         self.header.show_document(doc)
         first = next((s for s in self.article.visible_spans() if s.decision == "pending"), None)
         self.focus_span(first.id if first else None, ensure_visible=False)
+        self.review.show_document(doc)
 
     def reload_spans(self, focus: int | None = None,
                      states: dict[int, Span | None] | None = None) -> None:
@@ -254,10 +286,6 @@ class MainWindow(QMainWindow):
             return
         self.focus_span(target.id)
 
-    def focus_article(self) -> None:
-        self.article.clear_selection()
-        self.article.setFocus()
-
     def set_show_rejected(self, show: bool) -> None:
         self.article.set_show_rejected(show)
         self._update_position()
@@ -289,7 +317,14 @@ class MainWindow(QMainWindow):
         self._on_refused(str(error))
 
     def _on_refused(self, message: str) -> None:
-        self.statusBar().showMessage(message, MESSAGE_MS)
+        self.article.banner.show_message(message)
+
+    def _on_picker_chosen(self, name: str) -> None:
+        self.decisions.apply_label(name)
+
+    def _on_caret_mode_changed(self, on: bool) -> None:
+        self.mode_label.setText("CARET: arrows move, Shift+arrows select, a label key "
+                                "labels, Esc leaves" if on else "")
 
     def _on_decided(self, next_id: int | None) -> None:
         self.focus_span(next_id)
@@ -301,7 +336,7 @@ class MainWindow(QMainWindow):
         self.open_document(doc_id)
 
     def _on_status_set(self, doc_id: int) -> None:
-        target = self.store.next_document(doc_id)
+        target = self.review.next_document(doc_id)
         if target is None:
             self._on_refused("Every document is done, skipped or flagged.")
             self.reload_document_header()
@@ -313,86 +348,10 @@ class MainWindow(QMainWindow):
         if span is not None and span.id is not None:
             self.decisions.set_claim_attribute(span.id, name, value)
 
-    # -- dialogs
-
-    def ask_document(self) -> None:
-        doc_id, ok = QInputDialog.getInt(self, "Go to document", "Document id:",
-                                         self.doc.id if self.doc else 1, 1, 2**31 - 1)
-        if ok:
-            self.open_document(doc_id)
-
-    def ask_annotator(self) -> None:
-        name, ok = QInputDialog.getText(self, "Annotator", "Your name (recorded on every "
-                                        "decision):", text=self.annotator)
-        if ok and name.strip():
-            self.annotator = name.strip()
-            self.decisions.session.annotator = self.annotator
-            self.settings.setValue("annotator", self.annotator)
-            self.annotator_label.setText(f"Annotator: {reveal(self.annotator)}")
-
-    def show_cheat_sheet(self) -> None:
-        from .cheatsheet import CheatSheet
-
-        self.cheat_sheet = CheatSheet(self.action_table.specs, self)
-        self.cheat_sheet.show()
-
-    # -- background work (in the task bar's threads)
-
-    def _on_suggested(self, doc_id: int) -> None:
-        self.documents.refresh(doc_id)
-        if self.doc is not None and self.doc.id == doc_id:
-            self.reload_spans()
-            if self.article.focused_id is None:
-                self.move_focus(+1, pending=True)
-
-    def _on_suggestion_failed(self, message: str) -> None:
-        self.statusBar().showMessage(message, 3 * MESSAGE_MS)
-
-    def _on_task_finished(self, kind: str, message: str) -> None:
-        self.statusBar().showMessage(message, 2 * MESSAGE_MS)
-        if kind == "import":
-            self.documents.reload()
-            if self.doc is None:
-                self._open_first_document()
-
-    def _run(self, kind: str, title: str, task: Task, total: int = 0) -> TaskThread | None:
-        thread = self.taskbar.run(kind, title, self.store.path, task, total,
-                                  readonly=self.store.readonly)
-        if thread is None:
-            self._on_refused("Another task is still running")
-        return thread
-
-    def ask_import(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", str(Path.home()),
-            "Articles (*.txt *.jsonl *.csv);;All files (*)")
-        if paths:
-            self.import_files([Path(p) for p in paths])
-
-    def import_files(self, paths: list[Path]) -> TaskThread | None:
-        """Import ``paths`` in a worker; the list reloads when it is done."""
-        return self._run("import", "Importing…", import_task(paths))
-
-    def ask_export(self) -> None:
-        dialog = ExportDialog(self.store.path.parent, self.store.path, self)
-        if dialog.exec():
-            self.export_to(dialog.fmt, dialog.out, dialog.options(), force=dialog.force)
-
-    def export_to(self, fmt: str, out: Path, opts: ExportOptions | None = None,
-                  force: bool = False) -> TaskThread | None:
-        """Export in a worker with a progress bar (never onto the project itself)."""
-        from annotator.export import count_documents
-
-        why = refusal(out, self.store.path)
-        if why is not None:
-            self._on_refused(why)
-            return None
-        options = opts or ExportOptions()
-        return self._run("export", f"Exporting {fmt}…", export_task(fmt, out, options, force),
-                         total=count_documents(self.store, options))
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
         self.taskbar.stop()
+        self.indexer.stop()
+        self.article.banner.dismiss()
         super().closeEvent(event)

@@ -22,6 +22,11 @@ COMMANDS: dict[str, str] = {
     "export": "export",
     "evaluate": "evaluate",
     "labels": "labels",
+    "split": "teams",
+    "merge": "teams",
+    "agreement": "teams",
+    "train": "train",
+    "models": "train",
 }
 main.lazy_commands = COMMANDS
 

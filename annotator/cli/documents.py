@@ -20,11 +20,21 @@ from ._util import db_option, main, open_store, progress
               default="auto", show_default=True, help="Input format (auto: by file ending).")
 @click.option("--text-field", default="text", show_default=True,
               help="JSONL key or CSV column holding the article text.")
+@click.option("--status", type=click.Choice(["new", "done"]), default=None,
+              help="Status of every imported document (default: as the file says, else "
+                   "new). done: labelled data from elsewhere counts as finished annotation.")
+@click.option("--add-labels", is_flag=True,
+              help="Add the labels the file uses and the project lacks (else the import "
+                   "is refused, naming them).")
 @db_option
-def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, db_path: Path | None) -> None:
+def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, status: str | None,
+               add_labels: bool, db_path: Path | None) -> None:
     """Import .txt, .jsonl or .csv files, or folders of them (recursively).
 
-    The whole import is one transaction: on any error nothing is written."""
+    The whole import is one transaction: on any error nothing is written. Labelled
+    JSONL (Prodigy spans, doccano labels, our claims) must use the project's labels, or
+    pass --add-labels. A Prodigy line answered "reject" brings its spans as rejected
+    suggestions; lines repeating a text add their labels to its document."""
     import sqlite3
 
     from ..importers import ImportFailed, import_paths
@@ -34,7 +44,8 @@ def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, db_path: Path
     try:
         with progress(desc="importing") as bar:
             result = import_paths(store, list(paths), fmt=fmt, text_field=text_field,
-                                  on_document=lambda: bar.update(1))
+                                  on_document=lambda: bar.update(1), status=status,
+                                  add_labels=add_labels)
     except ImportFailed as exc:
         raise click.ClickException(f"{exc} (nothing was imported)") from exc
     except ReadOnlyError as exc:
@@ -153,6 +164,14 @@ def stats_cmd(as_json: bool, db_path: Path | None) -> None:
         click.echo(f"{layer}:")
         for label, counts in labels.items():
             click.echo(f"  {label:<12} " + "  ".join(f"{k}: {v}" for k, v in counts.items()))
+    if "annotation_sets" in stats:
+        review = stats["review"]
+        click.echo(f"annotation sets (shared documents: {review['shared']}, to review: "
+                   f"{review['to_review']}):")
+        for name, item in stats["annotation_sets"].items():
+            click.echo(f"  {name:<12} " + "  ".join(
+                f"{k}: {v}" for k, v in item["by_status"].items())
+                + f"  accepted spans: {item['accepted_spans']}")
 
 
 @main.command("mark")

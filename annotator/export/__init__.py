@@ -66,8 +66,14 @@ def default_output(fmt: str) -> Path:
 
 
 def count_documents(store: Store, opts: ExportOptions | None = None) -> int:
-    """How many documents an export with these options writes (a progress bar's total)."""
-    return store.count_documents((opts or ExportOptions()).status_filter)
+    """How many documents an export with these options writes (a progress bar's total;
+    for a team project's sets, an upper bound: every document it looks at)."""
+    opts = opts or ExportOptions()
+    if opts.set_filter == "" or not store.has_annotation_sets():
+        return store.count_documents(opts.status_filter)
+    if opts.set_filter is not None:
+        return len(store.set_documents(opts.set_filter, opts.status_filter))
+    return store.count_documents()
 
 
 def export(

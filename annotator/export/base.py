@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from ..model import LAYERS, Document, Span, check_label_name
+from ..model import AUTO, GOLD, LAYERS, Document, Span, check_label_name
 from ..store import Store
 from ..tokens import TokenCache, TokenRequest
 
@@ -52,6 +52,9 @@ class ExportOptions:
     align: str = "strict"
     spancat: bool = False
     tokens: bool = True
+    #: ``auto`` (gold where reviewed, else the one annotator's set), ``gold`` (the
+    #: project's own set), or an annotator's set by name.
+    annotation_set: str = AUTO
 
     def check(self) -> None:
         if self.layer is not None and self.layer not in LAYER_CHOICES:
@@ -64,6 +67,12 @@ class ExportOptions:
     @property
     def status_filter(self) -> str | None:
         return None if self.status in ("any", "all", "") else self.status
+
+    @property
+    def set_filter(self) -> str | None:
+        """The set as :meth:`Store.iter_set_documents` takes it (``None``: auto)."""
+        name = self.annotation_set
+        return None if name == AUTO else "" if name in (GOLD, "") else name
 
 
 def default_layer(fmt: str) -> str:
@@ -145,6 +154,11 @@ class DocRecord:
     rejected: list[Span]
     by_id: dict[int, Span]
     tokens: Any = None  # (token starts, tokens JSON in UTF-8) when asked for
+    #: Whose labels these are, as Prodigy means ``_annotator_id`` and ``_session_id``:
+    #: set in a team project (its annotators' files included), else ``None`` (the names
+    #: on the spans, and no session).
+    annotator_id: str | None = None
+    session_id: str | None = None
 
     @property
     def too_long(self) -> bool:
@@ -214,7 +228,13 @@ def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
     layers = LAYERS if opts.layer in ("all", None) else (opts.layer,)
     bad_labels: dict[str, str | None] = {}
     n = 0
-    for doc, spans in store.iter_documents_with_spans(opts.status_filter):
+    team = store.meta_value("team")
+    for doc, found, name in store.iter_set_documents(opts.status_filter, opts.set_filter):
+        if found is None:
+            summary.skip("two or more annotators' sets, not reviewed (review them, or "
+                         "export one annotator's with --set NAME)")
+            continue
+        spans = found
         entities: list[Span] = []
         claims: list[Span] = []
         rejected: list[Span] = []
@@ -236,8 +256,13 @@ def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
                 (entities if span.layer == "entity" else claims).append(span)
             elif span.decision == "rejected" and opts.include_rejected:
                 rejected.append(span)
-        yield DocRecord(doc, entities, claims, rejected,
+        rec = DocRecord(doc, entities, claims, rejected,
                         {s.id: s for s in spans if s.id is not None})
+        if team is not None:
+            rec.annotator_id = name or ",".join(sorted(
+                {s.annotator for s in entities + claims if s.annotator})) or None
+            rec.session_id = f"{team}-{rec.annotator_id or GOLD}"
+        yield rec
         n += 1
         summary.documents += 1
         if on_progress is not None and n % PROGRESS_EVERY == 0:

@@ -3,7 +3,9 @@
 Keys: ``text``, ``meta``, ``tokens``, ``spans`` (entities), ``claims`` (with their
 attributes), ``answer`` (``accept``/``ignore``/``reject`` for done/skipped/flagged; a
 document still new or in progress carries ``status`` instead), ``_input_hash`` (of the
-text), ``_task_hash`` (of the text and labels), ``_annotator_id`` and ``_timestamp``,
+text), ``_task_hash`` (of the text and labels), ``_annotator_id`` (whose labels: the
+annotator's set, or the names on the spans), ``_session_id`` (in a team project, as
+Prodigy writes it: ``TEAM-ANNOTATOR``) and ``_timestamp``,
 and with ``include_rejected`` a ``rejected`` list of negative examples. Every value is
 derived from stored data, and :mod:`annotator.importers` keeps what it cannot derive
 (``_timestamp`` in meta), so import then export gives the same lines again.
@@ -188,7 +190,9 @@ def encode_bytes(rec: DocRecord, opts: ExportOptions,
         stamps = [s.updated_at for s in labelled if s.updated_at]
         stamps.append(rec.doc.updated_at or "")
         stored_ts = epoch_seconds(max(stamps))
+    annotator_id = rec.annotator_id if rec.session_id else ",".join(names) if names else None
+    session = f',"_session_id":{_dumps(rec.session_id)}' if rec.session_id else ""
     parts.append(f',"_input_hash":{input_hash},"_task_hash":{task_hash}'
-                 f',"_annotator_id":{_dumps(",".join(names) if names else None)}'
+                 f',"_annotator_id":{_dumps(annotator_id)}{session}'
                  f',"_timestamp":{_dumps(stored_ts)}}}')
     return b"".join((head, encoded, "".join(parts).encode("utf-8")))

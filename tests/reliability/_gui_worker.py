@@ -58,10 +58,11 @@ def main(argv: list[str]) -> int:
                        if not window.store.has_model_spans(d)]
         for doc_id in unsuggested:  # each asks the background suggester
             window.open_document(doc_id)
-        # Ready once the suggester has stored its first document (spaCy loaded): it
-        # goes on with the next while the keys are pressed.
-        deadline = time.monotonic() + 60
-        while unsuggested and time.monotonic() < deadline and not any(
+        # Ready once the suggester has stored them all: its thread and store stay open
+        # beside the window's while the keys are pressed (suggestions written during
+        # the keys would make the project differ from the last report's snapshot).
+        deadline = time.monotonic() + 90
+        while unsuggested and time.monotonic() < deadline and not all(
                 window.store.has_model_spans(d) for d in unsuggested):
             app.processEvents()
             time.sleep(0.01)
@@ -74,18 +75,48 @@ def main(argv: list[str]) -> int:
         QTest.keyClick(window.article, key, mods)
         app.processEvents()
         store = window.store
-        row = store.conn.execute("SELECT max(id) FROM events WHERE annotator = 'gui'").fetchone()
+        # The latest event and what it says: a resize within a second rewrites the event
+        # of the one before (Session.resize(continuing=True)), keeping its id.
+        row = store.conn.execute("SELECT id, after FROM events WHERE annotator = 'gui'"
+                                 " ORDER BY id DESC LIMIT 1").fetchone() or (None, None)
         # What the screen shows must already be what the database holds.
-        shown = None if window.doc is None else [span_state(s) for s in window.spans]
-        stored = None if window.doc is None else [span_state(s)
-                                                  for s in store.spans(window.doc.id)]
-        report = {"i": i, "key": int(key.value), "event": row[0],
+        shown, stored = _states(window, store)
+        # The background suggester may just have stored the open document's suggestions
+        # (its own connection, its own thread); the window hears of it through a queued
+        # signal, so its screen may be *behind* for an event loop turn: let it catch up.
+        # A screen *ahead* (a span shown that is not stored, or not as stored) never is.
+        for _ in range(100):
+            if shown == stored or not _only_new_suggestions(shown, stored):
+                break
+            app.processEvents()
+            time.sleep(0.002)
+            shown, stored = _states(window, store)
+        report = {"i": i, "key": int(key.value), "event": row[0], "event_after": row[1],
                   "screen_matches_db": json.dumps(shown) == json.dumps(stored),
                   "snapshot": snapshot(store)}
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     window.close()
     return 0
+
+
+def _states(window: object, store: object) -> tuple[list | None, list | None]:
+    doc = window.doc  # type: ignore[attr-defined]
+    if doc is None:
+        return None, None
+    return ([span_state(s) for s in window.spans],  # type: ignore[attr-defined]
+            [span_state(s) for s in store.spans(doc.id)])  # type: ignore[attr-defined]
+
+
+def _only_new_suggestions(shown: list | None, stored: list | None) -> bool:
+    """Whether the database holds all the screen shows, as shown, plus pending model
+    suggestions the screen has not drawn yet."""
+    if shown is None or stored is None:
+        return False
+    seen = set(map(json.dumps, shown))
+    extra = [s for s in stored if json.dumps(s) not in seen]
+    return seen <= set(map(json.dumps, stored)) and all(
+        s[6] == "model" and s[7] == "pending" for s in extra)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 stdout (flushed) only after the Session call returned.
 
 Run as ``python -m tests.reliability._session_worker DB SEED OPS ANNOTATOR [--no-undo]
-[--snapshots] [--second-stores]``. With ``--second-stores`` the process also keeps a
-second :class:`Store` open on the project and now and then opens and closes more (read
+[--snapshots] [--second-stores] [--start-at=EPOCH]``. With ``--second-stores`` the process
+also keeps a second :class:`Store` open on the project and now and then opens and closes more (read
 and read-only), as the window's workers and tasks do: none of it may drop the locks of
 the connection that writes the decisions (POSIX locks belong to the process).
 Each report line is JSON: ``{"i", "action", "event", "snapshot"}`` where ``event`` is
@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,10 @@ def main(argv: list[str]) -> int:
     undo: list[Change] = []
     redo: list[Change] = []
     print(json.dumps({"ready": True}), flush=True)
+    start_at = next((float(a.split("=", 1)[1]) for a in argv if a.startswith("--start-at=")),
+                    None)
+    if start_at is not None:  # two workers begin together, however long each took to start
+        time.sleep(max(0.0, start_at - time.time()))
     done = 0
     while done < ops:
         try:

@@ -44,6 +44,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             lines.append(f"full disk: {r['full_disk_runs']} commands, "
                          f"{r['full_disk_tracebacks']} tracebacks, "
                          f"{r['full_disk_corrupt']} corrupt projects")
+    merge = sys.modules.get("tests.reliability.test_merge_kill")
+    if merge and merge.RESULTS:
+        r = merge.RESULTS
+        lines.append(f"SIGKILL trials (merge of three annotators' files): {r['trials']}, "
+                     f"as before: {r['before']}, fully merged: {r['merged']}, caught inside "
+                     f"the merge: {r['caught_mid-merge']}, half-merged: 0")
     if lines:
         terminalreporter.section("reliability figures")
         for line in lines:

@@ -25,10 +25,11 @@ RESULTS: dict[str, int] = {}
 
 
 def _run_pair(db: Path, ops: int) -> list[list[dict]]:
+    start_at = time.time() + 4  # both interpreters started by then, even on a busy machine
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "tests.reliability._session_worker", str(db), str(seed),
-             str(ops), name, "--no-undo"],
+             str(ops), name, "--no-undo", f"--start-at={start_at}"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         for seed, name in ((1, "alice"), (2, "bob"))

@@ -49,6 +49,7 @@ class Case:
     error: str | None = None  # substring of the message; None means "imports"
     texts: tuple[str, ...] = ()  # expected document texts, exactly
     spans: tuple[tuple[str, str], ...] = ()  # expected (span text, label)
+    add_labels: bool = True  # labels the project lacks are added (--add-labels)
 
     @property
     def fails(self) -> bool:
@@ -157,6 +158,9 @@ CASES = [
     Case("doccano_bad_triple.jsonl", jl({"text": "abc", "label": [[0, 1]]}), 1, "doccano"),
     Case("labels_not_in_scheme.jsonl", jl(doc("The AK-47 rifle", ("AK-47", "WEAPON"))),
          texts=("The AK-47 rifle",), spans=(("AK-47", "WEAPON"),)),
+    Case("labels_not_in_scheme_refused.jsonl", jl(doc("The AK-47 rifle",
+                                                      ("AK-47", "WEAPON"))), 1,
+         "labels not in the project: WEAPON (entity)", add_labels=False),
     Case("doccano.jsonl", jl({"text": "Ali in Erbil", "label": [[7, 12, "GPE"], [0, 3, "PER"]]}),
          texts=("Ali in Erbil",), spans=(("Ali", "PER"), ("Erbil", "GPE"))),
     Case("claim_via_object.jsonl", jl({"text": "Ali said so", "claims": [
@@ -221,7 +225,7 @@ def test_hostile_input_refused_cleanly_or_imported_exactly(
     before = dump(project.path)
     RESULTS["tried"] += 1
     try:
-        result = import_paths(project, [path])
+        result = import_paths(project, [path], add_labels=case.add_labels)
     except ImportFailed as exc:
         RESULTS["refused"] += 1
         assert case.fails, f"refused a good file: {exc}"

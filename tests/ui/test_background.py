@@ -68,7 +68,7 @@ def test_window_background_suggestion_failure_is_shown(qtbot: Any, project: Stor
     """A real failure in the worker thread (the project stays locked by another writer
     longer than the worker waits) ends in a message, not a crash; the fixtures fail the
     test if Qt warns about an object used from the worker's thread."""
-    monkeypatch.setattr(annotator.store, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(annotator.store.files, "BUSY_TIMEOUT_MS", 300)
     doc_id = add_document(project, NEWS, status="in_progress")  # opening it writes nothing
     window = open_window(auto_suggest=True)
     with write_lock(project.path), \
@@ -77,7 +77,7 @@ def test_window_background_suggestion_failure_is_shown(qtbot: Any, project: Stor
     [message] = failed.args
     assert message == (f"suggestions for document {doc_id} failed: the project is busy: "
                        "another window or program is writing to it; try again in a moment")
-    assert window.statusBar().currentMessage() == message
+    assert window.article.banner.message == message  # an error: the red banner
     assert project.spans(doc_id) == [] and window.spans == []
     assert not window.taskbar.isVisible()
 

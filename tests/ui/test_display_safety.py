@@ -57,7 +57,7 @@ def test_window_shows_bidi_controls_as_marks_with_exact_offsets(qtbot: Any, db_p
     start, end = find(TEXT, "exe.live")
     span = next(s for s in window.spans if (s.start, s.end) == (start, end))
     window.focus_span(span.id)
-    assert window.span_panel.details.fields["text"].text() == "exe.live"
+    assert window.span_panel.details.fields["text"].full_text == f"{start}–{end} “exe.live”"
     claim = next(s for s in window.spans if s.layer == "claim")
     window.focus_span(claim.id)
     rows = window.span_panel.claim_model

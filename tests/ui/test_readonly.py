@@ -88,7 +88,7 @@ def test_window_opens_a_document_for_reading_when_the_project_is_busy(
                                  "is busy: another window or program is writing to it; try "
                                  "again in a moment (nothing was changed).")
         qtbot.keyClick(window.article, Qt.Key.Key_A)
-        assert window.statusBar().currentMessage().startswith("not saved: the project is busy")
+        assert window.article.banner.message.startswith("not saved: the project is busy")
     assert project.get_document(2).status == "new"
     assert {s.decision for s in project.spans(2)} == {"pending"}
     window.open_document(3)  # the lock is gone: back to normal

@@ -23,7 +23,9 @@ def run_task(qtbot: Any, window: Any, start: Any) -> str:
     with qtbot.waitSignal(window.taskbar.finished, timeout=20_000) as finished:
         assert start() is not None
     kind, message = finished.args
-    assert window.statusBar().currentMessage() == message
+    shown = window.article.banner.message if window.taskbar.last_failed \
+        else window.statusBar().currentMessage()
+    assert shown == message
     assert not window.taskbar.busy
     return str(message)
 
@@ -150,7 +152,7 @@ def test_export_refuses_the_open_project_and_its_sqlite_files(
         assert dialog.result() == 0 and not dialog.force  # not accepted
         assert warnings.pop() == refusal(out, path)
         assert window.export_to("jsonl", out, force=True) is None  # the window's own check
-        assert window.statusBar().currentMessage() == refusal(out, path)
+        assert window.article.banner.message == refusal(out, path)
         assert not window.taskbar.busy
     assert "is the open project project.db" in str(refusal(path, path))
     assert refusal(tmp_path / "export.jsonl", path) is None

@@ -146,22 +146,28 @@ def test_window_adds_exact_span_when_the_modifier_was_held(qtbot, project, open_
 
 
 def test_window_edits_claim_attributes(qtbot, project, open_window):
+    """Every field from its key: T and Y open their list (a first letter picks), W
+    offers the nearest mention, R takes typed text; Return commits each and goes back
+    to the article; H toggles."""
     window = open_window()
     claim = next(s for s in project.spans(1) if s.layer == "claim")
     person = span_by_text(project, 1, "Rohilat Afrin")
     window.focus_span(claim.id)
     editor = window.claim_editor
     assert editor.isEnabled()
-    editor.claim_type.setCurrentIndex(editor.claim_type.findData("reported"))
-    editor.claim_type.activated.emit(editor.claim_type.currentIndex())
-    editor.checkworthy.setCurrentIndex(editor.checkworthy.findData("yes"))
-    editor.checkworthy.activated.emit(editor.checkworthy.currentIndex())
-    index = editor.claimant.findData(person.id)
-    editor.claimant.setCurrentIndex(index)
-    editor.claimant.activated.emit(index)
-    editor.via.setText("Jerusalem Post")
-    editor.via.editingFinished.emit()
-    qtbot.mouseClick(editor.hedged, Qt.MouseButton.LeftButton)
+    for field, letter in (("T", Qt.Key.Key_R), ("Y", Qt.Key.Key_Y)):
+        key(qtbot, window, getattr(Qt.Key, f"Key_{field}"))
+        assert editor.choice_list.hasFocus()
+        qtbot.keyClick(editor.choice_list, letter)
+        assert window.article.hasFocus()
+    key(qtbot, window, Qt.Key.Key_W)  # the nearest speaker inside the claim is offered
+    assert editor.claimant.hasFocus() and editor.claimant.currentData() == person.id
+    qtbot.keyClick(editor.claimant, Qt.Key.Key_Return)
+    key(qtbot, window, Qt.Key.Key_R)
+    qtbot.keyClicks(editor.via, "Jerusalem Post")
+    qtbot.keyClick(editor.via, Qt.Key.Key_Return)
+    assert window.article.hasFocus()
+    key(qtbot, window, Qt.Key.Key_H)
     stored = project.get_span(claim.id)
     assert stored.claim.claim_type == "reported"
     assert stored.claim.checkworthy == "yes"
@@ -169,9 +175,10 @@ def test_window_edits_claim_attributes(qtbot, project, open_window):
     assert stored.claim.via == "Jerusalem Post"
     assert stored.claim.hedged is True
     assert stored.decision == "accepted"
-    # free-text claimant
-    editor.claimant.setEditText("a US Special Forces officer")
-    editor.claimant.lineEdit().editingFinished.emit()
+    # free-text claimant, typed over the offered one
+    key(qtbot, window, Qt.Key.Key_W)
+    qtbot.keyClicks(editor.claimant, "a US Special Forces officer")
+    qtbot.keyClick(editor.claimant, Qt.Key.Key_Return)
     stored = project.get_span(claim.id)
     assert (stored.claim.claimant_span_id, stored.claim.claimant_text) == \
         (None, "a US Special Forces officer")
@@ -239,9 +246,9 @@ def test_window_refuses_overlap_with_a_message(qtbot, project, open_window):
         key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     stored = project.get_span(span.id)
     assert TEXT[stored.start:stored.end] == "Rohilat Afrin told the"
-    assert "overlaps" in window.statusBar().currentMessage()
-    # accept, two resizes; the refused one is dropped
-    assert window.decisions.undo_stack.count() == 3
+    assert "overlaps" in window.article.banner.message
+    # accept and two resizes in a row (one undo step); the refused ones are dropped
+    assert window.decisions.undo_stack.count() == 2
 
 
 def test_window_shows_markup_as_text_and_astral_offsets(qtbot, db_path, open_window):

@@ -16,6 +16,9 @@ python=${PYTHON:-python3}
 wheel=$(ls "$work"/dist/annotator-*.whl)
 "$python" -c "import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist(); \
 sys.exit(0 if 'annotator/resources/labels.toml' in names else 'wheel-check: no resources')" "$wheel"
+"$python" -c "import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist(); \
+sys.exit(0 if 'annotator/resources/models/checkworthy/checkworthy/config.cfg' in names \
+else 'wheel-check: no shipped claim model')" "$wheel"
 "$python" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet --upgrade pip >/dev/null
 "$work/venv/bin/python" -m pip install --quiet "$wheel"
@@ -26,7 +29,8 @@ bin="$work/venv/bin"
 sample=$("$bin/python" -c "from annotator.paths import resource; print(resource('samples/shafaq-isis-2024-08-13.txt'))")
 case "$sample" in "$root"*) echo "wheel-check: resources read from the source tree ($sample)"; exit 1;; esac
 "$bin/annotator" import "$sample"
-"$bin/annotator" suggest
+"$bin/annotator" suggest | tee suggest.txt
+grep -q "claims scored by .*claimbuster" suggest.txt  # the shipped claim model, installed
 "$bin/annotator" export --status any --out out.jsonl
 test -s out.jsonl
 "$bin/annotator" --help | grep -q " gui "

