@@ -12,16 +12,7 @@ from typing import Any
 
 import click
 
-from ..export import (
-    ALIGN_CHOICES,
-    FORMATS,
-    LAYER_CHOICES,
-    ExportError,
-    ExportOptions,
-    count_documents,
-    default_output,
-    export,
-)
+from ..formats import ALIGN_CHOICES, FORMATS, LAYER_CHOICES
 from ..model import STATUSES
 from ._util import db_option, main, open_store, progress
 
@@ -72,6 +63,9 @@ def export_cmd(fmt: str, out: Path | None, status: str, layer: str | None,
 
     By default only documents marked done and only accepted spans. Prints a summary
     (documents, spans per label, anything left out and why)."""
+    # The exporters load when an export runs (35 ms: not on the way of --help).
+    from ..export import ExportError, ExportOptions, count_documents, default_output, export
+
     opts = ExportOptions(status=status, layer=layer, include_rejected=include_rejected,
                          annotator=annotator_name, dev_fraction=dev_fraction, seed=seed,
                          align=align, spancat=spancat, tokens=not no_tokens,

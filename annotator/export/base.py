@@ -20,13 +20,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from ..formats import ALIGN_CHOICES, FORMATS, LAYER_CHOICES
 from ..model import AUTO, GOLD, LAYERS, Document, Span, check_label_name
 from ..store import Store
 from ..tokens import TokenCache, TokenRequest
 
-FORMATS = ("jsonl", "spacy", "doccano", "labelstudio", "conll")
-LAYER_CHOICES = (*LAYERS, "all")
-ALIGN_CHOICES = ("strict", "expand", "contract")
+__all__ = ["ALIGN_CHOICES", "FORMATS", "LAYER_CHOICES"]  # re-exported (see ..formats)
 PROGRESS_EVERY = 100  # documents between two on_progress calls
 #: Documents longer than this (spaCy's default ``nlp.max_length``) are not tokenised: a
 #: spaCy ``Doc`` costs about 60 bytes of memory per character of text (measured: a
