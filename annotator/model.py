@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -151,6 +150,8 @@ class LabelScheme:
     @classmethod
     def load(cls, path: Path | None = None) -> LabelScheme:
         """A scheme from a TOML file (default: the shipped ``labels.toml``)."""
+        import tomllib
+
         if path is None:
             from .paths import resource
 

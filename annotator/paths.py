@@ -7,9 +7,11 @@ No click, no Qt: the command line and the window both ask here.
 from __future__ import annotations
 
 import os
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 
 def default_db_path() -> Path:
@@ -31,6 +33,8 @@ def resource(name: str) -> Traversable:
     """A file shipped in ``resources/`` (``labels.toml``, ``samples/...``), read through
     :mod:`importlib.resources` so it works from a source checkout and an installed
     wheel alike."""
+    from importlib.resources import files
+
     node = files("annotator.resources")
     for part in name.split("/"):
         node = node / part

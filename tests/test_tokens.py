@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.tokens import fix_tokenizer, trim_to_glue, unglue
 
@@ -57,3 +59,86 @@ def test_tokenizer_trim_to_glue(text, start, end, expected):
 def test_tokenizer_unglue_for_free_text():
     assert unglue("the Wall StreetJournal") == "the Wall Street Journal"
     assert unglue("a US officer") == "a US officer"
+
+
+# --- the primed tokenizer gives spaCy's own tokens ----------------------------------
+
+# Pieces that make spaCy's special cases fire and combine: abbreviations and title
+# abbreviations, emoticons, contractions, camel-case names and the halves the glue rule
+# splits them into ("Black Berry": a special-case pattern across a space), URLs, every
+# kind of whitespace, emoji sequences, combining marks, Arabic, control characters.
+HOSTILE_PIECES = [*" \n\t\r\x0b\x0c\u00a0\u1680\u2000\u2028\u2029\u202f\u3000\x1c\x85",
+                  *".,'’\"“”«»()[]{}-—–:;!?…/\\%$€@#&*+=<>|~^_`",
+                  *"aAzZ09éß😀ب\u0301\u200b\u200d\x00",
+                  "don't", "U.S.", "Mr.", "(Mr.", "Mr", ":)", ":-)", "(:", "<3", "o.O", "-_-",
+                  "a.m.", "10a.m.", "p.m", "e.g.", "E.g", "i.e.", "'s", "'", "''", "n't",
+                  "Brig.", "Gen.", "Lt.-Gen.", "Brig.-Gen.", "Col.", "St.", "Inc.", "Calif.",
+                  "Black", "Berry", "BlackBerry", "You", "Tube", "YouTube", "inIraq",
+                  "USmaintains", "State(ISIS)", "McDonald", "iPhone", "  ", "\n\n", " \n",
+                  "👨‍👩‍👧", "👍🏽", "http://x.org/a?b=1", "www.example.com", "@user",
+                  "#tag", "1,000", "3.5%", "$12bn", "—Mr.", "“Mr.", "(U.S.)", "U.S.-led"]
+
+
+def _reference():
+    """spaCy's tokenizer with the project's rules and its cache off."""
+    reference = fix_tokenizer(spacy.blank("en")).tokenizer
+    reference.max_cache_size = 0
+    return reference
+
+
+def _bounds(doc) -> tuple[list[int], list[int], list[int]]:
+    return ([t.idx for t in doc], [len(t.text) for t in doc],
+            [1 if t.whitespace_ else 0 for t in doc])
+
+
+def test_tokenizer_primed_cache_gives_spacys_tokens_on_hostile_text() -> None:
+    """tokenize() primes spaCy's cache chunk by chunk; over thousands of hostile strings
+    interleaved with news articles (so the cache is full of what came before), its
+    tokens are those of a tokenizer that caches nothing."""
+    import random
+
+    from annotator.tokens import tokenize
+    from bench.corpus import articles
+
+    reference = _reference()
+    rng = random.Random(18)
+    news = [a["text"] for a in articles(120)]
+    checked = 0
+    for k in range(6000):
+        if k % 50 == 0 and news:
+            text = news.pop()
+            # and a mangled copy: the same words glued, cut and respaced
+            words = text.split(" ")
+            mangled = "".join(w + rng.choice(["", " ", "  ", "\n", "\u00a0", " "])
+                              for w in words[:rng.randint(0, len(words))])
+            for t in (text, mangled):
+                assert tokenize(t) == _bounds(reference(t)), t[:200]
+                checked += 1
+        text = "".join(rng.choice(HOSTILE_PIECES) for _ in range(rng.randint(0, 50)))
+        assert tokenize(text) == _bounds(reference(text)), repr(text)
+        checked += 1
+    assert checked > 6000
+
+
+def test_tokenizer_primed_cache_survives_renewal(monkeypatch) -> None:
+    """A renewed tokenizer (fresh vocab and cache) gives the same tokens as before."""
+    from annotator import tokens
+
+    reference = _reference()
+    monkeypatch.setattr(tokens, "RENEW_EVERY", 7)
+    texts = [f"Mr. Smith said {i} times inIraq (U.S.) that\n\n “Lt.-Gen. Ali” won."
+             for i in range(30)]
+    for text in texts:
+        assert tokens.tokenize(text) == _bounds(reference(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(max_size=6)), max_size=40))
+def test_tokenizer_primed_cache_gives_spacys_tokens_on_any_text(parts: list[str]) -> None:
+    from annotator.tokens import tokenize
+
+    text = "".join(parts)
+    assert tokenize(text) == _bounds(_REFERENCE(text))
+
+
+_REFERENCE = _reference()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QEvent, QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from .panels import plain_label
@@ -74,6 +74,7 @@ class TaskBar(QWidget):
         self._kind = ""
         self._title = ""
         self._suggest_thread: QThread | None = None
+        self._held: list[tuple[Path, int]] | None = None  # see hold_suggestions_until_drawn
         self._suggest_worker: SuggestWorker | None = None
         self.hide()
 
@@ -128,8 +129,29 @@ class TaskBar(QWidget):
 
     # -- background suggestions
 
+    def hold_suggestions_until_drawn(self, widget: QWidget) -> None:
+        """Keep suggestion requests until ``widget`` (the article) is first drawn: the
+        suggester's thread imports spaCy (a second of holding the interpreter), never
+        on the way to the first document on screen."""
+        self._held = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and self._held is not None:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._on_first_drawn)  # once this paint is done
+        return super().eventFilter(watched, event)
+
+    def _on_first_drawn(self) -> None:
+        held, self._held = self._held or [], None
+        for db_path, doc_id in held:
+            self.request_suggestions(db_path, doc_id)
+
     def request_suggestions(self, db_path: Path, doc_id: int) -> None:
         """Ask the suggester (started on first use) for ``doc_id``'s suggestions."""
+        if self._held is not None:
+            self._held.append((db_path, doc_id))
+            return
         if self._suggest_worker is None:
             thread = QThread(self)
             worker = SuggestWorker(db_path)

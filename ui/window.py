@@ -50,6 +50,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.projects = Projects(settings, self)
         self.projects.chosen.connect(self._on_project_chosen)
         self._build_widgets()
+        self.taskbar.hold_suggestions_until_drawn(self.article.viewport())
         self.decisions = Decisions(Session(store, annotator), self.article, self.scheme, self)
         self.review = ReviewMode(self)  # team projects: review mode, statistics
         self.decisions.signals.changed.connect(self._on_command_changed)

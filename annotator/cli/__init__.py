@@ -1,12 +1,33 @@
 """The ``annotator`` command line: a thin click layer over the core.
 
 :mod:`._util` holds the group and what commands share; each module holds one group of
-commands, all registered here, in one place.
+commands. :data:`COMMANDS` below registers them all, in one place: a command's module is
+imported only when that command runs (or the help lists it), so ``annotator list``
+imports neither the exporters nor the suggester.
 """
 
 from __future__ import annotations
 
-from . import documents, evaluate, export, labels, suggest, teams, train  # noqa: F401
 from ._util import main
 
-__all__ = ["main"]
+#: command name -> the module of ``annotator.cli`` that defines it (on ``main``)
+COMMANDS: dict[str, str] = {
+    "import": "documents",
+    "list": "documents",
+    "show": "documents",
+    "stats": "documents",
+    "mark": "documents",
+    "suggest": "suggest",
+    "accept": "suggest",
+    "export": "export",
+    "evaluate": "evaluate",
+    "labels": "labels",
+    "split": "teams",
+    "merge": "teams",
+    "agreement": "teams",
+    "train": "train",
+    "models": "train",
+}
+main.lazy_commands = COMMANDS
+
+__all__ = ["COMMANDS", "main"]

@@ -12,16 +12,7 @@ from typing import Any
 
 import click
 
-from ..export import (
-    ALIGN_CHOICES,
-    FORMATS,
-    LAYER_CHOICES,
-    ExportError,
-    ExportOptions,
-    count_documents,
-    default_output,
-    export,
-)
+from ..formats import ALIGN_CHOICES, FORMATS, LAYER_CHOICES
 from ..model import STATUSES
 from ._util import db_option, main, open_store, progress
 
@@ -53,6 +44,9 @@ from ._util import db_option, main, open_store, progress
 @click.option("--allow-empty", is_flag=True,
               help="Write an empty export when no document matches, instead of failing.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output.")
+@click.option("--processes", type=click.IntRange(min=1), default=None,
+              help="jsonl: processes that tokenise documents whose tokens are not cached "
+                   "yet (default: one per processor, up to 4, when there are many).")
 @click.option("--set", "annotation_set", default="auto", show_default=True,
               metavar="auto|gold|ANNOTATOR",
               help="Team projects: whose labels. auto: the reviewed (gold) set where there "
@@ -63,12 +57,15 @@ def export_cmd(fmt: str, out: Path | None, status: str, layer: str | None,
                include_rejected: bool,
                annotator_name: str | None, dev_fraction: float, seed: int, align: str,
                spancat: bool, no_tokens: bool, allow_empty: bool, force: bool,
-               annotation_set: str, db_path: Path | None) -> None:
+               processes: int | None, annotation_set: str, db_path: Path | None) -> None:
     """Write the labelled documents as a training set: jsonl (Prodigy superset),
     spacy (train/dev DocBin + config.cfg), doccano, labelstudio or conll.
 
     By default only documents marked done and only accepted spans. Prints a summary
     (documents, spans per label, anything left out and why)."""
+    # The exporters load when an export runs (35 ms: not on the way of --help).
+    from ..export import ExportError, ExportOptions, count_documents, default_output, export
+
     opts = ExportOptions(status=status, layer=layer, include_rejected=include_rejected,
                          annotator=annotator_name, dev_fraction=dev_fraction, seed=seed,
                          align=align, spancat=spancat, tokens=not no_tokens,
@@ -97,7 +94,8 @@ def export_cmd(fmt: str, out: Path | None, status: str, layer: str | None,
             def on_progress(n: int) -> None:
                 bar.update(n - bar.n)
 
-            summary = export(store, fmt, out, opts, force=force, on_progress=on_progress)
+            summary = export(store, fmt, out, opts, force=force, on_progress=on_progress,
+                             processes=processes)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from exc
     except (KeyboardInterrupt, Terminated) as exc:

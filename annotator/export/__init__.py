@@ -84,6 +84,7 @@ def export(
     *,
     force: bool = False,
     on_progress: Callable[[int], None] | None = None,
+    processes: int | None = None,
 ) -> ExportSummary:
     """Export the project's labels as ``fmt`` to ``out`` (a folder for ``spacy``).
 
@@ -99,8 +100,10 @@ def export(
     folder where a file goes and the reverse. A failed write (a full disk, no
     permission) is an :class:`ExportError` with a one-line message too.
     ``on_progress(n)`` is called with the number of documents done; an exception raised
-    from it cancels the export. Safe to call from a worker thread (the store's
-    connection allows it; do not share it concurrently).
+    from it cancels the export. Tokens not cached yet are made by ``processes`` worker
+    processes (``None``: as many as pay, see :class:`annotator.tokens.TokenCache`). Safe
+    to call from a worker thread (the store's connection allows it; do not share it
+    concurrently).
     """
     writer = WRITERS.get(fmt)
     if writer is None:
@@ -120,8 +123,11 @@ def export(
     try:
         summary.stale_removed = remove_stale(paths, out if writer.folder else None)
         records = iter_records(store, opts, summary, on_progress,
-                               tokens=fmt == "jsonl" and opts.tokens)
-        writer.write(records, out, opts, summary, files)
+                               tokens=fmt == "jsonl" and opts.tokens, processes=processes)
+        try:
+            writer.write(records, out, opts, summary, files)
+        finally:
+            records.close()  # now, not when collected: stops tokenising workers
         files.commit()
     except OSError as exc:
         raise ExportError(describe_os_error(exc, out)) from exc

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import itertools
 import json
 import os
 import re
@@ -15,19 +14,18 @@ import shutil
 import signal
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from ..formats import ALIGN_CHOICES, FORMATS, LAYER_CHOICES
 from ..model import AUTO, GOLD, LAYERS, Document, Span, check_label_name
 from ..store import Store
-from ..tokens import TokenCache
+from ..tokens import TokenCache, TokenRequest
 
-FORMATS = ("jsonl", "spacy", "doccano", "labelstudio", "conll")
-LAYER_CHOICES = (*LAYERS, "all")
-ALIGN_CHOICES = ("strict", "expand", "contract")
+__all__ = ["ALIGN_CHOICES", "FORMATS", "LAYER_CHOICES"]  # re-exported (see ..formats)
 PROGRESS_EVERY = 100  # documents between two on_progress calls
 #: Documents longer than this (spaCy's default ``nlp.max_length``) are not tokenised: a
 #: spaCy ``Doc`` costs about 60 bytes of memory per character of text (measured: a
@@ -175,14 +173,17 @@ class DocRecord:
         summary.documents -= 1
 
 
-TOKEN_BATCH = 500  # documents whose cached tokens are read (and written) together
+TOKEN_BATCH = 256  # documents whose cached tokens are read (and written) together
 
 
 def iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
                  on_progress: Callable[[int], None] | None = None,
-                 tokens: bool = False) -> Iterator[DocRecord]:
+                 tokens: bool = False, processes: int | None = 1
+                 ) -> Generator[DocRecord, None, None]:
     """Stream the documents the options select, with their spans filtered, and with
-    ``tokens`` their tokens from the project's token cache (:class:`TokenCache`).
+    ``tokens`` their tokens from the project's token cache (:class:`TokenCache`; those
+    not cached yet are tokenised by ``processes`` worker processes, ``None``: by as many
+    as pay, while this one writes the batch before).
 
     ``on_progress(n)`` gets the number of documents done every few documents and at
     the end; an exception it raises cancels the export (nothing is left behind)."""
@@ -190,19 +191,35 @@ def iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
     if not tokens:
         yield from records
         return
-    cache = TokenCache(store)
+    with TokenCache(store, processes=processes) as cache:
+        ahead: tuple[list[DocRecord], TokenRequest] | None = None
+        for batch in _batches(records, TOKEN_BATCH):
+            asked = cache.request([(r.doc.id, r.doc.text) for r in batch if not r.too_long])
+            if ahead is not None:  # the batch before, tokenised while this one was read
+                yield from _with_tokens(cache, *ahead, summary)
+            ahead = batch, asked
+        if ahead is not None:
+            yield from _with_tokens(cache, *ahead, summary)
+
+
+def _batches(records: Iterator[DocRecord], size: int) -> Iterator[list[DocRecord]]:
     batch: list[DocRecord] = []
-    for rec in itertools.chain(records, [None]):
-        if rec is not None:
-            batch.append(rec)
-            if len(batch) < TOKEN_BATCH:
-                continue
-        found = cache.get([(r.doc.id, r.doc.text) for r in batch if not r.too_long])
-        for r in batch:
-            r.tokens = found.get(r.doc.id)
-        summary.tokenized, summary.tokens_saved = cache.computed, cache.saved
-        yield from batch
-        batch = []
+    for rec in records:
+        batch.append(rec)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _with_tokens(cache: TokenCache, batch: list[DocRecord], asked: TokenRequest,
+                 summary: ExportSummary) -> list[DocRecord]:
+    found = cache.collect(asked)
+    for r in batch:
+        r.tokens = found.get(r.doc.id)
+    summary.tokenized, summary.tokens_saved = cache.computed, cache.saved
+    return batch
 
 
 def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,

@@ -17,7 +17,6 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from ..model import CHECKWORTHY, CLAIM_TYPES, LabelScheme
 from .base import (
@@ -83,6 +82,8 @@ def task(rec: DocRecord) -> dict[str, Any]:
 
 def label_config(entity_labels: Iterable[str], claim_labels: Iterable[str]) -> str:
     """The ``<View>`` the tasks' regions refer to."""
+    from xml.sax.saxutils import quoteattr  # imports urllib and more: only when used
+
     def labels(name: str, values: Iterable[str]) -> str:
         inner = "".join(f"\n    <Label value={quoteattr(v)}/>" for v in values)
         return f'  <Labels name="{name}" toName="{TEXT_OBJECT}">{inner}\n  </Labels>\n'

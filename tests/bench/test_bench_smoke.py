@@ -51,3 +51,14 @@ def test_runner_on_a_tiny_corpus(tmp_path: Path) -> None:
         assert keys <= row.keys()
         assert row["value"] > 0 and row["baseline"] > 0
     assert data["growth"][0]["n_small"] == 20
+
+
+def test_startup_rows_on_a_tiny_project(monkeypatch) -> None:
+    from bench import startup
+
+    monkeypatch.setattr(startup, "RUNS", 1)
+    rows = startup.run(20)
+    assert [r["name"].split("annotator ", 1)[1] for r in rows] == [
+        "list --json --limit 100", "show ID --json", "stats", "mark done ID", "--version",
+        "--help"]
+    assert all(r["value"] > 0 and r["unit"] == "ms" and r["target"] == 100 for r in rows)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import zlib
 
 import pytest
 
@@ -246,3 +247,54 @@ def test_runner_caches_token_boundaries_for_export(project, blank):
         back = unpack(starts, encoded)
         assert (list(back[0]), back[1].decode()) == (bounds[0],
                                                      tokens_json(TEXTS[doc_id - 1], bounds))
+
+
+def _suggested(store: Store) -> tuple[list, list, list]:
+    """Every stored suggestion, claim attribute and cached token entry, without times."""
+    spans = store.conn.execute(
+        'SELECT id, doc_id, layer, start, "end", label, origin, decision, score, model, cues'
+        " FROM spans ORDER BY id").fetchall()
+    claims = store.conn.execute("SELECT * FROM claims ORDER BY span_id").fetchall()
+    tokens = store.conn.execute(
+        "SELECT doc_id, tokenizer, starts, json FROM tokens ORDER BY doc_id").fetchall()
+    return spans, claims, [(d, t, s, zlib.decompress(j)) for d, t, s, j in tokens]
+
+
+def test_runner_two_processes_store_the_same_suggestions(tmp_path, nlp, monkeypatch):
+    """suggest --processes 2 stores exactly what one process stores: every span, score,
+    cue, claim attribute and cached token; the tokens are the project tokenizer's."""
+    from annotator.tokens import TokenCache, tokenize, tokens_json
+    from bench.corpus import articles
+
+    monkeypatch.setattr(runner, "PIECE_CHARS", 4_000)
+    texts = [a["text"] for a in articles(16)]
+    texts.append("\n\n".join(texts[:4]))  # parsed in pieces (over PIECE_CHARS)
+    assert len(texts[-1]) > runner.PIECE_CHARS
+    got = []
+    for n_process in (1, 2):
+        with Store(tmp_path / f"p{n_process}.db") as store:
+            with store.write():
+                for i, text in enumerate(texts):
+                    store.insert_document(text, {}, f"h{i}")
+            result = suggest(store, nlp, n_process=n_process, batch_size=4)
+            assert result.documents == len(texts) and result.pieces >= 1 and not result.skipped
+            assert runner.COMPONENT not in nlp.pipe_names  # the run leaves nlp as it was
+            got.append(_suggested(store))
+            with TokenCache(store) as cache:  # the cached tokens are the project's
+                for doc_id, (starts, encoded) in cache.get(
+                        [(i + 1, t) for i, t in enumerate(texts)]).items():
+                    bounds = tokenize(texts[doc_id - 1])
+                    assert (list(starts), encoded.decode()) == (
+                        bounds[0], tokens_json(texts[doc_id - 1], bounds))
+                assert cache.computed == 0
+    assert got[0][0] and got[0][1] and len(got[0][2]) == len(texts)
+    assert got[0] == got[1]
+
+
+def test_runner_component_tokens_only_with_the_project_tokenizer(blank):
+    """The component packs tokens for the cache only when the pipeline tokenises as the
+    project tokenizer does."""
+    import spacy
+
+    assert runner.same_tokenizer(blank)
+    assert not runner.same_tokenizer(spacy.blank("en"))  # no glue rules

@@ -80,3 +80,14 @@ def test_window_background_suggestion_failure_is_shown(qtbot: Any, project: Stor
     assert window.article.banner.message == message  # an error: the red banner
     assert project.spans(doc_id) == [] and window.spans == []
     assert not window.taskbar.isVisible()
+
+
+def test_window_opens_without_importing_spacy(tmp_path: Path) -> None:
+    """``python main.py`` on a project whose first document has no suggestions: the
+    window draws it before anything imports spaCy (the suggester waits for that)."""
+    from bench.gui import cold_open
+
+    with Store(tmp_path / "p.db") as store:
+        add_document(store, NEWS)
+    seconds, spacy_imported = cold_open(tmp_path / "p.db", tmp_path)
+    assert not spacy_imported and seconds > 0
