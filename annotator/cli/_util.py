@@ -15,13 +15,15 @@ import sqlite3
 import sys
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import __version__
 from ..paths import default_db_path
-from ..store import Store, StoreError, storage_reason
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 PLUGIN_GROUP = "annotator.commands"
 
@@ -48,6 +50,8 @@ class AnnotatorGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (sqlite3.Error, OSError) as exc:  # no refusal is one of these
+            from ..store import storage_reason
+
             reason = storage_reason(exc)
             if reason is None:
                 raise
@@ -111,8 +115,12 @@ def plugin_commands(group: str = PLUGIN_GROUP) -> dict[str, str]:
 
 def _refused(exc: Exception) -> bool:
     """Whether ``exc`` is an operation the core refused (said in one line)."""
-    refusals: list[type[Exception]] = [StoreError]
+    refusals: list[type[Exception]] = []
     # an error of a module not imported cannot have been raised: no import for the check
+    if "annotator.store" in sys.modules:
+        from ..store import StoreError
+
+        refusals.append(StoreError)
     if "annotator.session" in sys.modules:
         from ..session import SessionError
 
@@ -136,6 +144,8 @@ db_option = click.option(
 def open_store(db_path: Path | None, create: bool = True, readonly: bool = False) -> Store:
     """Open the project or exit with a one-line message. ``readonly`` for commands that
     only read (they never create or change files beside the project)."""
+    from ..store import Store, StoreError  # not on the way of --help and --version
+
     path = db_path or default_db_path()
     try:
         return Store(path, create=create and not readonly, readonly=readonly)
