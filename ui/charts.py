@@ -214,12 +214,13 @@ class Chart(QWidget):
         if legend_row is not None:
             legend = pg.LegendItem(offset=None, colCount=len(samples), frame=False,
                                    labelTextColor=self.text_color(),
-                                   labelTextSize=self.point_size(), horSpacing=8,
+                                   labelTextSize=self.point_size(), horSpacing=4,
                                    sampleType=LegendSample)
             legend.layout.setContentsMargins(0, 0, 0, 0)  # its size: what it shows
             legend.setParentItem(legend_row)
-            for sample, name in samples:
+            for k, (sample, name) in enumerate(samples):
                 legend.addItem(sample, escape(name))
+                legend.layout.setColumnSpacing(2 * k + 1, 20)  # between one entry and the next
             legend.anchor(itemPos=(0, 0.5), parentPos=(0, 0.5), offset=(8, 0))
             self.legend_item = legend
 
