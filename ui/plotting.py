@@ -1,13 +1,10 @@
-"""Plots drawn with QPainter: the agreement heat map here; bar and line charts in
-``charts.py``, on the same functions (colour scale, number format).
+"""The agreement heat map, painted with QPainter, and what plots share: the colour
+scale, text contrast and number format (the charts in ``charts.py`` use the last).
 
-Why QPainter and not a plotting library: QtCharts is not in PySide6-Essentials (it is in
-the much larger Addons), and pyqtgraph, the plotting library made for Qt, would bring a
-second drawing stack (its own scene graph, numpy-backed items, OpenGL options) for what
-is a grid of coloured cells with numbers. A plot here is a plain ``QWidget`` whose
-``paintEvent`` draws from its data: fast, crisp at any zoom, the same offscreen as on
-screen, and themed with the window's palette. What several plots share (the colour
-scale, axis text, number format) sits in the functions below, for the next plot.
+Why QPainter here when the bar and line charts use pyqtgraph: the heat map is a grid of
+coloured cells with numbers, a table more than a plot (no axis to scale, no points or
+lines). A plain ``QWidget`` whose ``paintEvent`` draws from its data is crisp at any size,
+the same offscreen as on screen, and themed with the window's palette.
 """
 
 from __future__ import annotations

@@ -139,3 +139,46 @@ def test_statistics_charts_paint_offscreen(qtbot) -> None:
         colours = {image.pixelColor(x, y).name() for x in range(0, 500, 5)
                    for y in range(0, 300, 5)}
         assert "#2171b5" in colours  # a bar, a line point drawn in the series colour
+
+
+def test_statistics_charts_are_read_only_and_follow_the_palette(qtbot) -> None:
+    """pyqtgraph plots with no mouse, menu, "A" button or focus; the legend above the
+    data; the values written beside the bars; redrawn in a dark palette's colours."""
+    import pyqtgraph as pg
+    from PySide6.QtCore import Qt
+
+    from ui.charts import BarChart, LineChart, Series
+    from ui.screenshots import dark_palette
+
+    bars, lines = BarChart(), LineChart()
+    bars.set_data(["ORG", "(all)"], [Series("F1 exact", "#2171b5", [0.5, 0.75]),
+                                     Series("F1 overlap", "#6baed6", [0.625, None])],
+                  title="F1 per label", category_colors=["#1971c2", None])
+    lines.set_data([Series("entities", "#2171b5", points=[(4, 0.5), (12, 0.8)]),
+                    Series("claims", "#d94801", points=[(12, 0.7)])], title="Learning",
+                   x_label="documents done", y_label="F1")
+    for chart in (bars, lines):
+        qtbot.addWidget(chart)
+        chart.resize(500, 320)
+        chart.show()
+        qtbot.waitExposed(chart)
+        qtbot.wait(20)  # the graphics layout settles in posted events
+        box = chart.plot.getViewBox()
+        assert box.mouseEnabled() == [False, False]
+        assert not box.menuEnabled() and not chart.plot.menuEnabled()
+        assert chart.plot.buttonsHidden
+        assert chart.view.focusPolicy() == Qt.FocusPolicy.NoFocus
+        assert [label.text for _, label in chart.legend_item.items] == [
+            s.name for s in chart.series]
+        assert not chart.legend_item.sceneBoundingRect().intersects(box.sceneBoundingRect())
+        assert chart.view.backgroundBrush().color() == chart.palette().base().color()
+    assert bars.plot.getViewBox().viewRange()[0] == [0.0, 1.0]
+    assert [t.toPlainText() for t in bars.plot.items if isinstance(t, pg.TextItem)] == [
+        "0.50", "0.75", "0.62", "–"]
+    assert lines.plot.getViewBox().viewRange() == [[0.0, 12.0], [0.0, 1.0]]
+    assert [t.toPlainText() for t in lines.plot.items if isinstance(t, pg.TextItem)] == [
+        "0.50", "0.80", "0.70"]
+    for chart in (bars, lines):
+        chart.setPalette(dark_palette())
+        assert chart.view.backgroundBrush().color().name() == "#1e1e1e"
+        assert chart.plot.getAxis("bottom").textPen().color().name() == "#e0e0e0"

@@ -47,12 +47,14 @@ def test_window_opens_on_first_document_and_marks_it_in_progress(project, open_w
 
 
 def test_window_opens_without_importing_spacy(project, db_path: Path, tmp_path: Path):
+    """Nor pyqtgraph and numpy: the Statistics view's charts import them when it opens."""
     code = (
         "import sys; from PySide6.QtWidgets import QApplication; from PySide6.QtCore import "
         "QSettings; app = QApplication([]); from ui.app import build_window; "
         f"w = build_window({str(db_path)!r}, 'x', QSettings({str(tmp_path / 's.ini')!r}, "
         "QSettings.Format.IniFormat)); w.show(); app.processEvents(); "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'spacy')); w.close()"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'pyqtgraph', "
+        "'numpy'))); w.close()"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""},
