@@ -131,3 +131,23 @@ def test_session_repeated_resize_is_one_event_and_one_change(session: Session,
     for earlier, later in zip(events, events[1:], strict=False):  # an unbroken chain
         if earlier["span_id"] == later["span_id"] == 2:
             assert earlier["after"] == later["before"]
+
+
+def test_session_audit_log_says_exactly_what_happened(session: Session) -> None:
+    """Issue 11 §2: a decision that changes nothing logs nothing and is no undo step;
+    undo and redo events carry the span they touch; a claim made by hand is not hedged
+    (0, never NULL)."""
+    store = session.store
+    first = session.accept(1)
+    again = session.accept(1)
+    assert not first.empty and again.empty
+    assert [e["action"] for e in store.events(1)] == ["accept"]
+    session.revert(first)
+    session.reapply(first)
+    rows = store.conn.execute("SELECT action FROM events WHERE span_id = 1 ORDER BY id")
+    assert [r[0] for r in rows] == ["accept", "undo_accept", "redo_accept"]
+    start = TEXT.index("153")
+    made = session.add(1, "claim", start, len(TEXT), "CLAIM").span
+    assert made is not None
+    hedged = store.conn.execute("SELECT hedged FROM claims WHERE span_id = ?", (made.id,))
+    assert hedged.fetchone()[0] == 0
