@@ -84,3 +84,15 @@ def test_cli_as_module_has_every_command(module: str) -> None:
                          text=True, check=True).stdout
     for command in ("import", "list", "show", "stats", "gui", "suggest", "accept", "export"):
         assert f"  {command} " in out, (command, out)
+
+
+def test_cli_output_piped_into_a_reader_that_stops_ends_quietly(tmp_path: Path) -> None:
+    """``annotator list | head -1``: the reader closes the pipe; the command ends without
+    a "failed: Broken pipe" line (or a traceback) on stderr."""
+    exe = str(Path(sys.executable).with_name("annotator"))
+    db = str(tmp_path / "p.db")
+    subprocess.run([exe, "import", SHAFAQ, "--db", db], check=True, capture_output=True)
+    subprocess.run([exe, "mark", "new", "--all", "--db", db], check=True, capture_output=True)
+    script = f"'{exe}' stats --db '{db}' | head -c 1 >/dev/null; '{exe}' show 1 --db '{db}' | true"
+    proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+    assert "Broken pipe" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr

@@ -301,6 +301,8 @@ class ReviewMode(QObject):
         if self.statistics is not None:
             self.statistics.close()  # type: ignore[attr-defined]
         dialog = StatisticsDialog(self.window.store, self.window)
+        if not self.window.store.has_annotation_sets():
+            dialog.show_page("quality")  # agreement needs a team project: nothing to see
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.statistics = dialog
         dialog.destroyed.connect(self._on_statistics_destroyed)

@@ -49,6 +49,11 @@ class AnnotatorGroup(click.Group):
         A bug still shows as one."""
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # the reader of our output went away (`annotator list | head`): end quietly,
+            # as other command-line tools do, not with "failed: Broken pipe"
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except (sqlite3.Error, OSError) as exc:  # no refusal is one of these
             from ..store import storage_reason
 

@@ -130,6 +130,7 @@ def test_review_off_keeps_the_usual_next_document(qtbot, window) -> None:
 def test_statistics_heat_map_shows_the_agreement_figures(qtbot, window) -> None:
     window.review.show_statistics()
     dialog = window.review.statistics
+    assert dialog.tabs.currentIndex() == dialog.PAGES.index("agreement")  # a team project
     # polled rather than waitSignal: the figures may be in before the wait begins
     qtbot.waitUntil(lambda: bool(dialog.results), timeout=60_000)
     dialog.choose("entity", "kappa")
@@ -158,6 +159,20 @@ def test_statistics_on_a_single_person_project_says_what_agreement_needs(
                         timeout=60_000)
         assert dialog.summary.text().startswith("10 documents: 10 new")
         dialog.close()
+
+
+def test_statistics_of_a_single_person_project_opens_on_quality(qtbot, settings,
+                                                                tmp_path) -> None:
+    from ui.app import build_window
+
+    win = build_window(make_project(tmp_path / "solo.db"), "me", settings,
+                       auto_suggest=False)
+    qtbot.addWidget(win)
+    win.review.show_statistics()
+    dialog = win.review.statistics
+    assert dialog.tabs.currentIndex() == dialog.PAGES.index("quality")
+    dialog.close()
+    win.close()
 
 
 def test_plotting_colour_scale() -> None:
