@@ -52,7 +52,7 @@ from .label_changes import (
     remove_label,
     save_label,
 )
-from .panels import plain_label
+from .panels import plain_label, resize_within_screen
 
 COLUMNS = ("Name", "Layer", "Key", "Colour", "Spans", "Mapped from", "Description")
 NOT_UNDOABLE = ("Changes are saved at once and logged; they are not undoable with "
@@ -113,7 +113,7 @@ class LabelsDialog(WorkerDialog):
             widget.setEnabled(not readonly)
         if readonly:
             self.say("The project is read-only: the labels can be read and exported.")
-        self.resize(860, 600)
+        resize_within_screen(self, 860, 600)
         self.reload()
 
     def _button(self, text: str, slot: Callable[[], Any]) -> QPushButton:

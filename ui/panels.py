@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -34,6 +34,16 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(text)
     return label
+
+
+def resize_within_screen(widget: QWidget, width: int, height: int) -> None:
+    """``widget.resize(width, height)``, less what the screen has not (a dialog opened on
+    a 1024x700 laptop screen fits it; the window manager's title bar is allowed for)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        room = screen.availableGeometry().size()
+        width, height = min(width, room.width()), min(height, room.height() - 40)
+    widget.resize(width, height)
 
 
 def notice_label() -> QLabel:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from annotator.agreement import ALL, Agreement, agreement
 from annotator.store import Store
 
-from .panels import plain_label
+from .panels import plain_label, resize_within_screen
 from .plotting import HeatMap, format_value
 from .quality_view import AcceptancePage, LearningPage, QualityFigures, QualityPage, compute_figures
 from .workers import CallThread
@@ -110,7 +110,7 @@ class StatisticsDialog(QDialog):
                            (self.acceptance, "A&cceptance"), (self.learning, "&Learning curve")):
             self.tabs.addTab(page, text)
         QVBoxLayout(self).addWidget(self.tabs)
-        self.resize(960, 760)
+        resize_within_screen(self, 960, 760)
         self._fill_measures()
         self.figures: QualityFigures | None = None
         self._figure_threads: list[CallThread] = []

@@ -212,3 +212,19 @@ def test_fit_folded_panels_are_out_of_the_tab_round_and_keys_unfold_them(
     window.focus_span(claim.id)
     qtbot.keyClick(window.article, Qt.Key.Key_R)  # a claim field's key unfolds it
     assert window.splitter.sizes()[2] > 0 and window.claim_editor.via.hasFocus()
+
+
+def test_fit_dialogs_open_within_the_screen_and_fit_a_laptop(qtbot, project, open_window):
+    """The Statistics view and the Labels dialog open no larger than the screen's room
+    (Statistics asked for 760 px of height, more than a 1024x700 laptop has), and can be
+    made as small as one."""
+    window = open_window()
+    window.review.show_statistics()
+    window.action_table["labels"].trigger()
+    qtbot.waitUntil(lambda: window.labels_dialog is not None, timeout=10_000)
+    for dialog in (window.review.statistics, window.labels_dialog):
+        room = dialog.screen().availableGeometry()
+        assert dialog.width() <= room.width() and dialog.height() <= room.height(), dialog
+        hint = dialog.minimumSizeHint().expandedTo(dialog.minimumSize())
+        assert hint.width() <= 1024 and hint.height() <= 700, (dialog, hint)
+        dialog.close()
