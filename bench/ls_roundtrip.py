@@ -1,0 +1,99 @@
+"""Our Label Studio export loaded into a real Label Studio server, counted:
+``python -m bench.ls_roundtrip`` (not in CI; uses the Label Studio of ``make bench-peers``,
+installed into its own venv, bound to 127.0.0.1 only).
+
+The bundled samples and one article of emoji, Arabic and combining accents are imported,
+suggested, every suggestion accepted and every document marked done, then exported with
+``annotator export --format labelstudio``. A project with the exported label config is
+made in Label Studio, the tasks imported through its API and read back one by one: the
+tasks, annotations and results that arrived against those written, per label, the
+regions whose ``text`` is not ``data.text[start:end]`` in Label Studio, their origins, and
+Label Studio's own export of the project. Exits 1 when anything differs, 0 otherwise
+(also when Label Studio is not installed: it says so).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from .peers import LabelStudio, Unavailable, cache_dir, ensure_label_studio
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = ("👍🏽 Officials in Baghdad said on Monday that 1,500 families 👨‍👩‍👧 had returned, "
+           "according to محمد علي of the United Nations. “We counted 300 homes,” said "
+           "Zoé Lefèvre.\n")
+
+
+def annotator(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "annotator", *args], check=True,
+                   capture_output=True, text=True)
+
+
+def results(tasks: list[dict[str, Any]]) -> Counter[str]:
+    """Results per label (regions) or per choice control (claim attributes)."""
+    out: Counter[str] = Counter()
+    for task in tasks:
+        for annotation in task["annotations"]:
+            for r in annotation["result"]:
+                out[r["value"]["labels"][0] if r["type"] == "labels"
+                    else f"({r['from_name']})"] += 1
+    return out
+
+
+def main() -> int:
+    try:
+        installed = ensure_label_studio(cache_dir(), install=True)
+    except Unavailable as exc:
+        print(f"Label Studio is not available ({exc}); nothing measured")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="ls-roundtrip-") as tmp:
+        folder = Path(tmp)
+        db, out = str(folder / "p.db"), folder / "ls.json"
+        (folder / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+        samples = sorted(str(p) for p in (ROOT / "resources" / "samples").glob("*.txt"))
+        annotator("import", "--db", db, *samples, str(folder / "hostile.txt"))
+        annotator("suggest", "--db", db)
+        annotator("accept", "--db", db)
+        annotator("mark", "done", "--all", "--db", db)
+        annotator("export", "--db", db, "--format", "labelstudio", "--out", str(out))
+        written = json.loads(out.read_text(encoding="utf-8"))
+        config = out.with_suffix(".label_config.xml").read_text(encoding="utf-8")
+        with LabelStudio(installed, folder / "ls") as ls:
+            print(f"Label Studio {installed.version} on 127.0.0.1:{ls.port}")
+            project = ls.api("POST", "/api/projects", {"title": "annotator export",
+                                                       "label_config": config},
+                             expect=201)["id"]
+            status, data = ls.request("POST", f"/api/projects/{project}/import", out)
+            if status != 201:
+                print(f"import refused: {status} {data[:500]!r}")
+                return 1
+            listed = ls.api("GET", f"/api/tasks?project={project}&page=1&page_size=1000")
+            ids = [t["id"] for t in (listed["tasks"] if isinstance(listed, dict) else listed)]
+            arrived = [ls.api("GET", f"/api/tasks/{i}") for i in ids]
+            misplaced = sum(
+                1 for t in arrived for a in t["annotations"] for r in a["result"]
+                if r["type"] == "labels"
+                and t["data"]["text"][r["value"]["start"]:r["value"]["end"]] != r["value"]["text"])
+            origins = Counter(r.get("origin") for t in arrived for a in t["annotations"]
+                              for r in a["result"])
+            ls.timed_export(project, folder / "back.json")
+            back = json.loads((folder / "back.json").read_text(encoding="utf-8"))
+    want, got = results(written), results(arrived)
+    print(f"tasks: {len(arrived)} of {len(written)} arrived; results: {sum(got.values())} of "
+          f"{sum(want.values())}; per label equal: {got == want}")
+    print(f"regions whose text is not data.text[start:end]: {misplaced}; origins: "
+          f"{dict(origins)}")
+    print(f"Label Studio's own export: {len(back)} tasks, {sum(results(back).values())} results")
+    ok = (len(arrived) == len(written) and got == want and misplaced == 0
+          and results(back) == want)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
