@@ -24,7 +24,9 @@ else 'wheel-check: no shipped claim model')" "$wheel"
 "$work/venv/bin/python" -m pip install --quiet "$wheel"
 mkdir "$work/elsewhere"
 cd "$work/elsewhere"   # not the source tree: nothing may be read from it
-export QT_QPA_PLATFORM=offscreen ANNOTATOR_DB="$work/elsewhere/p.db" PYTHONSAFEPATH=1
+# the window keeps its settings (annotator name, recent projects) per user: not in ours
+export QT_QPA_PLATFORM=offscreen ANNOTATOR_DB="$work/elsewhere/p.db" PYTHONSAFEPATH=1 \
+  XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
 bin="$work/venv/bin"
 sample=$("$bin/python" -c "from annotator.paths import resource; print(resource('samples/shafaq-isis-2024-08-13.txt'))")
 case "$sample" in "$root"*) echo "wheel-check: resources read from the source tree ($sample)"; exit 1;; esac
