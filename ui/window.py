@@ -8,7 +8,7 @@ from bisect import insort
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from annotator.model import Document, LabelScheme, Span, store_order
@@ -24,7 +24,7 @@ from .keys import InputKeys, KeyCommands
 from .model_loop import ModelLoop
 from .models import DocumentListModel
 from .offsets import reveal
-from .panels import DocumentHeader, SpanPanel, plain_label, vbox
+from .panels import DocumentHeader, SpanPanel, plain_label, resize_within_screen, vbox
 from .projects import Projects, readonly_notice
 from .review import ReviewMode
 from .scheme_work import SchemeWork
@@ -100,11 +100,8 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
             self.splitter.setStretchFactor(column, stretch)
         self.splitter.setCollapsible(1, False)  # the side panels fold away, not the article
         self.setCentralWidget(self.splitter)
-        screen = QGuiApplication.primaryScreen()
-        room = screen.availableGeometry().size() if screen is not None else None
-        width = min(1400, room.width()) if room is not None else 1400
-        # Less the window manager's title bar, which the available height still holds.
-        self.resize(width, min(860, room.height() - 40) if room is not None else 860)
+        resize_within_screen(self, 1400, 860)
+        width = self.width()
         side = 300 if width < 1300 else 340
         self.splitter.setSizes([side - 60, width - 2 * side + 60, side])
         self._folded: dict[int, int] = {}  # a hidden panel's width, to come back to
