@@ -137,9 +137,10 @@ def load_pipeline(name: str | None = None) -> Language:
     Raises :class:`ModelNotFound` with a one-line hint when it is not installed."""
     import spacy
 
-    from ..tokens import fix_tokenizer
+    from ..tokens import fix_tokenizer, register_tokenizer
 
     name = name or DEFAULT_MODEL
+    register_tokenizer()  # a pipeline `spacy train` made from our export names it
     try:
         nlp = spacy.load(name)
     except OSError as exc:
