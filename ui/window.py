@@ -56,6 +56,9 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.decisions.signals.changed.connect(self._on_command_changed)
         self.decisions.signals.refused.connect(self._on_command_refused)
         self.decisions.refused.connect(self._on_refused)
+        self.article.tokens.set_store(store)
+        self.article.tokens.waiting.connect(self._on_tokens_waiting)
+        self.article.tokens.failed.connect(self._on_refused)
         self.decisions.decided.connect(self._on_decided)
         self.decisions.status_set.connect(self._on_status_set)
         self.action_table = ActionTable(self, [*ACTIONS, *label_actions(self.scheme)],
@@ -153,8 +156,10 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.taskbar.stop()
         self.indexer.stop()
         self.stop_model_loop()
+        self.article.tokens.stop()
         self.store.close()
         self.store = store
+        self.article.tokens.set_store(store)
         self.decisions.set_session(Session(store, self.annotator))
         self._suggest_tried.clear()
         self.doc = None
@@ -318,6 +323,12 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.reload_spans()  # the refusal may come from a change made elsewhere
         self._on_refused(str(error))
 
+    def _on_tokens_waiting(self, message: str) -> None:
+        if message:
+            self.statusBar().showMessage(message)
+        else:
+            self.statusBar().clearMessage()
+
     def _on_refused(self, message: str) -> None:
         self.article.banner.show_message(message)
 
@@ -357,5 +368,6 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.taskbar.stop()
         self.indexer.stop()
         self.stop_model_loop()
+        self.article.tokens.stop()
         self.article.banner.dismiss()
         super().closeEvent(event)
