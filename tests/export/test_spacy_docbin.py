@@ -27,7 +27,8 @@ def test_spacy_docbin_has_entities_claims_and_attributes(project: Project,
     summary = export(project.store, "spacy", out,
                      ExportOptions(dev_fraction=0.0, include_rejected=True))
     assert summary.splits == {"train": 4, "dev": 0}
-    assert {p.name for p in out.iterdir()} == {"train.spacy", "dev.spacy", "config.cfg"}
+    assert {p.name for p in out.iterdir()} == {"train.spacy", "dev.spacy", "config.cfg",
+                                               "annotator_tokenizer.py"}
     docs = read(out / "train.spacy")
     assert read(out / "dev.spacy") == []
     emoji, arabic, combining, empty = docs
