@@ -10,9 +10,9 @@ function is registered (:func:`register`) before a pipeline trained on an export
 loaded, so such a pipeline loads with its own tokenizer.
 
 The rules (see :mod:`annotator.tokens`): English spaCy's tokenizer, plus zero-width
-infixes that split glued words ("inIraq", "USmaintains"), a slash split off the start
-or end of a word ("News/", "/Reuters"), special cases that keep camel-case names
-("YouTube") and title abbreviations ("Brig.") whole.
+infixes that split glued words ("inIraq", "USmaintains"), a slash or an invisible
+format character split off the start or end of a word ("News/", "/Reuters"), special
+cases that keep camel-case names ("YouTube") and title abbreviations ("Brig.") whole.
 """
 
 from __future__ import annotations
@@ -29,7 +29,10 @@ GLUE_INFIXES: tuple[str, ...] = (
     r"(?<=[A-Z][A-Z])(?=[a-z]{3,})",
     r"(?<=[A-Za-z])[(\[](?=[A-Za-z])",
 )
-AFFIXES: tuple[str, ...] = (r"/",)
+# Split off the start or end of a word: a slash ("News/", "/Reuters"), and invisible
+# format characters (zero-width space, direction marks and isolates, word joiner, BOM;
+# not ZWJ/ZWNJ, which join emoji and Persian letters) that scraped text glues to words.
+AFFIXES: tuple[str, ...] = (r"/", "[\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 TITLE_ABBREVIATIONS: tuple[str, ...] = (
     "Brig.", "Col.", "Lt.", "Maj.", "Capt.", "Cpt.", "Sgt.", "Cmdr.", "Cdr.", "Gen.", "Adm.",
     "Gov.", "Sen.", "Rep.", "Amb.", "Pres.", "Prof.", "Supt.", "Insp.", "Det.", "Cpl.",

@@ -135,8 +135,11 @@ class Decisions(QObject):
         if self.article.doc is None or label is None:
             return
         if self.article.selection() is not None or self.article.caret_mode:
-            self.add_from_selection(name)
+            self.add_from_selection(name)  # the selection now; the snapping may wait
             return
+        self.tokens.after_waiting(lambda: self._relabel_focused(label))
+
+    def _relabel_focused(self, label: Label) -> None:
         span = self._focused()
         if span is None or span.id is None:
             return
@@ -219,9 +222,9 @@ class Decisions(QObject):
         span_id = span.id
 
         def by_tokens(bounds: TokenBounds) -> None:
-            now = next((s for s in self.article.spans if s.id == span_id), None)
-            if now is None:
-                return  # gone (another document, or undone) while the tokens came
+            now = self.session.store.get_span(span_id)
+            if now is None or bounds.text != doc.text:
+                return  # gone (deleted, or undone) while the tokens came
             start, end = now.start, now.end
             if edge == "start":
                 start = bounds.grow_start(start) if step < 0 \
@@ -233,7 +236,7 @@ class Decisions(QObject):
         self.tokens.when_ready(by_tokens)
 
     def _resize(self, span_id: int, start: int, end: int) -> None:
-        span = next((s for s in self.article.spans if s.id == span_id), None)
+        span = self.session.store.get_span(span_id)
         if span is None:
             return
         if (start, end) == (span.start, span.end):

@@ -81,7 +81,8 @@ class WindowTokens(QObject):
         self.text = ""
         self.wanted = False  # asked for once: then fetched for every document opened
         self._known: OrderedDict[int, TokenBounds] = OrderedDict()
-        self._queue: list[Callable[[TokenBounds], None]] = []
+        # edits in the order of their keys, each with its document: (doc_id, edit)
+        self._queue: list[tuple[int | None, Callable[[TokenBounds], None]]] = []
         self._thread: TokenThread | None = None
         self._threads: list[TokenThread] = []
 
@@ -92,10 +93,11 @@ class WindowTokens(QObject):
         self._drop_queue()
 
     def set_document(self, doc_id: int | None, text: str) -> None:
-        """The document now open; its boundaries are fetched if they were wanted before."""
+        """The document now open; its boundaries are fetched if they were wanted before.
+        Edits waiting for another document's boundaries still get them (each edit holds
+        its document's id)."""
         if (doc_id, text) == (self.doc_id, self.text):
             return
-        self._drop_queue()
         self.doc_id, self.text = doc_id, text
         if self.wanted:
             self.want()
@@ -123,17 +125,27 @@ class WindowTokens(QObject):
         self.wanted = True
         if self.doc_id is None or self.ready:
             return
-        if self._thread is not None and self._thread.doc_id == self.doc_id:
+        self._fetch(self.doc_id, self.text)
+
+    def _fetch(self, doc_id: int, text: str | None = None) -> None:
+        """Read ``doc_id``'s boundaries from the cache, else start a thread making them."""
+        if any(t.doc_id == doc_id for t in self._threads):
             return
+        if text is None:  # a document no longer open that an edit waits for
+            doc = self.store.get_document(doc_id) if self.store is not None else None
+            if doc is None:
+                self._queue = [(d, e) for d, e in self._queue if d != doc_id]
+                return
+            text = doc.text
         if self.store is not None:
             try:
-                found = cached_bounds(self.store, self.doc_id, self.text)
+                found = cached_bounds(self.store, doc_id, text)
             except Exception:  # the cache is an optimisation; tokenise instead
                 found = None
             if found is not None:
-                self._arrived((self.doc_id, found))
+                self._arrived((doc_id, found))
                 return
-        thread = TokenThread(self.doc_id, self.text,
+        thread = TokenThread(doc_id, text,
                              self.store.path if self.store is not None else None, self)
         thread.made.connect(self._on_made)
         thread.failed.connect(self._on_failed)
@@ -145,12 +157,23 @@ class WindowTokens(QObject):
     def when_ready(self, edit: Callable[[TokenBounds], None]) -> None:
         """Run ``edit(bounds)`` now if the boundaries are here, else when they come."""
         bounds = self.bounds
-        if bounds is not None:
+        if bounds is not None and not self._queue:
             edit(bounds)
             return
-        self._queue.append(edit)
+        self._queue.append((self.doc_id, edit))
         self.waiting.emit("Reading the token boundaries of this document…")
         self.want()
+        self._drain()
+
+    def after_waiting(self, action: Callable[[], None]) -> None:
+        """Run ``action`` (a decision key) now, or after the edits waiting for boundaries
+        if there are any, so that decisions are made in the order of their keys (an undo
+        after a label key undoes that label; a document marked done after it is marked
+        after it)."""
+        if not self._queue:
+            action()
+            return
+        self._queue.append((None, lambda _bounds: action()))
 
     def _on_made(self, made: tuple[int, TokenBounds]) -> None:
         self._arrived(made)
@@ -161,16 +184,27 @@ class WindowTokens(QObject):
         self._known.move_to_end(doc_id)
         while len(self._known) > KEEP:
             self._known.popitem(last=False)
-        if doc_id != self.doc_id or bounds.text != self.text:
-            return
-        queue, self._queue = self._queue, []
-        if queue:
-            self.waiting.emit("")
-        for edit in queue:
+        self._drain()
+
+    def _drain(self) -> None:
+        """Run the waiting edits, in order, as far as their documents' boundaries are
+        here."""
+        while self._queue:
+            doc_id, edit = self._queue[0]
+            bounds = self._known.get(doc_id) if doc_id is not None \
+                else TokenBounds("", [], [])
+            if bounds is None:
+                if doc_id != self.doc_id and (self._thread is None
+                                              or self._thread.doc_id != doc_id):
+                    self._fetch(doc_id)
+                return
+            self._queue.pop(0)
             edit(bounds)
+            if not self._queue:
+                self.waiting.emit("")
 
     def _on_failed(self, message: str) -> None:
-        self._queue.clear()
+        self._drop_queue()
         self.failed.emit(message)
 
     def _on_finished(self) -> None:
@@ -182,12 +216,14 @@ class WindowTokens(QObject):
             thread.deleteLater()
         if self.wanted and not self.ready and self.doc_id is not None and self._thread is None:
             self.want()  # the document changed while another one was tokenised
+        self._drain()
 
     def _drop_queue(self) -> None:
         if self._queue:
             self._queue.clear()
-            self.failed.emit("Edits waiting for the token boundaries were dropped: the "
-                             "document changed before they came")
+            self.waiting.emit("")
+            self.failed.emit("Edits waiting for the token boundaries were not made: the "
+                             "project changed, or the boundaries could not be made")
 
     def stop(self) -> None:
         """Wait for the threads (at close): tokenising one article takes milliseconds,

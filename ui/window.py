@@ -63,7 +63,8 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.decisions.status_set.connect(self._on_status_set)
         self.action_table = ActionTable(self, [*ACTIONS, *label_actions(self.scheme)],
                                         {"export": self.projects.recent_menu},
-                                        before=self.note_key)
+                                        before=self.note_key,
+                                        defer=self.article.tokens.after_waiting)
         undo_stack = self.decisions.undo_stack
         undo_stack.canUndoChanged.connect(self.action_table["undo"].setEnabled)
         undo_stack.canRedoChanged.connect(self.action_table["redo"].setEnabled)

@@ -73,6 +73,26 @@ def test_window_tokens_come_from_the_cache_or_a_thread(qtbot, db_path: Path, ope
     assert window.store.get_tokens([1], tokenizer_id())
 
 
+@pytest.mark.gui
+def test_window_tokens_an_edit_before_they_come_waits_for_them(qtbot, db_path: Path,
+                                                               open_window):
+    """A label key before the boundaries are here stores nothing on a guess: the edit
+    waits, and is done with the project tokenizer's boundaries when they come."""
+    text = "Reporters from Shafaq News/ said the USmaintains 900 personnel."
+    with Store(db_path) as store, store.write():
+        store.insert_document(text, {}, content_hash(text))
+    window = open_window()
+    tokens = window.article.tokens
+    start = text.index("Shafaq")
+    window.article.select_range(start + 2, text.index("News") + 2)  # "afaq Ne"
+    qtbot.keyClick(window.article, Qt.Key.Key_2)  # asks for them, and waits for them
+    assert tokens.waiting_edits == 1
+    assert not [s for s in window.store.spans(1) if s.origin == "human"]
+    settle_tokens(qtbot, window)
+    [span] = [s for s in window.store.spans(1) if s.origin == "human"]
+    assert text[span.start:span.end] == "Shafaq News"  # not "Shafaq News/"
+
+
 # --- the property: every selection the window snaps exports in every format ---------------
 
 FRAGMENTS = [
