@@ -329,6 +329,10 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
             self.statusBar().showMessage(message)
         else:
             self.statusBar().clearMessage()
+        # An undo pressed while a label waits for its tokens undoes that label: open then.
+        stack = self.decisions.undo_stack
+        self.action_table["undo"].setEnabled(bool(message) or stack.canUndo())
+        self.action_table["redo"].setEnabled(bool(message) or stack.canRedo())
 
     def _on_refused(self, message: str) -> None:
         self.article.banner.show_message(message)

@@ -93,6 +93,28 @@ def test_window_tokens_an_edit_before_they_come_waits_for_them(qtbot, db_path: P
     assert text[span.start:span.end] == "Shafaq News"  # not "Shafaq News/"
 
 
+@pytest.mark.gui
+def test_window_tokens_keys_after_a_waiting_edit_keep_their_order(qtbot, db_path: Path,
+                                                                  open_window):
+    """Undo right after a label key whose snapping waits undoes that label, as it would
+    with the boundaries at hand; a second selection labelled meanwhile is its own."""
+    text = "Reporters from Shafaq News/ said the USmaintains 900 personnel inIraq."
+    with Store(db_path) as store, store.write():
+        store.insert_document(text, {}, content_hash(text))
+    window = open_window()
+    window.article.select_range(text.index("Shafaq"), text.index("News") + 1)
+    qtbot.keyClick(window.article, Qt.Key.Key_2)  # waits for the boundaries
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    window.article.select_range(text.index("inIraq") + 3, text.index("inIraq") + 4)
+    qtbot.keyClick(window.article, Qt.Key.Key_3)
+    assert window.article.tokens.waiting_edits == 3
+    settle_tokens(qtbot, window)
+    added = [(text[s.start:s.end], s.label) for s in window.store.spans(1)
+             if s.origin == "human"]
+    assert added == [("Iraq", "GPE")]
+    assert window.decisions.undo_stack.count() == 1  # the GPE (the undone ORG dropped)
+
+
 # --- the property: every selection the window snaps exports in every format ---------------
 
 FRAGMENTS = [
