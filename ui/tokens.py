@@ -57,7 +57,8 @@ class TokenThread(QThread):
         if self.db_path is None:
             return
         try:  # best effort: a read-only or busy project is tokenised again next time
-            with Store(self.db_path) as store:
+            # never create or migrate a project: only an existing, current one is cached to
+            with Store(self.db_path, create=False, migrate=False) as store:
                 if not store.readonly:
                     blobs = pack(starts, tokens_json(self.text, bounds).encode("utf-8"))
                     TokenCache(store).put([(self.doc_id, *blobs)])
