@@ -40,6 +40,7 @@ class TokenThread(QThread):
         self.doc_id = doc_id
         self.text = text
         self.db_path = db_path
+        self.result: TokenBounds | None = None
 
     def run(self) -> None:
         from annotator.tokens import TokenCache, pack, tokenize, tokens_json
@@ -49,8 +50,8 @@ class TokenThread(QThread):
             starts, lengths = bounds[0], bounds[1]
             words = [(a, a + n) for a, n in zip(starts, lengths, strict=True)
                      if not self.text[a].isspace()]
-            self.made.emit((self.doc_id, TokenBounds(self.text, [a for a, _ in words],
-                                                     [b for _, b in words])))
+            self.result = TokenBounds(self.text, [a for a, _ in words], [b for _, b in words])
+            self.made.emit((self.doc_id, self.result))
         except Exception as exc:  # shown to the user, the thread ends cleanly
             self.failed.emit(f"token boundaries of document {self.doc_id}: {exc}")
             return
@@ -86,6 +87,7 @@ class WindowTokens(QObject):
         self._queue: list[tuple[int | None, Callable[[TokenBounds], None]]] = []
         self._thread: TokenThread | None = None
         self._threads: list[TokenThread] = []
+        self._stopping = False
 
     def set_store(self, store: Store) -> None:
         """Another project: nothing known, nothing waiting."""
@@ -146,6 +148,8 @@ class WindowTokens(QObject):
             if found is not None:
                 self._arrived((doc_id, found))
                 return
+        if self._stopping:
+            return
         thread = TokenThread(doc_id, text,
                              self.store.path if self.store is not None else None, self)
         thread.made.connect(self._on_made)
@@ -195,8 +199,7 @@ class WindowTokens(QObject):
             bounds = self._known.get(doc_id) if doc_id is not None \
                 else TokenBounds("", [], [])
             if bounds is None:
-                if doc_id != self.doc_id and (self._thread is None
-                                              or self._thread.doc_id != doc_id):
+                if doc_id is not None and doc_id != self.doc_id:  # a document now closed
                     self._fetch(doc_id)
                 return
             self._queue.pop(0)
@@ -227,10 +230,18 @@ class WindowTokens(QObject):
                              "project changed, or the boundaries could not be made")
 
     def stop(self) -> None:
-        """Wait for the threads (at close): tokenising one article takes milliseconds,
-        importing spaCy about a second."""
-        self._queue.clear()
-        for thread in list(self._threads):
+        """Wait for the threads (at close: tokenising one article takes milliseconds,
+        importing spaCy about a second), then make the edits that waited for them, so
+        that a label key pressed just before closing is not lost."""
+        threads, self._threads, self._thread = list(self._threads), [], None
+        for thread in threads:
             thread.wait()
-        self._threads.clear()
-        self._thread = None
+        for thread in threads:
+            if thread.result is not None:
+                self._known[thread.doc_id] = thread.result
+        self._stopping = True  # the cache may still serve; no thread is started
+        try:
+            self._drain()
+        finally:
+            self._stopping = False
+        self._drop_queue()

@@ -115,6 +115,23 @@ def test_window_tokens_keys_after_a_waiting_edit_keep_their_order(qtbot, db_path
     assert window.decisions.undo_stack.count() == 1  # the GPE (the undone ORG dropped)
 
 
+@pytest.mark.gui
+def test_window_tokens_a_waiting_edit_is_made_before_the_window_closes(
+        qtbot, db_path: Path, open_window):
+    """Closing the window right after a label key whose snapping waits loses nothing."""
+    text = "Reporters from Shafaq News/ said the USmaintains 900 personnel."
+    with Store(db_path) as store, store.write():
+        store.insert_document(text, {}, content_hash(text))
+    window = open_window()
+    window.article.select_range(text.index("Shafaq"), text.index("News") + 1)
+    qtbot.keyClick(window.article, Qt.Key.Key_2)
+    assert window.article.tokens.waiting_edits == 1
+    window.close()
+    with Store(db_path) as store:
+        added = [(text[s.start:s.end], s.label) for s in store.spans(1) if s.origin == "human"]
+    assert added == [("Shafaq News", "ORG")]
+
+
 # --- the property: every selection the window snaps exports in every format ---------------
 
 FRAGMENTS = [
