@@ -28,7 +28,18 @@ class StoreBase:
     identity: tuple[int, int] | None = None
 
     def close(self) -> None:
+        if not self.readonly and self.identity is not None \
+                and _file_key(self.path) != self.identity:
+            self._empty_moved_wal()
         _close(self.conn)
+
+    def _empty_moved_wal(self) -> None:
+        """The file was replaced under us: SQLite leaves this connection's -wal behind
+        (the database "has moved"), and the file now at the path would read its frames
+        as its own when next opened (measured: a decision made before the replace
+        showed up in the new file). Move them into our unlinked file, empty the log."""
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def __enter__(self) -> Self:
         return self
@@ -78,9 +89,11 @@ class StoreBase:
         try:
             self._check_identity()
             yield self.conn
-        except BaseException:
+        except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if isinstance(exc, ReplacedError):
+                self._empty_moved_wal()
             raise
         self.conn.execute("COMMIT")
 
