@@ -155,3 +155,46 @@ def test_review_refusals_are_one_line(team: Path) -> None:
         result = runner.invoke(main, ["review", str(team), *args])
         assert result.exit_code != 0 and message in result.output, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_export_core_never_writes_an_emptied_gold_document(team: Path, tmp_path: Path
+                                                         ) -> None:
+    """The rule lives in annotator.export.export, which the window's File ▸ Export calls:
+    a document whose chosen set is empty while another set has spans is skipped and
+    counted, and an export that leaves out every document fails, unless allow_empty."""
+    from annotator.export import ExportError, ExportOptions, export
+
+    out = tmp_path / "gold.jsonl"
+    with Store(team) as store:
+        opts = ExportOptions(status="any", annotation_set="gold", tokens=False)
+        with pytest.raises(ExportError, match="every document was left out") as refused:
+            export(store, "jsonl", out, opts)
+        assert "annotator review" in str(refused.value) and not out.exists()
+        empty = export(store, "jsonl", out, ExportOptions(
+            status="any", annotation_set="gold", tokens=False, allow_empty=True))
+        assert empty.documents == 0 and sum(empty.skipped.values()) == 10
+        review(store, ReviewRule("majority"), "lead", [5, 6])
+        some = export(store, "jsonl", out, opts, force=True)
+        assert some.documents == 2 and some.spans == 6
+        assert some.skipped == {"documents whose gold set has no span while another set of "
+                                "them has spans (not reviewed: review them, or export an "
+                                "annotator's set with --set NAME)": 8}
+        # an annotator's own set is as it was: all ten documents, with their spans
+        bob = export(store, "jsonl", tmp_path / "bob.jsonl",
+                     ExportOptions(annotation_set="bob", tokens=False))
+        assert bob.documents == 10 and not bob.skipped
+
+
+def test_mark_done_in_the_gold_set_is_refused_until_reviewed(team: Path) -> None:
+    from annotator.session import NeedsReviewError
+
+    with Store(team) as store:
+        session = Session(store, "lead")
+        with pytest.raises(NeedsReviewError, match=r"annotator review .* --majority --docs 3"):
+            session.set_status(3, "done")
+        with pytest.raises(NeedsReviewError, match="10 documents are not reviewed"):
+            session.set_statuses(None, "done")
+        assert store.stats()["documents"]["by_status"] == {"new": 10}
+        session.set_status(3, "skipped")  # other statuses are not a review
+        review(store, ReviewRule("majority"), "lead", [3])
+        assert store.document_status(3)[0] == "done"

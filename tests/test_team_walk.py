@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +24,7 @@ from annotator.session import Session
 from annotator.store import Store
 
 from .test_teams import make_project
+
 
 def annotator_exe() -> list[str]:
     found = Path(sys.executable).with_name("annotator")
@@ -112,7 +112,6 @@ def walk(tmp_path: Path) -> Walk:
                  ).returncode == 0
     annotate_with_session(tmp_path / "out" / "bob.db", "bob", "ORG")
     assert w.run("annotator merge out/alice.db out/bob.db --into team.db").returncode == 0
-    shutil.copy(tmp_path / "team.db", tmp_path / "fresh.db")
     return w
 
 
