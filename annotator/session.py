@@ -143,7 +143,7 @@ def review_steps(store: Store, doc_ids: list[int]) -> list[str]:
     steps = []
     if commands:
         steps.append("review first: " + " and ".join(f"`{c}`" for c in commands)
-                     + " (or in the window: Ctrl+R, T takes a version, D marks it reviewed)")
+                     + " (or in the window: Ctrl+R, G takes a version, D marks it reviewed)")
     if unfinished:
         steps.append(f"{len(unfinished)} of them no annotator has marked done yet (merge "
                      "their finished files first)" if len(doc_ids) > 1 else

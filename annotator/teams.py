@@ -947,7 +947,7 @@ def review(store: Store, rule: ReviewRule, who: str, doc_ids: list[int] | None =
 def _apply(store: Store, session: Any, plan: DocReview) -> tuple[list[int], list[int]]:
     """Take a plan's versions into gold (inside the caller's transaction): what it
     removes first, then entities before claims (a claim's claimant links to the gold
-    entity at its offsets), each replacing what is in its way, as the window's T does."""
+    entity at its offsets), each replacing what is in its way, as the window's G does."""
     removed: list[int] = []
     for span_id in plan.remove:
         if store.get_span(span_id) is not None:
