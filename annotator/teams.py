@@ -705,7 +705,8 @@ class ReviewResult:
                          f"{len(self.open_items)} open conflict(s)")
             lines.append(f"    list them: `annotator review {project} --conflicts"
                          + (f" --min {rule.min_sets}" if rule.min_sets is not None else "")
-                         + "`")
+                         + (f" --label {shlex.quote(rule.label)}" if rule.label else "")
+                         + f" --docs {','.join(map(str, sorted(self.left)))}`")
             counts: dict[str, list[int]] = {}
             for doc_id, names in self.left_sets.items():
                 for name in names:
@@ -906,10 +907,10 @@ def review(store: Store, rule: ReviewRule, who: str, doc_ids: list[int] | None =
             result.adopted += len(plan.adopt)
             result.removed += len(plan.remove)
             whole = plan if rule.label is None else plan_review(store, doc_id, rule.whole())
-            if whole.open or (rule.label is not None and whole.adopt):
-                result.left[doc_id] = whole.open
+            if plan.open:  # with --label, that label's conflicts
+                result.left[doc_id] = plan.open
                 result.left_sets[doc_id] = plan.sets
-            else:
+            elif not whole.open and not (rule.label is not None and whole.adopt):
                 result.reviewed.append(doc_id)
             continue
         try:

@@ -70,6 +70,10 @@ def test_review_conflicts_lists_exactly_the_planted_ties(team: Path) -> None:
         ("quote", "bob"), ("reported", "carol"), ("statistic", "alice")]
     with Store(team) as store:  # --conflicts writes nothing
         assert store.spans(1) == [] and store.document_status(1) == ("new", None)
+    by_label = {label: json.loads(CliRunner().invoke(main, [
+        "review", str(team), "--conflicts", "--json", "--label", label]).output)
+        for label in ("GPE", "CLAIM")}
+    assert by_label["GPE"]["conflicts"] == [] and len(by_label["CLAIM"]["conflicts"]) == 2
     text = CliRunner().invoke(main, ["review", str(team), "--conflicts"]).output
     assert "2 open conflict(s) in 2 document(s); 8 of 10 document(s) the rule settles" in text
     assert "CLAIM “Ali Hassan told Reuters" in text and "— bob" in text

@@ -180,3 +180,21 @@ def test_team_walk_mark_done_all_never_empties_the_gold_set(walk: Walk) -> None:
     assert allowed.returncode == 0 and "exported 0 document(s)" in allowed.stdout
     assert "skipped 10: documents whose gold set has no span" in allowed.stdout
     write_log(walk, "mark-done-all")
+
+
+@pytest.mark.parametrize("doc_id", [1, 8])  # shared by alice and bob; only alice's
+def test_team_walk_mark_done_one_document_names_its_review(walk: Walk, doc_id: int) -> None:
+    """The window's D and ``mark done ID`` on one document: the refusal names the
+    review of that document, which leaves it reviewed with a gold set."""
+    refused = walk.run(f"annotator mark done {doc_id} --db team.db", "start")
+    out = refused.stdout + refused.stderr
+    assert refused.returncode == 1 and f"document {doc_id} is not reviewed" in out
+    commands = suggested(out)
+    assert commands == [f"annotator review team.db --majority --docs {doc_id}"] \
+        if doc_id == 1 else [f"annotator review team.db --take alice --docs {doc_id}"]
+    walk.follow(refused)
+    with Store(walk.folder / "team.db") as store:
+        assert store.document_status(doc_id)[0] == "done"
+        assert store.spans(doc_id, decisions=("accepted",))
+        assert store.stats()["documents"]["by_status"]["done"] == 1  # that one only
+    write_log(walk, f"mark-done-{doc_id}")
