@@ -118,7 +118,8 @@ class SetQueries(SpanQueries):
                    f" ({','.join('?' * len(chunk))}) AND decision = 'accepted'")
             params: list[Any] = list(chunk)
             if layers is not None:
-                sql += f" AND layer IN ({','.join('?' * len(layers))})"
+                marks = ",".join("?" * len(layers))
+                sql += f" AND layer IN ({marks})"
                 params += list(layers)
             for doc_id, name in self.conn.execute(sql, params):
                 found.setdefault(doc_id, set()).add(name)
