@@ -12,7 +12,8 @@ the export (pending, rejected, another layer) goes out as claimant text, counted
 adjusted. Whose labels these are goes into ``data.annotated_by`` (the annotator's set in a
 team project, else the names on the spans): Label Studio keeps ``data`` in every export
 format, while ``completed_by`` must name a user of the Label Studio server, which would
-refuse the whole import for an unknown one. Every exported span was accepted by a
+refuse the whole import for an unknown one; the document's note, if any, into
+``data.note``. Every exported span was accepted by a
 person, so every region is the person's (``origin: "manual"``), suggestion or not; only
 a pending suggestion would be a ``prediction``. Rejected spans have no place in an
 annotation and are counted as skipped. Label Studio imports ``.json`` (a list of tasks):
@@ -45,6 +46,7 @@ HEDGED_CHOICES = ("yes", "no")
 #: The ``data`` key of whose labels these are: not ``annotator``, which Label Studio's
 #: JSON-MIN and CSV exports fill with the ``completed_by`` user's email
 ANNOTATOR_FIELD = "annotated_by"
+NOTE_FIELD = "note"  # the document's note, where it has one
 #: Why a claimant went out as text though it names an entity span (summary.adjusted)
 CLAIMANT_AS_TEXT = ("claimants whose entity span is not in the export (pending, rejected "
                     "or another layer), written as claimant text, not as a relation")
@@ -130,6 +132,8 @@ def task(rec: DocRecord, summary: ExportSummary | None = None) -> dict[str, Any]
     name = annotator_name(rec)
     if name is not None:
         data[ANNOTATOR_FIELD] = name
+    if rec.doc.note:
+        data[NOTE_FIELD] = rec.doc.note
     return {
         "data": data,
         "meta": rec.doc.meta,

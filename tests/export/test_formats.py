@@ -90,8 +90,10 @@ def test_labelstudio_tasks_match_their_config_field_by_field(project: Project,
 def test_labelstudio_carries_claimants_via_hedged_and_annotator(project: Project,
                                                                  tmp_path: Path) -> None:
     """Issue 21 item 8: the claimant (a relation to its entity region, or text), via,
-    hedged and whose labels these are reach the tasks, and the config declares them; a
-    claimant that cannot be a relation is counted in the summary."""
+    hedged, whose labels these are and the document's note reach the tasks, and the
+    config declares them; a claimant that cannot be a relation is counted in the summary."""
+    with project.store.write():
+        project.store.set_document_fields(project.ids["arabic"], note="check the figure")
     out = tmp_path / "ls.json"
     summary = export(project.store, "labelstudio", out)
     tasks = json.loads(out.read_text(encoding="utf-8"))
@@ -125,6 +127,7 @@ def test_labelstudio_carries_claimants_via_hedged_and_annotator(project: Project
     assert all(t["data"]["annotated_by"] == "alice"
                for t in tasks if t["annotations"][0]["result"])
     assert "annotated_by" not in tasks[3]["data"]  # no spans, nobody's labels
+    assert [t["data"].get("note") for t in tasks] == [None, "check the figure", None, None]
 
 
 def test_conll_reads_back_token_by_token(project: Project, tmp_path: Path) -> None:
