@@ -128,6 +128,13 @@ def test_labelstudio_carries_claimants_via_hedged_and_annotator(project: Project
                for t in tasks if t["annotations"][0]["result"])
     assert "annotated_by" not in tasks[3]["data"]  # no spans, nobody's labels
     assert [t["data"].get("note") for t in tasks] == [None, "check the figure", None, None]
+    # claims without their entities: every linked claimant goes out as its text, counted
+    claims_only = export(project.store, "labelstudio", tmp_path / "claims.json",
+                         ExportOptions(layer="claim"))
+    assert claims_only.adjusted == {labelstudio.CLAIMANT_AS_TEXT: 2}
+    first = json.loads((tmp_path / "claims.json").read_text(encoding="utf-8"))[0]
+    assert not [r for r in first["annotations"][0]["result"] if r["type"] == "relation"]
+    assert sorted(by(first, "claimant").values()) == [["Alice Smith"], ["army"]]
 
 
 def test_conll_reads_back_token_by_token(project: Project, tmp_path: Path) -> None:
