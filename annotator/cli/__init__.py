@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "split": "teams",
     "merge": "teams",
     "agreement": "teams",
+    "review": "teams",
     "train": "train",
     "models": "train",
 }

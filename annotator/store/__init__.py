@@ -19,6 +19,7 @@ from .core import Store
 from .files import (
     BUSY_TIMEOUT_MS,
     ReadOnlyError,
+    ReplacedError,
     StoreError,
     describe_busy,
     describe_sqlite_error,
@@ -30,6 +31,6 @@ from .rows import choose_set, fts_query, now
 from .schema import _SCHEMA_V1, APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, make_title
 
 __all__ = ["APPLICATION_ID", "BUSY_TIMEOUT_MS", "MIGRATIONS", "SCHEMA_VERSION", "ReadOnlyError",
-           "Store", "StoreError", "_SCHEMA_V1", "choose_set", "describe_busy",
+           "ReplacedError", "Store", "StoreError", "_SCHEMA_V1", "choose_set", "describe_busy",
            "describe_sqlite_error", "fts_query", "lock_holders", "make_title", "now",
            "readonly_reason", "storage_reason"]

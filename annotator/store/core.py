@@ -17,6 +17,7 @@ from .files import (
     _close,
     _connect,
     _disk_full,
+    _file_key,
     _is_busy,
     _os_reason,
     _remove_empty,
@@ -58,6 +59,7 @@ class Store(DocumentQueries, SetQueries):
                 raise StoreError(f"{self.path}: cannot create the project "
                                  f"({_os_reason(exc)}); nothing was written") from exc
         self.conn = _connect(self.path, self.readonly)
+        self.identity = _file_key(self.path) if exists else None
         try:
             version = _check_is_ours(self.conn, self.path) if exists else 0
             if exists and version == 0:  # an empty SQLite file (creation cut short)

@@ -26,6 +26,12 @@ class ReadOnlyError(StoreError):
     """A write asked of a project opened read-only."""
 
 
+class ReplacedError(StoreError):
+    """The project file was replaced or deleted under an open store (another program
+    renamed a file over it, or removed it): a write now would go into a file nobody
+    can open again, so it is refused."""
+
+
 # --- helpers --------------------------------------------------------------------------
 
 

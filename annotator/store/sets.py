@@ -107,6 +107,36 @@ class SetQueries(SpanQueries):
             found.setdefault(doc_id, []).append(name)
         return found
 
+    def sets_with_spans(self, doc_ids: list[int], layers: tuple[str, ...] | None = None
+                        ) -> dict[int, set[str]]:
+        """Which sets (``""``: the project's own, gold) hold accepted spans (of
+        ``layers``) in each of ``doc_ids``; documents with none are left out."""
+        found: dict[int, set[str]] = {}
+        for i in range(0, len(doc_ids), 500):
+            chunk = doc_ids[i:i + 500]
+            sql = (f"SELECT DISTINCT doc_id, annotation_set FROM spans WHERE doc_id IN"
+                   f" ({','.join('?' * len(chunk))}) AND decision = 'accepted'")
+            params: list[Any] = list(chunk)
+            if layers is not None:
+                marks = ",".join("?" * len(layers))
+                sql += f" AND layer IN ({marks})"
+                params += list(layers)
+            for doc_id, name in self.conn.execute(sql, params):
+                found.setdefault(doc_id, set()).add(name)
+        return found
+
+    def emptied_documents(self, doc_ids: list[int], annotation_set: str = "",
+                          layers: tuple[str, ...] | None = None) -> dict[int, list[str]]:
+        """Of ``doc_ids``, those whose set ``annotation_set`` holds no accepted span (of
+        ``layers``) while other sets of the document do: id -> those sets, by name
+        (``""``: gold). Marking such a document reviewed, or exporting that set of it,
+        would say "nothing here" where an annotator found something (issue 21)."""
+        out = {}
+        for doc_id, names in self.sets_with_spans(doc_ids, layers).items():
+            if annotation_set not in names:
+                out[doc_id] = sorted(names)
+        return out
+
     def decided_spans(self, doc_ids: list[int], layer: str | None = None
                       ) -> Iterator[tuple[int, str, Span]]:
         """``(doc_id, set, span)`` of the accepted spans of the annotators' sets in those
