@@ -367,7 +367,6 @@ def suggest(
     if limit is not None:
         ids = ids[:max(limit, 0)]
     result = SuggestResult(model=model_name, claim_model=claim_model)
-    label_for = project_labels(store)
     if not ids:
         result.seconds = time.perf_counter() - started
         return result
@@ -395,7 +394,7 @@ def suggest(
             for doc_id, text, entities, claims, _ in buffered:
                 added_e, added_c = store_suggestions(
                     store, doc_id, text, entities, claims, result.model,
-                    redo=redo, min_score=min_score, label_for=label_for,
+                    redo=redo, min_score=min_score, label_for=SCHEME,
                     unknown=result.unknown_labels, claim_model=claim_model)
                 result.entities_added += added_e
                 result.claims_added += added_c
@@ -528,6 +527,11 @@ def project_labels(store: Store) -> dict[str, str]:
     return {**names, **mapped}
 
 
+#: ``label_for`` of :func:`store_suggestions`: the project's labels as they are when the
+#: suggestions are written, read inside the transaction that writes them.
+SCHEME: Literal["scheme"] = "scheme"
+
+
 def store_suggestions(
     store: Store,
     doc_id: int,
@@ -538,19 +542,25 @@ def store_suggestions(
     *,
     redo: bool = False,
     min_score: float | None = None,
-    label_for: dict[str, str] | None = None,
+    label_for: dict[str, str] | Literal["scheme"] | None = None,
     unknown: Counter[str] | None = None,
     claim_model: str | None = None,
 ) -> tuple[int, int]:
     """Write one document's suggestions in one transaction; returns (entities, claims)
     added. See :func:`suggest` for what is skipped. With ``label_for`` (see
-    :func:`project_labels`) labels are mapped, and a suggestion whose label it lacks is
-    not stored but counted in ``unknown``. ``claim_model``: the ``model`` stored with
-    the claims (default ``model``)."""
-    if label_for is not None:
-        entities, claims = _in_scheme(text, entities, claims, label_for, unknown)
+    :func:`project_labels`, or :data:`SCHEME`: the scheme as it is in this transaction)
+    labels are mapped, and a suggestion whose label it lacks is not stored but counted
+    in ``unknown``. ``claim_model``: the ``model`` stored with the claims (default
+    ``model``)."""
     added_e = added_c = 0
     with store.write():
+        # The scheme is read in the transaction that writes: a label renamed or removed
+        # while the document was parsed (`labels rename` beside a running `suggest`)
+        # leaves no span with a label the scheme lacks.
+        if isinstance(label_for, str):  # SCHEME
+            label_for = project_labels(store)
+        if label_for is not None:
+            entities, claims = _in_scheme(text, entities, claims, label_for, unknown)
         if redo:
             store.delete_pending_model_spans(doc_id)
         existing = store.spans(doc_id)
