@@ -197,12 +197,11 @@ def test_labels_store_suggestions_reads_the_scheme_in_its_own_transaction(
 
 def test_labels_list_shows_labels_outside_the_scheme_and_repairs_them(db_path: Path) -> None:
     db = str(db_path)
-    with Store(db_path) as store:
-        with store.write():
-            doc = store.insert_document("Basra and Erbil and Mosul.", {}, "h")
-            for start, end in ((0, 5), (10, 15)):  # left by an older version
-                store.insert_span(Span(doc, "entity", start, end, "OLDGPE"))
-            store.insert_span(Span(doc, "entity", 20, 25, "OLDLOC"))
+    with Store(db_path) as store, store.write():
+        doc = store.insert_document("Basra and Erbil and Mosul.", {}, "h")
+        for start, end in ((0, 5), (10, 15)):  # left by an older version
+            store.insert_span(Span(doc, "entity", start, end, "OLDGPE"))
+        store.insert_span(Span(doc, "entity", 20, 25, "OLDLOC"))
     listed = [json.loads(x) for x in run("labels", "list", "--json", "--db", db).splitlines()]
     orphans = [x for x in listed if not x["in_scheme"]]
     assert orphans == [{"name": "OLDGPE", "layer": "entity", "spans": 2, "in_scheme": False},
