@@ -125,7 +125,10 @@ def resolve(spec: str, db_path: Path | None) -> Path | None:
         newest = latest(db_path) if db_path is not None else None
         if newest is None:
             where = models_dir(Path(db_path)) if db_path is not None else "this project"
-            raise ModelError(f"no trained model in {where}; run `annotator train` first")
+            raise ModelError(
+                f"no trained model in {where}: models come from `annotator train` (on this "
+                "project's done documents); to use another project's model, pass its "
+                "folder as a path (--model OTHER.db.models/NAME-N)")
         return newest.path
     if db_path is not None and "/" not in spec and "\\" not in spec:
         models = list_models(db_path)

@@ -36,6 +36,7 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
     """Store entity and claim suggestions for documents that have none.
 
     Spans a person accepted, rejected or made are never touched."""
+    from ..suggest.loading import scheme_notes
     from ..suggest.runner import ModelNotFound, load_suggester, suggest
 
     store = open_store(db_path, create=False)
@@ -46,6 +47,8 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
         nlp = load_suggester(model, store.path, rules_only=rules_only)
     except ModelNotFound as exc:
         raise click.ClickException(str(exc)) from exc
+    # the model's labels against the scheme, said before anything is stored
+    nlp.notes += scheme_notes(nlp.nlp, store)
     ids = list(doc_ids) or None
     if ids is not None:
         total = len(ids)
