@@ -250,23 +250,22 @@ def _train_entities(store: Store, base: str, train_docs: list[data.Labelled],
 def _load_for_ner(base: str) -> Language:
     """The base pipeline with an NER that reads known-wrong spans (added if it has
     none), and its own tok2vec (not shared with the parser, which stays as it was)."""
-    import spacy
-
+    from ..suggest.loading import load
     from ..suggest.runner import ModelNotFound, load_pipeline
     from ..tokens import fix_tokenizer
 
     try:
         probe = load_pipeline(base)
+        if NER in probe.pipe_names:
+            # the known-wrong spans are a setting of the NER's transition system, made
+            # when the component is built: so through the config, as `spacy train` would.
+            nlp = fix_tokenizer(load(
+                base, config={"components": {NER: {"incorrect_spans_key": INCORRECT_KEY}}}))
+        else:
+            nlp = probe
+            nlp.add_pipe(NER, config={"incorrect_spans_key": INCORRECT_KEY})
     except ModelNotFound as exc:
         raise TrainError(str(exc)) from exc
-    if NER in probe.pipe_names:
-        # the known-wrong spans are a setting of the NER's transition system, made when
-        # the component is built: so through the config, as `spacy train` would.
-        nlp = fix_tokenizer(spacy.load(
-            base, config={"components": {NER: {"incorrect_spans_key": INCORRECT_KEY}}}))
-    else:
-        nlp = probe
-        nlp.add_pipe(NER, config={"incorrect_spans_key": INCORRECT_KEY})
     if "tok2vec" in nlp.pipe_names:
         tok2vec: Any = nlp.get_pipe("tok2vec")
         if NER in getattr(tok2vec, "listening_components", []):
