@@ -41,6 +41,11 @@ def check_label(label: Label, scheme: LabelScheme, replacing: str | None = None)
     reason = check_label_name(label.name)
     if reason:
         raise LabelError(f"label {label.name!r}: {reason}")
+    bad = next((k for k, ch in enumerate(label.description) if "\ud800" <= ch <= "\udfff"),
+               None)
+    if bad is not None:  # bytes that were not text in the terminal's encoding
+        raise LabelError(f"label {label.name}: the description is not valid text (a byte "
+                         f"that is not UTF-8 at character {bad}); nothing was changed")
     if label.layer not in LAYERS:
         raise LabelError(f"label {label.name}: layer must be one of {', '.join(LAYERS)}")
     if not _COLOR.match(label.color):

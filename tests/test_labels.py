@@ -216,3 +216,15 @@ def test_labels_list_shows_labels_outside_the_scheme_and_repairs_them(db_path: P
         assert store.labels_outside_scheme() == {}
         assert store.label_scheme().get("PLACE") is not None
         assert sorted(s.label for s in store.spans(1)) == ["LOC", "PLACE", "PLACE"]
+
+
+def test_labels_a_description_of_undecodable_bytes_is_one_line(db_path: Path) -> None:
+    """`labels add … --description $'\\xff\\xfe'`: the shell hands Python surrogates, which
+    SQLite cannot store (issue 21, item 10: a traceback)."""
+    for args in (["add", "WEAPON", "--layer", "entity"], ["update", "GPE"]):
+        result = CliRunner().invoke(main, ["labels", *args, "--description", "\udcff\udcfe",
+                                           "--db", str(db_path)])
+        assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+        assert "not valid text" in result.output
+    with Store(db_path) as store:
+        assert store.label_scheme().get("WEAPON") is None
