@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..model import LAYERS
-from ._util import db_option, main, open_store, progress
+from ._util import FiniteFloatRange, db_option, main, open_store, progress
 
 
 @main.command("suggest")
@@ -25,7 +25,7 @@ from ._util import db_option, main, open_store, progress
               help="At most this many documents.")
 @click.option("--doc", "doc_ids", multiple=True, type=int,
               help="Only this document (repeatable).")
-@click.option("--min-score", default=None, type=click.FloatRange(0, 1),
+@click.option("--min-score", default=None, type=FiniteFloatRange(0, 1),
               help="Store only suggestions scoring at least this (unscored entities kept).")
 @click.option("--redo", is_flag=True,
               help="Suggest again: replaces pending model suggestions, keeps decisions.")
@@ -67,7 +67,7 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
 @click.option("--doc", "doc_id", type=int, default=None, help="Only this document.")
 @click.option("--layer", type=click.Choice(LAYERS), default=None)
 @click.option("--label", default=None, help="Only suggestions with this label.")
-@click.option("--min-score", default=None, type=click.FloatRange(0, 1),
+@click.option("--min-score", default=None, type=FiniteFloatRange(0, 1),
               help="Only suggestions scoring at least this.")
 @click.option("--annotator", "annotator_name", default=None,
               help="Who accepts (default: the login name).")
