@@ -36,8 +36,14 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
     """Store entity and claim suggestions for documents that have none.
 
     Spans a person accepted, rejected or made are never touched."""
+    from .. import trained
     from ..suggest.loading import scheme_notes
-    from ..suggest.runner import ModelNotFound, load_suggester, suggest
+    from ..suggest.runner import (
+        ModelNotFound,
+        load_suggester,
+        project_labels,
+        suggest,
+    )
 
     store = open_store(db_path, create=False)
     if store.readonly:
@@ -48,7 +54,10 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
     except ModelNotFound as exc:
         raise click.ClickException(str(exc)) from exc
     # the model's labels against the scheme, said before anything is stored
-    nlp.notes += scheme_notes(nlp.nlp, store)
+    labels = None
+    if nlp.path is not None and (nlp.path / trained.PIPELINE).is_dir():  # a model's NER
+        labels = (trained.read_meta(nlp.path).get("labels") or {}).get("entity")
+    nlp.notes += scheme_notes(nlp.nlp, project_labels(store), labels)
     ids = list(doc_ids) or None
     if ids is not None:
         total = len(ids)

@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from ..store import Store
-
 #: The folders ``spacy train --output`` writes, in the order we take them.
 TRAIN_OUTPUTS = ("model-best", "model-last")
 CONFIG = "config.cfg"
@@ -166,20 +164,18 @@ def sentences(nlp: Language) -> str | None:
             "senter)")
 
 
-def scheme_notes(nlp: Language, store: Store, model_labels: list[str] | None = None
-                 ) -> list[str]:
-    """What the project's scheme will make of the pipeline's entity labels (its NER's,
-    or ``model_labels``, from a model folder's ``meta.json``), said before anything is
-    stored: no NER at all, every label outside the scheme, or the labels that will be
-    left out."""
-    from .runner import project_labels
-
+def scheme_notes(nlp: Language, label_for: dict[str, str],
+                 model_labels: list[str] | None = None) -> list[str]:
+    """What the project's scheme (``label_for``: see
+    :func:`~annotator.suggest.runner.project_labels`) will make of the pipeline's entity
+    labels (its NER's, or ``model_labels``, from a model folder's ``meta.json``), said
+    before anything is stored: no NER at all, every label outside the scheme, or the
+    labels that will be left out."""
     if model_labels is None:
         if "ner" not in nlp.pipe_names:
             return ["entities: the pipeline has no NER (no \"ner\" pipe): no entity "
                     "suggestions; claims only"]
         model_labels = list(getattr(nlp.get_pipe("ner"), "labels", ()))
-    label_for = project_labels(store)
     outside = sorted(x for x in model_labels if x not in label_for)
     if not outside:
         return []
