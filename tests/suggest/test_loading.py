@@ -203,3 +203,17 @@ def test_loading_never_writes_into_the_folder(tmp_path: Path, pipelines: Path) -
         for path in [out, *out.rglob("*")]:
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
     assert tree_hash(out) == before
+
+
+def test_loading_a_model_folders_meta_labels_are_checked_before_anything_is_stored(
+        tmp_path: Path, pipelines: Path) -> None:
+    db = _project(tmp_path / "p.db")
+    folder = tmp_path / "theirs-2"
+    shutil.copytree(pipelines / "alien", folder / "pipeline")
+    (folder / "meta.json").write_text(json.dumps(
+        {"annotator_model": 1, "name": "theirs-2", "layers": ["entity"],
+         "labels": {"entity": ["GPE", "WEAPONX"]}}))
+    result = cli("suggest", "--model", folder, "--rules-only", "--db", db)
+    assert result.exit_code == 0, result.output
+    [line] = [x for x in result.output.splitlines() if "will not be stored" in x]
+    assert "1 of the pipeline's 2 label(s)" in line and "(WEAPONX)" in line
