@@ -60,8 +60,9 @@ def train_cmd(layer: str, base: str | None, name: str | None, dev_fraction: floa
 
     try:
         store = open_store(db_path, readonly=True)
-    except click.ClickException as exc:
-        _fail(progress_json, exc.message)
+    except Exception as exc:
+        _fail(progress_json, exc.message if isinstance(exc, click.ClickException)
+              else _reason(exc))
         raise
     options = TrainOptions(layer=layer, base=base, name=name, dev_fraction=dev_fraction,
                            seed=seed, max_minutes=max_minutes, max_steps=max_steps,

@@ -150,3 +150,12 @@ def test_train_split_by_a_key_no_document_has_is_refused(project: Store) -> None
                                        "debaet", "--max-steps", "1"])
     assert result.exit_code == 1 and "none of the 12 done document(s) has" in result.output
     assert leftovers(project.path) == []
+
+
+def test_train_progress_json_ends_with_the_error_when_the_project_cannot_open(
+        tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["train", "--db", str(tmp_path / "none.db"),
+                                       "--progress-json"])
+    assert result.exit_code == 1
+    last = json.loads(result.stdout.splitlines()[0])
+    assert last["done"] is False and "no such project" in last["error"]
