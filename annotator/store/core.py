@@ -159,6 +159,16 @@ class Store(DocumentQueries, SetQueries):
         return {str(label): int(n) for label, n in self.conn.execute(
             "SELECT label, count(*) FROM spans GROUP BY label")}
 
+    def labels_outside_scheme(self) -> dict[str, dict[str, int]]:
+        """Labels that spans carry but the scheme lacks (left by an older version, or a
+        file from elsewhere): label -> layer -> how many spans."""
+        out: dict[str, dict[str, int]] = {}
+        for label, layer, n in self.conn.execute(
+                "SELECT label, layer, count(*) FROM spans WHERE label NOT IN"
+                " (SELECT name FROM labels) GROUP BY label, layer ORDER BY label, layer"):
+            out.setdefault(str(label), {})[str(layer)] = int(n)
+        return out
+
     def relabel_all(self, old: str, new: str) -> int:
         """Give every span labelled ``old`` the label ``new`` (and move map entries);
         returns how many spans (call inside :meth:`write`)."""
