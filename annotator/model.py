@@ -121,12 +121,50 @@ GOLD = "gold"
 AUTO = "auto"
 
 
+#: Characters no plain name holds: path separators, and what Windows refuses in a file
+#: name (a name becomes ``NAME.db`` on someone else's machine too).
+_NOT_IN_NAMES = set('/\\:*?"<>|')
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                    *(f"lpt{i}" for i in range(1, 10))}
+
+
+def check_plain_name(name: object) -> str | None:
+    """Why ``name`` cannot be a plain name (``None`` if it can): the one rule for the
+    names that become file names or reach a path (annotator names: ``split``'s
+    ``NAME.db``, merge's set names, ``--annotator``). A non-empty string of at most
+    :data:`LABEL_MAX_LENGTH` characters, with no path separator, no ``..``, no leading
+    dot, no control or format characters, none of ``:*?"<>|`` and not a Windows device
+    name (``con``, ``nul``, ...)."""
+    if not isinstance(name, str):
+        return f"a name must be a string, not {type(name).__name__}"
+    if not name.strip():
+        return "a name cannot be empty"
+    if len(name) > LABEL_MAX_LENGTH:
+        return f"a name has at most {LABEL_MAX_LENGTH} characters ({len(name)} given)"
+    if name.startswith("."):
+        return "a name cannot start with a dot"
+    if ".." in name:
+        return "a name cannot contain '..'"
+    bad = next((ch for ch in name if ch in _NOT_IN_NAMES
+                or (not ch.isprintable() and ch != " ")), None)
+    if bad is not None:
+        return (f"a name cannot contain path separators, control characters or any of "
+                f":*?\"<>| ({ascii(bad)} at {name.index(bad)})")
+    if name.split(".")[0].strip().lower() in _WINDOWS_DEVICES:
+        return f"{name!r} is a device name on Windows"
+    return None
+
+
 def check_set_name(name: object) -> str | None:
     """Why ``name`` cannot name an annotator's annotation set (``None`` if it can): a
-    label-like name (printable, no spaces) other than ``gold`` and ``auto``."""
+    label-like name (printable, no spaces) that is a plain name (:func:`check_plain_name`:
+    it becomes a file name in ``split``) other than ``gold`` and ``auto``."""
     reason = check_label_name(name)
     if reason:
         return reason.replace("a label", "an annotation set name")
+    reason = check_plain_name(name)
+    if reason:
+        return reason.replace("a name", "an annotation set name")
     if isinstance(name, str) and name.lower() in (GOLD, AUTO):
         return f"{name!r} is reserved (the reviewed set, and export's default)"
     return None

@@ -222,7 +222,9 @@ def test_teams_merging_a_file_again_takes_only_its_new_work(team_files, tmp_path
     (lambda p: sqlite3.connect(p).execute("CREATE TABLE t (x)").connection.commit(),
      "not an Annotator project"),
     (lambda p: _version(p, SCHEMA_VERSION + 1), "newer Annotator"),
-    (lambda p: _version(p, SCHEMA_VERSION - 1), "older Annotator"),
+    (lambda p: _older(p), "older Annotator"),
+    (lambda p: _version(p, SCHEMA_VERSION - 1), "says schema 5 but holds the tables of "
+                                                "schema 6"),
     (lambda p: _relabel_scheme(p), "another label scheme .*it has WEAPON"),
 ])
 def test_teams_merge_refuses_files_and_changes_nothing(team_files, tmp_path, make,
@@ -243,6 +245,12 @@ def _version(path: Path, version: int) -> None:
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
     conn.commit()
     conn.close()
+
+
+def _older(path: Path) -> None:
+    from tests.reliability.test_database import build_version
+
+    build_version(path, SCHEMA_VERSION - 1)
 
 
 def _relabel_scheme(path: Path) -> None:
