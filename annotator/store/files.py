@@ -9,6 +9,7 @@ import errno
 import functools
 import os
 import sqlite3
+import sys
 import threading
 import time
 from collections import Counter
@@ -156,9 +157,8 @@ def harden(conn: sqlite3.Connection) -> None:
     could corrupt the file on purpose (``writable_schema``, writes to shadow tables,
     ``journal_mode=OFF``)."""
     conn.execute("PRAGMA trusted_schema = OFF")
-    if DEFENSIVE:
-        # getattr: the 3.11 stubs that mypy reads know neither name
-        getattr(conn, "setconfig")(getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE"), True)
+    if sys.version_info >= (3, 12) and DEFENSIVE:
+        conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
 
 
 def read_header(path: Path) -> bytes | None:
