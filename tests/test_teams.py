@@ -425,3 +425,39 @@ def test_teams_a_v5_project_migrates_into_the_own_set_and_takes_a_merge(
     assert merged.files[0].counts["documents_added"] == 7  # alice's share
     with Store(old) as store:
         assert store.count_documents() == 3 + 7 and store.has_annotation_sets()
+
+
+@pytest.mark.parametrize("bad", ["../evil", "a/b", "..", ".hidden", "c:\\x", "x\x00y",
+                                 "nul", "sub\\dir"])
+def test_teams_names_are_plain_nothing_written(tmp_path: Path, bad: str) -> None:
+    """Issue 21 item 13: `split --annotators ../evil,bob --out o` wrote evil.db outside o.
+    Names are plain (no separators, no '..', no leading dot, no control characters),
+    in split, in merge's FILE=NAME and the names files carry, and for --annotator."""
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    project = make_project(tmp_path / "news.db")
+    out = tmp_path / "sub" / "o"
+    result = CliRunner().invoke(main, ["split", str(project), "--annotators", f"{bad},bob",
+                                       "--out", str(out)])
+    assert result.exit_code == 1 and "annotator " in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news.db"]  # nothing written
+    with pytest.raises(TeamError, match="nothing was merged"):
+        merge(tmp_path / "team.db", [(project, bad)], "lead")
+    if bad == "nul":  # a file name only: a person may be called so
+        return
+    with pytest.raises(TeamError, match="nothing was merged"):
+        merge(tmp_path / "team.db", [(project, "alice")], bad)
+    with Store(project) as store, pytest.raises(SessionError, match="annotator"):
+        Session(store, bad)
+    assert not (tmp_path / "team.db").exists()
+
+
+def test_teams_merge_refuses_a_name_the_file_carries(tmp_path: Path) -> None:
+    """A file whose meta says annotator '../evil' (a hostile file) is refused by name."""
+    src = make_project(tmp_path / "news.db")
+    with Store(src) as store, store.write():
+        store.set_meta("annotator", "../evil")
+    with pytest.raises(TeamError, match=r"set name '\.\./evil'.*nothing was merged"):
+        merge(tmp_path / "team.db", [(src, None)], "lead")

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "agreement": "teams",
     "train": "train",
     "models": "train",
+    "doctor": "doctor",
 }
 main.lazy_commands = COMMANDS
 

@@ -271,6 +271,8 @@ def storage_reason(exc: BaseException, path: Path | None = None) -> str | None:
     if _is_busy(exc):
         return ("the project is busy: another window or program is writing to it; "
                 "try again in a moment")
+    if "malformed" in message or "corrupt" in message:
+        return f"the file is damaged ({message}; `annotator doctor` on it says where)"
     if "disk I/O" in message:
         return ("the disk reported an I/O error (a removable or network drive gone, or "
                 "the project's -wal file deleted by another program)")
