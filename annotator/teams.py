@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Claim, Span, check_plain_name, check_set_name
+from .model import Claim, Span, check_label_name, check_plain_name, check_set_name
 from .store import SCHEMA_VERSION, Store, StoreError
 
 #: SQLite attaches at most ten databases to one connection, and a merge is one
@@ -360,6 +360,11 @@ def _check_source(team: Store, alias: str, path: Path, version: int,
     reason = check_set_name(name)
     if reason:
         raise TeamError(f"{path}: set name {name!r}: {reason}; nothing was merged")
+    # names from someone's file reach CoNLL lines, XML, shell suggestions: the label rule
+    for label in team.attached_labels(alias):
+        reason = check_label_name(label)
+        if reason:
+            raise TeamError(f"{path}: label {label!r}: {reason}; nothing was merged")
     return str(name), project_id
 
 

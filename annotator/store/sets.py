@@ -220,6 +220,13 @@ class SetQueries(SpanQueries):
         """The attached project's labels as sorted (name, layer) pairs."""
         return sorted(self.conn.execute(f"SELECT name, layer FROM {alias}.labels"))
 
+    def attached_labels(self, alias: str) -> list[str]:
+        """Every label name the attached project holds: its scheme's, its map's and its
+        spans' (the spans' through the label index)."""
+        return [str(row[0]) for row in self.conn.execute(
+            f"SELECT name FROM {alias}.labels UNION SELECT label FROM {alias}.label_map"
+            f" UNION SELECT DISTINCT label FROM {alias}.spans")]
+
     def scheme_names(self) -> list[tuple[str, str]]:
         return sorted(self.conn.execute("SELECT name, layer FROM labels"))
 

@@ -314,3 +314,28 @@ def test_trust_split_writes_only_our_schema(files, tmp_path: Path) -> None:
     for name in ("x1", "x2"):
         assert CliRunner().invoke(main, ["doctor", str(tmp_path / "o" / f"{name}.db")]
                                   ).exit_code == 0
+
+
+# --- names from files ----------------------------------------------------------------
+
+
+def test_trust_merge_refuses_label_names_that_break_exports(files, tmp_path: Path) -> None:
+    """A label with a newline (a CoNLL line of its own) from someone's file is refused by
+    the label rule, as import and `labels add` refuse it."""
+    bad = tmp_path / "carol.db"
+    shutil.copyfile(files["alice"], bad)
+    _sql("UPDATE spans SET label = 'PER\nB-ORG' WHERE id = 1")(bad)
+    with pytest.raises(TeamError, match=r"label 'PER\\nB-ORG': .*nothing was merged"):
+        merge(tmp_path / "team.db", [(bad, "carol")], "lead")
+
+
+def test_trust_label_studio_config_escapes_label_names() -> None:
+    """A label may hold quotes and angle brackets (no spaces): the XML stays XML."""
+    import xml.etree.ElementTree as ET
+
+    from annotator.export.labelstudio import label_config
+
+    evil = '"/><Text name="x" value="$meta"/><Label value="'
+    root = ET.fromstring(label_config([evil, "PERSON"], ["CLAIM"]))
+    assert [e.get("value") for e in root.iter("Label")] == [evil, "PERSON", "CLAIM"]
+    assert len(list(root.iter("Text"))) == 1
