@@ -134,14 +134,12 @@ def check_plain_name(name: object) -> str | None:
     """Why ``name`` cannot be a plain name (``None`` if it can): the one rule for the
     names that may reach a path (annotator names: ``--annotator``, the window's name,
     and, with :func:`check_set_name`, split's ``NAME.db`` and merge's set names). A
-    non-empty string of at most :data:`LABEL_MAX_LENGTH` characters, with no path
-    separator, no ``..``, no leading dot and no control or format characters."""
+    non-empty string with no path separator, no ``..``, no leading dot and no control or
+    format characters (set names are also short: the label rule)."""
     if not isinstance(name, str):
         return f"a name must be a string, not {type(name).__name__}"
     if not name.strip():
         return "a name cannot be empty"
-    if len(name) > LABEL_MAX_LENGTH:
-        return f"a name has at most {LABEL_MAX_LENGTH} characters ({len(name)} given)"
     if name.startswith("."):
         return "a name cannot start with a dot"
     if ".." in name:

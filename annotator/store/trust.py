@@ -37,7 +37,7 @@ from .schema import _SCHEMA_V1, SCHEMA_STEPS, SCHEMA_VERSION
 SchemaObject = tuple[str, str, str | None]
 
 #: Defaults of the caps; each is raised by its environment variable.
-MAX_TEXT_CHARS = 10_000_000
+MAX_TEXT_CHARS = 100_000_000
 MAX_SPANS_PER_DOCUMENT = 100_000
 #: The page size SQLite gives a new file (CPython's bundled and the common system
 #: libraries: 4096). Others are refused unless listed in ANNOTATOR_PAGE_SIZES.
