@@ -91,6 +91,8 @@ ATTACKS: dict[str, tuple[Callable[[Path], None], str]] = {
     "extra_table": (_sql("CREATE TABLE notes (x TEXT)"), "an extra table notes"),
     "expression_index": (_sql("CREATE INDEX evil_len ON documents(length(text) * 2)"),
                          "an extra index evil_len on documents"),
+    "changed_column": (_sql("ALTER TABLE spans ADD COLUMN note TEXT DEFAULT 'x'"),
+                       "table spans is not as Annotator makes it"),
     "version_lie": (_version_lie, "says schema 6 but holds the tables of schema 5"),
     "claims_2gb": (_claims_2gb, "claims 524,288 pages"),
 }
