@@ -461,3 +461,4 @@ def test_teams_merge_refuses_a_name_the_file_carries(tmp_path: Path) -> None:
         store.set_meta("annotator", "../evil")
     with pytest.raises(TeamError, match=r"set name '\.\./evil'.*nothing was merged"):
         merge(tmp_path / "team.db", [(src, None)], "lead")
+

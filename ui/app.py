@@ -89,6 +89,10 @@ def seed_default(db_path: Path) -> str | None:
 def run(argv: list[str]) -> int:
     """Open the window; returns the exit code."""
     args = parse_args(argv)
+    reason = check_plain_name(args.annotator) if args.annotator is not None else None
+    if reason:  # names are plain (they reach set names and file names through merge)
+        print(f"--annotator {args.annotator!r}: {reason}", file=sys.stderr)
+        return 1
     if QApplication.instance() is None:
         from .platform_check import problem
 
@@ -99,10 +103,6 @@ def run(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "annotator"])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
-    reason = check_plain_name(args.annotator) if args.annotator is not None else None
-    if reason:
-        print(f"--annotator {args.annotator!r}: {reason}", file=sys.stderr)
-        return 1
     db_path = args.db or default_db_path()
     problem = seed_default(db_path) if args.db is None and not args.read_only else None
     try:

@@ -341,3 +341,11 @@ def test_trust_label_studio_config_escapes_label_names() -> None:
     root = ET.fromstring(label_config([evil, "PERSON"], ["CLAIM"]))
     assert [e.get("value") for e in root.iter("Label")] == [evil, "PERSON", "CLAIM"]
     assert len(list(root.iter("Text"))) == 1
+
+
+def test_trust_window_refuses_a_name_that_is_not_plain(tmp_path: Path, capsys) -> None:
+    from ui.app import run
+
+    assert run(["--db", str(tmp_path / "p.db"), "--annotator", "../evil"]) == 1
+    assert "--annotator '../evil': a name cannot start with a dot" in capsys.readouterr().err
+    assert not (tmp_path / "p.db").exists()
