@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from .model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span
+from .model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span, check_plain_name
 from .store import ReadOnlyError, ReplacedError, Store, storage_reason
 
 #: Seconds within which a resize of a span continues the previous one (one event).
@@ -169,6 +169,11 @@ class Session:
     """One annotator working on one annotation set of one project."""
 
     def __init__(self, store: Store, annotator: str, annotation_set: str = ""):
+        # the name reaches the log, and through merge a set name and a file name: a
+        # plain name (the same rule as split's and merge's names)
+        reason = check_plain_name(annotator)
+        if reason:
+            raise SessionError(f"annotator {annotator!r}: {reason}")
         self.store = store
         self.annotator = annotator
         self.annotation_set = annotation_set

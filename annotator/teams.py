@@ -21,12 +21,14 @@ import contextlib
 import math
 import os
 import random
+import shlex
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Claim, Span, check_set_name
+from .model import Claim, Span, check_label_name, check_plain_name, check_set_name
 from .paths import project_clashes, project_files
 from .store import SCHEMA_VERSION, Store, StoreError, lock_holders
 
@@ -274,6 +276,8 @@ def merge(into: Path, sources: list[tuple[Path, str | None]], who: str | None = 
     if len(sources) > MAX_MERGE_FILES:
         raise TeamError(f"at most {MAX_MERGE_FILES} files in one merge (one transaction); "
                         "merge the others in a second run")
+    if who is not None and check_plain_name(who):
+        raise TeamError(f"annotator {who!r}: {check_plain_name(who)}; nothing was merged")
     into = Path(into)
     created = not into.exists()
     target = into.with_name(f".{into.name}.merge-tmp") if created else into
@@ -285,6 +289,14 @@ def merge(into: Path, sources: list[tuple[Path, str | None]], who: str | None = 
             result.files = _merge_into(team, sources, who, on_file)
         if created:
             os.replace(target, into)
+    except sqlite3.DatabaseError as exc:
+        if created:
+            _remove_db(target)
+        if "malformed" not in str(exc) and "corrupt" not in str(exc):
+            raise
+        files = " ".join(shlex.quote(str(p)) for p, _ in sources)
+        raise TeamError(f"merge into {into}: a file is damaged ({exc}); nothing was merged "
+                        f"(`annotator doctor {files}` says which)") from exc
     except BaseException:
         if created:
             _remove_db(target)
@@ -308,8 +320,8 @@ def _merge_into(team: Store, sources: list[tuple[Path, str | None]], who: str | 
             scheme = None if fresh else team.scheme_names()
             for i, (path, override) in enumerate(sources):
                 alias = f"src{i}"
-                try:
-                    version = team.attach(path, alias)
+                try:  # header, schema, quick_check and caps: refused before any row is read
+                    version = team.attach(path, alias, verify=True)
                 except StoreError as exc:
                     raise TeamError(f"{exc}; nothing was merged") from exc
                 aliases.append(alias)
@@ -323,7 +335,7 @@ def _merge_into(team: Store, sources: list[tuple[Path, str | None]], who: str | 
                     raise TeamError(
                         f"{path}: set {name} was merged from another file ({known['path']});"
                         " two files cannot be one annotator's set; nothing was merged "
-                        f"(give this one another name: {path}=NAME)")
+                        f"(give this one another name: {shlex.quote(str(path))}=NAME)")
                 if project_id in by_project and by_project[project_id] != name:
                     raise TeamError(f"{path}: merged before as set {by_project[project_id]},"
                                     f" not {name}; nothing was merged")
@@ -385,12 +397,18 @@ def _check_source(team: Store, alias: str, path: Path, version: int,
         if len(who) != 1:
             raise TeamError(
                 f"{path}: cannot tell whose file it is (decisions by "
-                f"{', '.join(who) or 'nobody'}); name its set: {path}=NAME; nothing was "
+                f"{', '.join(who) or 'nobody'}); name its set: {shlex.quote(str(path))}=NAME;"
+                " nothing was "
                 "merged")
         name = who[0]
     reason = check_set_name(name)
     if reason:
         raise TeamError(f"{path}: set name {name!r}: {reason}; nothing was merged")
+    # names from someone's file reach CoNLL lines, XML, shell suggestions: the label rule
+    for label in team.attached_labels(alias):
+        reason = check_label_name(label)
+        if reason:
+            raise TeamError(f"{path}: label {label!r}: {reason}; nothing was merged")
     return str(name), project_id
 
 

@@ -106,13 +106,16 @@ def test_labels_migration_keeps_labels_the_spans_use(tmp_path: Path) -> None:
     """A project made before labels were stored keeps every label its spans use."""
     import sqlite3
 
+    from tests.reliability.test_database import build_version
+
     db = tmp_path / "old.db"
-    with Store(db) as store, store.write():
-        doc = store.insert_document("Ali.", {}, "h")
-        store.insert_span(Span(doc, "entity", 0, 3, "HERO"))
-        store.conn.execute("DROP TABLE labels")
-        store.conn.execute("DROP TABLE label_map")
-        store.conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    build_version(db, 4)  # a real v4 file (a v6 one set back to 4 is refused as a lie)
+    conn = sqlite3.connect(db)
+    conn.execute('INSERT INTO spans (doc_id, layer, start, "end", label, origin, decision,'
+                 " created_at, updated_at) VALUES (1, 'entity', 0, 3, 'HERO', 'model',"
+                 " 'pending', 'x', 'x')")
+    conn.commit()
+    conn.close()
     with Store(db) as store:
         assert store.backup_path is not None
         hero = store.label_scheme().get("HERO")

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "review": "teams",
     "train": "train",
     "models": "train",
+    "doctor": "doctor",
 }
 main.lazy_commands = COMMANDS
 

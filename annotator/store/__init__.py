@@ -12,7 +12,8 @@ The package's modules: :mod:`.core` (:class:`Store`: open, create, migrate, labe
 events, statistics), :mod:`.base` (the connection and its transactions), the queries by
 subject (:mod:`.documents`, :mod:`.spans`, :mod:`.sets`), :mod:`.schema` (tables and
 migrations), :mod:`.files` (opening the file: the only code that does; what went wrong,
-in words) and :mod:`.rows`.
+in words), :mod:`.trust` (a file from others is checked before it is trusted: schema,
+header, integrity, caps), :mod:`.doctor` (``annotator doctor``) and :mod:`.rows`.
 """
 
 from .core import Store

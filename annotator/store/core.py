@@ -25,10 +25,12 @@ from .files import (
     _writable,
     describe_busy,
     describe_sqlite_error,
+    read_header,
 )
 from .rows import _dumps, now
 from .schema import _SCHEMA_V1, APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from .sets import SetQueries
+from .trust import Header, check_header, check_schema
 
 
 class Store(DocumentQueries, SetQueries):
@@ -58,10 +60,14 @@ class Store(DocumentQueries, SetQueries):
             except OSError as exc:
                 raise StoreError(f"{self.path}: cannot create the project "
                                  f"({_os_reason(exc)}); nothing was written") from exc
+        if exists:  # a page size, encoding or page count we don't make: refused unread
+            check_header(Header.parse(read_header(self.path) or b""), self.path)
         self.conn = _connect(self.path, self.readonly)
         self.identity = _file_key(self.path) if exists else None
         try:
             version = _check_is_ours(self.conn, self.path) if exists else 0
+            if version > 0:  # the schema is ours, or nothing is read or written
+                check_schema(self.conn, self.path, version)
             if exists and version == 0:  # an empty SQLite file (creation cut short)
                 if not create or self.readonly:
                     raise StoreError(f"{self.path}: an empty project database")

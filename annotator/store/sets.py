@@ -18,9 +18,19 @@ from .files import (
     _file_key,
     _uri,
     describe_sqlite_error,
+    read_header,
 )
 from .rows import now
+from .schema import SCHEMA_VERSION
 from .spans import SpanQueries
+from .trust import (
+    Header,
+    check_header,
+    check_limits,
+    check_schema,
+    doctor_hint,
+    quick_check,
+)
 
 
 class SetQueries(SpanQueries):
@@ -155,10 +165,13 @@ class SetQueries(SpanQueries):
 
     # -- merging and splitting: another project read through this connection
 
-    def attach(self, path: Path, alias: str) -> int:
+    def attach(self, path: Path, alias: str, *, verify: bool = False) -> int:
         """Attach another project, read-only, to this store's connection as ``alias``
         and return its schema version; refuses (:class:`StoreError`, nothing attached)
-        a file that is not an Annotator project, and this project itself.
+        a file that is not an Annotator project (its header and schema as ours, see
+        :mod:`.trust`), and this project itself. ``verify`` (a file from someone else,
+        to merge): also SQLite's ``quick_check`` and the caps on text and spans per
+        document.
 
         Why ATTACH and not a second :class:`Store`: the other file is read inside this
         store's write transaction, one snapshot, by ``INSERT ... SELECT`` with no rows
@@ -179,6 +192,7 @@ class SetQueries(SpanQueries):
             raise StoreError(f"{path}: is the project being written itself")
         if self.conn.in_transaction:
             raise RuntimeError("attach before the write transaction (SQLite refuses it in one)")
+        check_header(Header.parse(read_header(path) or b""), path)
         # mode=ro where SQLite reads URIs in ATTACH (built with USE_URI, as CPython's
         # bundled and the common system libraries are): never a write, not even the
         # checkpoint a last read-write connection makes when it closes. Elsewhere the
@@ -190,6 +204,9 @@ class SetQueries(SpanQueries):
             if "not a database" in str(exc):
                 raise StoreError(f"{path}: not an SQLite database, so not an Annotator "
                                  "project") from exc
+            if "encoding" in str(exc):
+                raise StoreError(f"{path}: refused: its text is not encoded as UTF-8, as "
+                                 "Annotator makes it") from exc
             raise StoreError(f"{path}: cannot be read ({describe_sqlite_error(exc, path)})"
                              ) from exc
         key = _file_key(path)
@@ -199,10 +216,27 @@ class SetQueries(SpanQueries):
             version = _check_is_ours(self.conn, path, alias)
             if version == 0:
                 raise StoreError(f"{path}: an empty project database")
+            check_schema(self.conn, path, version, alias)
+            if verify:
+                self._verify_attached(path, alias)
         except BaseException:
             self.detach(alias)
             raise
         return version
+
+    def _verify_attached(self, path: Path, alias: str) -> None:
+        """Refuse an attached file that is damaged (``quick_check``) or over a cap."""
+        damage = quick_check(self.conn, alias)
+        if damage:
+            raise StoreError(f"{path}: damaged ({'; '.join(damage[:2])}); refused, nothing "
+                             f"was read from it ({doctor_hint(path)} says more)")
+        try:
+            over = check_limits(self.conn, alias)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: damaged ({exc}); refused, nothing was read from it"
+                             ) from exc
+        if over:
+            raise StoreError(f"{path}: refused: {'; '.join(over)}")
 
     def detach(self, alias: str) -> None:
         self.conn.execute(f"DETACH DATABASE {alias}")
@@ -215,6 +249,13 @@ class SetQueries(SpanQueries):
     def attached_scheme(self, alias: str) -> list[tuple[str, str]]:
         """The attached project's labels as sorted (name, layer) pairs."""
         return sorted(self.conn.execute(f"SELECT name, layer FROM {alias}.labels"))
+
+    def attached_labels(self, alias: str) -> list[str]:
+        """Every label name the attached project holds: its scheme's, its map's and its
+        spans' (the spans' through the label index)."""
+        return [str(row[0]) for row in self.conn.execute(
+            f"SELECT name FROM {alias}.labels UNION SELECT label FROM {alias}.label_map"
+            f" UNION SELECT DISTINCT label FROM {alias}.spans")]
 
     def scheme_names(self) -> list[tuple[str, str]]:
         return sorted(self.conn.execute("SELECT name, layer FROM labels"))
@@ -381,5 +422,7 @@ class SetQueries(SpanQueries):
             " LEFT JOIN temp.split_spans cm ON cm.src_id = c.claimant_span_id")
         c.execute(f"INSERT INTO main.tokens SELECT t.* FROM {alias}.tokens t"
                   " JOIN temp.split_docs d ON d.src_id = t.doc_id")
+        # a file that goes to someone else leaves with our schema and nothing else
+        check_schema(c, self.path, SCHEMA_VERSION)
         return {"documents": len(doc_ids),
                 "suggestions": c.execute("SELECT count(*) FROM temp.split_spans").fetchone()[0]}
