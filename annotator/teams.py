@@ -913,6 +913,12 @@ def review(store: Store, rule: ReviewRule, who: str, doc_ids: list[int] | None =
         raise TeamError(f"--min must be 1 or more, not {rule.min_sets}")
     if not dry_run and store.readonly:
         raise TeamError(f"{store.path}: read-only; nothing was reviewed")
+    from .store.trust import quick_check
+
+    damage = quick_check(store.conn)
+    if damage:  # review writes gold from the sets: never from a damaged file
+        raise TeamError(f"{store.path} is damaged ({'; '.join(damage[:2])}); nothing was "
+                        f"reviewed (annotator doctor {shlex.quote(str(store.path))} says more)")
     docs, skipped = review_candidates(store, rule, doc_ids)
     result = ReviewResult(store.path, rule, dry_run, len(docs), skipped=skipped)
     session = Session(store, who)

@@ -349,3 +349,15 @@ def test_trust_window_refuses_a_name_that_is_not_plain(tmp_path: Path, capsys) -
     assert run(["--db", str(tmp_path / "p.db"), "--annotator", "../evil"]) == 1
     assert "--annotator '../evil': a name cannot start with a dot" in capsys.readouterr().err
     assert not (tmp_path / "p.db").exists()
+
+
+def test_trust_review_of_a_damaged_team_project_is_refused(files, tmp_path: Path) -> None:
+    """Integrity before review too: a team project with a damaged page is refused in one
+    line before any gold is written from its sets."""
+    team = tmp_path / "team.db"
+    merge(team, [(files["alice"], None), (files["bob"], None)], "lead")
+    _damaged_page(team)
+    result = CliRunner().invoke(main, ["review", str(team), "--take", "alice"])
+    assert result.exit_code == 1, result.output
+    line = result.output.strip()
+    assert len(line.splitlines()) == 1 and "damaged" in line and "nothing was reviewed" in line
