@@ -14,7 +14,7 @@ import click
 
 from ..formats import ALIGN_CHOICES, FORMATS, LAYER_CHOICES
 from ..model import STATUSES
-from ._util import db_option, main, open_store, progress
+from ._util import FiniteFloatRange, db_option, main, open_store, progress
 
 
 @main.command("export")
@@ -31,7 +31,7 @@ from ._util import db_option, main, open_store, progress
               help="Add rejected suggestions as negative examples (jsonl, spacy).")
 @click.option("--annotator", "annotator_name", default=None,
               help="Only spans decided by this annotator.")
-@click.option("--dev-fraction", type=click.FloatRange(0, 1, max_open=True), default=0.2,
+@click.option("--dev-fraction", type=FiniteFloatRange(0, 1, max_open=True), default=0.2,
               show_default=True, help="spacy: share of documents in dev.spacy.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="spacy: seed of the train/dev split.")

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from ._util import main, open_store
+from ._util import FiniteFloatRange, main, open_store
 
 
 @main.command("split")
 @click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--annotators", required=True,
               help="Comma-separated names, one project file each: alice,bob,carol.")
-@click.option("--overlap", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+@click.option("--overlap", type=FiniteFloatRange(0, 1), default=0.2, show_default=True,
               help="Fraction of the documents given to more than one annotator.")
 @click.option("--copies", type=click.IntRange(min=2), default=2, show_default=True,
               help="How many annotators get each shared document.")

@@ -159,3 +159,12 @@ def test_train_progress_json_ends_with_the_error_when_the_project_cannot_open(
     assert result.exit_code == 1
     last = json.loads(result.stdout.splitlines()[0])
     assert last["done"] is False and "no such project" in last["error"]
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "--format", "spacy", "--out", "x", "--dev-fraction", "nan"],
+    ["split", "p.db", "--annotators", "a,b", "--out", "o", "--overlap", "nan"],
+])
+def test_other_commands_refuse_nan_fractions(tmp_path: Path, command: list[str]) -> None:
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 2 and "not a finite number" in result.output, result.output
