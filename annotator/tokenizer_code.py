@@ -92,9 +92,9 @@ def _names() -> tuple[str, ...]:
     package (reached through spaCy's entry point), Annotator's own list."""
     if CAMELCASE_NAMES:
         return CAMELCASE_NAMES
-    from annotator.tokens import camelcase_names
+    from annotator.paths import load_lexicon
 
-    return tuple(camelcase_names())
+    return tuple(load_lexicon("camelcase.txt"))
 
 
 def source(camelcase: Iterable[str]) -> str:
