@@ -85,7 +85,8 @@ def test_decide_each_verb_through_the_session(project: Path) -> None:
         {"do": "accept", "doc": 1, "span": 1},  # already so: counted, nothing logged
     ), 1)]
     result = apply_decisions(session, entries, "f")
-    assert result.applied == 8 and len(result.changes) == 12 and result.unchanged == 1 and not result.refused
+    assert (result.applied, len(result.changes), result.unchanged) == (8, 12, 1)
+    assert not result.refused
     spans = {s.id: s for s in store.spans(1)}
     assert spans[1].decision == "accepted" and TEXT[spans[1].start:spans[1].end] == \
         "General Rohilat Afrin"
@@ -117,7 +118,8 @@ def test_decide_each_verb_through_the_session(project: Path) -> None:
 @pytest.mark.parametrize(("line", "reason"), [
     ('{"do": "accept", "doc": 1, "span": 99}', "no span 99 in document 1"),
     ('{"do": "add", "doc": 1, "start": 0, "end": 4, "label": "NOPE"}', "unknown label 'NOPE'"),
-    ('{"do": "relabel", "doc": 1, "span": 1, "label": "CLAIM"}', "label CLAIM is a claim label; the span is entity"),
+    ('{"do": "relabel", "doc": 1, "span": 1, "label": "CLAIM"}',
+     "label CLAIM is a claim label; the span is entity"),
     ('{"do": "accept", "doc": 1, "span": 1', "invalid JSON"),
     ('{"do": "smile", "doc": 1}', '"do" must be one of'),
     ('{"do": "accept", "doc": 1, "span": 1, "lable": "X"}', "unknown field(s) 'lable'"),
@@ -244,3 +246,25 @@ def test_cli_decisions_in_a_split_file_are_the_split_annotators(tmp_path: Path) 
     assert who[0] == "alice" and login_name() not in who[:-2]
     assert who[-2:] == ["bob", "carol"]
     assert set(who[:-2]) == {"alice"}
+
+
+def test_docs_example_runs(tmp_path: Path) -> None:
+    """The shell example of docs/cli-decide.md, run as written."""
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "cli-decide.md").read_text(
+        encoding="utf-8")
+    script = doc.split("```sh\n", 1)[1].split("```", 1)[0]
+    env = {k: v for k, v in os.environ.items() if k != "ANNOTATOR_NAME"}
+    env["PATH"] = f"{EXE.parent}{os.pathsep}{env.get('PATH', '')}"
+    result = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "applied 5 decision(s) from decisions.jsonl as alice" in result.stdout
+    assert "refused as expected" in result.stdout
+    assert "<stdin>:1: no span 99 in document 1; nothing was written" in result.stderr
+    store = Store(tmp_path / "demo.db")
+    assert [(s.label, s.decision) for s in store.spans(1, "entity")] == [
+        ("PERSON", "accepted"), ("ORG", "rejected"), ("CARDINAL", "accepted"),
+        ("GPE", "accepted")]
+    assert store.document_status(1) == ("done", None)
+    assert {e["annotator"] for e in store.events(1)} == {"alice"}
+    store.close()
