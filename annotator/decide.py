@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import STATUSES, Span
+from .model import STATUSES, LabelScheme, Span
 from .session import Change, Session, SessionError, StorageError
 
 VERBS = ("accept", "reject", "relabel", "add", "resize", "delete", "set", "mark", "note")
@@ -76,6 +76,32 @@ class DecideResult:
         return "\n".join(lines)
 
 
+class Lookups:
+    """What the lines of one file look up and do not change, read once: the label
+    scheme, and the documents by meta value (a scan per key, not per line)."""
+
+    def __init__(self, session: Session):
+        self.store = session.store
+        self._scheme: LabelScheme | None = None
+        self._meta: dict[str, dict[Any, list[int]]] = {}
+
+    @property
+    def scheme(self) -> LabelScheme:
+        if self._scheme is None:
+            self._scheme = self.store.label_scheme()
+        return self._scheme
+
+    def documents(self, meta: dict[str, Any]) -> list[int]:
+        """Ids of the documents whose meta has every key of ``meta`` with its value."""
+        ids: set[int] | None = None
+        for key, value in meta.items():
+            if key not in self._meta:
+                self._meta[key] = self.store.meta_values(key)
+            found = set(self._meta[key].get(value, []))
+            ids = found if ids is None else ids & found
+        return sorted(ids or ())
+
+
 class _DryRun(Exception):
     """Raised at the end of a dry run to roll the transaction back."""
 
@@ -88,6 +114,7 @@ def apply_decisions(session: Session, entries: Iterable[tuple[str, str | dict[st
     cannot apply, unless ``skip_invalid``. ``dry_run``: do everything, report it, and
     roll it all back."""
     result = DecideResult(source, session.annotator, dry_run)
+    lookups = Lookups(session)
     try:
         with session.batch():
             for where, entry in entries:
@@ -95,7 +122,7 @@ def apply_decisions(session: Session, entries: Iterable[tuple[str, str | dict[st
                     continue
                 try:
                     with session.batch():  # a savepoint: a refused line leaves no trace
-                        changes = apply_line(session, entry)
+                        changes = apply_line(session, entry, lookups)
                 except StorageError:
                     raise
                 except SessionError as exc:
@@ -125,8 +152,11 @@ def parse_line(line: str) -> dict[str, Any]:
     return item
 
 
-def apply_line(session: Session, entry: str | dict[str, Any]) -> list[Change]:
-    """Apply one decision; returns the changes it made (in the caller's transaction)."""
+def apply_line(session: Session, entry: str | dict[str, Any],
+               lookups: Lookups | None = None) -> list[Change]:
+    """Apply one decision; returns the changes it made (in the caller's transaction).
+    ``lookups``: shared by the lines of one file (else read for this line)."""
+    lookups = lookups or Lookups(session)
     item = parse_line(entry) if isinstance(entry, str) else entry
     unknown = sorted(set(item) - FIELDS)
     if unknown:
@@ -134,9 +164,9 @@ def apply_line(session: Session, entry: str | dict[str, Any]) -> list[Change]:
     verb = item.get("do")
     if verb not in VERBS:
         raise DecisionError(f'"do" must be one of {", ".join(VERBS)} (got {verb!r})')
-    doc_id = _document(session, item)
+    doc_id = _document(session, item, lookups)
     if verb == "add":
-        return _add(session, doc_id, item)
+        return _add(session, doc_id, item, lookups)
     if verb == "mark":
         status = item.get("status")
         if status not in STATUSES:
@@ -156,15 +186,16 @@ def apply_line(session: Session, entry: str | dict[str, Any]) -> list[Change]:
     if verb == "delete":
         return [session.delete(span.id)]
     if verb == "relabel":
-        return [session.relabel(span.id, _label(session, item, span.layer))]
+        return [session.relabel(span.id, _label(lookups, item, span.layer))]
     if verb == "resize":
         return [session.resize(span.id, _int(item, "start"), _int(item, "end"))]
     return _set_claim(session, span.id, item, required=True)
 
 
-def _add(session: Session, doc_id: int, item: dict[str, Any]) -> list[Change]:
+def _add(session: Session, doc_id: int, item: dict[str, Any], lookups: Lookups
+         ) -> list[Change]:
     label = _text(item, "label")
-    found = session.store.label_scheme().get(label)
+    found = lookups.scheme.get(label)
     if found is None:
         raise DecisionError(f"unknown label {label!r}")
     if item.get("layer") not in (None, found.layer):
@@ -200,7 +231,7 @@ def _set_claim(session: Session, span_id: int, item: dict[str, Any], required: b
     return changes
 
 
-def _document(session: Session, item: dict[str, Any]) -> int:
+def _document(session: Session, item: dict[str, Any], lookups: Lookups) -> int:
     """The id of the line's document (``doc`` id or ``meta`` match, exactly one)."""
     if ("doc" in item) == ("meta" in item):
         raise DecisionError('name the document with "doc" (its id) or "meta", one of them')
@@ -213,7 +244,7 @@ def _document(session: Session, item: dict[str, Any]) -> int:
     if not isinstance(meta, dict) or not meta or any('"' in key for key in meta) \
             or not all(isinstance(v, str | int | float) for v in meta.values()):
         raise DecisionError('"meta" must be an object of keys (without ") to text or numbers')
-    found = session.store.document_ids_by_meta(meta)
+    found = lookups.documents(meta)
     if len(found) != 1:
         raise DecisionError(("no document" if not found else "more than one document")
                             + f" with meta {json.dumps(meta, ensure_ascii=False)}")
@@ -250,9 +281,9 @@ def _span(session: Session, doc_id: int, item: dict[str, Any], by_position: bool
     return found[0]
 
 
-def _label(session: Session, item: dict[str, Any], layer: str) -> str:
+def _label(lookups: Lookups, item: dict[str, Any], layer: str) -> str:
     label = _text(item, "label")
-    found = session.store.label_scheme().get(label)
+    found = lookups.scheme.get(label)
     if found is None:
         raise DecisionError(f"unknown label {label!r}")
     if found.layer != layer:
