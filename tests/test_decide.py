@@ -268,3 +268,24 @@ def test_docs_example_runs(tmp_path: Path) -> None:
     assert store.document_status(1) == ("done", None)
     assert {e["annotator"] for e in store.events(1)} == {"alice"}
     store.close()
+
+
+def test_decide_mark_done_in_a_team_project_follows_the_review_rule(tmp_path: Path) -> None:
+    """decide goes through the Session, so the team rule (done in gold means reviewed)
+    holds for it as for mark: refused with the line, the review step named."""
+    project = make_project(tmp_path / "p.db")
+    out = tmp_path / "out"
+    assert run("split", project, "--annotators", "alice,bob", "--overlap", "1", "--out", out
+               ).returncode == 0
+    for name in ("alice", "bob"):
+        assert run("decide", "-", "--db", out / f"{name}.db", stdin="\n".join(lines(
+            {"do": "accept", "doc": 1, "span": 1},
+            {"do": "mark", "doc": 1, "status": "done"}))).returncode == 0
+    team = tmp_path / "team.db"
+    assert run("merge", out / "alice.db", out / "bob.db", "--into", team).returncode == 0
+    before = snapshot(team)
+    refused = run("decide", "-", "--db", team,
+                  stdin=json.dumps({"do": "mark", "doc": 1, "status": "done"}))
+    assert refused.returncode == 1 and "<stdin>:1: " in refused.stderr
+    assert "annotator review" in refused.stderr and "nothing was written" in refused.stderr
+    assert snapshot(team) == before
