@@ -69,6 +69,14 @@ def decider(given: str | None, store: Store | None = None) -> str:
     meta ``annotator``); the login name. Every deciding command uses this one rule."""
     if given is not None:
         return check_annotator_name(given)
+    return named_annotator(store) or login_name()
+
+
+def named_annotator(store: Store | None) -> str | None:
+    """The annotator the environment or the project names, without asking anyone:
+    ``$ANNOTATOR_NAME`` (if not empty), else the annotator a split file was made for;
+    ``None`` if neither does. The middle of :func:`decider`'s rule, which the window
+    follows too (after ``--annotator``, before its saved name)."""
     env = os.environ.get("ANNOTATOR_NAME")
     if env is not None and env.strip():
         return check_annotator_name(env, "$ANNOTATOR_NAME")
@@ -76,7 +84,7 @@ def decider(given: str | None, store: Store | None = None) -> str:
         split_for = store.meta_value("annotator")
         if split_for:
             return check_annotator_name(split_for, f"{store.path.name}'s annotator")
-    return login_name()
+    return None
 
 
 class SessionError(ValueError):
