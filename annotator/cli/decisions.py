@@ -29,9 +29,11 @@ Entries = Callable[["Store"], Iterable[tuple[str, str | dict[str, Any]]]]
 
 
 def _run(db_path: Path | None, annotator_name: str | None, entries: Entries, source: str,
-         skip_invalid: bool = False, dry_run: bool = False) -> DecideResult:
-    """Apply ``entries`` in one transaction, print the dry run's changes, and turn a
-    refusal into one line saying nothing was written."""
+         skip_invalid: bool = False, dry_run: bool = False,
+         done: Callable[[DecideResult], str] | None = None) -> DecideResult:
+    """Apply ``entries`` in one transaction, print the dry run's changes and the summary
+    (``done``'s, for a shortcut that wrote), and turn a refusal into one line saying
+    nothing was written."""
     from ..decide import DecisionsRefused, apply_decisions, describe
     from ..session import Session, decider
 
@@ -48,7 +50,7 @@ def _run(db_path: Path | None, annotator_name: str | None, entries: Entries, sou
     if dry_run:
         for where, change in result.changes:
             click.echo(describe(where, change))
-    click.echo(result.summary())
+    click.echo(done(result) if done is not None and not dry_run else result.summary())
     return result
 
 
@@ -125,7 +127,8 @@ def reject_cmd(doc_id: int | None, layer: str | None, min_score: float | None,
                 for doc, span_id in _selection(store, doc_id, layer, label, min_score,
                                                max_score, ("pending",))]
 
-    _run(db_path, annotator_name, entries, "reject", dry_run=dry_run)
+    _run(db_path, annotator_name, entries, "reject", dry_run=dry_run,
+         done=lambda r: f"rejected {r.applied} suggestion(s) as {r.annotator}")
 
 
 @main.command("relabel")
@@ -148,7 +151,9 @@ def relabel_cmd(doc_id: int | None, layer: str | None, min_score: float | None,
                 for doc, span_id in _selection(store, doc_id, layer, label, min_score,
                                                max_score, ("pending", "accepted"))]
 
-    _run(db_path, annotator_name, entries, "relabel", dry_run=dry_run)
+    _run(db_path, annotator_name, entries, "relabel", dry_run=dry_run,
+         done=lambda r: f"relabelled {r.applied} {label} span(s) as {to_label} "
+                        f"as {r.annotator}")
 
 
 @main.command("add")
@@ -168,4 +173,9 @@ def add_cmd(doc_id: int, start: int, end: int, label: str, annotator_name: str |
         return [("add", {"do": "add", "doc": doc_id, "start": start, "end": end,
                          "label": label})]
 
-    _run(db_path, annotator_name, entries, "the command line")
+    def added(result: DecideResult) -> str:
+        span = result.changes[0][1].span
+        return f"added {label} span {span.id if span else '?'} [{start}, {end}) to " \
+               f"document {doc_id} as {result.annotator}"
+
+    _run(db_path, annotator_name, entries, "add", done=added)
