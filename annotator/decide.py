@@ -199,7 +199,8 @@ def _add(session: Session, doc_id: int, item: dict[str, Any], lookups: Lookups
     if found is None:
         raise DecisionError(f"unknown label {label!r}")
     if item.get("layer") not in (None, found.layer):
-        raise DecisionError(f"label {label} is a {found.layer} label, not {item['layer']}")
+        raise DecisionError(f"label {label} is of the {found.layer} layer, not "
+                            f"{item['layer']}")
     if "span" in item:
         raise DecisionError('"add" makes a span: give "start" and "end", not "span"')
     claim_fields = [name for name in CLAIM_FIELDS if name in item]
@@ -287,7 +288,8 @@ def _label(lookups: Lookups, item: dict[str, Any], layer: str) -> str:
     if found is None:
         raise DecisionError(f"unknown label {label!r}")
     if found.layer != layer:
-        raise DecisionError(f"label {label} is a {found.layer} label; the span is {layer}")
+        raise DecisionError(f"label {label} is of the {found.layer} layer; the span is "
+                            f"of the {layer} layer")
     return label
 
 

@@ -119,7 +119,7 @@ def test_decide_each_verb_through_the_session(project: Path) -> None:
     ('{"do": "accept", "doc": 1, "span": 99}', "no span 99 in document 1"),
     ('{"do": "add", "doc": 1, "start": 0, "end": 4, "label": "NOPE"}', "unknown label 'NOPE'"),
     ('{"do": "relabel", "doc": 1, "span": 1, "label": "CLAIM"}',
-     "label CLAIM is a claim label; the span is entity"),
+     "label CLAIM is of the claim layer; the span is of the entity layer"),
     ('{"do": "accept", "doc": 1, "span": 1', "invalid JSON"),
     ('{"do": "smile", "doc": 1}', '"do" must be one of'),
     ('{"do": "accept", "doc": 1, "span": 1, "lable": "X"}', "unknown field(s) 'lable'"),
@@ -291,3 +291,29 @@ def test_decide_mark_done_in_a_team_project_follows_the_review_rule(tmp_path: Pa
     assert refused.returncode == 1 and "<stdin>:1: " in refused.stderr
     assert "annotator review" in refused.stderr and "nothing was written" in refused.stderr
     assert snapshot(team) == before
+
+
+def test_decide_refuses_ambiguous_names_and_bad_values(project: Path) -> None:
+    store = Store(project)
+    with store.write():
+        store.insert_document("Another text.", {"url": "https://x/1"}, "h2")
+    session = Session(store, "dana")
+    for line, reason in [
+        ({"do": "accept", "meta": {"url": "https://x/1"}, "span": 1},
+         'more than one document with meta {"url": "https://x/1"}'),
+        ({"do": "accept", "doc": 1, "meta": {"url": "https://x/1"}, "span": 1},
+         'name the document with "doc" (its id) or "meta", one of them'),
+        ({"do": "set", "doc": 1, "span": 3, "hedged": "yes"}, '"hedged" must be true'),
+        ({"do": "set", "doc": 1, "span": 3, "claimant": 2.5}, '"claimant" must be an entity'),
+        ({"do": "set", "doc": 1, "span": 1, "via": "AP"}, "span 1 is not a claim"),
+        ({"do": "set", "doc": 1, "span": 3}, '"set" needs one of'),
+        ({"do": "resize", "doc": 1, "start": 0, "end": 4}, 'name the span with "span"'),
+        ({"do": "add", "doc": 1, "start": 4, "end": 2, "label": "ORG"}, "is empty or outside"),
+        ({"do": "add", "doc": 1, "start": 0, "end": 4, "label": "ORG", "layer": "claim"},
+         "label ORG is of the entity layer, not claim"),
+    ]:
+        with pytest.raises(DecisionsRefused) as refused:
+            apply_decisions(session, [("f:7", json.dumps(line))], "f")
+        assert refused.value.where == "f:7" and reason in refused.value.reason, line
+    assert store.events() == []
+    store.close()
