@@ -22,15 +22,21 @@ import json
 import os
 import re
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import CHECKWORTHY, CLAIM_TYPES, LAYERS, STATUSES, Claim, Span, check_label_name
-from .store import Store, now
+from ..model import CHECKWORTHY, CLAIM_TYPES, LAYERS, STATUSES, Claim, Span, check_label_name
+from ..store import Store, now
 
-SUFFIXES = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+SUFFIXES = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
+            ".json": "json", ".conll": "conll", ".conllu": "conll", ".iob": "conll",
+            ".iob2": "conll", ".bio": "conll", ".bilou": "conll", ".spacy": "spacy"}
+#: What ``annotator import --format`` takes (``auto``: by content, see :mod:`.detect`).
+FORMATS = ("auto", "txt", "jsonl", "csv", "labelstudio", "doccano", "prodigy", "conll",
+           "spacy")
 
 # " date 2024-08-13 2024-08-13 02:20:04 - Source: Shafaq News"
 HEADER_RE = re.compile(
@@ -42,7 +48,8 @@ HEADER_RE = re.compile(
 )
 # Prodigy task keys that describe the task rather than the document.
 TASK_KEYS = {"tokens", "_input_hash", "_task_hash", "_view_id", "_session_id", "answer",
-             "spans", "label", "claims", "_annotator_id", "meta", "id", "status", "rejected"}
+             "spans", "label", "claims", "_annotator_id", "meta", "id", "status", "rejected",
+             "entities", "relations", "comments", "Comments", "options", "accept"}
 # Checked in this order: the UTF-32 LE mark starts with the UTF-16 LE one.
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -77,6 +84,23 @@ class Record:
     claimant_offsets: dict[int, tuple[int, int]] = field(default_factory=dict)
     claimant_labels: dict[int, str] = field(default_factory=dict)
     status: str = "new"
+    note: str | None = None
+    #: What the file held that does not land, by reason (summed into the result).
+    left_out: Counter[str] = field(default_factory=Counter)
+    #: Offsets repaired, by how (summed into the result).
+    repaired: Counter[str] = field(default_factory=Counter)
+    #: Spans whose layer the project's scheme decides (peer formats know no layers): a
+    #: span labelled with one of the project's claim labels becomes a claim.
+    layers_by_scheme: bool = False
+    #: Links between spans by index (a claim and an entity, either way round), with the
+    #: relation's label: the claimant links of the formats that have relations.
+    relations: list[tuple[int, int, str]] = field(default_factory=list)
+    #: Overlapping entities: refused (``False``) or left out, counted (``True``).
+    drop_overlaps: bool = False
+
+    def leave_out(self, reason: str, n: int = 1) -> None:
+        if n:
+            self.left_out[reason] += n
 
 
 class MissingLabels(ImportFailed):
@@ -102,10 +126,16 @@ class ImportResult:
     # an array, not a list: 8 bytes an id (a million-line file's list cost 36 MB)
     doc_ids: array[int] = field(default_factory=lambda: array("q"))
     too_long: int = 0  # documents over spaCy's max_length
+    #: What the files held that did not land, by reason (nothing else is left out).
+    left_out: Counter[str] = field(default_factory=Counter)
+    repaired: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
         text = (f"imported {self.imported} document(s) from {self.files} file(s)"
                 f", {self.spans} labelled span(s)")
+        if not self.spans and self.left_out:
+            text = ("warning: no labelled span landed; what the files held is left out "
+                    "below\n" + text)
         if self.merged:
             text += (f"; {self.merged} more line(s) with the same text added their labels "
                      "to the first (binary annotations)")
@@ -115,6 +145,12 @@ class ImportResult:
             text += "; nothing new"
         if self.labels_added:
             text += f"\n  labels added to the project: {', '.join(self.labels_added)}"
+        for reason, n in sorted(self.repaired.items()):
+            text += f"\n  repaired: {n} {reason}"
+        if self.left_out:
+            text += f"\n  left out ({sum(self.left_out.values())}):"
+            for reason, n in sorted(self.left_out.items()):
+                text += f"\n    {n} {reason}"
         if self.too_long:
             text += (f"\n  warning: {self.too_long} document(s) over {SPACY_MAX_LENGTH:,} "
                      "characters (spaCy's max_length): suggestions and token-based exports "
@@ -163,6 +199,16 @@ def import_paths(
         fresh = []
         repeats: list[tuple[Record, str]] = []
         for record, digest in batch:
+            if record.layers_by_scheme:
+                _layers_by_scheme(record, labels.layer_of)
+            if record.relations:
+                _resolve_relations(record)
+            if record.drop_overlaps:
+                _drop_overlaps(record)
+            elif record.layers_by_scheme:
+                _check_no_overlap(record)
+            result.left_out.update(record.left_out)
+            result.repaired.update(record.repaired)
             labels.check(record)
             if digest in seen:
                 if record.spans:
@@ -197,6 +243,8 @@ def import_paths(
             first_id.append(min(ids))
         for (record, _), doc_id in zip(fresh, ids, strict=True):
             _insert_spans(store, doc_id, record)
+            if record.note:
+                store.set_document_fields(doc_id, note=record.note)
             result.imported += 1
             if len(record.text) > SPACY_MAX_LENGTH:
                 result.too_long += 1
@@ -242,8 +290,8 @@ class _LabelCheck:
                                    f"{label} is a {have} label in the project, used here for "
                                    f"{layer} spans")
             if self.add:
-                from .labels import add
-                from .model import Label
+                from ..labels import add
+                from ..model import Label
 
                 add(self.store, Label(label, layer, ""), None)
                 self.result.labels_added.append(label)
@@ -273,7 +321,8 @@ def _expand(paths: list[Path], fmt: str) -> Iterator[Path]:
                 base = Path(folder)
                 found += [base / name for name in names if not name.startswith(".")
                           and (fmt != "auto" or os.path.splitext(name)[1].lower() in SUFFIXES)
-                          and os.path.isfile(os.path.join(folder, name))]
+                          and os.path.isfile(os.path.join(folder, name))
+                          and not name.endswith(".label_config.xml")]
             # key=parts: the order of Path comparison, without its per-comparison cost
             yield from sorted(found, key=lambda p: p.parts)
         elif path.exists():
@@ -283,11 +332,28 @@ def _expand(paths: list[Path], fmt: str) -> Iterator[Path]:
 
 
 def read_file(path: Path, fmt: str = "auto", text_field: str = "text") -> Iterator[Record]:
-    """Records of one file; raises :class:`ImportFailed` on bad input."""
-    kind = fmt if fmt != "auto" else SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise ImportFailed(path, None, f"unknown file type {path.suffix!r}; "
-                           "use .txt, .jsonl or .csv, or pass --format")
+    """Records of one file; raises :class:`ImportFailed` on bad input. ``auto`` tells
+    the format by the file's content (:func:`.detect.detect`)."""
+    from .detect import detect
+
+    kind = detect(path) if fmt == "auto" else fmt
+    if kind == "labelstudio":
+        from .labelstudio import read_labelstudio
+
+        yield from read_labelstudio(path, text_field)
+        return
+    if kind == "conll":
+        from .conll import read_conll
+
+        yield from read_conll(path)
+        return
+    if kind == "spacy":
+        from .docbin import read_docbin
+
+        yield from read_docbin(path)
+        return
+    if kind in ("doccano", "prodigy"):
+        kind = "jsonl"  # per line, by its keys (see read_jsonl)
     if kind == "jsonl" and _encoding(path) == "utf-8":
         yield from read_jsonl(path, _utf8_lines(path), text_field)
         return
@@ -408,7 +474,10 @@ def read_txt(path: Path, text: str) -> Record:
     return Record(text=body, meta=meta, path=path, line=None)
 
 
-LABEL_KEYS = frozenset({"spans", "label", "claims", "rejected"})
+LABEL_KEYS = frozenset({"spans", "label", "claims", "rejected", "entities"})
+#: Keys of doccano's and Prodigy's lines beyond the spans (:mod:`.doccano`, :mod:`.prodigy`).
+PEER_KEYS = frozenset({"entities", "relations", "comments", "Comments", "options", "accept",
+                       "status"})
 
 
 def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text"
@@ -429,6 +498,11 @@ def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text"
             raise ImportFailed(path, number, "each line must be a JSON object")
         if "\\u" in line:
             _check_no_surrogates(item, path, number)
+        if isinstance(item.get("data"), dict):  # a Label Studio task a line
+            from .labelstudio import task_record
+
+            yield task_record(item, path, number, text_field, None)
+            continue
         doc_text = item.get(text_field)
         if not isinstance(doc_text, str):
             what = "missing" if doc_text is None else f"not a string ({type(doc_text).__name__})"
@@ -462,11 +536,20 @@ def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text"
                 if rejected:
                     span.origin, span.decision = "model", "rejected"
                 record.spans.append(span)
-            if not rejected:
+            if "claims" not in item:
+                # doccano and Prodigy know no layers: the project's labels tell
+                record.layers_by_scheme = True
+            elif not rejected:
                 _check_no_overlap(record)
             for n, claim in enumerate(item.get("claims") or []):
                 _read_claim(record, claim, n, annotator)
             _read_rejected(record, item.get("rejected"))
+        if PEER_KEYS.intersection(item):
+            from .doccano import read_doccano_keys
+            from .prodigy import read_prodigy_keys
+
+            read_doccano_keys(record, item)
+            read_prodigy_keys(record, item)
         yield record
 
 
@@ -483,6 +566,8 @@ def _entity_triples(item: dict[str, Any], path: Path, line: int
     labels = item.get("label")
     if isinstance(labels, list):  # doccano: [[start, end, label], ...]
         for triple in labels:
+            if isinstance(triple, str):
+                continue  # a text-classification label: counted by .doccano
             if not (isinstance(triple, list | tuple) and len(triple) == 3):
                 raise ImportFailed(path, line,
                                    f"doccano label {triple!r} is not [start, end, label]")
@@ -510,12 +595,67 @@ def _checked_span(record: Record, start: Any, end: Any, label: Any, layer: str,
 
 
 def _check_no_overlap(record: Record) -> None:
-    ents = sorted(record.spans, key=lambda s: (s.start, s.end))
+    ents = sorted((s for s in record.spans if s.layer == "entity" and s.decision == "accepted"),
+                  key=lambda s: (s.start, s.end))
     for a, b in zip(ents, ents[1:], strict=False):
         if b.start < a.end:
             raise ImportFailed(record.path, record.line,
                                f"entity spans overlap: [{a.start}, {a.end}) {a.label} and "
                                f"[{b.start}, {b.end}) {b.label}")
+
+
+def _layers_by_scheme(record: Record, layer_of: dict[str, str]) -> None:
+    """Spans labelled with one of the project's claim labels become claims."""
+    for span in record.spans:
+        if span.layer == "entity" and layer_of.get(span.label) == "claim":
+            span.layer = "claim"
+            span.claim = span.claim or Claim()
+
+
+def _resolve_relations(record: Record) -> None:
+    """Relations joining a claim and an entity become the claim's claimant; any other
+    is counted as left out, with its reason."""
+    for a, b, label in record.relations:
+        first, second = record.spans[a], record.spans[b]
+        if first.layer == "entity" and second.layer == "claim":
+            a, b, first, second = b, a, second, first
+        what = f" {label!r}" if label else ""
+        if not (first.layer == "claim" and second.layer == "entity"):
+            record.leave_out(f"relations{what} not joining a claim and an entity "
+                             "(only claimant links are modelled)")
+        elif a in record.claimant_offsets:
+            record.leave_out("relations giving a claim a second claimant")
+        else:
+            record.claimant_offsets[a] = (second.start, second.end)
+            record.claimant_labels.setdefault(a, second.label)
+    record.relations = []
+
+
+def _drop_overlaps(record: Record) -> None:
+    """Leave out (counted) accepted entities that overlap an earlier one."""
+    kept: list[Span] = []
+    drop: set[int] = set()
+    order = sorted(range(len(record.spans)),
+                   key=lambda i: (record.spans[i].start, record.spans[i].end))
+    for i in order:
+        span = record.spans[i]
+        if span.layer != "entity" or span.decision != "accepted":
+            continue
+        if kept and span.start < kept[-1].end:
+            drop.add(i)
+            record.leave_out("entity regions overlapping another entity (entities do not "
+                             "overlap)")
+            continue
+        kept.append(span)
+    if not drop:
+        return
+    index = {old: new for new, old in enumerate(i for i in range(len(record.spans))
+                                                if i not in drop)}
+    record.claimant_offsets = {index[i]: v for i, v in record.claimant_offsets.items()
+                               if i in index}
+    record.claimant_labels = {index[i]: v for i, v in record.claimant_labels.items()
+                              if i in index}
+    record.spans = [s for i, s in enumerate(record.spans) if i not in drop]
 
 
 def _read_claim(record: Record, claim: Any, n: int, annotator: str | None) -> None:

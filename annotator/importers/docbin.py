@@ -1,0 +1,84 @@
+"""spaCy ``.spacy`` files (``DocBin``), as ``spacy train`` reads them and our spaCy
+export writes them (:mod:`annotator.export.spacy_docbin`).
+
+``doc.ents`` become entities, ``doc.spans["claims"]`` claims (their attributes from
+``doc.user_data["claims"]``, in the same order, as our export writes them), and
+``doc.spans["incorrect_spans"]`` rejected suggestions. Other span groups and
+``doc.cats`` are counted as left out (Annotator has no document labels yet). The other
+``user_data`` entries that JSON can hold go to ``meta``; a document is ``done`` unless
+``user_data["status"]`` says otherwise (a training set is finished annotation).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..model import STATUSES, Claim, Span
+from .core import ImportFailed, Record, _read_claim
+
+CLAIMS_KEY, INCORRECT_KEY = "claims", "incorrect_spans"
+
+
+def read_docbin(path: Path) -> Iterator[Record]:
+    """The records of one ``.spacy`` file."""
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    try:
+        data = path.read_bytes()
+        docbin = DocBin(store_user_data=True).from_bytes(data)
+    except OSError as exc:
+        raise ImportFailed(path, None, f"cannot read: {exc.strerror}") from exc
+    except Exception as exc:  # zlib, msgpack and spaCy's own errors alike
+        raise ImportFailed(path, None, f"not a spaCy DocBin: {exc}"[:300]) from exc
+    for n, doc in enumerate(docbin.get_docs(Vocab()), start=1):
+        yield _record(path, n, doc)
+
+
+def _record(path: Path, n: int, doc: Any) -> Record:
+    user = dict(doc.user_data)
+    status = user.pop("status", None)
+    attrs = user.pop("claims", None)
+    meta: dict[str, Any] = {}
+    for key, value in user.items():
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(key, str):
+            meta[key] = value
+    meta.setdefault("file", path.name)
+    meta["doc_index"] = n
+    # "line": the document's place in the file, so errors name it
+    record = Record(text=doc.text, meta=meta, path=path, line=n,
+                    status=status if status in STATUSES else "done")
+    if not record.text or record.text.isspace():
+        raise ImportFailed(path, n, "document has no text")
+    for ent in doc.ents:
+        record.spans.append(Span(doc_id=0, layer="entity", start=ent.start_char,
+                                 end=ent.end_char, label=ent.label_, origin="human",
+                                 decision="accepted"))
+    claims = list(doc.spans[CLAIMS_KEY]) if CLAIMS_KEY in doc.spans else []
+    if isinstance(attrs, list) and len(attrs) == len(claims):
+        for i, claim in enumerate(attrs):
+            _read_claim(record, claim, i, None)
+    else:
+        for span in claims:
+            record.spans.append(Span(doc_id=0, layer="claim", start=span.start_char,
+                                     end=span.end_char, label=span.label_, origin="human",
+                                     decision="accepted", claim=Claim()))
+    for key, group in doc.spans.items():
+        if key == INCORRECT_KEY:
+            for span in group:
+                record.spans.append(Span(doc_id=0, layer="entity", start=span.start_char,
+                                         end=span.end_char, label=span.label_,
+                                         origin="model", decision="rejected"))
+        elif key != CLAIMS_KEY:
+            record.leave_out(f"spans of the span group {key!r} (only {CLAIMS_KEY!r} holds "
+                             "claims)", len(group))
+    record.leave_out("document categories (doc.cats; Annotator has no document labels yet)",
+                     len(doc.cats))
+    return record
