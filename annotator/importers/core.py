@@ -544,7 +544,7 @@ def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text"
             for n, claim in enumerate(item.get("claims") or []):
                 _read_claim(record, claim, n, annotator)
             _read_rejected(record, item.get("rejected"))
-        if PEER_KEYS.intersection(item):
+        if PEER_KEYS.intersection(item) or "status" in meta or "label" in item:
             from .doccano import read_doccano_keys
             from .prodigy import read_prodigy_keys
 

@@ -62,7 +62,7 @@ def _record(path: Path, n: int, doc: Any) -> Record:
                                  end=ent.end_char, label=ent.label_, origin="human",
                                  decision="accepted"))
     claims = list(doc.spans[CLAIMS_KEY]) if CLAIMS_KEY in doc.spans else []
-    if isinstance(attrs, list) and len(attrs) == len(claims):
+    if isinstance(attrs, list | tuple) and len(attrs) == len(claims):
         for i, claim in enumerate(attrs):
             _read_claim(record, claim, i, None)
     else:
