@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..model import STATUSES, Claim, Span
-from .core import ImportFailed, Record, _read_claim
+from ..model import STATUSES, Claim
+from .core import ImportFailed, Record, _checked_span, _read_claim
 
 CLAIMS_KEY, INCORRECT_KEY = "claims", "incorrect_spans"
 
@@ -58,24 +58,25 @@ def _record(path: Path, n: int, doc: Any) -> Record:
     if not record.text or record.text.isspace():
         raise ImportFailed(path, n, "document has no text")
     for ent in doc.ents:
-        record.spans.append(Span(doc_id=0, layer="entity", start=ent.start_char,
-                                 end=ent.end_char, label=ent.label_, origin="human",
-                                 decision="accepted"))
+        record.spans.append(_checked_span(record, ent.start_char, ent.end_char, ent.label_,
+                                          "entity", None))
     claims = list(doc.spans[CLAIMS_KEY]) if CLAIMS_KEY in doc.spans else []
     if isinstance(attrs, list | tuple) and len(attrs) == len(claims):
         for i, claim in enumerate(attrs):
             _read_claim(record, claim, i, None)
     else:
         for span in claims:
-            record.spans.append(Span(doc_id=0, layer="claim", start=span.start_char,
-                                     end=span.end_char, label=span.label_, origin="human",
-                                     decision="accepted", claim=Claim()))
+            claim = _checked_span(record, span.start_char, span.end_char,
+                                  span.label_ or "CLAIM", "claim", None)
+            claim.claim = Claim()
+            record.spans.append(claim)
     for key, group in doc.spans.items():
         if key == INCORRECT_KEY:
             for span in group:
-                record.spans.append(Span(doc_id=0, layer="entity", start=span.start_char,
-                                         end=span.end_char, label=span.label_,
-                                         origin="model", decision="rejected"))
+                wrong = _checked_span(record, span.start_char, span.end_char, span.label_,
+                                      "entity", None)
+                wrong.origin, wrong.decision = "model", "rejected"
+                record.spans.append(wrong)
         elif key != CLAIMS_KEY:
             record.leave_out(f"spans of the span group {key!r} (only {CLAIMS_KEY!r} holds "
                              "claims)", len(group))

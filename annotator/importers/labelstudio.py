@@ -147,11 +147,12 @@ def _results(record: Record, results: list[Any], config: Config, *, annotator: s
     later: list[dict[str, Any]] = []
     have = {(s.start, s.end, s.label) for s in record.spans}
     for result in results:
-        if not isinstance(result, dict) or not isinstance(result.get("value"), dict):
+        if not isinstance(result, dict) or not (
+                isinstance(result.get("value"), dict) or result.get("type") == "relation"):
             raise ImportFailed(record.path, record.line, f"{where}result {result!r} has no "
                                "value")
         kind = result.get("type")
-        value = result["value"]
+        value = result.get("value") or {}
         if kind != "labels":
             later.append(result)
             continue
@@ -189,7 +190,7 @@ def _results(record: Record, results: list[Any], config: Config, *, annotator: s
 
 def _other(record: Record, result: dict[str, Any], by_id: dict[Any, int],
            prediction: bool) -> None:
-    kind, value = result.get("type"), result["value"]
+    kind, value = result.get("type"), result.get("value") or {}
     name = str(result.get("from_name"))
     if kind == "relation":
         a, b = by_id.get(result.get("from_id")), by_id.get(result.get("to_id"))
