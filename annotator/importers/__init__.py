@@ -13,18 +13,16 @@ from .core import (
     FORMATS,
     IMPORT_STATUSES,
     SPACY_MAX_LENGTH,
-    ImportFailed,
     ImportResult,
     MissingLabels,
-    Record,
     content_hash,
-    decode,
     import_paths,
     read_csv,
     read_file,
     read_jsonl,
     read_txt,
 )
+from .records import ImportFailed, Record, decode
 
 __all__ = ["BATCH", "FORMATS", "IMPORT_STATUSES", "SPACY_MAX_LENGTH", "ImportFailed",
            "ImportResult", "MissingLabels", "Record", "content_hash", "decode",

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..model import Span, check_label_name
-from .core import ImportFailed, Record, decode
+from .records import ImportFailed, Record, decode
 
 DOCSTART = "-DOCSTART-"
 TAG = re.compile(r"^(?:O|[BIELSU]-\S+)$")

@@ -14,7 +14,7 @@ import json
 import re
 from pathlib import Path
 
-from .core import SUFFIXES, ImportFailed
+from .records import SUFFIXES, ImportFailed
 
 HEAD = 1 << 16
 _CONLL_LINE = re.compile(r"^\S+(?:[ \t]+\S+)*[ \t]+(?:O|[BIELSU]-\S+)$")

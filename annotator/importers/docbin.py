@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import STATUSES, Claim
-from .core import ImportFailed, Record, _checked_span, _read_claim
+from .records import ImportFailed, Record, _checked_span, _read_claim
 
 CLAIMS_KEY, INCORRECT_KEY = "claims", "incorrect_spans"
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import STATUSES
-from .core import ImportFailed, Record, _checked_span
+from .records import ImportFailed, Record, _checked_span
 
 DOC_LABELS = "document labels (doccano text classification; Annotator has no document " \
     "labels yet)"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .core import ImportFailed
+from .records import ImportFailed
 
 CHUNK = 1 << 20
 #: A single value larger than this is refused (a broken file would otherwise be read

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from ..model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span
-from .core import ImportFailed, Record, _check_no_surrogates, _checked_span
 from .jsonstream import iter_values
 from .offsets import place
+from .records import ImportFailed, Record, _check_no_surrogates, _checked_span
 
 OUR_CONTROLS = {"label": "entity", "claim": "claim"}
 ATTRIBUTES = ("claim_type", "checkworthy", "hedged", "via")

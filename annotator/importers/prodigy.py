@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .core import ImportFailed, Record
+from .records import ImportFailed, Record
 
 CHOICES = "choice answers (Prodigy options/accept; Annotator has no document labels yet)"
 OUTSIDE = "relations whose spans are not among the line's spans"
@@ -28,11 +28,11 @@ def read_prodigy_keys(record: Record, item: dict[str, Any]) -> None:
     for rel in relations:
         if not isinstance(rel, dict):
             raise ImportFailed(record.path, record.line, f"relation {rel!r} must be an object")
-        ends = []
+        ends: list[int | None] = []
         for key in ("head_span", "child_span"):
             span = rel.get(key)
-            ends.append(index.get((span.get("start"), span.get("end")))
-                        if isinstance(span, dict) else None)
+            offsets = (span.get("start"), span.get("end")) if isinstance(span, dict) else None
+            ends.append(index.get(offsets) if offsets else None)  # type: ignore[arg-type]
         if ends[0] is None or ends[1] is None:
             record.leave_out(OUTSIDE)
             continue
