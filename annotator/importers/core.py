@@ -526,6 +526,11 @@ def _layers_by_scheme(record: Record, layer_of: dict[str, str]) -> None:
         if span.layer == "entity" and layer_of.get(span.label) == "claim":
             span.layer = "claim"
             span.claim = span.claim or Claim()
+        elif span.layer == "entity" and span.claim is not None:
+            # per-region attributes (Label Studio) on what the project calls an entity
+            record.leave_out("claim attributes on entity regions", sum(
+                value is not None for value in span.claim.as_dict().values()))
+            span.claim = None
 
 
 def _resolve_relations(record: Record) -> None:

@@ -133,7 +133,8 @@ def task_record(item: dict[str, Any], path: Path, line: int, text_field: str,
 
 
 def _layer(control: str, config: Config, record: Record) -> str:
-    if config.ours and control in OUR_CONTROLS:
+    # our control names, with our config or with none beside the file
+    if control in OUR_CONTROLS and (config.ours or not config.controls):
         return OUR_CONTROLS[control]
     record.layers_by_scheme = True
     return "entity"
@@ -211,6 +212,8 @@ def _other(record: Record, result: dict[str, Any], by_id: dict[Any, int],
         record.leave_out(f"document {kind} '{name}' (Annotator has no document labels yet)")
         return
     span: Span = record.spans[target]
+    if span.claim is None and record.layers_by_scheme and name in ATTRIBUTES:
+        span.claim = Claim()  # the project's labels say later whether it is a claim
     if span.claim is None or name not in ATTRIBUTES:
         record.leave_out(f"per-region {kind} '{name}' (no claim attribute of that name)")
         return
