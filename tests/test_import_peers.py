@@ -333,3 +333,24 @@ def test_import_peers_no_span_landed_is_not_success(store: Store, tmp_path: Path
                     encoding="utf-8")
     summary = import_paths(store, [path]).summary()
     assert summary.startswith("warning: no labelled span landed")
+
+
+def test_import_peers_cli_reads_a_json_export_and_says_what_it_left_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The issue's first refusal: ``unknown file type '.json'`` for a Label Studio export."""
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    path = tmp_path / "project-1-at-2026.json"
+    path.write_text(json.dumps([ls_task(utf16=True)]), encoding="utf-8")
+    out = CliRunner().invoke(main, ["import", str(path), "--db", str(tmp_path / "p.db")])
+    assert out.exit_code == 0, out.output
+    assert "imported 1 document(s) from 1 file(s), 5 labelled span(s)" in out.output
+    assert "repaired: 4 region offsets counted in UTF-16 units" in out.output
+    assert "left out (5):" in out.output
+    bad = tmp_path / "bad.conll"
+    bad.write_text("Ali B-PER\nsaid O\nhi I-PER\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["import", str(bad), "--db", str(tmp_path / "p.db"),
+                                    "--format", "conll"])
+    assert out.exit_code == 1 and "bad.conll:3: I-PER after O" in out.output
