@@ -354,3 +354,32 @@ def test_import_peers_cli_reads_a_json_export_and_says_what_it_left_out(
     out = CliRunner().invoke(main, ["import", str(bad), "--db", str(tmp_path / "p.db"),
                                     "--format", "conll"])
     assert out.exit_code == 1 and "bad.conll:3: I-PER after O" in out.output
+
+
+def test_import_peers_labelstudio_as_sets_one_set_per_annotator(store: Store,
+                                                               tmp_path: Path) -> None:
+    """``completed_by`` with ``--as-sets``: each annotator's annotation in their own set,
+    overlapping entities of different annotators allowed, claimants within a set."""
+    text = "Ali said taxes rose."
+    claim = region("c", text, text, "CLAIM", "claim")
+    tasks = [{"data": {"text": text}, "annotations": [
+        {"completed_by": {"email": "ann@x.org"}, "result": [
+            region("a", text, "Ali", "PERSON"), claim,
+            {"type": "relation", "from_id": "c", "to_id": "a", "labels": []}]},
+        {"completed_by": 9, "was_cancelled": True,
+         "result": [region("b", text, "Ali said", "ORG")]},
+    ]}]
+    path = tmp_path / "team.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    result = import_paths(store, [path], as_sets=True)
+    assert result.spans == 3 and not result.left_out
+    assert store.document_sets(1) == {"9": "skipped", "ann@x.org": "done"}
+    assert {s["name"] for s in store.annotation_sets()} == {"9", "ann@x.org"}
+    assert store.spans(1) == []  # the project's own set stays empty
+    assert store.get_document(1).status == "new"  # type: ignore[union-attr]
+    rows = store.conn.execute("SELECT annotation_set, label FROM spans ORDER BY id").fetchall()
+    assert sorted(rows) == [("9", "ORG"), ("ann@x.org", "CLAIM"), ("ann@x.org", "PERSON")]
+    claimant = store.conn.execute(
+        "SELECT s.annotation_set FROM claims c JOIN spans s ON s.id = c.claimant_span_id"
+    ).fetchall()
+    assert claimant == [("ann@x.org",)]

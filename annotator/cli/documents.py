@@ -29,9 +29,12 @@ from ._util import db_option, main, open_store, progress
 @click.option("--add-labels", is_flag=True,
               help="Add the labels the file uses and the project lacks (else the import "
                    "is refused, naming them).")
+@click.option("--as-sets", is_flag=True,
+              help="Label Studio: each annotation with a completed_by goes to that "
+                   "annotator's set (as a team merge makes them), not the project's own.")
 @db_option
 def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, status: str | None,
-               add_labels: bool, db_path: Path | None) -> None:
+               add_labels: bool, as_sets: bool, db_path: Path | None) -> None:
     """Import .txt, .jsonl or .csv files, the exports of Label Studio (JSON, JSON-MIN,
     task lines), doccano, Prodigy, CoNLL and spaCy (.spacy), or folders of them.
 
@@ -49,7 +52,7 @@ def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, status: str |
         with progress(desc="importing") as bar:
             result = import_paths(store, list(paths), fmt=fmt, text_field=text_field,
                                   on_document=lambda: bar.update(1), status=status,
-                                  add_labels=add_labels)
+                                  add_labels=add_labels, as_sets=as_sets)
     except ImportFailed as exc:
         raise click.ClickException(f"{exc} (nothing was imported)") from exc
     except ReadOnlyError as exc:

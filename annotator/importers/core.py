@@ -90,6 +90,8 @@ class ImportResult:
     #: What the files held that did not land, by reason (nothing else is left out).
     left_out: Counter[str] = field(default_factory=Counter)
     repaired: Counter[str] = field(default_factory=Counter)
+    #: ``--as-sets``: documents per annotator's set.
+    sets: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
         text = (f"imported {self.imported} document(s) from {self.files} file(s)"
@@ -106,6 +108,9 @@ class ImportResult:
             text += "; nothing new"
         if self.labels_added:
             text += f"\n  labels added to the project: {', '.join(self.labels_added)}"
+        if self.sets:
+            text += "\n  annotators' sets: " + ", ".join(
+                f"{name} ({n} document(s))" for name, n in sorted(self.sets.items()))
         for reason, n in sorted(self.repaired.items()):
             text += f"\n  repaired: {n} {reason}"
         if self.left_out:
@@ -132,6 +137,7 @@ def import_paths(
     *,
     status: str | None = None,
     add_labels: bool = False,
+    as_sets: bool = False,
 ) -> ImportResult:
     """Import files and folders into ``store`` in one transaction (the first bad file
     stops it and nothing is written).
@@ -204,6 +210,7 @@ def import_paths(
             first_id.append(min(ids))
         for (record, _), doc_id in zip(fresh, ids, strict=True):
             _insert_spans(store, doc_id, record)
+            result.sets.update(record.set_statuses)
             if record.note:
                 store.set_document_fields(doc_id, note=record.note)
             result.imported += 1
@@ -217,13 +224,18 @@ def import_paths(
     batch: list[tuple[Record, str]] = []
     with store.bulk(), store.write():
         for path in files:
-            for record in read_file(path, fmt, text_field):
+            for record in read_file(path, fmt, text_field, as_sets=as_sets):
                 batch.append((record, content_hash(record.text)))
                 if len(batch) >= BATCH:
                     flush(batch)
                     batch = []
         flush(batch)
         labels.finish()
+        known = {s["name"] for s in store.annotation_sets()}
+        for name in sorted(set(result.sets) - known):
+            # an annotator's set, as a merge would make it (its own project id, so a
+            # later merge of a file of that name is told apart)
+            store.put_annotation_set(name, f"import:{name}", ", ".join(map(str, paths)), 0)
     return result
 
 
@@ -292,7 +304,8 @@ def _expand(paths: list[Path], fmt: str) -> Iterator[Path]:
             raise ImportFailed(path, None, "no such file or folder")
 
 
-def read_file(path: Path, fmt: str = "auto", text_field: str = "text") -> Iterator[Record]:
+def read_file(path: Path, fmt: str = "auto", text_field: str = "text", *,
+              as_sets: bool = False) -> Iterator[Record]:
     """Records of one file; raises :class:`ImportFailed` on bad input. ``auto`` tells
     the format by the file's content (:func:`.detect.detect`)."""
     from .detect import detect
@@ -301,7 +314,7 @@ def read_file(path: Path, fmt: str = "auto", text_field: str = "text") -> Iterat
     if kind == "labelstudio":
         from .labelstudio import read_labelstudio
 
-        yield from read_labelstudio(path, text_field)
+        yield from read_labelstudio(path, text_field, as_sets=as_sets)
         return
     if kind == "conll":
         from .conll import read_conll
@@ -316,7 +329,7 @@ def read_file(path: Path, fmt: str = "auto", text_field: str = "text") -> Iterat
     if kind in ("doccano", "prodigy"):
         kind = "jsonl"  # per line, by its keys (see read_jsonl)
     if kind == "jsonl" and _encoding(path) == "utf-8":
-        yield from read_jsonl(path, _utf8_lines(path), text_field)
+        yield from read_jsonl(path, _utf8_lines(path), text_field, as_sets=as_sets)
         return
     text = decode(path)
     if kind == "txt":
@@ -416,8 +429,8 @@ PEER_KEYS = frozenset({"entities", "relations", "comments", "Comments", "options
                        "status"})
 
 
-def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text"
-               ) -> Iterator[Record]:
+def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text", *,
+               as_sets: bool = False) -> Iterator[Record]:
     """``{"text": ..., "meta": {...}}`` per line; Prodigy ``spans``, doccano ``label``
     triples and our ``claims`` become accepted human spans."""
     for number, line in enumerate(lines, start=1):
@@ -437,7 +450,7 @@ def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text"
         if isinstance(item.get("data"), dict):  # a Label Studio task a line
             from .labelstudio import task_record
 
-            yield task_record(item, path, number, text_field, None)
+            yield task_record(item, path, number, text_field, None, as_sets=as_sets)
             continue
         doc_text = item.get(text_field)
         if not isinstance(doc_text, str):
@@ -512,9 +525,9 @@ def _entity_triples(item: dict[str, Any], path: Path, line: int
 
 def _check_no_overlap(record: Record) -> None:
     ents = sorted((s for s in record.spans if s.layer == "entity" and s.decision == "accepted"),
-                  key=lambda s: (s.start, s.end))
+                  key=lambda s: (s.annotation_set, s.start, s.end))
     for a, b in zip(ents, ents[1:], strict=False):
-        if b.start < a.end:
+        if b.start < a.end and a.annotation_set == b.annotation_set:
             raise ImportFailed(record.path, record.line,
                                f"entity spans overlap: [{a.start}, {a.end}) {a.label} and "
                                f"[{b.start}, {b.end}) {b.label}")
@@ -556,13 +569,14 @@ def _drop_overlaps(record: Record) -> None:
     """Leave out (counted) accepted entities that overlap an earlier one."""
     kept: list[Span] = []
     drop: set[int] = set()
-    order = sorted(range(len(record.spans)),
-                   key=lambda i: (record.spans[i].start, record.spans[i].end))
+    order = sorted(range(len(record.spans)), key=lambda i: (
+        record.spans[i].annotation_set, record.spans[i].start, record.spans[i].end))
     for i in order:
         span = record.spans[i]
         if span.layer != "entity" or span.decision != "accepted":
             continue
-        if kept and span.start < kept[-1].end:
+        if kept and span.start < kept[-1].end and \
+                span.annotation_set == kept[-1].annotation_set:
             drop.add(i)
             record.leave_out("entity regions overlapping another entity (entities do not "
                              "overlap)")
@@ -671,28 +685,33 @@ def _insert_more_spans(store: Store, doc_id: int, record: Record) -> int:
 
 
 def _insert_spans(store: Store, doc_id: int, record: Record) -> None:
-    ids: dict[tuple[int, int], int] = {}
+    # by annotation set: a claim's claimant is an entity of the same set
+    ids: dict[tuple[str, int, int], int] = {}
     accepted: list[Span] = []
     for span in record.spans:
         span.doc_id = doc_id
         if span.layer == "entity":
             span_id = store.insert_span(span)
             if span.decision == "accepted":
-                ids[(span.start, span.end)] = span_id
+                ids[(span.annotation_set, span.start, span.end)] = span_id
                 accepted.append(span)
     for index, span in enumerate(record.spans):
         if span.layer != "claim":
             continue
         offsets = record.claimant_offsets.get(index)
         label = record.claimant_labels.get(index)
-        if (offsets and label and offsets not in ids and 0 <= offsets[0] < offsets[1]
-                <= len(record.text) and not any(a.overlaps(*offsets) for a in accepted)):
+        key = (span.annotation_set, *offsets) if offsets else None
+        if (key and label and key not in ids and 0 <= key[1] < key[2] <= len(record.text)
+                and not any(a.overlaps(key[1], key[2]) for a in accepted
+                            if a.annotation_set == span.annotation_set)):
             # The claimant was an entity the source had not accepted (our export links
             # claims to pending suggestions too): keep the link, as a suggestion.
-            ids[offsets] = store.insert_span(Span(
-                doc_id=doc_id, layer="entity", start=offsets[0], end=offsets[1],
-                label=label, origin="model", decision="pending"))
-        if offsets and span.claim is not None and offsets in ids:
-            span.claim.claimant_span_id = ids[offsets]
+            ids[key] = store.insert_span(Span(
+                doc_id=doc_id, layer="entity", start=key[1], end=key[2], label=label,
+                origin="model", decision="pending", annotation_set=span.annotation_set))
+        if key and span.claim is not None and key in ids:
+            span.claim.claimant_span_id = ids[key]
             span.claim.claimant_text = None
         store.insert_span(span)
+    for name, status in record.set_statuses.items():
+        store.put_set_status(doc_id, name, status, None)

@@ -57,7 +57,8 @@ class Config:
         return cls(None)
 
 
-def read_labelstudio(path: Path, text_field: str = "text") -> Iterator[Record]:
+def read_labelstudio(path: Path, text_field: str = "text", *, as_sets: bool = False
+                     ) -> Iterator[Record]:
     """The records of a Label Studio JSON, JSON-MIN or task-a-line file."""
     config = Config.beside(path)
     for item, line in iter_values(path):
@@ -65,7 +66,7 @@ def read_labelstudio(path: Path, text_field: str = "text") -> Iterator[Record]:
             raise ImportFailed(path, line, "each task must be a JSON object")
         _check_no_surrogates(item, path, line)
         if isinstance(item.get("data"), dict):
-            yield task_record(item, path, line, text_field, config)
+            yield task_record(item, path, line, text_field, config, as_sets=as_sets)
         else:
             yield min_record(item, path, line, text_field, config)
 
@@ -91,8 +92,9 @@ def _annotator(value: Any) -> str | None:
 
 
 def task_record(item: dict[str, Any], path: Path, line: int, text_field: str,
-                config: Config | None) -> Record:
-    """The record of one Label Studio task (``data``, ``annotations``, ``predictions``)."""
+                config: Config | None, *, as_sets: bool = False) -> Record:
+    """The record of one Label Studio task (``data``, ``annotations``, ``predictions``);
+    ``as_sets``: each annotation with a ``completed_by`` goes to that annotator's set."""
     config = config or Config(None)
     field, text = _text(item["data"], path, line, text_field, config)
     if not text or text.isspace():
@@ -107,6 +109,8 @@ def task_record(item: dict[str, Any], path: Path, line: int, text_field: str,
     annotations = item.get("annotations", item.get("completions")) or []
     if not isinstance(annotations, list):
         raise ImportFailed(path, line, "'annotations' must be a list")
+    if as_sets:
+        annotations = _to_sets(record, annotations, config)
     chosen = next((a for a in annotations if isinstance(a, dict)
                    and not a.get("was_cancelled")), None)
     if chosen is None and annotations:
@@ -130,6 +134,33 @@ def task_record(item: dict[str, Any], path: Path, line: int, text_field: str,
                      score=score if isinstance(score, int | float) else None,
                      model=prediction.get("model_version"))
     return record
+
+
+def _to_sets(record: Record, annotations: list[Any], config: Config) -> list[Any]:
+    """Read each annotation that names its annotator into the annotator's set; return
+    the others (read as without ``--as-sets``)."""
+    from ..model import check_set_name
+
+    rest = []
+    for annotation in annotations:
+        name = _annotator(annotation.get("completed_by")) if isinstance(annotation, dict) \
+            else None
+        if name is None:
+            rest.append(annotation)
+            continue
+        reason = check_set_name(name)
+        if reason is not None:
+            raise ImportFailed(record.path, record.line, f"completed_by {name!r}: {reason}")
+        if name in record.set_statuses:
+            record.leave_out("regions of an annotator's further annotations of a task",
+                             len(annotation.get("result") or []))
+            continue
+        first = len(record.spans)
+        _results(record, annotation.get("result") or [], config, annotator=name)
+        for span in record.spans[first:]:
+            span.annotation_set = name
+        record.set_statuses[name] = "skipped" if annotation.get("was_cancelled") else "done"
+    return rest
 
 
 def _layer(control: str, config: Config, record: Record) -> str:

@@ -59,6 +59,8 @@ class Record:
     relations: list[tuple[int, int, str]] = field(default_factory=list)
     #: Overlapping entities: refused (``False``) or left out, counted (``True``).
     drop_overlaps: bool = False
+    #: The document's status in annotators' sets (``--as-sets``), by set name.
+    set_statuses: dict[str, str] = field(default_factory=dict)
 
     def leave_out(self, reason: str, n: int = 1) -> None:
         if n:
