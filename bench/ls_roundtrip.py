@@ -8,8 +8,10 @@ suggested, every suggestion accepted and every document marked done, then export
 made in Label Studio, the tasks imported through its API and read back one by one: the
 tasks, annotations and results that arrived against those written, per label, the
 regions whose ``text`` is not ``data.text[start:end]`` in Label Studio, their origins, and
-Label Studio's own export of the project. Exits 1 when anything differs, 0 otherwise
-(also when Label Studio is not installed: it says so).
+Label Studio's own export of the project; then the way back: that export imported by
+``annotator import`` into a new project, compared document by document (text, status,
+spans, labels, claim type and check-worthiness). Exits 1 when anything differs, 0
+otherwise (also when Label Studio is not installed: it says so).
 """
 
 from __future__ import annotations
@@ -84,14 +86,31 @@ def main() -> int:
                               for r in a["result"])
             ls.timed_export(project, folder / "back.json")
             back = json.loads((folder / "back.json").read_text(encoding="utf-8"))
+        # the way back: Label Studio's own export imported into a new project
+        from annotator.store import Store
+        from bench.migrate import differences, documents
+
+        (folder / "back.label_config.xml").write_text(config, encoding="utf-8")
+        annotator("import", "--db", str(folder / "back.db"), str(folder / "back.json"))
+        stores = [Store(folder / "p.db"), Store(folder / "back.db")]
+        diff = differences(*(documents(x) for x in stores))
+        spans_back = [x.conn.execute("SELECT count(*) FROM spans WHERE decision = 'accepted'")
+                      .fetchone()[0] for x in stores]
+        for x in stores:
+            x.close()
     want, got = results(written), results(arrived)
     print(f"tasks: {len(arrived)} of {len(written)} arrived; results: {sum(got.values())} of "
           f"{sum(want.values())}; per label equal: {got == want}")
     print(f"regions whose text is not data.text[start:end]: {misplaced}; origins: "
           f"{dict(origins)}")
     print(f"Label Studio's own export: {len(back)} tasks, {sum(results(back).values())} results")
+    print(f"imported back with `annotator import`: {spans_back[1]} of {spans_back[0]} "
+          f"accepted spans; documents that differ (text, status, spans, labels, claim type "
+          f"and check-worthiness): {len(diff)}")
+    for line in diff[:10]:
+        print(f"  {line}")
     ok = (len(arrived) == len(written) and got == want and misplaced == 0
-          and results(back) == want)
+          and results(back) == want and not diff)
     return 0 if ok else 1
 
 

@@ -142,6 +142,30 @@ def counts(store: Any) -> Counter[str]:
     return c
 
 
+def documents(store: Any, attributes: tuple[str, ...] = ("claim_type", "checkworthy")
+              ) -> dict[str, Any]:
+    """text -> (status, accepted spans with the claims' ``attributes``)."""
+    out = {}
+    for doc in store.iter_documents():
+        items = []
+        for s in store.spans(doc.id):
+            if s.decision == "accepted":
+                attrs = tuple(getattr(s.claim, a) for a in attributes) if s.claim else ()
+                items.append((s.layer, s.start, s.end, s.label, *attrs))
+        out[doc.text] = (doc.status, sorted(items, key=str))
+    return out
+
+
+def differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What differs between two :func:`documents`, one line each (empty: the same)."""
+    lines = [f"missing document {t[:40]!r}" for t in before if t not in after]
+    lines += [f"extra document {t[:40]!r}" for t in after if t not in before]
+    for text in set(before) & set(after):
+        if before[text] != after[text]:
+            lines.append(f"differs {text[:40]!r}: {before[text]} != {after[text]}"[:400])
+    return lines
+
+
 FORMATS = {  # name: (export format, options, output name)
     "jsonl": ("jsonl", {"layer": "all"}, "out.jsonl"),
     "doccano --layer all": ("doccano", {"layer": "all"}, "out.jsonl"),

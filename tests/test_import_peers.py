@@ -383,3 +383,37 @@ def test_import_peers_labelstudio_as_sets_one_set_per_annotator(store: Store,
         "SELECT s.annotation_set FROM claims c JOIN spans s ON s.id = c.claimant_span_id"
     ).fetchall()
     assert claimant == [("ann@x.org",)]
+
+
+def test_import_peers_offsets_readings() -> None:
+    from annotator.importers.offsets import UTF8, UTF16, place
+
+    text = "👍🏽 عبد الله said"
+    start, end = at(text, "عبد الله")
+    assert place(text, start, end, "عبد الله") == (start, end, None)
+    assert place(text, u16(text, start), u16(text, end), "عبد الله") == (start, end, UTF16)
+    nbytes = len(text[:start].encode())
+    assert place(text, nbytes, nbytes + len("عبد الله".encode()), "عبد الله") == (
+        start, end, UTF8)
+    with pytest.raises(ValueError, match="no reading"):
+        place(text, start + 1, end + 1, "عبد الله")
+
+
+@pytest.mark.parametrize(("name", "content", "where", "message"), [
+    ("cut.json", '[\n{"data": {"text": "a"}},\n{"data": {"text": ', "cut.json:3",
+     "invalid JSON"),
+    ("noclose.json", '[\n{"data": {"text": "a"}}\n', "noclose.json:3", "not closed"),
+    ("list.json", '[\n"just a string"\n]', "list.json:2", "JSON object"),
+    ("notext.json", '[{"data": {"a": 1, "b": 2}}]', "notext.json:1", "no text field"),
+    ("broken.spacy", "\x78\x9cnot zlib", "broken.spacy", "not a spaCy DocBin"),
+    ("tags.conll", "Ali B-PER\nsaid\n", "tags.conll:2", "not a CoNLL line"),
+])
+def test_import_peers_bad_files_name_file_and_line(store: Store, tmp_path: Path, name: str,
+                                                   content: str, where: str,
+                                                   message: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ImportFailed) as info:
+        import_paths(store, [path])
+    assert f"{where}:" in str(info.value) and message in str(info.value)
+    assert store.count_documents() == 0
