@@ -417,3 +417,21 @@ def test_import_peers_bad_files_name_file_and_line(store: Store, tmp_path: Path,
         import_paths(store, [path])
     assert f"{where}:" in str(info.value) and message in str(info.value)
     assert store.count_documents() == 0
+
+
+def test_import_peers_labelstudio_csv_regions_become_spans(store: Store,
+                                                          tmp_path: Path) -> None:
+    """Label Studio's CSV export keeps the regions as JSON in a column: they land."""
+    import csv
+
+    path = tmp_path / "project.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["annotation_id", "annotator", "id", "label", "text"])
+        writer.writerow(["3", "a@b.c", "7", json.dumps(
+            [{"start": 0, "end": 3, "text": "Ali", "labels": ["PERSON"]}]), "Ali said so."])
+    result = import_paths(store, [path])
+    assert result.spans == 1 and not result.left_out
+    doc = store.get_document(1)
+    assert doc is not None and doc.status == "done" and doc.meta["source_id"] == "7"
+    assert [s.annotator for s in store.spans(1)] == ["a@b.c"]

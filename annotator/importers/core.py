@@ -15,6 +15,7 @@ transaction, not memory, keeps the import all-or-nothing). Label names follow
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import hashlib
 import io
@@ -631,11 +632,30 @@ def read_csv(path: Path, text: str, text_field: str = "text") -> Iterator[Record
             doc_text = row.get(text_field)
             if doc_text is None or not doc_text.strip():
                 raise ImportFailed(path, line, f"empty {text_field!r} column")
+            if any(v.startswith("[{") and '"start"' in v for v in row.values() if v):
+                yield _labelstudio_row(path, line, row, text_field)
+                continue
             meta = {k: v for k, v in row.items() if k != text_field and k is not None and v}
             yield Record(text=doc_text, meta=meta, path=path, line=line)
     except csv.Error as exc:
         # The row that failed starts after the last good one (it may span lines).
         raise ImportFailed(path, line + 1, f"bad CSV (row starting here): {exc}") from exc
+
+
+def _labelstudio_row(path: Path, line: int, row: dict[str | None, str], text_field: str
+                     ) -> Record:
+    """A row of Label Studio's CSV export: its region columns hold JSON-MIN's lists."""
+    from .labelstudio import Config, min_record
+
+    item: dict[str, Any] = {}
+    for key, value in row.items():
+        if key is None:
+            continue
+        item[key] = value
+        if value.startswith(("[", "{")):
+            with contextlib.suppress(ValueError):
+                item[key] = json.loads(value)
+    return min_record(item, path, line, text_field, Config.beside(path))
 
 
 def _merge_records(first: Record, more: Record) -> None:
