@@ -632,7 +632,8 @@ def read_csv(path: Path, text: str, text_field: str = "text") -> Iterator[Record
             doc_text = row.get(text_field)
             if doc_text is None or not doc_text.strip():
                 raise ImportFailed(path, line, f"empty {text_field!r} column")
-            if any(v.startswith("[{") and '"start"' in v for v in row.values() if v):
+            if any(isinstance(v, str) and v.startswith("[{") and '"start"' in v
+                   for v in row.values()):
                 yield _labelstudio_row(path, line, row, text_field)
                 continue
             meta = {k: v for k, v in row.items() if k != text_field and k is not None and v}
@@ -649,7 +650,7 @@ def _labelstudio_row(path: Path, line: int, row: dict[str | None, str], text_fie
 
     item: dict[str, Any] = {}
     for key, value in row.items():
-        if key is None:
+        if key is None or not isinstance(value, str):
             continue
         item[key] = value
         if value.startswith(("[", "{")):
