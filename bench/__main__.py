@@ -2,9 +2,10 @@
 
 Runs each benchmark module (``bench/importing.py``, ``suggest.py``, ``export.py``,
 ``search.py``, ``gui.py``, ``quality.py``, ``keystrokes.py``, ``teams.py``,
-``startup.py``, ``migrate.py``; the convention is in ``bench/__init__.py``) at two corpus sizes a factor
-10 apart (``quality`` and ``keystrokes`` at one), each call in a fresh subprocess, prints
-one table of all rows and the cost growth between the two sizes, and writes
+``startup.py``, ``migrate.py``; the convention is in ``bench/__init__.py``) at two
+corpus sizes a factor 10 apart (``quality`` and ``keystrokes`` at one), each call in a
+fresh subprocess, prints one table of all rows and the cost growth between the two
+sizes, and writes
 ``bench/results.json``::
 
     {"machine": "...", "mode": "quick", "results": [row, ...], "growth": [...],
