@@ -435,3 +435,15 @@ def test_import_peers_labelstudio_csv_regions_become_spans(store: Store,
     doc = store.get_document(1)
     assert doc is not None and doc.status == "done" and doc.meta["source_id"] == "7"
     assert [s.annotator for s in store.spans(1)] == ["a@b.c"]
+
+
+def test_import_peers_long_first_line_stays_jsonl(store: Store, tmp_path: Path) -> None:
+    """A first line longer than what detection reads (a 100,000-character article whose
+    meta mentions "data") is still our JSONL, its spans read."""
+    text = "Ali said so. " + "x " * 50_000
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps({"text": text, "meta": {"data": "x"},
+                                "spans": [{"start": 0, "end": 3, "label": "PERSON"}]}) + "\n",
+                    encoding="utf-8")
+    assert detect(path) == "jsonl"
+    assert import_paths(store, [path]).spans == 1

@@ -50,7 +50,9 @@ def detect(path: Path) -> str:
         if stripped.startswith("["):
             return "labelstudio"
         if stripped.startswith("{"):
-            first = stripped.split("\n", 1)[0]
+            first, newline, _ = stripped.partition("\n")
+            if not newline and len(head) == HEAD:  # a first line longer than the head
+                return "labelstudio" if suffix == ".json" else "jsonl"
             try:
                 item = json.loads(first)
             except (ValueError, RecursionError):
