@@ -442,7 +442,7 @@ def test_import_peers_long_first_line_stays_jsonl(store: Store, tmp_path: Path) 
     meta mentions "data") is still our JSONL, its spans read."""
     text = "Ali said so. " + "x " * 50_000
     path = tmp_path / "long.jsonl"
-    path.write_text(json.dumps({"text": text, "meta": {"data": "x"},
+    path.write_text(json.dumps({"meta": {"data": "x"}, "text": text,
                                 "spans": [{"start": 0, "end": 3, "label": "PERSON"}]}) + "\n",
                     encoding="utf-8")
     assert detect(path) == "jsonl"
