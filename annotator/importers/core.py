@@ -650,8 +650,8 @@ def _labelstudio_row(path: Path, line: int, row: dict[str | None, str], text_fie
 
     item: dict[str, Any] = {}
     for key, value in row.items():
-        if key is None or not isinstance(value, str):
-            continue
+        if key is None or not isinstance(value, str) or not value:
+            continue  # an empty cell: nothing (as in any CSV row)
         item[key] = value
         if value.startswith(("[", "{")):
             with contextlib.suppress(ValueError):

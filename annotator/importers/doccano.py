@@ -62,5 +62,6 @@ def read_doccano_keys(record: Record, item: dict[str, Any]) -> None:
             record.meta.pop("status")
     comments = item.get("comments", item.get("Comments"))
     if isinstance(comments, list) and comments:
-        texts = [c.get("text", "") if isinstance(c, dict) else str(c) for c in comments]
+        texts = [str(c.get("comment", c.get("text", ""))) if isinstance(c, dict) else str(c)
+                 for c in comments]
         record.note = "\n".join(t for t in texts if t) or None

@@ -30,9 +30,9 @@ from .offsets import place
 from .records import ImportFailed, Record, _check_no_surrogates, _checked_span
 
 OUR_CONTROLS = {"label": "entity", "claim": "claim"}
-ATTRIBUTES = ("claim_type", "checkworthy", "hedged", "via")
+ATTRIBUTES = ("claim_type", "checkworthy", "hedged", "via", "claimant")
 _TEXT_TAG = re.compile(r"<Text\b[^>]*\bvalue=\"\$([^\"]+)\"")
-_CONTROL = re.compile(r"<(\w+)\b[^>]*\bname=\"([^\"]+)\"")
+_CONTROL = re.compile(r"<(\w+)\b([^>]*)\bname=\"([^\"]+)\"([^>]*)>")
 MIN_KEYS = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time",
             "agreement", "annotators", "drafts", "predictions", "meta"}
 TRUE, FALSE = {"yes", "true", "hedged"}, {"no", "false", "not hedged"}
@@ -44,13 +44,24 @@ class Config:
     def __init__(self, xml: str | None):
         match = _TEXT_TAG.search(xml or "")
         self.text_field = match.group(1) if match else None
-        self.controls = {name: tag for tag, name in _CONTROL.findall(xml or "")}
+        found = _CONTROL.findall(xml or "")
+        self.controls = {name: tag for tag, _, name, _ in found}
+        self.per_region = {name for _, before, name, after in found
+                           if 'perRegion="true"' in before + after}
         self.ours = self.controls.get("label") == "Labels" and \
             self.controls.get("claim") == "Labels"
 
     @classmethod
     def beside(cls, path: Path) -> Config:
-        for name in (f"{path.stem}.label_config.xml", "label_config.xml"):
+        """The config beside ``path``: ``NAME.label_config.xml`` for the file's name or
+        a shorter one (``a.min.json`` finds ``a.label_config.xml``), else
+        ``label_config.xml``."""
+        stem = path.stem
+        names = []
+        while stem:
+            names.append(f"{stem}.label_config.xml")
+            stem = stem.rpartition(".")[0]
+        for name in [*names, "label_config.xml"]:
             candidate = path.with_name(name)
             if candidate.is_file():
                 return cls(candidate.read_text(encoding="utf-8"))
@@ -122,13 +133,17 @@ def task_record(item: dict[str, Any], path: Path, line: int, text_field: str,
                              len(other.get("result") or []))
     if isinstance(chosen, dict):
         record.status = "skipped" if chosen.get("was_cancelled") else "done"
+        by = item["data"].get("annotated_by")
         _results(record, chosen.get("result") or [], config,
-                 annotator=_annotator(chosen.get("completed_by")))
+                 annotator=by if isinstance(by, str) else _annotator(chosen.get("completed_by")))
     status = meta.get("status")
     if status in STATUSES:
         record.status = meta.pop("status")
     for prediction in item.get("predictions") or []:
-        if isinstance(prediction, dict):
+        if not isinstance(prediction, dict):
+            record.leave_out("predictions listed by id only (export them in full: a "
+                             "snapshot export with predictions)")
+        else:
             score = prediction.get("score")
             _results(record, prediction.get("result") or [], config, prediction=True,
                      score=score if isinstance(score, int | float) else None,
@@ -261,6 +276,9 @@ def _other(record: Record, result: dict[str, Any], by_id: dict[Any, int],
         span.claim.hedged = chosen.lower() in TRUE
     elif name == "via":
         span.claim.via = chosen
+    elif name == "claimant":
+        if span.claim.claimant_text is None:
+            span.claim.claimant_text = chosen  # a relation to an entity wins
     else:
         record.leave_out(f"per-region {kind} '{name}' with a value outside the scheme")
 
@@ -277,7 +295,8 @@ def min_record(item: dict[str, Any], path: Path, line: int, text_field: str,
         meta.setdefault("source_id", item["id"])
     record = Record(text=text, meta=meta, path=path, line=line, status="done",
                     drop_overlaps=True)
-    annotator = _annotator(item.get("annotator"))
+    by = item.get("annotated_by")
+    annotator = by if isinstance(by, str) else _annotator(item.get("annotator"))
     results: list[dict[str, Any]] = []
     for key, value in item.items():
         if key == field or key in MIN_KEYS:
@@ -291,6 +310,10 @@ def min_record(item: dict[str, Any], path: Path, line: int, text_field: str,
                 results.append({"id": f"{key}-{n}", "from_name": key,
                                 "type": "textarea" if kind == "text" else kind,
                                 "value": region})
+        elif key in config.per_region:
+            record.leave_out(f"per-region {config.controls[key]} '{key}' not tied to its "
+                             "region (JSON-MIN and CSV exports drop the region ids)",
+                             len(value) if isinstance(value, list) else 1)
         elif config.controls.get(key) in ("Choices", "Taxonomy") or (
                 isinstance(value, dict) and "choices" in value):
             record.leave_out(f"document choices '{key}' (Annotator has no document labels "
