@@ -147,15 +147,27 @@ def counts(store: Any) -> Counter[str]:
     return c
 
 
+ALL_ATTRIBUTES = ("claim_type", "checkworthy", "hedged", "via", "claimant_text",
+                  "claimant")
+
+
 def documents(store: Any, attributes: tuple[str, ...] = ("claim_type", "checkworthy")
               ) -> dict[str, Any]:
-    """text -> (status, accepted spans with the claims' ``attributes``)."""
+    """text -> (status, accepted spans with the claims' ``attributes``; ``claimant``:
+    the linked entity's offsets and label)."""
     out = {}
     for doc in store.iter_documents():
         items = []
-        for s in store.spans(doc.id):
+        spans = store.spans(doc.id)
+        by_id = {s.id: s for s in spans}
+        for s in spans:
             if s.decision == "accepted":
-                attrs = tuple(getattr(s.claim, a) for a in attributes) if s.claim else ()
+                attrs: tuple[Any, ...] = ()
+                if s.claim is not None:
+                    target = by_id.get(s.claim.claimant_span_id)
+                    attrs = tuple(((target.start, target.end, target.label) if target else None)
+                                  if a == "claimant" else getattr(s.claim, a)
+                                  for a in attributes)
                 items.append((s.layer, s.start, s.end, s.label, *attrs))
         out[doc.text] = (doc.status, sorted(items, key=str))
     return out

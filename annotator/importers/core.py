@@ -22,6 +22,7 @@ import io
 import json
 import os
 import re
+import shlex
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +32,7 @@ from typing import Any
 
 from ..model import LAYERS, STATUSES, Claim, Span
 from ..store import Store, now
+from ..store.trust import max_text_chars
 from .records import (
     BOMS,
     SUFFIXES,
@@ -68,11 +70,15 @@ SPACY_MAX_LENGTH = 1_000_000
 class MissingLabels(ImportFailed):
     """Labelled input whose labels the project's scheme lacks (nothing was imported)."""
 
-    def __init__(self, path: Path | str, line: int | None, missing: dict[str, str]):
+    def __init__(self, path: Path | str, line: int | None, missing: dict[str, str],
+                 db: Path | None = None):
         self.missing = dict(missing)  # label -> layer
         names = ", ".join(f"{name} ({layer})" for name, layer in sorted(missing.items()))
-        commands = "; ".join(f"annotator labels add {name} --layer {layer}"
-                             for name, layer in sorted(missing.items()))
+        # quoted: a label from someone's file (";touch${IFS}pwned;" is a valid label)
+        # must not run as shell when the command is pasted
+        where = ["--db", str(db)] if db is not None else []
+        commands = "; ".join(shlex.join(["annotator", "labels", "add", name, "--layer", layer,
+                                         *where]) for name, layer in sorted(missing.items()))
         super().__init__(path, line, f"labels not in the project: {names} (first used here); "
                          f"add them with `{commands}`, or import with --add-labels")
 
@@ -223,9 +229,15 @@ def import_paths(
                 on_document()
 
     batch: list[tuple[Record, str]] = []
+    max_chars = max_text_chars()
     with store.bulk(), store.write():
         for path in files:
             for record in read_file(path, fmt, text_field, as_sets=as_sets):
+                if len(record.text) > max_chars:  # the cap a merge applies too
+                    raise ImportFailed(record.path, record.line, (
+                        f"a text of {len(record.text):,} characters, over the cap of "
+                        f"{max_chars:,} (ANNOTATOR_MAX_TEXT_CHARS raises it); nothing was "
+                        "imported"))
                 batch.append((record, content_hash(record.text)))
                 if len(batch) >= BATCH:
                     flush(batch)
@@ -280,7 +292,7 @@ class _LabelCheck:
 
     def finish(self) -> None:
         if self.missing and self.first is not None:
-            raise MissingLabels(self.first[0], self.first[1], self.missing)
+            raise MissingLabels(self.first[0], self.first[1], self.missing, self.store.path)
 
 
 BATCH = 500  # records per insert statement
