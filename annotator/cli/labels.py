@@ -13,13 +13,14 @@ from ._util import db_option, main, open_store
 
 
 def _who(name: str | None) -> str:
-    from ..session import login_name
+    from ..session import decider
 
-    return name or login_name()
+    return decider(name)
 
 
 annotator_option = click.option("--annotator", "annotator_name", default=None,
-                                help="Who changes the scheme (default: the login name).")
+                                help="Who changes the scheme (default: $ANNOTATOR_NAME, else "
+                                     "the login name).")
 
 
 @main.group("labels")
