@@ -10,7 +10,9 @@ as one token, so the parser and the entity recogniser see a word that does not e
 - lower-case letters, then a capitalised word: ``in|Iraq``, ``Street|Journal``;
 - an acronym of two or more capitals, then three or more lower-case letters:
   ``US|maintains``, ``ISIS|propaganda`` (``CEOs``, ``NGOs`` are left alone);
-- an opening bracket between letters: ``State|(|ISIS``.
+- an opening bracket between letters: ``State|(|ISIS``;
+- and a slash is split off the start or end of a word: ``News|/``, ``/|Reuters`` (a
+  dateline "Shafaq News/ The ..."; "and/or", "km/h" and "1/2" stay whole).
 
 Splitting only moves token boundaries: the text is never changed, so every offset
 stays exact. Real camel-case names (``YouTube``, ``JPMorgan``, ``McDonald``) are
@@ -19,7 +21,10 @@ survives and an entity ends or starts inside it, :func:`trim_to_glue` cuts the e
 the case change, so "USmaintains" as ORG is suggested as "US".
 
 **The project tokenizer** is ``spacy.blank("en")`` with those rules (no model), loaded
-on first use: importing this module does not import spaCy.
+on first use: importing this module does not import spaCy. The rules live in
+:mod:`annotator.tokenizer_code`, a standalone file that the spaCy export writes beside
+its config (``annotator.Tokenizer.v1``), so ``spacy train`` tokenises as we do. The
+window snaps and steps spans by these tokens too (:class:`TokenBounds`).
 
 The JSONL export writes every document's tokens, and tokenising was by far its dearest
 step: spaCy's tokenizer stops saving chunks (the whitespace-delimited pieces it tokenises
@@ -53,10 +58,11 @@ import re
 import sys
 import zlib
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, cast
 
+from . import tokenizer_code
 from .jsonenc import compact_json
 from .paths import load_lexicon
 
@@ -69,8 +75,9 @@ if TYPE_CHECKING:
 
     from .store import Store
 
-# Bumped when the rules below change: cached tokens made by other rules are recomputed.
-RULES_VERSION = 2
+# Bumped when the rules change (tokenizer_code.RULES_VERSION): cached tokens made by
+# other rules are recomputed.
+RULES_VERSION = tokenizer_code.RULES_VERSION
 
 RENEW_EVERY = 10_000  # documents; the vocab keeps every new string it sees
 CACHE_CHUNKS = 300_000  # distinct chunks kept in the tokenizer's cache, at most
@@ -89,36 +96,33 @@ _WS = ("false", "true")
 
 # --- the rules ---------------------------------------------------------------
 
-# Zero-width split points (see the module docstring).
-GLUE_INFIXES = (
-    r"(?<=[a-z][a-z])(?=[A-Z][a-z]{2,})",
-    r"(?<=[A-Z][A-Z])(?=[a-z]{3,})",
-    r"(?<=[A-Za-z])[(\[](?=[A-Za-z])",
-)
+# Zero-width split points (see the module docstring), title abbreviations that must not
+# end a sentence ("Brig. Gen. Ali al-Hassan"): in the standalone module that the spaCy
+# export writes beside its config, so that the config builds this very tokenizer.
+GLUE_INFIXES = tokenizer_code.GLUE_INFIXES
+TITLE_ABBREVIATIONS = tokenizer_code.TITLE_ABBREVIATIONS
 _GLUE_RE = re.compile("|".join(f"(?:{p})" for p in GLUE_INFIXES[:2]))
-# Title abbreviations that must not end a sentence ("Brig. Gen. Ali al-Hassan").
-TITLE_ABBREVIATIONS = (
-    "Brig.", "Col.", "Lt.", "Maj.", "Capt.", "Cpt.", "Sgt.", "Cmdr.", "Cdr.", "Gen.", "Adm.",
-    "Gov.", "Sen.", "Rep.", "Amb.", "Pres.", "Prof.", "Supt.", "Insp.", "Det.", "Cpl.",
-    "Pvt.", "Rev.", "Hon.", "Dept.", "Min.", "Lt.-Gen.", "Maj.-Gen.", "Brig.-Gen.",
-)
 
 
 def fix_tokenizer(nlp: Language) -> Language:
-    """Make ``nlp``'s tokenizer split glued words (in place; returns ``nlp``)."""
+    """Give ``nlp``'s tokenizer the project's rules (in place; returns ``nlp``)."""
     from spacy.tokenizer import Tokenizer
-    from spacy.util import compile_infix_regex
 
-    tokenizer = nlp.tokenizer  # idempotent: the infixes are rebuilt from the defaults
+    tokenizer = nlp.tokenizer  # idempotent: the affixes are rebuilt from the defaults
     assert isinstance(tokenizer, Tokenizer)
-    infixes = list(nlp.Defaults.infixes or ()) + list(GLUE_INFIXES)
-    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    for word in sorted(camelcase_names()):
-        tokenizer.add_special_case(word, [{"ORTH": word}])
-    for abbr in TITLE_ABBREVIATIONS:
-        if abbr not in tokenizer.rules:
-            tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
+    tokenizer_code.customize(tokenizer, nlp.Defaults, camelcase_names())
     return nlp
+
+
+def register_tokenizer() -> None:
+    """Register ``annotator.Tokenizer.v1`` (the name the spaCy export's config gives this
+    tokenizer) in spaCy's registry, so a pipeline trained on an export loads."""
+    tokenizer_code.register(camelcase_names())
+
+
+def tokenizer_source() -> str:
+    """The standalone code file that builds this tokenizer from a spaCy config."""
+    return tokenizer_code.source(camelcase_names())
 
 
 def glue_points(word: str) -> list[int]:
@@ -533,3 +537,112 @@ def _stop_fork_server() -> None:
     if stop is not None:
         with contextlib.suppress(OSError, ChildProcessError):
             stop()
+
+
+# --- token boundaries for span editing ----------------------------------------------
+
+
+class TokenBounds:
+    """The word tokens of one text (the project tokenizer's tokens, whitespace tokens
+    left out) as sorted start and end offsets (code points): what the window snaps a
+    selection to and steps a span or the caret by, so that a span it stores falls on the
+    tokens every export writes. Pure Python: made from the token cache's starts
+    (:meth:`from_starts`, no spaCy) or by the tokenizer (:meth:`of`)."""
+
+    def __init__(self, text: str, starts: Sequence[int], ends: Sequence[int]):
+        self.text = text
+        self.starts = list(starts)
+        self.ends = list(ends)
+
+    @classmethod
+    def of(cls, text: str) -> TokenBounds:
+        """The tokens of ``text``, by :func:`tokenize` (imports spaCy)."""
+        starts, lengths, _ = tokenize(text)
+        words = [(a, a + n) for a, n in zip(starts, lengths, strict=True)
+                 if not text[a].isspace()]
+        return cls(text, [a for a, _ in words], [b for _, b in words])
+
+    @classmethod
+    def from_starts(cls, text: str, starts: Sequence[int]) -> TokenBounds:
+        """The tokens of ``text`` from their start offsets alone (the token cache keeps
+        those): spaCy's tokens tile the text but for spaces, and only a whitespace token
+        holds white space, so a word token runs to the next token's start or to the first
+        white space before it."""
+        out_starts: list[int] = []
+        out_ends: list[int] = []
+        bounds = [*starts, len(text)]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            if a >= len(text) or text[a].isspace():
+                continue
+            end = a + 1
+            while end < b and not text[end].isspace():
+                end += 1
+            out_starts.append(a)
+            out_ends.append(end)
+        return cls(text, out_starts, out_ends)
+
+    def snap(self, start: int, end: int) -> tuple[int, int] | None:
+        """Widen ``[start, end)`` to whole tokens; ``None`` if it holds no token."""
+        first = bisect_right(self.ends, start)  # first token ending after start
+        last = bisect_left(self.starts, end) - 1  # last token starting before end
+        if first > last or first >= len(self.starts):
+            return None
+        return self.starts[first], self.ends[last]
+
+    def aligned(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` starts at a token start and ends at a token end."""
+        i = bisect_left(self.starts, start)
+        j = bisect_left(self.ends, end)
+        return i < len(self.starts) and self.starts[i] == start \
+            and j < len(self.ends) and self.ends[j] == end and i <= j
+
+    def grow_start(self, start: int) -> int:
+        """The start of the token before ``start`` (or ``start`` at the beginning)."""
+        i = bisect_left(self.starts, start) - 1
+        return self.starts[i] if i >= 0 else start
+
+    def shrink_start(self, start: int, end: int) -> int:
+        """The start of the next token after ``start`` that still leaves a span."""
+        i = bisect_right(self.starts, start)
+        if i < len(self.starts) and self.starts[i] < end:
+            return self.starts[i]
+        return start
+
+    def grow_end(self, end: int) -> int:
+        """The end of the token after ``end`` (or ``end`` at the end of the text)."""
+        i = bisect_right(self.ends, end)
+        return self.ends[i] if i < len(self.ends) else end
+
+    def shrink_end(self, start: int, end: int) -> int:
+        """The end of the token before ``end`` that still leaves a span."""
+        i = bisect_left(self.ends, end) - 1
+        if i >= 0 and self.ends[i] > start:
+            return self.ends[i]
+        return end
+
+    def at(self, pos: int) -> tuple[int, int] | None:
+        """The token holding code point ``pos``, else the one ending there (a caret
+        just after a word); None between words."""
+        i = bisect_right(self.starts, pos) - 1
+        if i >= 0 and pos <= self.ends[i]:
+            return self.starts[i], self.ends[i]
+        return None
+
+    def step(self, here: int, forward: bool, extend: bool) -> int:
+        """Where a word move (``extend`` False: to a token start) or a token extension
+        (True: forward to a token end, back to a token start) from ``here`` ends."""
+        if forward:
+            bounds = self.ends if extend else self.starts
+            i = bisect_right(bounds, here)
+            return bounds[i] if i < len(bounds) else len(self.text)
+        i = bisect_left(self.starts, here) - 1
+        return self.starts[i] if i >= 0 else 0
+
+
+def cached_bounds(store: Store, doc_id: int, text: str) -> TokenBounds | None:
+    """``text``'s tokens from the project's token cache, if it holds them for this
+    tokenizer (no spaCy is imported); else ``None``."""
+    found = store.get_tokens([doc_id], tokenizer_id()).get(doc_id)
+    if found is None:
+        return None
+    return TokenBounds.from_starts(text, _starts(found[0]))

@@ -170,6 +170,22 @@ def label_actions(scheme: LabelScheme) -> list[ActionSpec]:
             for label in scheme.labels]
 
 
+#: Slots that read the selection when their key comes (and wait for token boundaries
+#: themselves, if need be); every other writing action waits behind such a wait
+#: (``ActionTable(defer=...)``, see ui/tokens.py).
+CAPTURING = frozenset({"decisions.apply_label", "decisions.add_from_selection_last_label",
+                       "pick_label"})
+
+
+def _deferred(defer: Callable[[Callable[[], None]], None], slot: Callable[..., Any]
+              ) -> Callable[..., None]:
+    """``slot``, its call handed to ``defer``."""
+    def run(*args: Any) -> None:
+        defer(lambda: slot(*args))
+
+    return run
+
+
 class ActionTable(QObject):
     """The QActions made from ``specs`` on ``window``: in its menus (in table order, with
     ``submenus[name]`` added after the entry ``name``), bound to their keys window-wide,
@@ -179,9 +195,11 @@ class ActionTable(QObject):
 
     def __init__(self, window: QMainWindow, specs: list[ActionSpec],
                  submenus: dict[str, QMenu] | None = None,
-                 before: Callable[[], None] | None = None):
+                 before: Callable[[], None] | None = None,
+                 defer: Callable[[Callable[[], None]], None] | None = None):
         super().__init__(window)
         self.window = window
+        self.defer = defer
         self.specs: list[ActionSpec] = []
         self.submenus = submenus or {}
         self.before = before
@@ -203,6 +221,10 @@ class ActionTable(QObject):
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setCheckable(spec.checkable)
         slot = attrgetter(spec.slot)(window)  # a wrong name fails here, at start-up
+        if (spec.writes or spec.name in ("undo", "redo")) and spec.slot not in CAPTURING \
+                and self.defer is not None:
+            # a decision after an edit that waits for token boundaries waits behind it
+            slot = _deferred(self.defer, slot)
         before = self.before
         if spec.checkable:
             action.toggled.connect(slot)

@@ -27,7 +27,7 @@ from .messages import RefusalBanner
 from .models import plain_tooltip
 from .offsets import OffsetMap, display_text, hidden_name
 from .picker import FindBar, LabelPicker
-from .tokens import Tokens
+from .tokens import WindowTokens
 
 
 def describe(span: Span) -> str:
@@ -78,7 +78,8 @@ class ArticleView(QPlainTextEdit):
         self.show_rejected = False
         self.exact_selection = False  # the modifier was held when the selection ended
         self.caret_mode = False
-        self._tokens = Tokens("")
+        # The project tokenizer's boundaries, asked for on the first key or click here.
+        self.tokens = WindowTokens(self)
         self.banner = RefusalBanner(self)
         self.picker = LabelPicker(self)
         self.find_bar = FindBar(self)
@@ -97,6 +98,7 @@ class ArticleView(QPlainTextEdit):
         self._focused = None
         text = doc.text if doc else ""
         self.offsets = OffsetMap(text)
+        self.tokens.set_document(doc.id if doc else None, text)
         self.spans = spans
         self.index = SpanIndex(spans, self.offsets, self.show_rejected)
         # Index first and no rehighlight: setPlainText highlights every block once.
@@ -189,15 +191,6 @@ class ArticleView(QPlainTextEdit):
         if self.focused_id is None:
             return None
         return next((s for s in self.spans if s.id == self.focused_id), None)
-
-    @property
-    def tokens(self) -> Tokens:
-        """The open document's tokens, made when first needed (not on every open: a
-        long article has tens of thousands)."""
-        text = self.doc.text if self.doc else ""
-        if self._tokens.text != text:
-            self._tokens = Tokens(text)
-        return self._tokens
 
     # -- caret mode (see caret.py)
 
@@ -294,6 +287,8 @@ class ArticleView(QPlainTextEdit):
     # -- events
 
     def event(self, event: QEvent) -> bool:
+        if event.type() in _INTENT and not self.tokens.wanted:
+            self.tokens.want()  # the first key or click: the token boundaries are wanted
         if event.type() == QEvent.Type.ShortcutOverride:
             # Caret mode takes the arrow keys; otherwise the window's single-key
             # shortcuts (a, x, 1..0, arrows) win over the read-only text control, and
@@ -322,6 +317,11 @@ class ArticleView(QPlainTextEdit):
         super().resizeEvent(event)
         if self.banner.isVisible():
             self.banner.place()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if not self.tokens.wanted:
+            self.tokens.want()  # a selection may follow: its tokens are wanted
+        super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
@@ -379,6 +379,9 @@ class ArticleView(QPlainTextEdit):
                                     x2 - x1, line.height()))
             block = block.next()
         return rects
+
+
+_INTENT = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
 
 
 def _drawn_keys(index: SpanIndex | None) -> set[tuple[int, int, str, str, str, int]]:

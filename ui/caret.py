@@ -25,6 +25,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QTextCursor
 
+from annotator.tokens import TokenBounds
+
 ArticleView = Any  # ui.article.ArticleView, which imports this module
 
 Key = Qt.Key
@@ -54,11 +56,22 @@ def move_caret(article: ArticleView, event: QKeyEvent) -> bool:
     mode = QTextCursor.MoveMode.KeepAnchor if shift else QTextCursor.MoveMode.MoveAnchor
     if key in (Key.Key_Left, Key.Key_Right):
         forward = key == Key.Key_Right
-        if shift != ctrl:  # a token (Shift) or a word (Ctrl): our tokens, not Qt's words
-            offsets = article.offsets
-            here = offsets.from_utf16(cursor.position())
-            there = token_step(article, here, forward, extend=shift)
-            cursor.setPosition(offsets.to_utf16(there), mode)
+        if shift != ctrl:  # a token (Shift) or a word (Ctrl): the project's tokens
+            doc = article.doc
+
+            def step(bounds: TokenBounds) -> None:
+                if article.doc is not doc or not article.caret_mode:
+                    return  # another document, or caret mode left, while they came
+                moved = article.textCursor()
+                offsets = article.offsets
+                here = offsets.from_utf16(moved.position())
+                there = bounds.step(here, forward, extend=shift)
+                moved.setPosition(offsets.to_utf16(there), mode)
+                article.setTextCursor(moved)
+                article.ensureCursorVisible()
+
+            article.tokens.when_ready(step)
+            return True
         else:  # a character, whole graphemes (an emoji with its skin tone is one)
             cursor.movePosition(MOVE.NextCharacter if forward else MOVE.PreviousCharacter,
                                 mode)
@@ -75,18 +88,6 @@ def move_caret(article: ArticleView, event: QKeyEvent) -> bool:
     article.setTextCursor(cursor)
     article.ensureCursorVisible()
     return True
-
-
-def token_step(article: ArticleView, here: int, forward: bool, extend: bool) -> int:
-    """Where a word move (``extend`` False: to a token start) or a token extension
-    (True: forward to a token end, back to a token start) from code point ``here`` ends."""
-    tokens = article.tokens
-    if forward:
-        bounds = tokens.ends if extend else tokens.starts
-        i = bisect_right(bounds, here)
-        return bounds[i] if i < len(bounds) else len(tokens.text)
-    i = bisect_left(tokens.starts, here) - 1
-    return tokens.starts[i] if i >= 0 else 0
 
 
 # A sentence ends with . ! or ? (and closing quotes or brackets) before white space,

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 
 from annotator.model import Label, LabelScheme, Span
 from annotator.session import Session
+from annotator.tokens import TokenBounds
 
 from .article import ArticleView
 from .commands import (
@@ -30,7 +31,7 @@ from .commands import (
     SetClaimAttributeCommand,
     SetStatusCommand,
 )
-from .tokens import Tokens
+from .tokens import WindowTokens
 
 
 class Decisions(QObject):
@@ -63,8 +64,8 @@ class Decisions(QObject):
         self.session = session
 
     @property
-    def tokens(self) -> Tokens:
-        """The open document's tokens (the article's)."""
+    def tokens(self) -> WindowTokens:
+        """The open document's token boundaries (the article's)."""
         return self.article.tokens
 
     def push(self, command: SessionCommand) -> bool:
@@ -134,8 +135,11 @@ class Decisions(QObject):
         if self.article.doc is None or label is None:
             return
         if self.article.selection() is not None or self.article.caret_mode:
-            self.add_from_selection(name)
+            self.add_from_selection(name)  # the selection now; the snapping may wait
             return
+        self.tokens.after_waiting(lambda: self._relabel_focused(label))
+
+    def _relabel_focused(self, label: Label) -> None:
         span = self._focused()
         if span is None or span.id is None:
             return
@@ -154,58 +158,87 @@ class Decisions(QObject):
         self.add_from_selection(self.last_label.name)
 
     def add_from_selection(self, name: str, exact: bool | None = None) -> None:
-        """A new span over the selection, widened to whole tokens unless ``exact`` (or
-        Alt was held when the mouse selection ended)."""
+        """A new span over the selection, widened to whole tokens of the project
+        tokenizer unless ``exact`` (or Alt was held when the mouse selection ended). The
+        snapping waits for the token boundaries if they are not here yet
+        (:class:`ui.tokens.WindowTokens`); nothing is stored before."""
         label = self.scheme.get(name)
         doc = self.article.doc
         selection = self.article.selection()
-        if selection is None and self.article.caret_mode:  # the token at the caret
-            selection = self.tokens.at(self.article.caret_position())
-        if doc is None or selection is None or label is None:
+        at_caret = selection is None and self.article.caret_mode
+        if doc is None or label is None or (selection is None and not at_caret):
             self.refused.emit("Select some text first (V: caret mode, / finds text)"
                               if doc is not None and label is not None else
                               "Select some text first")
             return
+        if at_caret:  # the token at the caret
+            caret = self.article.caret_position()
+            selection = (caret, caret)
+        assert selection is not None
         start, end = selection
-        if not (self.article.exact_selection if exact is None else exact):
-            snapped = self.tokens.snap(start, end)
-            if snapped is None:
-                self.refused.emit("The selection holds no word")
-                return
-            start, end = snapped
-        else:  # never start or end on whitespace
-            while start < end and doc.text[start].isspace():
-                start += 1
+        if self.article.exact_selection if exact is None else exact:
+            while start < end and doc.text[start].isspace():  # never start or end on
+                start += 1                                    # white space
             while end > start and doc.text[end - 1].isspace():
                 end -= 1
-            if start == end:
+            if start < end:
+                self._add(doc.id, label, start, end)
+            return
+
+        def snapped(bounds: TokenBounds) -> None:
+            span = bounds.at(start) if at_caret else bounds.snap(start, end)
+            if span is None:
+                self.refused.emit("No word at the caret" if at_caret
+                                  else "The selection holds no word")
                 return
+            self._add(doc.id, label, *span)
+
+        self.tokens.when_ready(snapped)
+
+    def _add(self, doc_id: int, label: Label, start: int, end: int) -> None:
         if label.layer == "entity":
             self.last_label = label
-        self.article.set_caret_mode(False)
-        self.article.clear_selection()
-        self.push(AddSpanCommand(self.session, self.signals, doc.id, label.layer, start, end,
+        if self.article.doc is not None and self.article.doc.id == doc_id:
+            self.article.set_caret_mode(False)
+            self.article.clear_selection()
+        self.push(AddSpanCommand(self.session, self.signals, doc_id, label.layer, start, end,
                                  label.name))
 
     def resize_focused(self, edge: str, step: int, by_token: bool) -> None:
-        """Move one edge of the focused span by a token or a character."""
+        """Move one edge of the focused span by a token (of the project tokenizer; the
+        move waits for the boundaries if they are not here yet) or a character."""
         span = self._focused()
         doc = self.article.doc
         if span is None or span.id is None or doc is None:
             return
-        start, end = span.start, span.end
-        if edge == "start":
-            if by_token:
-                start = self.tokens.grow_start(start) if step < 0 \
-                    else self.tokens.shrink_start(start, end)
-            else:
+        if not by_token:
+            start, end = span.start, span.end
+            if edge == "start":
                 start = min(max(start + step, 0), end - 1)
-        else:
-            if by_token:
-                end = self.tokens.grow_end(end) if step > 0 \
-                    else self.tokens.shrink_end(start, end)
             else:
                 end = max(min(end + step, len(doc.text)), start + 1)
+            self._resize(span.id, start, end)
+            return
+        span_id = span.id
+
+        def by_tokens(bounds: TokenBounds) -> None:
+            now = self.session.store.get_span(span_id)
+            if now is None or bounds.text != doc.text:
+                return  # gone (deleted, or undone) while the tokens came
+            start, end = now.start, now.end
+            if edge == "start":
+                start = bounds.grow_start(start) if step < 0 \
+                    else bounds.shrink_start(start, end)
+            else:
+                end = bounds.grow_end(end) if step > 0 else bounds.shrink_end(start, end)
+            self._resize(span_id, start, end)
+
+        self.tokens.when_ready(by_tokens)
+
+    def _resize(self, span_id: int, start: int, end: int) -> None:
+        span = self.session.store.get_span(span_id)
+        if span is None:
+            return
         if (start, end) == (span.start, span.end):
             self.refused.emit("The span cannot move that way")
             return
@@ -214,7 +247,7 @@ class Decisions(QObject):
         last = stack.command(stack.index() - 1) if stack.index() > 0 else None
         continuing = last.change if isinstance(last, ResizeSpanCommand) \
             and last.span_id == span.id else None
-        self.push(ResizeSpanCommand(self.session, self.signals, span.id, start, end,
+        self.push(ResizeSpanCommand(self.session, self.signals, span_id, start, end,
                                     continuing))
 
     def set_claim_attribute(self, span_id: int, name: str, value: Any) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,12 +19,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from annotator.export import FORMATS, LAYER_CHOICES, ExportOptions, default_output
 from annotator.model import STATUSES
+
+from .panels import plain_label, resize_within_screen
 
 HINTS = {
     "jsonl": "Prodigy superset: text, tokens, spans, claims with attributes",
@@ -161,3 +167,51 @@ class ExportDialog(QDialog):
         return ExportOptions(status=self.status.currentData(), layer=self.layer.currentData(),
                              include_rejected=self.rejected.isChecked(),
                              tokens=self.tokens.isChecked())
+
+
+def report_lines(summary: str) -> list[str]:
+    """The lines of an export's summary (:meth:`ExportSummary.summary`), each whole, what
+    was skipped and why first."""
+    lines = [line.strip() for line in summary.splitlines() if line.strip()]
+    skipped = [line for line in lines if line.startswith("skipped ")]
+    return [*skipped, *(line for line in lines if not line.startswith("skipped "))]
+
+
+class ExportReport(QDialog):
+    """What an export wrote and what it left out, every line of it, the skipped counts
+    and their reasons first: never cut off as the status bar would (its text is
+    selectable, wrapped, and scrolls if long). The suggested command (the spaCy
+    export's ``spacy train ...``) can be copied."""
+
+    def __init__(self, summary: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Export finished")
+        self.lines = report_lines(summary)
+        skipped = sum(int(line.split()[1].rstrip(":")) for line in self.lines
+                      if line.startswith("skipped ") and line.split()[1].rstrip(":").isdigit())
+        layout = QVBoxLayout(self)
+        self.headline = plain_label(
+            f"{skipped:,} span(s) or document(s) left out: the reasons come first."
+            if skipped else "Nothing was left out.")
+        font = self.headline.font()
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.headline.setWordWrap(True)
+        layout.addWidget(self.headline)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.text.setPlainText("\n".join(self.lines))
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
+        copy.clicked.connect(self._on_copy_clicked)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        resize_within_screen(self, 760, 360)
+
+    def _on_copy_clicked(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            clipboard.setText("\n".join(self.lines))

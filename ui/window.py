@@ -56,11 +56,15 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.decisions.signals.changed.connect(self._on_command_changed)
         self.decisions.signals.refused.connect(self._on_command_refused)
         self.decisions.refused.connect(self._on_refused)
+        self.article.tokens.set_store(store)
+        self.article.tokens.waiting.connect(self._on_tokens_waiting)
+        self.article.tokens.failed.connect(self._on_refused)
         self.decisions.decided.connect(self._on_decided)
         self.decisions.status_set.connect(self._on_status_set)
         self.action_table = ActionTable(self, [*ACTIONS, *label_actions(self.scheme)],
                                         {"export": self.projects.recent_menu},
-                                        before=self.note_key)
+                                        before=self.note_key,
+                                        defer=self.article.tokens.after_waiting)
         undo_stack = self.decisions.undo_stack
         undo_stack.canUndoChanged.connect(self.action_table["undo"].setEnabled)
         undo_stack.canRedoChanged.connect(self.action_table["redo"].setEnabled)
@@ -153,8 +157,10 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.taskbar.stop()
         self.indexer.stop()
         self.stop_model_loop()
+        self.article.tokens.stop()
         self.store.close()
         self.store = store
+        self.article.tokens.set_store(store)
         self.decisions.set_session(Session(store, self.annotator))
         self._suggest_tried.clear()
         self.doc = None
@@ -318,6 +324,16 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.reload_spans()  # the refusal may come from a change made elsewhere
         self._on_refused(str(error))
 
+    def _on_tokens_waiting(self, message: str) -> None:
+        if message:
+            self.statusBar().showMessage(message)
+        else:
+            self.statusBar().clearMessage()
+        # An undo pressed while a label waits for its tokens undoes that label: open then.
+        stack = self.decisions.undo_stack
+        self.action_table["undo"].setEnabled(bool(message) or stack.canUndo())
+        self.action_table["redo"].setEnabled(bool(message) or stack.canRedo())
+
     def _on_refused(self, message: str) -> None:
         self.article.banner.show_message(message)
 
@@ -357,5 +373,6 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.taskbar.stop()
         self.indexer.stop()
         self.stop_model_loop()
+        self.article.tokens.stop()
         self.article.banner.dismiss()
         super().closeEvent(event)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.export.base import ExportOptions
 
-from .export_dialog import ExportDialog, refusal
+from .export_dialog import ExportDialog, ExportReport, refusal
 from .offsets import reveal
 from .workers import Task, TaskThread, export_task, import_task
 
@@ -57,6 +57,10 @@ class FileWork:
     def _on_task_finished(self, kind: str, message: str) -> None:
         if self.taskbar.last_failed:
             self._on_refused(message)
+        elif kind == "export":  # every line, the skipped ones first: never cut off
+            self.export_report = ExportReport(message, self)
+            self.export_report.show()
+            self.statusBar().showMessage(message.splitlines()[0], 2 * MESSAGE_MS)
         else:
             self.statusBar().showMessage(message, 2 * MESSAGE_MS)
         if kind == "import":

@@ -103,13 +103,13 @@ def import_task(paths: list[Path]) -> Task:
 
 
 def export_task(fmt: str, out: Path, options: ExportOptions, force: bool) -> Task:
-    """File ▸ Export, as ``annotator export`` does it; the summary comes back on one
-    line."""
+    """File ▸ Export, as ``annotator export`` does it; the whole summary comes back, one
+    line each (the window shows them all: :class:`ui.export_dialog.ExportReport`)."""
     def task(store: Store, progress: Callable[[int], None]) -> str:
         from annotator.export import export
 
         summary = export(store, fmt, out, options, force=force, on_progress=progress)
-        return str(summary.summary()).replace("\n  ", "; ")
+        return str(summary.summary())
 
     return task
 

@@ -15,7 +15,10 @@ entity once aligned) is counted in the summary with its reason.
 Documents longer than ``MAX_TOKENIZED_CHARS`` are left out with their spans, counted.
 ``config.cfg`` names the data relative to the working directory (spaCy resolves
 ``[paths]`` so), so the summary prints the exact command, with absolute paths, that
-trains on the export from any folder.
+trains on the export from any folder. Its tokenizer is the project's
+(``annotator.Tokenizer.v1``), defined in ``annotator_tokenizer.py`` beside it, a
+standalone file that the command passes with ``--code``: the pipeline trained tokenises
+as the ``DocBin`` does, so ``spacy debug data`` finds no misaligned tokens.
 
 Memory stays flat: documents are written in shards of ``SHARD_DOCS``; a split of one
 shard becomes the file ``train.spacy``, a larger one the folder ``train.spacy/`` of
@@ -31,6 +34,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..tokenizer_code import NAME
+from ..tokens import tokenizer_source
 from .base import (
     MAX_TOKENIZED_CHARS,
     DocRecord,
@@ -45,13 +50,14 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
 
 SHARD_DOCS = 2000
+CODE_FILE = "annotator_tokenizer.py"  # the project tokenizer for `spacy train --code`
 CLAIMS_KEY = "claims"
 INCORRECT_KEY = "incorrect_spans"
 SPLITS = ("train", "dev")
 
 
 def outputs(out: Path, opts: ExportOptions) -> list[Path]:
-    return [out / "train.spacy", out / "dev.spacy", out / "config.cfg"]
+    return [out / "train.spacy", out / "dev.spacy", out / "config.cfg", out / CODE_FILE]
 
 
 def _aligned(doc: Doc, start: int, end: int, label: str, align: str,
@@ -122,6 +128,7 @@ def train_command(out: Path) -> str:
     """``python -m spacy train`` on the export, runnable from any folder."""
     folder = Path(os.path.abspath(out))
     args = ["python", "-m", "spacy", "train", str(folder / "config.cfg"),
+            "--code", str(folder / CODE_FILE),
             "--paths.train", str(folder / "train.spacy"),
             "--paths.dev", str(folder / "dev.spacy"), "--output", str(folder / "model")]
     return shlex.join(args)
@@ -161,6 +168,7 @@ def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
             flush(name)
     config = make_config(opts, has_claims=bool(labels["claims"]))
     config.to_disk(tmp / "config.cfg")
+    (tmp / CODE_FILE).write_text(tokenizer_source(), encoding="utf-8")
     for name in SPLITS:
         target = out / f"{name}.spacy"
         if len(shards[name]) == 1:
@@ -172,8 +180,9 @@ def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
                 shard.rename(folder / shard.name)
             files.place(folder, target)
         summary.files.append(target)
-    files.place(tmp / "config.cfg", out / "config.cfg")
-    summary.files.append(out / "config.cfg")
+    for name in ("config.cfg", CODE_FILE):
+        files.place(tmp / name, out / name)
+        summary.files.append(out / name)
     summary.splits = counts
     summary.command = f"train with: {train_command(out)}"
 
@@ -188,6 +197,9 @@ def make_config(opts: ExportOptions, has_claims: bool) -> Any:
                          pretraining=False, silent=True)
     config["paths"]["train"] = "train.spacy"
     config["paths"]["dev"] = "dev.spacy"
+    # The DocBin's tokens are the project tokenizer's: so must the trained pipeline's be
+    # (spaCy's own tokenizer keeps "inIraq" whole, misaligning it with the data).
+    config["nlp"]["tokenizer"] = {"@tokenizers": NAME}
     if opts.include_rejected:
         config["components"]["ner"]["incorrect_spans_key"] = INCORRECT_KEY
     if spancat:

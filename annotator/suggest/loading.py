@@ -50,6 +50,9 @@ def load(name: str, config: dict[str, Any] | None = None) -> Language:
     says. Raises :class:`ModelNotFound` with one line."""
     import spacy
 
+    from ..tokens import register_tokenizer
+
+    register_tokenizer()  # a pipeline `spacy train` made from our spaCy export names it
     name, _ = pipeline_path(name)
     path = Path(name).expanduser()
     is_path = path.exists() or "/" in name or "\\" in name
@@ -104,7 +107,9 @@ def _missing(config: dict[str, Any]) -> Iterator[str]:
     import spacy  # noqa: F401  (registers spaCy's own functions)
     from spacy.util import get_lang_class, registry
 
-    from .. import tokens  # noqa: F401  (the project tokenizer, as registered)
+    from ..tokens import register_tokenizer
+
+    register_tokenizer()  # annotator.Tokenizer.v1: what a pipeline trained on our export names
 
     lang = str((config.get("nlp") or {}).get("lang") or "")
     try:

@@ -27,7 +27,8 @@ def test_spacy_docbin_has_entities_claims_and_attributes(project: Project,
     summary = export(project.store, "spacy", out,
                      ExportOptions(dev_fraction=0.0, include_rejected=True))
     assert summary.splits == {"train": 4, "dev": 0}
-    assert {p.name for p in out.iterdir()} == {"train.spacy", "dev.spacy", "config.cfg"}
+    assert {p.name for p in out.iterdir()} == {"train.spacy", "dev.spacy", "config.cfg",
+                                               "annotator_tokenizer.py"}
     docs = read(out / "train.spacy")
     assert read(out / "dev.spacy") == []
     emoji, arabic, combining, empty = docs
@@ -109,3 +110,72 @@ def test_spacy_train_runs_from_another_folder(project: Project, tmp_path: Path) 
     assert (out / "model" / "model-last" / "meta.json").exists()
     assert not list(elsewhere.iterdir()), "wrote into the working directory"
     assert "spancat" in (out / "config.cfg").read_text()
+
+
+# The alignment check of `spacy debug data`, on the tokenizer the exported config builds,
+# in a process where Annotator cannot be imported (the code file stands alone).
+_ALIGNMENT = """
+import sys
+sys.modules["annotator"] = None  # the code file must not need Annotator
+sys.modules["ui"] = None
+import importlib.util
+import spacy
+from spacy.tokens import DocBin
+from spacy.training import Example
+from spacy.util import load_config, load_model_from_config
+
+folder = sys.argv[1]
+spec = importlib.util.spec_from_file_location("code", f"{folder}/annotator_tokenizer.py")
+spec.loader.exec_module(importlib.util.module_from_spec(spec))
+nlp = load_model_from_config(load_config(f"{folder}/config.cfg"), auto_fill=True)
+misaligned = words = 0
+for name in ("train", "dev"):
+    for gold in DocBin().from_disk(f"{folder}/{name}.spacy").get_docs(nlp.vocab):
+        eg = Example(nlp.make_doc(gold.text), gold)
+        for token in eg.predicted:
+            if not token.orth_.isspace():
+                words += 1
+                misaligned += eg.alignment.x2y.lengths[token.i] != 1
+print(words, misaligned)
+"""
+
+
+def test_spacy_config_tokenizes_as_the_docbin(project: Project, tmp_path: Path) -> None:
+    """Issue 21.7: the config built spaCy's own tokenizer, which keeps "inIraq" whole
+    while the DocBin (the project tokenizer) splits it: misaligned tokens that `spacy
+    debug data` reports. The config names ``annotator.Tokenizer.v1``, defined in the code
+    file written beside it, which the printed command passes with ``--code``."""
+    out = tmp_path / "corpus"
+    summary = export(project.store, "spacy", out, ExportOptions(dev_fraction=0.5, seed=1,
+                                                                 status="any"))
+    code = out / spacy_docbin.CODE_FILE
+    assert code in summary.files and "--code" in shlex.split(summary.command or "")
+    assert shlex.quote(str(code)) in (summary.command or "")
+    assert "annotator" not in {line.split()[1].split(".")[0] for line in
+                               code.read_text().splitlines()
+                               if line.startswith(("import ", "from "))}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run([sys.executable, "-c", _ALIGNMENT, str(out)], cwd=elsewhere,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    words, misaligned = map(int, result.stdout.split())
+    assert words > 50 and misaligned == 0
+
+
+@pytest.mark.slow
+def test_spacy_debug_data_finds_no_misaligned_tokens(project: Project, tmp_path: Path
+                                                      ) -> None:
+    """`spacy debug data` itself, from another folder, with the printed ``--code``."""
+    out = tmp_path / "corpus"
+    summary = export(project.store, "spacy", out, ExportOptions(dev_fraction=0.5, seed=1,
+                                                                 status="any"))
+    args = shlex.split((summary.command or "").removeprefix("train with: "))
+    train = args.index("train")
+    args = [*args[1:train], "debug", "data", *args[train + 1:args.index("--output")]]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run([sys.executable, *args], cwd=elsewhere, capture_output=True,
+                            text=True, timeout=600)
+    assert "Pipeline can be initialized with data" in result.stdout, result.stdout[-3000:]
+    assert "misaligned" not in result.stdout, result.stdout[-3000:]

@@ -35,6 +35,12 @@ def add_document(store: Store, text: str, spans: list[tuple[str, str, str]] | No
     return doc_id
 
 
+def settle_tokens(qtbot: Any, window: Any) -> None:
+    """Wait until no edit waits for the project tokenizer's boundaries (they come from a
+    thread when the token cache lacks them; see ui/tokens.py)."""
+    qtbot.waitUntil(lambda: not window.article.tokens.waiting_edits, timeout=30_000)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)

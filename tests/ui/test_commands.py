@@ -17,7 +17,7 @@ from ui.actions import ACTIONS
 from ui.cheatsheet import key_text
 from ui.commands import AcceptSpanCommand, CommandSignals, RejectSpanCommand
 
-from .conftest import TEXT, find
+from .conftest import TEXT, find, settle_tokens
 
 pytestmark = pytest.mark.gui
 
@@ -94,6 +94,7 @@ def test_window_models_stay_valid_through_decisions(qtbot: Any, qtmodeltester: A
     qtbot.keyClick(window.article, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(window.article, Qt.Key.Key_D)  # done: the next document opens
     qtbot.keyClick(window.article, Qt.Key.Key_Z, ctrl)
+    settle_tokens(qtbot, window)  # the keys after the label key waited behind it
     assert window.doc.id == 1
     assert window.span_panel.entity_model.spans == \
         [s for s in project.spans(1) if s.layer == "entity"]

@@ -14,7 +14,7 @@ from annotator.store import Store
 from ui.highlighter import MARK_COLOR
 from ui.offsets import BIDI_MARK, HIDDEN_MARK, display_text, has_hidden, hidden_name, reveal
 
-from .conftest import add_document, find
+from .conftest import add_document, find, settle_tokens
 
 pytestmark = pytest.mark.gui
 
@@ -72,6 +72,7 @@ def test_window_shows_bidi_controls_as_marks_with_exact_offsets(qtbot: Any, db_p
     start, end = find(TEXT, "Baghdad")
     window.article.select_range(start, end)
     qtbot.keyClick(window.article, Qt.Key.Key_3)  # GPE
+    settle_tokens(qtbot, window)  # the label keys wait for the token boundaries
     with Store(db_path) as store:
         added = {TEXT[s.start:s.end]: s.label for s in store.spans(1) if s.origin == "human"}
     assert added == {"Alice": "PERSON", "Baghdad": "GPE"}

@@ -13,7 +13,7 @@ from annotator.labels import RESERVED_KEYS
 from annotator.model import LabelScheme
 from annotator.store import Store
 
-from .conftest import TEXT, add_document, find
+from .conftest import TEXT, add_document, find, settle_tokens
 
 pytestmark = pytest.mark.gui
 NO = Qt.KeyboardModifier.NoModifier
@@ -29,6 +29,7 @@ def key(qtbot: Any, window: Any, k: Any, modifier: Any = NO) -> None:
     """A key where the focus is (the article unless a test moved it)."""
     target = QApplication.focusWidget() or window.article
     qtbot.keyClick(target, k, modifier)
+    settle_tokens(qtbot, window)
 
 
 class MouseCounter(QObject):
@@ -372,27 +373,25 @@ def test_keyboard_repeated_boundary_moves_are_one_undo_step_and_one_event(
     assert window.decisions.undo_stack.index() == 2
 
 
-def test_keyboard_window_tokens_split_glued_words_like_the_project_tokenizer():
-    from annotator.tokens import tokenize
-    from ui.tokens import Tokens
+def test_keyboard_window_tokens_are_the_project_tokenizers():
+    """The window snaps by :class:`TokenBounds`: the project tokenizer's tokens, the
+    same whether made now or read back from the token cache's starts."""
+    from annotator.tokens import TokenBounds, tokenize
 
     from ..conftest import SAMPLES
 
-    tokens = Tokens(GLUED)
+    tokens = TokenBounds.of(GLUED)
     start = GLUED.index("SDF")
     assert tokens.snap(start, start + 3) == (start, start + 3)  # "SDF", not "SDFcoalition"
     ngos = GLUED.index("NGOs")
     assert tokens.snap(ngos, ngos + 2) == (ngos, ngos + 4)
     us = GLUED.index("USmaintains")
     assert tokens.snap(us, us + 1) == (us, us + 2)
-    for path in sorted(SAMPLES.glob("*.txt")):  # every boundary spaCy makes, we make
+    for path in sorted(SAMPLES.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        starts, lengths, _ = tokenize(text)
-        ours = Tokens(text)
-        words = {(a, a + n) for a, n in zip(starts, lengths, strict=True)
-                 if text[a:a + n].strip()}
-        bounds = set(ours.starts) | set(ours.ends)
-        assert {b for w in words for b in w} <= bounds, path.name
+        made = TokenBounds.of(text)
+        cached = TokenBounds.from_starts(text, tokenize(text)[0])
+        assert (made.starts, made.ends) == (cached.starts, cached.ends), path.name
 
 
 # --- refusals -----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from annotator.store import Store
 
-from .conftest import TEXT
+from .conftest import TEXT, settle_tokens
 
 pytestmark = pytest.mark.gui
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -158,6 +158,7 @@ def test_labels_dialog_adds_updates_and_refuses_with_the_reason(
     # its key labels a selection
     window.article.select_range(TEXT.index("attacks"), TEXT.index("attacks") + 7)
     qtbot.keyClick(window.article, Qt.Key.Key_Q)
+    settle_tokens(qtbot, window)
     assert any(s.label == "WEAPON" and TEXT[s.start:s.end] == "attacks"
                for s in window.store.spans(1))
 

@@ -9,7 +9,6 @@ from annotator.model import LabelScheme
 from annotator.session import Session
 from ui.models import PAGE, DocumentListModel, SpanListModel
 from ui.offsets import HIDDEN_MARK, OffsetMap, display_text, from_utf16, to_utf16
-from ui.tokens import Tokens
 
 from .conftest import add_document
 
@@ -103,7 +102,9 @@ def test_offsets_display_text_keeps_every_position():
 
 
 def test_tokens_snap_grow_shrink():
-    tokens = Tokens("the Wall Street Journal, inIraq.")
+    from annotator.tokens import TokenBounds
+
+    tokens = TokenBounds.of("the Wall Street Journal, inIraq.")
     assert tokens.snap(5, 11) == (4, 15)  # "all St" -> "Wall Street"
     assert tokens.snap(3, 4) is None
     assert tokens.grow_start(4) == 0

@@ -12,6 +12,7 @@ from annotator.agreement import agreement
 from annotator.store import Store
 from annotator.teams import merge, split
 from tests.test_teams import annotate, make_project
+from tests.ui.conftest import settle_tokens
 
 pytestmark = pytest.mark.gui
 
@@ -48,6 +49,7 @@ def window(qtbot: Any, settings: Any, team: Path) -> Any:
 def key(qtbot: Any, window: Any, k: Any, modifier: Any = Qt.KeyboardModifier.NoModifier
         ) -> None:
     qtbot.keyClick(window.article, k, modifier)
+    settle_tokens(qtbot, window)
 
 
 def test_review_mode_preaccepts_agreement_and_takes_a_version_undoably(qtbot, window) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 
 from annotator.session import Session
 from annotator.store import Store
+from ui.export_dialog import report_lines
 
 from .conftest import TEXT
 
@@ -25,7 +26,13 @@ def run_task(qtbot: Any, window: Any, start: Any) -> str:
     kind, message = finished.args
     shown = window.article.banner.message if window.taskbar.last_failed \
         else window.statusBar().currentMessage()
-    assert shown == message
+    if kind == "export" and not window.taskbar.last_failed:
+        # the status bar has the first line; the report every line (issue 21.1)
+        assert shown == message.splitlines()[0]
+        assert window.export_report.text.toPlainText().splitlines() == \
+            report_lines(message)
+    else:
+        assert shown == message
     assert not window.taskbar.busy
     return str(message)
 
@@ -162,3 +169,34 @@ def test_export_refuses_the_open_project_and_its_sqlite_files(
     with Store(project.path) as store:
         assert store.count_documents() == 3
         assert any(s.decision == "accepted" for s in store.spans(1))
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1366, 768)])
+def test_export_report_shows_every_line_skipped_first(
+        qtbot: Any, project: Store, open_window: Any, tmp_path: Path,
+        size: tuple[int, int]) -> None:
+    """Issue 21.1: the summary went to the status bar on one line, its skipped part cut
+    off at 1024 and 1366 px. Now a report shows every line, what was skipped first."""
+    session = Session(project, "tester")
+    start = TEXT.index("Afrin")
+    session.add(1, "entity", start, start + 3, "PERSON")  # "Afr": inside a token
+    session.set_status(1, "done")
+    window = open_window()
+    window.resize(*size)
+    out = tmp_path / "deep" / ("a-long-folder-name-" * 4) / "corpus"
+    message = run_task(qtbot, window, lambda: window.export_to("spacy", out))
+    report = window.export_report
+    qtbot.waitExposed(report)
+    lines = report.text.toPlainText().splitlines()
+    assert lines[0] == "skipped 1: entity spans not on token boundaries (align=strict)"
+    assert lines[1].startswith("exported 1 document(s)")
+    assert any(line.startswith("train with: python -m spacy train") and "--code" in line
+               for line in lines)
+    assert sorted(lines) == sorted(line.strip() for line in message.splitlines())
+    assert "left out" in report.headline.text()
+    # never cut off: the text wraps within the report, which fits the screen
+    assert report.text.horizontalScrollBar().maximum() == 0
+    assert report.width() <= size[0]
+    shots = Path(os.environ.get("ANNOTATOR_SHOTS", tmp_path))
+    window.grab().save(str(shots / f"export-window-{size[0]}x{size[1]}.png"))
+    report.grab().save(str(shots / f"export-report-{size[0]}x{size[1]}.png"))

@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from annotator.store import Store, now
 
-from .conftest import TEXT, add_document, find
+from .conftest import TEXT, add_document, find, settle_tokens
 
 pytestmark = pytest.mark.gui
 
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.gui
 def key(qtbot: Any, window: Any, k: Any, modifier: Any = Qt.KeyboardModifier.NoModifier
         ) -> None:
     qtbot.keyClick(window.article, k, modifier)
+    settle_tokens(qtbot, window)
 
 
 def span_by_text(store: Store, doc_id: int, needle: str) -> Any:
