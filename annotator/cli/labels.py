@@ -63,8 +63,8 @@ def labels_list(as_json: bool, db_path: Path | None) -> None:
                     # tests/reliability/test_security.py reads f-strings with SQL words)
                     fix = (f"`annotator labels rename {shlex.quote(name)} NEW` or `annotator"
                            f" labels remove {shlex.quote(name)} --relabel-to OTHER`")
-                    row = f"{name:<14} {layer:<6} {'-':<2} {'':<7}  {n:>6} spans  "
-                    click.echo(row + "outside the scheme, repair with " + fix)
+                    head = f"{name:<14} {layer:<6} {'-':<2} {'':<7}  {n:>6} spans  "
+                    click.echo(head + "outside the scheme, repair with " + fix)
 
 
 @labels_group.command("add")
