@@ -65,7 +65,9 @@ class SuggestWorker(QObject):
         from annotator.suggest.runner import load_pipeline, suggest
 
         if self._store is None:
-            self._store = Store(self.db_path)
+            # background: its writes give way to the window's decisions, and it writes
+            # a long document in short transactions, so a keystroke never waits long
+            self._store = Store(self.db_path, background=True)
         if self._store.has_model_spans(doc_id):
             return False
         if self._nlp is None:
@@ -169,7 +171,7 @@ class TaskThread(QThread):
 
     def run(self) -> None:
         try:
-            with Store(self.db_path, readonly=self.readonly) as store:
+            with Store(self.db_path, readonly=self.readonly, background=True) as store:
                 message = self.task(store, self._progress)
         except Cancelled:
             self.failed.emit("cancelled; nothing was written")

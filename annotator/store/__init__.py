@@ -15,6 +15,7 @@ migrations), :mod:`.files` (opening the file: the only code that does; what went
 in words) and :mod:`.rows`.
 """
 
+from .base import PRECEDENCE, Precedence
 from .core import Store
 from .files import (
     BUSY_TIMEOUT_MS,
@@ -29,7 +30,7 @@ from .files import (
 from .rows import choose_set, fts_query, now
 from .schema import _SCHEMA_V1, APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, make_title
 
-__all__ = ["APPLICATION_ID", "BUSY_TIMEOUT_MS", "MIGRATIONS", "SCHEMA_VERSION", "ReadOnlyError",
-           "Store", "StoreError", "_SCHEMA_V1", "choose_set", "describe_busy",
-           "describe_sqlite_error", "fts_query", "lock_holders", "make_title", "now",
-           "readonly_reason", "storage_reason"]
+__all__ = ["APPLICATION_ID", "BUSY_TIMEOUT_MS", "MIGRATIONS", "PRECEDENCE", "SCHEMA_VERSION",
+           "Precedence", "ReadOnlyError", "Store", "StoreError", "_SCHEMA_V1", "choose_set",
+           "describe_busy", "describe_sqlite_error", "fts_query", "lock_holders", "make_title",
+           "now", "readonly_reason", "storage_reason"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
@@ -16,13 +17,73 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 
+class Precedence:
+    """Within one process, a person's writes go before background ones.
+
+    A store opened with ``background=True`` (the window's suggester, its tasks) waits,
+    before each of its write transactions, while a write of a foreground store (the
+    window's decisions) waits for the lock or holds it. With the background work cut
+    into short transactions, a decision then waits at most for the one transaction
+    already running, never for a queue of them. Other processes are not affected."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._foreground: dict[int, int] = {}  # thread id -> its foreground writes
+        self.waiting = 0  # background writers waiting for their turn
+
+    @contextlib.contextmanager
+    def first(self) -> Iterator[None]:
+        """Around a foreground write transaction, from before ``BEGIN`` to its end."""
+        me = threading.get_ident()
+        with self._changed:
+            self._foreground[me] = self._foreground.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._foreground[me] -= 1
+                if not self._foreground[me]:
+                    del self._foreground[me]
+                self._changed.notify_all()
+
+    def wait_turn(self) -> None:
+        """Before a background write transaction: return once no foreground write (of
+        another thread: one of this thread's own would never end) waits or runs."""
+        me = threading.get_ident()
+
+        def clear() -> bool:
+            return not (self._foreground.keys() - {me})
+
+        with self._changed:
+            if clear():
+                return
+            self.waiting += 1
+            self._changed.notify_all()
+            try:
+                self._changed.wait_for(clear)
+            finally:
+                self.waiting -= 1
+                self._changed.notify_all()
+
+    def wait_for_waiters(self, n: int, timeout: float | None = None) -> bool:
+        """Until ``n`` background writers wait for their turn (for tests and benches)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self.waiting >= n, timeout)
+
+
+#: The process's one :class:`Precedence`.
+PRECEDENCE = Precedence()
+
+
 class StoreBase:
     """The open connection (``conn``) on the project at ``path``, and the transactions
-    every write goes through (:meth:`write`, :meth:`bulk`)."""
+    every write goes through (:meth:`write`, :meth:`bulk`). ``background``: this
+    store's writes give way to foreground ones in the process (:class:`Precedence`)."""
 
     path: Path
     conn: sqlite3.Connection
     readonly: bool
+    background: bool = False
 
     def close(self) -> None:
         _close(self.conn)
@@ -64,6 +125,15 @@ class StoreBase:
                 raise
             self.conn.execute("RELEASE nested")
             return
+        if self.background:
+            PRECEDENCE.wait_turn()
+            turn: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+        else:
+            turn = PRECEDENCE.first()
+        with turn:
+            yield from self._transaction(wait_ms)
+
+    def _transaction(self, wait_ms: int | None) -> Iterator[sqlite3.Connection]:
         if wait_ms is None:
             self.conn.execute("BEGIN IMMEDIATE")
         else:

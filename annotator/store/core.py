@@ -35,11 +35,14 @@ class Store(DocumentQueries, SetQueries):
 
     ``readonly``: never write (read commands ask for it). A project that cannot be
     written (a read-only file, folder or mount) opens read-only whatever was asked;
-    :attr:`readonly` says so and :meth:`write` refuses with :class:`ReadOnlyError`."""
+    :attr:`readonly` says so and :meth:`write` refuses with :class:`ReadOnlyError`.
+    ``background``: its writes give way to the process's foreground ones (a window's
+    worker; see :class:`~.base.Precedence`)."""
 
     def __init__(self, path: str | Path, *, create: bool = True, migrate: bool = True,
-                 readonly: bool = False):
+                 readonly: bool = False, background: bool = False):
         self.path = Path(path)
+        self.background = background
         self.backup_path: Path | None = None
         # stat() only: opening the file outside SQLite would drop the process's locks
         # on it when closed (see _connect).
