@@ -18,6 +18,10 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from annotator.export.base import ExportOptions
 from annotator.store import Store, storage_reason
 
+#: The longest write transaction of the background suggester, in milliseconds (the
+#: window's decisions wait for at most one, see annotator.store.Precedence).
+WORKER_CHUNK_MS = 20.0
+
 
 class Cancelled(Exception):
     """Raised from a progress callback to stop a task (its transaction rolls back)."""
@@ -74,7 +78,10 @@ class SuggestWorker(QObject):
             self.busy.emit("loading the spaCy pipeline…")
             self._nlp = load_pipeline()
         self.busy.emit(f"suggesting spans for document {doc_id}…")
-        suggest(self._store, self._nlp, [doc_id])
+        # Parsed in a worker process where processes fork: spaCy would otherwise hold
+        # the interpreter lock for most of the parse, and keystrokes wait for it.
+        # Written in transactions of at most 20 ms: a decision waits for one at most.
+        suggest(self._store, self._nlp, [doc_id], parse_apart=True, chunk_ms=WORKER_CHUNK_MS)
         return True
 
     def close(self) -> None:

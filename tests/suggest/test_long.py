@@ -141,7 +141,7 @@ def test_long_storage_stores_what_the_old_code_stored(tmp_path, seed):
         with new_project(tmp_path / f"new{chunk}.db", text,
                          [Span(**vars(s)) for s in existing]) as store:
             got = store_suggestions(store, 1, text, entities, claims, "m",
-                                    min_score=min_score, chunk_spans=chunk)
+                                    min_score=min_score, chunk_spans=chunk, chunk_ms=None)
             assert (got, snapshot(store)) == (expected, rows)
             assert store.has_model_spans(1) == (expected[0] + expected[1] > 0 or any(
                 s.origin == "model" for s in existing))
@@ -193,7 +193,7 @@ def test_long_document_is_written_in_short_transactions_a_decision_comes_between
             session.add(1, "entity", late.start, late.end, "PERSON")
 
     added = store_suggestions(store, 1, text, entities, claims, "m", chunk_spans=50,
-                              between=between)
+                              chunk_ms=None, between=between)
     total = len(entities) + len(claims)
     assert len(seen) == -(-total // 50) - 1  # one call between each two chunks
     counts = [0] + [n for n, _, _ in seen] + [sum(added) + 1]
@@ -216,7 +216,7 @@ def test_long_document_cut_short_is_finished_by_the_next_run(tmp_path):
     rng = random.Random(5)
     text, existing, entities, claims = random_case(rng, 5_000, 200, 40, tidy=True)
     with new_project(tmp_path / "ref.db", text, [Span(**vars(s)) for s in existing]) as ref:
-        store_suggestions(ref, 1, text, entities, claims, "m", chunk_spans=30)
+        store_suggestions(ref, 1, text, entities, claims, "m", chunk_spans=30, chunk_ms=None)
         whole = [row[1:] for row in snapshot(ref) if row[6] == "model"]
 
     class Stop(Exception):
@@ -228,10 +228,10 @@ def test_long_document_cut_short_is_finished_by_the_next_run(tmp_path):
     with new_project(tmp_path / "cut.db", text, existing) as store:
         with pytest.raises(Stop):
             store_suggestions(store, 1, text, entities, claims, "m", chunk_spans=30,
-                              between=stop)
+                              chunk_ms=None, between=stop)
         assert store.document_ids_for_suggest() == [1]
         assert not store.has_model_spans(1)
-        store_suggestions(store, 1, text, entities, claims, "m", chunk_spans=30)
+        store_suggestions(store, 1, text, entities, claims, "m", chunk_spans=30, chunk_ms=None)
         assert store.document_ids_for_suggest() == []
         rows = [row[1:] for row in snapshot(store) if row[6] == "model"]
         # the same spans; claimant links by position (ids differ)
