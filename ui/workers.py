@@ -9,6 +9,7 @@ Qt would run in the worker's thread (:class:`ui.taskbar.TaskBar` does this).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,12 @@ from annotator.store import Store, storage_reason
 #: The longest write transaction of the background suggester, in milliseconds (the
 #: window's decisions wait for at most one, see annotator.store.Precedence).
 WORKER_CHUNK_MS = 20.0
+
+
+def _let_others_run() -> None:
+    """Between two of the suggester's transactions: the GUI thread gets the
+    interpreter lock (and a waiting decision the write lock) at once."""
+    time.sleep(0.001)
 
 
 class Cancelled(Exception):
@@ -81,7 +88,8 @@ class SuggestWorker(QObject):
         # Parsed in a worker process where processes fork (spaCy would otherwise hold
         # the interpreter lock for most of the parse, and keystrokes wait for it);
         # written in transactions of at most 20 ms: a decision waits for one at most.
-        suggest(self._store, self._nlp, [doc_id], background=True, chunk_ms=WORKER_CHUNK_MS)
+        suggest(self._store, self._nlp, [doc_id], background=True, chunk_ms=WORKER_CHUNK_MS,
+                between=_let_others_run)
         return True
 
     def close(self) -> None:
@@ -178,7 +186,7 @@ class TaskThread(QThread):
 
     def run(self) -> None:
         try:
-            with Store(self.db_path, readonly=self.readonly, background=True) as store:
+            with Store(self.db_path, readonly=self.readonly) as store:
                 message = self.task(store, self._progress)
         except Cancelled:
             self.failed.emit("cancelled; nothing was written")
