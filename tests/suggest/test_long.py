@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections import Counter
 
 import pytest
 
@@ -104,7 +105,8 @@ def random_case(rng: random.Random, length: int, n_new: int, n_old: int, tidy: b
                              decision=decision))
     if tidy:
         cuts = sorted(rng.sample(range(length), 2 * n_new))
-        entities = [EntitySuggestion(a, b, "GPE", rng.choice([None, rng.random()]))
+        entities = [EntitySuggestion(a, b, rng.choice(["GPE", "GPE", "WEAPON"]),
+                                     rng.choice([None, rng.random()]))
                     for a, b in zip(cuts[::2], cuts[1::2], strict=True) if a < b]
     else:
         entities = []
@@ -122,27 +124,35 @@ def random_case(rng: random.Random, length: int, n_new: int, n_old: int, tidy: b
             end = start + rng.randint(5, 50)
         link = rng.randrange(len(entities)) if entities and rng.random() < 0.7 else None
         claims.append(ClaimSuggestion(start, end, rng.random(), ["cue"], "reported",
-                                      claimant_entity=link))
+                                      claimant_entity=link,
+                                      claimant_text=rng.choice([None, "someone"])))
     return text, existing, entities, claims
 
 
 @pytest.mark.parametrize("seed", range(12))
 def test_long_storage_stores_what_the_old_code_stored(tmp_path, seed):
     """Whatever the spans already there and the suggestions (overlapping, unsorted),
-    written in chunks of 7 or in one: the same rows, ids and claimant links included."""
+    written in chunks of 7 or in one, labels mapped or not (WEAPON is not in the map):
+    the same rows, ids and claimant links included, and the same labels left out."""
     rng = random.Random(seed)
     tidy = seed % 2 == 0
     text, existing, entities, claims = random_case(rng, 600, 40, 30, tidy)
     min_score = 0.3 if seed % 3 == 0 else None
+    label_for = {"GPE": "PLACE", "CLAIM": "CLAIM"} if seed % 4 < 2 else None
     with new_project(tmp_path / "ref.db", text, [Span(**vars(s)) for s in existing]) as ref:
-        expected = reference_store(ref, 1, text, entities, claims, "m", min_score=min_score)
+        ref_unknown: Counter[str] = Counter()
+        ents, cls = (entities, claims) if label_for is None else \
+            runner._in_scheme(text, entities, claims, label_for, ref_unknown)
+        expected = reference_store(ref, 1, text, ents, cls, "m", min_score=min_score)
         rows = snapshot(ref)
     for chunk in (7, 1000):
         with new_project(tmp_path / f"new{chunk}.db", text,
                          [Span(**vars(s)) for s in existing]) as store:
+            unknown: Counter[str] = Counter()
             got = store_suggestions(store, 1, text, entities, claims, "m",
-                                    min_score=min_score, chunk_spans=chunk, chunk_ms=None)
-            assert (got, snapshot(store)) == (expected, rows)
+                                    min_score=min_score, chunk_spans=chunk, chunk_ms=None,
+                                    label_for=label_for, unknown=unknown)
+            assert (got, snapshot(store), unknown) == (expected, rows, ref_unknown)
             assert store.has_model_spans(1) == (expected[0] + expected[1] > 0 or any(
                 s.origin == "model" for s in existing))
 
