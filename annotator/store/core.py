@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Label, LabelScheme
+from .base import PRECEDENCE
 from .documents import DocumentQueries
 from .files import (
     StoreError,
@@ -112,6 +113,8 @@ class Store(DocumentQueries, SetQueries):
                 raise StoreError(f"{self.path}: {describe_sqlite_error(exc, self.path)}; "
                                  "not changed") from exc
             raise
+        if background:
+            PRECEDENCE.opened(self)
 
     # -- lifecycle
 
