@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import getpass
+import os
 import shlex
 import sqlite3
 from collections.abc import Iterator
@@ -50,6 +51,40 @@ def login_name() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "annotator"
+
+
+def check_annotator_name(name: str, source: str = "--annotator") -> str:
+    """``name`` stripped, if it is a plain name (:func:`~.model.check_plain_name`, the
+    rule the window and split use); else :class:`SessionError` naming ``source``."""
+    cleaned = name.strip()
+    reason = check_plain_name(cleaned)
+    if reason:
+        raise SessionError(f"{source} {name!r}: {reason}")
+    return cleaned
+
+
+def decider(given: str | None, store: Store | None = None) -> str:
+    """Who a decision made outside the window is logged as, in this order: ``given``
+    (``--annotator``); ``$ANNOTATOR_NAME``; the annotator a split file was made for (its
+    meta ``annotator``); the login name. Every deciding command uses this one rule."""
+    if given is not None:
+        return check_annotator_name(given)
+    return named_annotator(store) or login_name()
+
+
+def named_annotator(store: Store | None) -> str | None:
+    """The annotator the environment or the project names, without asking anyone:
+    ``$ANNOTATOR_NAME`` (if not empty), else the annotator a split file was made for;
+    ``None`` if neither does. The middle of :func:`decider`'s rule, which the window
+    follows too (after ``--annotator``, before its saved name)."""
+    env = os.environ.get("ANNOTATOR_NAME")
+    if env is not None and env.strip():
+        return check_annotator_name(env, "$ANNOTATOR_NAME")
+    if store is not None:
+        split_for = store.meta_value("annotator")
+        if split_for:
+            return check_annotator_name(split_for, f"{store.path.name}'s annotator")
+    return None
 
 
 class SessionError(ValueError):
@@ -178,6 +213,15 @@ class Session:
         self.annotator = annotator
         self.annotation_set = annotation_set
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run several operations in one transaction: each still logs its events, but
+        nothing is committed until the block ends, and an exception raised in it rolls
+        all of them back (operations join it as savepoints). Outside a batch every
+        operation commits on its own, as the window needs."""
+        with self._write():
+            yield
+
     # -- span decisions
 
     def accept(self, span_id: int) -> Change:
@@ -206,13 +250,14 @@ class Session:
         layer: str | None = None,
         label: str | None = None,
         min_score: float | None = None,
+        max_score: float | None = None,
     ) -> Change:
         """Accept every pending suggestion matching the filters (one transaction).
 
         A pending entity that overlaps an accepted one is left pending."""
         with self._write():
             ids = self.store.pending_span_ids(doc_id=doc_id, layer=layer, label=label,
-                                              min_score=min_score,
+                                              min_score=min_score, max_score=max_score,
                                               annotation_set=self.annotation_set)
             before, done = [], []
             for span_id in ids:

@@ -209,7 +209,7 @@ def test_labels_list_shows_labels_outside_the_scheme_and_repairs_them(db_path: P
     orphans = [x for x in listed if not x["in_scheme"]]
     assert orphans == [{"name": "OLDGPE", "layer": "entity", "spans": 2, "in_scheme": False},
                        {"name": "OLDLOC", "layer": "entity", "spans": 1, "in_scheme": False}]
-    assert "NOT IN THE SCHEME" in run("labels", "list", "--db", db)
+    assert "outside the scheme, repair with" in run("labels", "list", "--db", db)
     refused = CliRunner().invoke(main, ["labels", "remove", "OLDLOC", "--db", db])
     assert refused.exit_code == 1 and "not in the scheme" in refused.output
     assert "--relabel-to" in refused.output

@@ -151,3 +151,22 @@ def test_session_audit_log_says_exactly_what_happened(session: Session) -> None:
     assert made is not None
     hedged = store.conn.execute("SELECT hedged FROM claims WHERE span_id = ?", (made.id,))
     assert hedged.fetchone()[0] == 0
+
+
+def test_session_batch_is_one_transaction(session: Session, db_path) -> None:
+    other = Store(db_path)
+    with session.batch():
+        session.accept(1)
+        session.reject(2)
+        # nothing is committed inside the batch: another connection sees no decision
+        assert [s.decision for s in other.spans(1, "entity")] == ["pending", "pending"]
+    assert [s.decision for s in other.spans(1, "entity")] == ["accepted", "rejected"]
+    with pytest.raises(SessionError), session.batch():
+        session.relabel(1, "ORG")
+        session.accept(99)  # refused: the relabel before it is rolled back too
+    assert [(s.label, s.decision) for s in other.spans(1, "entity")] == [
+        ("PERSON", "accepted"), ("ORG", "rejected")]
+    assert [e["action"] for e in other.events(1)] == ["accept", "reject"]
+    session.accept(2)  # outside a batch each operation commits on its own, as before
+    assert other.spans(1, "entity")[1].decision == "accepted"
+    other.close()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.model import check_plain_name
 from annotator.paths import default_db_path
-from annotator.session import login_name
+from annotator.session import SessionError, login_name, named_annotator
 from annotator.store import Store, StoreError, storage_reason
 
 from .window import MainWindow
@@ -48,13 +48,27 @@ def annotator_name(settings: QSettings, override: str | None, ask: bool = True) 
 def build_window(db_path: Path, annotator: str | None = None,
                  settings: QSettings | None = None, auto_suggest: bool = True,
                  ask: bool = False, readonly: bool = False) -> MainWindow:
-    """The main window on ``db_path`` (created if new). A project that cannot be written
+    """The main window on ``db_path`` (created if new), as ``annotator`` if given, else
+    as :func:`named_annotator` says ($ANNOTATOR_NAME, a split file's annotator: no
+    question asked), else as :func:`annotator_name`. A project that cannot be written
     opens read-only, as ``readonly`` asks for; the window says so and offers nothing that
     would write. A QApplication must exist."""
     settings = settings or QSettings(ORGANIZATION, APPLICATION)
     store = Store(db_path, readonly=readonly)
-    name = annotator_name(settings, annotator, ask=ask)
+    name = None if annotator else _named(store)
+    # $ANNOTATOR_NAME or a split file's annotator is used, not saved: it belongs to this
+    # shell or this file, not to every project on the account
+    name = name or annotator_name(settings, annotator, ask=ask)
     return MainWindow(store, name, settings, auto_suggest=auto_suggest)
+
+
+def _named(store: Store) -> str | None:
+    """:func:`named_annotator`, or ``None`` if what it names is not a plain name (the
+    saved name or the question then decide, as without it)."""
+    try:
+        return named_annotator(store)
+    except SessionError:
+        return None
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

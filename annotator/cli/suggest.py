@@ -78,21 +78,24 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
 @click.option("--label", default=None, help="Only suggestions with this label.")
 @click.option("--min-score", default=None, type=FiniteFloatRange(0, 1),
               help="Only suggestions scoring at least this.")
+@click.option("--max-score", default=None, type=click.FloatRange(0, 1),
+              help="Only suggestions scoring at most this.")
 @click.option("--annotator", "annotator_name", default=None,
-              help="Who accepts (default: the login name).")
+              help="Who accepts (default: $ANNOTATOR_NAME, else the annotator of a split "
+                   "file, else the login name).")
 @db_option
 def accept_cmd(doc_id: int | None, layer: str | None, label: str | None,
-               min_score: float | None, annotator_name: str | None,
+               min_score: float | None, max_score: float | None, annotator_name: str | None,
                db_path: Path | None) -> None:
     """Accept pending suggestions in bulk (one transaction, logged as decisions).
 
     An entity overlapping an accepted one stays pending."""
-    from ..session import Session, login_name
+    from ..session import Session, decider
 
     store = open_store(db_path, create=False)
     if doc_id is not None and store.get_document(doc_id) is None:
         raise click.ClickException(f"no document {doc_id} in {store.path}")
-    who = annotator_name or login_name()
+    who = decider(annotator_name, store)
     change = Session(store, who).accept_all(doc_id=doc_id, layer=layer, label=label,
-                                            min_score=min_score)
+                                            min_score=min_score, max_score=max_score)
     click.echo(f"accepted {len(change.after)} suggestion(s) as {who}")

@@ -48,7 +48,8 @@ def split_cmd(project: Path, annotators: str, overlap: float, copies: int, seed:
 @click.option("--into", "into", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The team project (created if missing).")
 @click.option("--annotator", "who", default=None,
-              help="Who merges (recorded in the log; default: the login name).")
+              help="Who merges (recorded in the log; default: $ANNOTATOR_NAME, else the "
+                   "login name).")
 def merge_cmd(files: tuple[str, ...], into: Path, who: str | None) -> None:
     """Bring annotators' project files back into the team project, each file's decisions
     as that annotator's annotation set (FILE=NAME names a set a file does not name).
@@ -56,10 +57,10 @@ def merge_cmd(files: tuple[str, ...], into: Path, who: str | None) -> None:
     Documents are matched by content hash; nothing is overwritten; merging a file again
     adds only what is new in it; a file that is not a project, is from a newer version
     or holds another label scheme is refused; all of it is one transaction."""
-    from ..session import login_name
+    from ..session import decider
     from ..teams import merge, parse_source
 
-    result = merge(into, [parse_source(f) for f in files], who or login_name())
+    result = merge(into, [parse_source(f) for f in files], decider(who))
     click.echo(result.summary())
 
 
@@ -110,7 +111,8 @@ def agreement_cmd(project: Path, layer: str, label: str | None, as_json: bool) -
               help="Only these documents: ids separated by commas (3,7,12).")
 @click.option("--label", default=None, help="Only spans with this label.")
 @click.option("--annotator", "annotator_name", default=None,
-              help="Who reviews (recorded in the log; default: the login name).")
+              help="Who reviews (recorded in the log; default: $ANNOTATOR_NAME, else the "
+                   "login name).")
 def review_cmd(project: Path, take: str | None, majority: bool, min_sets: int | None,
                conflicts: bool, as_json: bool, docs: str | None, label: str | None,
                annotator_name: str | None) -> None:
@@ -119,7 +121,7 @@ def review_cmd(project: Path, take: str | None, majority: bool, min_sets: int | 
     adoption logged with the rule. A document the rule settles is marked reviewed;
     one with open conflicts stays to review, counted (settle it in the window, or
     with --take NAME --docs ID)."""
-    from ..session import login_name
+    from ..session import decider
     from ..teams import ReviewRule, TeamError, review
 
     if sum([take is not None, majority, conflicts]) != 1:
@@ -140,7 +142,7 @@ def review_cmd(project: Path, take: str | None, majority: bool, min_sets: int | 
     try:
         if label is not None and label not in {x.name for x in store.label_scheme().labels}:
             raise click.ClickException(f"no label {label!r} in {project}")
-        result = review(store, rule, annotator_name or login_name(), doc_ids,
+        result = review(store, rule, decider(annotator_name, store), doc_ids,
                         dry_run=conflicts)
         texts = {doc_id: (store.get_document(doc_id)) for doc_id in result.left}
     except TeamError as exc:

@@ -144,6 +144,16 @@ class DocumentQueries(StoreBase):
             rows = self.conn.execute("SELECT id FROM documents ORDER BY id")
         return [row[0] for row in rows]
 
+    def meta_values(self, key: str) -> dict[Any, list[int]]:
+        """Every value the documents' meta holds under ``key`` (no ``"`` in it), with
+        the ids of the documents holding it, in id order: one pass over the table."""
+        found: dict[Any, list[int]] = {}
+        sql = ("SELECT id, json_extract(meta, ?) AS v FROM documents WHERE v IS NOT NULL"
+               " ORDER BY id")
+        for doc_id, value in self.conn.execute(sql, (f'$."{key}"',)):
+            found.setdefault(value, []).append(doc_id)
+        return found
+
     def count_documents(self, status: str | None = None) -> int:
         if status:
             row = self.conn.execute("SELECT count(*) FROM documents WHERE status = ?",

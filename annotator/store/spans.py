@@ -38,11 +38,13 @@ class SpanQueries(StoreBase):
 
     def pending_span_ids(self, doc_id: int | None = None, layer: str | None = None,
                          label: str | None = None, min_score: float | None = None,
-                         annotation_set: str = "") -> list[int]:
-        """Ids of pending suggestions of one annotation set matching the filters, by
-        document and start."""
-        where: list[str] = ["decision = 'pending'", "annotation_set = ?"]
-        params: list[Any] = [annotation_set]
+                         annotation_set: str = "", max_score: float | None = None,
+                         decisions: tuple[str, ...] = ("pending",)) -> list[int]:
+        """Ids of pending suggestions (or spans of other ``decisions``) of one annotation
+        set matching the filters, by document and start."""
+        where: list[str] = [f"decision IN ({','.join('?' * len(decisions))})",
+                            "annotation_set = ?"]
+        params: list[Any] = [*decisions, annotation_set]
         for column, value in (("doc_id", doc_id), ("layer", layer), ("label", label)):
             if value is not None:
                 where.append(f"{column} = ?")
@@ -50,6 +52,9 @@ class SpanQueries(StoreBase):
         if min_score is not None:
             where.append("score >= ?")
             params.append(min_score)
+        if max_score is not None:
+            where.append("score <= ?")
+            params.append(max_score)
         sql = f"SELECT id FROM spans WHERE {' AND '.join(where)} ORDER BY doc_id, start"
         return [row[0] for row in self.conn.execute(sql, params)]
 

@@ -328,6 +328,24 @@ def test_window_remembers_annotator_last_document_and_recent(qtbot, project, ope
     assert str(project.path.resolve()) in settings.value("recent_projects")
 
 
+def test_window_opens_a_split_file_as_its_annotator(qtbot, project, open_window, settings,
+                                                   monkeypatch):
+    """The CLI's rule (annotator.session.decider): a split file opens as the annotator it
+    was made for, without asking and without saving the name for other projects;
+    $ANNOTATOR_NAME comes before it, --annotator before both."""
+    monkeypatch.delenv("ANNOTATOR_NAME", raising=False)
+    settings.setValue("annotator", "maria")
+    with project.write():
+        project.set_meta("annotator", "alice")
+    window = open_window(annotator=None)
+    assert window.annotator == "alice" and settings.value("annotator") == "maria"
+    key(qtbot, window, Qt.Key.Key_A)  # a decision in the window is alice's
+    assert {e["annotator"] for e in project.events() if e["action"] == "accept"} == {"alice"}
+    monkeypatch.setenv("ANNOTATOR_NAME", "bob")
+    assert open_window(annotator=None).annotator == "bob"
+    assert open_window(annotator="carol").annotator == "carol"
+
+
 def test_window_document_list_filters_and_searches(qtbot, project, open_window):
     window = open_window()
     key(qtbot, window, Qt.Key.Key_D)
