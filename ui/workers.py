@@ -9,6 +9,7 @@ Qt would run in the worker's thread (:class:`ui.taskbar.TaskBar` does this).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,16 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from annotator.export.base import ExportOptions
 from annotator.store import Store, storage_reason
+
+#: The longest write transaction of the background suggester, in milliseconds (the
+#: window's decisions wait for at most one, see annotator.store.Precedence).
+WORKER_CHUNK_MS = 20.0
+
+
+def _let_others_run() -> None:
+    """Between two of the suggester's transactions: the GUI thread gets the
+    interpreter lock (and a waiting decision the write lock) at once."""
+    time.sleep(0.001)
 
 
 class Cancelled(Exception):
@@ -65,14 +76,20 @@ class SuggestWorker(QObject):
         from annotator.suggest.runner import load_pipeline, suggest
 
         if self._store is None:
-            self._store = Store(self.db_path)
+            # background: its writes give way to the window's decisions, and it writes
+            # a long document in short transactions, so a keystroke never waits long
+            self._store = Store(self.db_path, background=True)
         if self._store.has_model_spans(doc_id):
             return False
         if self._nlp is None:
             self.busy.emit("loading the spaCy pipeline…")
             self._nlp = load_pipeline()
         self.busy.emit(f"suggesting spans for document {doc_id}…")
-        suggest(self._store, self._nlp, [doc_id])
+        # Parsed in a worker process where processes fork (spaCy would otherwise hold
+        # the interpreter lock for most of the parse, and keystrokes wait for it);
+        # written in transactions of at most 20 ms: a decision waits for one at most.
+        suggest(self._store, self._nlp, [doc_id], background=True, chunk_ms=WORKER_CHUNK_MS,
+                between=_let_others_run)
         return True
 
     def close(self) -> None:

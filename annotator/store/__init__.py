@@ -16,6 +16,7 @@ in words), :mod:`.trust` (a file from others is checked before it is trusted: sc
 header, integrity, caps), :mod:`.doctor` (``annotator doctor``) and :mod:`.rows`.
 """
 
+from .base import PRECEDENCE, Precedence
 from .core import Store
 from .files import (
     BUSY_TIMEOUT_MS,
@@ -31,7 +32,7 @@ from .files import (
 from .rows import choose_set, fts_query, now
 from .schema import _SCHEMA_V1, APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, make_title
 
-__all__ = ["APPLICATION_ID", "BUSY_TIMEOUT_MS", "MIGRATIONS", "SCHEMA_VERSION", "ReadOnlyError",
-           "ReplacedError", "Store", "StoreError", "_SCHEMA_V1", "choose_set", "describe_busy",
-           "describe_sqlite_error", "fts_query", "lock_holders", "make_title", "now",
-           "readonly_reason", "storage_reason"]
+__all__ = ["APPLICATION_ID", "BUSY_TIMEOUT_MS", "MIGRATIONS", "PRECEDENCE", "SCHEMA_VERSION",
+           "Precedence", "ReadOnlyError", "ReplacedError", "Store", "StoreError", "_SCHEMA_V1",
+           "choose_set", "describe_busy", "describe_sqlite_error", "fts_query", "lock_holders",
+           "make_title", "now", "readonly_reason", "storage_reason"]

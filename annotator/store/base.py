@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import sqlite3
+import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
@@ -16,18 +18,95 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 
+class Precedence:
+    """Within one process, a person's writes go before background ones.
+
+    A store opened with ``background=True`` (the window's suggester, its tasks) waits,
+    before each of its write transactions, while a write of a foreground store (the
+    window's decisions) waits for the lock or holds it. With the background work cut
+    into short transactions, a decision then waits at most for the one transaction
+    already running, never for a queue of them. Other processes are not affected."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._foreground: dict[int, int] = {}  # thread id -> its foreground writes
+        self.waiting = 0  # background writers waiting for their turn
+        self._background_open: weakref.WeakSet[object] = weakref.WeakSet()
+
+    def opened(self, store: object) -> None:
+        """A background store opened (until it is closed or collected)."""
+        with self._changed:
+            self._background_open.add(store)
+
+    def closed(self, store: object) -> None:
+        with self._changed:
+            self._background_open.discard(store)
+
+    @property
+    def background_open(self) -> bool:
+        """Whether a background store is open in the process."""
+        return len(self._background_open) > 0
+
+    @contextlib.contextmanager
+    def first(self) -> Iterator[None]:
+        """Around a foreground write transaction, from before ``BEGIN`` to its end."""
+        me = threading.get_ident()
+        with self._changed:
+            self._foreground[me] = self._foreground.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._foreground[me] -= 1
+                if not self._foreground[me]:
+                    del self._foreground[me]
+                self._changed.notify_all()
+
+    def wait_turn(self) -> None:
+        """Before a background write transaction: return once no foreground write (of
+        another thread: one of this thread's own would never end) waits or runs."""
+        me = threading.get_ident()
+
+        def clear() -> bool:
+            return not (self._foreground.keys() - {me})
+
+        with self._changed:
+            if clear():
+                return
+            self.waiting += 1
+            self._changed.notify_all()
+            try:
+                self._changed.wait_for(clear)
+            finally:
+                self.waiting -= 1
+                self._changed.notify_all()
+
+    def wait_for_waiters(self, n: int, timeout: float | None = None) -> bool:
+        """Until ``n`` background writers wait for their turn (for tests and benches)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self.waiting >= n, timeout)
+
+
+#: The process's one :class:`Precedence`.
+PRECEDENCE = Precedence()
+
+
 class StoreBase:
     """The open connection (``conn``) on the project at ``path``, and the transactions
-    every write goes through (:meth:`write`, :meth:`bulk`)."""
+    every write goes through (:meth:`write`, :meth:`bulk`). ``background``: this
+    store's writes give way to foreground ones in the process (:class:`Precedence`)."""
 
     path: Path
     conn: sqlite3.Connection
     readonly: bool
+    background: bool = False
     #: (st_dev, st_ino) of the project file when the store opened it (``None``: not
     #: known yet, a file being created): :meth:`write` compares the path's with it.
     identity: tuple[int, int] | None = None
 
     def close(self) -> None:
+        if self.background:
+            PRECEDENCE.closed(self)
         if not self.readonly and self.identity is not None \
                 and _file_key(self.path) != self.identity:
             self._empty_moved_wal()
@@ -78,6 +157,19 @@ class StoreBase:
                 raise
             self.conn.execute("RELEASE nested")
             return
+        if self.background:
+            PRECEDENCE.wait_turn()
+            turn: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+        else:
+            turn = PRECEDENCE.first()
+            # With a background writer open, it checkpoints the log it fills: a
+            # decision's commit never copies thousands of its pages and syncs the file.
+            self.conn.execute("PRAGMA wal_autocheckpoint = "
+                              f"{0 if PRECEDENCE.background_open else 1000}")
+        with turn:
+            yield from self._transaction(wait_ms)
+
+    def _transaction(self, wait_ms: int | None) -> Iterator[sqlite3.Connection]:
         if wait_ms is None:
             self.conn.execute("BEGIN IMMEDIATE")
         else:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Label, LabelScheme
+from .base import PRECEDENCE
 from .documents import DocumentQueries
 from .files import (
     StoreError,
@@ -38,11 +39,14 @@ class Store(DocumentQueries, SetQueries):
 
     ``readonly``: never write (read commands ask for it). A project that cannot be
     written (a read-only file, folder or mount) opens read-only whatever was asked;
-    :attr:`readonly` says so and :meth:`write` refuses with :class:`ReadOnlyError`."""
+    :attr:`readonly` says so and :meth:`write` refuses with :class:`ReadOnlyError`.
+    ``background``: its writes give way to the process's foreground ones (a window's
+    worker; see :class:`~.base.Precedence`)."""
 
     def __init__(self, path: str | Path, *, create: bool = True, migrate: bool = True,
-                 readonly: bool = False):
+                 readonly: bool = False, background: bool = False):
         self.path = Path(path)
+        self.background = background
         self.backup_path: Path | None = None
         # stat() only: opening the file outside SQLite would drop the process's locks
         # on it when closed (see _connect).
@@ -91,8 +95,11 @@ class Store(DocumentQueries, SetQueries):
                     raise StoreError(describe_busy(self.path, exc)) from exc
                 raise
             # FULL: a committed decision survives a power cut too, not only an app crash
-            # (measured: about 0.25 ms more per decision than NORMAL).
-            self.conn.execute("PRAGMA synchronous = FULL")
+            # (measured: about 0.25 ms more per decision than NORMAL). A background
+            # store writes what can be made again (suggestions; a document cut short
+            # stays marked for suggesting): NORMAL, no fsync at each commit, so a
+            # decision waiting for its transaction never waits for a busy disk too.
+            self.conn.execute(f"PRAGMA synchronous = {'NORMAL' if background else 'FULL'}")
             if not exists:
                 self._create()
             elif version < SCHEMA_VERSION:
@@ -106,6 +113,8 @@ class Store(DocumentQueries, SetQueries):
                 raise StoreError(f"{self.path}: {describe_sqlite_error(exc, self.path)}; "
                                  "not changed") from exc
             raise
+        if background:
+            PRECEDENCE.opened(self)
 
     # -- lifecycle
 

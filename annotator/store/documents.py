@@ -305,10 +305,13 @@ class DocumentQueries(StoreBase):
         )
 
     def has_model_spans(self, doc_id: int) -> bool:
-        """Whether the project's own set has suggestions for the document."""
+        """Whether the project's own set has suggestions for the document, all of them
+        (not a run's first transactions of a long one, see ``mark_suggesting``)."""
         sql = ("SELECT 1 FROM spans WHERE doc_id = ? AND annotation_set = '' AND"
-               " origin = 'model' LIMIT 1")
-        return self.conn.execute(sql, (doc_id,)).fetchone() is not None
+               " origin = 'model' AND NOT EXISTS (SELECT 1 FROM meta WHERE key = ?)"
+               " LIMIT 1")
+        return self.conn.execute(sql, (doc_id, f"suggesting:{doc_id}")).fetchone() \
+            is not None
 
     # -- gui
 

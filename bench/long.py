@@ -1,0 +1,322 @@
+"""Long documents: ``python -m bench.long [--max-chars N]``.
+
+One document made of :mod:`bench.corpus` articles put end to end, cut at 200,000,
+400,000 and (with ``--full``, or ``--max-chars 2000000``) 2,000,000 characters, each
+suggested in a fresh project with the real pipeline, as ``annotator suggest`` does it
+(:func:`annotator.suggest.runner.suggest`). Measured in the same process:
+
+- the time of each, against bare ``nlp.pipe`` over the same pieces the runner parses
+  (the parse alone, no rules, nothing stored), and the longer ones against the
+  200,000-character one: linear cost is x2 at 400,000 and x10 at 2,000,000 (the
+  target is x12);
+- the longest write transaction of those runs (from ``BEGIN IMMEDIATE`` acquired to
+  ``COMMIT`` done): what another writer (``annotator mark``, a window) may wait for;
+- the window (real widgets, offscreen) with its background suggester working on a
+  400,000-character document, while the driver accepts a suggestion and undoes it,
+  over and over, on another document with ``QTest`` key events: the time of each such
+  decision keystroke until the suggester is done.
+
+``run(n)`` (the runner's convention): ``n`` is the longest document in units of
+200,000 characters (2 in quick mode, 10 with ``--full``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+UNIT = 200_000  # characters
+GROWTH_TARGET = {2: 2.4, 10: 12.0}  # x of the 200,000-character time
+RATIO_TARGET = 1.5  # suggest vs bare nlp.pipe over the same pieces
+HOLD_TARGET_MS = 500.0
+KEY_TARGET_MS = 50.0
+KEY_DOC_CHARS = 2 * UNIT  # the document the window's suggester works on
+KEY_INTERVAL_S = 0.05  # a fast typist: 20 keys a second
+IDLE_KEYS = 40  # keystrokes with the suggester idle: the baseline
+
+
+def long_text(n_chars: int) -> str:
+    """``n_chars`` characters of generated articles, end to end (paragraph breaks)."""
+    from bench.corpus import articles
+
+    parts: list[str] = []
+    size = 0
+    for article in articles(10 * n_chars // 1000 + 100):
+        parts.append(article["text"])
+        size += len(article["text"]) + 2
+        if size >= n_chars:
+            break
+    return "\n\n".join(parts)[:n_chars]
+
+
+@dataclass
+class Holds:
+    """Seconds each write transaction held the lock: all, and the background stores'."""
+
+    all: list[float] = field(default_factory=list)
+    background: list[float] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def write_holds() -> Iterator[Holds]:
+    """Every outermost write transaction of any store while inside: its seconds from
+    the lock taken (``BEGIN IMMEDIATE`` returned) to ``COMMIT`` done."""
+    from annotator.store.base import StoreBase
+
+    holds = Holds()
+    original = StoreBase.write
+
+    @contextlib.contextmanager
+    def timed(self: StoreBase, wait_ms: int | None = None) -> Iterator[Any]:
+        outer = not self.conn.in_transaction
+        with original(self, wait_ms) as conn:
+            started = time.perf_counter()
+            yield conn
+        if outer:
+            held = time.perf_counter() - started
+            holds.all.append(held)
+            if self.background:
+                holds.background.append(held)
+
+    StoreBase.write = timed  # type: ignore[method-assign]
+    try:
+        yield holds
+    finally:
+        StoreBase.write = original  # type: ignore[method-assign]
+
+
+def _project(path: Path, texts: list[str]) -> list[int]:
+    from annotator.store import Store
+
+    with Store(path) as store, store.write():
+        return [store.insert_document(text, {"title": f"Long {len(text):,}"},
+                                      hashlib.sha256(text.encode()).hexdigest())
+                for text in texts]
+
+
+def measure_suggest(n_chars: int, nlp: Any, tmp: Path, bare: bool = True) -> dict[str, Any]:
+    """Suggest one ``n_chars`` document in a fresh project; bare ``nlp.pipe`` over its
+    pieces (if ``bare``); the write transactions."""
+    import resource
+
+    from annotator.store import Store
+    from annotator.suggest.runner import PIECE_CHARS, pieces, suggest
+
+    text = long_text(n_chars)
+    db = tmp / f"long-{n_chars}.db"
+    [doc_id] = _project(db, [text])
+    started = time.perf_counter()
+    if bare:
+        for _ in nlp.pipe([text[a:b] for a, b in pieces(text, PIECE_CHARS)], batch_size=1):
+            pass
+    bare_s = time.perf_counter() - started if bare else None
+    with Store(db) as store, write_holds() as holds:
+        started = time.perf_counter()
+        result = suggest(store, nlp, [doc_id])
+        seconds = time.perf_counter() - started
+    return {"chars": n_chars, "suggest_s": round(seconds, 2), "bare_s": bare_s and round(bare_s, 2),
+            "entities": result.entities_added, "claims": result.claims_added,
+            "transactions": len(holds.all), "longest_hold_ms": round(max(holds.all) * 1000, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def _short_doc_spans(conn: Any, doc_id: int, text: str, n: int) -> None:
+    from annotator.store import now
+
+    ts = now()
+    starts = [i for i in range(1, len(text)) if text[i - 1] == " " and text[i].isalpha()]
+    rows = []
+    for start in starts[::max(len(starts) // n, 1)][:n]:
+        end = text.find(" ", start)
+        rows.append((doc_id, "entity", start, end if end > 0 else len(text), "ORG", "model",
+                     "pending", 0.8, "bench", None, "[]", ts, ts))
+    conn.executemany(
+        'INSERT INTO spans (doc_id, layer, start, "end", label, origin, decision, score,'
+        " model, annotator, cues, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def measure_keystrokes(tmp: Path, timeout_s: float = 900) -> dict[str, Any]:
+    """The window suggesting a long document in the background while the driver
+    accepts and undoes on another one: each decision keystroke's milliseconds."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.store import Store
+    from ui.app import build_window
+
+    app = QApplication.instance() or QApplication([])
+    db = tmp / "window.db"
+    short = long_text(3_000)[1_000:3_000]
+    # the short one first: the window opens on it
+    short_id, long_id = _project(db, [short + " (short)", long_text(KEY_DOC_CHARS)])
+    with Store(db) as store, store.write() as conn:
+        _short_doc_spans(conn, short_id, store.get_document(short_id).text, 40)
+    settings = QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)
+    window = build_window(db, "bench", settings, auto_suggest=True)
+    window.resize(1024, 700)
+    window.show()
+    done: list[str] = []
+    window.taskbar.suggested.connect(lambda doc_id: done.append(f"suggested {doc_id}"))
+    window.taskbar.suggestion_failed.connect(lambda message: done.append(message))
+    refused: list[str] = []
+    window.decisions.refused.connect(lambda message: refused.append(message))
+    window.open_document(short_id)
+    app.processEvents()
+    window.windowHandle().requestActivate()
+    idle = _type(app, window, lambda: False, IDLE_KEYS)
+    window.open_document(long_id)  # the background suggester starts on it
+    deadline = time.monotonic() + 60
+    while not window.taskbar.label.text().startswith("suggesting") and not done:
+        app.processEvents()
+        time.sleep(0.01)
+        if time.monotonic() > deadline:
+            raise RuntimeError("the background suggester did not start")
+    window.open_document(short_id)
+    app.processEvents()
+    started = time.monotonic()
+    with write_holds() as held:
+        times = _type(app, window, lambda: bool(done) or time.monotonic() - started > timeout_s)
+    suggest_s = time.monotonic() - started
+    decided = len(window.store.events(short_id))
+    window.close()
+    window.store.close()
+    ordered = sorted(times)
+    return {"keystrokes": len(times), "decisions_logged": decided, "refused": len(refused),
+            "refusals": refused[:3], "max_ms": round(ordered[-1], 1) if times else None,
+            "p99_ms": round(ordered[int(len(ordered) * 0.99)], 1) if times else None,
+            "median_ms": round(median(times), 1) if times else None,
+            "over_50_ms": sum(t > KEY_TARGET_MS for t in times),
+            "suggester": done[0] if done else f"still working after {timeout_s:.0f} s",
+            "background_s": round(suggest_s, 1),
+            "idle_max_ms": round(max(idle), 1), "idle_median_ms": round(median(idle), 1),
+            "longest_hold_ms": round(max(held.all) * 1000, 1) if held.all else None,
+            "worker_longest_hold_ms": round(max(held.background) * 1000, 1)
+            if held.background else None,
+            "worker_transactions": len(held.background), "transactions": len(held.all)}
+
+
+def _type(app: Any, window: Any, stop: Any, n: int | None = None) -> list[float]:
+    """Accept the next pending suggestion, undo it, and so on, a key every
+    KEY_INTERVAL_S, until ``stop()`` (or ``n`` keys): each key's milliseconds, from the
+    key press to its events processed (the decision committed and drawn)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    times: list[float] = []
+    accept = True
+    while not stop() and (n is None or len(times) < n):
+        if accept:
+            window.move_focus(+1, pending=True)
+        t0 = time.perf_counter()
+        if accept:
+            QTest.keyClick(window.article, Qt.Key.Key_A)
+        else:
+            QTest.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        app.processEvents()
+        times.append((time.perf_counter() - t0) * 1000)
+        accept = not accept
+        pause_until = time.perf_counter() + KEY_INTERVAL_S
+        while time.perf_counter() < pause_until:
+            app.processEvents()
+            time.sleep(0.005)
+    return times
+
+
+def _row(name: str, value: float, unit: str, target: float | None, *,
+         baseline: float | None = None, detail: Any = None,
+         target_unit: str | None = None) -> dict[str, Any]:
+    ratio = None if baseline is None else round(value / baseline, 3)
+    measured = ratio if target_unit == "ratio" else value
+    row: dict[str, Any] = {
+        "name": name, "value": round(value, 2), "unit": unit, "baseline": baseline,
+        "ratio": ratio, "target": target, "higher_is_better": False,
+        "meets": None if target is None or measured is None else measured <= target}
+    if target_unit:
+        row["target_unit"] = target_unit
+    if detail is not None:
+        row["detail"] = detail
+    return row
+
+
+def run(n_docs: int = 2, keystrokes: bool = True, suggest: bool = True
+        ) -> list[dict[str, Any]]:
+    """Rows for the runner: ``n_docs`` is the longest document in units of 200,000
+    characters (2: 200,000 and 400,000; 10: also 2,000,000)."""
+    from annotator.suggest.checkworthy import shipped
+    from annotator.suggest.runner import load_pipeline
+
+    nlp = load_pipeline()
+    shipped()  # the claim model suggest uses, loaded once beforehand
+    for _ in nlp.pipe([long_text(5_000)]):  # warm up
+        pass
+    rows: list[dict[str, Any]] = []
+    sizes = [UNIT, 2 * UNIT] + ([n_docs * UNIT] if n_docs > 2 else [])
+    with tempfile.TemporaryDirectory(prefix="bench-long-") as tmp:
+        runs = [measure_suggest(n, nlp, Path(tmp), bare=n == UNIT) for n in sizes] \
+            if suggest else []
+        if runs:
+            first = runs[0]
+            rows.append(_row(f"suggest a {UNIT:,}-character document, vs bare nlp.pipe",
+                             first["suggest_s"], "s", RATIO_TARGET, baseline=first["bare_s"],
+                             target_unit="ratio", detail=first))
+            for m in runs[1:]:
+                factor = m["chars"] // UNIT
+                rows.append(_row(f"suggest a {m['chars']:,}-character document, vs the "
+                                 f"{UNIT:,} one (linear: x{factor})", m["suggest_s"], "s",
+                                 GROWTH_TARGET.get(factor), baseline=first["suggest_s"],
+                                 target_unit="ratio", detail=m))
+            longest = max(runs, key=lambda m: m["longest_hold_ms"])
+            rows.append(_row(f"longest write transaction while suggesting up to "
+                             f"{sizes[-1]:,} characters", longest["longest_hold_ms"], "ms",
+                             HOLD_TARGET_MS, detail={m["chars"]: m["longest_hold_ms"]
+                                                     for m in runs}))
+        if keystrokes:
+            k = measure_keystrokes(Path(tmp))
+            value = k["max_ms"] if k["max_ms"] is not None else float("nan")
+            row = _row(f"decision keystroke (slowest) while the window suggests a "
+                       f"{KEY_DOC_CHARS:,}-character document, vs idle", value, "ms",
+                       KEY_TARGET_MS, baseline=k["idle_max_ms"], detail=k)
+            row["meets"] = bool(row["meets"]) and not k["refused"] \
+                and k["suggester"].startswith("suggested")
+            rows.append(row)
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-chars", type=int, default=2 * UNIT,
+                        help="the longest document (a multiple of 200,000)")
+    parser.add_argument("--no-keystrokes", action="store_true")
+    parser.add_argument("--keystrokes-only", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print JSON rows")
+    args = parser.parse_args(argv)
+    rows = run(max(args.max_chars // UNIT, 2), keystrokes=not args.no_keystrokes,
+               suggest=not args.keystrokes_only)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for row in rows:
+        mark = {True: "ok", False: "MISSED", None: ""}[row["meets"]]
+        extra = "" if row["ratio"] is None else f" ratio {row['ratio']:.2f}"
+        print(f"{row['name']:<78} {row['value']:>9.2f} {row['unit']:<3}{extra} "
+              f"(target {row['target']}) {mark}")
+        print(f"    {json.dumps(row.get('detail'))}")
+    return 0 if all(r["meets"] is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
