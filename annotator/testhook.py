@@ -8,7 +8,7 @@ draws N from a seeded generator, so the trials still cover many points.
 
 Values: ``N`` counts every step; ``KIND:N`` only steps of one kind: ``merge`` (per file
 merged, and before a new team project is renamed into place), ``export`` (per document
-written, and per output put into place) or ``sql`` (every ``SQL_OPS`` SQLite VM
+handed to the writer, and per output put into place) or ``sql`` (every ``SQL_OPS`` SQLite VM
 instructions on any connection of the process). ``count`` (or ``KIND:count``) stops
 nowhere and prints ``annotator-test-steps: N`` on stderr at exit.
 

@@ -263,7 +263,7 @@ def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
                 {s.annotator for s in entities + claims if s.annotator})) or None
             rec.session_id = f"{team}-{rec.annotator_id or GOLD}"
         yield rec
-        testhook.step("export")  # TEST-ONLY: a kill test may stop here (written)
+        testhook.step("export")  # TEST-ONLY: a kill test may stop here
         n += 1
         summary.documents += 1
         if on_progress is not None and n % PROGRESS_EVERY == 0:

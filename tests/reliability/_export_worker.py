@@ -2,7 +2,7 @@
 DB FMT FOLDER TRIALS SEED`` runs the real ``annotator export`` command (its click
 function, with the CLI's own signal handling) TRIALS times into FOLDER/out, each time
 sending this process a real SIGTERM or SIGINT (alternately) at a seeded random step of
-the export (annotator/testhook.py, armed in this process: after a document is written,
+the export (annotator/testhook.py, armed in this process: after a document is handed to the writer,
 between the renames into place; or past the last step), then checks FOLDER:
 either nothing or the complete outputs, and no temporary file or staging folder. One
 JSON line of results on stdout. (A process per trial would spend a second on imports
@@ -90,7 +90,7 @@ def main_(db: str, fmt: str, folder: Path, trials: int, seed: int, documents: in
     for trial in range(trials):
         _clear(folder)
         signum = (signal.SIGTERM, signal.SIGINT)[trial % 2]
-        # The signal comes at a step of the export (a document written, an output put
+        # The signal comes at a step of the export (a document handed over, an output put
         # in place) or, one trial in eight, never: seeded, one in each slice of the range.
         testhook.arm(stratified(rng, trial, trials, steps + steps // 7), "export", signum)
         code = None
