@@ -112,7 +112,7 @@ def test_cancel_training_leaves_nothing_half_written(qtbot, db_path, open_window
     window.train()
     process = taskbar.training
     assert process is not None
-    qtbot.waitUntil(lambda: (process.last or {}).get("stage") == "entity", timeout=120_000)
+    qtbot.waitUntil(lambda: (process.last or {}).get("stage") == "entity", timeout=600_000)
     with qtbot.waitSignal(taskbar.training_failed, timeout=60_000) as failed:
         qtbot.mouseClick(taskbar.train_cancel, Qt.MouseButton.LeftButton)
     assert failed.args[0] == "training cancelled; no model was written"
@@ -157,7 +157,7 @@ def test_typing_never_waits_for_training(qtbot, db_path, open_window) -> None:
     window.train_args = ["--layer", "entity", "--dev-fraction", "0", "--max-epochs", "1000"]
     process = window.train()
     assert process is not None
-    qtbot.waitUntil(lambda: (process.last or {}).get("stage") == "entity", timeout=120_000)
+    qtbot.waitUntil(lambda: (process.last or {}).get("stage") == "entity", timeout=600_000)
     accept_keys(qtbot, window, 50)
     with Store(db_path, readonly=True) as store:  # committed while it trained
         assert sum(1 for s in store.spans(doc) if s.decision == "accepted") == 100
