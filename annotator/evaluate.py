@@ -440,7 +440,7 @@ def evaluate_gold(path: Path, nlp: Language | Suggester, layer: str = "all",
 
     Lines answered "reject" or "ignore" are skipped; a layer the file never labels
     (no ``spans`` key, no ``claims`` key) is not scored."""
-    from .importers import read_file
+    from .importers import decode, read_file
     from .suggest.checkworthy import shipped
     from .suggest.claims import suggest_claims
     from .suggest.entities import suggest_entities
@@ -451,7 +451,7 @@ def evaluate_gold(path: Path, nlp: Language | Suggester, layer: str = "all",
     suggester = nlp
 
     path = Path(path)
-    raw = path.read_text(encoding="utf-8-sig")
+    raw = decode(path)  # as `import` reads it: UTF-8, or UTF-16/32 with a BOM; else refused
     keys = _label_keys(raw)
     labelled = {"entity": bool(keys & {"spans", "label"}), "claim": "claims" in keys}
     layers = [x for x in (LAYERS if layer == "all" else (layer,)) if labelled[x]]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,11 @@ def check_label(label: Label, scheme: LabelScheme, replacing: str | None = None)
     reason = check_label_name(label.name)
     if reason:
         raise LabelError(f"label {label.name!r}: {reason}")
+    bad = next((k for k, ch in enumerate(label.description) if "\ud800" <= ch <= "\udfff"),
+               None)
+    if bad is not None:  # bytes that were not text in the terminal's encoding
+        raise LabelError(f"label {label.name}: the description is not valid text (a byte "
+                         f"that is not UTF-8 at character {bad}); nothing was changed")
     if label.layer not in LAYERS:
         raise LabelError(f"label {label.name}: layer must be one of {', '.join(LAYERS)}")
     if not _COLOR.match(label.color):
@@ -78,17 +84,42 @@ def add(store: Store, label: Label, annotator: str | None) -> Label:
     return label
 
 
+def outside_scheme(store: Store) -> dict[str, dict[str, int]]:
+    """Labels that spans carry but the scheme lacks: label -> layer -> spans. ``remove``
+    (with ``relabel_to``) and ``rename`` repair them."""
+    return store.labels_outside_scheme()
+
+
+def _orphan(store: Store, scheme: LabelScheme, name: str) -> Label | None:
+    """The label ``name`` as spans carry it when the scheme lacks it (``None`` when no
+    span does); refused when its spans are of both layers."""
+    layers = store.labels_outside_scheme().get(name) if scheme.get(name) is None else None
+    if not layers:
+        return None
+    if len(layers) > 1:
+        raise LabelError(f"{name} is not in the scheme and its spans are of both layers "
+                         f"({', '.join(f'{n} {layer}' for layer, n in layers.items())})")
+    return Label(name, next(iter(layers)), "#495057")
+
+
 def remove(store: Store, name: str, annotator: str | None,
            relabel_to: str | None = None) -> int:
     """Remove a label; refused while spans use it unless ``relabel_to`` names another
     label of the same layer, which those spans then take. Returns how many spans were
-    relabelled."""
+    relabelled. A label that spans carry but the scheme lacks (:func:`outside_scheme`)
+    is removed from its spans the same way."""
     with store.write():
         scheme = store.label_scheme()
-        label = _existing(scheme, name)
+        orphan = _orphan(store, scheme, name)
+        label = orphan or _existing(scheme, name)
         used = store.count_label_use(name)
         moved = 0
         if used and relabel_to is None:
+            if orphan is not None:
+                raise LabelError(f"{used} span(s) use {name}, which is not in the scheme; "
+                                 "give them another label (--relabel-to OTHER), or rename "
+                                 "it into the scheme (annotator labels rename "
+                                 f"{shlex.quote(name)} NEW)")
             raise LabelError(f"{used} span(s) use {name}; relabel them first "
                              f"(--relabel-to OTHER) or keep the label")
         if relabel_to is not None:
@@ -103,16 +134,44 @@ def remove(store: Store, name: str, annotator: str | None,
 
 
 def rename(store: Store, old: str, new: str, annotator: str | None) -> int:
-    """Rename a label, its spans and its map entries; returns how many spans."""
+    """Rename a label, its spans and its map entries; returns how many spans. A model
+    that still says ``old`` has its suggestions stored as ``new`` from then on (a map
+    entry ``old -> new`` is added unless ``old`` is mapped already).
+
+    A label that spans carry but the scheme lacks (:func:`outside_scheme`) is repaired:
+    its spans take ``new``, which joins the scheme unless it is there already (of the
+    same layer)."""
     with store.write():
         scheme = store.label_scheme()
+        orphan = _orphan(store, scheme, old)
+        if orphan is not None:
+            return _rename_orphan(store, scheme, orphan, new, annotator)
         label = _existing(scheme, old)
         renamed = Label(new, label.layer, label.color, label.key, label.description)
         check_label(renamed, scheme, replacing=old)
         store.put_label(renamed, replacing=old)
         moved = store.relabel_all(old, new)
+        if old not in store.label_map():
+            store.set_label_map(old, new)
         store.log_event("label_rename", annotator, before=_label_dict(label),
                         after={**_label_dict(renamed), "spans": moved})
+    return moved
+
+
+def _rename_orphan(store: Store, scheme: LabelScheme, orphan: Label, new: str,
+                   annotator: str | None) -> int:
+    target = scheme.get(new)
+    if target is None:
+        target = Label(new, orphan.layer, free_color(scheme))
+        check_label(target, scheme)
+        store.put_label(target)
+    elif target.layer != orphan.layer:
+        raise LabelError(f"{new} is a {target.layer} label; the spans labelled {orphan.name} "
+                         f"are {orphan.layer} spans")
+    moved = store.relabel_all(orphan.name, new)
+    store.log_event("label_rename", annotator,
+                    before={"name": orphan.name, "layer": orphan.layer, "in_scheme": False},
+                    after={**_label_dict(target), "spans": moved})
     return moved
 
 

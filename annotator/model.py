@@ -121,12 +121,57 @@ GOLD = "gold"
 AUTO = "auto"
 
 
+#: Path separators: no plain name holds one.
+_SEPARATORS = set("/\\")
+#: What Windows refuses in a file name, and its device names: no set name (it becomes
+#: ``NAME.db`` on someone else's machine too) holds or is one.
+_NOT_IN_FILE_NAMES = set(':*?"<>|')
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                    *(f"lpt{i}" for i in range(1, 10))}
+
+
+def check_plain_name(name: object) -> str | None:
+    """Why ``name`` cannot be a plain name (``None`` if it can): the one rule for the
+    names that may reach a path (annotator names: ``--annotator``, the window's name,
+    and, with :func:`check_set_name`, split's ``NAME.db`` and merge's set names). A
+    non-empty string with no path separator, no ``..``, no leading dot and no control or
+    format characters (set names are also short: the label rule)."""
+    if not isinstance(name, str):
+        return f"a name must be a string, not {type(name).__name__}"
+    if not name.strip():
+        return "a name cannot be empty"
+    if name.startswith("."):
+        return "a name cannot start with a dot"
+    if ".." in name:
+        return "a name cannot contain '..'"
+    bad = next((ch for ch in name if ch in _SEPARATORS
+                or (not ch.isprintable() and ch != " ")), None)
+    if bad is not None:
+        return (f"a name cannot contain path separators or control characters "
+                f"({ascii(bad)} at {name.index(bad)})")
+    return None
+
+
+def _check_file_name(name: str) -> str | None:
+    bad = next((ch for ch in name if ch in _NOT_IN_FILE_NAMES), None)
+    if bad is not None:
+        return f"a name cannot contain any of :*?\"<>| ({bad!r} at {name.index(bad)})"
+    if name.split(".")[0].strip().lower() in _WINDOWS_DEVICES:
+        return f"{name!r} is a device name on Windows"
+    return None
+
+
 def check_set_name(name: object) -> str | None:
     """Why ``name`` cannot name an annotator's annotation set (``None`` if it can): a
-    label-like name (printable, no spaces) other than ``gold`` and ``auto``."""
+    label-like name (printable, no spaces) that is a plain name (:func:`check_plain_name`)
+    and a file name on any system (it becomes ``NAME.db`` in ``split``: none of
+    ``:*?"<>|``, not ``con`` or ``nul``), other than ``gold`` and ``auto``."""
     reason = check_label_name(name)
     if reason:
         return reason.replace("a label", "an annotation set name")
+    reason = check_plain_name(name) or _check_file_name(str(name))
+    if reason:
+        return reason.replace("a name", "an annotation set name")
     if isinstance(name, str) and name.lower() in (GOLD, AUTO):
         return f"{name!r} is reserved (the reviewed set, and export's default)"
     return None

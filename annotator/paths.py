@@ -6,7 +6,10 @@ No click, no Qt: the command line and the window both ask here.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +30,40 @@ def default_db_path() -> Path:
 def models_dir(db_path: Path) -> Path:
     """The folder of pipelines trained from a project: ``NAME.db.models/`` beside it."""
     return db_path.with_name(f"{db_path.name}.models")
+
+
+def project_files(db_path: Path) -> list[Path]:
+    """The project file and SQLite's files beside it."""
+    return [db_path] + [Path(f"{db_path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+
+
+def project_clashes(project: Path, paths: Iterable[Path]) -> list[Path]:
+    """Those of ``paths`` that are, or would write inside, the project's own name space:
+    the project file ``NAME``, SQLite's ``NAME-wal``, ``NAME-shm``, ``NAME-journal`` (any
+    ``NAME-*``), the backups ``NAME.vN.bak`` and the models folder ``NAME.models/``,
+    whether named directly, through a symlink (the real path is compared) or as a hard
+    link (device and inode are compared, with ``stat``: the project file is never opened
+    outside its connection). Export and split refuse to write to them."""
+    real_project = Path(os.path.realpath(project))
+    keys = set()
+    for path in project_files(project) + project_files(real_project):
+        with contextlib.suppress(OSError):
+            st = os.stat(path)
+            keys.add((st.st_dev, st.st_ino))
+    own = re.compile(rf"{re.escape(real_project.name)}(?:-.*|\.v\d+\.bak|\.models)?",
+                     re.DOTALL)
+    found = []
+    for path in paths:
+        real = Path(os.path.realpath(path))
+        hit = any(p.parent == real_project.parent and own.fullmatch(p.name)
+                  for p in (real, *real.parents))
+        if not hit:
+            with contextlib.suppress(OSError):
+                st = os.stat(path)
+                hit = (st.st_dev, st.st_ino) in keys
+        if hit:
+            found.append(path)
+    return found
 
 
 def resource(name: str) -> Traversable:

@@ -29,14 +29,15 @@ from __future__ import annotations
 import contextlib
 import copy
 import getpass
+import shlex
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from .model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span
-from .store import ReadOnlyError, Store, storage_reason
+from .model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span, check_plain_name
+from .store import ReadOnlyError, ReplacedError, Store, storage_reason
 
 #: Seconds within which a resize of a span continues the previous one (one event).
 COALESCE_S = 1.0
@@ -62,6 +63,11 @@ class OverlapError(SessionError):
 class ConflictError(SessionError):
     """Undo/redo refused: another window changed what the change touched since, and
     restoring it would silently overwrite that decision."""
+
+
+class NeedsReviewError(SessionError):
+    """A team project's document marked done (reviewed) with an empty gold set while
+    its annotators labelled spans in it: review first (issue 21)."""
 
 
 class StorageError(SessionError):
@@ -95,6 +101,56 @@ class Change:
         return next((s for s in self.after.values() if s is not None), None)
 
 
+def review_hint(store: Store, emptied: dict[int, list[str]], nothing: str = "not marked"
+                ) -> str:
+    """Why documents of a team project are not reviewed (their gold set is empty while
+    the annotators' sets ``emptied`` maps to hold spans), the review steps for them
+    (:func:`review_steps`), and ``nothing`` (what was not done)."""
+    ids = sorted(emptied)
+    if len(ids) == 1:
+        head = (f"document {ids[0]} is not reviewed: its gold set is empty while "
+                f"{', '.join(n or 'gold' for n in emptied[ids[0]])} labelled spans in it")
+    else:
+        shown = ", ".join(map(str, ids[:10])) + (", …" if len(ids) > 10 else "")
+        head = (f"{len(ids)} documents are not reviewed ({shown}): their gold set is "
+                "empty while annotators labelled spans in them")
+    return "; ".join([head, *review_steps(store, ids), nothing])
+
+
+def review_steps(store: Store, doc_ids: list[int]) -> list[str]:
+    """The review steps for documents of a team project: the window's review mode, and
+    ``annotator review`` commands that run as printed (``--majority`` where two or more
+    annotators marked the document done, ``--take NAME`` where one did)."""
+    project = shlex.quote(str(store.path))
+    shared: list[int] = []
+    single: dict[str, list[int]] = {}
+    unfinished: list[int] = []
+    for doc_id in doc_ids:
+        done = [n for n, st in store.document_sets(doc_id).items() if st == "done"]
+        if len(done) >= 2:
+            shared.append(doc_id)
+        elif done:
+            single.setdefault(done[0], []).append(doc_id)
+        else:
+            unfinished.append(doc_id)
+    commands = []
+    if shared:
+        commands.append(f"annotator review {project} --majority"
+                        + (f" --docs {shared[0]}" if len(doc_ids) == 1 else ""))
+    for name, docs in single.items():
+        commands.append(f"annotator review {project} --take {shlex.quote(name)} "
+                        f"--docs {','.join(map(str, docs))}")
+    steps = []
+    if commands:
+        steps.append("review first: " + " and ".join(f"`{c}`" for c in commands)
+                     + " (or in the window: Ctrl+R, G takes a version, D marks it reviewed)")
+    if unfinished:
+        steps.append(f"{len(unfinished)} of them no annotator has marked done yet (merge "
+                     "their finished files first)" if len(doc_ids) > 1 else
+                     "no annotator has marked it done yet (merge their finished files first)")
+    return steps
+
+
 def span_dict(span: Span | None) -> dict[str, Any] | None:
     """A span as a JSON-able dict for the event log."""
     if span is None:
@@ -113,6 +169,11 @@ class Session:
     """One annotator working on one annotation set of one project."""
 
     def __init__(self, store: Store, annotator: str, annotation_set: str = ""):
+        # the name reaches the log, and through merge a set name and a file name: a
+        # plain name (the same rule as split's and merge's names)
+        reason = check_plain_name(annotator)
+        if reason:
+            raise SessionError(f"annotator {annotator!r}: {reason}")
         self.store = store
         self.annotator = annotator
         self.annotation_set = annotation_set
@@ -316,6 +377,8 @@ class Session:
             after = {"status": status, "note": note if note is not None else found[1]}
             if before == after:
                 return Change(f"status_{status}", doc_id)
+            if status == "done":
+                self.check_reviewed([doc_id])
             self._set_document_fields(doc_id, after)
             self._log(f"status_{status}", doc_id, None, before, after)
         return Change(f"status_{status}", doc_id, doc_before=before, doc_after=after)
@@ -332,15 +395,33 @@ class Session:
             if doc_ids is None:
                 doc_ids = self.store.document_ids(from_status) if not self.annotation_set \
                     else self.store.set_documents(self.annotation_set, from_status)
+            todo = []
             for doc_id in doc_ids:
                 found = self.store.document_status(doc_id, self.annotation_set)
                 if found is None:
                     raise SessionError(f"no document {doc_id}; nothing was marked")
                 if from_status is not None and found[0] != from_status:
                     continue
+                todo.append(doc_id)
+            if status == "done":  # all of them refused at once, before any is marked
+                self.check_reviewed([d for d in todo if (self.store.document_status(d)
+                                                         or ("",))[0] != "done"],
+                                    nothing="nothing was marked")
+            for doc_id in todo:
                 if not self.set_status(doc_id, status, note).empty:
                     changed.append(doc_id)
         return changed
+
+    def check_reviewed(self, doc_ids: list[int], nothing: str = "not marked") -> None:
+        """Refuse (:class:`NeedsReviewError`) to mark done, in a team project's gold set,
+        a document whose gold set is empty while annotators' sets hold spans: "done"
+        there means reviewed, and an empty gold set would export as "nothing here"
+        (issue 21). The message names the review step that applies."""
+        if self.annotation_set or not doc_ids or not self.store.has_annotation_sets():
+            return
+        emptied = self.store.emptied_documents(doc_ids)
+        if emptied:
+            raise NeedsReviewError(review_hint(self.store, emptied, nothing))
 
     def start(self, doc_id: int, wait_ms: int = 250) -> None:
         """Opening a new document marks it in progress (not undoable, not a decision).
@@ -418,6 +499,8 @@ class Session:
         except ReadOnlyError as exc:
             raise StorageError("not saved: the project is read-only (nothing was "
                                "changed)") from exc
+        except ReplacedError as exc:
+            raise StorageError(f"not saved: {exc}") from exc
         except (sqlite3.OperationalError, OSError) as exc:
             reason = storage_reason(exc, self.store.path)
             if reason is None:

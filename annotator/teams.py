@@ -21,14 +21,17 @@ import contextlib
 import math
 import os
 import random
-from collections.abc import Callable, Iterable
+import shlex
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import testhook
-from .model import Claim, Span, check_set_name
-from .store import SCHEMA_VERSION, Store, StoreError
+from .model import Claim, Span, check_label_name, check_plain_name, check_set_name
+from .paths import project_clashes, project_files
+from .store import SCHEMA_VERSION, Store, StoreError, lock_holders
 
 #: SQLite attaches at most ten databases to one connection, and a merge is one
 #: transaction over all its files.
@@ -123,25 +126,42 @@ class SplitResult:
 
 def split(store: Store, annotators: list[str], out_dir: Path, overlap: float = 0.2,
           seed: int = 0, copies: int = 2, team: str | None = None,
-          force: bool = False) -> SplitResult:
-    """Write ``out_dir/NAME.db`` for each annotator (see the module docstring). Each file
-    is made under a temporary name and renamed when complete; an existing one is refused
-    unless ``force``. The source project is only read."""
+          force: bool = False, on_file: Callable[[str], None] | None = None
+          ) -> SplitResult:
+    """Write ``out_dir/NAME.db`` for each annotator (see the module docstring).
+
+    The source project is only read: an output that is the source or one of its files
+    (its -wal, -shm, -journal, backups, models folder), by name, folder, symlink or hard
+    link, is refused whatever ``force`` says. Every file is made under a temporary name
+    in ``out_dir`` and all are renamed into place only when all are complete, so a
+    failure leaves none of them (and an earlier set of files as it was). An existing file
+    is refused unless ``force``, and even then when another process has it open (its
+    later decisions would go into a file nobody can open again). ``on_file(name)`` is
+    called before each annotator's file is made."""
     plan = plan_split(store.document_ids(), annotators, overlap, seed, copies)
     out_dir = Path(out_dir)
     targets = {name: out_dir / f"{name}.db" for name in annotators}
+    temps = {name: out_dir / f".{name}.db.split-tmp" for name in annotators}
+    clash = project_clashes(store.path, [p for path in [*targets.values(), *temps.values()]
+                                         for p in project_files(path)])
+    if clash:
+        raise TeamError(f"refused: {clash[0]} is the project being split ({store.path}) "
+                        "or one of its files; writing it would destroy the project; "
+                        "nothing was written (choose another --out)")
     if not force:
-        taken = [str(p) for p in targets.values() if p.exists()]
+        taken = [str(p) for p in targets.values() if os.path.lexists(p)]
         if taken:
             raise TeamError(f"{', '.join(taken)} already exist(s); nothing was written "
                             "(--force replaces them)")
+    _refuse_open(targets.values())
     out_dir.mkdir(parents=True, exist_ok=True)
     team = team or store.meta_value("team") or store.path.stem
     suggestions = {}
-    for name, target in targets.items():
-        tmp = out_dir / f".{name}.db.split-tmp"
-        _remove_db(tmp)
-        try:
+    try:
+        for name, tmp in temps.items():
+            if on_file is not None:
+                on_file(name)
+            _remove_db(tmp)
             with Store(tmp) as part:
                 part.attach(store.path, "src")
                 try:
@@ -156,17 +176,43 @@ def split(store: Store, annotators: list[str], out_dir: Path, overlap: float = 0
                 finally:
                     part.detach("src")
             suggestions[name] = counts["suggestions"]
-            if target.exists():
-                _remove_db(target)
-            os.replace(tmp, target)
-        except BaseException:
+        _refuse_open(targets.values())  # again: one may have been opened meanwhile
+        with _signals_held():
+            for name, target in targets.items():
+                if os.path.lexists(target):
+                    _remove_db(target, sidecars_only=True)
+                os.replace(temps[name], target)
+    finally:
+        for tmp in temps.values():
             _remove_db(tmp)
-            raise
     return SplitResult(plan, targets, suggestions, len(store.document_ids()), overlap)
 
 
-def _remove_db(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
+def _refuse_open(paths: Iterable[Path]) -> None:
+    """Refuse to replace a project another process (or another window of this one)
+    holds open, naming it (Linux ``/proc/locks``)."""
+    for path in paths:
+        if os.path.lexists(path):
+            holders = lock_holders(path)
+            if holders:
+                raise TeamError(f"{path}: open in {', '.join(holders)}; replacing it would "
+                                "lose the decisions made there from now on. Close it there "
+                                "first; nothing was written")
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """The renames that put a split in place, with SIGINT/SIGTERM held back (all of the
+    files or none; the export's own guard)."""
+    from .export.base import signals_deferred
+
+    with signals_deferred():
+        yield
+
+
+def _remove_db(path: Path, sidecars_only: bool = False) -> None:
+    for suffix in ("-wal", "-shm", "-journal") if sidecars_only else ("", "-wal", "-shm",
+                                                                      "-journal"):
         with contextlib.suppress(FileNotFoundError):
             Path(f"{path}{suffix}").unlink()
 
@@ -231,6 +277,8 @@ def merge(into: Path, sources: list[tuple[Path, str | None]], who: str | None = 
     if len(sources) > MAX_MERGE_FILES:
         raise TeamError(f"at most {MAX_MERGE_FILES} files in one merge (one transaction); "
                         "merge the others in a second run")
+    if who is not None and check_plain_name(who):
+        raise TeamError(f"annotator {who!r}: {check_plain_name(who)}; nothing was merged")
     into = Path(into)
     created = not into.exists()
     target = into.with_name(f".{into.name}.merge-tmp") if created else into
@@ -243,6 +291,14 @@ def merge(into: Path, sources: list[tuple[Path, str | None]], who: str | None = 
         testhook.step("merge")  # TEST-ONLY: committed, not yet in place
         if created:
             os.replace(target, into)
+    except sqlite3.DatabaseError as exc:
+        if created:
+            _remove_db(target)
+        if "malformed" not in str(exc) and "corrupt" not in str(exc):
+            raise
+        files = " ".join(shlex.quote(str(p)) for p, _ in sources)
+        raise TeamError(f"merge into {into}: a file is damaged ({exc}); nothing was merged "
+                        f"(`annotator doctor {files}` says which)") from exc
     except BaseException:
         if created:
             _remove_db(target)
@@ -266,8 +322,8 @@ def _merge_into(team: Store, sources: list[tuple[Path, str | None]], who: str | 
             scheme = None if fresh else team.scheme_names()
             for i, (path, override) in enumerate(sources):
                 alias = f"src{i}"
-                try:
-                    version = team.attach(path, alias)
+                try:  # header, schema, quick_check and caps: refused before any row is read
+                    version = team.attach(path, alias, verify=True)
                 except StoreError as exc:
                     raise TeamError(f"{exc}; nothing was merged") from exc
                 aliases.append(alias)
@@ -281,7 +337,7 @@ def _merge_into(team: Store, sources: list[tuple[Path, str | None]], who: str | 
                     raise TeamError(
                         f"{path}: set {name} was merged from another file ({known['path']});"
                         " two files cannot be one annotator's set; nothing was merged "
-                        f"(give this one another name: {path}=NAME)")
+                        f"(give this one another name: {shlex.quote(str(path))}=NAME)")
                 if project_id in by_project and by_project[project_id] != name:
                     raise TeamError(f"{path}: merged before as set {by_project[project_id]},"
                                     f" not {name}; nothing was merged")
@@ -344,12 +400,18 @@ def _check_source(team: Store, alias: str, path: Path, version: int,
         if len(who) != 1:
             raise TeamError(
                 f"{path}: cannot tell whose file it is (decisions by "
-                f"{', '.join(who) or 'nobody'}); name its set: {path}=NAME; nothing was "
+                f"{', '.join(who) or 'nobody'}); name its set: {shlex.quote(str(path))}=NAME;"
+                " nothing was "
                 "merged")
         name = who[0]
     reason = check_set_name(name)
     if reason:
         raise TeamError(f"{path}: set name {name!r}: {reason}; nothing was merged")
+    # names from someone's file reach CoNLL lines, XML, shell suggestions: the label rule
+    for label in team.attached_labels(alias):
+        reason = check_label_name(label)
+        if reason:
+            raise TeamError(f"{path}: label {label!r}: {reason}; nothing was merged")
     return str(name), project_id
 
 
@@ -541,3 +603,393 @@ def describe_version(version: Version, text: str) -> str:
         extra = f" [{', '.join(bits)}]" if bits else ""
     return f"{version.label} “{words}”{extra} — {', '.join(version.owners)}"
 
+
+
+# --- review by rule (``annotator review``) ---------------------------------------------
+#
+# The window's review takes versions into gold one key at a time (ui/review.py); these
+# rules take them for many documents at once, through the same pieces: review_state
+# for the versions, in_the_way for what a version replaces, gold_claim for the claim it
+# brings, and Session.add / Session.delete on the gold set for the writes (the events
+# the window logs), plus one "review" event per document naming the rule.
+
+#: A claim's attributes, as in a version's key (see :func:`version_key`).
+CLAIM_KEY_ATTRIBUTES = ("claim_type", "claimant", "via", "checkworthy", "hedged")
+
+
+@dataclass
+class OpenItem:
+    """What a rule leaves for a person: the versions at some offsets, whose each is, the
+    sets with none there (``missing``) and why the rule cannot decide."""
+
+    doc_id: int
+    layer: str
+    start: int
+    end: int
+    reason: str
+    versions: list[Version]
+    missing: list[str]
+
+    def as_dict(self, text: str) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id, "layer": self.layer, "start": self.start,
+            "end": self.end, "text": text[self.start:self.end], "reason": self.reason,
+            "versions": [{"label": v.label, "start": v.start, "end": v.end,
+                          "owners": list(v.owners),
+                          **({"claim": dict(zip(CLAIM_KEY_ATTRIBUTES, v.attributes,
+                                                strict=True))}
+                             if v.layer == "claim" else {})} for v in self.versions],
+            "none_from": self.missing,
+        }
+
+
+@dataclass
+class DocReview:
+    """What a rule does to one document: versions to take into gold (``adopt``), gold
+    span ids to remove first (``remove``), what it leaves open, or why it does not apply
+    (``skipped``)."""
+
+    doc_id: int
+    sets: list[str]
+    adopt: list[Version] = field(default_factory=list)
+    remove: list[int] = field(default_factory=list)
+    open: list[OpenItem] = field(default_factory=list)
+    skipped: str | None = None
+
+    @property
+    def settled(self) -> bool:
+        """Nothing to take, remove or decide: gold is what the rule says."""
+        return not (self.adopt or self.remove or self.open) and self.skipped is None
+
+
+@dataclass
+class ReviewRule:
+    """``take`` (``name``'s version becomes gold) or ``majority`` (a span in at least
+    ``min_sets`` of the sets; ``None``: a strict majority); ``label`` narrows it."""
+
+    kind: str
+    name: str | None = None
+    min_sets: int | None = None
+    label: str | None = None
+
+    def describe(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"rule": self.kind}
+        if self.name is not None:
+            out["take"] = self.name
+        if self.kind == "majority":
+            out["min"] = self.min_sets if self.min_sets is not None else "majority"
+        if self.label is not None:
+            out["label"] = self.label
+        return out
+
+    def whole(self) -> ReviewRule:
+        """The rule over every label (whether a document is reviewed is decided on all
+        of it, not only on the label a run narrowed to)."""
+        return ReviewRule(self.kind, self.name, self.min_sets)
+
+
+@dataclass
+class ReviewResult:
+    """What a review run did (or, ``dry_run``, would do)."""
+
+    project: Path
+    rule: ReviewRule
+    dry_run: bool = False
+    looked_at: int = 0
+    reviewed: list[int] = field(default_factory=list)
+    adopted: int = 0
+    removed: int = 0
+    left: dict[int, list[OpenItem]] = field(default_factory=dict)
+    left_sets: dict[int, list[str]] = field(default_factory=dict)
+    skipped: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def open_items(self) -> list[OpenItem]:
+        return [item for items in self.left.values() for item in items]
+
+    def summary(self) -> str:
+        import shlex
+
+        rule = self.rule
+        how = (f"--take {rule.name}" if rule.kind == "take" else
+               f"--majority (a span in at least {rule.min_sets} of the sets)"
+               if rule.min_sets is not None else "--majority (a span in most of the sets)")
+        if rule.label is not None:
+            how += f", label {rule.label} only"
+        verb = "would review" if self.dry_run else "reviewed"
+        lines = [f"review {how}: {self.looked_at} document(s) looked at; {verb} "
+                 f"{len(self.reviewed)}, {self.adopted} span(s) taken into gold"
+                 + (f", {self.removed} gold span(s) replaced" if self.removed else "")]
+        if self.left:
+            project = shlex.quote(str(self.project))
+            lines.append(f"  left to review: {len(self.left)} document(s), "
+                         f"{len(self.open_items)} open conflict(s)")
+            lines.append(f"    list them: `annotator review {project} --conflicts"
+                         + (f" --min {rule.min_sets}" if rule.min_sets is not None else "")
+                         + (f" --label {shlex.quote(rule.label)}" if rule.label else "")
+                         + f" --docs {','.join(map(str, sorted(self.left)))}`")
+            counts: dict[str, list[int]] = {}
+            for doc_id, names in self.left_sets.items():
+                for name in names:
+                    counts.setdefault(name, []).append(doc_id)
+            if counts:
+                name, docs = max(counts.items(), key=lambda kv: (len(kv[1]), kv[0] == ""))
+                lines.append(f"    settle them in the window (Ctrl+R), or take one "
+                             f"annotator's version: `annotator review {project} --take "
+                             f"{shlex.quote(name)} --docs {','.join(map(str, docs))}`")
+        for reason, ids in sorted(self.skipped.items()):
+            lines.append(f"  left alone {len(ids)}: {reason}")
+        return "\n".join(lines)
+
+
+def review_candidates(store: Store, rule: ReviewRule, doc_ids: list[int] | None
+                      ) -> tuple[list[int], dict[str, list[int]]]:
+    """The documents a rule looks at (not reviewed yet: not done in the gold set;
+    ``take``: those ``name`` marked done; ``majority``: those two or more annotators
+    did), and those of ``doc_ids`` it leaves alone, by reason."""
+    skipped: dict[str, list[int]] = {}
+    if rule.kind == "take":
+        assert rule.name is not None
+        pool = set(store.set_documents(rule.name, "done"))
+        why_not = f"{rule.name} did not mark them done"
+    else:
+        pool = set(store.review_document_ids(reviewed=True))
+        why_not = "fewer than two annotators marked them done (--take NAME takes one's)"
+    if doc_ids is None:
+        chosen = sorted(pool)
+    else:
+        chosen = []
+        for doc_id in doc_ids:
+            if store.get_document(doc_id) is None:
+                raise TeamError(f"no document {doc_id} in {store.path}; nothing was reviewed")
+            if doc_id in pool:
+                chosen.append(doc_id)
+            else:
+                skipped.setdefault(why_not, []).append(doc_id)
+    out = []
+    for doc_id in chosen:
+        if (store.document_status(doc_id) or ("",))[0] == "done":
+            skipped.setdefault("reviewed already (the window's review, or a rule before; "
+                               "open it in the window to change its gold set)",
+                               []).append(doc_id)
+        else:
+            out.append(doc_id)
+    return out, skipped
+
+
+def plan_review(store: Store, doc_id: int, rule: ReviewRule) -> DocReview:
+    """What ``rule`` does to a document (nothing is written)."""
+    state = review_state(store, doc_id)
+    plan = DocReview(doc_id, state.sets)
+    versions = [v for v in [*state.agreed, *state.versions]
+                if rule.label is None or v.label == rule.label]
+    if rule.kind == "take":
+        if rule.name not in state.sets:
+            plan.skipped = f"{rule.name} did not mark it done"
+            return plan
+        mine = [v for v in versions if rule.name in v.owners]
+        keys = {v.key for v in mine}
+        plan.adopt = [v for v in mine if v.key not in state.in_gold]
+        doc = store.get_document(doc_id)
+        assert doc is not None
+        gold = store.spans(doc_id)
+        by_id = {s.id: s for s in gold if s.id is not None}
+        plan.remove = [s.id for s in gold if s.id is not None and s.decision == "accepted"
+                       and (rule.label is None or s.label == rule.label)
+                       and version_key(s, doc.text, by_id) not in keys]
+        return plan
+    n = len(state.sets)
+    if n < 2:
+        plan.skipped = "fewer than two annotators marked it done"
+        return plan
+    most = n // 2 + 1
+    k = rule.min_sets if rule.min_sets is not None else most
+    gold_at = {key[:4] for key in state.in_gold}
+    at: dict[tuple[Any, ...], list[Version]] = {}
+    for v in versions:
+        at.setdefault(v.key[:4], []).append(v)
+    candidates: list[Version] = []
+    for pos, found in at.items():
+        if pos in gold_at:
+            continue  # gold holds it already (the window, or a rule before)
+        owners = sorted({o for v in found for o in v.owners})
+        missing = [s for s in state.sets if s not in owners]
+        if len(owners) >= k:
+            chosen, tie = _majority_version(found) if pos[0] == "claim" else (found[0], None)
+            if tie is not None:
+                plan.open.append(OpenItem(doc_id, pos[0], pos[1], pos[2], tie, found, []))
+            else:
+                candidates.append(chosen)
+        elif n - len(owners) < most:
+            plan.open.append(OpenItem(doc_id, pos[0], pos[1], pos[2],
+                                      f"in {len(owners)} of {n} sets (the rule needs {k})",
+                                      found, missing))
+    # Entities do not overlap: two that both pass (a low --min) are a conflict; one that
+    # would replace a gold entity leaves the reviewer's decision alone.
+    entities = [c for c in candidates if c.layer == "entity"]
+    for c in candidates:
+        rivals = [d for d in entities if d is not c and d.overlaps(c)] \
+            if c.layer == "entity" else []
+        if rivals:
+            plan.open.append(OpenItem(doc_id, c.layer, c.start, c.end,
+                                      "overlapping entities both pass the rule", [c, *rivals],
+                                      []))
+        elif c.layer == "entity" and in_the_way(store, doc_id, c, [c]):
+            plan.open.append(OpenItem(doc_id, c.layer, c.start, c.end,
+                                      "the gold set holds an overlapping entity", [c], []))
+        else:
+            plan.adopt.append(c)
+    plan.open = _join_open(plan.open, state.sets)
+    return plan
+
+
+def _join_open(items: list[OpenItem], sets: list[str]) -> list[OpenItem]:
+    """Open items of one layer that overlap as one (ORG by alice and PERSON by bob on the
+    same words are one conflict), in text order."""
+    joined: list[OpenItem] = []
+    for item in sorted(items, key=lambda o: (o.layer != "entity", o.start, -o.end)):
+        last = joined[-1] if joined else None
+        if last is not None and last.layer == item.layer and item.start < last.end \
+                and item.end > last.start:
+            last.end = max(last.end, item.end)
+            last.versions += [v for v in item.versions if v not in last.versions]
+            if item.reason not in last.reason:
+                last.reason += f"; {item.reason}"
+            owners = {o for v in last.versions for o in v.owners}
+            last.missing = [s for s in sets if s not in owners]
+        else:
+            joined.append(OpenItem(item.doc_id, item.layer, item.start, item.end,
+                                   item.reason, list(item.versions), list(item.missing)))
+    return joined
+
+
+def _majority_version(found: list[Version]) -> tuple[Version, str | None]:
+    """The versions of one claim (same offsets and label) that differ in attributes: a
+    version with each attribute as most of their owners set it, or why not (a tie)."""
+    if len(found) == 1:
+        return found[0], None
+    chosen: list[Any] = []
+    sources: list[Version] = []
+    for i, name in enumerate(CLAIM_KEY_ATTRIBUTES):
+        votes: dict[Any, list[str]] = {}
+        first: dict[Any, Version] = {}
+        for v in found:
+            votes.setdefault(v.attributes[i], []).extend(v.owners)
+            first.setdefault(v.attributes[i], v)
+        ranked = sorted(votes.items(), key=lambda kv: -len(kv[1]))
+        if len(ranked) > 1 and len(ranked[0][1]) == len(ranked[1][1]):
+            return found[0], f"claim {name} tied: " + " / ".join(
+                f"{value!r} ({', '.join(sorted(who))})" for value, who in ranked)
+        chosen.append(ranked[0][0])
+        sources.append(first[ranked[0][0]])
+    claim = Claim(**(sources[0].claim.as_dict() if sources[0].claim else {}))
+    claim.claim_type = sources[0].claim.claim_type if sources[0].claim else None
+    via = sources[2].claim.via if sources[2].claim else None
+    checkworthy = sources[3].claim.checkworthy if sources[3].claim else None
+    hedged = sources[4].claim.hedged if sources[4].claim else None
+    claim.via, claim.checkworthy, claim.hedged = via, checkworthy, hedged
+    speaker = sources[1]
+    owners = tuple(sorted({o for v in found for o in v.owners}))
+    return Version(speaker.layer, speaker.start, speaker.end, speaker.label, tuple(chosen),
+                   owners, claim, speaker.claimant, speaker.claimant_words), None
+
+
+def review(store: Store, rule: ReviewRule, who: str, doc_ids: list[int] | None = None,
+           dry_run: bool = False) -> ReviewResult:
+    """Apply a review rule (see :class:`ReviewRule`) to the documents not reviewed yet
+    (or to ``doc_ids``): take what it decides into the gold set as the window's review
+    does, one transaction per document, each with a ``review`` event naming the rule;
+    mark a document reviewed (done) when the rule settles all of it, else leave it to
+    review (counted, with its open conflicts). ``dry_run``: write nothing, say what would
+    happen (``--conflicts``)."""
+    from .session import NeedsReviewError, Session, SessionError, StorageError
+
+    if rule.kind not in ("take", "majority"):
+        raise TeamError(f"no review rule {rule.kind!r}")
+    if rule.kind == "take":
+        known = {s["name"] for s in store.annotation_sets()}
+        if rule.name not in known:
+            raise TeamError(f"no annotator {rule.name!r} in {store.path} (its sets: "
+                            f"{', '.join(sorted(known)) or 'none: not a team project'}); "
+                            "nothing was reviewed")
+    if rule.min_sets is not None and rule.min_sets < 1:
+        raise TeamError(f"--min must be 1 or more, not {rule.min_sets}")
+    if not dry_run and store.readonly:
+        raise TeamError(f"{store.path}: read-only; nothing was reviewed")
+    from .store.trust import quick_check
+
+    damage = quick_check(store.conn)
+    if damage:  # review writes gold from the sets: never from a damaged file
+        raise TeamError(f"{store.path} is damaged ({'; '.join(damage[:2])}); nothing was "
+                        f"reviewed (annotator doctor {shlex.quote(str(store.path))} says more)")
+    docs, skipped = review_candidates(store, rule, doc_ids)
+    result = ReviewResult(store.path, rule, dry_run, len(docs), skipped=skipped)
+    session = Session(store, who)
+    for doc_id in docs:
+        plan = plan_review(store, doc_id, rule)
+        if plan.skipped is not None:
+            result.skipped.setdefault(plan.skipped, []).append(doc_id)
+            continue
+        if dry_run:
+            result.adopted += len(plan.adopt)
+            result.removed += len(plan.remove)
+            whole = plan if rule.label is None else plan_review(store, doc_id, rule.whole())
+            if plan.open:  # with --label, that label's conflicts
+                result.left[doc_id] = plan.open
+                result.left_sets[doc_id] = plan.sets
+            elif not whole.open and not (rule.label is not None and whole.adopt):
+                result.reviewed.append(doc_id)
+            continue
+        try:
+            with store.write():
+                added, removed = _apply(store, session, plan)
+                after = plan_review(store, doc_id, rule.whole())
+                if after.settled:
+                    session.set_status(doc_id, "done")
+                store.log_event("review", who, doc_id, None, None, {
+                    **rule.describe(), "spans": added, "removed": removed,
+                    "open": len(after.open), "reviewed": after.settled})
+        except NeedsReviewError:
+            after = plan_review(store, doc_id, rule.whole())
+            after.open.append(OpenItem(doc_id, "entity", 0, 0, "the rule leaves the gold "
+                                       "set empty while annotators labelled spans", [], []))
+            result.left[doc_id], result.left_sets[doc_id] = after.open, plan.sets
+            continue
+        except StorageError:
+            raise
+        except SessionError as exc:  # an overlap the plan did not foresee: a person's call
+            result.left[doc_id] = [OpenItem(doc_id, "entity", 0, 0, str(exc), [], [])]
+            result.left_sets[doc_id] = plan.sets
+            continue
+        result.adopted += len(added)
+        result.removed += len(removed)
+        if after.settled:
+            result.reviewed.append(doc_id)
+        else:
+            result.left[doc_id] = after.open or [OpenItem(
+                doc_id, "entity", 0, 0, "labels outside --label not reviewed yet", [], [])]
+            result.left_sets[doc_id] = plan.sets
+    return result
+
+
+def _apply(store: Store, session: Any, plan: DocReview) -> tuple[list[int], list[int]]:
+    """Take a plan's versions into gold (inside the caller's transaction): what it
+    removes first, then entities before claims (a claim's claimant links to the gold
+    entity at its offsets), each replacing what is in its way, as the window's G does."""
+    removed: list[int] = []
+    for span_id in plan.remove:
+        if store.get_span(span_id) is not None:
+            session.delete(span_id)
+            removed.append(span_id)
+    added: list[int] = []
+    for version in sorted(plan.adopt, key=lambda v: v.layer != "entity"):
+        for span_id in in_the_way(store, plan.doc_id, version, [version]):
+            if store.get_span(span_id) is not None:
+                session.delete(span_id)
+                removed.append(span_id)
+        change = session.add(plan.doc_id, version.layer, version.start, version.end,
+                             version.label, gold_claim(store, plan.doc_id, version))
+        span = change.span
+        if span is not None and span.id is not None:
+            added.append(span.id)
+    return added, removed

@@ -125,7 +125,10 @@ def resolve(spec: str, db_path: Path | None) -> Path | None:
         newest = latest(db_path) if db_path is not None else None
         if newest is None:
             where = models_dir(Path(db_path)) if db_path is not None else "this project"
-            raise ModelError(f"no trained model in {where}; run `annotator train` first")
+            raise ModelError(
+                f"no trained model in {where}: models come from `annotator train` (on this "
+                "project's done documents); to use another project's model, pass its "
+                "folder as a path (--model OTHER.db.models/NAME-N)")
         return newest.path
     if db_path is not None and "/" not in spec and "\\" not in spec:
         models = list_models(db_path)
@@ -155,6 +158,65 @@ def next_name(db_path: Path, name: str) -> str:
                 if rest.isdigit():
                     n = max(n, int(rest))
     return f"{name}-{n + 1}"
+
+
+#: The lock file inside a training run's temporary folder, held while it runs.
+RUN_LOCK = ".running"
+#: A temporary folder without a lock file (made by an older version) counts as stale
+#: when it has not changed for this long.
+_UNLOCKED_STALE_SECONDS = 3600
+
+
+def hold_run(tmp: Path) -> Any:
+    """Mark ``tmp`` (a training run's temporary folder) as in use for as long as the
+    returned handle is open: an exclusive ``flock`` on a file inside it, which the
+    system drops when the process ends, however it ends. ``None`` where there is no
+    ``flock`` (Windows)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    handle = open(tmp / RUN_LOCK, "wb")  # noqa: SIM115 - held until the run ends
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return handle
+
+
+def remove_stale_runs(db_path: Path) -> tuple[int, int]:
+    """Remove the temporary folders that killed training runs left in the project's
+    model folder (``.NAME-N.xxxx.tmp``, whose lock no process holds); returns how many
+    and their bytes. A run in progress holds its lock and is left alone."""
+    import shutil
+    import time
+
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no way to tell; leave them
+        return 0, 0
+    folder = models_dir(Path(db_path))
+    if not folder.is_dir():
+        return 0, 0
+    removed = size = 0
+    for child in folder.iterdir():
+        if not (child.name.startswith(".") and child.name.endswith(".tmp")
+                and child.is_dir() and not child.is_symlink()):
+            continue
+        lock = child / RUN_LOCK
+        try:
+            if lock.is_file():
+                with open(lock, "rb") as handle:
+                    try:
+                        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except OSError:
+                        continue  # a run in progress
+            elif time.time() - child.stat().st_mtime < _UNLOCKED_STALE_SECONDS:
+                continue  # just made, or an older version's run in progress
+            bytes_ = sum(p.stat().st_size for p in child.rglob("*") if p.is_file())
+            shutil.rmtree(child)
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove: left as it is
+        removed += 1
+        size += bytes_
+    return removed, size
 
 
 def _base(folder_name: str) -> str:

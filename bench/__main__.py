@@ -2,10 +2,10 @@
 
 Runs each benchmark module (``bench/importing.py``, ``suggest.py``, ``export.py``,
 ``search.py``, ``gui.py``, ``quality.py``, ``keystrokes.py``, ``teams.py``,
-``startup.py``; the convention is in ``bench/__init__.py``) at two corpus sizes a factor
-10 apart (``quality`` and ``keystrokes`` at one), each call in a fresh subprocess, prints
-one table of all rows and the cost growth between the two sizes, and writes
-``bench/results.json``::
+``startup.py``, ``trust.py``, ``migrate.py``; the convention is in ``bench/__init__.py``)
+at two corpus sizes a factor 10 apart (``quality`` and ``keystrokes`` at one), each call
+in a fresh subprocess, prints one table of all rows and the cost growth between the two
+sizes, and writes ``bench/results.json``::
 
     {"machine": "...", "mode": "quick", "results": [row, ...], "growth": [...],
      "skipped": [...], "peers": {...}}
@@ -42,20 +42,24 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 MODULES = ["importing", "suggest", "export", "gui", "search", "quality", "keystrokes", "teams",
-           "startup"]
+           "startup", "trust", "migrate"]
 # (smaller, larger) corpus sizes, a factor 10 apart
 # Export runs at 5,000 and more: below that the interpreter's start (0.13 s, imports)
 # is most of an export's time, while the bare loop's start is 0.02 s.
 # Quality (claims against ClaimBuster's labels) runs once: 200 documents of 30 sentences
 # spread over the development file, or all 766 with --full.
+# migrate: Label Studio tasks in one JSON list (31,000 are about 200 MB: the issue's
+# peak-memory figure).
 # teams: documents per annotator's file (three files; as many documents shared); the
 # issue's figures are at 10,000 in both modes.
 QUICK = {"importing": (2_000, 20_000), "suggest": (30, 300), "export": (5_000, 50_000),
          "gui": (1_000, 10_000), "search": (2_000, 20_000), "quality": (200,),
-         "keystrokes": (1,), "teams": (1_000, 10_000), "startup": (1_000, 10_000)}
+         "keystrokes": (1,), "teams": (1_000, 10_000), "startup": (1_000, 10_000),
+         "trust": (10_000, 100_000), "migrate": (3_100, 31_000)}
 FULL = {"importing": (10_000, 100_000), "suggest": (100, 1_000), "export": (10_000, 100_000),
         "gui": (10_000, 100_000), "search": (10_000, 100_000), "quality": (766,),
-        "keystrokes": (1,), "teams": (1_000, 10_000), "startup": (10_000, 100_000)}
+        "keystrokes": (1,), "teams": (1_000, 10_000), "startup": (10_000, 100_000),
+        "trust": (10_000, 100_000), "migrate": (3_100, 31_000)}
 TIMEOUT_S = {"quick": 900, "full": 7200}
 
 

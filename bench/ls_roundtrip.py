@@ -7,9 +7,13 @@ suggested, every suggestion accepted and every document marked done, then export
 ``annotator export --format labelstudio``. A project with the exported label config is
 made in Label Studio, the tasks imported through its API and read back one by one: the
 tasks, annotations and results that arrived against those written, per label, the
-regions whose ``text`` is not ``data.text[start:end]`` in Label Studio, their origins, and
-Label Studio's own export of the project. Exits 1 when anything differs, 0 otherwise
-(also when Label Studio is not installed: it says so).
+regions whose ``text`` is not ``data.text[start:end]`` in Label Studio, their origins, the
+claims' attributes (claimant relations, claimant text, via, hedged, type,
+check-worthiness) and whose labels they are (``data.annotated_by``), and Label Studio's own
+export of the project; then the way back: that export imported by ``annotator import``
+into a new project, compared document by document (text, status, spans, labels, every
+claim attribute and claimant link). Exits 1 when anything differs, 0 otherwise (also
+when Label Studio is not installed: it says so).
 """
 
 from __future__ import annotations
@@ -36,13 +40,34 @@ def annotator(*args: str) -> None:
 
 
 def results(tasks: list[dict[str, Any]]) -> Counter[str]:
-    """Results per label (regions) or per choice control (claim attributes)."""
+    """Results per label (regions) or per control (claim attributes); not relations."""
     out: Counter[str] = Counter()
     for task in tasks:
         for annotation in task["annotations"]:
             for r in annotation["result"]:
+                if r["type"] == "relation":
+                    continue  # counted by carried()
                 out[r["value"]["labels"][0] if r["type"] == "labels"
                     else f"({r['from_name']})"] += 1
+    return out
+
+
+def carried(tasks: list[dict[str, Any]]) -> Counter[str]:
+    """The claims' attributes and the annotator: claimant relations (whose ends are both
+    regions of the annotation), per-region results by control, and tasks that name
+    their annotator."""
+    out: Counter[str] = Counter()
+    for task in tasks:
+        if task["data"].get("annotated_by"):
+            out["annotator"] += 1
+        for annotation in task["annotations"]:
+            ids = {r["id"] for r in annotation["result"] if r["type"] == "labels"}
+            for r in annotation["result"]:
+                if r["type"] == "relation":
+                    whole = r["from_id"] in ids and r["to_id"] in ids
+                    out[f"relation {r.get('labels')}{'' if whole else ' (dangling)'}"] += 1
+                elif r["type"] != "labels":
+                    out[r["from_name"]] += 1
     return out
 
 
@@ -84,14 +109,35 @@ def main() -> int:
                               for r in a["result"])
             ls.timed_export(project, folder / "back.json")
             back = json.loads((folder / "back.json").read_text(encoding="utf-8"))
+        # the way back: Label Studio's own export imported into a new project
+        from annotator.store import Store
+        from bench.migrate import ALL_ATTRIBUTES, differences, documents
+
+        (folder / "back.label_config.xml").write_text(config, encoding="utf-8")
+        annotator("import", "--db", str(folder / "back.db"), str(folder / "back.json"))
+        stores = [Store(folder / "p.db"), Store(folder / "back.db")]
+        diff = differences(*(documents(x, ALL_ATTRIBUTES) for x in stores))
+        spans_back = [x.conn.execute("SELECT count(*) FROM spans WHERE decision = 'accepted'")
+                      .fetchone()[0] for x in stores]
+        for x in stores:
+            x.close()
     want, got = results(written), results(arrived)
+    want_attrs, got_attrs, back_attrs = carried(written), carried(arrived), carried(back)
     print(f"tasks: {len(arrived)} of {len(written)} arrived; results: {sum(got.values())} of "
           f"{sum(want.values())}; per label equal: {got == want}")
     print(f"regions whose text is not data.text[start:end]: {misplaced}; origins: "
           f"{dict(origins)}")
     print(f"Label Studio's own export: {len(back)} tasks, {sum(results(back).values())} results")
+    for key in sorted(want_attrs.keys() | got_attrs.keys() | back_attrs.keys()):
+        print(f"  {key}: written {want_attrs[key]}, arrived {got_attrs[key]}, "
+              f"in its export {back_attrs[key]}")
+    print(f"imported back with `annotator import`: {spans_back[1]} of {spans_back[0]} "
+          f"accepted spans; documents that differ (text, status, spans, labels, claim "
+          f"attributes, claimant links): {len(diff)}")
+    for line in diff[:10]:
+        print(f"  {line}")
     ok = (len(arrived) == len(written) and got == want and misplaced == 0
-          and results(back) == want)
+          and results(back) == want and got_attrs == want_attrs == back_attrs and not diff)
     return 0 if ok else 1
 
 

@@ -225,6 +225,30 @@ def test_evaluate_gold_errors_are_one_line(tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_evaluate_gold_reads_files_as_import_does(tmp_path):
+    """A UTF-16 file that `import` reads is read; a Latin-1 one is refused as `import`
+    refuses it, in one line (issue 21, item 10: both were tracebacks)."""
+    pipeline = tmp_path / "sentences"
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.to_disk(pipeline)
+    line = json.dumps({"text": "Toyota opened a factory in Kentucky, café owners said.",
+                       "spans": [{"start": 0, "end": 6, "label": "ORG"}]},
+                      ensure_ascii=False) + "\n"
+    utf16 = tmp_path / "gold16.jsonl"
+    utf16.write_text(line, encoding="utf-16")  # with its BOM
+    result = CliRunner().invoke(main, ["evaluate", "--gold", str(utf16), "--model",
+                                       str(pipeline), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["documents"] == 1
+    latin1 = tmp_path / "gold1.jsonl"
+    latin1.write_bytes(line.encode("latin-1"))
+    result = CliRunner().invoke(main, ["evaluate", "--gold", str(latin1), "--model",
+                                       str(pipeline)])
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert "gold1.jsonl" in result.output and "not valid UTF-8" in result.output
+
+
 # --- pure helpers
 
 

@@ -181,7 +181,7 @@ def test_importers_stream_large_files_in_batches(store: Store, tmp_path: Path,
                                                  monkeypatch) -> None:
     """Records go to the store in batches within one file (not all of a file at once),
     duplicates inside and across batches still counted, all in one transaction."""
-    import annotator.importers as importers
+    import annotator.importers.core as importers
 
     monkeypatch.setattr(importers, "BATCH", 7)
     path = tmp_path / "in.jsonl"
@@ -300,7 +300,7 @@ def test_importers_prodigy_reject_brings_rejected_spans(store: Store, tmp_path: 
 
 def test_importers_repeated_text_across_batches_merges_its_labels(
         store: Store, tmp_path: Path, monkeypatch) -> None:
-    import annotator.importers as importers
+    import annotator.importers.core as importers
 
     monkeypatch.setattr(importers, "BATCH", 2)
     text = "Apple hired Tim Cook."

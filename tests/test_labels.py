@@ -106,13 +106,16 @@ def test_labels_migration_keeps_labels_the_spans_use(tmp_path: Path) -> None:
     """A project made before labels were stored keeps every label its spans use."""
     import sqlite3
 
+    from tests.reliability.test_database import build_version
+
     db = tmp_path / "old.db"
-    with Store(db) as store, store.write():
-        doc = store.insert_document("Ali.", {}, "h")
-        store.insert_span(Span(doc, "entity", 0, 3, "HERO"))
-        store.conn.execute("DROP TABLE labels")
-        store.conn.execute("DROP TABLE label_map")
-        store.conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    build_version(db, 4)  # a real v4 file (a v6 one set back to 4 is refused as a lie)
+    conn = sqlite3.connect(db)
+    conn.execute('INSERT INTO spans (doc_id, layer, start, "end", label, origin, decision,'
+                 " created_at, updated_at) VALUES (1, 'entity', 0, 3, 'HERO', 'model',"
+                 " 'pending', 'x', 'x')")
+    conn.commit()
+    conn.close()
     with Store(db) as store:
         assert store.backup_path is not None
         hero = store.label_scheme().get("HERO")
@@ -139,3 +142,92 @@ def test_labels_use_counts_in_one_pass_equal_the_counts_one_by_one(store: Store)
     assert counts == {"GPE": 2, "LOC": 1}
     assert all(store.count_label_use(x.name) == counts.get(x.name, 0)
                for x in store.label_scheme().labels)
+
+
+# --- labels changed while suggest runs (issue 21, item 5) ------------------------------
+
+
+def _gpe_pipeline():  # type: ignore[no-untyped-def]
+    """A small real pipeline that says GPE for Basra and Erbil, with sentences."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "GPE", "pattern": "Basra"},  # type: ignore[attr-defined]
+                        {"label": "GPE", "pattern": "Erbil"}])
+    return nlp
+
+
+def test_labels_rename_while_suggest_runs_leaves_no_label_outside_the_scheme(
+        store: Store) -> None:
+    from annotator.suggest.runner import suggest
+
+    with store.write():
+        for k in range(3):
+            store.insert_document(f"Families left Basra and Erbil on day {k}.", {}, f"h{k}")
+    renamed: list[int] = []
+
+    def rename_after_the_first(done: int) -> None:
+        # `labels rename GPE PLACE` from another process, after the first document was
+        # written and while the others are parsed: a deterministic interleaving.
+        if done == 1:
+            renamed.append(labels.rename(store, "GPE", "PLACE", "ann"))
+
+    result = suggest(store, _gpe_pipeline(), commit_every=1, checkworthiness=None,
+                     on_progress=rename_after_the_first)
+    assert renamed == [2] and result.entities_added == 6
+    scheme = {x.name for x in store.label_scheme().labels}
+    used = store.label_use_counts()
+    assert set(used) <= scheme, used
+    assert used["PLACE"] == 6 and store.labels_outside_scheme() == {}
+
+
+def test_labels_store_suggestions_reads_the_scheme_in_its_own_transaction(
+        store: Store) -> None:
+    from annotator.suggest.runner import SCHEME
+
+    text = "Families left Basra."
+    with store.write():
+        doc = store.insert_document(text, {}, "h")
+    parsed = [EntitySuggestion(14, 19, "GPE")]  # parsed while GPE was in the scheme
+    labels.remove(store, "GPE", "ann")  # then removed before the write
+    unknown: Counter[str] = Counter()
+    assert store_suggestions(store, doc, text, parsed, [], "m 1", label_for=SCHEME,
+                             unknown=unknown) == (0, 0)
+    assert unknown == {"GPE": 1} and store.spans(doc) == []
+
+
+def test_labels_list_shows_labels_outside_the_scheme_and_repairs_them(db_path: Path) -> None:
+    db = str(db_path)
+    with Store(db_path) as store, store.write():
+        doc = store.insert_document("Basra and Erbil and Mosul.", {}, "h")
+        for start, end in ((0, 5), (10, 15)):  # left by an older version
+            store.insert_span(Span(doc, "entity", start, end, "OLDGPE"))
+        store.insert_span(Span(doc, "entity", 20, 25, "OLDLOC"))
+    listed = [json.loads(x) for x in run("labels", "list", "--json", "--db", db).splitlines()]
+    orphans = [x for x in listed if not x["in_scheme"]]
+    assert orphans == [{"name": "OLDGPE", "layer": "entity", "spans": 2, "in_scheme": False},
+                       {"name": "OLDLOC", "layer": "entity", "spans": 1, "in_scheme": False}]
+    assert "NOT IN THE SCHEME" in run("labels", "list", "--db", db)
+    refused = CliRunner().invoke(main, ["labels", "remove", "OLDLOC", "--db", db])
+    assert refused.exit_code == 1 and "not in the scheme" in refused.output
+    assert "--relabel-to" in refused.output
+    run("labels", "remove", "OLDLOC", "--relabel-to", "LOC", "--db", db)
+    run("labels", "rename", "OLDGPE", "PLACE", "--db", db)
+    with Store(db_path) as store:
+        assert store.labels_outside_scheme() == {}
+        assert store.label_scheme().get("PLACE") is not None
+        assert sorted(s.label for s in store.spans(1)) == ["LOC", "PLACE", "PLACE"]
+
+
+def test_labels_a_description_of_undecodable_bytes_is_one_line(db_path: Path) -> None:
+    """`labels add … --description $'\\xff\\xfe'`: the shell hands Python surrogates, which
+    SQLite cannot store (issue 21, item 10: a traceback)."""
+    for args in (["add", "WEAPON", "--layer", "entity"], ["update", "GPE"]):
+        result = CliRunner().invoke(main, ["labels", *args, "--description", "\udcff\udcfe",
+                                           "--db", str(db_path)])
+        assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+        assert "not valid text" in result.output
+    with Store(db_path) as store:
+        assert store.label_scheme().get("WEAPON") is None

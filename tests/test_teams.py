@@ -222,7 +222,9 @@ def test_teams_merging_a_file_again_takes_only_its_new_work(team_files, tmp_path
     (lambda p: sqlite3.connect(p).execute("CREATE TABLE t (x)").connection.commit(),
      "not an Annotator project"),
     (lambda p: _version(p, SCHEMA_VERSION + 1), "newer Annotator"),
-    (lambda p: _version(p, SCHEMA_VERSION - 1), "older Annotator"),
+    (lambda p: _older(p), "older Annotator"),
+    (lambda p: _version(p, SCHEMA_VERSION - 1), "says schema 5 but holds the tables of "
+                                                "schema 6"),
     (lambda p: _relabel_scheme(p), "another label scheme .*it has WEAPON"),
 ])
 def test_teams_merge_refuses_files_and_changes_nothing(team_files, tmp_path, make,
@@ -243,6 +245,12 @@ def _version(path: Path, version: int) -> None:
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
     conn.commit()
     conn.close()
+
+
+def _older(path: Path) -> None:
+    from tests.reliability.test_database import build_version
+
+    build_version(path, SCHEMA_VERSION - 1)
 
 
 def _relabel_scheme(path: Path) -> None:
@@ -417,3 +425,40 @@ def test_teams_a_v5_project_migrates_into_the_own_set_and_takes_a_merge(
     assert merged.files[0].counts["documents_added"] == 7  # alice's share
     with Store(old) as store:
         assert store.count_documents() == 3 + 7 and store.has_annotation_sets()
+
+
+@pytest.mark.parametrize("bad", ["../evil", "a/b", "..", ".hidden", "c:\\x", "x\x00y",
+                                 "nul", "sub\\dir"])
+def test_teams_names_are_plain_nothing_written(tmp_path: Path, bad: str) -> None:
+    """Issue 21 item 13: `split --annotators ../evil,bob --out o` wrote evil.db outside o.
+    Names are plain (no separators, no '..', no leading dot, no control characters),
+    in split, in merge's FILE=NAME and the names files carry, and for --annotator."""
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    project = make_project(tmp_path / "news.db")
+    out = tmp_path / "sub" / "o"
+    result = CliRunner().invoke(main, ["split", str(project), "--annotators", f"{bad},bob",
+                                       "--out", str(out)])
+    assert result.exit_code == 1 and "annotator " in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news.db"]  # nothing written
+    with pytest.raises(TeamError, match="nothing was merged"):
+        merge(tmp_path / "team.db", [(project, bad)], "lead")
+    if bad == "nul":  # a file name only: a person may be called so
+        return
+    with pytest.raises(TeamError, match="nothing was merged"):
+        merge(tmp_path / "team.db", [(project, "alice")], bad)
+    with Store(project) as store, pytest.raises(SessionError, match="annotator"):
+        Session(store, bad)
+    assert not (tmp_path / "team.db").exists()
+
+
+def test_teams_merge_refuses_a_name_the_file_carries(tmp_path: Path) -> None:
+    """A file whose meta says annotator '../evil' (a hostile file) is refused by name."""
+    src = make_project(tmp_path / "news.db")
+    with Store(src) as store, store.write():
+        store.set_meta("annotator", "../evil")
+    with pytest.raises(TeamError, match=r"set name '\.\./evil'.*nothing was merged"):
+        merge(tmp_path / "team.db", [(src, None)], "lead")
+

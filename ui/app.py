@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
+from annotator.model import check_plain_name
 from annotator.paths import default_db_path
 from annotator.session import login_name
 from annotator.store import Store, StoreError, storage_reason
@@ -27,15 +28,19 @@ def annotator_name(settings: QSettings, override: str | None, ask: bool = True) 
         settings.setValue("annotator", override)
         return override
     saved = settings.value("annotator")
-    if isinstance(saved, str) and saved.strip():
+    if isinstance(saved, str) and saved.strip() and check_plain_name(saved) is None:
         return saved
     name = login_name()
-    if ask:
-        answer, ok = QInputDialog.getText(
-            None, "Who is annotating?",
-            "Your name is recorded on every decision you make:", text=name)
-        if ok and answer.strip():
+    prompt = "Your name is recorded on every decision you make:"
+    while ask:
+        answer, ok = QInputDialog.getText(None, "Who is annotating?", prompt, text=name)
+        if not ok or not answer.strip():
+            break
+        reason = check_plain_name(answer.strip())
+        if reason is None:
             name = answer.strip()
+            break
+        prompt = f"{reason}. Your name is recorded on every decision you make:"
     settings.setValue("annotator", name)
     return name
 
@@ -84,6 +89,10 @@ def seed_default(db_path: Path) -> str | None:
 def run(argv: list[str]) -> int:
     """Open the window; returns the exit code."""
     args = parse_args(argv)
+    reason = check_plain_name(args.annotator) if args.annotator is not None else None
+    if reason:  # names are plain (they reach set names and file names through merge)
+        print(f"--annotator {args.annotator!r}: {reason}", file=sys.stderr)
+        return 1
     if QApplication.instance() is None:
         from .platform_check import problem
 

@@ -77,7 +77,9 @@ class FileWork:
         if not isinstance(folder, str) or not Path(folder).is_dir():
             folder = str(Path.home())
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", folder, "Articles (*.txt *.jsonl *.csv);;All files (*)")
+            self, "Import articles", folder,
+            "Articles and labelled data (*.txt *.jsonl *.csv *.json *.conll *.iob *.spacy);;"
+            "All files (*)")
         if paths:
             self.settings.setValue("import_folder", str(Path(paths[0]).parent))
             self.import_files([Path(p) for p in paths])

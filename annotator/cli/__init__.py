@@ -25,8 +25,10 @@ COMMANDS: dict[str, str] = {
     "split": "teams",
     "merge": "teams",
     "agreement": "teams",
+    "review": "teams",
     "train": "train",
     "models": "train",
+    "doctor": "doctor",
 }
 main.lazy_commands = COMMANDS
 

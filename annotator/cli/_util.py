@@ -146,6 +146,20 @@ db_option = click.option(
 )
 
 
+class FiniteFloatRange(click.FloatRange):
+    """``click.FloatRange`` that also refuses ``nan`` and ``inf`` (which compare false
+    with every bound, so a plain range lets ``nan`` through)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        import math
+
+        number = super().convert(value, param, ctx)
+        if isinstance(number, float) and not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
 def open_store(db_path: Path | None, create: bool = True, readonly: bool = False) -> Store:
     """Open the project or exit with a one-line message. ``readonly`` for commands that
     only read (they never create or change files beside the project)."""

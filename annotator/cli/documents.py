@@ -16,25 +16,32 @@ from ._util import db_option, main, open_store, progress
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["auto", "txt", "jsonl", "csv"]),
-              default="auto", show_default=True, help="Input format (auto: by file ending).")
+@click.option("--format", "fmt", type=click.Choice(
+    ["auto", "txt", "jsonl", "csv", "labelstudio", "doccano", "prodigy", "conll", "spacy"]),
+              default="auto", show_default=True,
+              help="Input format (auto: by the file's content, then its ending).")
 @click.option("--text-field", default="text", show_default=True,
-              help="JSONL key or CSV column holding the article text.")
+              help="JSONL key, CSV column or Label Studio data field holding the text "
+                   "(Label Studio: the config's <Text value=\"$...\"> wins).")
 @click.option("--status", type=click.Choice(["new", "done"]), default=None,
               help="Status of every imported document (default: as the file says, else "
                    "new). done: labelled data from elsewhere counts as finished annotation.")
 @click.option("--add-labels", is_flag=True,
               help="Add the labels the file uses and the project lacks (else the import "
                    "is refused, naming them).")
+@click.option("--as-sets", is_flag=True,
+              help="Label Studio: each annotation with a completed_by goes to that "
+                   "annotator's set (as a team merge makes them), not the project's own.")
 @db_option
 def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, status: str | None,
-               add_labels: bool, db_path: Path | None) -> None:
-    """Import .txt, .jsonl or .csv files, or folders of them (recursively).
+               add_labels: bool, as_sets: bool, db_path: Path | None) -> None:
+    """Import .txt, .jsonl or .csv files, the exports of Label Studio (JSON, JSON-MIN,
+    task lines), doccano, Prodigy, CoNLL and spaCy (.spacy), or folders of them.
 
-    The whole import is one transaction: on any error nothing is written. Labelled
-    JSONL (Prodigy spans, doccano labels, our claims) must use the project's labels, or
-    pass --add-labels. A Prodigy line answered "reject" brings its spans as rejected
-    suggestions; lines repeating a text add their labels to its document."""
+    The whole import is one transaction: on any error nothing is written. Labels must be
+    the project's, or pass --add-labels. A Prodigy line answered "reject" brings its spans
+    as rejected suggestions; lines repeating a text add their labels to its document.
+    What a file holds that has no place here is counted in the summary, with its reason."""
     import sqlite3
 
     from ..importers import ImportFailed, import_paths
@@ -45,7 +52,7 @@ def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, status: str |
         with progress(desc="importing") as bar:
             result = import_paths(store, list(paths), fmt=fmt, text_field=text_field,
                                   on_document=lambda: bar.update(1), status=status,
-                                  add_labels=add_labels)
+                                  add_labels=add_labels, as_sets=as_sets)
     except ImportFailed as exc:
         raise click.ClickException(f"{exc} (nothing was imported)") from exc
     except ReadOnlyError as exc:

@@ -14,7 +14,7 @@ import click
 
 from ..formats import ALIGN_CHOICES, FORMATS, LAYER_CHOICES
 from ..model import STATUSES
-from ._util import db_option, main, open_store, progress
+from ._util import FiniteFloatRange, db_option, main, open_store, progress
 
 
 @main.command("export")
@@ -31,7 +31,7 @@ from ._util import db_option, main, open_store, progress
               help="Add rejected suggestions as negative examples (jsonl, spacy).")
 @click.option("--annotator", "annotator_name", default=None,
               help="Only spans decided by this annotator.")
-@click.option("--dev-fraction", type=click.FloatRange(0, 1, max_open=True), default=0.2,
+@click.option("--dev-fraction", type=FiniteFloatRange(0, 1, max_open=True), default=0.2,
               show_default=True, help="spacy: share of documents in dev.spacy.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="spacy: seed of the train/dev split.")
@@ -69,7 +69,7 @@ def export_cmd(fmt: str, out: Path | None, status: str, layer: str | None,
     opts = ExportOptions(status=status, layer=layer, include_rejected=include_rejected,
                          annotator=annotator_name, dev_fraction=dev_fraction, seed=seed,
                          align=align, spancat=spancat, tokens=not no_tokens,
-                         annotation_set=annotation_set)
+                         annotation_set=annotation_set, allow_empty=allow_empty)
     store = open_store(db_path, create=False)
     if opts.set_filter and opts.set_filter not in {s["name"] for s in store.annotation_sets()}:
         names = ", ".join(s["name"] for s in store.annotation_sets()) or "none: not a team project"
@@ -80,8 +80,21 @@ def export_cmd(fmt: str, out: Path | None, status: str, layer: str | None,
     total = count_documents(store, opts)
     if total == 0 and not allow_empty:
         all_docs = store.count_documents()
-        store.close()
         what = "are done" if status == "done" else f"have status {status}"
+        if store.has_annotation_sets() and opts.set_filter in ("", None):
+            # A team project: done in the gold set means reviewed; `mark done` would
+            # only be refused (or, before, empty the gold set).
+            from ..session import review_steps
+
+            emptied = sorted(store.emptied_documents(store.document_ids()))
+            steps = "".join(f"; {step}" for step in review_steps(store, emptied))
+            names = ", ".join(s["name"] for s in store.annotation_sets())
+            steps += f"; or export one annotator's set with --set NAME ({names})"
+            store.close()
+            raise click.ClickException(
+                f"nothing to export: 0 of {all_docs} documents {what} in the gold set (done "
+                f"there means reviewed){steps}; or pass --allow-empty")
+        store.close()
         raise click.ClickException(
             f"nothing to export: 0 of {all_docs} documents {what}; mark documents done "
             "(D in the window, or `annotator mark done ID ...`), choose another --status "

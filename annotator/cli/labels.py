@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import click
@@ -31,7 +32,7 @@ def labels_group() -> None:
 @db_option
 def labels_list(as_json: bool, db_path: Path | None) -> None:
     """Every label with its layer, key, colour, use count and the model labels mapped
-    to it."""
+    to it; then any label that spans carry but the scheme lacks (to repair)."""
     with open_store(db_path, readonly=True) as store:
         mapped: dict[str, list[str]] = {}
         for model_label, target in sorted(store.label_map().items()):
@@ -41,7 +42,7 @@ def labels_list(as_json: bool, db_path: Path | None) -> None:
             row = {"name": label.name, "layer": label.layer, "key": label.key,
                    "color": label.color, "description": label.description,
                    "spans": store.count_label_use(label.name),
-                   "mapped_from": sources}
+                   "mapped_from": sources, "in_scheme": True}
             if as_json:
                 click.echo(json.dumps(row, ensure_ascii=False))
             else:
@@ -49,6 +50,18 @@ def labels_list(as_json: bool, db_path: Path | None) -> None:
                 click.echo(f"{label.name:<14} {label.layer:<6} {label.key or '-':<2} "
                            f"{label.color}  {row['spans']:>6} spans  "
                            f"{label.description}{extra}")
+        # Labels that spans carry but the scheme lacks, so that they can be repaired
+        # (`labels rename OLD NEW`, `labels remove OLD --relabel-to OTHER`).
+        for name, layers in store.labels_outside_scheme().items():
+            for layer, n in layers.items():
+                if as_json:
+                    click.echo(json.dumps({"name": name, "layer": layer, "spans": n,
+                                           "in_scheme": False}, ensure_ascii=False))
+                else:
+                    click.echo(f"{name:<14} {layer:<6} {'-':<2} {'':<7}  {n:>6} spans  "
+                               "NOT IN THE SCHEME: `annotator labels rename "
+                               f"{shlex.quote(name)} NEW` or `annotator labels remove "
+                               f"{shlex.quote(name)} --relabel-to OTHER`")
 
 
 @labels_group.command("add")
@@ -98,7 +111,9 @@ def labels_rename(old: str, new: str, annotator_name: str | None,
 
     with open_store(db_path, create=False) as store:
         moved = labels.rename(store, old, new, _who(annotator_name))
-    click.echo(f"renamed {old} to {new} ({moved} span(s))")
+        mapped = store.label_map().get(old) == new
+    click.echo(f"renamed {old} to {new} ({moved} span(s))"
+               + (f"; a model's {old} suggestions are stored as {new}" if mapped else ""))
 
 
 @labels_group.command("update")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..model import LAYERS
-from ._util import db_option, main, open_store, progress
+from ._util import FiniteFloatRange, db_option, main, open_store, progress
 
 
 @main.command("suggest")
@@ -25,7 +25,7 @@ from ._util import db_option, main, open_store, progress
               help="At most this many documents.")
 @click.option("--doc", "doc_ids", multiple=True, type=int,
               help="Only this document (repeatable).")
-@click.option("--min-score", default=None, type=click.FloatRange(0, 1),
+@click.option("--min-score", default=None, type=FiniteFloatRange(0, 1),
               help="Store only suggestions scoring at least this (unscored entities kept).")
 @click.option("--redo", is_flag=True,
               help="Suggest again: replaces pending model suggestions, keeps decisions.")
@@ -36,7 +36,14 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
     """Store entity and claim suggestions for documents that have none.
 
     Spans a person accepted, rejected or made are never touched."""
-    from ..suggest.runner import ModelNotFound, load_suggester, suggest
+    from .. import trained
+    from ..suggest.loading import scheme_notes
+    from ..suggest.runner import (
+        ModelNotFound,
+        load_suggester,
+        project_labels,
+        suggest,
+    )
 
     store = open_store(db_path, create=False)
     if store.readonly:
@@ -46,6 +53,11 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
         nlp = load_suggester(model, store.path, rules_only=rules_only)
     except ModelNotFound as exc:
         raise click.ClickException(str(exc)) from exc
+    # the model's labels against the scheme, said before anything is stored
+    labels = None
+    if nlp.path is not None and (nlp.path / trained.PIPELINE).is_dir():  # a model's NER
+        labels = (trained.read_meta(nlp.path).get("labels") or {}).get("entity")
+    nlp.notes += scheme_notes(nlp.nlp, project_labels(store), labels)
     ids = list(doc_ids) or None
     if ids is not None:
         total = len(ids)
@@ -64,7 +76,7 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
 @click.option("--doc", "doc_id", type=int, default=None, help="Only this document.")
 @click.option("--layer", type=click.Choice(LAYERS), default=None)
 @click.option("--label", default=None, help="Only suggestions with this label.")
-@click.option("--min-score", default=None, type=click.FloatRange(0, 1),
+@click.option("--min-score", default=None, type=FiniteFloatRange(0, 1),
               help="Only suggestions scoring at least this.")
 @click.option("--annotator", "annotator_name", default=None,
               help="Who accepts (default: the login name).")

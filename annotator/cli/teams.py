@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from ._util import main, open_store
+from ._util import FiniteFloatRange, main, open_store
 
 
 @main.command("split")
 @click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--annotators", required=True,
               help="Comma-separated names, one project file each: alice,bob,carol.")
-@click.option("--overlap", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+@click.option("--overlap", type=FiniteFloatRange(0, 1), default=0.2, show_default=True,
               help="Fraction of the documents given to more than one annotator.")
 @click.option("--copies", type=click.IntRange(min=2), default=2, show_default=True,
               help="How many annotators get each shared document.")
@@ -89,3 +89,86 @@ def agreement_cmd(project: Path, layer: str, label: str | None, as_json: bool) -
         click.echo(json.dumps(result.as_dict(label), indent=2))
     else:
         click.echo(render(result, label))
+
+
+@main.command("review")
+@click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--take", "take", default=None, metavar="NAME",
+              help="That annotator's version of each document they marked done becomes "
+                   "gold.")
+@click.option("--majority", is_flag=True,
+              help="A span (same start, end, label) in at least --min of the sets goes to "
+                   "gold; claim attributes follow the majority too; ties are left open.")
+@click.option("--min", "min_sets", type=click.IntRange(min=1), default=None,
+              help="--majority/--conflicts: how many sets must hold a span (default: more "
+                   "than half of those that marked the document done).")
+@click.option("--conflicts", is_flag=True,
+              help="List what --majority would leave open (span, versions, whose); writes "
+                   "nothing.")
+@click.option("--json", "as_json", is_flag=True, help="--conflicts: one JSON object.")
+@click.option("--docs", default=None, metavar="IDS",
+              help="Only these documents: ids separated by commas (3,7,12).")
+@click.option("--label", default=None, help="Only spans with this label.")
+@click.option("--annotator", "annotator_name", default=None,
+              help="Who reviews (recorded in the log; default: the login name).")
+def review_cmd(project: Path, take: str | None, majority: bool, min_sets: int | None,
+               conflicts: bool, as_json: bool, docs: str | None, label: str | None,
+               annotator_name: str | None) -> None:
+    """Review a team project by rule: the documents annotators marked done and nobody
+    reviewed get their gold set as the window's review mode makes it (Ctrl+R), each
+    adoption logged with the rule. A document the rule settles is marked reviewed;
+    one with open conflicts stays to review, counted (settle it in the window, or
+    with --take NAME --docs ID)."""
+    from ..session import login_name
+    from ..teams import ReviewRule, TeamError, review
+
+    if sum([take is not None, majority, conflicts]) != 1:
+        raise click.UsageError("choose one of --take NAME, --majority, --conflicts")
+    if as_json and not conflicts:
+        raise click.UsageError("--json goes with --conflicts")
+    if min_sets is not None and take is not None:
+        raise click.UsageError("--min goes with --majority or --conflicts, not --take")
+    doc_ids = None
+    if docs is not None:
+        try:
+            doc_ids = [int(x) for x in docs.split(",") if x.strip()]
+        except ValueError:
+            raise click.BadParameter(f"not document ids: {docs!r} (ids separated by "
+                                     "commas: 3,7,12)", param_hint="--docs") from None
+    rule = ReviewRule("take" if take is not None else "majority", take, min_sets, label)
+    store = open_store(project, create=False, readonly=conflicts)
+    try:
+        if label is not None and label not in {x.name for x in store.label_scheme().labels}:
+            raise click.ClickException(f"no label {label!r} in {project}")
+        result = review(store, rule, annotator_name or login_name(), doc_ids,
+                        dry_run=conflicts)
+        texts = {doc_id: (store.get_document(doc_id)) for doc_id in result.left}
+    except TeamError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    if not conflicts:
+        click.echo(result.summary())
+        return
+    items = [(item, texts[item.doc_id]) for item in result.open_items]
+    if as_json:
+        click.echo(json.dumps({
+            **rule.describe(), "documents": sorted(result.left),
+            "conflicts": [dict(item.as_dict(doc.text if doc else ""),
+                               title=doc.title if doc else "") for item, doc in items],
+            "left_alone": {reason: ids for reason, ids in result.skipped.items()},
+        }, ensure_ascii=False, indent=2))
+        return
+    from ..teams import describe_version
+
+    for item, doc in items:
+        text = doc.text if doc is not None else ""
+        title = doc.title if doc is not None else ""
+        click.echo(f"document {item.doc_id} “{title[:60]}”: {item.layer} "
+                   f"{item.start}–{item.end}: {item.reason}")
+        for version in item.versions:
+            click.echo(f"    {describe_version(version, text)}")
+        if item.missing:
+            click.echo(f"    none — {', '.join(item.missing)}")
+    click.echo(f"{len(items)} open conflict(s) in {len(result.left)} document(s); "
+               f"{len(result.reviewed)} of {result.looked_at} document(s) the rule settles")

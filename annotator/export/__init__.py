@@ -65,6 +65,22 @@ def default_output(fmt: str) -> Path:
     return Path(WRITERS[fmt].default_name)
 
 
+def empty_refusal(store: Store, summary: ExportSummary) -> str:
+    """The message of an export that left every document out: why, and (in a team
+    project) the review commands that give the documents a gold set."""
+    from ..session import review_steps
+
+    why = "; ".join(f"skipped {n}: {reason}" for reason, n in sorted(summary.skipped.items()))
+    text = f"nothing exported: every document was left out ({why})"
+    if store.has_annotation_sets():
+        emptied = store.emptied_documents(store.document_ids())
+        if emptied:
+            text += "".join(f"; {step}" for step in review_steps(store, sorted(emptied)))
+        names = ", ".join(s["name"] for s in store.annotation_sets())
+        text += f"; or export one annotator's set with --set NAME ({names})"
+    return text + "; --allow-empty writes the empty export; nothing was written"
+
+
 def count_documents(store: Store, opts: ExportOptions | None = None) -> int:
     """How many documents an export with these options writes (a progress bar's total;
     for a team project's sets, an upper bound: every document it looks at)."""
@@ -128,6 +144,9 @@ def export(
             writer.write(records, out, opts, summary, files)
         finally:
             records.close()  # now, not when collected: stops tokenising workers
+        if summary.documents == 0 and summary.skipped and not opts.allow_empty:
+            # Every document left out: an empty output would look like a success.
+            raise ExportError(empty_refusal(store, summary))
         files.commit()
     except OSError as exc:
         raise ExportError(describe_os_error(exc, out)) from exc

@@ -23,6 +23,7 @@ from typing import IO, Any
 from .. import testhook
 from ..formats import ALIGN_CHOICES, FORMATS, LAYER_CHOICES
 from ..model import AUTO, GOLD, LAYERS, Document, Span, check_label_name
+from ..paths import project_clashes
 from ..store import Store
 from ..tokens import TokenCache, TokenRequest
 
@@ -55,6 +56,9 @@ class ExportOptions:
     #: ``auto`` (gold where reviewed, else the one annotator's set), ``gold`` (the
     #: project's own set), or an annotator's set by name.
     annotation_set: str = AUTO
+    #: Write an export with no document in it instead of failing, when every document
+    #: was left out (for example none reviewed; see :func:`annotator.export.export`).
+    allow_empty: bool = False
 
     def check(self) -> None:
         if self.layer is not None and self.layer not in LAYER_CHOICES:
@@ -174,6 +178,12 @@ class DocRecord:
         summary.documents -= 1
 
 
+#: Why documents of a team project are left out (the reasons in the summary).
+NOT_REVIEWED = ("two or more annotators' sets, not reviewed (review them, or export one "
+                "annotator's with --set NAME)")
+EMPTIED = ("documents whose {which} set has no span while another set of them has spans "
+           "(not reviewed: review them, or export an annotator's set with --set NAME)")
+
 TOKEN_BATCH = 256  # documents whose cached tokens are read (and written) together
 
 
@@ -229,10 +239,10 @@ def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
     bad_labels: dict[str, str | None] = {}
     n = 0
     team = store.meta_value("team")
+    sets = store.has_annotation_sets()
     for doc, found, name in store.iter_set_documents(opts.status_filter, opts.set_filter):
         if found is None:
-            summary.skip("two or more annotators' sets, not reviewed (review them, or "
-                         "export one annotator's with --set NAME)")
+            summary.skip(NOT_REVIEWED)
             continue
         spans = found
         entities: list[Span] = []
@@ -256,6 +266,11 @@ def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
                 (entities if span.layer == "entity" else claims).append(span)
             elif span.decision == "rejected" and opts.include_rejected:
                 rejected.append(span)
+        if sets and not entities and not claims and not opts.annotator \
+                and store.emptied_documents([doc.id], name, tuple(layers)):
+            # "Nothing here" where an annotator found something: poison for training.
+            summary.skip(EMPTIED.format(which=f"{name}'s" if name else "gold"))
+            continue
         rec = DocRecord(doc, entities, claims, rejected,
                         {s.id: s for s in spans if s.id is not None})
         if team is not None:
@@ -459,38 +474,16 @@ def check_writable_target(out: Path, folder: bool) -> None:
         raise ExportError(f"cannot write {out}: {parent} is a file, not a folder")
 
 
-def project_files(db_path: Path) -> list[Path]:
-    """The project file and SQLite's files beside it."""
-    return [db_path] + [Path(f"{db_path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
-
-
 def refuse_project_paths(store: Store, paths: Iterable[Path]) -> None:
     """Refuse (:class:`ExportError`) any output that is, or would write inside, the
-    project's own name space: the project file ``NAME``, SQLite's ``NAME-wal``,
-    ``NAME-shm``, ``NAME-journal`` (any ``NAME-*``), the backups ``NAME.vN.bak`` and the
-    models folder ``NAME.models/``, whether named directly, through a symlink (the real
-    path is compared) or as a hard link (device and inode are compared, with ``stat``:
-    the project file is never opened outside its connection)."""
-    project = Path(os.path.realpath(store.path))
-    keys = set()
-    for path in project_files(store.path) + project_files(project):
-        with contextlib.suppress(OSError):
-            st = os.stat(path)
-            keys.add((st.st_dev, st.st_ino))
-    own = re.compile(rf"{re.escape(project.name)}(?:-.*|\.v\d+\.bak|\.models)?", re.DOTALL)
-    for path in paths:
-        real = Path(os.path.realpath(path))
-        hit = any(p.parent == project.parent and own.fullmatch(p.name)
-                  for p in (real, *real.parents))
-        if not hit:
-            with contextlib.suppress(OSError):
-                st = os.stat(path)
-                hit = (st.st_dev, st.st_ino) in keys
-        if hit:
-            raise ExportError(
-                f"refused: {path} is the project {store.path} itself or one of its own "
-                "files (-wal, -shm, -journal, backups, models); writing there would "
-                "destroy the project. Choose another --out")
+    project's own name space (see :func:`annotator.paths.project_clashes`: the project
+    file, its -wal, -shm, -journal, backups and models folder, by name, symlink or hard
+    link)."""
+    for path in project_clashes(store.path, paths):
+        raise ExportError(
+            f"refused: {path} is the project {store.path} itself or one of its own "
+            "files (-wal, -shm, -journal, backups, models); writing there would "
+            "destroy the project. Choose another --out")
 
 
 @contextlib.contextmanager

@@ -3,10 +3,19 @@ whose ``result`` regions carry ``value.start``/``end``/``text``/``labels``), plu
 labelling config the regions refer to (``<out stem>.label_config.xml``).
 
 Offsets are code points, as Label Studio's Text tag stores them. Entities come from the
-``label`` control, claims from ``claim``; a claim's type and check-worthiness are
-per-region ``Choices`` results on the same region id. Every exported span was accepted
-by a person, so every region is the person's (``origin: "manual"``), suggestion or not;
-only a pending suggestion would be a ``prediction``. Rejected spans have no place in an
+``label`` control, claims from ``claim``. A claim's attributes are per-region results on
+the claim's region id: ``Choices`` for its type, check-worthiness and ``hedged``
+(``yes``/``no``), ``TextArea`` for ``via`` and for a claimant given as free text. A
+claimant that is an exported entity span is a ``relation`` result (labelled
+``claimant``) from the claim's region to the entity's; one whose entity span is not in
+the export (pending, rejected, another layer) goes out as claimant text, counted as
+adjusted. Whose labels these are goes into ``data.annotated_by`` (the annotator's set in a
+team project, else the names on the spans): Label Studio keeps ``data`` in every export
+format, while ``completed_by`` must name a user of the Label Studio server, which would
+refuse the whole import for an unknown one; the document's note, if any, into
+``data.note``. Every exported span was accepted by a
+person, so every region is the person's (``origin: "manual"``), suggestion or not; only
+a pending suggestion would be a ``prediction``. Rejected spans have no place in an
 annotation and are counted as skipped. Label Studio imports ``.json`` (a list of tasks):
 an ``out`` ending in ``.jsonl`` is refused. Label names never need escaping
 (:func:`annotator.model.check_label_name`); XML-escaped all the same."""
@@ -31,6 +40,16 @@ from .base import (
 
 ENTITY_CONTROL, CLAIM_CONTROL, TEXT_OBJECT = "label", "claim", "text"
 TYPE_CONTROL, CHECK_CONTROL = "claim_type", "checkworthy"
+HEDGED_CONTROL, VIA_CONTROL, CLAIMANT_CONTROL = "hedged", "via", "claimant"
+CLAIMANT_RELATION = "claimant"
+HEDGED_CHOICES = ("yes", "no")
+#: The ``data`` key of whose labels these are: not ``annotator``, which Label Studio's
+#: JSON-MIN and CSV exports fill with the ``completed_by`` user's email
+ANNOTATOR_FIELD = "annotated_by"
+NOTE_FIELD = "note"  # the document's note, where it has one
+#: Why a claimant went out as text though it names an entity span (summary.adjusted)
+CLAIMANT_AS_TEXT = ("claimants whose entity span is not in the export (pending, rejected "
+                    "or another layer), written as claimant text, not as a relation")
 
 
 def config_path(out: Path) -> Path:
@@ -54,34 +73,80 @@ def _region(rec: DocRecord, span: Any, control: str) -> dict[str, Any]:
     }
 
 
-def _choice(rec: DocRecord, span: Any, control: str, value: str) -> dict[str, Any]:
-    return {
-        "id": f"s{span.id}", "from_name": control, "to_name": TEXT_OBJECT, "type": "choices",
-        "origin": "manual",
-        "value": {"start": span.start, "end": span.end,
-                  "text": rec.doc.text[span.start:span.end], "choices": [value]},
-    }
+def _per_region(rec: DocRecord, span: Any, control: str, kind: str,
+                value: Any) -> dict[str, Any]:
+    """A per-region result (``choices`` or ``textarea``) on the span's region. A
+    ``textarea`` value's ``text`` is the list of strings entered, as Label Studio writes it."""
+    body: dict[str, Any] = {"start": span.start, "end": span.end}
+    if kind == "choices":
+        body["text"] = rec.doc.text[span.start:span.end]
+        body["choices"] = [value]
+    else:
+        body["text"] = [value]
+    return {"id": f"s{span.id}", "from_name": control, "to_name": TEXT_OBJECT, "type": kind,
+            "origin": "manual", "value": body}
 
 
-def task(rec: DocRecord) -> dict[str, Any]:
-    """The Label Studio task of one document."""
+def annotator_name(rec: DocRecord) -> str | None:
+    """Whose labels these are: the annotator's set in a team project, else the names on
+    the exported spans (comma-separated, sorted), else ``None``."""
+    if rec.annotator_id:
+        return rec.annotator_id
+    names = sorted({s.annotator for s in rec.entities + rec.claims if s.annotator})
+    return ",".join(names) or None
+
+
+def task(rec: DocRecord, summary: ExportSummary | None = None) -> dict[str, Any]:
+    """The Label Studio task of one document (with ``summary``, claimants that go out
+    as text though they name an entity span are counted there)."""
     result = [_region(rec, s, ENTITY_CONTROL) for s in rec.entities]
+    exported = {s.id for s in rec.entities}
+    relations = []
     for s in rec.claims:
         result.append(_region(rec, s, CLAIM_CONTROL))
-        if s.claim and s.claim.claim_type:
-            result.append(_choice(rec, s, TYPE_CONTROL, s.claim.claim_type))
-        if s.claim and s.claim.checkworthy:
-            result.append(_choice(rec, s, CHECK_CONTROL, s.claim.checkworthy))
+        c = s.claim
+        if c is None:
+            continue
+        if c.claim_type:
+            result.append(_per_region(rec, s, TYPE_CONTROL, "choices", c.claim_type))
+        if c.checkworthy:
+            result.append(_per_region(rec, s, CHECK_CONTROL, "choices", c.checkworthy))
+        if c.hedged is not None:
+            result.append(_per_region(rec, s, HEDGED_CONTROL, "choices",
+                                      HEDGED_CHOICES[0 if c.hedged else 1]))
+        if c.via:
+            result.append(_per_region(rec, s, VIA_CONTROL, "textarea", c.via))
+        target = rec.by_id.get(c.claimant_span_id) if c.claimant_span_id else None
+        if target is not None and target.id in exported:
+            relations.append({"from_id": f"s{s.id}", "to_id": f"s{target.id}",
+                              "type": "relation", "direction": "right",
+                              "labels": [CLAIMANT_RELATION]})
+        elif target is not None:
+            result.append(_per_region(rec, s, CLAIMANT_CONTROL, "textarea",
+                                      rec.doc.text[target.start:target.end]))
+            if summary is not None:
+                summary.adjusted[CLAIMANT_AS_TEXT] += 1
+        elif c.claimant_text:
+            result.append(_per_region(rec, s, CLAIMANT_CONTROL, "textarea", c.claimant_text))
+    data: dict[str, Any] = {TEXT_OBJECT: rec.doc.text, "doc_id": rec.doc.id}
+    name = annotator_name(rec)
+    if name is not None:
+        data[ANNOTATOR_FIELD] = name
+    if rec.doc.note:
+        data[NOTE_FIELD] = rec.doc.note
     return {
-        "data": {TEXT_OBJECT: rec.doc.text, "doc_id": rec.doc.id},
+        "data": data,
         "meta": rec.doc.meta,
-        "annotations": [{"result": result, "was_cancelled": rec.doc.status == "skipped",
+        "annotations": [{"result": result + relations,
+                         "was_cancelled": rec.doc.status == "skipped",
                          "ground_truth": False}],
     }
 
 
 def label_config(entity_labels: Iterable[str], claim_labels: Iterable[str]) -> str:
-    """The ``<View>`` the tasks' regions refer to."""
+    """The ``<View>`` the tasks' regions refer to: the two label sets, the text, the
+    claimant relation, and the per-region claim attributes (shown when a region is
+    selected)."""
     from xml.sax.saxutils import quoteattr  # imports urllib and more: only when used
 
     def labels(name: str, values: Iterable[str]) -> str:
@@ -89,15 +154,25 @@ def label_config(entity_labels: Iterable[str], claim_labels: Iterable[str]) -> s
         return f'  <Labels name="{name}" toName="{TEXT_OBJECT}">{inner}\n  </Labels>\n'
 
     def choices(name: str, values: Iterable[str]) -> str:
-        inner = "".join(f"\n    <Choice value={quoteattr(v)}/>" for v in values)
-        return (f'  <Choices name="{name}" toName="{TEXT_OBJECT}" perRegion="true" '
-                f'choice="single">{inner}\n  </Choices>\n')
+        inner = "".join(f"\n      <Choice value={quoteattr(v)}/>" for v in values)
+        return (f'    <Header value="{name}"/>\n'
+                f'    <Choices name="{name}" toName="{TEXT_OBJECT}" perRegion="true" '
+                f'choice="single">{inner}\n    </Choices>\n')
+
+    def textarea(name: str) -> str:
+        return (f'    <Header value="{name}"/>\n'
+                f'    <TextArea name="{name}" toName="{TEXT_OBJECT}" perRegion="true" '
+                'maxSubmissions="1" editable="true"/>\n')
 
     return ("<View>\n" + labels(ENTITY_CONTROL, entity_labels)
             + labels(CLAIM_CONTROL, claim_labels)
             + f'  <Text name="{TEXT_OBJECT}" value="$text"/>\n'
+            + f'  <Relations>\n    <Relation value="{CLAIMANT_RELATION}"/>\n  </Relations>\n'
+            + '  <View visibleWhen="region-selected">\n'
             + choices(TYPE_CONTROL, CLAIM_TYPES) + choices(CHECK_CONTROL, CHECKWORTHY)
-            + "</View>\n")
+            + choices(HEDGED_CONTROL, HEDGED_CHOICES)
+            + textarea(VIA_CONTROL) + textarea(CLAIMANT_CONTROL)
+            + "  </View>\n</View>\n")
 
 
 def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
@@ -111,7 +186,7 @@ def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
         for rec in records:
             fh.write("\n" if first else ",\n")
             first = False
-            fh.write(json.dumps(task(rec), ensure_ascii=False))
+            fh.write(json.dumps(task(rec, summary), ensure_ascii=False))
             count_spans(summary, rec, rejected=False)
             entity_labels.update((s.label, None) for s in rec.entities)
             claim_labels.update((s.label, None) for s in rec.claims)

@@ -12,13 +12,15 @@ The package's modules: :mod:`.core` (:class:`Store`: open, create, migrate, labe
 events, statistics), :mod:`.base` (the connection and its transactions), the queries by
 subject (:mod:`.documents`, :mod:`.spans`, :mod:`.sets`), :mod:`.schema` (tables and
 migrations), :mod:`.files` (opening the file: the only code that does; what went wrong,
-in words) and :mod:`.rows`.
+in words), :mod:`.trust` (a file from others is checked before it is trusted: schema,
+header, integrity, caps), :mod:`.doctor` (``annotator doctor``) and :mod:`.rows`.
 """
 
 from .core import Store
 from .files import (
     BUSY_TIMEOUT_MS,
     ReadOnlyError,
+    ReplacedError,
     StoreError,
     describe_busy,
     describe_sqlite_error,
@@ -30,6 +32,6 @@ from .rows import choose_set, fts_query, now
 from .schema import _SCHEMA_V1, APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, make_title
 
 __all__ = ["APPLICATION_ID", "BUSY_TIMEOUT_MS", "MIGRATIONS", "SCHEMA_VERSION", "ReadOnlyError",
-           "Store", "StoreError", "_SCHEMA_V1", "choose_set", "describe_busy",
+           "ReplacedError", "Store", "StoreError", "_SCHEMA_V1", "choose_set", "describe_busy",
            "describe_sqlite_error", "fts_query", "lock_holders", "make_title", "now",
            "readonly_reason", "storage_reason"]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from . import files
-from .files import ReadOnlyError, _close, _set_wal
+from .files import ReadOnlyError, ReplacedError, _close, _file_key, _set_wal
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -23,9 +23,23 @@ class StoreBase:
     path: Path
     conn: sqlite3.Connection
     readonly: bool
+    #: (st_dev, st_ino) of the project file when the store opened it (``None``: not
+    #: known yet, a file being created): :meth:`write` compares the path's with it.
+    identity: tuple[int, int] | None = None
 
     def close(self) -> None:
+        if not self.readonly and self.identity is not None \
+                and _file_key(self.path) != self.identity:
+            self._empty_moved_wal()
         _close(self.conn)
+
+    def _empty_moved_wal(self) -> None:
+        """The file was replaced under us: SQLite leaves this connection's -wal behind
+        (the database "has moved"), and the file now at the path would read its frames
+        as its own when next opened (measured: a decision made before the replace
+        showed up in the new file). Move them into our unlinked file, empty the log."""
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def __enter__(self) -> Self:
         return self
@@ -73,12 +87,32 @@ class StoreBase:
             finally:
                 self.conn.execute(f"PRAGMA busy_timeout = {files.BUSY_TIMEOUT_MS}")
         try:
+            self._check_identity()
             yield self.conn
-        except BaseException:
+        except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if isinstance(exc, ReplacedError):
+                self._empty_moved_wal()
             raise
         self.conn.execute("COMMIT")
+
+    def _check_identity(self) -> None:
+        """Refuse (:class:`ReplacedError`) a write when the path no longer names the file
+        this store opened: another program renamed a file over it (``split --force``
+        did) or deleted it, and the connection's writes would go into an unlinked file
+        (measured before: 3 decisions accepted, none in the new file). One ``stat`` per
+        transaction, under the write lock."""
+        key = _file_key(self.path)
+        if self.identity is None:
+            self.identity = key
+            return
+        if key != self.identity:
+            what = "deleted" if key is None else "replaced by another file"
+            raise ReplacedError(
+                f"{self.path}: the project file was {what} since it was opened (by another "
+                "program); nothing was saved to it. Open the project again to work on the "
+                "file that is there now")
 
     @contextlib.contextmanager
     def bulk(self) -> Iterator[None]:

@@ -17,6 +17,7 @@ from .files import (
     _close,
     _connect,
     _disk_full,
+    _file_key,
     _is_busy,
     _os_reason,
     _remove_empty,
@@ -24,10 +25,12 @@ from .files import (
     _writable,
     describe_busy,
     describe_sqlite_error,
+    read_header,
 )
 from .rows import _dumps, now
 from .schema import _SCHEMA_V1, APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from .sets import SetQueries
+from .trust import Header, check_header, check_schema
 
 
 class Store(DocumentQueries, SetQueries):
@@ -57,9 +60,14 @@ class Store(DocumentQueries, SetQueries):
             except OSError as exc:
                 raise StoreError(f"{self.path}: cannot create the project "
                                  f"({_os_reason(exc)}); nothing was written") from exc
+        if exists:  # a page size, encoding or page count we don't make: refused unread
+            check_header(Header.parse(read_header(self.path) or b""), self.path)
         self.conn = _connect(self.path, self.readonly)
+        self.identity = _file_key(self.path) if exists else None
         try:
             version = _check_is_ours(self.conn, self.path) if exists else 0
+            if version > 0:  # the schema is ours, or nothing is read or written
+                check_schema(self.conn, self.path, version)
             if exists and version == 0:  # an empty SQLite file (creation cut short)
                 if not create or self.readonly:
                     raise StoreError(f"{self.path}: an empty project database")
@@ -156,6 +164,16 @@ class Store(DocumentQueries, SetQueries):
         """How many spans (of any decision) carry each label, in one pass."""
         return {str(label): int(n) for label, n in self.conn.execute(
             "SELECT label, count(*) FROM spans GROUP BY label")}
+
+    def labels_outside_scheme(self) -> dict[str, dict[str, int]]:
+        """Labels that spans carry but the scheme lacks (left by an older version, or a
+        file from elsewhere): label -> layer -> how many spans."""
+        out: dict[str, dict[str, int]] = {}
+        for label, layer, n in self.conn.execute(
+                "SELECT label, layer, count(*) FROM spans WHERE label NOT IN"
+                " (SELECT name FROM labels) GROUP BY label, layer ORDER BY label, layer"):
+            out.setdefault(str(label), {})[str(layer)] = int(n)
+        return out
 
     def relabel_all(self, old: str, new: str) -> int:
         """Give every span labelled ``old`` the label ``new`` (and move map entries);

@@ -9,6 +9,8 @@ import errno
 import functools
 import os
 import sqlite3
+import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -25,6 +27,12 @@ class StoreError(Exception):
 
 class ReadOnlyError(StoreError):
     """A write asked of a project opened read-only."""
+
+
+class ReplacedError(StoreError):
+    """The project file was replaced or deleted under an open store (another program
+    renamed a file over it, or removed it): a write now would go into a file nobody
+    can open again, so it is refused."""
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -51,6 +59,7 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     its own connection (no second descriptor on the project, see _connect)."""
     backup = path.with_name(f"{path.name}.v{version}.bak")
     dst = sqlite3.connect(backup)
+    harden(dst)
     try:
         conn.backup(dst)
     finally:
@@ -67,7 +76,8 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
 # 248 decisions lost). So the project file is opened only through SQLite connections:
 # SQLite tracks its own descriptors per file and defers closing one while another
 # connection of the process holds a lock. Nothing here calls open() on the project, its
-# -wal, -shm or -journal; paths are only stat()ed.
+# -wal, -shm or -journal while a connection of this process has it open (read_header
+# reads the header only before); paths are only stat()ed.
 
 # Normal (locking) connections of this process, by (device, inode): an immutable one
 # must not be opened beside them (see _connect). _KEYS: connection id -> its file.
@@ -75,6 +85,9 @@ _LOCKING: Counter[tuple[int, int] | None] = Counter()
 _KEYS: dict[int, tuple[int, int]] = {}
 # Projects attached to a store's connection (Store.attach): (connection id, alias) -> file.
 _ATTACHED: dict[tuple[int, str], tuple[int, int] | None] = {}
+# Held while a connection is made and counted, and while read_header reads: a header
+# read never overlaps the start of another thread's connection to the same file.
+_OPENING = threading.Lock()
 
 
 @functools.cache
@@ -108,6 +121,11 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     descriptor at once, dropping the process's other locks on the file; so it is used
     only when no locking connection of this process has the file open (``_LOCKING``),
     and never for a project this process could write."""
+    with _OPENING:
+        return _connect_counted(path, readonly)
+
+
+def _connect_counted(path: Path, readonly: bool) -> sqlite3.Connection:
     immutable = False
     if readonly and not _writable(path):
         immutable = not Path(f"{path}-wal").exists() and not _LOCKING[_file_key(path)]
@@ -117,6 +135,7 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     else:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
                                isolation_level=None, check_same_thread=False)
+    harden(conn)
     testhook.watch(conn)  # TEST-ONLY: nothing unless ANNOTATOR_TEST_STOP_AT is set
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -128,6 +147,41 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
             _LOCKING[key] += 1
             _KEYS[id(conn)] = key
     return conn
+
+
+#: Whether this Python can switch on SQLite's defensive mode (``Connection.setconfig``,
+#: Python 3.12+). On 3.11 it cannot: a file's SQL could still write to FTS shadow tables
+#: or use ``PRAGMA writable_schema`` through our connection, which no SQL of ours does;
+#: the schema check (:mod:`.trust`) refuses a file with SQL of its own (triggers, views).
+DEFENSIVE = hasattr(sqlite3.Connection, "setconfig") \
+    and hasattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE")
+
+
+def harden(conn: sqlite3.Connection) -> None:
+    """What every connection of the project runs first (SQLite's "Defense Against The
+    Dark Arts"): ``trusted_schema=OFF``, so SQL stored in a file (a view, a trigger, an
+    index or CHECK expression) cannot call functions with side effects or use virtual
+    tables; and, on Python 3.12+, ``SQLITE_DBCONFIG_DEFENSIVE``, which refuses SQL that
+    could corrupt the file on purpose (``writable_schema``, writes to shadow tables,
+    ``journal_mode=OFF``)."""
+    conn.execute("PRAGMA trusted_schema = OFF")
+    if sys.version_info >= (3, 12) and DEFENSIVE:
+        conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
+
+
+def read_header(path: Path) -> bytes | None:
+    """The first 100 bytes of an SQLite file (page size, encoding, page count), read
+    before SQLite opens it; ``None`` while a connection of this process has the file
+    open: closing our descriptor would drop that connection's POSIX locks (see above).
+    That is the state in which the file was checked already, by the first opening."""
+    with _OPENING:  # no connection of this process is made meanwhile (_connect)
+        if _LOCKING[_file_key(path)]:
+            return None
+        try:
+            with path.open("rb") as fh:  # lock-safe: no connection of ours has it open
+                return fh.read(100)
+        except OSError:
+            return None
 
 
 def _close(conn: sqlite3.Connection) -> None:
@@ -225,6 +279,8 @@ def storage_reason(exc: BaseException, path: Path | None = None) -> str | None:
     if _is_busy(exc):
         return ("the project is busy: another window or program is writing to it; "
                 "try again in a moment")
+    if "malformed" in message or "corrupt" in message:
+        return f"the file is damaged ({message}; `annotator doctor` on it says where)"
     if "disk I/O" in message:
         return ("the disk reported an I/O error (a removable or network drive gone, or "
                 "the project's -wal file deleted by another program)")

@@ -112,12 +112,7 @@ def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
     """v5: the label scheme lives in the project (``labels``), with a map from model
     labels to project labels (``label_map``); filled from the shipped ``labels.toml``
     plus any label the project's spans use that it lacks (so none becomes invisible)."""
-    conn.execute(
-        "CREATE TABLE labels (name TEXT PRIMARY KEY, layer TEXT NOT NULL"
-        " CHECK (layer IN ('entity', 'claim')), color TEXT NOT NULL,"
-        " key TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',"
-        " position INTEGER NOT NULL)")
-    conn.execute("CREATE TABLE label_map (model_label TEXT PRIMARY KEY, label TEXT NOT NULL)")
+    _label_tables(conn)
     scheme = LabelScheme.load()
     rows = [(x.name, x.layer, x.color, x.key, x.description, i)
             for i, x in enumerate(scheme.labels)]
@@ -128,6 +123,16 @@ def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
                          "were stored in it", len(rows)))
             known.add(label)
     conn.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+def _label_tables(conn: sqlite3.Connection) -> None:
+    """The tables of v5 without their rows (what :data:`SCHEMA_STEPS` runs)."""
+    conn.execute(
+        "CREATE TABLE labels (name TEXT PRIMARY KEY, layer TEXT NOT NULL"
+        " CHECK (layer IN ('entity', 'claim')), color TEXT NOT NULL,"
+        " key TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',"
+        " position INTEGER NOT NULL)")
+    conn.execute("CREATE TABLE label_map (model_label TEXT PRIMARY KEY, label TEXT NOT NULL)")
 
 
 def _migrate_5_to_6(conn: sqlite3.Connection) -> None:
@@ -179,6 +184,11 @@ def _migrate_5_to_6(conn: sqlite3.Connection) -> None:
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5,
     5: _migrate_5_to_6}
+#: The migrations as far as the schema goes, for the expected schema of each version
+#: (:func:`.trust.expected_schema`): v5's without reading labels.toml (90 ms of imports
+#: at every open otherwise).
+SCHEMA_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {**MIGRATIONS,
+                                                                 4: _label_tables}
 
 
 def make_title(text: str, meta: dict[str, Any], words: int = 12) -> str:

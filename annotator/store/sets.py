@@ -18,9 +18,19 @@ from .files import (
     _file_key,
     _uri,
     describe_sqlite_error,
+    read_header,
 )
 from .rows import now
+from .schema import SCHEMA_VERSION
 from .spans import SpanQueries
+from .trust import (
+    Header,
+    check_header,
+    check_limits,
+    check_schema,
+    doctor_hint,
+    quick_check,
+)
 
 
 class SetQueries(SpanQueries):
@@ -107,6 +117,36 @@ class SetQueries(SpanQueries):
             found.setdefault(doc_id, []).append(name)
         return found
 
+    def sets_with_spans(self, doc_ids: list[int], layers: tuple[str, ...] | None = None
+                        ) -> dict[int, set[str]]:
+        """Which sets (``""``: the project's own, gold) hold accepted spans (of
+        ``layers``) in each of ``doc_ids``; documents with none are left out."""
+        found: dict[int, set[str]] = {}
+        for i in range(0, len(doc_ids), 500):
+            chunk = doc_ids[i:i + 500]
+            sql = (f"SELECT DISTINCT doc_id, annotation_set FROM spans WHERE doc_id IN"
+                   f" ({','.join('?' * len(chunk))}) AND decision = 'accepted'")
+            params: list[Any] = list(chunk)
+            if layers is not None:
+                marks = ",".join("?" * len(layers))
+                sql += f" AND layer IN ({marks})"
+                params += list(layers)
+            for doc_id, name in self.conn.execute(sql, params):
+                found.setdefault(doc_id, set()).add(name)
+        return found
+
+    def emptied_documents(self, doc_ids: list[int], annotation_set: str = "",
+                          layers: tuple[str, ...] | None = None) -> dict[int, list[str]]:
+        """Of ``doc_ids``, those whose set ``annotation_set`` holds no accepted span (of
+        ``layers``) while other sets of the document do: id -> those sets, by name
+        (``""``: gold). Marking such a document reviewed, or exporting that set of it,
+        would say "nothing here" where an annotator found something (issue 21)."""
+        out = {}
+        for doc_id, names in self.sets_with_spans(doc_ids, layers).items():
+            if annotation_set not in names:
+                out[doc_id] = sorted(names)
+        return out
+
     def decided_spans(self, doc_ids: list[int], layer: str | None = None
                       ) -> Iterator[tuple[int, str, Span]]:
         """``(doc_id, set, span)`` of the accepted spans of the annotators' sets in those
@@ -125,10 +165,13 @@ class SetQueries(SpanQueries):
 
     # -- merging and splitting: another project read through this connection
 
-    def attach(self, path: Path, alias: str) -> int:
+    def attach(self, path: Path, alias: str, *, verify: bool = False) -> int:
         """Attach another project, read-only, to this store's connection as ``alias``
         and return its schema version; refuses (:class:`StoreError`, nothing attached)
-        a file that is not an Annotator project, and this project itself.
+        a file that is not an Annotator project (its header and schema as ours, see
+        :mod:`.trust`), and this project itself. ``verify`` (a file from someone else,
+        to merge): also SQLite's ``quick_check`` and the caps on text and spans per
+        document.
 
         Why ATTACH and not a second :class:`Store`: the other file is read inside this
         store's write transaction, one snapshot, by ``INSERT ... SELECT`` with no rows
@@ -149,6 +192,7 @@ class SetQueries(SpanQueries):
             raise StoreError(f"{path}: is the project being written itself")
         if self.conn.in_transaction:
             raise RuntimeError("attach before the write transaction (SQLite refuses it in one)")
+        check_header(Header.parse(read_header(path) or b""), path)
         # mode=ro where SQLite reads URIs in ATTACH (built with USE_URI, as CPython's
         # bundled and the common system libraries are): never a write, not even the
         # checkpoint a last read-write connection makes when it closes. Elsewhere the
@@ -160,6 +204,9 @@ class SetQueries(SpanQueries):
             if "not a database" in str(exc):
                 raise StoreError(f"{path}: not an SQLite database, so not an Annotator "
                                  "project") from exc
+            if "encoding" in str(exc):
+                raise StoreError(f"{path}: refused: its text is not encoded as UTF-8, as "
+                                 "Annotator makes it") from exc
             raise StoreError(f"{path}: cannot be read ({describe_sqlite_error(exc, path)})"
                              ) from exc
         key = _file_key(path)
@@ -169,10 +216,27 @@ class SetQueries(SpanQueries):
             version = _check_is_ours(self.conn, path, alias)
             if version == 0:
                 raise StoreError(f"{path}: an empty project database")
+            check_schema(self.conn, path, version, alias)
+            if verify:
+                self._verify_attached(path, alias)
         except BaseException:
             self.detach(alias)
             raise
         return version
+
+    def _verify_attached(self, path: Path, alias: str) -> None:
+        """Refuse an attached file that is damaged (``quick_check``) or over a cap."""
+        damage = quick_check(self.conn, alias)
+        if damage:
+            raise StoreError(f"{path}: damaged ({'; '.join(damage[:2])}); refused, nothing "
+                             f"was read from it ({doctor_hint(path)} says more)")
+        try:
+            over = check_limits(self.conn, alias)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: damaged ({exc}); refused, nothing was read from it"
+                             ) from exc
+        if over:
+            raise StoreError(f"{path}: refused: {'; '.join(over)}")
 
     def detach(self, alias: str) -> None:
         self.conn.execute(f"DETACH DATABASE {alias}")
@@ -185,6 +249,13 @@ class SetQueries(SpanQueries):
     def attached_scheme(self, alias: str) -> list[tuple[str, str]]:
         """The attached project's labels as sorted (name, layer) pairs."""
         return sorted(self.conn.execute(f"SELECT name, layer FROM {alias}.labels"))
+
+    def attached_labels(self, alias: str) -> list[str]:
+        """Every label name the attached project holds: its scheme's, its map's and its
+        spans' (the spans' through the label index)."""
+        return [str(row[0]) for row in self.conn.execute(
+            f"SELECT name FROM {alias}.labels UNION SELECT label FROM {alias}.label_map"
+            f" UNION SELECT DISTINCT label FROM {alias}.spans")]
 
     def scheme_names(self) -> list[tuple[str, str]]:
         return sorted(self.conn.execute("SELECT name, layer FROM labels"))
@@ -351,5 +422,7 @@ class SetQueries(SpanQueries):
             " LEFT JOIN temp.split_spans cm ON cm.src_id = c.claimant_span_id")
         c.execute(f"INSERT INTO main.tokens SELECT t.* FROM {alias}.tokens t"
                   " JOIN temp.split_docs d ON d.src_id = t.doc_id")
+        # a file that goes to someone else leaves with our schema and nothing else
+        check_schema(c, self.path, SCHEMA_VERSION)
         return {"documents": len(doc_ids),
                 "suggestions": c.execute("SELECT count(*) FROM temp.split_spans").fetchone()[0]}

@@ -161,6 +161,13 @@ class SpanQueries(StoreBase):
                    " ORDER BY d.id")
         return [int(row[0]) for row in self.conn.execute(sql)]
 
+    def suggesting_models(self) -> dict[str, int]:
+        """How many documents have model suggestions (of any decision) in the project's
+        own set, by the model that made them."""
+        return {str(model or "an unnamed model"): int(n) for model, n in self.conn.execute(
+            "SELECT model, count(DISTINCT doc_id) FROM spans WHERE annotation_set = ''"
+            " AND origin = 'model' GROUP BY model ORDER BY model")}
+
     def delete_pending_model_spans(self, doc_id: int) -> int:
         """Delete a document's pending model suggestions in the project's own set (call
         inside :meth:`write`), keeping any entity that a decided claim names as claimant;

@@ -55,12 +55,12 @@ class Checkworthiness:
     @classmethod
     def load(cls, model_dir: Path) -> Checkworthiness:
         """The classifier of an Annotator model folder (one with ``checkworthy/``)."""
-        import spacy
+        from .loading import load
 
         model_dir = Path(model_dir)
         meta = trained.read_meta(model_dir)
         claim = meta.get("claim") or {}
-        nlp = spacy.load(model_dir / FOLDER)
+        nlp = load(str(model_dir / FOLDER))  # checked first, as data only
         return cls(nlp, float(claim.get("threshold", 0.5)), trained.model_id(meta, model_dir),
                    model_dir, meta)
 

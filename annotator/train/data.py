@@ -98,21 +98,39 @@ def split(docs: Sequence[Labelled], dev_fraction: float, seed: int,
         dev = set(order[:n_dev])
         return ([d for k, d in enumerate(docs) if k not in dev],
                 [d for k, d in enumerate(docs) if k in dev])
-    groups = sorted({str(d.doc.meta.get(split_by)) for d in docs})
+    key = group_keys(docs, split_by)
+    sizes: dict[str, int] = {}
+    for k in key:
+        sizes[k] = sizes.get(k, 0) + 1
+    groups = sorted(sizes)
     rng.shuffle(groups)
     target = len(docs) * dev_fraction
     held: set[str] = set()
     count = 0
-    sizes = {g: 0 for g in groups}
-    for d in docs:
-        sizes[str(d.doc.meta.get(split_by))] += 1
+    # Whole groups, in a seeded order, each taken when it brings the held-out count
+    # nearer the target (a big group that would overshoot is passed over): at least
+    # one group (the smallest, if none fits), never all.
     for g in groups:
-        if count >= target or len(held) >= len(groups) - 1:
+        if len(held) >= len(groups) - 1:
             break
-        held.add(g)
-        count += sizes[g]
-    return ([d for d in docs if str(d.doc.meta.get(split_by)) not in held],
-            [d for d in docs if str(d.doc.meta.get(split_by)) in held])
+        if abs(count + sizes[g] - target) < abs(count - target):
+            held.add(g)
+            count += sizes[g]
+    if not held and len(groups) > 1:
+        held.add(min(groups, key=lambda g: sizes[g]))
+    return ([d for d, k in zip(docs, key, strict=True) if k not in held],
+            [d for d, k in zip(docs, key, strict=True) if k in held])
+
+
+def group_keys(docs: Sequence[Labelled], split_by: str) -> list[str]:
+    """The group of each document for ``split_by``: its ``meta`` value, or (no value)
+    a group of its own."""
+    out = []
+    for d in docs:
+        value = d.doc.meta.get(split_by)
+        out.append(f"\0doc {d.doc.id}" if value is None or value == "" else
+                   f"={value}" if isinstance(value, str) else f"={value!r}")
+    return out
 
 
 def entity_examples(nlp: Language, docs: Iterable[Labelled], partial: bool = False,

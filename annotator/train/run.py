@@ -95,9 +95,37 @@ ProgressFn = Callable[[Progress], None]
 
 
 def default_name(db_path: Path) -> str:
-    """The run name of a project: its file name without the suffix (``news``)."""
+    """The run name of a project: its file name without the suffix (``news``), without
+    leading dots (a hidden folder is no model)."""
     name = Path(db_path).name
-    return name[:-3] if name.endswith(".db") and len(name) > 3 else name
+    name = name[:-3] if name.endswith(".db") and len(name) > 3 else name
+    return name.lstrip(".") or "model"
+
+
+def check_options(options: TrainOptions) -> None:
+    """Refuse (:class:`TrainError`) options that cannot be meant: a run name that is
+    not a plain name (it becomes a folder name), numbers that are not finite or are
+    negative."""
+    import math
+
+    name = options.name
+    if name is not None:
+        bad = next((ch for ch in name if not ch.isprintable() or ch in "/\\:"), None)
+        if not name or name.startswith(".") or bad is not None or name != name.strip():
+            raise TrainError(f"--name {name!r}: a run name is a plain name (no /, \\, "
+                             "leading dot, spaces at the ends or control characters), such "
+                             "as news or ner-v2")
+    for what, value in (("--dev-fraction", options.dev_fraction),
+                        ("--max-minutes", options.max_minutes)):
+        if value is not None and (not math.isfinite(value) or value < 0):
+            raise TrainError(f"{what} {value}: a finite number of at least 0 is needed")
+    if options.dev_fraction >= 1:
+        raise TrainError(f"--dev-fraction {options.dev_fraction}: below 1 is needed (some "
+                         "documents must be left to train on)")
+    for what, number in (("--max-steps", options.max_steps),
+                         ("--max-epochs", options.max_epochs), ("--seed", options.seed)):
+        if number < 0:
+            raise TrainError(f"{what} {number}: at least 0 is needed")
 
 
 def train(store: Store, options: TrainOptions | None = None,
@@ -109,6 +137,7 @@ def train(store: Store, options: TrainOptions | None = None,
     import spacy
 
     options = options or TrainOptions()
+    check_options(options)
     started = time.monotonic()
     deadline = started + options.max_minutes * 60 if options.max_minutes else None
 
@@ -137,6 +166,8 @@ def train(store: Store, options: TrainOptions | None = None,
                          "documents")
     if not todo:
         raise TrainError("no accepted span in the done documents: nothing to learn from")
+    if options.split_by is not None:
+        notes += _check_split_by(docs, options.split_by)
     train_docs, dev_docs = data.split(docs, options.dev_fraction, options.seed,
                                       options.split_by)
     if not dev_docs:
@@ -146,6 +177,10 @@ def train(store: Store, options: TrainOptions | None = None,
 
     fix_random_seed(options.seed)
     base = options.base or _default_model()
+    removed, size = trained.remove_stale_runs(store.path)
+    if removed:
+        notes.append(f"removed {removed} temporary folder(s) that interrupted runs left in "
+                     f"{models_dir(store.path)} ({size / 1e6:.1f} MB)")
     name = trained.next_name(store.path, options.name or default_name(store.path))
     meta: dict[str, Any] = {
         "annotator_model": trained.FORMAT, "name": name,
@@ -162,7 +197,9 @@ def train(store: Store, options: TrainOptions | None = None,
     folder = models_dir(store.path)
     folder.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=folder))
+    lock = None
     try:
+        lock = trained.hold_run(tmp)  # so that the next run can tell it from a killed one
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp's 0700 would stay after the rename
         share = 0.6 if len(todo) == 2 else 1.0
         if "entity" in todo:
@@ -171,17 +208,61 @@ def train(store: Store, options: TrainOptions | None = None,
             _train_entities(store, base, train_docs, dev_docs, options, meta, tmp,
                             layer_deadline, report)
         if "claim" in todo:
-            _train_claims(store, base, train_docs, dev_docs, options, meta, tmp, deadline,
-                          report)
+            try:
+                if "entity" in todo and deadline is not None and time.monotonic() >= deadline:
+                    raise TrainError("no time was left for it")
+                _train_claims(store, base, train_docs, dev_docs, options, meta, tmp,
+                              deadline, report)
+            except TrainError as exc:
+                if "entity" not in todo:
+                    raise
+                # the entity model is finished: keep it, without the claim layer
+                _drop_layer(meta, tmp, "claim")
+                late = deadline is not None and time.monotonic() >= deadline
+                notes.append("claim layer not trained"
+                             + (" (--max-minutes ran out after the entity layer)"
+                                if late else "") + f": {exc}")
         meta["seconds"]["total"] = round(time.monotonic() - started, 1)
         meta["notes"] = notes
         report("save")
         _write_json(tmp / trained.META, meta)
+        if lock is not None:
+            lock.close()
+            lock = None
+            (tmp / trained.RUN_LOCK).unlink()
         final = _commit(tmp, folder, name, meta)
     except BaseException:
+        if lock is not None:
+            lock.close()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return TrainResult(final, meta, notes)
+
+
+def _check_split_by(docs: list[data.Labelled], key: str) -> list[str]:
+    """Refuse a ``--split-by`` key that no done document has; note those without it."""
+    without = sum(1 for d in docs if d.doc.meta.get(key) in (None, ""))
+    if without == len(docs):
+        keys = sorted({k for d in docs for k in d.doc.meta})
+        raise TrainError(f"--split-by {key!r}: none of the {len(docs)} done document(s) has "
+                         "this meta key" + (f" (their keys: {', '.join(keys[:12])})"
+                                            if keys else " (they have no meta)"))
+    if without:
+        return [f"--split-by {key}: {without} of {len(docs)} done document(s) have no "
+                f"{key}; each of them is a group of its own"]
+    return []
+
+
+def _drop_layer(meta: dict[str, Any], tmp: Path, layer: str) -> None:
+    """Leave ``layer`` out of the model being written (what it wrote, and its meta)."""
+    from ..suggest.checkworthy import FOLDER
+
+    meta["layers"] = [x for x in meta["layers"] if x != layer]
+    for key in ("labels", "examples", "scores", "training", "seconds"):
+        meta[key].pop(layer, None)
+    meta.pop(layer, None)
+    if layer == "claim":
+        shutil.rmtree(tmp / FOLDER, ignore_errors=True)
 
 
 def _default_model() -> str:
@@ -250,23 +331,22 @@ def _train_entities(store: Store, base: str, train_docs: list[data.Labelled],
 def _load_for_ner(base: str) -> Language:
     """The base pipeline with an NER that reads known-wrong spans (added if it has
     none), and its own tok2vec (not shared with the parser, which stays as it was)."""
-    import spacy
-
+    from ..suggest.loading import load
     from ..suggest.runner import ModelNotFound, load_pipeline
     from ..tokens import fix_tokenizer
 
     try:
         probe = load_pipeline(base)
+        if NER in probe.pipe_names:
+            # the known-wrong spans are a setting of the NER's transition system, made
+            # when the component is built: so through the config, as `spacy train` would.
+            nlp = fix_tokenizer(load(
+                base, config={"components": {NER: {"incorrect_spans_key": INCORRECT_KEY}}}))
+        else:
+            nlp = probe
+            nlp.add_pipe(NER, config={"incorrect_spans_key": INCORRECT_KEY})
     except ModelNotFound as exc:
         raise TrainError(str(exc)) from exc
-    if NER in probe.pipe_names:
-        # the known-wrong spans are a setting of the NER's transition system, made when
-        # the component is built: so through the config, as `spacy train` would.
-        nlp = fix_tokenizer(spacy.load(
-            base, config={"components": {NER: {"incorrect_spans_key": INCORRECT_KEY}}}))
-    else:
-        nlp = probe
-        nlp.add_pipe(NER, config={"incorrect_spans_key": INCORRECT_KEY})
     if "tok2vec" in nlp.pipe_names:
         tok2vec: Any = nlp.get_pipe("tok2vec")
         if NER in getattr(tok2vec, "listening_components", []):

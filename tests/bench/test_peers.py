@@ -115,3 +115,23 @@ def test_make_bench_keeps_the_peer_rows(tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     assert data["skipped"][0]["module"] == "no_such_module"
     assert data["peers"] == {"peer": "Label Studio 1.23.9"}
+
+
+def test_peer_fixtures_relation_lines_link_each_claim_to_its_claimant(tmp_path: Path) -> None:
+    """The doccano relation import the fixture recorder writes from our JSONL export."""
+    from bench.peer_fixtures import relation_lines
+
+    text = "Alice said rain. Bob said sun."
+    line = {"text": text, "meta": {"source": "x"},
+            "spans": [{"start": 0, "end": 5, "label": "PERSON"},
+                      {"start": 17, "end": 20, "label": "PERSON"}],
+            "claims": [{"start": 0, "end": 16, "label": "CLAIM",
+                        "claimant": {"text": "Alice", "start": 0, "end": 5}},
+                       {"start": 17, "end": 30, "label": "CLAIM", "claimant": {"text": "he"}}]}
+    src = tmp_path / "ours.jsonl"
+    src.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    (item,) = [json.loads(x) for x in relation_lines(src).decode("utf-8").splitlines()]
+    assert item["text"] == text and item["source"] == "x"
+    assert [(e["start_offset"], e["end_offset"], e["label"]) for e in item["entities"]] == [
+        (0, 5, "PERSON"), (17, 20, "PERSON"), (0, 16, "CLAIM"), (17, 30, "CLAIM")]
+    assert item["relations"] == [{"id": 1, "from_id": 3, "to_id": 1, "type": "claimant"}]

@@ -163,6 +163,22 @@ def test_consumers_labelstudio_valid_for_label_studio_sdk(real_project: RealProj
             assert {r["origin"] for r in regions} <= {"manual"}  # accepted: the person's
             written += len(regions)
     accounted(summary, written, counts["entity"] + counts["claim"], "labelstudio")
+    # every claim attribute in the project reaches the tasks (issue 21, item 8)
+    with Store(real_project.path, readonly=True) as store:
+        want = store.conn.execute(
+            "SELECT sum(claimant_span_id IS NOT NULL OR coalesce(claimant_text, '') != ''), "
+            "sum(coalesce(via, '') != ''), count(hedged), sum(coalesce(claim_type, '') != ''), "
+            "sum(coalesce(checkworthy, '') != '') FROM claims JOIN spans ON spans.id = span_id "
+            "WHERE decision = 'accepted'").fetchone()
+    got = Counter(r.get("from_name", r["type"]) for t in tasks for a in t["annotations"]
+                  for r in a["result"] if r["type"] != "labels")
+    assert (got["relation"] + got["claimant"], got["via"], got["hedged"], got["claim_type"],
+            got["checkworthy"]) == want and want[0] and want[1] and want[2]
+    assert all(t["data"]["annotated_by"] == "tester"
+               for t in tasks if t["annotations"][0]["result"])
+    FIGURES["labelstudio claims"] = (f"{got['relation']} claimant relations, "
+                                     f"{got['claimant']} claimant texts, {got['via']} via, "
+                                     f"{got['hedged']} hedged")
     # the check has teeth: a label the config does not have is an error
     bad = json.loads(json.dumps(tasks[0]["annotations"][0]))
     bad["result"][0]["value"]["labels"] = ["NOT_A_LABEL"]

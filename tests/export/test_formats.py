@@ -6,7 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from annotator.export import ExportOptions, export
+from annotator.export import ExportOptions, export, labelstudio
 
 from .conftest import COMBINING, EMOJI, Project
 
@@ -40,7 +40,9 @@ def test_labelstudio_tasks_match_their_config_field_by_field(project: Project,
     assert config.tag == "View"
     (text_tag,) = config.iter("Text")
     assert text_tag.get("value") == "$text"
-    controls = {c.get("name"): c for c in config if c.tag in ("Labels", "Choices")}
+    controls = {c.get("name"): c for c in config.iter()
+                if c.tag in ("Labels", "Choices", "TextArea")}
+    relation_labels = {r.get("value") for r in config.iter("Relation")}
     assert summary.files == [out, tmp_path / "ls.label_config.xml"]
     assert len(tasks) == 4
     for task in tasks:
@@ -48,30 +50,91 @@ def test_labelstudio_tasks_match_their_config_field_by_field(project: Project,
         text = task["data"][text_tag.get("value")[1:]]
         (annotation,) = task["annotations"]
         assert annotation["was_cancelled"] is False and annotation["ground_truth"] is False
+        ids = {r["id"] for r in annotation["result"] if r["type"] == "labels"}
         for r in annotation["result"]:
+            if r["type"] == "relation":
+                assert set(r) == {"from_id", "to_id", "type", "direction", "labels"}
+                assert {r["from_id"], r["to_id"]} <= ids
+                assert set(r["labels"]) <= relation_labels
+                continue
             assert set(r) == {"id", "from_name", "to_name", "type", "origin", "value"}
             control = controls[r["from_name"]]
             assert r["to_name"] == control.get("toName") == text_tag.get("name")
             assert r["type"] == control.tag.lower()
             value = r["value"]
             assert isinstance(value["start"], int) and isinstance(value["end"], int)
-            assert value["text"] == text[value["start"]:value["end"]]
             allowed = {x.get("value") for x in control}
             if r["type"] == "labels":
                 assert set(value) == {"start", "end", "text", "labels"}
+                assert value["text"] == text[value["start"]:value["end"]]
                 assert value["labels"] and set(value["labels"]) <= allowed
-            else:
-                assert control.get("perRegion") == "true"
+                continue
+            assert control.get("perRegion") == "true"
+            if r["type"] == "choices":
+                assert value["text"] == text[value["start"]:value["end"]]
                 assert set(value["choices"]) <= allowed
-                region = next(x for x in annotation["result"]
-                              if x["id"] == r["id"] and x["type"] == "labels")
-                assert (region["value"]["start"], region["value"]["end"]) == (
-                    value["start"], value["end"])
+            else:  # textarea: the text entered, as a list
+                assert set(value) == {"start", "end", "text"}
+                assert isinstance(value["text"], list) and value["text"]
+            region = next(x for x in annotation["result"]
+                          if x.get("id") == r["id"] and x["type"] == "labels")
+            assert (region["value"]["start"], region["value"]["end"]) == (
+                value["start"], value["end"])
     first = tasks[0]["annotations"][0]["result"]
     assert [r["value"]["labels"] for r in first if r["type"] == "labels"][:2] == [
         ["PERSON"], ["PERSON"]]
     assert {r["value"]["choices"][0] for r in first if r["type"] == "choices"} == {
         "quote", "no", "statistic", "yes"}
+
+
+def test_labelstudio_carries_claimants_via_hedged_and_annotator(project: Project,
+                                                                 tmp_path: Path) -> None:
+    """Issue 21 item 8: the claimant (a relation to its entity region, or text), via,
+    hedged, whose labels these are and the document's note reach the tasks, and the
+    config declares them; a claimant that cannot be a relation is counted in the summary."""
+    with project.store.write():
+        project.store.set_document_fields(project.ids["arabic"], note="check the figure")
+    out = tmp_path / "ls.json"
+    summary = export(project.store, "labelstudio", out)
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    config = ET.fromstring((tmp_path / "ls.label_config.xml").read_text(encoding="utf-8"))
+    assert [r.get("value") for r in config.iter("Relation")] == ["claimant"]
+    per_region = {c.get("name"): c.tag for c in config.iter()
+                  if c.get("perRegion") == "true"}
+    assert per_region == {"claim_type": "Choices", "checkworthy": "Choices",
+                          "hedged": "Choices", "via": "TextArea", "claimant": "TextArea"}
+    assert {c.get("value") for c in config.iter("Choice")} >= {"yes", "no"}
+
+    def by(task: dict, name: str) -> dict[str, list]:
+        return {r["id"]: r["value"]["choices" if r["type"] == "choices" else "text"]
+                for r in task["annotations"][0]["result"] if r.get("from_name") == name}
+
+    emoji, arabic = tasks[0], tasks[1]
+    regions = {r["id"]: r["value"]["text"] for r in emoji["annotations"][0]["result"]
+               if r["type"] == "labels"}
+    (relation,) = [r for r in emoji["annotations"][0]["result"] if r["type"] == "relation"]
+    assert relation["direction"] == "right" and relation["labels"] == ["claimant"]
+    assert regions[relation["from_id"]] == '"We will win," Alice Smith said.'
+    assert regions[relation["to_id"]] == "Alice Smith"
+    quote, stat = sorted(by(emoji, "claim_type"), key=lambda i: int(i[1:]))
+    assert by(emoji, "hedged") == {quote: ["no"]}
+    assert by(emoji, "via") == {stat: ["Reuters"]}
+    # the army is a pending suggestion, not exported: its text, counted
+    assert by(emoji, "claimant") == {stat: ["army"]}
+    assert summary.adjusted == {labelstudio.CLAIMANT_AS_TEXT: 1}
+    assert list(by(arabic, "hedged").values()) == [["yes"]]
+    assert list(by(arabic, "claimant").values()) == [["a ministry official"]]
+    assert all(t["data"]["annotated_by"] == "alice"
+               for t in tasks if t["annotations"][0]["result"])
+    assert "annotated_by" not in tasks[3]["data"]  # no spans, nobody's labels
+    assert [t["data"].get("note") for t in tasks] == [None, "check the figure", None, None]
+    # claims without their entities: every linked claimant goes out as its text, counted
+    claims_only = export(project.store, "labelstudio", tmp_path / "claims.json",
+                         ExportOptions(layer="claim"))
+    assert claims_only.adjusted == {labelstudio.CLAIMANT_AS_TEXT: 2}
+    first = json.loads((tmp_path / "claims.json").read_text(encoding="utf-8"))[0]
+    assert not [r for r in first["annotations"][0]["result"] if r["type"] == "relation"]
+    assert sorted(by(first, "claimant").values()) == [["Alice Smith"], ["army"]]
 
 
 def test_conll_reads_back_token_by_token(project: Project, tmp_path: Path) -> None:

@@ -85,7 +85,8 @@ def test_security_gui_shows_markup_literally(tmp_path: Path, qtbot: Any) -> None
         store.insert_span(Span(doc, "entity", start, start + 30, "PERSON", model="m"))
         store.insert_span(Span(doc, "claim", 0, len(HOSTILE), "CLAIM", model="m"))
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    window = build_window(db, annotator="<b>me</b>", settings=settings, auto_suggest=False)
+    # "<b>me<b>": a name with "/" is refused (names are plain, issue 21 item 13)
+    window = build_window(db, annotator="<b>me<b>", settings=settings, auto_suggest=False)
     qtbot.addWidget(window)
     window.show()
     assert window.article.toPlainText() == display_text(HOSTILE)
@@ -165,6 +166,9 @@ REVIEWED_SQL_INTERPOLATIONS = {
     ("store.py", "taken"): "a fixed fragment",
     ("store.py", "'NOT ' if keep else ''"): "one of two fixed fragments",
     ("store.py", "'s.id' if keep else 'NULL'"): "one of two fixed fragments",
+    ("store.py", "int(limit)"): "an int (quick_check's count of problems)",
+    ("store.py", "kind.upper()"): "a type from sqlite_master: table, index, view, trigger",
+    ("store.py", "quoted"): "a name from sqlite_master, double-quoted with quotes doubled",
 }
 
 
@@ -276,3 +280,40 @@ def test_security_export_writes_only_the_given_path(tmp_path: Path,
                and not (p.parent == db.parent and p.name.startswith(db.name))]
     assert outside == [], f"export wrote outside {target}: {outside}"
     assert not any(work.iterdir()), "export wrote into the working directory"
+
+
+# --- suggested commands are quoted --------------------------------------------------------
+
+def test_security_suggested_commands_are_quoted_and_work(tmp_path: Path) -> None:
+    """Issue 21 item 12: the missing-labels refusal printed `annotator labels add
+    ;touch${IFS}pwned; --layer entity`; pasted into a shell, a label from a hostile
+    import file ran. Every value is quoted now: the printed commands, run through a
+    shell, add the labels to the project that was imported into, and run nothing else."""
+    import os
+    import subprocess
+    import sys
+
+    from annotator.cli import main
+
+    evil = ";touch${IFS}pwned;"
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "Ali went to Erbil", "spans": [{"start": 0, "end": 3, '
+                      '"label": "' + evil + '"}], "claims": [{"start": 0, "end": 17, '
+                      '"label": "$(touch${IFS}pwned2)"}]}\n', encoding="utf-8")
+    db = tmp_path / "my project.db"
+    result = CliRunner().invoke(main, ["import", str(source), "--db", str(db)])
+    assert result.exit_code == 1, result.output
+    commands = result.output.split("`")[1]
+    work = tmp_path / "shell"
+    work.mkdir()
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}"
+                                 f"{os.environ.get('PATH', '')}", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(["sh", "-c", commands], cwd=work, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert list(work.iterdir()) == [] and not (tmp_path / "pwned").exists()
+    with Store(db) as store:
+        scheme = store.label_scheme()
+        assert scheme.get(evil) is not None and scheme.get("$(touch${IFS}pwned2)") is not None
+    again = CliRunner().invoke(main, ["import", str(source), "--db", str(db)])
+    assert again.exit_code == 0, again.output

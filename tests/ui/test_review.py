@@ -87,7 +87,19 @@ def test_review_mode_preaccepts_agreement_and_takes_a_version_undoably(qtbot, wi
     gold_events = [e for e in store.events(doc_id) if e["annotation_set"] == ""
                    and e["span_id"] is not None]
     assert gold_events and {e["annotator"] for e in gold_events} == {"rev"}
-    # D marks it reviewed and opens the next document to review
+    # D on an empty gold set while alice and bob labelled spans: refused, it would say
+    # "nothing here" (issue 21); the banner names the review step
+    key(qtbot, window, Qt.Key.Key_D)
+    assert store.get_document(doc_id).status != "done"
+    assert window.doc.id == doc_id
+    assert "not reviewed" in window.article.banner.text() and "Ctrl+R" in \
+        window.article.banner.text()
+    # take alice's version again: D marks it reviewed and opens the next
+    alice = next(i for i, v in enumerate(review.state.versions) if v.owners == ("alice",))
+    while review.focused != alice:
+        key(qtbot, window, Qt.Key.Key_Down, ALT)
+    key(qtbot, window, Qt.Key.Key_G)
+    assert [s.label for s in store.spans(doc_id)] == ["PERSON"]
     key(qtbot, window, Qt.Key.Key_D)
     assert store.get_document(doc_id).status == "done"
     assert window.doc.id == store.review_document_ids()[0] != doc_id

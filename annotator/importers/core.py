@@ -15,22 +15,38 @@ transaction, not memory, keeps the import all-or-nothing). Label names follow
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import hashlib
 import io
 import json
 import os
 import re
+import shlex
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import CHECKWORTHY, CLAIM_TYPES, LAYERS, STATUSES, Claim, Span, check_label_name
-from .store import Store, now
+from ..model import LAYERS, STATUSES, Claim, Span
+from ..store import Store, now
+from ..store.trust import max_text_chars
+from .records import (
+    BOMS,
+    SUFFIXES,
+    ImportFailed,
+    Record,
+    _check_no_surrogates,
+    _checked_span,
+    _read_claim,
+    decode,
+)
 
-SUFFIXES = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+#: What ``annotator import --format`` takes (``auto``: by content, see :mod:`.detect`).
+FORMATS = ("auto", "txt", "jsonl", "csv", "labelstudio", "doccano", "prodigy", "conll",
+           "spacy")
 
 # " date 2024-08-13 2024-08-13 02:20:04 - Source: Shafaq News"
 HEADER_RE = re.compile(
@@ -42,11 +58,8 @@ HEADER_RE = re.compile(
 )
 # Prodigy task keys that describe the task rather than the document.
 TASK_KEYS = {"tokens", "_input_hash", "_task_hash", "_view_id", "_session_id", "answer",
-             "spans", "label", "claims", "_annotator_id", "meta", "id", "status", "rejected"}
-# Checked in this order: the UTF-32 LE mark starts with the UTF-16 LE one.
-BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"))
+             "spans", "label", "claims", "_annotator_id", "meta", "id", "status", "rejected",
+             "entities", "relations", "comments", "Comments", "options", "accept"}
 ANSWER_STATUS = {"accept": "done", "ignore": "skipped", "reject": "flagged"}
 #: What ``annotator import --status`` may set.
 IMPORT_STATUSES = ("new", "done")
@@ -54,39 +67,18 @@ IMPORT_STATUSES = ("new", "done")
 SPACY_MAX_LENGTH = 1_000_000
 
 
-class ImportFailed(Exception):
-    """Bad input: the message names the file and, where it applies, the line."""
-
-    def __init__(self, path: Path | str, line: int | None, message: str):
-        self.path, self.line, self.message = Path(path), line, message
-        where = f"{path}:{line}" if line else f"{path}"
-        super().__init__(f"{where}: {message}")
-
-
-@dataclass
-class Record:
-    """One document read from a file, with any labels it carried."""
-
-    text: str
-    meta: dict[str, Any]
-    path: Path
-    line: int | None = None
-    spans: list[Span] = field(default_factory=list)
-    # claimant links by (start, end) of an entity span, resolved after insertion; the
-    # label recreates a claimant that was not an accepted entity as a pending suggestion
-    claimant_offsets: dict[int, tuple[int, int]] = field(default_factory=dict)
-    claimant_labels: dict[int, str] = field(default_factory=dict)
-    status: str = "new"
-
-
 class MissingLabels(ImportFailed):
     """Labelled input whose labels the project's scheme lacks (nothing was imported)."""
 
-    def __init__(self, path: Path | str, line: int | None, missing: dict[str, str]):
+    def __init__(self, path: Path | str, line: int | None, missing: dict[str, str],
+                 db: Path | None = None):
         self.missing = dict(missing)  # label -> layer
         names = ", ".join(f"{name} ({layer})" for name, layer in sorted(missing.items()))
-        commands = "; ".join(f"annotator labels add {name} --layer {layer}"
-                             for name, layer in sorted(missing.items()))
+        # quoted: a label from someone's file (";touch${IFS}pwned;" is a valid label)
+        # must not run as shell when the command is pasted
+        where = ["--db", str(db)] if db is not None else []
+        commands = "; ".join(shlex.join(["annotator", "labels", "add", name, "--layer", layer,
+                                         *where]) for name, layer in sorted(missing.items()))
         super().__init__(path, line, f"labels not in the project: {names} (first used here); "
                          f"add them with `{commands}`, or import with --add-labels")
 
@@ -102,10 +94,18 @@ class ImportResult:
     # an array, not a list: 8 bytes an id (a million-line file's list cost 36 MB)
     doc_ids: array[int] = field(default_factory=lambda: array("q"))
     too_long: int = 0  # documents over spaCy's max_length
+    #: What the files held that did not land, by reason (nothing else is left out).
+    left_out: Counter[str] = field(default_factory=Counter)
+    repaired: Counter[str] = field(default_factory=Counter)
+    #: ``--as-sets``: documents per annotator's set.
+    sets: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
         text = (f"imported {self.imported} document(s) from {self.files} file(s)"
                 f", {self.spans} labelled span(s)")
+        if not self.spans and self.left_out:
+            text = ("warning: no labelled span landed; what the files held is left out "
+                    "below\n" + text)
         if self.merged:
             text += (f"; {self.merged} more line(s) with the same text added their labels "
                      "to the first (binary annotations)")
@@ -115,6 +115,15 @@ class ImportResult:
             text += "; nothing new"
         if self.labels_added:
             text += f"\n  labels added to the project: {', '.join(self.labels_added)}"
+        if self.sets:
+            text += "\n  annotators' sets: " + ", ".join(
+                f"{name} ({n} document(s))" for name, n in sorted(self.sets.items()))
+        for reason, n in sorted(self.repaired.items()):
+            text += f"\n  repaired: {n} {reason}"
+        if self.left_out:
+            text += f"\n  left out ({sum(self.left_out.values())}):"
+            for reason, n in sorted(self.left_out.items()):
+                text += f"\n    {n} {reason}"
         if self.too_long:
             text += (f"\n  warning: {self.too_long} document(s) over {SPACY_MAX_LENGTH:,} "
                      "characters (spaCy's max_length): suggestions and token-based exports "
@@ -135,6 +144,7 @@ def import_paths(
     *,
     status: str | None = None,
     add_labels: bool = False,
+    as_sets: bool = False,
 ) -> ImportResult:
     """Import files and folders into ``store`` in one transaction (the first bad file
     stops it and nothing is written).
@@ -163,6 +173,16 @@ def import_paths(
         fresh = []
         repeats: list[tuple[Record, str]] = []
         for record, digest in batch:
+            if record.layers_by_scheme:
+                _layers_by_scheme(record, labels.layer_of)
+            if record.relations:
+                _resolve_relations(record)
+            if record.drop_overlaps:
+                _drop_overlaps(record)
+            elif record.layers_by_scheme:
+                _check_no_overlap(record)
+            result.left_out.update(record.left_out)
+            result.repaired.update(record.repaired)
             labels.check(record)
             if digest in seen:
                 if record.spans:
@@ -197,6 +217,9 @@ def import_paths(
             first_id.append(min(ids))
         for (record, _), doc_id in zip(fresh, ids, strict=True):
             _insert_spans(store, doc_id, record)
+            result.sets.update(record.set_statuses)
+            if record.note:
+                store.set_document_fields(doc_id, note=record.note)
             result.imported += 1
             if len(record.text) > SPACY_MAX_LENGTH:
                 result.too_long += 1
@@ -206,15 +229,26 @@ def import_paths(
                 on_document()
 
     batch: list[tuple[Record, str]] = []
+    max_chars = max_text_chars()
     with store.bulk(), store.write():
         for path in files:
-            for record in read_file(path, fmt, text_field):
+            for record in read_file(path, fmt, text_field, as_sets=as_sets):
+                if len(record.text) > max_chars:  # the cap a merge applies too
+                    raise ImportFailed(record.path, record.line, (
+                        f"a text of {len(record.text):,} characters, over the cap of "
+                        f"{max_chars:,} (ANNOTATOR_MAX_TEXT_CHARS raises it); nothing was "
+                        "imported"))
                 batch.append((record, content_hash(record.text)))
                 if len(batch) >= BATCH:
                     flush(batch)
                     batch = []
         flush(batch)
         labels.finish()
+        known = {s["name"] for s in store.annotation_sets()}
+        for name in sorted(set(result.sets) - known):
+            # an annotator's set, as a merge would make it (its own project id, so a
+            # later merge of a file of that name is told apart)
+            store.put_annotation_set(name, f"import:{name}", ", ".join(map(str, paths)), 0)
     return result
 
 
@@ -242,8 +276,8 @@ class _LabelCheck:
                                    f"{label} is a {have} label in the project, used here for "
                                    f"{layer} spans")
             if self.add:
-                from .labels import add
-                from .model import Label
+                from ..labels import add
+                from ..model import Label
 
                 add(self.store, Label(label, layer, ""), None)
                 self.result.labels_added.append(label)
@@ -258,7 +292,7 @@ class _LabelCheck:
 
     def finish(self) -> None:
         if self.missing and self.first is not None:
-            raise MissingLabels(self.first[0], self.first[1], self.missing)
+            raise MissingLabels(self.first[0], self.first[1], self.missing, self.store.path)
 
 
 BATCH = 500  # records per insert statement
@@ -273,7 +307,8 @@ def _expand(paths: list[Path], fmt: str) -> Iterator[Path]:
                 base = Path(folder)
                 found += [base / name for name in names if not name.startswith(".")
                           and (fmt != "auto" or os.path.splitext(name)[1].lower() in SUFFIXES)
-                          and os.path.isfile(os.path.join(folder, name))]
+                          and os.path.isfile(os.path.join(folder, name))
+                          and not name.endswith(".label_config.xml")]
             # key=parts: the order of Path comparison, without its per-comparison cost
             yield from sorted(found, key=lambda p: p.parts)
         elif path.exists():
@@ -282,14 +317,32 @@ def _expand(paths: list[Path], fmt: str) -> Iterator[Path]:
             raise ImportFailed(path, None, "no such file or folder")
 
 
-def read_file(path: Path, fmt: str = "auto", text_field: str = "text") -> Iterator[Record]:
-    """Records of one file; raises :class:`ImportFailed` on bad input."""
-    kind = fmt if fmt != "auto" else SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise ImportFailed(path, None, f"unknown file type {path.suffix!r}; "
-                           "use .txt, .jsonl or .csv, or pass --format")
+def read_file(path: Path, fmt: str = "auto", text_field: str = "text", *,
+              as_sets: bool = False) -> Iterator[Record]:
+    """Records of one file; raises :class:`ImportFailed` on bad input. ``auto`` tells
+    the format by the file's content (:func:`.detect.detect`)."""
+    from .detect import detect
+
+    kind = detect(path) if fmt == "auto" else fmt
+    if kind == "labelstudio":
+        from .labelstudio import read_labelstudio
+
+        yield from read_labelstudio(path, text_field, as_sets=as_sets)
+        return
+    if kind == "conll":
+        from .conll import read_conll
+
+        yield from read_conll(path)
+        return
+    if kind == "spacy":
+        from .docbin import read_docbin
+
+        yield from read_docbin(path)
+        return
+    if kind in ("doccano", "prodigy"):
+        kind = "jsonl"  # per line, by its keys (see read_jsonl)
     if kind == "jsonl" and _encoding(path) == "utf-8":
-        yield from read_jsonl(path, _utf8_lines(path), text_field)
+        yield from read_jsonl(path, _utf8_lines(path), text_field, as_sets=as_sets)
         return
     text = decode(path)
     if kind == "txt":
@@ -352,31 +405,6 @@ def _text_lines(text: str) -> Iterator[str]:
     return io.StringIO(text, newline=None) if "\r" in text else iter(text.split("\n"))
 
 
-def decode(path: Path) -> str:
-    """Bytes to text: UTF-8 (BOM dropped) or UTF-16/32 with a BOM; anything else is refused."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise ImportFailed(path, None, f"cannot read: {exc.strerror}") from exc
-    if not data or data.isspace():  # not .strip(): no copy of the whole file
-        raise ImportFailed(path, None, "empty file")
-    encoding = next((enc for bom, enc in BOMS if data.startswith(bom)), "utf-8")
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportFailed(path, line, f"not valid {encoding.upper()} text "
-                           f"(byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                           "save the file as UTF-8") from exc
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise ImportFailed(path, line, "contains NUL characters: a binary file?")
-    if text.isspace():
-        raise ImportFailed(path, None, "empty file")
-    return text
-
-
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
@@ -408,11 +436,14 @@ def read_txt(path: Path, text: str) -> Record:
     return Record(text=body, meta=meta, path=path, line=None)
 
 
-LABEL_KEYS = frozenset({"spans", "label", "claims", "rejected"})
+LABEL_KEYS = frozenset({"spans", "label", "claims", "rejected", "entities"})
+#: Keys of doccano's and Prodigy's lines beyond the spans (:mod:`.doccano`, :mod:`.prodigy`).
+PEER_KEYS = frozenset({"entities", "relations", "comments", "Comments", "options", "accept",
+                       "status"})
 
 
-def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text"
-               ) -> Iterator[Record]:
+def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text", *,
+               as_sets: bool = False) -> Iterator[Record]:
     """``{"text": ..., "meta": {...}}`` per line; Prodigy ``spans``, doccano ``label``
     triples and our ``claims`` become accepted human spans."""
     for number, line in enumerate(lines, start=1):
@@ -429,6 +460,11 @@ def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text"
             raise ImportFailed(path, number, "each line must be a JSON object")
         if "\\u" in line:
             _check_no_surrogates(item, path, number)
+        if isinstance(item.get("data"), dict):  # a Label Studio task a line
+            from .labelstudio import task_record
+
+            yield task_record(item, path, number, text_field, None, as_sets=as_sets)
+            continue
         doc_text = item.get(text_field)
         if not isinstance(doc_text, str):
             what = "missing" if doc_text is None else f"not a string ({type(doc_text).__name__})"
@@ -462,11 +498,20 @@ def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text"
                 if rejected:
                     span.origin, span.decision = "model", "rejected"
                 record.spans.append(span)
-            if not rejected:
+            if "claims" not in item:
+                # doccano and Prodigy know no layers: the project's labels tell
+                record.layers_by_scheme = True
+            elif not rejected:
                 _check_no_overlap(record)
             for n, claim in enumerate(item.get("claims") or []):
                 _read_claim(record, claim, n, annotator)
             _read_rejected(record, item.get("rejected"))
+        if PEER_KEYS.intersection(item) or "status" in meta or "label" in item:
+            from .doccano import read_doccano_keys
+            from .prodigy import read_prodigy_keys
+
+            read_doccano_keys(record, item)
+            read_prodigy_keys(record, item)
         yield record
 
 
@@ -483,73 +528,82 @@ def _entity_triples(item: dict[str, Any], path: Path, line: int
     labels = item.get("label")
     if isinstance(labels, list):  # doccano: [[start, end, label], ...]
         for triple in labels:
+            if isinstance(triple, str):
+                continue  # a text-classification label: counted by .doccano
             if not (isinstance(triple, list | tuple) and len(triple) == 3):
                 raise ImportFailed(path, line,
                                    f"doccano label {triple!r} is not [start, end, label]")
             yield tuple(triple)
 
 
-def _checked_span(record: Record, start: Any, end: Any, label: Any, layer: str,
-                  annotator: str | None) -> Span:
-    where = f"{layer} span [{start}, {end}) {label!r}"
-    if (not (isinstance(start, int) and isinstance(end, int))
-            or isinstance(start, bool) or isinstance(end, bool)):
-        raise ImportFailed(record.path, record.line, f"{where}: offsets must be integers")
-    if not isinstance(label, str) or not label:
-        raise ImportFailed(record.path, record.line, f"{where}: label must be a string")
-    reason = check_label_name(label)
-    if reason is not None:
-        raise ImportFailed(record.path, record.line, f"{where}: {reason}")
-    if start >= end:
-        raise ImportFailed(record.path, record.line, f"{where}: start must be before end")
-    if start < 0 or end > len(record.text):
-        raise ImportFailed(record.path, record.line,
-                           f"{where}: outside the text (length {len(record.text)})")
-    return Span(doc_id=0, layer=layer, start=start, end=end, label=label, origin="human",
-                decision="accepted", annotator=annotator)
-
-
 def _check_no_overlap(record: Record) -> None:
-    ents = sorted(record.spans, key=lambda s: (s.start, s.end))
+    ents = sorted((s for s in record.spans if s.layer == "entity" and s.decision == "accepted"),
+                  key=lambda s: (s.annotation_set, s.start, s.end))
     for a, b in zip(ents, ents[1:], strict=False):
-        if b.start < a.end:
+        if b.start < a.end and a.annotation_set == b.annotation_set:
             raise ImportFailed(record.path, record.line,
                                f"entity spans overlap: [{a.start}, {a.end}) {a.label} and "
                                f"[{b.start}, {b.end}) {b.label}")
 
 
-def _read_claim(record: Record, claim: Any, n: int, annotator: str | None) -> None:
-    if not isinstance(claim, dict):
-        raise ImportFailed(record.path, record.line, f"claim {n} must be an object")
-    span = _checked_span(record, claim.get("start"), claim.get("end"),
-                         claim.get("label", "CLAIM"), "claim", annotator)
-    attrs = Claim(via=_optional_str(record, claim.get("via"), f"claim {n}: 'via'"),
-                  hedged=claim.get("hedged"))
-    if claim.get("claim_type") in CLAIM_TYPES:
-        attrs.claim_type = claim["claim_type"]
-    if claim.get("checkworthy") in CHECKWORTHY:
-        attrs.checkworthy = claim["checkworthy"]
-    claimant = claim.get("claimant")
-    if isinstance(claimant, dict):
-        attrs.claimant_text = _optional_str(record, claimant.get("text"),
-                                            f"claim {n}: claimant 'text'")
-        if "start" in claimant and "end" in claimant:
-            start, end = claimant["start"], claimant["end"]
-            if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
-                raise ImportFailed(record.path, record.line,
-                                   f"claim {n}: claimant offsets must be integers")
-            record.claimant_offsets[len(record.spans)] = (start, end)
-            if isinstance(claimant.get("label"), str) and claimant["label"]:
-                reason = check_label_name(claimant["label"])
-                if reason is not None:
-                    raise ImportFailed(record.path, record.line,
-                                       f"claim {n}: claimant label {claimant['label']!r}: "
-                                       f"{reason}")
-                record.claimant_labels[len(record.spans)] = claimant["label"]
-    elif isinstance(claimant, str):
-        attrs.claimant_text = claimant
-    span.claim = attrs
-    record.spans.append(span)
+def _layers_by_scheme(record: Record, layer_of: dict[str, str]) -> None:
+    """Spans labelled with one of the project's claim labels become claims."""
+    for span in record.spans:
+        if span.layer == "entity" and layer_of.get(span.label) == "claim":
+            span.layer = "claim"
+            span.claim = span.claim or Claim()
+        elif span.layer == "entity" and span.claim is not None:
+            # per-region attributes (Label Studio) on what the project calls an entity
+            record.leave_out("claim attributes on entity regions", sum(
+                value is not None for value in span.claim.as_dict().values()))
+            span.claim = None
+
+
+def _resolve_relations(record: Record) -> None:
+    """Relations joining a claim and an entity become the claim's claimant; any other
+    is counted as left out, with its reason."""
+    for a, b, label in record.relations:
+        first, second = record.spans[a], record.spans[b]
+        if first.layer == "entity" and second.layer == "claim":
+            a, b, first, second = b, a, second, first
+        what = f" {label!r}" if label else ""
+        if not (first.layer == "claim" and second.layer == "entity"):
+            record.leave_out(f"relations{what} not joining a claim and an entity "
+                             "(only claimant links are modelled)")
+        elif a in record.claimant_offsets:
+            record.leave_out("relations giving a claim a second claimant")
+        else:
+            record.claimant_offsets[a] = (second.start, second.end)
+            record.claimant_labels.setdefault(a, second.label)
+    record.relations = []
+
+
+def _drop_overlaps(record: Record) -> None:
+    """Leave out (counted) accepted entities that overlap an earlier one."""
+    kept: list[Span] = []
+    drop: set[int] = set()
+    order = sorted(range(len(record.spans)), key=lambda i: (
+        record.spans[i].annotation_set, record.spans[i].start, record.spans[i].end))
+    for i in order:
+        span = record.spans[i]
+        if span.layer != "entity" or span.decision != "accepted":
+            continue
+        if kept and span.start < kept[-1].end and \
+                span.annotation_set == kept[-1].annotation_set:
+            drop.add(i)
+            record.leave_out("entity regions overlapping another entity (entities do not "
+                             "overlap)")
+            continue
+        kept.append(span)
+    if not drop:
+        return
+    index = {old: new for new, old in enumerate(i for i in range(len(record.spans))
+                                                if i not in drop)}
+    record.claimant_offsets = {index[i]: v for i, v in record.claimant_offsets.items()
+                               if i in index}
+    record.claimant_labels = {index[i]: v for i, v in record.claimant_labels.items()
+                              if i in index}
+    record.spans = [s for i, s in enumerate(record.spans) if i not in drop]
 
 
 def _read_rejected(record: Record, rejected: Any) -> None:
@@ -568,25 +622,6 @@ def _read_rejected(record: Record, rejected: Any) -> None:
         if span.layer == "claim":
             span.claim = Claim()
         record.spans.append(span)
-
-
-def _optional_str(record: Record, value: Any, what: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise ImportFailed(record.path, record.line,
-                       f"{what} must be a string, not {type(value).__name__}")
-
-
-def _check_no_surrogates(item: Any, path: Path, line: int) -> None:
-    """Refuse ``"\\ud83d"``-style escapes of half a character: valid JSON, but not text
-    (SQLite, and every exporter, would fail on it later)."""
-    try:
-        json.dumps(item, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        bad = exc.object[exc.start:exc.end].encode("unicode_escape").decode()
-        raise ImportFailed(path, line, f"contains an unpaired surrogate escape ({bad}), "
-                           "half of a character; the producer of the file wrote broken "
-                           "UTF-16") from exc
 
 
 def read_csv(path: Path, text: str, text_field: str = "text") -> Iterator[Record]:
@@ -609,11 +644,31 @@ def read_csv(path: Path, text: str, text_field: str = "text") -> Iterator[Record
             doc_text = row.get(text_field)
             if doc_text is None or not doc_text.strip():
                 raise ImportFailed(path, line, f"empty {text_field!r} column")
+            if any(isinstance(v, str) and v.startswith("[{") and '"start"' in v
+                   for v in row.values()):
+                yield _labelstudio_row(path, line, row, text_field)
+                continue
             meta = {k: v for k, v in row.items() if k != text_field and k is not None and v}
             yield Record(text=doc_text, meta=meta, path=path, line=line)
     except csv.Error as exc:
         # The row that failed starts after the last good one (it may span lines).
         raise ImportFailed(path, line + 1, f"bad CSV (row starting here): {exc}") from exc
+
+
+def _labelstudio_row(path: Path, line: int, row: dict[str | None, str], text_field: str
+                     ) -> Record:
+    """A row of Label Studio's CSV export: its region columns hold JSON-MIN's lists."""
+    from .labelstudio import Config, min_record
+
+    item: dict[str, Any] = {}
+    for key, value in row.items():
+        if key is None or not isinstance(value, str) or not value:
+            continue  # an empty cell: nothing (as in any CSV row)
+        item[key] = value
+        if value.startswith(("[", "{")):
+            with contextlib.suppress(ValueError):
+                item[key] = json.loads(value)
+    return min_record(item, path, line, text_field, Config.beside(path))
 
 
 def _merge_records(first: Record, more: Record) -> None:
@@ -663,28 +718,33 @@ def _insert_more_spans(store: Store, doc_id: int, record: Record) -> int:
 
 
 def _insert_spans(store: Store, doc_id: int, record: Record) -> None:
-    ids: dict[tuple[int, int], int] = {}
+    # by annotation set: a claim's claimant is an entity of the same set
+    ids: dict[tuple[str, int, int], int] = {}
     accepted: list[Span] = []
     for span in record.spans:
         span.doc_id = doc_id
         if span.layer == "entity":
             span_id = store.insert_span(span)
             if span.decision == "accepted":
-                ids[(span.start, span.end)] = span_id
+                ids[(span.annotation_set, span.start, span.end)] = span_id
                 accepted.append(span)
     for index, span in enumerate(record.spans):
         if span.layer != "claim":
             continue
         offsets = record.claimant_offsets.get(index)
         label = record.claimant_labels.get(index)
-        if (offsets and label and offsets not in ids and 0 <= offsets[0] < offsets[1]
-                <= len(record.text) and not any(a.overlaps(*offsets) for a in accepted)):
+        key = (span.annotation_set, *offsets) if offsets else None
+        if (key and label and key not in ids and 0 <= key[1] < key[2] <= len(record.text)
+                and not any(a.overlaps(key[1], key[2]) for a in accepted
+                            if a.annotation_set == span.annotation_set)):
             # The claimant was an entity the source had not accepted (our export links
             # claims to pending suggestions too): keep the link, as a suggestion.
-            ids[offsets] = store.insert_span(Span(
-                doc_id=doc_id, layer="entity", start=offsets[0], end=offsets[1],
-                label=label, origin="model", decision="pending"))
-        if offsets and span.claim is not None and offsets in ids:
-            span.claim.claimant_span_id = ids[offsets]
+            ids[key] = store.insert_span(Span(
+                doc_id=doc_id, layer="entity", start=key[1], end=key[2], label=label,
+                origin="model", decision="pending", annotation_set=span.annotation_set))
+        if key and span.claim is not None and key in ids:
+            span.claim.claimant_span_id = ids[key]
             span.claim.claimant_text = None
         store.insert_span(span)
+    for name, status in record.set_statuses.items():
+        store.put_set_status(doc_id, name, status, None)
