@@ -162,8 +162,9 @@ def test_crash_sigkill_loses_no_reported_decision(tmp_path: Path) -> None:
         annotator = f"annotator-{trial}"
         # Every trial: second stores in the worker's process, other processes reading.
         # Stopped at a seeded step of its SQL work (about nine an operation), one in
-        # each slice of the range: from its first operations to about 65 in.
-        stop_at = 10 + stratified(rng, trial, TRIALS, 600)
+        # each slice of the range: from its first operations to about 35 in (as many
+        # as the old 0.2-1.2 s left a worker on a busy machine; RELIABILITY_TRIALS for more).
+        stop_at = 10 + stratified(rng, trial, TRIALS, 300)
         proc = _start_worker(db, trial, 100_000, annotator, "--snapshots", "--second-stores",
                              env=stop_env(stop_at))
         with ExternalReaders(db, trial) as external:
