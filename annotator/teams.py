@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import testhook
 from .model import Claim, Span, check_label_name, check_plain_name, check_set_name
 from .paths import project_clashes, project_files
 from .store import SCHEMA_VERSION, Store, StoreError, lock_holders
@@ -287,6 +288,7 @@ def merge(into: Path, sources: list[tuple[Path, str | None]], who: str | None = 
     try:
         with Store(target, create=created) as team:
             result.files = _merge_into(team, sources, who, on_file)
+        testhook.step("merge")  # TEST-ONLY: committed, not yet in place
         if created:
             os.replace(target, into)
     except sqlite3.DatabaseError as exc:
@@ -353,6 +355,7 @@ def _merge_into(team: Store, sources: list[tuple[Path, str | None]], who: str | 
                 for path, alias, name, project_id, known in plans:
                     if on_file is not None:
                         on_file(path)
+                    testhook.step("merge")  # TEST-ONLY: a kill test may stop here
                     counts = team.merge_set(alias, name, known["events_upto"] if known else None)
                     upto = team.attached_value(alias, "SELECT coalesce(max(id), 0) FROM"
                                                       " {src}.events")

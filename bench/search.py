@@ -6,7 +6,7 @@ the window and ``annotator list --search`` do for a query (the first page of 200
 and the count of matches) with nothing indexed (LIKE over every text, as before the
 index) and with the index complete, for a frequent word, a name and a word that is in
 no document (LIKE reads every text to find nothing). Also the indexing rate, which the
-window spends in idle time.
+window spends in idle time, and how long one of the window's idle ticks takes.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bench.corpus import articles
 
 QUERIES = ("inflation", "Kovalenko", "xyzzy")
 TARGET_MS = 50.0  # a search that answers while typing
+TICK_TARGET_MS = 15.0  # an idle tick (budget 12 ms of wall time) shorter than a frame
 
 
 def _search_ms(store: Store, query: str, repeats: int = 5) -> float:
@@ -51,6 +52,7 @@ def run(n_docs: int = 10_000) -> list[dict[str, Any]]:
                     batch = []
             store.insert_documents(batch)
         like = {q: _search_ms(store, q) for q in QUERIES}
+        ticks, ticked = _idle_ticks(store)
         started = time.perf_counter()
         while store.update_search_index(max_docs=500):
             pass
@@ -65,10 +67,32 @@ def run(n_docs: int = 10_000) -> list[dict[str, Any]]:
             "ratio": round(fts[q] / like[q], 3) if like[q] else None, "target": TARGET_MS,
             "higher_is_better": False, "meets": fts[q] <= TARGET_MS})
     rows.append({
-        "name": "search index built in idle time", "value": round(n_docs / index_s, 1),
+        "name": "search index built in idle time", "value": round((n_docs - ticked) / index_s, 1),
         "unit": "docs/s", "baseline": None, "ratio": None, "target": None,
         "higher_is_better": True, "meets": None})
+    tick = median(ticks)
+    rows.append({
+        "name": "search index idle tick of the window, median processor time",
+        "value": round(tick, 2), "unit": "ms", "baseline": None, "ratio": None,
+        "target": TICK_TARGET_MS, "higher_is_better": False, "meets": tick <= TICK_TARGET_MS,
+        "detail": {"ticks": len(ticks), "documents": ticked}})
     return rows
+
+
+def _idle_ticks(store: Store, count: int = 40) -> tuple[list[float], int]:
+    """The window's idle ticks (ui/indexer.py) on ``store``: the processor time of each
+    (ms; its budget is wall time, so a busy machine makes a tick do less, never more),
+    and the documents they indexed. Was an assertion in tests/ui/test_keyboard.py."""
+    from ui.indexer import SearchIndexer
+
+    indexer = SearchIndexer()
+    indexer.store = store
+    spent, done = [], 0
+    for _ in range(count):
+        t0 = time.thread_time()
+        done += indexer.tick()
+        spent.append((time.thread_time() - t0) * 1000)
+    return spent, done
 
 
 def main(argv: list[str] | None = None) -> int:

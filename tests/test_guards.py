@@ -13,15 +13,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 BAD = '''
 import threading
-import time
 
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QStatusBar
 
+# The threads left behind run until the next test (after their guards looked, however
+# late a busy machine gets to those guards).
+RELEASE_QTHREAD, RELEASE_THREAD = threading.Event(), threading.Event()
+
 
 class Slow(QThread):
     def run(self):
-        time.sleep(3)  # longer than the guard's grace, so it is still running
+        RELEASE_QTHREAD.wait(120)
 
 
 def test_leaves_a_qthread(qapp):
@@ -30,7 +33,9 @@ def test_leaves_a_qthread(qapp):
 
 
 def test_leaves_a_thread():
-    threading.Thread(target=time.sleep, args=(3,), name="left-behind", daemon=True).start()
+    RELEASE_QTHREAD.set()
+    threading.Thread(target=RELEASE_THREAD.wait, args=(120,), name="left-behind",
+                     daemon=True).start()
 
 
 class Worker(QObject):
@@ -38,13 +43,15 @@ class Worker(QObject):
 
 
 def test_touches_a_widget_from_a_worker(qapp, qtbot):
+    RELEASE_THREAD.set()
     bar = QStatusBar()
     thread, worker = QThread(), Worker()
     worker.moveToThread(thread)
     worker.failed.connect(lambda message: bar.showMessage(message, 5000))  # runs in the worker
-    thread.started.connect(lambda: worker.failed.emit("boom"))
+    emitted = threading.Event()
+    thread.started.connect(lambda: (worker.failed.emit("boom"), emitted.set()))
     thread.start()
-    qtbot.wait(300)
+    qtbot.waitUntil(emitted.is_set, timeout=120_000)  # emitted (and Qt warned) by then
     thread.quit()
     thread.wait()
 

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from .. import testhook
 from ..formats import ALIGN_CHOICES, FORMATS, LAYER_CHOICES
 from ..model import AUTO, GOLD, LAYERS, Document, Span, check_label_name
 from ..paths import project_clashes
@@ -277,6 +278,7 @@ def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
                 {s.annotator for s in entities + claims if s.annotator})) or None
             rec.session_id = f"{team}-{rec.annotator_id or GOLD}"
         yield rec
+        testhook.step("export")  # TEST-ONLY: a kill test may stop here
         n += 1
         summary.documents += 1
         if on_progress is not None and n % PROGRESS_EVERY == 0:
@@ -395,6 +397,7 @@ class OutputFiles:
         """Put every output in place (signals held back: all of them or none)."""
         with signals_deferred():
             for src, dst in self.moves:
+                testhook.step("export")  # TEST-ONLY: between the renames
                 move_into_place(src, dst)
             self.committed = True
 

@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from .. import testhook
 from .schema import APPLICATION_ID
 
 BUSY_TIMEOUT_MS = 10_000
@@ -135,6 +136,7 @@ def _connect_counted(path: Path, readonly: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
                                isolation_level=None, check_same_thread=False)
     harden(conn)
+    testhook.watch(conn)  # TEST-ONLY: nothing unless ANNOTATOR_TEST_STOP_AT is set
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if readonly:

@@ -1,8 +1,9 @@
 """Interrupted exports, in one process: ``python -m tests.reliability._export_worker
 DB FMT FOLDER TRIALS SEED`` runs the real ``annotator export`` command (its click
 function, with the CLI's own signal handling) TRIALS times into FOLDER/out, each time
-sending this process a real SIGTERM or SIGINT (alternately) from a timer thread after a
-random delay in [0, the time of an uninterrupted export], then checks FOLDER:
+sending this process a real SIGTERM or SIGINT (alternately) at a seeded random step of
+the export (annotator/testhook.py, armed in this process: after a document is handed to the writer,
+between the renames into place; or past the last step), then checks FOLDER:
 either nothing or the complete outputs, and no temporary file or staging folder. One
 JSON line of results on stdout. (A process per trial would spend a second on imports
 for a tenth of a second of export.)"""
@@ -10,19 +11,19 @@ for a tenth of a second of export.)"""
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import signal
 import sys
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import click
 
+from annotator import testhook
 from annotator.cli import main
+
+from ._project import stratified
 
 
 class Interrupted(BaseException):
@@ -78,31 +79,27 @@ def main_(db: str, fmt: str, folder: Path, trials: int, seed: int, documents: in
     out = folder / ("out.json" if fmt == "labelstudio" else "out")
     signal.signal(signal.SIGTERM, _outside)
     assert _run(db, fmt, out) == 0  # warm: imports, spaCy loaded, tokens cached
-    shutil.rmtree(out) if out.is_dir() else (out.unlink(), _clear(folder))
-    times = []
-    for _ in range(3):  # the quickest of three: on a busy machine one run can drag
-        _clear(folder)
-        started = time.perf_counter()
-        assert _run(db, fmt, out) == 0
-        times.append(time.perf_counter() - started)
-    span = min(times)
+    _clear(folder)
+    counting = testhook.arm(None, "export")  # the steps of one export: where to stop
+    assert _run(db, fmt, out) == 0
+    steps = counting.seen
+    testhook.disarm()
     results: dict[str, Any] = {"format": fmt, "trials": 0, "interrupted": 0, "completed": 0,
                                "outside": 0, "debris": 0, "partial": 0, "debris_names": [],
-                               "seconds_per_export": round(span, 3)}
+                               "steps": steps}
     for trial in range(trials):
         _clear(folder)
         signum = (signal.SIGTERM, signal.SIGINT)[trial % 2]
-        timer = threading.Timer(rng.uniform(0, span), os.kill, (os.getpid(), signum))
+        # The signal comes at a step of the export (a document handed over, an output put
+        # in place) or, one trial in eight, never: seeded, one in each slice of the range.
+        testhook.arm(stratified(rng, trial, trials, steps + steps // 7), "export", signum)
         code = None
         try:
-            timer.start()
             code = _run(db, fmt, out)
-            while timer.is_alive():  # the signal is still to come: let it land here
-                timer.join(0.01)
-            time.sleep(0.02)
         except (Interrupted, KeyboardInterrupt):
             results["outside"] += 1
-        timer.join()
+        finally:
+            testhook.disarm()
         results["trials"] += 1
         names = {str(p.relative_to(folder)) for p in folder.rglob("*")}
         if code == 0:

@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
+import signal
 import sqlite3
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -93,3 +96,46 @@ def integrity(path: Path) -> str:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
     finally:
         conn.close()
+
+
+# --- stopping a process at step N (annotator/testhook.py) ----------------------------------
+
+STOP_AT = "ANNOTATOR_TEST_STOP_AT"
+
+
+def stop_env(spec: str | int) -> dict[str, str]:
+    """The environment for a child that stops itself at step ``spec`` (``N``,
+    ``KIND:N``) or, with ``count``, prints how many steps it made."""
+    return {**os.environ, STOP_AT: str(spec)}
+
+
+def counted_steps(stderr: str) -> int:
+    """The step count a child run with ``stop_env("count")`` printed at exit."""
+    found = re.findall(r"annotator-test-steps: (\d+)", stderr)
+    assert found, f"no step count in: {stderr[-2000:]}"
+    return int(found[-1])
+
+
+def stopped(proc: subprocess.Popen[Any], block: bool = True) -> bool | None:
+    """True once ``proc`` has stopped itself (SIGSTOP at its step), False if it exited
+    first (``proc.returncode`` then set), None if neither yet (``block=False``)."""
+    pid, status = os.waitpid(proc.pid, os.WUNTRACED | (0 if block else os.WNOHANG))
+    if pid == 0:
+        return None
+    if os.WIFSTOPPED(status):
+        return True
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return False
+
+
+def kill_stopped(proc: subprocess.Popen[Any]) -> None:
+    """SIGKILL a process that :func:`stopped` found stopped, and reap it."""
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def stratified(rng: random.Random, trial: int, trials: int, steps: int) -> int:
+    """A step in 1..``steps`` for trial ``trial`` of ``trials``: random within the
+    trial's own slice of the range, so a few trials still spread over all of it."""
+    low = 1 + trial * steps // trials
+    return rng.randint(low, max(low, (trial + 1) * steps // trials))

@@ -2,10 +2,14 @@
 stdout (flushed) only after the Session call returned.
 
 Run as ``python -m tests.reliability._session_worker DB SEED OPS ANNOTATOR [--no-undo]
-[--snapshots] [--second-stores] [--start-at=EPOCH]``. With ``--second-stores`` the process
+[--snapshots] [--second-stores] [--turns=IN,OUT]``. With ``--second-stores`` the process
 also keeps a second :class:`Store` open on the project and now and then opens and closes more (read
 and read-only), as the window's workers and tasks do: none of it may drop the locks of
 the connection that writes the decisions (POSIX locks belong to the process).
+With ``--turns=IN,OUT`` (two inherited pipe descriptors) it writes a token on OUT and
+waits for the other worker's on IN before each operation: two workers go in lock-step
+rounds, each operation racing the other's of the same round, and neither starts round
+i+1 before the other has finished round i.
 Each report line is JSON: ``{"i", "action", "event", "snapshot"}`` where ``event`` is
 the id of the last event this annotator has in the log and ``snapshot`` (only when
 ``--snapshots``) the whole project state after the operation.
@@ -14,9 +18,9 @@ the id of the last event this annotator has in the log and ``snapshot`` (only wh
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -98,12 +102,16 @@ def main(argv: list[str]) -> int:
     undo: list[Change] = []
     redo: list[Change] = []
     print(json.dumps({"ready": True}), flush=True)
-    start_at = next((float(a.split("=", 1)[1]) for a in argv if a.startswith("--start-at=")),
-                    None)
-    if start_at is not None:  # two workers begin together, however long each took to start
-        time.sleep(max(0.0, start_at - time.time()))
+    turns = next((tuple(map(int, a.split("=", 1)[1].split(","))) for a in argv
+                  if a.startswith("--turns=")), None)
+    round_of = -1
     done = 0
     while done < ops:
+        if turns is not None and round_of != done:  # a refused operation keeps its turn
+            os.write(turns[1], b".")
+            if os.read(turns[0], 1) != b".":
+                raise SystemExit("the other worker is gone")
+            round_of = done
         try:
             action, change = pick_op(rng, session, undo, redo, allow_undo)
         except SessionError:

@@ -50,6 +50,13 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         lines.append(f"SIGKILL trials (merge of three annotators' files): {r['trials']}, "
                      f"as before: {r['before']}, fully merged: {r['merged']}, caught inside "
                      f"the merge: {r['caught_mid-merge']}, half-merged: 0")
+    exports = sys.modules.get("tests.reliability.test_export_interrupts")
+    if exports and exports.RESULTS:
+        r = exports.RESULTS
+        per = ", ".join(f"{k} {x['trials']} ({x['interrupted']} cut mid-export, "
+                        f"{x['steps']} steps each)" for k, x in r.items())
+        lines.append(f"exports interrupted: {sum(x['trials'] for x in r.values())} trials, "
+                     f"{sum(x['debris'] + x['partial'] for x in r.values())} debris; {per}")
     if lines:
         terminalreporter.section("reliability figures")
         for line in lines:

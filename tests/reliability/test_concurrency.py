@@ -6,6 +6,7 @@ write is lost, and the event log of every span is one unbroken chain (each event
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -25,19 +26,31 @@ RESULTS: dict[str, int] = {}
 
 
 def _run_pair(db: Path, ops: int) -> list[list[dict]]:
-    start_at = time.time() + 4  # both interpreters started by then, even on a busy machine
+    """Two workers in lock-step rounds over two pipes (see ``--turns`` in
+    _session_worker): each operation races the other worker's of the same round."""
+    a_to_b, b_to_a = os.pipe(), os.pipe()
+    turns = {"alice": (b_to_a[0], a_to_b[1]), "bob": (a_to_b[0], b_to_a[1])}
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "tests.reliability._session_worker", str(db), str(seed),
-             str(ops), name, "--no-undo", f"--start-at={start_at}"],
+             str(ops), name, "--no-undo", "--turns={},{}".format(*turns[name])],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            pass_fds=turns[name],
         )
         for seed, name in ((1, "alice"), (2, "bob"))
     ]
+    for fd in (*a_to_b, *b_to_a):  # the workers hold them now: EOF if one of them dies
+        os.close(fd)
     outputs = [p.communicate(timeout=300) for p in procs]
     for proc, (_, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
     return [[json.loads(line) for line in out.splitlines()][1:] for out, _ in outputs]
+
+
+def _logged(reports: list[dict]) -> list[bool]:
+    """Per round: did this worker's operation log an event (its newest event moved)?"""
+    events = [None] + [r["event"] for r in reports]
+    return [b is not None and b != a for a, b in zip(events, events[1:], strict=False)]
 
 
 @pytest.mark.slow
@@ -54,11 +67,12 @@ def test_concurrency_two_writers_lose_nothing(tmp_path: Path) -> None:
             ids = [r["event"] for r in reports if r["event"] is not None]
             assert ids == sorted(ids)  # an empty accept_all logs nothing, hence not <
             assert all(by_id[i]["annotator"] == name for i in ids)
-        # Interleaved: both made progress while the other was writing (A, B, A at least;
-        # how often they alternate is up to the OS scheduler).
+        # Interleaved, by construction: the rounds are in lock-step, so every round in
+        # which both logged an event holds at least one writer switch.
         owners = [e["annotator"] for e in events if e["annotator"] in ("alice", "bob")]
         switches = sum(1 for a, b in zip(owners, owners[1:], strict=False) if a != b)
-        assert switches >= 2
+        both = sum(a and b for a, b in zip(_logged(alice), _logged(bob), strict=True))
+        assert switches >= both >= 2, (switches, both)
         # Every span's history is one chain ending in its stored state.
         last: dict[int, object] = {}
         broken = []
@@ -82,12 +96,11 @@ def test_concurrency_two_writers_lose_nothing(tmp_path: Path) -> None:
 
 
 CREATE_SCRIPT = """
-import sys, time
-import pytest
+import sys
 
-from annotator.session import Session
 from annotator.store import Store
-time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+print("ready", flush=True)
+assert sys.stdin.readline().strip() == "go"  # both imported: go together
 with Store(sys.argv[1]) as store:
     with store.write():
         if store.count_documents() == 0:
@@ -101,11 +114,16 @@ def test_concurrency_two_windows_create_one_new_project(tmp_path: Path) -> None:
     the other opens what it made; neither fails."""
     for trial in range(env_int("RELIABILITY_CREATE_RACES", 4)):
         path = tmp_path / f"new{trial}.db"
-        start = time.time() + 0.7  # after both interpreters have started
-        procs = [subprocess.Popen([sys.executable, "-c", CREATE_SCRIPT, str(path), str(start),
-                                   name], cwd=ROOT, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)
+        procs = [subprocess.Popen([sys.executable, "-c", CREATE_SCRIPT, str(path), "-",
+                                   name], cwd=ROOT, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for name in ("a", "b")]
+        for proc in procs:  # both started (not a guess at how long that takes)
+            assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
         for proc in procs:
             out, err = proc.communicate(timeout=60)
             assert proc.returncode == 0, err
@@ -123,21 +141,27 @@ def test_concurrency_waits_for_a_long_write_then_commits(tmp_path: Path) -> None
     other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")
     other.execute("UPDATE documents SET note = 'import running'")
-    released = threading.Event()
+    asked = threading.Event()  # the decision has asked for the write lock
+    committing = threading.Event()
 
     def release() -> None:
-        time.sleep(0.5)
+        assert asked.wait(120)
+        time.sleep(0.2)  # not a premise: the decision waits however long this takes
+        committing.set()
         other.execute("COMMIT")
-        released.set()
 
     thread = threading.Thread(target=release)
     thread.start()
     with Store(db) as store:
         span = store.spans(1, "entity")[0]
         assert span.id is not None
-        started = time.monotonic()
+        store.conn.set_trace_callback(
+            lambda sql: asked.set() if sql.startswith("BEGIN") else None)
         Session(store, "alice").accept(span.id)
-        assert time.monotonic() - started >= 0.3 and released.is_set()
+        # Its BEGIN came while the other held the lock, and it could not commit before
+        # the other's COMMIT: it waited, then committed.
+        assert asked.is_set() and committing.is_set()
+        store.conn.set_trace_callback(None)
         assert store.get_span(span.id).decision == "accepted"  # type: ignore[union-attr]
         assert store.get_document(1).note == "import running"  # type: ignore[union-attr]
     thread.join()

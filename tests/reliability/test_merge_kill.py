@@ -1,4 +1,5 @@
-"""A merge killed with SIGKILL at a random moment leaves the team project as it was or
+"""A merge killed with SIGKILL at a random step (stopped there by the test-only hook of
+annotator/testhook.py, not at a wall-clock moment) leaves the team project as it was or
 fully merged (one transaction), and passes integrity_check.
 
 ``RELIABILITY_MERGE_KILLS`` sets the number of trials (default 20)."""
@@ -7,11 +8,9 @@ from __future__ import annotations
 
 import random
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,16 @@ from annotator.session import Session
 from annotator.store import Store
 from annotator.teams import merge, split
 
-from ._project import ROOT, env_int, integrity
+from ._project import (
+    ROOT,
+    counted_steps,
+    env_int,
+    integrity,
+    kill_stopped,
+    stop_env,
+    stopped,
+    stratified,
+)
 
 KILLS = env_int("RELIABILITY_MERGE_KILLS", 20)
 DOCS = 3_000
@@ -83,20 +91,31 @@ def content(path: Path) -> list[Any]:
         conn.close()
 
 
-def run_merge(into: Path, files: list[Path], kill_after: float | None) -> bool:
-    """The ``merge`` command in its own process, killed after ``kill_after`` seconds;
-    True if the kill caught it with a transaction open (a journal left behind)."""
+def run_merge(into: Path, files: list[Path], stop_at: int | None) -> bool:
+    """The ``merge`` command in its own process, stopped at its step ``stop_at``
+    (annotator/testhook.py: SQL work, each file, the rename) and killed there; True if
+    the kill caught it with a transaction open (a journal left behind) or a new team
+    project not yet in place. ``stop_at`` past the last step: the merge completes."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "annotator.cli", "merge", *map(str, files), "--into",
-         str(into)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if kill_after is None:
-        assert proc.wait() == 0
+         str(into)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=stop_env(stop_at))
+    if not stopped(proc):
+        assert proc.returncode == 0
         return False
-    time.sleep(kill_after)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    kill_stopped(proc)
     return any(Path(f"{into}{s}").exists() for s in ("-journal", "-wal")) or any(
         p.name.startswith(f".{into.name}.merge-tmp") for p in into.parent.iterdir())
+
+
+def count_merge_steps(into: Path, files: list[Path]) -> int:
+    """Merge, counting the steps a kill can stop at."""
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator.cli", "merge", *map(str, files), "--into",
+         str(into)], cwd=ROOT, capture_output=True, text=True, env=stop_env("count"),
+        timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return counted_steps(done.stderr)
 
 
 def test_merge_killed_at_random_leaves_the_team_as_before_or_fully_merged(
@@ -108,9 +127,7 @@ def test_merge_killed_at_random_leaves_the_team_as_before_or_fully_merged(
     sources = [files["bob"], files["carol"], files["alice"]]
     reference = tmp_path / "reference.db"
     shutil.copy(template, reference)
-    started = time.monotonic()
-    run_merge(reference, sources, None)
-    duration = time.monotonic() - started  # interpreter start included
+    steps = count_merge_steps(reference, sources)
     after = content(reference)
     assert after != before
     rng = random.Random(16)
@@ -121,8 +138,11 @@ def test_merge_killed_at_random_leaves_the_team_as_before_or_fully_merged(
         path = tmp_path / f"team{trial}.db"
         if not fresh:
             shutil.copy(template, path)
+        # A step anywhere in the merge or past its end, one in each slice of the range
+        # (seeded): the process stops itself there and is killed, whatever the clock.
+        stop_at = stratified(rng, trial, KILLS, steps + steps // 7)
         caught = run_merge(path, sources if not fresh else [files["alice"], *sources[:2]],
-                           rng.uniform(0.25, 1.3) * duration)
+                           stop_at)
         outcomes["caught mid-merge"] += caught
         if fresh:
             if not path.exists():
@@ -136,10 +156,10 @@ def test_merge_killed_at_random_leaves_the_team_as_before_or_fully_merged(
             assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert integrity(path) == "ok"
         now = content(path)
-        assert now in (before, after), f"trial {trial}: half merged"
+        assert now in (before, after), f"trial {trial} (step {stop_at}): half merged"
         outcomes["before" if now == before else "merged"] += 1
     RESULTS.update(trials=KILLS, **{k.replace(" ", "_"): v for k, v in outcomes.items()},
-                   duration_ms=round(duration * 1000))
-    print(f"\nmerge kills: {outcomes} (a merge takes {duration:.2f} s here)")
+                   steps=steps)
+    print(f"\nmerge kills: {outcomes} (a merge makes {steps} steps)")
     assert outcomes["before"] + outcomes["merged"] == KILLS
-    assert outcomes["caught mid-merge"] > 0  # the kills did land inside merges
+    assert outcomes["caught mid-merge"] > 0 and outcomes["merged"] > 0  # both ends covered

@@ -146,7 +146,6 @@ def test_train_max_minutes_is_a_deadline(project: Store) -> None:
         run.train_component = engine_train  # type: ignore[assignment]
     assert len(seen) == 2 and all(d is not None for d in seen)
     assert seen[0] < seen[1] <= started + 0.2 * 60 + 1  # entities get their share first
-    assert time.monotonic() - started < 0.2 * 60 + 20  # measuring and saving after it
     assert {result.meta["training"][x]["stopped"] for x in ("entity", "claim")} <= {
         "time", "finished"}
 
