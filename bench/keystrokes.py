@@ -221,9 +221,25 @@ class Driver:
         else:
             self.edit_claim(span.id, self.gold.claims[where])
 
+    def bounds(self) -> Any:
+        """The open document's project-tokenizer boundaries (``TokenBounds``), the ones
+        the window snaps and steps by; they come from the token cache or a thread."""
+        import time
+
+        from PySide6.QtWidgets import QApplication
+
+        tokens = self.window.article.tokens
+        tokens.want()
+        deadline = time.monotonic() + 60
+        while (tokens.bounds is None or tokens.waiting_edits) and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.005)
+        assert tokens.bounds is not None, "no token boundaries after 60 s"
+        return tokens.bounds
+
     def resize(self, span: Any, start: int, end: int) -> None:
         Key, Mod = self.Qt.Key, self.Qt.KeyboardModifier
-        tokens = self.window.article.tokens
+        tokens = self.bounds()
         s, e = span.start, span.end
         for _ in range(200):  # grow before shrinking: never an empty span
             if e < end:
@@ -387,7 +403,7 @@ class Driver:
         """The cheapest query, ↓ presses and extension steps that select [start, end)."""
         from ui.caret import find, sentence_step
 
-        tokens = self.window.article.tokens
+        tokens = self.bounds()
         best: tuple[int, str, int, list[str]] | None = None
         for n in range(1, min(end - start, 30) + 1):
             query = self.text[start:start + n]

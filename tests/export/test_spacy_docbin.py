@@ -118,6 +118,12 @@ _ALIGNMENT = """
 import sys
 sys.modules["annotator"] = None  # the code file must not need Annotator
 sys.modules["ui"] = None
+# ... nor its installed entry point (where Annotator is installed, spaCy finds the same
+# tokenizer through it; here it stands for a machine without Annotator)
+import catalogue
+catalogue.AVAILABLE_ENTRY_POINTS = {
+    group: [ep for ep in eps if not ep.value.startswith("annotator.")]
+    for group, eps in catalogue.AVAILABLE_ENTRY_POINTS.items()}
 import importlib.util
 import spacy
 from spacy.tokens import DocBin

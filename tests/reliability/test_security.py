@@ -148,6 +148,8 @@ REVIEWED_SQL_INTERPOLATIONS = {
     ("store.py", "found[0]"): "a SELECT of fixed fragments with ? placeholders",
     ("store.py", "ids"): "a SELECT of fixed fragments with ? placeholders",
     ("store.py", "BUSY_TIMEOUT_MS"): "a module constant (int)",
+    ("store.py", "'NORMAL' if background else 'FULL'"): "one of two fixed words",
+    ("store.py", "0 if PRECEDENCE.background_open else 1000"): "one of two fixed ints",
     ("store.py", "files.BUSY_TIMEOUT_MS"): "a module constant (int)",
     ("store.py", "int(wait_ms)"): "an int (Store.write's wait for another writer)",
     ("store.py", "APPLICATION_ID"): "a module constant (int)",
