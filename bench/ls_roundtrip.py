@@ -14,10 +14,15 @@ export of the project; then the way back: that export imported by ``annotator im
 into a new project, compared document by document (text, status, spans, labels, every
 claim attribute and claimant link). Exits 1 when anything differs, 0 otherwise (also
 when Label Studio is not installed: it says so).
+
+``--generated N``: the corpus is instead the 5 samples and ``N`` generated articles of
+:func:`bench.migrate.corpus_lines` (entities and claims, all accepted, done), imported
+with ``--add-labels``; ``--generated 200`` is issue 24's 205-document round trip.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -71,7 +76,32 @@ def carried(tasks: list[dict[str, Any]]) -> Counter[str]:
     return out
 
 
-def main() -> int:
+def make_source(folder: Path, generated: int | None) -> str:
+    """The project to export: the samples and the hostile article, suggested, accepted
+    and done; or, with ``generated``, :func:`bench.migrate.corpus_lines`."""
+    db = str(folder / "p.db")
+    if generated is not None:
+        from bench.migrate import corpus_lines
+
+        src = folder / "corpus.jsonl"
+        src.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n"
+                               for x in corpus_lines(generated)), encoding="utf-8")
+        annotator("import", "--db", db, "--add-labels", str(src))
+        return db
+    (folder / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    samples = sorted(str(p) for p in (ROOT / "resources" / "samples").glob("*.txt"))
+    annotator("import", "--db", db, *samples, str(folder / "hostile.txt"))
+    annotator("suggest", "--db", db)
+    annotator("accept", "--db", db)
+    annotator("mark", "done", "--all", "--db", db)
+    return db
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--generated", type=int, metavar="N",
+                        help="the 5 samples and N generated articles instead")
+    args = parser.parse_args(argv)
     try:
         installed = ensure_label_studio(cache_dir(), install=True)
     except Unavailable as exc:
@@ -79,13 +109,7 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="ls-roundtrip-") as tmp:
         folder = Path(tmp)
-        db, out = str(folder / "p.db"), folder / "ls.json"
-        (folder / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
-        samples = sorted(str(p) for p in (ROOT / "resources" / "samples").glob("*.txt"))
-        annotator("import", "--db", db, *samples, str(folder / "hostile.txt"))
-        annotator("suggest", "--db", db)
-        annotator("accept", "--db", db)
-        annotator("mark", "done", "--all", "--db", db)
+        db, out = make_source(folder, args.generated), folder / "ls.json"
         annotator("export", "--db", db, "--format", "labelstudio", "--out", str(out))
         written = json.loads(out.read_text(encoding="utf-8"))
         config = out.with_suffix(".label_config.xml").read_text(encoding="utf-8")
@@ -111,7 +135,7 @@ def main() -> int:
             back = json.loads((folder / "back.json").read_text(encoding="utf-8"))
         # the way back: Label Studio's own export imported into a new project
         from annotator.store import Store
-        from bench.migrate import ALL_ATTRIBUTES, differences, documents
+        from bench.migrate import ALL_ATTRIBUTES, counts, differences, documents
 
         (folder / "back.label_config.xml").write_text(config, encoding="utf-8")
         annotator("import", "--db", str(folder / "back.db"), str(folder / "back.json"))
@@ -119,12 +143,15 @@ def main() -> int:
         diff = differences(*(documents(x, ALL_ATTRIBUTES) for x in stores))
         spans_back = [x.conn.execute("SELECT count(*) FROM spans WHERE decision = 'accepted'")
                       .fetchone()[0] for x in stores]
+        projects = [counts(x) for x in stores]
         for x in stores:
             x.close()
     want, got = results(written), results(arrived)
     want_attrs, got_attrs, back_attrs = carried(written), carried(arrived), carried(back)
     print(f"tasks: {len(arrived)} of {len(written)} arrived; results: {sum(got.values())} of "
           f"{sum(want.values())}; per label equal: {got == want}")
+    for label in sorted(want.keys() | got.keys()):
+        print(f"  {label}: written {want[label]}, arrived {got[label]}")
     print(f"regions whose text is not data.text[start:end]: {misplaced}; origins: "
           f"{dict(origins)}")
     print(f"Label Studio's own export: {len(back)} tasks, {sum(results(back).values())} results")
@@ -134,6 +161,9 @@ def main() -> int:
     print(f"imported back with `annotator import`: {spans_back[1]} of {spans_back[0]} "
           f"accepted spans; documents that differ (text, status, spans, labels, claim "
           f"attributes, claimant links): {len(diff)}")
+    for key in sorted(projects[0].keys() | projects[1].keys()):
+        print(f"  {key}: exported project {projects[0][key]}, imported back "
+              f"{projects[1][key]}")
     for line in diff[:10]:
         print(f"  {line}")
     ok = (len(arrived) == len(written) and got == want and misplaced == 0

@@ -96,15 +96,16 @@ def memory(megabytes: float = 200.0, most: int | None = None) -> dict[str, Any]:
 # --- round trip -----------------------------------------------------------------------
 
 
-def corpus_lines() -> list[dict[str, Any]]:
-    """The 205 documents as our JSONL: entities and claims, all accepted, done."""
+def corpus_lines(generated: int = 200) -> list[dict[str, Any]]:
+    """The 205 documents (the 5 samples and ``generated`` articles) as our JSONL:
+    entities and claims, all accepted, done."""
     from bench.corpus import articles
     from bench.peers import _entity_pattern, annotate
 
     pattern = _entity_pattern()
     texts = [p.read_text(encoding="utf-8")
              for p in sorted((ROOT / "resources" / "samples").glob("*.txt"))][:5]
-    texts += [item["text"] for item in articles(200)]
+    texts += [item["text"] for item in articles(generated)]
     out = []
     for n, text in enumerate(texts):
         spans = annotate(text, pattern, most=10_000)
