@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.export.base import ExportOptions
@@ -58,8 +59,12 @@ class FileWork:
         if self.taskbar.last_failed:
             self._on_refused(message)
         elif kind == "export":  # every line, the skipped ones first: never cut off
+            # shown beside the window, never taking its keys: an export runs in the
+            # background while the annotator goes on, and the next key is theirs
             self.export_report = ExportReport(message, self)
+            self.export_report.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
             self.export_report.show()
+            self.activateWindow()
             self.statusBar().showMessage(message.splitlines()[0], 2 * MESSAGE_MS)
         else:
             self.statusBar().showMessage(message, 2 * MESSAGE_MS)

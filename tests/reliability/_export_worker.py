@@ -47,7 +47,8 @@ def _run(db: str, fmt: str, out: Path) -> int:
 
 def _outputs(fmt: str, out: Path) -> set[str]:
     if fmt == "spacy":
-        return {"out", "out/train.spacy", "out/dev.spacy", "out/config.cfg"}
+        return {"out", "out/train.spacy", "out/dev.spacy", "out/config.cfg",
+                "out/annotator_tokenizer.py"}
     if fmt == "labelstudio":
         return {"out.json", "out.label_config.xml"}
     return {out.name}
