@@ -5,7 +5,7 @@ done and not yet reviewed; the article shows the gold set (the team project's ow
 edited as usual), and the review panel above the span lists shows each annotator's
 versions where they differ, with whose each one is. Where all agree, the span is
 pre-accepted into gold when the document first opens (an option of the Review menu;
-one undo step). Alt+↓/↑ moves through the versions (selecting each in the article), T
+one undo step). Alt+↓/↑ moves through the versions (selecting each in the article), G
 takes the focused one into gold (replacing the other versions of its group, and any
 gold entity it would overlap), D marks the document reviewed and opens the next. Every
 change is a session operation on the window's undo stack, logged as usual.
