@@ -38,3 +38,16 @@ def test_entities_drop_trailing_punctuation():
     doc = _doc(["at", "McDonald", "."], [True, False, False], [(1, 3, "ORG")])
     [ent] = suggest_entities(doc)
     assert doc.text[ent.start:ent.end] == "McDonald"
+
+
+def test_entities_never_cross_a_byline_slash():
+    """A byline "Outlet/ Headline": the NER merged the outlet with the headline's first
+    name once the project tokenizer split the slash off ("Gulf Markets Review/ The
+    Central Bank" as one ORG); cut there, and a trailing "/" is not part of a name."""
+    words = ["Gulf", "Markets", "Review", "/", "The", "Central", "Bank", "kept", "Shafaq",
+             "News", "/"]
+    spaces = [True, True, False, True, True, True, True, True, True, False, False]
+    doc = _doc(words, spaces, [(0, 7, "ORG"), (8, 11, "ORG")])
+    got = [(doc.text[e.start:e.end], e.label) for e in suggest_entities(doc)]
+    assert got == [("Gulf Markets Review", "ORG"), ("The Central Bank", "ORG"),
+                   ("Shafaq News", "ORG")]
