@@ -34,19 +34,13 @@ def _run(db_path: Path | None, annotator_name: str | None, entries: Entries, sou
     """Apply ``entries`` in one transaction, print the dry run's changes and the summary
     (``done``'s, for a shortcut that wrote), and turn a refusal into one line saying
     nothing was written."""
-    from ..decide import DecisionsRefused, apply_decisions, describe
+    from ..decide import apply_decisions, describe
     from ..session import Session, decider
 
-    store = open_store(db_path, create=False)
-    try:
+    with open_store(db_path, create=False) as store:
         session = Session(store, decider(annotator_name, store))
-        try:
-            result = apply_decisions(session, entries(store), source,
-                                     skip_invalid=skip_invalid, dry_run=dry_run)
-        except DecisionsRefused as exc:
-            raise click.ClickException(f"{exc}; nothing was written") from exc
-    finally:
-        store.close()
+        result = apply_decisions(session, entries(store), source,
+                                 skip_invalid=skip_invalid, dry_run=dry_run)
     if dry_run:
         for where, change in result.changes:
             click.echo(describe(where, change))
@@ -89,8 +83,8 @@ def _selection(store: Store, doc_id: int | None, layer: str | None, label: str |
                min_score: float | None, max_score: float | None,
                decisions: tuple[str, ...]) -> list[tuple[int, int]]:
     """(document id, span id) of the spans of the project's own set the selectors pick."""
-    if doc_id is not None and store.get_document(doc_id) is None:
-        raise click.ClickException(f"no document {doc_id} in {store.path}")
+    if doc_id is not None:
+        store.document(doc_id)  # refuses an unknown id
     ids = store.pending_span_ids(doc_id=doc_id, layer=layer, label=label, min_score=min_score,
                                  max_score=max_score, decisions=decisions)
     spans = [store.get_span(i) for i in ids]

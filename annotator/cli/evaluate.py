@@ -35,16 +35,11 @@ def evaluate_cmd(layer: str, gold: Path | None, model: str | None, rules_only: b
     from ..evaluate import evaluate_gold, evaluate_project, format_text
 
     if gold is not None:
-        from ..importers import ImportFailed
         from ..paths import default_db_path
-        from ..suggest.runner import ModelNotFound, load_suggester
+        from ..suggest.runner import load_suggester
 
-        try:
-            suggester = load_suggester(model, db_path or default_db_path(),
-                                       rules_only=rules_only)
-            report = evaluate_gold(gold, suggester, layer)
-        except (ModelNotFound, ImportFailed) as exc:
-            raise click.ClickException(str(exc)) from exc
+        suggester = load_suggester(model, db_path or default_db_path(), rules_only=rules_only)
+        report = evaluate_gold(gold, suggester, layer)
     else:
         with open_store(db_path, readonly=True) as store:
             report = evaluate_project(store, layer, model)

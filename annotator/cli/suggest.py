@@ -38,21 +38,11 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
     Spans a person accepted, rejected or made are never touched."""
     from .. import trained
     from ..suggest.loading import scheme_notes
-    from ..suggest.runner import (
-        ModelNotFound,
-        load_suggester,
-        project_labels,
-        suggest,
-    )
+    from ..suggest.runner import load_suggester, project_labels, refuse_read_only, suggest
 
     store = open_store(db_path, create=False)
-    if store.readonly:
-        raise click.ClickException(f"{store.path}: the project is read-only; nothing was "
-                                   "suggested")
-    try:
-        nlp = load_suggester(model, store.path, rules_only=rules_only)
-    except ModelNotFound as exc:
-        raise click.ClickException(str(exc)) from exc
+    refuse_read_only(store)  # before the pipeline loads
+    nlp = load_suggester(model, store.path, rules_only=rules_only)
     # the model's labels against the scheme, said before anything is stored
     labels = None
     if nlp.path is not None and (nlp.path / trained.PIPELINE).is_dir():  # a model's NER
@@ -92,10 +82,8 @@ def accept_cmd(doc_id: int | None, layer: str | None, label: str | None,
     An entity overlapping an accepted one stays pending."""
     from ..session import Session, decider
 
-    store = open_store(db_path, create=False)
-    if doc_id is not None and store.get_document(doc_id) is None:
-        raise click.ClickException(f"no document {doc_id} in {store.path}")
-    who = decider(annotator_name, store)
-    change = Session(store, who).accept_all(doc_id=doc_id, layer=layer, label=label,
-                                            min_score=min_score, max_score=max_score)
+    with open_store(db_path, create=False) as store:
+        who = decider(annotator_name, store)
+        change = Session(store, who).accept_all(doc_id=doc_id, layer=layer, label=label,
+                                                min_score=min_score, max_score=max_score)
     click.echo(f"accepted {len(change.after)} suggestion(s) as {who}")

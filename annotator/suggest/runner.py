@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 from .. import trained
 from ..model import Claim, Span
-from ..store import Store
+from ..store import ReadOnlyError, Store
 from ..tokens import TokenCache, pack, tokens_json
 from .claims import ClaimSuggestion, Scorer, suggest_claims
 from .entities import EntitySuggestion, suggest_entities
@@ -365,6 +365,15 @@ def same_tokenizer(nlp: Language) -> bool:
     return ours is not None and settings(nlp.tokenizer) == ours
 
 
+def refuse_read_only(store: Store) -> None:
+    """Suggestions are written into the project: one opened read-only is refused
+    (:class:`~annotator.errors.ReadOnlyError`), by :func:`suggest` and, before it loads
+    a pipeline, by whoever calls it."""
+    if store.readonly:
+        raise ReadOnlyError(f"{store.path}: the project is read-only",
+                            hint="nothing was suggested")
+
+
 def suggest(
     store: Store,
     nlp: Language | Suggester,
@@ -405,6 +414,7 @@ def suggest(
     search index to the window's idle-time indexer and the tokens of a document in
     pieces to the export (either holds the lock, or the interpreter's, for a long
     document's length)."""
+    refuse_read_only(store)
     started = time.perf_counter()
     notes: list[str] = []
     if isinstance(nlp, Suggester):
