@@ -129,10 +129,8 @@ class LabelError(AnnotatorError, ValueError):
 
 
 class ImportFailed(AnnotatorError):
-    """Bad input: the message names the file and, where it applies, the line; nothing
-    was imported (the import is one transaction)."""
-
-    hint = "nothing was imported"
+    """Bad input: the message names the file and, where it applies, the line (an import
+    adds the hint that nothing was imported: it is one transaction)."""
 
     def __init__(self, path: Path | str, line: int | None, message: str):
         self.path, self.line, self.message = Path(path), line, message

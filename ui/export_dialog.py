@@ -103,14 +103,14 @@ class ExportDialog(QDialog):
                                 "claim": "claims"}[layer], layer)
         self.layer.setCurrentIndex(LAYER_CHOICES.index("all"))
         form.addRow("&Spans:", self.layer)
-        self.annotation_set = QComboBox()
+        self.annotation_set = QComboBox(self)
         self.annotation_set.addItem("auto: gold where reviewed, else the one annotator's",
                                     AUTO)
         self.annotation_set.addItem("gold: the reviewed set", GOLD)
-        team = store is not None and store.has_annotation_sets()
-        for item in store.annotation_sets() if store is not None and team else []:
+        sets = store.annotation_sets() if store is not None else []
+        for item in sets:
             self.annotation_set.addItem(f"{item['name']}'s set", item["name"])
-        if team:  # one person working alone never sees the difference
+        if sets:  # a team project; one person working alone never sees the difference
             form.addRow("&Labels of:", self.annotation_set)
         else:
             self.annotation_set.hide()

@@ -231,7 +231,7 @@ def import_paths(
 
     try:
         _import_all(store, files, fmt, text_field, as_sets, flush, labels, result, paths)
-    except ReadOnlyError as exc:
+    except (ImportFailed, ReadOnlyError) as exc:
         exc.hint = "nothing was imported"
         raise
     except (sqlite3.Error, OSError) as exc:
