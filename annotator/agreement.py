@@ -219,9 +219,9 @@ class Agreement:
     alpha: dict[str, float | None]
 
     def as_dict(self, label: str | None = None) -> dict[str, Any]:
-        """The figures, of every label or of ``label`` alone (one the shared documents
-        hold, else :class:`~annotator.errors.TeamError`)."""
-        if label is not None and label not in self.labels:
+        """The figures, of every label or of ``label`` alone (:data:`ALL` or one the
+        shared documents hold, else :class:`~annotator.errors.TeamError`)."""
+        if label is not None and label not in (ALL, *self.labels):
             raise TeamError(f"no {self.layer} label {label!r} in the shared documents "
                             f"({', '.join(self.labels) or 'none'})")
         shown = [label] if label else [ALL, *self.labels]
