@@ -91,14 +91,42 @@ def saved_name(store: Store | None) -> str | None:
     return name if name and check_plain_name(name) is None else None
 
 
-def save_name(store: Store, name: str) -> None:
+def save_name(store: Store, name: str) -> bool:
     """Save ``name`` as this login's annotator name in this project (its ``meta``
-    table, not a schema change), one small transaction; a read-only project keeps
-    none (nothing is decided in it)."""
-    if store.readonly or saved_name(store) == name:
-        return
-    with store.write():
-        store.set_meta(_name_key(), check_annotator_name(name, "annotator name"))
+    table, not a schema change), one small transaction. Returns whether the project
+    holds it now: a read-only or busy project keeps none (the name is then asked or
+    given again next time; nothing is decided in a read-only one)."""
+    name = check_annotator_name(name, "annotator name")
+    if saved_name(store) == name:
+        return True
+    if store.readonly:
+        return False
+    try:
+        with store.write(250):
+            store.set_meta(_name_key(), name)
+    except (sqlite3.OperationalError, OSError) as exc:
+        if storage_reason(exc, store.path) is None:
+            raise
+        return False
+    return True
+
+
+def project_annotator(store: Store, current: str) -> str:
+    """Who works in ``store`` when a window that worked as ``current`` opens it: the
+    :func:`decider` rule from ``$ANNOTATOR_NAME`` on, with ``current`` in place of the
+    login name (then saved as this project's name: the person at the window stays who
+    they are until they say otherwise)."""
+    try:
+        named = named_annotator(store)
+    except SessionError:
+        named = None
+    if named:
+        return named
+    saved = saved_name(store)
+    if saved:
+        return saved
+    save_name(store, current)
+    return current
 
 
 def named_annotator(store: Store | None) -> str | None:
