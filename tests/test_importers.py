@@ -363,8 +363,8 @@ def test_importers_same_text_one_command_or_several_gives_the_same_project(
     assert together.left_out == sum((r.left_out for r in apart), type(together.left_out)())
     assert sum(together.left_out.values()) == 1  # PERSON over the ORG, counted
     summary = together.summary()
-    assert "3 line(s) repeating a text" in summary and "merged" in summary
-    assert "skipped 1 line(s) repeating a text, without labels" in summary
+    assert "3 duplicate(s) of a text" in summary and "merged their new labels" in summary
+    assert "skipped 1 duplicate(s) of a text, without labels" in summary
     assert "1 entity of a repeated text overlapping" in summary
     one.close()
     several.close()

@@ -107,11 +107,11 @@ class ImportResult:
             text = ("warning: no labelled span landed; what the files held is left out "
                     "below\n" + text)
         if self.merged:
-            text += (f"; {self.merged} line(s) repeating a text (of this import or already "
+            text += (f"; {self.merged} duplicate(s) of a text (in these files or already "
                      "in the project) merged their new labels into its document")
         if self.skipped_duplicates:
-            text += (f"; skipped {self.skipped_duplicates} line(s) repeating a text, "
-                     "without labels")
+            text += (f"; skipped {self.skipped_duplicates} duplicate(s) of a text, without "
+                     "labels")
         elif not self.imported:
             text += "; nothing new"
         if self.labels_added:
