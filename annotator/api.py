@@ -220,7 +220,9 @@ class Project:
             return apply_line(self.session, item, Lookups(self.session))
 
     def _span_line(self, verb: str, span_id: int, **fields: Any) -> list[Change]:
-        span = self.span(span_id)
+        span = self.store.get_span(span_id)  # of any set: the line's check says whose
+        if span is None:
+            raise SessionError(f"no span {span_id}")
         return self._one({"do": verb, "doc": span.doc_id, "span": span_id, **fields})
 
     def accept(self, span_id: int) -> list[Change]:

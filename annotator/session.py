@@ -114,19 +114,16 @@ def save_name(store: Store, name: str) -> bool:
 def project_annotator(store: Store, current: str) -> str:
     """Who works in ``store`` when a window that worked as ``current`` opens it: the
     :func:`decider` rule from ``$ANNOTATOR_NAME`` on, with ``current`` in place of the
-    login name (then saved as this project's name: the person at the window stays who
-    they are until they say otherwise)."""
+    login name (the person at the window stays who they are). ``current`` is not saved
+    as the project's name: it may be a split file's annotator, not this person's name
+    in this project."""
     try:
         named = named_annotator(store)
     except SessionError:
         named = None
     if named:
         return named
-    saved = saved_name(store)
-    if saved:
-        return saved
-    save_name(store, current)
-    return current
+    return saved_name(store) or current
 
 
 def named_annotator(store: Store | None) -> str | None:

@@ -11,10 +11,10 @@
 - Retrain automatically every N documents marked done (0: never), asked once and kept.
 - Uncertain documents first: the next document after D (or S, F) is the one whose
   pending scores of the layer in focus (the focused span's; claims if none) sit nearest
-  the decision margin (:func:`annotator.train.loop.uncertain_documents`). The order is computed in a worker
-  and kept (its first :data:`QUEUE_SIZE` documents), computed again after suggestions
-  are refreshed and when it runs low: one query over every document not done costs
-  15 ms on 10,000 documents but 200 ms on 100,000, too long for a key.
+  the decision margin (:func:`annotator.train.loop.uncertain_documents`). The order is
+  computed in a worker and kept (its first :data:`QUEUE_SIZE` documents), computed
+  again after suggestions are refreshed and when it runs low: one query over every
+  document not done costs 15 ms on 10,000 documents but 200 ms on 100,000, too long for a key.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 annotator_option = click.option(
     "--annotator", "annotator_name", default=None,
     help="Who decides (default: $ANNOTATOR_NAME, else the annotator of a split file, else "
-         "the login name).")
+         "the name saved in the project for this login, else the login name).")
 dry_run_option = click.option("--dry-run", is_flag=True,
                               help="Print what would change; write nothing.")
 

@@ -191,7 +191,8 @@ def stats_cmd(as_json: bool, db_path: Path | None) -> None:
 @click.option("--note", default=None, help="A note for the documents (e.g. why flagged).")
 @click.option("--annotator", "annotator_name", default=None,
               help="Who decides (default: $ANNOTATOR_NAME, else the annotator of a split "
-                   "file, else the login name).")
+                   "file, else the name saved in the project for this login, else the "
+                   "login name).")
 @db_option
 def mark_cmd(status: str, doc_ids: tuple[int, ...], all_docs: bool, from_status: str | None,
              note: str | None, annotator_name: str | None, db_path: Path | None) -> None:

@@ -88,7 +88,8 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
               help="Only suggestions scoring at most this.")
 @click.option("--annotator", "annotator_name", default=None,
               help="Who accepts (default: $ANNOTATOR_NAME, else the annotator of a split "
-                   "file, else the login name).")
+                   "file, else the name saved in the project for this login, else the "
+                   "login name).")
 @db_option
 def accept_cmd(doc_id: int | None, layer: str | None, label: str | None,
                min_score: float | None, max_score: float | None, annotator_name: str | None,
