@@ -162,6 +162,16 @@ def links(page: Path) -> list[tuple[int, str]]:
     return out
 
 
+def test_every_page_is_in_the_index() -> None:
+    """Each page of docs/ is reachable: linked from docs/index.md (or the README)."""
+    linked = {(page.parent / target.partition("#")[0]).resolve()
+              for page in (ROOT / "README.md", DOCS / "index.md")
+              for _number, target in links(page)}
+    orphans = [rel(p) for p in sorted(DOCS.glob("*.md"))
+               if p.name != "index.md" and p.resolve() not in linked]
+    assert not orphans, f"pages linked from neither docs/index.md nor README.md: {orphans}"
+
+
 def test_pages_have_links_to_check() -> None:
     assert sum(len(links(p)) for p in PAGES) > 50
 
