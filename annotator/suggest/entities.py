@@ -20,7 +20,7 @@ class EntitySuggestion:
     """One entity the pipeline found: ``text[start:end]`` with its label.
 
     ``score`` stays ``None`` by default: the greedy NER of the small pipelines gives no
-    confidence, and we do not invent one (DESIGN.md, Suggestions). With
+    confidence, and we do not invent one (docs/architecture.md, Suggestions). With
     :func:`beam_scores` it is the beam's probability of this entity (what
     ``suggest --entity-scores`` stores, for the uncertainty queue)."""
 
