@@ -112,7 +112,7 @@ def agreement_cmd(project: Path, layer: str, label: str | None, as_json: bool) -
 @click.option("--label", default=None, help="Only spans with this label.")
 @click.option("--annotator", "annotator_name", default=None,
               help="Who reviews (recorded in the log; default: $ANNOTATOR_NAME, else the "
-                   "login name).")
+                   "name saved in the project for this login, else the login name).")
 def review_cmd(project: Path, take: str | None, majority: bool, min_sets: int | None,
                conflicts: bool, as_json: bool, docs: str | None, label: str | None,
                annotator_name: str | None) -> None:
