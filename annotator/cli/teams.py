@@ -1,4 +1,5 @@
-"""Team commands: ``split``, ``assign``, ``merge``, ``agreement``, ``review`` (see :mod:`annotator.teams`)."""
+"""Team commands: ``split``, ``assign``, ``merge``, ``agreement``, ``review`` (see
+:mod:`annotator.teams`)."""
 
 from __future__ import annotations
 
