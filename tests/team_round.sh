@@ -54,13 +54,13 @@ annotate() {  # annotate FOLDER: alice, bob and carol decide in FOLDER/NAME.db
   annotator decide "$dir/carol.decisions.jsonl" --db "$dir/carol.db"
   annotator reject --db "$dir/carol.db"
   annotator relabel --label GPE --to LOC --db "$dir/carol.db"
+  for name in alice bob carol; do  # who got which documents, for the test's sums
+    annotator list --json --db "$dir/$name.db" > "$dir/$name.list.jsonl"
+  done
 }
 
 step "round 1: the annotators decide"
 annotate round1
-for name in alice bob carol; do
-  annotator list --json --db "round1/$name.db" > "round1/$name.list.jsonl"
-done
 
 step "merge, agreement"
 annotator merge round1/alice.db round1/bob.db round1/carol.db --into team.db

@@ -169,11 +169,12 @@ def test_train_data_takes_the_set_as_export_does(team: Path, tmp_path: Path) -> 
 
 
 def test_train_on_a_team_with_nothing_reviewed_names_the_review_step(team: Path) -> None:
-    result = CliRunner().invoke(main, ["train", "--set", "gold", "--db", str(team)])
-    assert result.exit_code == 1
-    assert "no reviewed document" in result.output
-    assert f"annotator review {team} --majority" in result.output
-    assert "mark done" not in result.output
+    for extra in ([], ["--set", "gold"]):  # gold is the default
+        result = CliRunner().invoke(main, ["train", *extra, "--db", str(team)])
+        assert result.exit_code == 1
+        assert "no reviewed document" in result.output
+        assert f"annotator review {team} --majority" in result.output
+        assert "mark done" not in result.output
     result = CliRunner().invoke(main, ["train", "--set", "zed", "--db", str(team)])
     assert result.exit_code == 1 and "no annotation set 'zed'" in result.output
 

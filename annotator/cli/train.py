@@ -40,12 +40,12 @@ from ._util import FiniteFloatRange, db_option, main, open_store, progress
 @click.option("--partial", is_flag=True,
               help="Entities: only the spans judged are known, other tokens are not outside "
                    "an entity (binary accept/reject data such as Prodigy's ner.teach).")
-@click.option("--set", "annotation_set", default="auto", show_default=True,
-              metavar="auto|gold|ANNOTATOR",
-              help="Team projects: whose labels, as export --set: gold (reviewed "
-                   "documents), an annotator's set, or auto (gold where reviewed, else the "
-                   "one annotator's; a document two annotators did and nobody reviewed is "
-                   "left out, counted).")
+@click.option("--set", "annotation_set", default="gold", show_default=True,
+              metavar="gold|auto|ANNOTATOR",
+              help="Team projects: whose labels, as export --set: gold (the reviewed "
+                   "documents; one person's project: its done documents), an annotator's "
+                   "set, or auto (gold where reviewed, else the one annotator's; a document "
+                   "two annotators did and nobody reviewed is left out, counted).")
 @click.option("--progress-json", is_flag=True,
               help='One JSON object per line on stdout: {"stage", "step", "total", "loss", '
                    '"score", "elapsed"}, then {"done": true, "model": PATH, ...}.')

@@ -78,13 +78,13 @@ class ClaimUnit:
     cues: list[str]
 
 
-def done_documents(store: Store, annotation_set: str = "auto",
+def done_documents(store: Store, annotation_set: str = "gold",
                    layers: Iterable[str] = ("entity", "claim"),
                    skip: Callable[[str], None] | None = None,
                    sets: Counter[str] | None = None) -> Iterator[Labelled]:
     """The done documents of the set ``annotation_set`` chooses (``export --set``'s
-    meaning: ``auto``, ``gold`` or an annotator's; one person's project has only its
-    own) with their accepted and rejected spans, in id order. What the choice leaves out
+    meaning: ``gold``, ``auto`` or an annotator's; one person's project has only its
+    own, gold) with their accepted and rejected spans, in id order. What the choice leaves out
     goes through ``skip(reason)``; ``sets`` counts the documents taken from each set
     (``gold`` for the project's own)."""
     from ..export.base import chosen_documents

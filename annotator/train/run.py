@@ -62,8 +62,9 @@ class TrainOptions:
     max_epochs: int = 0  # per layer; 0: the defaults below
     split_by: str | None = None  # a meta key: its groups stay on one side of the split
     partial: bool = False  # entities: tokens outside judged spans are unknown
-    #: Team projects: whose labels (``export --set``'s meaning: auto, gold or a name).
-    annotation_set: str = "auto"
+    #: Team projects: whose labels (``export --set``'s meaning: gold, auto or a name;
+    #: gold, the reviewed documents, as before sets could be chosen).
+    annotation_set: str = "gold"
     processes: int = 0  # parsing claims (nlp.pipe n_process); 0: one
 
 
