@@ -72,19 +72,19 @@ class ReplacedError(StoreError):
     can open again, so it is refused."""
 
 
-class UnknownDocument(AnnotatorError, LookupError):
-    """A document id the project does not hold."""
-
-    def __init__(self, doc_id: int, project: Path | str):
-        super().__init__(f"no document {doc_id} in {project}")
-        self.doc_id = doc_id
-
-
 # --- decisions -----------------------------------------------------------------------
 
 
 class SessionError(AnnotatorError, ValueError):
     """An operation that cannot be done (bad offsets, overlap, unknown span)."""
+
+
+class UnknownDocument(SessionError, LookupError):
+    """A document id the project does not hold."""
+
+    def __init__(self, doc_id: int, project: Path | str):
+        super().__init__(f"no document {doc_id} in {project}")
+        self.doc_id = doc_id
 
 
 class OverlapError(SessionError):
@@ -160,6 +160,10 @@ class ModelNotFound(AnnotatorError):
 
 class ModelError(AnnotatorError):
     """A trained model that cannot be found or read."""
+
+
+class NothingToEvaluate(AnnotatorError, ValueError):
+    """``evaluate --set`` chose no document (the message says which step gives some)."""
 
 
 class TrainError(AnnotatorError):

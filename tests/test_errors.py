@@ -32,7 +32,7 @@ HOMES = [
     ("annotator.labels", "LabelError"), ("annotator.importers", "ImportFailed"),
     ("annotator.export", "ExportError"), ("annotator.teams", "TeamError"),
     ("annotator.suggest.runner", "ModelNotFound"), ("annotator.trained", "ModelError"),
-    ("annotator.train", "TrainError"),
+    ("annotator.train", "TrainError"), ("annotator.evaluate", "NothingToEvaluate"),
 ]
 
 

@@ -33,6 +33,7 @@ from .base import (
     iter_records,
     refuse_project_paths,
     remove_stale,
+    unknown_set,
 )
 
 __all__ = ["ALIGN_CHOICES", "FORMATS", "LAYER_CHOICES", "WRITERS", "ExportError",
@@ -94,14 +95,17 @@ def count_documents(store: Store, opts: ExportOptions | None = None) -> int:
 
 def unknown_set_refusal(store: Store, opts: ExportOptions) -> ExportError | None:
     """The refusal of a set (``--set``) the project does not hold, else ``None``."""
-    if not opts.set_filter:
-        return None
-    names = [s["name"] for s in store.annotation_sets()]
-    if opts.set_filter in names:
-        return None
-    known = ", ".join(names) or "none: not a team project"
-    return ExportError(f"no annotation set {opts.annotation_set!r} in the project (auto, "
-                       f"gold, or an annotator's: {known})")
+    why = unknown_set(store, opts.annotation_set)
+    return None if why is None else ExportError(why)
+
+
+def check_set(store: Store, annotation_set: str) -> None:
+    """Refuse (:class:`ExportError`) a set (``--set``) the project does not hold: what
+    :func:`export` says, for those that read a set another way (``train``,
+    ``evaluate``) and would rather say it before they load a pipeline."""
+    why = unknown_set(store, annotation_set)
+    if why is not None:
+        raise ExportError(why)
 
 
 def nothing_refusal(store: Store, opts: ExportOptions) -> ExportError | None:
