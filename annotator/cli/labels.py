@@ -176,7 +176,10 @@ def labels_import(path: Path, annotator_name: str | None, db_path: Path | None) 
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @db_option
 def labels_export(path: Path, force: bool, db_path: Path | None) -> None:
-    """Write the project's label scheme as TOML (never onto the project's own files)."""
+    """Write the project's label scheme as TOML.
+
+    Never onto the project or one of its own files; over an existing file only with
+    --force."""
     from ..labels import write_toml
 
     with open_store(db_path, readonly=True) as store:
