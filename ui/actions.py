@@ -49,7 +49,7 @@ def _doc(text: str, keys: tuple[str, ...], name: str, slot: str) -> ActionSpec:
 
 
 def _claim(text: str, key: str, field: str) -> ActionSpec:
-    return ActionSpec("&Claim", text, (key,), f"claim_{field}", "edit_claim_field", (field,),
+    return ActionSpec("&Claim", text, (key,), f"claim_{field}", "keys.edit_claim_field", (field,),
                       writes=True)
 
 
@@ -63,19 +63,19 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("&Edit", "&Undo", ("Ctrl+Z",), "undo", "decisions.undo_stack.undo"),
     ActionSpec("&Edit", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "redo",
                "decisions.undo_stack.redo"),
-    ActionSpec("&Edit", "&Search documents", ("Ctrl+F",), "search", "focus_documents",
+    ActionSpec("&Edit", "&Search documents", ("Ctrl+F",), "search", "keys.focus_documents",
                (True,)),
     ActionSpec("&Edit", "Document &list (Return opens)", ("Ctrl+L",), "document_list",
-               "focus_documents"),
+               "keys.focus_documents"),
     _span("&Accept", ("A",), "accept", "accept_focused"),
     _span("Re&ject", ("X",), "reject", "reject_focused"),
     _span("&Delete", ("Delete", "Backspace"), "delete", "delete_focused"),
     _span("Add span from &selection (last label)", ("Return",), "add",
           "add_from_selection_last_label"),
     ActionSpec("&Span", "Label &picker (any label, type its name)", ("L",), "pick_label",
-               "pick_label", writes=True),
+               "keys.pick_label", writes=True),
     ActionSpec("&Span", "&Caret mode: select text without the mouse", ("V",), "caret_mode",
-               "toggle_caret_mode"),
+               "keys.toggle_caret_mode"),
     ActionSpec("&Span", "&Find text (selects it, caret mode)", ("/",), "find_text",
                "article.open_find"),
     _span("Accept a&ll pending in document", ("Shift+A",), "accept_all", "accept_all"),
@@ -107,7 +107,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _go("Next &document", ("Ctrl+Down", "N"), "next_doc", "step_document", +1),
     _go("P&revious document", ("Ctrl+Up", "P"), "prev_doc", "step_document", -1),
     _go("&Go to document…", ("Ctrl+G",), "goto_doc", "ask_document"),
-    _go("Back to the &article", ("Escape",), "article", "focus_article"),
+    _go("Back to the &article", ("Escape",), "article", "keys.focus_article"),
     _doc("Mark &done and open next", ("D", "Ctrl+Return"), "done", "mark_done"),
     _doc("&Skip and open next", ("S",), "skip", "skip"),
     _doc("&Flag with a note…", ("F",), "flag", "flag"),
@@ -123,9 +123,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("&View", "Show re&jected suggestions", ("Ctrl+H",), "show_rejected",
                "set_show_rejected", checkable=True),
     ActionSpec("&View", "Hide/show the &document list", ("Ctrl+B",), "toggle_documents",
-               "toggle_panel", (0,)),
+               "keys.toggle_panel", (0,)),
     ActionSpec("&View", "Hide/show the &side panel", ("Ctrl+J",), "toggle_side",
-               "toggle_panel", (2,)),
+               "keys.toggle_panel", (2,)),
     ActionSpec("&View", "&Statistics…", ("Ctrl+Shift+S",), "statistics",
                "review.show_statistics"),
     ActionSpec("&Project", "&Labels… (add, rename, remove, keys, colours, map)",
@@ -174,7 +174,7 @@ def label_actions(scheme: LabelScheme) -> list[ActionSpec]:
 #: themselves, if need be); every other writing action waits behind such a wait
 #: (``ActionTable(defer=...)``, see ui/tokens.py).
 CAPTURING = frozenset({"decisions.apply_label", "decisions.add_from_selection_last_label",
-                       "pick_label"})
+                       "keys.pick_label"})
 
 
 def _deferred(defer: Callable[[Callable[[], None]], None], slot: Callable[..., Any]

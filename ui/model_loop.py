@@ -58,19 +58,19 @@ class ModelLoop:
     def train(self, *args: str) -> TrainingProcess | None:
         """Start training from the project's done documents in a separate process."""
         if self.store.readonly:
-            self._on_refused("The project is read-only: training could not refresh its "
+            self.refuse("The project is read-only: training could not refresh its "
                              "suggestions")
             return None
         process = self.taskbar.train(self.store.path, [*self.train_args, *args])
         if process is None:
-            self._on_refused("A training is already running (Ctrl+Shift+X cancels it)")
+            self.refuse("A training is already running (Ctrl+Shift+X cancels it)")
             return None
         self.statusBar().showMessage("Training in a separate process; keep annotating", 5000)
         return process
 
     def cancel_training(self) -> None:
         if not self.taskbar.cancel_training():
-            self._on_refused("No training is running")
+            self.refuse("No training is running")
 
     def _on_taskbar_trained(self, result: dict[str, Any]) -> None:
         scores = result.get("scores") or {}
@@ -87,7 +87,7 @@ class ModelLoop:
             statistics.compute_figures()  # type: ignore[attr-defined]
 
     def _on_taskbar_training_failed(self, message: str) -> None:
-        self._on_refused(message)
+        self.refuse(message)
 
     # -- refreshed suggestions
 
@@ -99,7 +99,7 @@ class ModelLoop:
 
             newest = latest(self.store.path)
             if newest is None:
-                self._on_refused("No trained model yet: Project ▸ Train (Ctrl+Shift+T)")
+                self.refuse("No trained model yet: Project ▸ Train (Ctrl+Shift+T)")
                 return None
             model = str(newest.path)
         total = sum(self.store.count_documents(s) for s in NOT_DONE)

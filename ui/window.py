@@ -20,7 +20,7 @@ from .article import ArticleView, describe
 from .decisions import Decisions
 from .doclist import DocumentPanel
 from .indexer import SearchIndexer
-from .keys import InputKeys, KeyCommands
+from .keys import InputKeys, KeyCommands, next_in_order
 from .model_loop import ModelLoop
 from .models import DocumentListModel
 from .offsets import reveal
@@ -32,7 +32,7 @@ from .taskbar import TaskBar
 from .window_files import FileWork
 
 
-class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
+class MainWindow(FileWork, SchemeWork, ModelLoop, QMainWindow):
     """One project, one annotator. Every decision goes through :class:`Session` (and
     so is committed) before the window redraws it."""
 
@@ -55,10 +55,10 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.review = ReviewMode(self)  # team projects: review mode, statistics
         self.decisions.signals.changed.connect(self._on_command_changed)
         self.decisions.signals.refused.connect(self._on_command_refused)
-        self.decisions.refused.connect(self._on_refused)
+        self.decisions.refused.connect(self.refuse)
         self.article.tokens.set_store(store)
         self.article.tokens.waiting.connect(self._on_tokens_waiting)
-        self.article.tokens.failed.connect(self._on_refused)
+        self.article.tokens.failed.connect(self.refuse)
         self.decisions.decided.connect(self._on_decided)
         self.decisions.status_set.connect(self._on_status_set)
         self.action_table = ActionTable(self, [*ACTIONS, *label_actions(self.scheme)],
@@ -76,13 +76,13 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         splitter_state = settings.value("splitter")
         if splitter_state:
             self.splitter.restoreState(splitter_state)  # type: ignore[arg-type]
-        self._open_first_document()
+        self.open_first_document()
         self.article.setFocus()  # keys go to the article from the start
 
     def _build_widgets(self) -> None:
         self.documents = DocumentPanel(self.store)
         self.documents.document_chosen.connect(self._on_document_chosen)
-        self.documents.returned.connect(self.focus_article)
+        self.documents.returned.connect(self._on_documents_returned)
         # Centre: notice, title, legend, the article.
         self.header = DocumentHeader(self.scheme)
         self.article = ArticleView(self.scheme)
@@ -96,7 +96,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.span_panel.span_activated.connect(self._on_span_activated)
         self.claim_editor = self.span_panel.claim_editor
         self.claim_editor.attribute_edited.connect(self._on_claim_attribute_edited)
-        self.claim_editor.finished.connect(self.focus_article)
+        self.claim_editor.finished.connect(self._on_claim_editor_finished)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for column, (widget, stretch) in enumerate(((self.documents, 0), (centre, 1),
                                                     (self.span_panel, 0))):
@@ -108,7 +108,8 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         width = self.width()
         side = 300 if width < 1300 else 340
         self.splitter.setSizes([side - 60, width - 2 * side + 60, side])
-        self._folded: dict[int, int] = {}  # a hidden panel's width, to come back to
+        self.keys = KeyCommands(self, self, self.article, self.claim_editor, self.documents,
+                                self.splitter, self.settings)
         # Status bar: messages left; tasks, mode, position and annotator right.
         self.taskbar = TaskBar()
         self.taskbar.finished.connect(self._on_task_finished)
@@ -167,14 +168,14 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.documents.set_store(store)
         self.apply_scheme()  # each project has its own label scheme
         self._show_project()
-        self._open_first_document()
+        self.open_first_document()
 
     def _on_project_chosen(self, path: Path) -> None:
         store = self.projects.open_store(path)
         if store is not None:
             self.set_project(store)
 
-    def _open_first_document(self) -> None:
+    def open_first_document(self) -> None:
         doc_id = self.projects.last_document(self.store.path)
         if doc_id is None or self.store.get_document(doc_id) is None:
             doc_id = self.store.next_document(0) or self.store.following_document(0)
@@ -191,7 +192,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         project cannot be written just now, the document still opens, for reading."""
         doc = self.store.get_document(doc_id)
         if doc is None:
-            self._on_refused(f"No document {doc_id}")
+            self.refuse(f"No document {doc_id}")
             return
         self.indexer.note_activity()
         notice = None
@@ -254,7 +255,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         target = (self.store.following_document(self.doc.id) if step > 0
                   else self.store.previous_document(self.doc.id))
         if target is None:
-            self._on_refused("No more documents that way")
+            self.refuse("No more documents that way")
             return
         self.open_document(target)
 
@@ -289,7 +290,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
     def move_focus(self, step: int, pending: bool = False) -> None:
         target = self.article.neighbour(step, pending)
         if target is None:
-            self._on_refused("No pending suggestions left in this document" if pending
+            self.refuse("No pending suggestions left in this document" if pending
                              else "No spans in this document")
             return
         self.focus_span(target.id)
@@ -322,7 +323,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
 
     def _on_command_refused(self, error: SessionError) -> None:
         self.reload_spans()  # the refusal may come from a change made elsewhere
-        self._on_refused(str(error))
+        self.refuse(str(error))
 
     def _on_tokens_waiting(self, message: str) -> None:
         if message:
@@ -334,7 +335,8 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.action_table["undo"].setEnabled(bool(message) or stack.canUndo())
         self.action_table["redo"].setEnabled(bool(message) or stack.canRedo())
 
-    def _on_refused(self, message: str) -> None:
+    def refuse(self, message: str) -> None:
+        """Say why a key did nothing (the article's banner)."""
         self.article.banner.show_message(message)
 
     def _on_picker_chosen(self, name: str) -> None:
@@ -357,7 +359,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.maybe_retrain()
         target = self.next_in_queue(doc_id)
         if target is None:
-            self._on_refused("Every document is done, skipped or flagged.")
+            self.refuse("Every document is done, skipped or flagged.")
             self.reload_document_header()
             return
         self.open_document(target)
@@ -366,6 +368,25 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         span = self.claim_editor.span
         if span is not None and span.id is not None:
             self.decisions.set_claim_attribute(span.id, name, value)
+
+    def _on_documents_returned(self) -> None:
+        self.keys.focus_article()
+
+    def _on_claim_editor_finished(self) -> None:
+        self.keys.focus_article()
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002
+        """Tab and Shift+Tab: the fixed order of :attr:`focus_order` (see keys.py)."""
+        target = next_in_order(self.focus_order, self.focusWidget(), next)
+        if target is None:
+            return super().focusNextPrevChild(next)
+        target.setFocus(Qt.FocusReason.TabFocusReason if next
+                        else Qt.FocusReason.BacktabFocusReason)
+        return True
+
+    def note_key(self) -> None:
+        """A key (or menu entry): the search indexer waits for the next idle moment."""
+        self.indexer.note_activity()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.settings.setValue("geometry", self.saveGeometry())

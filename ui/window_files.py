@@ -53,11 +53,11 @@ class FileWork:
                 self.move_focus(+1, pending=True)
 
     def _on_suggestion_failed(self, message: str) -> None:
-        self._on_refused(message)
+        self.refuse(message)
 
     def _on_task_finished(self, kind: str, message: str) -> None:
         if self.taskbar.last_failed:
-            self._on_refused(message)
+            self.refuse(message)
         elif kind == "export":  # every line, the skipped ones first: never cut off
             # shown beside the window, never taking its keys: an export runs in the
             # background while the annotator goes on, and the next key is theirs
@@ -71,13 +71,13 @@ class FileWork:
         if kind == "import":
             self.documents.reload()
             if self.doc is None:
-                self._open_first_document()
+                self.open_first_document()
 
     def _run(self, kind: str, title: str, task: Task, total: int = 0) -> TaskThread | None:
         thread = self.taskbar.run(kind, title, self.store.path, task, total,
                                   readonly=self.store.readonly)
         if thread is None:
-            self._on_refused("Another task is still running")
+            self.refuse("Another task is still running")
         return thread
 
     def ask_import(self) -> None:
@@ -109,7 +109,7 @@ class FileWork:
 
         why = refusal(out, self.store.path)
         if why is not None:
-            self._on_refused(why)
+            self.refuse(why)
             return None
         options = opts or ExportOptions()
         return self._run("export", f"Exporting {fmt}…", export_task(fmt, out, options, force),
