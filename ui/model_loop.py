@@ -103,7 +103,7 @@ class ModelLoop:
                 return None
             model = str(newest.path)
         total = sum(self.store.count_documents(s) for s in NOT_DONE)
-        return self._run("refresh", f"Refreshing suggestions of {total:,} document(s) not "
+        return self.files.run("refresh", f"Refreshing suggestions of {total:,} document(s) not "
                          "done…", refresh_task(model), total)
 
     def _on_taskbar_finished(self, kind: str, _message: str) -> None:

@@ -32,7 +32,7 @@ from .taskbar import TaskBar
 from .window_files import FileWork
 
 
-class MainWindow(FileWork, SchemeWork, ModelLoop, QMainWindow):
+class MainWindow(SchemeWork, ModelLoop, QMainWindow):
     """One project, one annotator. Every decision goes through :class:`Session` (and
     so is committed) before the window redraws it."""
 
@@ -61,6 +61,8 @@ class MainWindow(FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.article.tokens.failed.connect(self.refuse)
         self.decisions.decided.connect(self._on_decided)
         self.decisions.status_set.connect(self._on_status_set)
+        self.files = FileWork(self, self, self.decisions, self.taskbar, self.documents,
+                              self.article, settings, self.annotator_label)
         self.action_table = ActionTable(self, [*ACTIONS, *label_actions(self.scheme)],
                                         {"export": self.projects.recent_menu},
                                         before=self.note_key,
@@ -112,9 +114,6 @@ class MainWindow(FileWork, SchemeWork, ModelLoop, QMainWindow):
                                 self.splitter, self.settings)
         # Status bar: messages left; tasks, mode, position and annotator right.
         self.taskbar = TaskBar()
-        self.taskbar.finished.connect(self._on_task_finished)
-        self.taskbar.suggested.connect(self._on_suggested)
-        self.taskbar.suggestion_failed.connect(self._on_suggestion_failed)
         self.mode_label = plain_label()
         self.position_label = plain_label()
         self.annotator_label = plain_label()
@@ -368,6 +367,13 @@ class MainWindow(FileWork, SchemeWork, ModelLoop, QMainWindow):
         span = self.claim_editor.span
         if span is not None and span.id is not None:
             self.decisions.set_claim_attribute(span.id, name, value)
+
+    def show_cheat_sheet(self) -> None:
+        """F1: every key, from the action table."""
+        from .cheatsheet import CheatSheet
+
+        self.cheat_sheet = CheatSheet(self.action_table.specs, self)
+        self.cheat_sheet.show()
 
     def _on_documents_returned(self) -> None:
         self.keys.focus_article()
