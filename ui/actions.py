@@ -129,7 +129,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("&View", "&Statistics…", ("Ctrl+Shift+S",), "statistics",
                "review.show_statistics"),
     ActionSpec("&Project", "&Labels… (add, rename, remove, keys, colours, map)",
-               ("Ctrl+Shift+L",), "labels", "show_labels"),
+               ("Ctrl+Shift+L",), "labels", "scheme_work.show_labels"),
     ActionSpec("&Project", "&Train a model from the done documents", ("Ctrl+Shift+T",),
                "train", "train", writes=True),
     ActionSpec("&Project", "&Cancel training", ("Ctrl+Shift+X",), "cancel_training",

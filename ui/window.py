@@ -32,7 +32,7 @@ from .taskbar import TaskBar
 from .window_files import FileWork
 
 
-class MainWindow(SchemeWork, ModelLoop, QMainWindow):
+class MainWindow(ModelLoop, QMainWindow):
     """One project, one annotator. Every decision goes through :class:`Session` (and
     so is committed) before the window redraws it."""
 
@@ -63,6 +63,9 @@ class MainWindow(SchemeWork, ModelLoop, QMainWindow):
         self.decisions.status_set.connect(self._on_status_set)
         self.files = FileWork(self, self, self.decisions, self.taskbar, self.documents,
                               self.article, settings, self.annotator_label)
+        self.scheme_work = SchemeWork(
+            self, self, self.decisions, self.header.legend, self.article,
+            (self.span_panel.entity_model, self.span_panel.claim_model), self._rebind_labels)
         self.action_table = ActionTable(self, [*ACTIONS, *label_actions(self.scheme)],
                                         {"export": self.projects.recent_menu},
                                         before=self.note_key,
@@ -165,7 +168,7 @@ class MainWindow(SchemeWork, ModelLoop, QMainWindow):
         self._suggest_tried.clear()
         self.doc = None
         self.documents.set_store(store)
-        self.apply_scheme()  # each project has its own label scheme
+        self.scheme_work.apply_scheme()  # each project has its own label scheme
         self._show_project()
         self.open_first_document()
 
@@ -367,6 +370,10 @@ class MainWindow(SchemeWork, ModelLoop, QMainWindow):
         span = self.claim_editor.span
         if span is not None and span.id is not None:
             self.decisions.set_claim_attribute(span.id, name, value)
+
+    def _rebind_labels(self, scheme: LabelScheme) -> None:
+        """The Label menu and its keys follow the project's scheme."""
+        self.action_table.replace_menu("&Label", label_actions(scheme))
 
     def show_cheat_sheet(self) -> None:
         """F1: every key, from the action table."""
