@@ -73,7 +73,7 @@ def next_in_order(order: Sequence[QWidget], current: QWidget | None, forward: bo
         here = here.parentWidget()  # a combo box's line edit: the combo box
     if here not in ready:
         return ready[0] if forward else ready[-1]
-    i = ready.index(here)  # type: ignore[arg-type]
+    i = ready.index(here)
     return ready[(i + (1 if forward else -1)) % len(ready)]
 
 
@@ -155,7 +155,8 @@ class KeyCommands:
             sizes[1] += sizes[index]
             sizes[index] = 0
         else:
-            width = self.folded.pop(index, 0) or self.splitter.widget(index).minimumWidth()
+            panel = self.splitter.widget(index)
+            width = self.folded.pop(index, 0) or (panel.minimumWidth() if panel else 0)
             sizes[index] = width
             sizes[1] = max(sizes[1] - width, 0)
         self.splitter.setSizes(sizes)

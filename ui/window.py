@@ -32,7 +32,7 @@ from .taskbar import TaskBar
 from .window_files import FileWork
 
 
-class MainWindow(ModelLoop, QMainWindow):
+class MainWindow(QMainWindow):
     """One project, one annotator. Every decision goes through :class:`Session` (and
     so is committed) before the window redraws it."""
 
@@ -52,7 +52,8 @@ class MainWindow(ModelLoop, QMainWindow):
         self._build_widgets()
         self.taskbar.hold_suggestions_until_drawn(self.article.viewport())
         self.decisions = Decisions(Session(store, annotator), self.article, self.scheme, self)
-        self.review = ReviewMode(self)  # team projects: review mode, statistics
+        self.review = ReviewMode(self, self, settings, self.span_panel, self.decisions,
+                                 self.article, self._suggest_tried)  # team projects
         self.decisions.signals.changed.connect(self._on_command_changed)
         self.decisions.signals.refused.connect(self._on_command_refused)
         self.decisions.refused.connect(self.refuse)
@@ -66,7 +67,9 @@ class MainWindow(ModelLoop, QMainWindow):
         self.scheme_work = SchemeWork(
             self, self, self.decisions, self.header.legend, self.article,
             (self.span_panel.entity_model, self.span_panel.claim_model), self._rebind_labels)
-        self.action_table = ActionTable(self, [*ACTIONS, *label_actions(self.scheme)],
+        self.model_loop = ModelLoop(self, self, self.taskbar, self.files, self.review,
+                                    self.documents, self.article, settings)
+        self.action_table = ActionTable(self, self, [*ACTIONS, *label_actions(self.scheme)],
                                         {"export": self.projects.recent_menu},
                                         before=self.note_key,
                                         defer=self.article.tokens.after_waiting)
@@ -75,12 +78,13 @@ class MainWindow(ModelLoop, QMainWindow):
         undo_stack.canRedoChanged.connect(self.action_table["redo"].setEnabled)
         self.action_table["undo"].setEnabled(False)
         self.action_table["redo"].setEnabled(False)
-        self._connect_model_loop()
+        self.action_table["uncertain_first"].setChecked(self.model_loop.uncertain_first)
+        self.review.bind_preaccept(self.action_table["preaccept"])
         self._show_project()
         self.restoreGeometry(settings.value("geometry", b""))  # type: ignore[arg-type]
         splitter_state = settings.value("splitter")
         if splitter_state:
-            self.splitter.restoreState(splitter_state)  # type: ignore[arg-type]
+            self.splitter.restoreState(splitter_state)
         self.open_first_document()
         self.article.setFocus()  # keys go to the article from the start
 
@@ -159,7 +163,7 @@ class MainWindow(ModelLoop, QMainWindow):
         """Close the current project and show ``store``."""
         self.taskbar.stop()
         self.indexer.stop()
-        self.stop_model_loop()
+        self.model_loop.stop()
         self.article.tokens.stop()
         self.store.close()
         self.store = store
@@ -358,8 +362,8 @@ class MainWindow(ModelLoop, QMainWindow):
         self.open_document(doc_id)
 
     def _on_status_set(self, doc_id: int) -> None:
-        self.maybe_retrain()
-        target = self.next_in_queue(doc_id)
+        self.model_loop.maybe_retrain()
+        target = self.model_loop.next_in_queue(doc_id)
         if target is None:
             self.refuse("Every document is done, skipped or flagged.")
             self.reload_document_header()
@@ -406,7 +410,7 @@ class MainWindow(ModelLoop, QMainWindow):
         self.settings.setValue("splitter", self.splitter.saveState())
         self.taskbar.stop()
         self.indexer.stop()
-        self.stop_model_loop()
+        self.model_loop.stop()
         self.article.tokens.stop()
         self.article.banner.dismiss()
         super().closeEvent(event)
