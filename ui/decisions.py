@@ -83,8 +83,8 @@ class Decisions(QObject):
     def _next_pending_after(self, span: Span) -> int | None:
         pending = [s for s in self.article.spans if s.decision == "pending" and s.id != span.id]
         later = [s for s in pending if (s.start, -s.end) > (span.start, -span.end)]
-        target = (later or pending or [None])[0]
-        return target.id if target is not None else None
+        targets = later or pending
+        return targets[0].id if targets else None
 
     # -- spans
 

@@ -109,8 +109,9 @@ class ExportDialog(QDialog):
                                 "claim": "claims"}[layer], layer)
         self.layer.setCurrentIndex(LAYER_CHOICES.index("all"))
         form.addRow("&Spans:", self.layer)
-        self.rejected = QCheckBox("Add rejected suggestions as negative examples")
-        form.addRow("", self.rejected)
+        # not ``self.rejected``: that would hide the dialog's own rejected() signal
+        self.negatives = QCheckBox("Add rejected suggestions as negative examples")
+        form.addRow("", self.negatives)
         self.tokens = QCheckBox("Include tokens (jsonl)")
         self.tokens.setChecked(True)
         form.addRow("", self.tokens)
@@ -165,7 +166,7 @@ class ExportDialog(QDialog):
     def options(self) -> ExportOptions:
         """The options chosen, as :func:`annotator.export.export` takes them."""
         return ExportOptions(status=self.status.currentData(), layer=self.layer.currentData(),
-                             include_rejected=self.rejected.isChecked(),
+                             include_rejected=self.negatives.isChecked(),
                              tokens=self.tokens.isChecked())
 
 

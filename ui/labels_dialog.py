@@ -95,8 +95,8 @@ class LabelsDialog(WorkerDialog):
         self.import_button = self._button("&Import TOML…", self.ask_import)
         self.export_button = self._button("E&xport TOML…", self.ask_export)
         close = self._button("Close", self.reject)
-        for widget in (self.import_button, self.export_button):
-            files.addWidget(widget)
+        for button in (self.import_button, self.export_button):
+            files.addWidget(button)
         files.addStretch(1)
         files.addWidget(close)
         layout.addLayout(files)

@@ -115,8 +115,8 @@ def test_export_dialog_options_reach_the_export(qtbot: Any, project: Store, open
     dialog._accept()
     options = dialog.options()
     assert dialog.force and options.status == "any" and options.layer == "entity"
-    message = run_task(qtbot, window, lambda: window.files.export_to(dialog.fmt, dialog.out, options,
-                                                               force=dialog.force))
+    message = run_task(qtbot, window, lambda: window.files.export_to(
+        dialog.fmt, dialog.out, options, force=dialog.force))
     assert "exported 3 document(s), 0 span(s)" in message  # suggestions are not labels
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["label"] for line in lines] == [[], [], []]

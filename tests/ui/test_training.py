@@ -107,7 +107,8 @@ def test_train_action_trains_in_a_process_lists_the_model_and_refreshes(
 def test_cancel_training_leaves_nothing_half_written(qtbot, db_path, open_window) -> None:
     labelled_project(db_path)
     window = open_window()
-    window.model_loop.train_args = ["--layer", "entity", "--dev-fraction", "0", "--max-epochs", "1000"]
+    window.model_loop.train_args = ["--layer", "entity", "--dev-fraction", "0",
+                                    "--max-epochs", "1000"]
     taskbar = window.taskbar
     window.model_loop.train()
     process = taskbar.training
@@ -154,7 +155,8 @@ def test_typing_never_waits_for_training(qtbot, db_path, open_window) -> None:
     window.open_document(doc)
     window.article.setFocus()
     accept_keys(qtbot, window, 50)
-    window.model_loop.train_args = ["--layer", "entity", "--dev-fraction", "0", "--max-epochs", "1000"]
+    window.model_loop.train_args = ["--layer", "entity", "--dev-fraction", "0",
+                                    "--max-epochs", "1000"]
     process = window.model_loop.train()
     assert process is not None
     qtbot.waitUntil(lambda: (process.last or {}).get("stage") == "entity", timeout=600_000)
