@@ -411,6 +411,7 @@ class MainWindow(QMainWindow):
         self.taskbar.stop()
         self.indexer.stop()
         self.model_loop.stop()
+        self.documents.stop()
         self.article.tokens.stop()
         self.article.banner.dismiss()
         super().closeEvent(event)
