@@ -17,7 +17,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from .model import LAYERS, Label, LabelScheme, check_label_name
+from .model import LAYERS, Label, LabelScheme, as_layer, check_label_name
 from .store import Store
 
 #: Keys the window uses for commands: a label cannot take one (case-insensitive).
@@ -99,7 +99,7 @@ def _orphan(store: Store, scheme: LabelScheme, name: str) -> Label | None:
     if len(layers) > 1:
         raise LabelError(f"{name} is not in the scheme and its spans are of both layers "
                          f"({', '.join(f'{n} {layer}' for layer, n in layers.items())})")
-    return Label(name, next(iter(layers)), "#495057")
+    return Label(name, as_layer(next(iter(layers))), "#495057")
 
 
 def remove(store: Store, name: str, annotator: str | None,
@@ -211,9 +211,11 @@ def import_toml(store: Store, path: Path, annotator: str | None) -> list[Label]:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         items = data["label"]
-        labels = [Label(str(x["name"]), str(x.get("layer", "entity")), str(x.get("color", "")),
-                        str(x.get("key", "")), str(x.get("description", ""))) for x in items]
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        labels = [Label(str(x["name"]), as_layer(x.get("layer", "entity")),
+                        str(x.get("color", "")), str(x.get("key", "")),
+                        str(x.get("description", ""))) for x in items]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError,
+            ValueError) as exc:
         raise LabelError(f"{path}: not a label scheme ({exc})") from exc
     added = []
     with store.write():

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.model import LAYERS, Label, LabelScheme
+from annotator.model import LAYERS, Label, LabelScheme, as_layer
 from annotator.store import Store
 
 from .dialogs import WorkerDialog
@@ -275,7 +275,7 @@ class LabelsDialog(WorkerDialog):
 
     def save(self) -> None:
         """Add the form's label (a new one), or rename and update the chosen one."""
-        form = Label(self.name.text().strip(), str(self.layer.currentData()),
+        form = Label(self.name.text().strip(), as_layer(self.layer.currentData()),
                      self.color.text().strip(), self.key.text().strip(),
                      self.description.text().strip())
         old, who = self.editing, self.annotator

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..model import LAYERS
+from ..model import LAYERS, Decision, as_layer
 from ._util import db_option, main, open_store
 
 if TYPE_CHECKING:
@@ -87,12 +87,14 @@ def decide_cmd(file: Path, skip_invalid: bool, dry_run: bool, annotator_name: st
 
 def _selection(store: Store, doc_id: int | None, layer: str | None, label: str | None,
                min_score: float | None, max_score: float | None,
-               decisions: tuple[str, ...]) -> list[tuple[int, int]]:
+               decisions: tuple[Decision, ...]) -> list[tuple[int, int]]:
     """(document id, span id) of the spans of the project's own set the selectors pick."""
     if doc_id is not None and store.get_document(doc_id) is None:
         raise click.ClickException(f"no document {doc_id} in {store.path}")
-    ids = store.pending_span_ids(doc_id=doc_id, layer=layer, label=label, min_score=min_score,
-                                 max_score=max_score, decisions=decisions)
+    # click.Choice checked the layer; here it becomes the core's vocabulary
+    ids = store.pending_span_ids(doc_id=doc_id, layer=as_layer(layer) if layer else None,
+                                 label=label, min_score=min_score, max_score=max_score,
+                                 decisions=decisions)
     spans = [store.get_span(i) for i in ids]
     return [(s.doc_id, i) for i, s in zip(ids, spans, strict=True) if s is not None]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..model import STATUSES
+from ..model import STATUSES, as_status
 from ._util import db_option, main, open_store, progress
 
 
@@ -209,7 +209,8 @@ def mark_cmd(status: str, doc_ids: tuple[int, ...], all_docs: bool, from_status:
     try:
         who = decider(annotator_name, store)
         changed = Session(store, who).set_statuses(
-            list(doc_ids) if doc_ids else None, status, note=note, from_status=from_status)
+            list(doc_ids) if doc_ids else None, as_status(status), note=note,
+            from_status=as_status(from_status) if from_status else None)
     except SessionError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..model import LAYERS
+from ..model import LAYERS, as_layer
 from ._util import FiniteFloatRange, db_option, main, open_store, progress
 
 
@@ -96,6 +96,8 @@ def accept_cmd(doc_id: int | None, layer: str | None, label: str | None,
     if doc_id is not None and store.get_document(doc_id) is None:
         raise click.ClickException(f"no document {doc_id} in {store.path}")
     who = decider(annotator_name, store)
-    change = Session(store, who).accept_all(doc_id=doc_id, layer=layer, label=label,
+    change = Session(store, who).accept_all(doc_id=doc_id,
+                                            layer=as_layer(layer) if layer else None,
+                                            label=label,
                                             min_score=min_score, max_score=max_score)
     click.echo(f"accepted {len(change.after)} suggestion(s) as {who}")
