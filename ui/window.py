@@ -91,7 +91,6 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.documents = DocumentPanel(self.store)
         self.documents.document_chosen.connect(self._on_document_chosen)
-        self.documents.returned.connect(self._on_documents_returned)
         # Centre: notice, title, legend, the article.
         self.header = DocumentHeader(self.scheme)
         self.article = ArticleView(self.scheme)
@@ -105,7 +104,6 @@ class MainWindow(QMainWindow):
         self.span_panel.span_activated.connect(self._on_span_activated)
         self.claim_editor = self.span_panel.claim_editor
         self.claim_editor.attribute_edited.connect(self._on_claim_attribute_edited)
-        self.claim_editor.finished.connect(self._on_claim_editor_finished)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for column, (widget, stretch) in enumerate(((self.documents, 0), (centre, 1),
                                                     (self.span_panel, 0))):
@@ -119,6 +117,8 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([side - 60, width - 2 * side + 60, side])
         self.keys = KeyCommands(self, self, self.article, self.claim_editor, self.documents,
                                 self.splitter, self.settings)
+        self.documents.returned.connect(self.keys.focus_article)
+        self.claim_editor.finished.connect(self.keys.focus_article)
         # Status bar: messages left; tasks, mode, position and annotator right.
         self.taskbar = TaskBar()
         self.mode_label = plain_label()
@@ -385,12 +385,6 @@ class MainWindow(QMainWindow):
 
         self.cheat_sheet = CheatSheet(self.action_table.specs, self)
         self.cheat_sheet.show()
-
-    def _on_documents_returned(self) -> None:
-        self.keys.focus_article()
-
-    def _on_claim_editor_finished(self) -> None:
-        self.keys.focus_article()
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002
         """Tab and Shift+Tab: the fixed order of :attr:`focus_order` (see keys.py)."""
