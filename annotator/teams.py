@@ -1,6 +1,6 @@
 """Teams: split a project among annotators, merge their files back, review to gold.
 
-The team meets through files (DESIGN.md, Annotation sets):
+The team meets through files (docs/architecture.md, Data model):
 
 - :func:`split` writes one project file per annotator: their share of the documents
   (a seeded, stated fraction shared by two or more of them), the project's label scheme,

@@ -20,7 +20,7 @@ class EntitySuggestion:
     """One entity the pipeline found: ``text[start:end]`` with its label.
 
     ``score`` stays ``None``: the greedy NER of the small pipelines gives no confidence,
-    and we do not invent one (DESIGN.md, Suggestions)."""
+    and we do not invent one (docs/architecture.md, Suggestions)."""
 
     start: int
     end: int
