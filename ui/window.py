@@ -1,6 +1,9 @@
 """The annotation window: assembles the document list, the article, the span details
 and claim editor, the decisions, the task bar and the project files, and keeps them
-showing the same document."""
+showing the same document. Its work beyond that is done by controllers it owns, each
+handed what it uses (typed, so mypy checks the contract): :class:`Decisions`,
+:class:`KeyCommands`, :class:`FileWork`, :class:`SchemeWork`, :class:`ModelLoop` and
+:class:`ReviewMode`; they see the window itself only as a :class:`ui.view.DocumentView`."""
 
 from __future__ import annotations
 
