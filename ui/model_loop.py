@@ -25,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QInputDialog, QWidget
 
+from annotator.model import Status
 from annotator.store import Store
 
 from .article import ArticleView
@@ -38,7 +39,7 @@ from .workers import CallThread, TaskThread, refresh_task
 
 RETRAIN_KEY = "retrain_every"
 UNCERTAIN_KEY = "uncertain_first"
-QUEUE = ("new", "in_progress")  # what D opens next, as without the option
+QUEUE: tuple[Status, ...] = ("new", "in_progress")  # what D opens next, as without the option
 QUEUE_SIZE = 400
 
 
@@ -224,7 +225,7 @@ class ModelLoop:
         self._queue = []
 
 
-NOT_DONE = ("new", "in_progress", "skipped", "flagged")
+NOT_DONE: tuple[Status, ...] = ("new", "in_progress", "skipped", "flagged")
 
 
 def claim_threshold() -> float:
