@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self.article.tokens.set_store(store)
         self.article.tokens.waiting.connect(self._on_tokens_waiting)
         self.article.tokens.failed.connect(self.refuse)
-        self.decisions.decided.connect(self._on_decided)
+        self.decisions.decided.connect(self.focus_span)  # the next span, or none
         self.decisions.status_set.connect(self._on_status_set)
         self.files = FileWork(self, self, self.decisions, self.taskbar, self.documents,
                               self.article, settings, self.annotator_label)
@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
                                     self.documents, self.article, settings)
         self.action_table = ActionTable(self, self, [*ACTIONS, *label_actions(self.scheme)],
                                         {"export": self.projects.recent_menu},
-                                        before=self.note_key,
+                                        before=self.indexer.note_activity,
                                         defer=self.article.tokens.after_waiting)
         undo_stack = self.decisions.undo_stack
         undo_stack.canUndoChanged.connect(self.action_table["undo"].setEnabled)
@@ -93,18 +93,18 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.documents = DocumentPanel(self.store)
-        self.documents.document_chosen.connect(self._on_document_chosen)
+        self.documents.document_chosen.connect(self.open_document)
         # Centre: notice, title, legend, the article.
         self.header = DocumentHeader(self.scheme)
         self.article = ArticleView(self.scheme)
-        self.article.span_activated.connect(self._on_span_activated)
+        self.article.span_activated.connect(self.focus_span)
         self.article.picker.chosen.connect(self._on_picker_chosen)
         self.article.caret_mode_changed.connect(self._on_caret_mode_changed)
         centre = vbox(self.header, self.article)
         centre.layout().setSpacing(2)  # type: ignore[union-attr]
         # Right: details, claim editor, lists of entities and claims.
         self.span_panel = SpanPanel(self.scheme)
-        self.span_panel.span_activated.connect(self._on_span_activated)
+        self.span_panel.span_activated.connect(self.focus_span)
         self.claim_editor = self.span_panel.claim_editor
         self.claim_editor.attribute_edited.connect(self._on_claim_attribute_edited)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -124,15 +124,16 @@ class MainWindow(QMainWindow):
         self.claim_editor.finished.connect(self.keys.focus_article)
         # Status bar: messages left; tasks, mode, position and annotator right.
         self.taskbar = TaskBar()
-        self.mode_label = plain_label()
-        self.position_label = plain_label()
-        self.annotator_label = plain_label()
+        self.mode_label, self.position_label, self.annotator_label = (
+            plain_label(), plain_label(), plain_label())
         for widget in (self.taskbar, self.mode_label, self.position_label,
                        self.annotator_label):
             self.statusBar().addPermanentWidget(widget)
+        self.indexer = SearchIndexer(self)
+        self.indexer.progressed.connect(self.documents.show_index_progress)
         # Keys: input widgets take their own; Tab goes round in a fixed order.
         self.input_keys = InputKeys(self)
-        self.input_keys.pressed.connect(self.note_key)
+        self.input_keys.pressed.connect(self.indexer.note_activity)
         editor = self.claim_editor
         self.input_keys.install([*editor.fields.values(), self.span_panel.entity_table,
                                  self.span_panel.claim_table, self.documents.status_filter,
@@ -141,8 +142,6 @@ class MainWindow(QMainWindow):
             self.article, *editor.fields.values(), self.span_panel.entity_table,
             self.span_panel.claim_table, self.documents.status_filter,
             self.documents.search_box, self.documents.table]
-        self.indexer = SearchIndexer(self)
-        self.indexer.progressed.connect(self.documents.show_index_progress)
 
     @property
     def doc_model(self) -> DocumentListModel:
@@ -355,15 +354,6 @@ class MainWindow(QMainWindow):
         self.mode_label.setText("CARET: arrows move, Shift+arrows select, a label key "
                                 "labels, Esc leaves" if on else "")
 
-    def _on_decided(self, next_id: int | None) -> None:
-        self.focus_span(next_id)
-
-    def _on_span_activated(self, span_id: int) -> None:
-        self.focus_span(span_id)
-
-    def _on_document_chosen(self, doc_id: int) -> None:
-        self.open_document(doc_id)
-
     def _on_status_set(self, doc_id: int) -> None:
         self.model_loop.maybe_retrain()
         target = self.model_loop.next_in_queue(doc_id)
@@ -378,8 +368,7 @@ class MainWindow(QMainWindow):
         if span is not None and span.id is not None:
             self.decisions.set_claim_attribute(span.id, name, value)
 
-    def _rebind_labels(self, scheme: LabelScheme) -> None:
-        """The Label menu and its keys follow the project's scheme."""
+    def _rebind_labels(self, scheme: LabelScheme) -> None:  # the Label menu, its keys
         self.action_table.replace_menu("&Label", label_actions(scheme))
 
     def show_cheat_sheet(self) -> None:
@@ -397,10 +386,6 @@ class MainWindow(QMainWindow):
         target.setFocus(Qt.FocusReason.TabFocusReason if next
                         else Qt.FocusReason.BacktabFocusReason)
         return True
-
-    def note_key(self) -> None:
-        """A key (or menu entry): the search indexer waits for the next idle moment."""
-        self.indexer.note_activity()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.settings.setValue("geometry", self.saveGeometry())
