@@ -17,7 +17,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from .model import LAYERS, Label, LabelScheme, as_layer, check_label_name
+from .model import LAYERS, Label, LabelScheme, Layer, as_layer, check_label_name
 from .store import Store
 
 #: Keys the window uses for commands: a label cannot take one (case-insensitive).
@@ -211,11 +211,10 @@ def import_toml(store: Store, path: Path, annotator: str | None) -> list[Label]:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         items = data["label"]
-        labels = [Label(str(x["name"]), as_layer(x.get("layer", "entity")),
+        labels = [Label(str(x["name"]), _toml_layer(path, x),
                         str(x.get("color", "")), str(x.get("key", "")),
                         str(x.get("description", ""))) for x in items]
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError,
-            ValueError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
         raise LabelError(f"{path}: not a label scheme ({exc})") from exc
     added = []
     with store.write():
@@ -231,6 +230,15 @@ def import_toml(store: Store, path: Path, annotator: str | None) -> list[Label]:
             except LabelError as exc:
                 raise LabelError(f"{path}: {exc}; nothing was imported") from exc
     return added
+
+
+def _toml_layer(path: Path, item: dict[str, Any]) -> Layer:
+    """A TOML label's layer (default entity), refused in the words :func:`add` uses."""
+    try:
+        return as_layer(item.get("layer", "entity"))
+    except ValueError:
+        raise LabelError(f"{path}: label {item['name']}: layer must be one of "
+                         f"{', '.join(LAYERS)}; nothing was imported") from None
 
 
 def to_toml(scheme: LabelScheme) -> str:
