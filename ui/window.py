@@ -15,7 +15,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from annotator.model import Document, LabelScheme, Span, store_order
-from annotator.session import Change, Session, SessionError
+from annotator.session import Change, Session, SessionError, project_annotator
 from annotator.store import Store
 
 from .actions import ACTIONS, ActionTable, label_actions
@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self.store.close()
         self.store = store
         self.article.tokens.set_store(store)
+        self.annotator = project_annotator(store, self.annotator)  # a name per project
         self.decisions.set_session(Session(store, self.annotator))
         self._suggest_tried.clear()
         self.doc = None

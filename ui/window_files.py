@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QWidget
 
 from annotator.export.base import ExportOptions
+from annotator.session import save_name
 
 from .article import ArticleView
 from .decisions import Decisions
@@ -56,10 +57,11 @@ class FileWork:
             self.set_annotator(name.strip())
 
     def set_annotator(self, name: str) -> None:
-        """Record ``name`` on every decision from now on (and next time)."""
+        """Record ``name`` on every decision from now on (and next time, in this
+        project)."""
         self.view.annotator = name
         self.decisions.session.annotator = name
-        self.settings.setValue("annotator", name)
+        save_name(self.view.store, name)  # this project's name (issue 23)
         self.annotator_label.setText(f"Annotator: {reveal(name)}")
 
     # -- background work (in the task bar's threads)
