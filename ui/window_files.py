@@ -122,8 +122,8 @@ class FileWork:
         return self.run("import", "Importing…", import_task(paths))
 
     def ask_export(self) -> None:
-        path = self.view.store.path
-        dialog = ExportDialog(path.parent, path, self.parent)
+        store = self.view.store
+        dialog = ExportDialog(store.path.parent, store.path, self.parent, store=store)
         if dialog.exec():
             self.export_to(dialog.fmt, dialog.out, dialog.options(), force=dialog.force)
 
