@@ -72,7 +72,7 @@ class Projects(QObject):
         """``path`` is now open: first in the recent list and menu."""
         self.current = path
         value = self.settings.value("recent_projects") or []
-        recent = [value] if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+        recent = [value] if isinstance(value, str) else list(value)
         resolved = str(path.resolve())
         recent = [resolved] + [p for p in recent if p != resolved]
         self.settings.setValue("recent_projects", recent[:RECENT_MAX])
@@ -89,7 +89,7 @@ class Projects(QObject):
         if self.settings.value("last_project") != str(path.resolve()):
             return None
         try:
-            return int(self.settings.value("last_document"))  # type: ignore[call-overload]
+            return int(self.settings.value("last_document"))
         except (TypeError, ValueError):
             return None
 

@@ -66,11 +66,11 @@ def main(argv: list[str]) -> int:
                 window.store.has_model_spans(d) for d in unsuggested):
             app.processEvents()
             time.sleep(0.01)
-        window.export_to("jsonl", out, ExportOptions(status="any"), force=True)
+        window.files.export_to("jsonl", out, ExportOptions(status="any"), force=True)
     print(json.dumps({"ready": True}), flush=True)
     for i in range(count):
         if workers and i % 40 == 39:
-            window.export_to("jsonl", out, ExportOptions(status="any"), force=True)
+            window.files.export_to("jsonl", out, ExportOptions(status="any"), force=True)
         key, mods = rng.choice(KEYS)
         QTest.keyClick(window.article, key, mods)
         app.processEvents()

@@ -107,7 +107,7 @@ def test_locks_cli_sees_the_windows_decisions_live(qtbot, tmp_path: Path) -> Non
     window.show()
     # Its end, however long a busy machine makes it take (the timeout only ends a hang).
     with qtbot.waitSignal(window.taskbar.finished, timeout=600_000):
-        window.export_to("jsonl", tmp_path / "e.jsonl", ExportOptions(status="any"))
+        window.files.export_to("jsonl", tmp_path / "e.jsonl", ExportOptions(status="any"))
     assert (tmp_path / "e.jsonl").exists()
 
     def accepted_in_cli() -> int:

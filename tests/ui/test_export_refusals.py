@@ -59,7 +59,7 @@ def window_refusal(qtbot: Any, window: Any, out: Path, opts: ExportOptions) -> s
     """What the window's banner says when its export worker is refused, after the
     task bar's name of the task (``Exporting jsonl failed: ``)."""
     with qtbot.waitSignal(window.taskbar.finished, timeout=30_000):
-        assert window.export_to("jsonl", out, opts) is not None
+        assert window.files.export_to("jsonl", out, opts) is not None
     assert window.taskbar.last_failed
     shown = str(window.article.banner.message)
     assert shown.startswith("Exporting jsonl failed: "), shown

@@ -221,8 +221,8 @@ def test_fit_dialogs_open_within_the_screen_and_fit_a_laptop(qtbot, project, ope
     window = open_window()
     window.review.show_statistics()
     window.action_table["labels"].trigger()
-    qtbot.waitUntil(lambda: window.labels_dialog is not None, timeout=10_000)
-    for dialog in (window.review.statistics, window.labels_dialog):
+    qtbot.waitUntil(lambda: window.scheme_work.labels_dialog is not None, timeout=10_000)
+    for dialog in (window.review.statistics, window.scheme_work.labels_dialog):
         room = dialog.screen().availableGeometry()
         assert dialog.width() <= room.width() and dialog.height() <= room.height(), dialog
         hint = dialog.minimumSizeHint().expandedTo(dialog.minimumSize())

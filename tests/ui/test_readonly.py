@@ -62,7 +62,7 @@ def test_window_on_a_read_only_project_reads_exports_and_writes_nothing(
     # Export works, from a read-only store of its own.
     out = tmp_path / "all.jsonl"
     with qtbot.waitSignal(window.taskbar.finished, timeout=20_000) as finished:
-        window.export_to("jsonl", out, ExportOptions(status="any"))
+        window.files.export_to("jsonl", out, ExportOptions(status="any"))
     assert finished.args[1].startswith("exported 3 document(s)")
     assert len(out.read_text(encoding="utf-8").splitlines()) == 3
     assert state(project) == before

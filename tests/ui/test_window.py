@@ -361,6 +361,15 @@ def test_window_document_list_filters_and_searches(qtbot, project, open_window):
     assert window.doc.id == 3
 
 
+def test_window_closed_with_a_search_pending_reads_no_closed_store(qtbot, project,
+                                                                   open_window):
+    window = open_window()
+    window.documents.search_box.setText("Mosul")  # the search waits 250 ms for more keys
+    window.close()
+    window.store.close()
+    qtbot.wait(400)  # an error in the event loop (a closed database) fails the test
+
+
 def shown_state(window: Any) -> tuple[Any, ...]:
     """What the window draws and lists for its document, in comparable form."""
     index = window.article.index
