@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QSettings, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout
 
+from annotator.editing.reveal import reveal
 from annotator.model import Document
 from annotator.session import Change
 from annotator.teams import (
@@ -33,7 +34,6 @@ from annotator.teams import (
 from .colors import label_color
 from .commands import DeleteSpanCommand, SessionCommand
 from .models import plain_tooltip
-from .offsets import reveal
 from .panels import plain_label
 
 VERSION_ROLE = Qt.ItemDataRole.UserRole + 1
