@@ -147,8 +147,8 @@ def test_statistics_charts_are_read_only_and_follow_the_palette(qtbot) -> None:
     import pyqtgraph as pg
     from PySide6.QtCore import Qt
 
+    from tools.screenshots import dark_palette
     from ui.charts import BarChart, LineChart, Series
-    from ui.screenshots import dark_palette
 
     bars, lines = BarChart(), LineChart()
     bars.set_data(["ORG", "(all)"], [Series("F1 exact", "#2171b5", [0.5, 0.75]),

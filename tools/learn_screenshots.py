@@ -1,4 +1,4 @@
-"""Screenshots of the model in the loop, for ``python -m ui.screenshots``: the window
+"""Screenshots of the model in the loop, for ``python -m tools.screenshots``: the window
 while a model trains (``training.png``), the Statistics view's suggestion quality
 (``statistics-quality.png``), acceptance per label (``statistics-acceptance.png``) and
 learning curve (``learning-curve.png``), and the Labels dialog (``labels-dialog.png``).
@@ -95,7 +95,7 @@ def train_round(window: Any, app: QApplication, shot: Path | None = None) -> Non
 
 
 def shoot(out: Path, app: QApplication) -> None:
-    from .app import build_window
+    from ui.app import build_window
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "medicine.db"
