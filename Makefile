@@ -4,6 +4,13 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
+# An editable install of a package with mapped folders (ui/ -> annotator.gui, resources/
+# -> annotator.resources; setup.py) makes setuptools print an "Editable installation"
+# notice (its InformationOnly class, shown as a BuildBackendWarning even with --quiet):
+# the source tree's folders come first on imports, which is what an editable install is
+# for. Only that notice is silenced; any other warning of the build still shows.
+export PYTHONWARNINGS ?= ignore:Editable installation
+
 .PHONY: run test lint venv bench bench-full bench-peers bench-learning checkworthy-model \
 	screenshots wheel-check clean
 
@@ -18,7 +25,7 @@ venv: $(STAMP)
 # Qt's X11 plugin needs libxcb-cursor0 and friends: say which are missing, and how to
 # install them, before Qt aborts with its own message (ui/platform_check.py).
 run: $(STAMP)
-	@$(PY) -m ui.platform_check
+	@$(PY) -m annotator.gui.platform_check
 	$(PY) main.py
 
 lint: $(STAMP)
