@@ -97,7 +97,7 @@ def test_layers_plugin_entry_points_read_as_importlib_metadata_reads_them() -> N
 
     for group in (PLUGIN_GROUP, "console_scripts"):
         assert plugin_commands(group) == {e.name: e.value for e in entry_points(group=group)}
-    assert plugin_commands()["gui"] == "ui.gui_command:gui_cmd"
+    assert plugin_commands()["gui"] == "annotator.gui.gui_command:gui_cmd"
 
 
 def test_layers_core_never_imports_the_gui_by_its_installed_name() -> None:

@@ -95,7 +95,7 @@ def train_round(window: Any, app: QApplication, shot: Path | None = None) -> Non
 
 
 def shoot(out: Path, app: QApplication) -> None:
-    from ui.app import build_window
+    from annotator.gui.app import build_window
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "medicine.db"

@@ -45,7 +45,7 @@ def main(argv: list[str]) -> int:
             doc_id = next(r["id"] for r in store.document_rows()
                           if SAMPLE in str(store.get_document(r["id"]).meta.get("file", "")))
             suggest(store, load_pipeline(), [doc_id])
-        from ui.app import build_window
+        from annotator.gui.app import build_window
 
         window = build_window(db, "maria", QSettings(str(Path(tmp) / "s.ini"),
                                                      QSettings.Format.IniFormat),
@@ -112,7 +112,7 @@ def settle(app: QApplication) -> None:
 def laptop(window: object, app: QApplication, out: Path) -> None:
     """The window at 1024×700 (a refusal shown, a claim focused) and at 1366×768 (caret
     mode with a selection)."""
-    from ui.window import MainWindow
+    from annotator.gui.window import MainWindow
 
     assert isinstance(window, MainWindow)
     window.resize(1024, 700)
@@ -155,7 +155,7 @@ def dark_palette() -> QPalette:
 
 def decide(window: object) -> None:
     """A few decisions so the picture shows accepted, pending and focused spans."""
-    from ui.window import MainWindow
+    from annotator.gui.window import MainWindow
 
     assert isinstance(window, MainWindow)
     entities = [s for s in window.spans if s.layer == "entity"]

@@ -65,7 +65,7 @@ def make_team(tmp: Path) -> Path:
 
 
 def shoot(out: Path, tmp: Path, app: Any) -> None:
-    from ui.app import build_window
+    from annotator.gui.app import build_window
 
     team = make_team(tmp)
     with Store(team) as store:

@@ -10,10 +10,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
+from annotator.editing.reveal import reveal
 from annotator.export.base import ExportOptions
 
 from .export_dialog import ExportDialog, ExportReport, refusal
-from .offsets import reveal
 from .workers import Task, TaskThread, export_task, import_task
 
 MESSAGE_MS = 5000

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from annotator.gui import offsets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,6 @@ from annotator.editing.reveal import has_hidden
 from annotator.model import Claim, Span
 from annotator.session import Change, Session, SessionError
 from annotator.store import Store
-from ui import offsets
 
 from ._project import ENTITY_LABELS, WORDS, env_int, span_state
 

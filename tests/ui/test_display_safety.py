@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from annotator.gui.highlighter import MARK_COLOR
+from annotator.gui.offsets import display_text
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from annotator.editing.reveal import BIDI_MARK, HIDDEN_MARK, has_hidden
 from annotator.store import Store
-from ui.highlighter import MARK_COLOR
-from ui.offsets import display_text
 
 from .conftest import add_document, find, settle_tokens
 

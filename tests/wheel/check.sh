@@ -47,7 +47,7 @@ test -s out.jsonl
 "$bin/python" - <<'PY'
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
-from ui.app import build_window
+from annotator.gui.app import build_window
 from annotator.samples import seed_if_empty
 from annotator.store import Store
 
