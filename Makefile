@@ -11,7 +11,7 @@ STAMP   = $(VENV)/.installed
 # for. Only that notice is silenced; any other warning of the build still shows.
 export PYTHONWARNINGS ?= ignore:Editable installation
 
-.PHONY: run test lint venv bench bench-full bench-peers bench-learning checkworthy-model \
+.PHONY: run test lint docs venv bench bench-full bench-peers bench-learning checkworthy-model \
 	screenshots wheel-check clean
 
 $(STAMP): pyproject.toml
@@ -35,6 +35,11 @@ lint: $(STAMP)
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# The generated parts of docs/: the CLI reference (from --help), the module map, the
+# benchmark tables (from bench/results.json); tests/test_docs.py fails when they are stale.
+docs: $(STAMP)
+	$(PY) -m tools.gen_docs
 
 wheel-check: $(STAMP)
 	PYTHON=$(PY) tests/wheel/check.sh
