@@ -1,4 +1,5 @@
-"""Rewrite imports of ``ui`` for the layout of issue 22 (run from the repository top):
+"""The import rewrite of issue 22: ``ui/`` installs as ``annotator.gui``. From the
+repository top, it makes these changes:
 
 - ``ui/`` installs as ``annotator.gui``: inside ``ui/`` its modules import each other
   relatively (``from .window import MainWindow``); everywhere else (tests, bench, tools,
