@@ -14,7 +14,7 @@ export PYTHONWARNINGS ?= ignore:Editable installation
 .PHONY: run test lint docs venv bench bench-full bench-peers bench-learning checkworthy-model \
 	screenshots wheel-check clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
