@@ -557,7 +557,12 @@ class TokenBounds:
     @classmethod
     def of(cls, text: str) -> TokenBounds:
         """The tokens of ``text``, by :func:`tokenize` (imports spaCy)."""
-        starts, lengths, _ = tokenize(text)
+        return cls.from_boundaries(text, tokenize(text))
+
+    @classmethod
+    def from_boundaries(cls, text: str, bounds: Boundaries) -> TokenBounds:
+        """The word tokens among the tokenizer's ``bounds`` of ``text``."""
+        starts, lengths, _ = bounds
         words = [(a, a + n) for a, n in zip(starts, lengths, strict=True)
                  if not text[a].isspace()]
         return cls(text, [a for a, _ in words], [b for _, b in words])

@@ -77,10 +77,9 @@ def _summary(times: list[float]) -> dict[str, float]:
 
 
 def run(keys: int = 200) -> dict[str, Any]:
+    from annotator.gui.app import build_window
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
-
-    from ui.app import build_window
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:

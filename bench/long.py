@@ -152,11 +152,11 @@ def _short_doc_spans(conn: Any, doc_id: int, text: str, n: int) -> None:
 def measure_keystrokes(tmp: Path, timeout_s: float = 900) -> dict[str, Any]:
     """The window suggesting a long document in the background while the driver
     accepts and undoes on another one: each decision keystroke's milliseconds."""
+    from annotator.gui.app import build_window
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from annotator.store import Store
-    from ui.app import build_window
 
     app = QApplication.instance() or QApplication([])
     db = tmp / "window.db"

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
+from annotator.editing.reveal import hidden_name
 from annotator.model import Document, LabelScheme, Span, store_order
 
 from . import caret
@@ -26,7 +27,7 @@ from .colors import is_dark
 from .highlighter import SpanHighlighter, SpanIndex, SpanStyles
 from .messages import RefusalBanner
 from .models import plain_tooltip
-from .offsets import OffsetMap, display_text, hidden_name
+from .offsets import OffsetMap, display_text
 from .picker import FindBar, LabelPicker
 from .tokens import WindowTokens
 

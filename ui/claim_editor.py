@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.editing.claimants import claimant_choices, outlets
 from annotator.model import CHECKWORTHY, CLAIM_TYPES, Span
 
-from .claimants import claimant_choices, outlets
 from .picker import ChoiceList
 
 AUTHOR = "author"

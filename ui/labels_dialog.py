@@ -38,12 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.model import LAYERS, Label, LabelScheme, as_layer
-from annotator.store import Store
-
-from .dialogs import WorkerDialog
-from .export_dialog import refusal
-from .label_changes import (
+from annotator.editing.label_changes import (
     SchemeRows,
     export_labels,
     import_labels,
@@ -52,6 +47,11 @@ from .label_changes import (
     remove_label,
     save_label,
 )
+from annotator.model import LAYERS, Label, LabelScheme, as_layer
+from annotator.store import Store
+
+from .dialogs import WorkerDialog
+from .export_dialog import refusal
 from .panels import plain_label, resize_within_screen
 
 COLUMNS = ("Name", "Layer", "Key", "Colour", "Spans", "Mapped from", "Description")

@@ -9,9 +9,8 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
+from annotator.editing.reveal import reveal
 from annotator.store import Store, StoreError, readonly_reason
-
-from .offsets import reveal
 
 RECENT_MAX = 8
 FILTER = "Annotator projects (*.db);;All files (*)"

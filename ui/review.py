@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QSettings, QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from annotator.editing.reveal import reveal
 from annotator.model import Document
 from annotator.session import Change
 from annotator.teams import (
@@ -35,7 +36,6 @@ from .colors import label_color
 from .commands import DeleteSpanCommand, SessionCommand
 from .decisions import Decisions
 from .models import plain_tooltip
-from .offsets import reveal
 from .panels import SpanPanel, plain_label
 from .view import DocumentView
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
+from annotator.editing.reveal import reveal
 from annotator.model import Document, LabelScheme, Span, store_order
 from annotator.session import Change, Session, SessionError, project_annotator
 from annotator.store import Store
@@ -26,7 +27,6 @@ from .indexer import SearchIndexer
 from .keys import InputKeys, KeyCommands, next_in_order
 from .model_loop import ModelLoop
 from .models import DocumentListModel
-from .offsets import reveal
 from .panels import DocumentHeader, SpanPanel, plain_label, resize_within_screen, vbox
 from .projects import Projects, readonly_notice
 from .review import ReviewMode

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QWidget
 
+from annotator.editing.reveal import reveal
 from annotator.export.base import ExportOptions
 from annotator.session import save_name
 
@@ -16,7 +17,6 @@ from .article import ArticleView
 from .decisions import Decisions
 from .doclist import DocumentPanel
 from .export_dialog import ExportDialog, ExportReport, refusal
-from .offsets import reveal
 from .taskbar import TaskBar
 from .view import DocumentView
 from .workers import Task, TaskThread, export_task, import_task

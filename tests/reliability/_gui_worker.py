@@ -19,12 +19,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from annotator.gui.app import build_window  # noqa: E402
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from annotator.export import ExportOptions  # noqa: E402
-from ui.app import build_window  # noqa: E402
 
 from ._project import snapshot, span_state  # noqa: E402
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from annotator.gui.app import build_window
+from annotator.gui.offsets import display_text
 from click.testing import CliRunner
 from PySide6 import QtGui
 from PySide6.QtCore import QSettings, Qt
@@ -19,8 +21,6 @@ from annotator.importers import import_paths
 from annotator.model import Span
 from annotator.session import Session
 from annotator.store import Store
-from ui.app import build_window
-from ui.offsets import display_text
 
 from ._project import ROOT
 

@@ -28,7 +28,7 @@ def _project(path: Path) -> Path:
 @pytest.fixture
 def windows(qtbot: Any, settings: QSettings) -> Any:
     """Opens the real window as ``annotator gui`` does (asking when it must)."""
-    from ui.app import build_window
+    from annotator.gui.app import build_window
 
     opened = []
 

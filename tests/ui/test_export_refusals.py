@@ -35,9 +35,8 @@ def dialog_refusal(qtbot: Any, store: Store, out: Path, monkeypatch: Any,
                    status: str = "done", annotation_set: str | None = None) -> str:
     """What the Export dialog says when Export is pressed with these choices (it stays
     open: not accepted, nothing to replace asked)."""
+    from annotator.gui.export_dialog import ExportDialog
     from PySide6.QtWidgets import QMessageBox
-
-    from ui.export_dialog import ExportDialog
 
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
@@ -125,7 +124,7 @@ def test_export_dialog_team_refusals_in_the_cli_words(
 
 def test_export_dialog_offers_the_sets_of_a_team_project_only(
         qtbot: Any, project: Store, tmp_path: Path) -> None:
-    from ui.export_dialog import ExportDialog
+    from annotator.gui.export_dialog import ExportDialog
 
     team_project = build_team(tmp_path / "team.db", tmp_path)
 

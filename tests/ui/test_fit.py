@@ -175,8 +175,9 @@ def test_fit_list_titles_start_after_the_outlet(db_path, open_window):
 def test_fit_dark_palette_lifts_label_colours(qtbot, project, open_window):
     """On a dark palette the legend's chips and the article's fills use the lifted
     colours (the screenshots show it: docs/screenshots/main-window-dark.png)."""
-    from ui.colors import is_dark, label_color
-    from ui.screenshots import dark_palette
+    from annotator.gui.colors import is_dark, label_color
+
+    from tools.screenshots import dark_palette
 
     app = QApplication.instance()
     old = app.palette()

@@ -103,8 +103,8 @@ SCRIPT = """
 import json, sys
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
-from ui.app import run
-from ui.window import MainWindow
+from annotator.gui.app import run
+from annotator.gui.window import MainWindow
 
 def report():
     [window] = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]

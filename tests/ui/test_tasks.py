@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from annotator.gui.export_dialog import report_lines
 from PySide6.QtCore import Qt
 
 from annotator.session import Session
 from annotator.store import Store
-from ui.export_dialog import report_lines
 
 from .conftest import TEXT
 
@@ -95,9 +95,8 @@ def test_export_in_a_worker_writes_the_done_documents(
 
 def test_export_dialog_options_reach_the_export(qtbot: Any, project: Store, open_window: Any,
                                                 tmp_path: Path, monkeypatch: Any) -> None:
+    from annotator.gui.export_dialog import ExportDialog
     from PySide6.QtWidgets import QMessageBox
-
-    from ui.export_dialog import ExportDialog
 
     window = open_window()
     dialog = ExportDialog(tmp_path, window.store.path, window)
@@ -132,9 +131,8 @@ def test_export_refuses_the_open_project_and_its_sqlite_files(
     """File ▸ Export onto the project (by name, a symlink, a dangling symlink, a hard
     link, or a -wal/-shm/-journal name) is refused with a message, before any question
     about replacing it; the project keeps working."""
+    from annotator.gui.export_dialog import ExportDialog, refusal
     from PySide6.QtWidgets import QMessageBox
-
-    from ui.export_dialog import ExportDialog, refusal
 
     window = open_window()
     path = window.store.path

@@ -219,7 +219,7 @@ def test_uncertain_documents_first_orders_the_next_document(qtbot, db_path,
                                                             open_window) -> None:
     """Claim scores nearest the threshold first: after D the next document is the most
     uncertain one not done, not the next by number."""
-    from ui.model_loop import claim_threshold
+    from annotator.gui.model_loop import claim_threshold
 
     threshold = claim_threshold()
     scores = {1: [0.95], 2: [0.9, threshold + 0.2], 3: [threshold + 0.02], 4: [],
