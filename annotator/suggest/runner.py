@@ -721,26 +721,41 @@ def store_suggestions(
     entity_ids: dict[int, int] = {}
     seen_version: int | None = None
     added_e = added_c = done = chunk = 0
+    def read_state() -> tuple[_EntityIndex, set[tuple[int, int]], dict[str, str] | None]:
+        """The document's spans as the overlap rule needs them, and the labels."""
+        return (_EntityIndex(store.span_ranges(doc_id, "entity")),
+                {(start, end) for _, start, end, _ in store.span_ranges(doc_id, "claim")},
+                project_labels(store) if isinstance(label_for, str) else labels)
+
     while chunk == 0 or done < len(work):
         if chunk and between is not None and not outer:
             between()
+        # What the chunk reads, read before its transaction when another connection
+        # wrote since the last one (a decision in the window): the 15,000 spans of a
+        # 400,000-character document took 20 to 1,400 ms to read and index on a loaded
+        # machine, with the lock held and the decision waiting. Still valid in the
+        # transaction if no other connection committed in between (data_version, read
+        # first, the same); else read again there.
+        prepared = None
+        if not outer and not (chunk == 0 and redo):
+            ahead = store.data_version()
+            if ahead != seen_version:
+                prepared = ahead, read_state()
         with store.write():
             if chunk == 0 and redo:
                 store.delete_pending_model_spans(doc_id)
             version = store.data_version()
             if version != seen_version:  # the first chunk, or another connection wrote
                 seen_version = version
-                index = _EntityIndex(store.span_ranges(doc_id, "entity"))
-                claim_ranges = {(start, end) for _, start, end, _ in
-                                store.span_ranges(doc_id, "claim")}
+                # The scheme is read in the transaction that writes (or with nothing
+                # committed since): a label renamed or removed meanwhile (`labels
+                # rename` beside a running `suggest`) leaves no span with a label the
+                # scheme lacks.
+                index, claim_ranges, labels = prepared[1] \
+                    if prepared is not None and prepared[0] == version else read_state()
                 if chunk:  # a claimant written by an earlier chunk may be gone since
                     live = set(index.ids)
                     entity_ids = {k: i for k, i in entity_ids.items() if i in live}
-                # The scheme is read in the transaction that writes: a label renamed or
-                # removed meanwhile (`labels rename` beside a running `suggest`) leaves
-                # no span with a label the scheme lacks.
-                if isinstance(label_for, str):  # SCHEME
-                    labels = project_labels(store)
             deadline = None if chunk_ms is None or outer \
                 else time.perf_counter() + chunk_ms / 1000
             stop = min(done + size, len(work)) if not outer else len(work)
@@ -776,6 +791,8 @@ def store_suggestions(
                                             claim_model or model, min_score, claim_ranges,
                                             entity_ids)
                 if deadline is not None and time.perf_counter() > deadline:
+                    break
+                if not outer and store.should_yield():  # a decision waits: commit now
                     break
             if chunk == 0 and done < len(work):
                 store.mark_suggesting(doc_id, True)  # more transactions to come

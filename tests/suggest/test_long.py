@@ -272,3 +272,107 @@ def test_long_background_store_waits_for_a_foreground_write(tmp_path):
         PRECEDENCE.wait_turn()
     back.close()
     front.close()
+
+
+def test_long_chunk_reads_a_decision_outside_its_transaction_and_honours_a_later_one(
+        tmp_path, monkeypatch):
+    """After another store's decision, a chunk reads the document's spans again before
+    its transaction (not with the lock held, the decision of the next key waiting); a
+    decision committed between that read and the transaction is read again inside it,
+    so no suggestion overlaps either decision."""
+    rng = random.Random(4)
+    text, _, entities, claims = random_case(rng, 20_000, 500, 0, tidy=True)
+    db = tmp_path / "p.db"
+    store = new_project(db, text, [])
+    other = Store(db)
+    session = Session(other, "ann")
+    first, second = entities[200], entities[400]  # both written by later chunks
+    reads: list[bool] = []  # per read of the spans: inside a transaction?
+    chunks = [0]
+    span_ranges = store.span_ranges
+
+    def between() -> None:
+        chunks[0] += 1
+        if chunks[0] == 1:
+            session.add(1, "entity", first.start, first.end, "PERSON")
+        elif chunks[0] == 2:  # a commit that changes no span
+            with other.write():
+                other.conn.execute("INSERT OR REPLACE INTO meta VALUES ('x', '1')")
+
+    def read(doc_id: int, layer: str) -> list[tuple[int, int, int, str]]:
+        got = span_ranges(doc_id, layer)
+        reads.append(store.conn.in_transaction)
+        if chunks[0] == 2 and layer == "claim" and not store.conn.in_transaction:
+            # after this chunk's read ahead, before its transaction
+            session.add(1, "entity", second.start, second.end, "PERSON")
+        return got
+
+    monkeypatch.setattr(store, "span_ranges", read)
+    store_suggestions(store, 1, text, entities, claims, "m", chunk_spans=50, chunk_ms=None,
+                      between=between)
+    # entities and claims: before chunk 0, after decision 1, after the other commit;
+    # then inside the transaction again (decision 2 made the read ahead stale)
+    assert reads == [False, False, False, False, False, False, True, True]
+    model = [s for s in store.spans(1, "entity") if s.origin == "model"]
+    for decided in (first, second):
+        assert not [s for s in model if s.overlaps(decided.start, decided.end)]
+    other.close()
+    store.close()
+
+
+@pytest.mark.timeout(120, method="thread")
+def test_long_foreground_write_waits_for_the_background_transaction_not_sqlite(tmp_path):
+    """A foreground write started while a background transaction of the process runs
+    waits for it on :data:`PRECEDENCE` (woken at its commit), not in SQLite's busy
+    handler, whose sleeps grow to 100 ms; a thread's own background transaction never
+    blocks its foreground write."""
+    db = tmp_path / "p.db"
+    front = Store(db)
+    back = Store(db, background=True)
+    opened, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def worker() -> None:
+        with back.write():
+            opened.set()
+            release.wait(30)
+
+    def decide() -> None:
+        with front.write():
+            done.set()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    assert opened.wait(30)
+    decision = threading.Thread(target=decide)
+    decision.start()
+    assert PRECEDENCE.wait_for_foreground(1, timeout=30)
+    assert not done.is_set()
+    release.set()
+    decision.join(30)
+    thread.join(30)
+    assert done.is_set()
+    with PRECEDENCE.background_turn(), PRECEDENCE.first():  # the same thread: no wait
+        pass
+    back.close()
+    front.close()
+
+
+def test_long_background_chunk_ends_at_once_while_a_decision_waits(tmp_path, monkeypatch):
+    """While a foreground write of the process waits (the window's decision), a
+    background store commits after the row it is writing instead of filling its chunk;
+    a foreground store's chunks are not cut."""
+    rng = random.Random(5)
+    text, _, entities, claims = random_case(rng, 5_000, 40, 0, tidy=True)
+    monkeypatch.setattr(PRECEDENCE, "foreground_waiting", 1)  # a decision waits
+    for background, expected in ((True, len(entities) + len(claims) - 1), (False, 0)):
+        calls = [0]
+
+        def between(calls: list[int] = calls) -> None:
+            calls[0] += 1
+
+        db = tmp_path / f"p{background}.db"
+        new_project(db, text, []).close()
+        with Store(db, background=background) as store:
+            store_suggestions(store, 1, text, entities, claims, "m", chunk_spans=1_000,
+                              chunk_ms=None, between=between)
+        assert calls[0] == expected
