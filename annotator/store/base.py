@@ -268,6 +268,12 @@ class StoreBase:
             if switched:
                 _set_wal(self.conn)
 
+    def wait_turn(self) -> None:
+        """A background store: return once no foreground write of the process waits or
+        runs (:meth:`Precedence.wait_turn`); at once for a foreground store."""
+        if self.background:
+            PRECEDENCE.wait_turn()
+
     def should_yield(self) -> bool:
         """Whether a background store's transaction should end now (after the row it
         is writing): a foreground write of the process waits for it."""

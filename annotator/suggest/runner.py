@@ -54,6 +54,9 @@ _ID_CHUNK = 500
 #: waits long. 400 took 130 to 250 ms on a 2-core machine running 8 other jobs.
 CHUNK_SPANS = 400
 CHUNK_MS = 200.0
+#: A background store's chunk reads the spans ahead of its transaction again at most
+#: this many times in a row when a decision came in between (then inside it).
+AHEAD_RETRIES = 3
 
 
 @dataclass
@@ -720,7 +723,8 @@ def store_suggestions(
     claim_ranges: set[tuple[int, int]] = set()
     entity_ids: dict[int, int] = {}
     seen_version: int | None = None
-    added_e = added_c = done = chunk = 0
+    added_e = added_c = done = chunk = retries = 0
+
     def read_state() -> tuple[_EntityIndex, set[tuple[int, int]], dict[str, str] | None]:
         """The document's spans as the overlap rule needs them, and the labels."""
         return (_EntityIndex(store.span_ranges(doc_id, "entity")),
@@ -735,9 +739,13 @@ def store_suggestions(
         # 400,000-character document took 20 to 1,400 ms to read and index on a loaded
         # machine, with the lock held and the decision waiting. Still valid in the
         # transaction if no other connection committed in between (data_version, read
-        # first, the same); else read again there.
+        # first, the same); else a background store ends the transaction unwritten and
+        # reads ahead again (a few times: decisions may keep coming), and any other
+        # reads again inside it.
         prepared = None
-        if not outer and not (chunk == 0 and redo):
+        ahead_ok = not outer and not (chunk == 0 and redo)
+        if ahead_ok:
+            store.wait_turn()  # a decision running now would make the read stale
             ahead = store.data_version()
             if ahead != seen_version:
                 prepared = ahead, read_state()
@@ -746,16 +754,21 @@ def store_suggestions(
                 store.delete_pending_model_spans(doc_id)
             version = store.data_version()
             if version != seen_version:  # the first chunk, or another connection wrote
+                stale = prepared is None or prepared[0] != version
+                if stale and ahead_ok and store.background and retries < AHEAD_RETRIES:
+                    retries += 1
+                    continue  # nothing written: commits nothing, reads ahead again
                 seen_version = version
                 # The scheme is read in the transaction that writes (or with nothing
                 # committed since): a label renamed or removed meanwhile (`labels
                 # rename` beside a running `suggest`) leaves no span with a label the
                 # scheme lacks.
-                index, claim_ranges, labels = prepared[1] \
-                    if prepared is not None and prepared[0] == version else read_state()
+                index, claim_ranges, labels = read_state() if stale or prepared is None \
+                    else prepared[1]
                 if chunk:  # a claimant written by an earlier chunk may be gone since
                     live = set(index.ids)
                     entity_ids = {k: i for k, i in entity_ids.items() if i in live}
+            retries = 0
             deadline = None if chunk_ms is None or outer \
                 else time.perf_counter() + chunk_ms / 1000
             stop = min(done + size, len(work)) if not outer else len(work)
