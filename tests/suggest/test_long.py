@@ -289,7 +289,7 @@ def test_long_chunk_reads_a_decision_outside_its_transaction_and_honours_a_later
     store = Store(db, background=background)
     other = Store(db)
     session = Session(other, "ann")
-    first, second = entities[200], entities[400]  # both written by later chunks
+    first, middle, second = entities[200], entities[300], entities[400]  # later chunks
     reads: list[bool] = []  # per read of the spans: inside a transaction?
     chunks = [0]
     span_ranges = store.span_ranges
@@ -298,9 +298,12 @@ def test_long_chunk_reads_a_decision_outside_its_transaction_and_honours_a_later
         chunks[0] += 1
         if chunks[0] == 1:
             session.add(1, "entity", first.start, first.end, "PERSON")
-        elif chunks[0] == 2:  # a commit that changes no span
+        elif chunks[0] == 2:
+            session.add(1, "entity", middle.start, middle.end, "PERSON")
+        elif chunks[0] >= 3:  # commits that change none of its spans: nothing read
             with other.write():
-                other.conn.execute("INSERT OR REPLACE INTO meta VALUES ('x', '1')")
+                other.conn.execute("INSERT OR REPLACE INTO meta VALUES ('x', ?)",
+                                   (chunks[0],))
 
     def read(doc_id: int, layer: str) -> list[tuple[int, int, int, str]]:
         got = span_ranges(doc_id, layer)
@@ -314,11 +317,13 @@ def test_long_chunk_reads_a_decision_outside_its_transaction_and_honours_a_later
     monkeypatch.setattr(store, "span_ranges", read)
     store_suggestions(store, 1, text, entities, claims, "m", chunk_spans=50, chunk_ms=None,
                       between=between)
-    # entities and claims: before chunk 0, after decision 1, after the other commit;
-    # then again (decision 2 made the read ahead stale): ahead, or inside
+    # entities and claims: before chunk 0, after decision 1, after the middle one;
+    # then again (the last one made the read ahead stale): ahead, or inside; none after
+    # the other commits
     assert reads == [False] * 6 + [not background] * 2
+    assert chunks[0] > 5
     model = [s for s in store.spans(1, "entity") if s.origin == "model"]
-    for decided in (first, second):
+    for decided in (first, middle, second):
         assert not [s for s in model if s.overlaps(decided.start, decided.end)]
     other.close()
     store.close()
@@ -380,3 +385,32 @@ def test_long_background_chunk_ends_at_once_while_a_decision_waits(tmp_path, mon
             store_suggestions(store, 1, text, entities, claims, "m", chunk_spans=1_000,
                               chunk_ms=None, between=between)
         assert calls[0] == expected
+
+
+def test_long_span_digest_changes_with_what_the_overlap_rule_reads(tmp_path):
+    """The digest a chunk compares changes when a span is added, removed, moved,
+    rejected or changes layer, and stays when only an accept or a label changes."""
+    store = new_project(tmp_path / "p.db", "a b c d e f g h i j " * 10, [])
+    session = Session(store, "ann")
+    digests = [store.span_digest(1)]
+
+    def changed() -> bool:
+        digests.append(store.span_digest(1))
+        return digests[-1] != digests[-2]
+
+    [span_id] = session.add(1, "entity", 0, 1, "ORG").after
+    assert changed()
+    with store.write():
+        store.conn.execute("UPDATE spans SET decision = 'accepted', label = 'GPE'"
+                           " WHERE id = ?", (span_id,))
+    assert not changed()
+    with store.write():
+        store.conn.execute("UPDATE spans SET decision = 'rejected' WHERE id = ?", (span_id,))
+    assert changed()
+    for sql in ('UPDATE spans SET "end" = 3 WHERE id = ?',
+                "UPDATE spans SET layer = 'claim' WHERE id = ?",
+                "DELETE FROM spans WHERE id = ?"):
+        with store.write():
+            store.conn.execute(sql, (span_id,))
+        assert changed()
+    store.close()
