@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test lint venv bench bench-full bench-peers bench-learning checkworthy-model \
+.PHONY: run test lint docs venv bench bench-full bench-peers bench-learning checkworthy-model \
 	screenshots wheel-check clean
 
 $(STAMP): pyproject.toml
@@ -28,6 +28,11 @@ lint: $(STAMP)
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# The generated parts of docs/: the CLI reference (from --help), the module map, the
+# benchmark tables (from bench/results.json); tests/test_docs.py fails when they are stale.
+docs: $(STAMP)
+	$(PY) -m tools.gen_docs
 
 wheel-check: $(STAMP)
 	PYTHON=$(PY) tests/wheel/check.sh

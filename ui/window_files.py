@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.export.base import ExportOptions
+from annotator.session import save_name
 
 from .export_dialog import ExportDialog, ExportReport, refusal
 from .offsets import reveal
@@ -34,7 +35,7 @@ class FileWork:
         if ok and name.strip():
             self.annotator = name.strip()
             self.decisions.session.annotator = self.annotator
-            self.settings.setValue("annotator", self.annotator)
+            save_name(self.store, self.annotator)  # this project's name (issue 23)
             self.annotator_label.setText(f"Annotator: {reveal(self.annotator)}")
 
     def show_cheat_sheet(self) -> None:

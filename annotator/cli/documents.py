@@ -191,7 +191,8 @@ def stats_cmd(as_json: bool, db_path: Path | None) -> None:
 @click.option("--note", default=None, help="A note for the documents (e.g. why flagged).")
 @click.option("--annotator", "annotator_name", default=None,
               help="Who decides (default: $ANNOTATOR_NAME, else the annotator of a split "
-                   "file, else the login name).")
+                   "file, else the name saved in the project for this login, else the "
+                   "login name).")
 @db_option
 def mark_cmd(status: str, doc_ids: tuple[int, ...], all_docs: bool, from_status: str | None,
              note: str | None, annotator_name: str | None, db_path: Path | None) -> None:
@@ -199,19 +200,18 @@ def mark_cmd(status: str, doc_ids: tuple[int, ...], all_docs: bool, from_status:
     window's D, S and F keys do: one transaction, one logged event per document.
 
     Give document ids, or --all (optionally with --from-status)."""
-    from ..session import Session, SessionError, decider
+    from ..session import SessionError
+    from .decisions import open_project
 
     if not doc_ids and not all_docs:
         raise click.UsageError("give document ids, or --all")
     if doc_ids and all_docs:
         raise click.UsageError("give document ids or --all, not both")
-    store = open_store(db_path, create=False)
-    try:
-        who = decider(annotator_name, store)
-        changed = Session(store, who).set_statuses(
-            list(doc_ids) if doc_ids else None, status, note=note, from_status=from_status)
-    except SessionError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
+    with open_project(db_path, annotator_name) as project:
+        try:
+            changed = project.mark_all(list(doc_ids) if doc_ids else None, status,
+                                       note=note, from_status=from_status)
+        except SessionError as exc:
+            raise click.ClickException(str(exc)) from exc
+        who = project.annotator
     click.echo(f"marked {len(changed)} document(s) {status} as {who}")

@@ -70,12 +70,13 @@ def export_cmd(fmt: str, out: Path | None, status: str, layer: str | None,
                          annotator=annotator_name, dev_fraction=dev_fraction, seed=seed,
                          align=align, spancat=spancat, tokens=not no_tokens,
                          annotation_set=annotation_set, allow_empty=allow_empty)
+    from ..export.base import unknown_set
+
     store = open_store(db_path, create=False)
-    if opts.set_filter and opts.set_filter not in {s["name"] for s in store.annotation_sets()}:
-        names = ", ".join(s["name"] for s in store.annotation_sets()) or "none: not a team project"
+    refusal = unknown_set(store, annotation_set)
+    if refusal is not None:
         store.close()
-        raise click.ClickException(f"no annotation set {annotation_set!r} in the project "
-                                   f"(auto, gold, or an annotator's: {names})")
+        raise click.ClickException(refusal)
     out = out or default_output(fmt)
     total = count_documents(store, opts)
     if total == 0 and not allow_empty:

@@ -40,15 +40,22 @@ from ._util import FiniteFloatRange, db_option, main, open_store, progress
 @click.option("--partial", is_flag=True,
               help="Entities: only the spans judged are known, other tokens are not outside "
                    "an entity (binary accept/reject data such as Prodigy's ner.teach).")
+@click.option("--set", "annotation_set", default="gold", show_default=True,
+              metavar="gold|auto|ANNOTATOR",
+              help="Team projects: whose labels, as export --set: gold (the reviewed "
+                   "documents; one person's project: its done documents), an annotator's "
+                   "set, or auto (gold where reviewed, else the one annotator's; a document "
+                   "two annotators did and nobody reviewed is left out, counted).")
 @click.option("--progress-json", is_flag=True,
               help='One JSON object per line on stdout: {"stage", "step", "total", "loss", '
                    '"score", "elapsed"}, then {"done": true, "model": PATH, ...}.')
 @db_option
 def train_cmd(layer: str, base: str | None, name: str | None, dev_fraction: float,
               split_by: str | None, seed: int, max_minutes: float | None, max_steps: int,
-              max_epochs: int, partial: bool, progress_json: bool,
+              max_epochs: int, partial: bool, annotation_set: str, progress_json: bool,
               db_path: Path | None) -> None:
-    """Learn from the documents marked done: entities (the base pipeline's NER,
+    """Learn from the documents marked done (in a team project, the labels --set
+    chooses, as export --set does): entities (the base pipeline's NER,
     fine-tuned; labels it lacks are added) and claim check-worthiness (a text classifier
     over the claim rules' sentences and cues), with spaCy's training.
 
@@ -64,9 +71,17 @@ def train_cmd(layer: str, base: str | None, name: str | None, dev_fraction: floa
         _fail(progress_json, exc.message if isinstance(exc, click.ClickException)
               else _reason(exc))
         raise
+    from ..export.base import unknown_set
+
+    refusal = unknown_set(store, annotation_set)
+    if refusal is not None:
+        store.close()
+        _fail(progress_json, refusal)
+        raise click.ClickException(refusal)
     options = TrainOptions(layer=layer, base=base, name=name, dev_fraction=dev_fraction,
                            seed=seed, max_minutes=max_minutes, max_steps=max_steps,
-                           max_epochs=max_epochs, split_by=split_by, partial=partial)
+                           max_epochs=max_epochs, split_by=split_by, partial=partial,
+                           annotation_set=annotation_set)
     out = sys.stdout
     bar = progress(total=None, desc="training", unit="step")
     stage = [""]

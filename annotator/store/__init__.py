@@ -1,7 +1,7 @@
 """The project database: one SQLite file per project.
 
-Tables (see DESIGN.md, Data model): ``documents``, ``spans``, ``claims`` (attributes of
-claim spans), ``events`` (append-only decision log), ``meta`` (schema version),
+Tables (see docs/architecture.md, Data model): ``documents``, ``spans``, ``claims``
+(attributes of claim spans), ``events`` (append-only decision log), ``meta`` (schema version),
 ``tokens`` (a cache of token boundaries; derived, safe to empty), ``documents_fts`` (the
 search index), ``labels``/``label_map`` (the project's label scheme) and, for teams,
 ``annotation_sets``, ``set_documents`` and an ``annotation_set`` column on ``spans`` and

@@ -42,22 +42,22 @@ class DocumentQueries(StoreBase):
         return found
 
     def documents_by_uncertainty(self, threshold: float, statuses: Iterable[str],
-                                 limit: int = -1, offset: int = 0
+                                 limit: int = -1, offset: int = 0, layer: str = "claim"
                                  ) -> list[tuple[int, float | None]]:
         """``(id, distance)`` of the documents with one of ``statuses``, those whose
-        pending claim suggestion scores nearest ``threshold`` first (``distance``: how
-        near), then those without a scored pending claim (``None``), by id. One query;
-        ``limit``/``offset`` page it."""
+        pending ``layer`` suggestion scores nearest ``threshold`` first (``distance``:
+        how near), then those without a scored pending suggestion of the layer
+        (``None``), by id. One query; ``limit``/``offset`` page it."""
         statuses = list(statuses)
         marks = ",".join("?" * len(statuses))
         sql = (
             "SELECT id, distance FROM (SELECT d.id AS id, (SELECT MIN(ABS(s.score - ?))"
             " FROM spans s WHERE s.doc_id = d.id AND s.annotation_set = ''"
-            " AND s.layer = 'claim' AND s.decision = 'pending' AND s.score IS NOT NULL)"
+            " AND s.layer = ? AND s.decision = 'pending' AND s.score IS NOT NULL)"
             f" AS distance FROM documents d WHERE d.status IN ({marks}))"
             " ORDER BY distance IS NULL, distance, id LIMIT ? OFFSET ?")
         return [(int(i), None if dist is None else float(dist)) for i, dist in
-                self.conn.execute(sql, (threshold, *statuses, limit, offset))]
+                self.conn.execute(sql, (threshold, layer, *statuses, limit, offset))]
 
     def _hashes_in(self, chunk: list[str]) -> set[str]:
         marks = ",".join("?" * len(chunk))
