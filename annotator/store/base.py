@@ -7,7 +7,7 @@ import functools
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
@@ -204,10 +204,17 @@ class StoreBase:
             # decision's commit never copies thousands of its pages and syncs the file.
             self.conn.execute("PRAGMA wal_autocheckpoint = "
                               f"{0 if PRECEDENCE.background_open else 1000}")
-        with turn:
-            yield from self._transaction(wait_ms)
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(turn)
+            # A background transaction stops counting as running before its COMMIT: the
+            # WAL checkpoint that a commit may run (this store does them while it is
+            # open) took 250 ms once, without the write lock, and a decision waited
+            # for it on PRECEDENCE.
+            yield from self._transaction(wait_ms, stack.close if self.background else None)
 
-    def _transaction(self, wait_ms: int | None) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, wait_ms: int | None,
+                     before_commit: Callable[[], None] | None = None
+                     ) -> Iterator[sqlite3.Connection]:
         if wait_ms is None:
             self.conn.execute("BEGIN IMMEDIATE")
         else:
@@ -225,6 +232,8 @@ class StoreBase:
             if isinstance(exc, ReplacedError):
                 self._empty_moved_wal()
             raise
+        if before_commit is not None:
+            before_commit()
         self.conn.execute("COMMIT")
 
     def _check_identity(self) -> None:
