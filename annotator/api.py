@@ -178,8 +178,8 @@ class Project:
         selectors pick (the ``--doc``, ``--layer``, ``--label``, ``--min-score`` and
         ``--max-score`` of ``accept``, ``reject`` and ``relabel``), by document and
         start."""
-        if doc_id is not None and self.store.get_document(doc_id) is None:
-            raise SessionError(f"no document {doc_id} in {self.path}")
+        if doc_id is not None:
+            self.store.document(doc_id)  # refuses an unknown id (UnknownDocument)
         ids = self.store.pending_span_ids(doc_id=doc_id, layer=layer, label=label,
                                           min_score=min_score, max_score=max_score,
                                           decisions=decisions,
@@ -276,8 +276,8 @@ class Project:
                    max_score: float | None = None) -> Change:
         """Accept every pending suggestion the selectors pick, in one transaction (an
         entity overlapping an accepted one stays pending), as ``annotator accept``."""
-        if doc_id is not None and self.store.get_document(doc_id) is None:
-            raise SessionError(f"no document {doc_id} in {self.path}")
+        if doc_id is not None:
+            self.store.document(doc_id)  # refuses an unknown id (UnknownDocument)
         return self.session.accept_all(doc_id=doc_id, layer=layer, label=label,
                                        min_score=min_score, max_score=max_score)
 

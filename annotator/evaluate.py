@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import NothingToEvaluate as NothingToEvaluate
 from .model import LAYERS, Span
 from .store import Store
 
@@ -456,10 +457,6 @@ def evaluate_set(store: Store, annotation_set: str, nlp: Language | Suggester,
     ev.source = f"{store.path} (--set {annotation_set})"
     ev.notes += [f"left out {n}: {reason}" for reason, n in sorted(summary.skipped.items())]
     return ev
-
-
-class NothingToEvaluate(ValueError):
-    """``evaluate --set`` chose no document (the message says which step gives some)."""
 
 
 def evaluate_gold(path: Path, nlp: Language | Suggester, layer: str = "all",

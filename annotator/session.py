@@ -37,6 +37,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from .errors import ConflictError as ConflictError
+from .errors import NeedsReviewError as NeedsReviewError
+from .errors import OverlapError as OverlapError
+from .errors import SessionError as SessionError
+from .errors import StorageError as StorageError
 from .model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span, check_plain_name
 from .store import ReadOnlyError, ReplacedError, Store, storage_reason
 
@@ -139,29 +144,6 @@ def named_annotator(store: Store | None) -> str | None:
         if split_for:
             return check_annotator_name(split_for, f"{store.path.name}'s annotator")
     return None
-
-
-class SessionError(ValueError):
-    """An operation that cannot be done (bad offsets, overlap, unknown span)."""
-
-
-class OverlapError(SessionError):
-    """An entity span would overlap an accepted entity span."""
-
-
-class ConflictError(SessionError):
-    """Undo/redo refused: another window changed what the change touched since, and
-    restoring it would silently overwrite that decision."""
-
-
-class NeedsReviewError(SessionError):
-    """A team project's document marked done (reviewed) with an empty gold set while
-    its annotators labelled spans in it: review first (issue 21)."""
-
-
-class StorageError(SessionError):
-    """The decision could not be written (project busy elsewhere, disk full, read-only
-    file); the transaction rolled back, so nothing of it was written."""
 
 
 @dataclass
@@ -308,7 +290,10 @@ class Session:
     ) -> Change:
         """Accept every pending suggestion matching the filters (one transaction).
 
-        A pending entity that overlaps an accepted one is left pending."""
+        A pending entity that overlaps an accepted one is left pending; an unknown
+        ``doc_id`` is refused (:class:`~annotator.errors.UnknownDocument`)."""
+        if doc_id is not None:
+            self.store.document(doc_id)
         with self._write():
             ids = self.store.pending_span_ids(doc_id=doc_id, layer=layer, label=label,
                                               min_score=min_score, max_score=max_score,

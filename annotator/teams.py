@@ -30,17 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from . import testhook
+from .errors import TeamError as TeamError
 from .model import Claim, Span, check_label_name, check_plain_name, check_set_name
-from .paths import project_clashes, project_files
+from .paths import clash_refusal, project_clashes, project_files, remove_project_files
 from .store import SCHEMA_VERSION, Store, StoreError, lock_holders
 
 #: SQLite attaches at most ten databases to one connection, and a merge is one
 #: transaction over all its files.
 MAX_MERGE_FILES = 10
-
-
-class TeamError(StoreError):
-    """A split or merge that cannot be done; nothing was written."""
 
 
 # --- split ---------------------------------------------------------------------------
@@ -164,9 +161,7 @@ def _deal(store: Store, plan: SplitPlan, out_dir: Path, *, team: str | None, for
     clash = project_clashes(store.path, [p for path in [*targets.values(), *temps.values()]
                                          for p in project_files(path)])
     if clash:
-        raise TeamError(f"refused: {clash[0]} is the project being {what} ({store.path}) "
-                        "or one of its files; writing it would destroy the project; "
-                        "nothing was written (choose another --out)")
+        raise TeamError(clash_refusal(store.path, clash[0]), hint="nothing was written")
     if not force:
         taken = [str(p) for p in targets.values() if os.path.lexists(p)]
         if taken:
@@ -181,7 +176,7 @@ def _deal(store: Store, plan: SplitPlan, out_dir: Path, *, team: str | None, for
         for name, tmp in temps.items():
             if on_file is not None:
                 on_file(name)
-            _remove_db(tmp)
+            remove_project_files(tmp)
             with Store(tmp) as part:
                 part.attach(store.path, "src")
                 try:
@@ -204,11 +199,11 @@ def _deal(store: Store, plan: SplitPlan, out_dir: Path, *, team: str | None, for
                 _signals_held():
             for name, target in targets.items():
                 if os.path.lexists(target):
-                    _remove_db(target, sidecars_only=True)
+                    remove_project_files(target, sidecars_only=True)
                 os.replace(temps[name], target)
     finally:
         for tmp in temps.values():
-            _remove_db(tmp)
+            remove_project_files(tmp)
     return targets, suggestions, ids
 
 
@@ -232,13 +227,6 @@ def _signals_held() -> Iterator[None]:
 
     with signals_deferred():
         yield
-
-
-def _remove_db(path: Path, sidecars_only: bool = False) -> None:
-    for suffix in ("-wal", "-shm", "-journal") if sidecars_only else ("", "-wal", "-shm",
-                                                                      "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            Path(f"{path}{suffix}").unlink()
 
 
 # --- assign: the next batch for the same annotators -----------------------------------
@@ -454,7 +442,7 @@ def merge(into: Path, sources: list[tuple[Path, str | None]], who: str | None = 
     created = not into.exists()
     target = into.with_name(f".{into.name}.merge-tmp") if created else into
     if created:
-        _remove_db(target)
+        remove_project_files(target)
     result = MergeResult(into, created=created)
     try:
         with Store(target, create=created) as team:
@@ -464,7 +452,7 @@ def merge(into: Path, sources: list[tuple[Path, str | None]], who: str | None = 
             os.replace(target, into)
     except sqlite3.DatabaseError as exc:
         if created:
-            _remove_db(target)
+            remove_project_files(target)
         if "malformed" not in str(exc) and "corrupt" not in str(exc):
             raise
         files = " ".join(shlex.quote(str(p)) for p, _ in sources)
@@ -472,7 +460,7 @@ def merge(into: Path, sources: list[tuple[Path, str | None]], who: str | None = 
                         f"(`annotator doctor {files}` says which)") from exc
     except BaseException:
         if created:
-            _remove_db(target)
+            remove_project_files(target)
         raise
     return result
 
@@ -851,7 +839,6 @@ def describe_version(version: Version, text: str) -> str:
     return f"{version.label} “{words}”{extra} — {', '.join(version.owners)}"
 
 
-
 # --- review by rule (``annotator review``) ---------------------------------------------
 #
 # The window's review takes versions into gold one key at a time (ui/review.py); these
@@ -1159,6 +1146,9 @@ def review(store: Store, rule: ReviewRule, who: str, doc_ids: list[int] | None =
             raise TeamError(f"no annotator {rule.name!r} in {store.path} (its sets: "
                             f"{', '.join(sorted(known)) or 'none: not a team project'}); "
                             "nothing was reviewed")
+    if rule.label is not None and rule.label not in {
+            x.name for x in store.label_scheme().labels}:
+        raise TeamError(f"no label {rule.label!r} in {store.path}")
     if rule.min_sets is not None and rule.min_sets < 1:
         raise TeamError(f"--min must be 1 or more, not {rule.min_sets}")
     if not dry_run and store.readonly:

@@ -107,7 +107,7 @@ def test_assign_deals_the_next_documents_records_them_and_stops_when_none_left(
 def test_assign_keeps_splits_safety(team: Path, tmp_path: Path) -> None:
     add_documents(team, MORE)
     with Store(team) as store:
-        with pytest.raises(TeamError, match="is the project being dealt from"):
+        with pytest.raises(TeamError, match="itself .* would destroy the project"):
             assign(store, ["team"], tmp_path, overlap=0, who="lead")  # team.db itself
         assign(store, ["alice"], tmp_path / "b1", count=1, overlap=0, who="lead")
         with pytest.raises(TeamError, match="already exist"):

@@ -105,7 +105,7 @@ def seed_default(db_path: Path) -> str | None:
             if not store.readonly:
                 seed_if_empty(store)
     except StoreError as exc:
-        return str(exc)
+        return exc.describe()
     except (sqlite3.Error, OSError) as exc:
         reason = storage_reason(exc)
         if reason is None:
@@ -136,7 +136,7 @@ def run(argv: list[str]) -> int:
     try:
         window = build_window(db_path, args.annotator, ask=True, readonly=args.read_only)
     except StoreError as exc:
-        QMessageBox.critical(None, "Cannot open project", str(exc))
+        QMessageBox.critical(None, "Cannot open project", exc.describe())
         return 1
     if problem:
         window.statusBar().showMessage(problem, 15_000)

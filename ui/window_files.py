@@ -99,7 +99,7 @@ class FileWork:
         return self._run("import", "Importing…", import_task(paths))
 
     def ask_export(self) -> None:
-        dialog = ExportDialog(self.store.path.parent, self.store.path, self)
+        dialog = ExportDialog(self.store.path.parent, self.store.path, self, store=self.store)
         if dialog.exec():
             self.export_to(dialog.fmt, dialog.out, dialog.options(), force=dialog.force)
 

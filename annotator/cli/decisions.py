@@ -30,35 +30,25 @@ Entries = Callable[["Project"], Iterable[tuple[str, str | dict[str, Any]]]]
 
 
 def open_project(db_path: Path | None, annotator_name: str | None) -> Project:
-    """The project as :class:`annotator.api.Project` (who decides by its rule), or exit
-    with one line."""
+    """The project as :class:`annotator.api.Project` (who decides by its rule); a file
+    that is not a project is refused by the core, which the group says in one line."""
     from ..api import Project
-    from ..session import SessionError
-    from ..store import StoreError
 
-    try:
-        return Project(db_path or default_db_path(), annotator_name)
-    except (StoreError, SessionError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    return Project(db_path or default_db_path(), annotator_name)
 
 
 def _run(db_path: Path | None, annotator_name: str | None, entries: Entries, source: str,
          skip_invalid: bool = False, dry_run: bool = False,
          done: Callable[[DecideResult], str] | None = None) -> DecideResult:
     """Apply ``entries`` in one transaction (:meth:`Project.decide`), print the dry
-    run's changes and the summary (``done``'s, for a shortcut that wrote), and turn a
-    refusal into one line saying nothing was written."""
-    from ..decide import DecisionsRefused, describe
-    from ..session import SessionError
+    run's changes and the summary (``done``'s, for a shortcut that wrote). A refusal
+    (a line that cannot apply: ``FILE:LINE: reason; nothing was written``) is the
+    core's, which the group says in one line."""
+    from ..decide import describe
 
     with open_project(db_path, annotator_name) as project:
-        try:
-            result = project.decide(entries(project), source, skip_invalid=skip_invalid,
-                                    dry_run=dry_run)
-        except DecisionsRefused as exc:
-            raise click.ClickException(f"{exc}; nothing was written") from exc
-        except SessionError as exc:
-            raise click.ClickException(str(exc)) from exc
+        result = project.decide(entries(project), source, skip_invalid=skip_invalid,
+                                dry_run=dry_run)
     if dry_run:
         for where, change in result.changes:
             click.echo(describe(where, change))
@@ -100,13 +90,8 @@ def decide_cmd(file: Path, skip_invalid: bool, dry_run: bool, annotator_name: st
 def _select(project: Project, doc_id: int | None, layer: str | None, label: str | None,
             min_score: float | None, max_score: float | None,
             decisions: tuple[str, ...]) -> list[tuple[int, int]]:
-    """:meth:`Project.select`, a refusal as one line."""
-    from ..session import SessionError
-
-    try:
-        return project.select(doc_id, layer, label, min_score, max_score, decisions)
-    except SessionError as exc:
-        raise click.ClickException(str(exc)) from exc
+    """:meth:`Project.select` (its refusals are the core's)."""
+    return project.select(doc_id, layer, label, min_score, max_score, decisions)
 
 
 def selectors(func: Any) -> Any:

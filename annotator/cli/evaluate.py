@@ -40,45 +40,26 @@ def evaluate_cmd(layer: str, gold: Path | None, model: str | None, rules_only: b
     done. With --gold: the suggester against an external file; no project is opened.
     With --set: the suggester against a set of the project (a team's gold, or one
     annotator's labels)."""
-    from ..evaluate import (
-        NothingToEvaluate,
-        evaluate_gold,
-        evaluate_project,
-        evaluate_set,
-        format_text,
-    )
+    from ..evaluate import evaluate_gold, evaluate_project, evaluate_set, format_text
 
     if gold is not None and annotation_set is not None:
         raise click.UsageError("choose one of --gold FILE and --set NAME")
     if annotation_set is not None:
-        from ..export.base import unknown_set
+        from ..export import check_set
         from ..paths import default_db_path
-        from ..suggest.runner import ModelNotFound, load_suggester
+        from ..suggest.runner import load_suggester
 
         with open_store(db_path, readonly=True) as store:
-            refusal = unknown_set(store, annotation_set)
-            if refusal is not None:
-                raise click.ClickException(refusal)
-            try:
-                suggester = load_suggester(model, db_path or default_db_path(),
-                                           rules_only=rules_only)
-            except ModelNotFound as exc:
-                raise click.ClickException(str(exc)) from exc
-            try:
-                report = evaluate_set(store, annotation_set, suggester, layer)
-            except NothingToEvaluate as exc:
-                raise click.ClickException(str(exc)) from exc
-    elif gold is not None:
-        from ..importers import ImportFailed
-        from ..paths import default_db_path
-        from ..suggest.runner import ModelNotFound, load_suggester
-
-        try:
+            check_set(store, annotation_set)  # the core's refusal, before a pipeline loads
             suggester = load_suggester(model, db_path or default_db_path(),
                                        rules_only=rules_only)
-            report = evaluate_gold(gold, suggester, layer)
-        except (ModelNotFound, ImportFailed) as exc:
-            raise click.ClickException(str(exc)) from exc
+            report = evaluate_set(store, annotation_set, suggester, layer)
+    elif gold is not None:
+        from ..paths import default_db_path
+        from ..suggest.runner import load_suggester
+
+        suggester = load_suggester(model, db_path or default_db_path(), rules_only=rules_only)
+        report = evaluate_gold(gold, suggester, layer)
     else:
         with open_store(db_path, readonly=True) as store:
             report = evaluate_project(store, layer, model)

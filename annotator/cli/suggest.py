@@ -44,20 +44,15 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
     from ..suggest.loading import scheme_notes
     from ..suggest.runner import (
         ENTITY_BEAM,
-        ModelNotFound,
         load_suggester,
         project_labels,
+        refuse_read_only,
         suggest,
     )
 
     store = open_store(db_path, create=False)
-    if store.readonly:
-        raise click.ClickException(f"{store.path}: the project is read-only; nothing was "
-                                   "suggested")
-    try:
-        nlp = load_suggester(model, store.path, rules_only=rules_only)
-    except ModelNotFound as exc:
-        raise click.ClickException(str(exc)) from exc
+    refuse_read_only(store)  # before the pipeline loads
+    nlp = load_suggester(model, store.path, rules_only=rules_only)
     # the model's labels against the scheme, said before anything is stored
     labels = None
     if nlp.path is not None and (nlp.path / trained.PIPELINE).is_dir():  # a model's NER
@@ -97,13 +92,9 @@ def accept_cmd(doc_id: int | None, layer: str | None, label: str | None,
     """Accept pending suggestions in bulk (one transaction, logged as decisions).
 
     An entity overlapping an accepted one stays pending."""
-    from ..session import SessionError
     from .decisions import open_project
 
     with open_project(db_path, annotator_name) as project:
-        try:
-            change = project.accept_all(doc_id=doc_id, layer=layer, label=label,
-                                        min_score=min_score, max_score=max_score)
-        except SessionError as exc:
-            raise click.ClickException(str(exc)) from exc
+        change = project.accept_all(doc_id=doc_id, layer=layer, label=label,
+                                    min_score=min_score, max_score=max_score)
         click.echo(f"accepted {len(change.after)} suggestion(s) as {project.annotator}")

@@ -56,12 +56,9 @@ def split_cmd(project: Path, annotators: str, overlap: float, copies: int, seed:
     from ..teams import split
 
     names = [n.strip() for n in annotators.split(",") if n.strip()]
-    store = open_store(project, create=False)
-    try:
+    with open_store(project, create=False) as store:
         result = split(store, names, out_dir, overlap=overlap, seed=seed, copies=copies,
                        team=team, force=force)
-    finally:
-        store.close()
     click.echo(result.summary())
 
 
@@ -136,15 +133,8 @@ def agreement_cmd(project: Path, layer: str, label: str | None, as_json: bool) -
     agreement of claims both marked, and Krippendorff's alpha across all annotators."""
     from ..agreement import agreement, render
 
-    store = open_store(project, create=False)
-    try:
+    with open_store(project, create=False) as store:
         result = agreement(store, layer)
-    finally:
-        store.close()
-    if label is not None and label not in result.labels:
-        raise click.ClickException(
-            f"no {layer} label {label!r} in the shared documents "
-            f"({', '.join(result.labels) or 'none'})")
     if as_json:
         click.echo(json.dumps(result.as_dict(label), indent=2))
     else:
@@ -181,7 +171,7 @@ def review_cmd(project: Path, take: str | None, majority: bool, min_sets: int | 
     one with open conflicts stays to review, counted (settle it in the window, or
     with --take NAME --docs ID)."""
     from ..session import decider
-    from ..teams import ReviewRule, TeamError, review
+    from ..teams import ReviewRule, review
 
     if sum([take is not None, majority, conflicts]) != 1:
         raise click.UsageError("choose one of --take NAME, --majority, --conflicts")
@@ -197,17 +187,10 @@ def review_cmd(project: Path, take: str | None, majority: bool, min_sets: int | 
             raise click.BadParameter(f"not document ids: {docs!r} (ids separated by "
                                      "commas: 3,7,12)", param_hint="--docs") from None
     rule = ReviewRule("take" if take is not None else "majority", take, min_sets, label)
-    store = open_store(project, create=False, readonly=conflicts)
-    try:
-        if label is not None and label not in {x.name for x in store.label_scheme().labels}:
-            raise click.ClickException(f"no label {label!r} in {project}")
+    with open_store(project, create=False, readonly=conflicts) as store:
         result = review(store, rule, decider(annotator_name, store), doc_ids,
                         dry_run=conflicts)
         texts = {doc_id: (store.get_document(doc_id)) for doc_id in result.left}
-    except TeamError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
     if not conflicts:
         click.echo(result.summary())
         return

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from .. import testhook
+from ..errors import ExportError as ExportError
 from ..formats import ALIGN_CHOICES, FORMATS, LAYER_CHOICES
 from ..model import AUTO, GOLD, LAYERS, Document, Span, check_label_name
-from ..paths import project_clashes
+from ..paths import clash_refusal, project_clashes
 from ..store import Store
 from ..tokens import TokenCache, TokenRequest
 
@@ -34,10 +35,6 @@ PROGRESS_EVERY = 100  # documents between two on_progress calls
 #: 300 MB document needed more than 14 GB), so the JSONL export writes them without
 #: tokens and the token formats (spacy, conll) leave them out, counted, with a warning.
 MAX_TOKENIZED_CHARS = 1_000_000
-
-
-class ExportError(Exception):
-    """The export cannot be done (output exists, bad option); nothing was written."""
 
 
 @dataclass
@@ -552,13 +549,9 @@ def check_writable_target(out: Path, folder: bool) -> None:
 def refuse_project_paths(store: Store, paths: Iterable[Path]) -> None:
     """Refuse (:class:`ExportError`) any output that is, or would write inside, the
     project's own name space (see :func:`annotator.paths.project_clashes`: the project
-    file, its -wal, -shm, -journal, backups and models folder, by name, symlink or hard
-    link)."""
+    file, its side files and backups, by name, symlink or hard link)."""
     for path in project_clashes(store.path, paths):
-        raise ExportError(
-            f"refused: {path} is the project {store.path} itself or one of its own "
-            "files (-wal, -shm, -journal, backups, models); writing there would "
-            "destroy the project. Choose another --out")
+        raise ExportError(clash_refusal(store.path, path))
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shlex
+import sqlite3
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import LAYERS, STATUSES, Claim, Span
-from ..store import Store, now
+from ..store import ReadOnlyError, Store, StoreError, now, storage_reason
 from ..store.trust import max_text_chars
 from .records import (
     BOMS,
@@ -230,6 +231,24 @@ def import_paths(
             if on_document:
                 on_document()
 
+    try:
+        _import_all(store, files, fmt, text_field, as_sets, flush, labels, result, paths)
+    except (ImportFailed, ReadOnlyError) as exc:
+        exc.hint = "nothing was imported"
+        raise
+    except (sqlite3.Error, OSError) as exc:
+        reason = storage_reason(exc)
+        if reason is None:
+            raise
+        raise StoreError(f"import failed: {reason}", hint="nothing was imported (the "
+                         "import is one transaction)") from exc
+    return result
+
+
+def _import_all(store: Store, files: list[Path], fmt: str, text_field: str,
+                as_sets: bool, flush: Callable[[list[tuple[Record, str]]], None],
+                labels: _LabelCheck, result: ImportResult, paths: list[Path]) -> None:
+    """The transaction of :func:`import_paths`."""
     batch: list[tuple[Record, str]] = []
     max_chars = max_text_chars()
     with store.bulk(), store.write():
@@ -238,8 +257,7 @@ def import_paths(
                 if len(record.text) > max_chars:  # the cap a merge applies too
                     raise ImportFailed(record.path, record.line, (
                         f"a text of {len(record.text):,} characters, over the cap of "
-                        f"{max_chars:,} (ANNOTATOR_MAX_TEXT_CHARS raises it); nothing was "
-                        "imported"))
+                        f"{max_chars:,} (ANNOTATOR_MAX_TEXT_CHARS raises it)"))
                 batch.append((record, content_hash(record.text)))
                 if len(batch) >= BATCH:
                     flush(batch)
@@ -251,7 +269,6 @@ def import_paths(
             # an annotator's set, as a merge would make it (its own project id, so a
             # later merge of a file of that name is told apart)
             store.put_annotation_set(name, f"import:{name}", ", ".join(map(str, paths)), 0)
-    return result
 
 
 class _LabelCheck:

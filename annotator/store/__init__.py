@@ -16,13 +16,11 @@ in words), :mod:`.trust` (a file from others is checked before it is trusted: sc
 header, integrity, caps), :mod:`.doctor` (``annotator doctor``) and :mod:`.rows`.
 """
 
+from ..errors import ReadOnlyError, ReplacedError, StoreError
 from .base import PRECEDENCE, Precedence
 from .core import Store
 from .files import (
     BUSY_TIMEOUT_MS,
-    ReadOnlyError,
-    ReplacedError,
-    StoreError,
     describe_busy,
     describe_sqlite_error,
     lock_holders,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..errors import UnknownDocument
 from ..model import Document
 from .base import StoreBase
 from .rows import _LIST_COLUMNS, _document, _dumps, _like_pattern, fts_query, now
@@ -109,6 +110,15 @@ class DocumentQueries(StoreBase):
             (doc_id,),
         ).fetchone()
         return _document(row) if row else None
+
+    def document(self, doc_id: int) -> Document:
+        """The document ``doc_id``, or :class:`~annotator.errors.UnknownDocument`
+        (``no document N in PROJECT``), the refusal every command that takes an id
+        gives."""
+        doc = self.get_document(doc_id)
+        if doc is None:
+            raise UnknownDocument(doc_id, self.path)
+        return doc
 
     def iter_documents(
         self, status: str | None = None, batch_size: int = 500, ids: list[int] | None = None

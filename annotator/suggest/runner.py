@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 from .. import trained
 from ..model import Claim, Span
-from ..store import Store
+from ..store import ReadOnlyError, Store
 from ..tokens import TokenCache, pack, tokens_json
 from .claims import ClaimSuggestion, Scorer, suggest_claims
 from .entities import EntitySuggestion, beam_scores, suggest_entities
@@ -381,6 +381,15 @@ def same_tokenizer(nlp: Language) -> bool:
     return ours is not None and settings(nlp.tokenizer) == ours
 
 
+def refuse_read_only(store: Store) -> None:
+    """Suggestions are written into the project: one opened read-only is refused
+    (:class:`~annotator.errors.ReadOnlyError`), by :func:`suggest` and, before it loads
+    a pipeline, by whoever calls it."""
+    if store.readonly:
+        raise ReadOnlyError(f"{store.path}: the project is read-only",
+                            hint="nothing was suggested")
+
+
 def suggest(
     store: Store,
     nlp: Language | Suggester,
@@ -424,6 +433,7 @@ def suggest(
     document's length). ``entity_beam``: score entities with the NER's beam of this
     many parses (:data:`ENTITY_BEAM` is what ``--entity-scores`` uses; 0: unscored, as
     the greedy NER gives no score), for the entity uncertainty queue."""
+    refuse_read_only(store)
     started = time.perf_counter()
     notes: list[str] = []
     if isinstance(nlp, Suggester):

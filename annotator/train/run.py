@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import trained
+from ..errors import TrainError as TrainError
 from ..evaluate import Item, average_precision, compare, prf
 from ..paths import models_dir
 from ..store import Store
@@ -42,10 +43,6 @@ CLAIM_MODEL: dict[str, Any] = {
     "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False, "ngram_size": 2,
     "no_output_layer": False, "length": 262144, "nO": None,
 }
-
-
-class TrainError(Exception):
-    """Training cannot start (nothing to learn from, an unknown base pipeline)."""
 
 
 @dataclass
