@@ -63,6 +63,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, cast
 
 from . import testhook, tokenizer_code
+from .errors import AnnotatorError
 from .jsonenc import compact_json
 from .paths import load_lexicon
 
@@ -398,7 +399,7 @@ def _starts(blob: bytes) -> array[int]:
     return starts
 
 
-class WorkerDied(RuntimeError):
+class WorkerDied(AnnotatorError):
     """A worker process tokenising documents ended abruptly (killed by a signal, out of
     memory): the tokens it was making are lost. One line, for the user."""
 

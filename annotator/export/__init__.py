@@ -220,8 +220,8 @@ def export(
     except OSError as exc:
         raise ExportError(describe_os_error(exc, out)) from exc
     except WorkerDied as exc:
-        raise ExportError(f"{exc}; nothing was written (export again, or with --processes 1 "
-                          "to tokenise in this process)") from exc
+        raise ExportError(str(exc), hint="nothing was written (export again, or with "
+                          "--processes 1 to tokenise in this process)") from exc
     finally:
         files.close()
     return summary
