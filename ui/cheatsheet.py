@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
@@ -39,7 +40,7 @@ class CheatSheet(QDialog):
     small, and only one is open at a time: showing one closes any other of the same
     window, and F1 inside it opens no second copy (issue 26)."""
 
-    def __init__(self, specs: Sequence[ActionSpec], parent: QWidget | None = None):
+    def __init__(self, specs: Sequence[ActionSpec[Any]], parent: QWidget | None = None):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Keyboard cheat sheet")
@@ -136,7 +137,7 @@ class CheatSheet(QDialog):
         super().keyPressEvent(event)
 
     @staticmethod
-    def _group(title: str, specs: Sequence[ActionSpec]) -> QGroupBox:
+    def _group(title: str, specs: Sequence[ActionSpec[Any]]) -> QGroupBox:
         box = QGroupBox(title)
         form = QFormLayout(box)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
