@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import os
 
+from annotator.gui.cheatsheet import FRACTION, CheatSheet
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication
-
-from ui.cheatsheet import FRACTION, CheatSheet
 
 from .test_keyboard import key
 
@@ -26,13 +25,13 @@ def test_cheat_sheet_fits_1024x700_and_scrolls(project, open_window, qtbot):
     screen = sheet.screen().availableGeometry()  # offscreen: 800x800
     assert sheet.width() <= screen.width() * FRACTION
     assert sheet.height() <= screen.height() * FRACTION
-    sheet.resize(sheet.fitting_size(sheet.scroll.widget().sizeHint()).boundedTo(
+    sheet.resize(sheet.fitting_size(sheet.area.widget().sizeHint()).boundedTo(
         QSize(int(1024 * FRACTION), int(700 * FRACTION))))  # as on a 1024x700 screen
     assert sheet.width() <= 1024 and sheet.height() <= 700
     QApplication.processEvents()
-    content = sheet.scroll.widget()
-    assert content.sizeHint().height() > sheet.scroll.viewport().height()
-    assert sheet.scroll.verticalScrollBar().maximum() > 0  # the rest is reachable
+    content = sheet.area.widget()
+    assert content.sizeHint().height() > sheet.area.viewport().height()
+    assert sheet.area.verticalScrollBar().maximum() > 0  # the rest is reachable
     if os.environ.get("CHEATSHEET_PNG"):
         sheet.grab().save(os.environ["CHEATSHEET_PNG"])
 

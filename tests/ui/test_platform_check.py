@@ -57,7 +57,7 @@ def clean_env(**extra: str) -> dict[str, str]:
 
     drop = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
     env = {k: v for k, v in os.environ.items() if k not in drop}
-    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return {**env, **extra}
 
 
@@ -76,7 +76,7 @@ def test_gui_without_a_display_says_so_in_one_line(tmp_path):
 
 def test_a_display_nobody_answers_at_is_named(tmp_path):
     """DISPLAY names a server that is not there: the same one line, with the display."""
-    out = subprocess.run([sys.executable, "-m", "ui.platform_check"], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "annotator.gui.platform_check"], cwd=ROOT,
                          capture_output=True, text=True, check=False,
                          env=clean_env(DISPLAY=":97"), timeout=60)
     assert out.returncode == 1
