@@ -113,6 +113,10 @@ class CheatSheet(QDialog):
             return QSize(1 << 20, 1 << 20)
         return screen.availableGeometry().size() * FRACTION
 
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        """The content's size as it fits the screen (``adjustSize()`` keeps to it)."""
+        return self.fitting_size(self.area.widget().sizeHint())
+
     def fitting_size(self, wanted: QSize) -> QSize:
         """``wanted`` (plus a scroll bar) within :meth:`limit`."""
         limit = self.limit()

@@ -47,3 +47,16 @@ def test_only_one_cheat_sheet_is_open(project, open_window, qtbot):
     assert open_sheets(window) == [window.cheat_sheet]
     window.cheat_sheet.close()
     qtbot.waitUntil(lambda: not open_sheets(window), timeout=2000)
+
+
+def test_adjust_size_keeps_the_sheet_on_the_screen(project, open_window, qtbot):
+    """The screenshots call ``adjustSize()``: it keeps to the screen too."""
+    window = open_window()
+    window.show_cheat_sheet()
+    sheet = window.cheat_sheet
+    sheet.adjustSize()
+    screen = sheet.screen().availableGeometry()
+    assert sheet.width() <= screen.width() * FRACTION
+    assert sheet.height() <= screen.height() * FRACTION
+    assert sheet.height() >= screen.height() * 2 // 3 - 2  # Qt caps adjustSize at 2/3
+    sheet.close()
