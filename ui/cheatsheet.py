@@ -50,7 +50,7 @@ class CheatSheet(QDialog):
         self.area.setWidgetResizable(True)
         self.area.setFrameShape(QFrame.Shape.NoFrame)
         outer.addWidget(self.area)
-        content = QWidget(self.area)
+        self.content = content = QWidget(self.area)
         self.area.setWidget(content)
         grid = QGridLayout(content)
         grid.setContentsMargins(16, 16, 16, 16)
@@ -115,7 +115,7 @@ class CheatSheet(QDialog):
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         """The content's size as it fits the screen (``adjustSize()`` keeps to it)."""
-        return self.fitting_size(self.area.widget().sizeHint())
+        return self.fitting_size(self.content.sizeHint())
 
     def fitting_size(self, wanted: QSize) -> QSize:
         """``wanted`` (plus a scroll bar) within :meth:`limit`."""
