@@ -30,9 +30,11 @@ from .store import Store
 #: gold (review).
 RESERVED_KEYS = frozenset("adfghjklnprstvwxy/")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-#: Colours for labels added without one, in order.
-PALETTE = ("#5c940d", "#d6336c", "#1098ad", "#f08c00", "#7048e8", "#495057", "#c2255c",
-           "#2b8a3e", "#e67700", "#364fc7")
+#: Colours for labels added without one, in order: each far (CIEDE2000) from the default
+#: scheme's colours and from each other, also under simulated deuteranopia
+#: (tests/test_palette.py).
+PALETTE = ("#aaaa44", "#0088aa", "#44aa66", "#88aaaa", "#aa4444", "#884466", "#446688",
+           "#ff4488", "#ff44cc", "#6644cc")
 
 
 def check_label(label: Label, scheme: LabelScheme, replacing: str | None = None) -> None:

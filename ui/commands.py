@@ -23,10 +23,12 @@ class CommandSignals(QObject):
     """What the undo commands report (a QUndoCommand is not a QObject, so they emit
     through this one): ``changed(change, verb)`` after every successful redo ("redo") or
     undo ("undo"), so the window redraws what changed; ``refused(error)`` when the session
-    refused, so it says why."""
+    refused, so it says why; ``told(message)`` after an undo or a later redo: what was
+    undone or redone, for the status bar (issue 26)."""
 
     changed = Signal(object, str)
     refused = Signal(object)
+    told = Signal(str)
 
 
 class SessionCommand(QUndoCommand):
@@ -42,6 +44,7 @@ class SessionCommand(QUndoCommand):
         self.error: SessionError | None = None
 
     def redo(self) -> None:
+        again = self.change is not None  # not the first run: Ctrl+Shift+Z
         try:
             if self.change is None:
                 self.change = self.operation()
@@ -57,6 +60,8 @@ class SessionCommand(QUndoCommand):
             self.signals.refused.emit(exc)
             return
         self.signals.changed.emit(self.change, "redo")
+        if again:
+            self.signals.told.emit(f"Redone: {self.text()}")
 
     def undo(self) -> None:
         if self.change is None:
@@ -68,6 +73,7 @@ class SessionCommand(QUndoCommand):
             self.signals.refused.emit(exc)
             return
         self.signals.changed.emit(self.change, "undo")
+        self.signals.told.emit(f"Undone: {self.text()}")
 
 
 class AcceptSpanCommand(SessionCommand):

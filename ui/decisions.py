@@ -55,8 +55,15 @@ class Decisions(QObject):
         self.widget = parent
         self.undo_stack = QUndoStack(self)
         self.signals = CommandSignals(self)
+        self.signals.told.connect(self._tell)
         entities = scheme.for_layer("entity")
         self.last_label: Label | None = entities[0] if entities else None
+
+    def _tell(self, message: str) -> None:
+        """What an undo or redo did, in the window's status bar."""
+        bar = getattr(self.widget.window(), "statusBar", None)
+        if bar is not None:
+            bar().showMessage(message, 6000)
 
     def set_session(self, session: Session) -> None:
         """Another project: its session, and an empty undo stack."""

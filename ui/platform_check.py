@@ -4,7 +4,9 @@ Qt's X11 platform plugin (``libqxcb.so`` in the PySide6 wheel) needs shared libr
 that a plain Debian or Ubuntu desktop does not always have, ``libxcb-cursor0`` first of
 all; without them the window aborts with Qt's own message about the "xcb" plugin.
 This asks ``ldd`` which of the plugin's libraries are missing and prints the exact
-install line. No Qt is imported (loading the plugin is what fails). ``make run`` and
+install line. Without a display at all (no ``DISPLAY``, or no X server answering at
+it) Qt aborts blaming those same libraries; this says "no display" in one line instead.
+No Qt is imported (loading the plugin is what fails). ``make run`` and
 ``annotator gui`` run it first; it says nothing and passes where the window will use
 another platform (Wayland, offscreen, macOS, Windows) or ``ldd`` is missing.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -79,14 +82,46 @@ def uses_xcb(env: dict[str, str], platform: str = sys.platform) -> bool:
     return not env.get("WAYLAND_DISPLAY")  # a Wayland session: Qt's wayland plugin
 
 
+def x_socket(display: str) -> tuple[int, str | tuple[str, int]]:
+    """The socket family and address of the X server that ``display`` names
+    (``:0``, ``:1.0``, ``unix:0``, ``host:0``)."""
+    host, _, rest = display.rpartition(":")
+    number = int(rest.split(".")[0] or "0")
+    if host in ("", "unix") or host.startswith("/"):
+        return socket.AF_UNIX, f"/tmp/.X11-unix/X{number}"
+    return socket.AF_INET, (host, 6000 + number)
+
+
+def display_problem(env: dict[str, str]) -> str | None:
+    """One line if there is no display for the xcb plugin to open a window on (Qt
+    itself aborts with a misleading message about missing libraries); else None."""
+    display = env.get("DISPLAY", "")
+    if not display:
+        return ("no display: DISPLAY is not set (no X or Wayland desktop here); run it on "
+                "a desktop, or ssh -X, or under xvfb-run")
+    try:
+        family, address = x_socket(display)
+    except ValueError:
+        return f"no display: DISPLAY={display!r} does not name an X display (like :0)"
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.settimeout(3)
+        try:
+            sock.connect(address)
+        except OSError as exc:
+            return (f"no display: cannot connect to the X server of DISPLAY={display!r} "
+                    f"({exc.strerror or exc})")
+    return None
+
+
 def problem(env: dict[str, str] | None = None) -> str | None:
     """What keeps the window from opening on this desktop, with the fix; None if
     nothing does (as far as can be told without loading Qt)."""
-    if not uses_xcb(dict(os.environ) if env is None else env):
+    env = dict(os.environ) if env is None else env
+    if not uses_xcb(env):
         return None
     missing = missing_libraries(plugin_files())
     if not missing:
-        return None
+        return display_problem(env)
     return ("Qt's X11 platform plugin (xcb) cannot load: this system lacks "
             f"{', '.join(missing)}.\nInstall them (Debian, Ubuntu) with:\n\n"
             f"    {install_line(missing)}\n\n(Fedora: sudo dnf install xcb-util-cursor "

@@ -37,7 +37,7 @@ def test_platform_check_names_the_packages_to_install(tmp_path, monkeypatch):
 def test_platform_check_passes_where_nothing_is_missing(tmp_path, monkeypatch):
     ldd = fake_ldd(tmp_path, [])
     monkeypatch.setattr(platform_check.shutil, "which", lambda name: str(ldd))
-    assert platform_check.problem({"QT_QPA_PLATFORM": "xcb"}) is None
+    assert platform_check.problem({"QT_QPA_PLATFORM": "xcb"}).startswith("no display:")
     assert not platform_check.uses_xcb({}, platform="darwin")
 
 
@@ -49,3 +49,40 @@ def test_platform_check_runs_as_make_run_does():
     assert "annotator.gui.platform_check" in (ROOT / "Makefile").read_text(encoding="utf-8")
     for package in platform_check.USUAL:  # the README's quick start names them
         assert package in (ROOT / "README.md").read_text(encoding="utf-8"), package
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The test's environment without any display or Qt platform choice."""
+    import os
+
+    drop = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return {**env, **extra}
+
+
+def test_gui_without_a_display_says_so_in_one_line(tmp_path):
+    """No DISPLAY: one line naming the missing display, exit 1 (not Qt's abort, rc 134,
+    blaming libxcb-cursor0)."""
+    db = tmp_path / "p.sqlite"
+    out = subprocess.run([sys.executable, "-m", "annotator", "gui", "--db", str(db)],
+                         cwd=tmp_path, capture_output=True, text=True, check=False,
+                         env=clean_env(), timeout=120)
+    assert out.returncode == 1, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("no display: DISPLAY is not set"), lines
+    assert "xcb" not in out.stderr and not db.exists()
+
+
+def test_a_display_nobody_answers_at_is_named(tmp_path):
+    """DISPLAY names a server that is not there: the same one line, with the display."""
+    out = subprocess.run([sys.executable, "-m", "annotator.gui.platform_check"], cwd=ROOT,
+                         capture_output=True, text=True, check=False,
+                         env=clean_env(DISPLAY=":97"), timeout=60)
+    assert out.returncode == 1
+    assert out.stderr.startswith("no display: cannot connect to the X server of "
+                                 "DISPLAY=':97'"), out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    for chosen in ("offscreen", "minimal"):
+        assert platform_check.problem({"QT_QPA_PLATFORM": chosen}) is None
+    assert platform_check.x_socket("localhost:10.0")[1] == ("localhost", 6010)
