@@ -2,18 +2,34 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
-STAMP   = $(VENV)/.installed
+# Two stamps: `make run` installs the runtime only; `make test` and `make lint` add the dev
+# tools ([dev] in pyproject.toml) on top, and `make run` after them installs nothing.
+# STAMP: what the other targets need (the runtime).
+RUNTIME = $(VENV)/.runtime
+DEV     = $(VENV)/.dev
+STAMP   = $(RUNTIME)
+# pip's whole output goes to $(VENV)/install.log; the terminal gets one line per phase
+INSTALL = $(PY) tools/pip_install.py $(VENV)/install.log
 
-.PHONY: run test lint venv bench bench-full bench-peers bench-learning checkworthy-model \
-	screenshots wheel-check clean
+.PHONY: run test test-fast lint venv bench bench-full bench-peers bench-learning \
+	checkworthy-model screenshots wheel-check clean
 
-$(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	@echo "Upgrading pip in $(VENV)"
+	@$(INSTALL) --upgrade pip
 
-venv: $(STAMP)
+$(RUNTIME): pyproject.toml | $(PY)
+	@echo "Installing Annotator and what it runs on (PySide6, spaCy, its model) into $(VENV)"
+	@$(INSTALL) -e .
+	@touch $@
+
+$(DEV): $(RUNTIME)
+	@echo "Adding the dev tools (pytest, ruff, mypy, ...) to $(VENV)"
+	@$(INSTALL) --extra dev
+	@touch $@
+
+venv: $(DEV)
 
 # Qt's X11 plugin needs libxcb-cursor0 and friends: say which are missing, and how to
 # install them, before Qt aborts with its own message (ui/platform_check.py).
@@ -21,13 +37,17 @@ run: $(STAMP)
 	@$(PY) -m ui.platform_check
 	$(PY) main.py
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# The edit loop: everything but the tests marked `slow` (docs/development.md); no lint.
+test-fast: $(DEV)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
 
 wheel-check: $(STAMP)
 	PYTHON=$(PY) tests/wheel/check.sh
