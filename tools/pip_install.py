@@ -4,8 +4,8 @@ short account on the terminal and pip's whole output in ``LOG``.
 The Makefile's installs go through here. pip's own output is hundreds of lines (one or
 more per package, and a build backend's warnings), in which a failure is easy to miss and
 progress is not. This prints one line per phase and, on a terminal, a live count of the
-packages pip has collected so far; pip's own warnings and errors still come through, and
-a failure shows the end of the log. ``--extra NAME`` installs the packages of
+packages pip has collected so far; pip's errors still come through, its warnings are counted,
+and a failure shows the end of the log. ``--extra NAME`` installs the packages of
 ``[project.optional-dependencies] NAME`` in pyproject.toml by themselves, without
 rebuilding the project's own editable install (``make test`` after ``make run``).
 Standard library only: it runs before anything is installed.
@@ -27,6 +27,10 @@ def extra_requirements(name: str, pyproject: Path = Path("pyproject.toml")) -> l
         return list(tomllib.load(f)["project"]["optional-dependencies"][name])
 
 
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 class Account:
     """Turns pip's lines into one line per phase (a live count on a terminal)."""
 
@@ -34,6 +38,8 @@ class Account:
         self.tty = tty
         self.collected = 0
         self.satisfied = 0
+        self.warnings = 0
+        self.first_warning = ""
         self.pending = False  # a live line is on the terminal, without its newline
 
     def say(self, text: str) -> None:
@@ -61,15 +67,21 @@ class Account:
             self.satisfied += 1
         elif line.startswith("Installing collected packages:"):
             names = line.split(":", 1)[1].split(",")
-            self.say(f"collected {self.collected}; installing {len(names)} packages "
-                     "(unpacking takes the longest)")
+            self.say(f"collected {self.collected}; installing {plural(len(names), 'package')}"
+                     " (unpacking takes the longest)")
         elif line.startswith("Successfully installed"):
-            self.say(f"installed {len(words) - 2}")
-        elif line.startswith(("ERROR", "WARNING")):  # pip's own, worth reading
+            self.say(f"installed {plural(len(words) - 2, 'package')}")
+        elif line.startswith("ERROR"):
             self.say(line.rstrip())
+        elif line.startswith("WARNING"):  # counted: an index setup can give one per package
+            self.warnings += 1
+            self.first_warning = self.first_warning or line.strip()
 
-    def finish(self) -> None:
+    def finish(self, log: Path) -> None:
         self.end_live()
+        if self.warnings:
+            print(f"  {plural(self.warnings, 'warning')} from pip, in {log} (the first: "
+                  f"{self.first_warning})", flush=True)
         if self.satisfied and not self.collected:
             print(f"  nothing to add: {self.satisfied} requirements already satisfied",
                   flush=True)
@@ -91,7 +103,7 @@ def main(argv: list[str]) -> int:
             log.write(line)
             account.line(line)
         code = pip.wait()
-    account.finish()
+    account.finish(log_path)
     if code:
         lines = log_path.read_text(encoding="utf-8").splitlines()[-TAIL:]
         print("\n".join(lines), file=sys.stderr)

@@ -253,7 +253,12 @@ def _check_project(db: Path) -> None:
         assert store.count_documents() == FILL
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+# jsonl tokenises in worker processes and spacy makes every Doc before it writes: seconds
+SLOW_FILL = {"jsonl", "spacy"}
+
+
+@pytest.mark.parametrize("fmt", [pytest.param(f, marks=pytest.mark.slow) if f in SLOW_FILL
+                                 else f for f in FORMATS])
 def test_safety_full_disk_is_one_line_and_leaves_nothing(small_fs: Path | None,
                                                          big_db: Path, fmt: str) -> None:
     """A full disk, simulated with a 200 KB tmpfs (``mount -t tmpfs``; needs root, else
@@ -271,6 +276,7 @@ def test_safety_full_disk_is_one_line_and_leaves_nothing(small_fs: Path | None,
     _check_project(db)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["jsonl", "spacy"])
 def test_safety_file_size_limit_is_one_line_and_leaves_nothing(tmp_path: Path, big_db: Path,
                                                                fmt: str) -> None:

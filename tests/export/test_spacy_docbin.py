@@ -146,6 +146,7 @@ print(words, misaligned)
 """
 
 
+@pytest.mark.slow
 def test_spacy_config_tokenizes_as_the_docbin(project: Project, tmp_path: Path) -> None:
     """Issue 21.7: the config built spaCy's own tokenizer, which keeps "inIraq" whole
     while the DocBin (the project tokenizer) splits it: misaligned tokens that `spacy

@@ -10,6 +10,8 @@ import pytest
 
 from bench.quality import data_path, measure, protocol_documents, sentence_scores
 
+pytestmark = pytest.mark.slow  # the real pipeline over the evaluation sets
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
