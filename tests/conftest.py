@@ -43,6 +43,7 @@ def store(db_path: Path):
 UI_TESTS = ROOT / "tests" / "ui"
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by them
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Marks ``gui`` every test under tests/ui and every test that uses ``qtbot``, so that
     ``-m gui`` and ``-m "not gui"`` select by what a test drives, not by where it is.
