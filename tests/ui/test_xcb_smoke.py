@@ -21,7 +21,7 @@ from ui.platform_check import problem
 from .conftest import TEXT, add_document
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.slow]  # starts Xvfb and a window process
 
 
 def need(what: str) -> None:
