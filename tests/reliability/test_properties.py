@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -128,6 +129,7 @@ def apply(session: Session, text: str, op: tuple[str, int, int, int],
     return session.set_claim_attribute(claim.id, name, value)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(text=texts, spans=initial_spans, ops=operations)
 def test_properties_span_operations_keep_invariants_and_undo_exactly(
@@ -176,6 +178,7 @@ stack_operations = st.lists(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(text=texts, spans=initial_spans, ops=stack_operations)
 def test_properties_undo_stack_walks_back_and_forth_exactly(
