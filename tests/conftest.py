@@ -40,7 +40,8 @@ def store(db_path: Path):
 
 # --- markers ------------------------------------------------------------------------
 
-UI_TESTS = ROOT / "tests" / "ui"
+TESTS = ROOT / "tests"
+UI_TESTS = TESTS / "ui"
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by them
@@ -50,6 +51,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     (``slow`` is marked by hand on the tests that take more than ~2 s; see
     docs/development.md.)"""
     for item in items:
+        if TESTS not in item.path.parents:  # this file as a plugin elsewhere (test_guards)
+            continue
         if UI_TESTS in item.path.parents or "qtbot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.gui)
 

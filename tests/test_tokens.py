@@ -91,6 +91,7 @@ def _bounds(doc) -> tuple[list[int], list[int], list[int]]:
             [1 if t.whitespace_ else 0 for t in doc])
 
 
+@pytest.mark.slow
 def test_tokenizer_primed_cache_gives_spacys_tokens_on_hostile_text() -> None:
     """tokenize() primes spaCy's cache chunk by chunk; over thousands of hostile strings
     interleaved with news articles (so the cache is full of what came before), its
