@@ -11,7 +11,7 @@ STAMP   = $(RUNTIME)
 # pip's whole output goes to $(VENV)/install.log; the terminal gets one line per phase
 INSTALL = $(PY) tools/pip_install.py $(VENV)/install.log
 
-.PHONY: run test test-fast lint venv bench bench-full bench-peers bench-learning \
+.PHONY: run test test-fast lint docs venv bench bench-full bench-peers bench-learning \
 	checkworthy-model screenshots wheel-check clean
 
 $(PY):
@@ -48,6 +48,11 @@ test: lint
 # The edit loop: everything but the tests marked `slow` (docs/development.md); no lint.
 test-fast: $(DEV)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
+
+# The generated parts of docs/: the CLI reference (from --help), the module map, the
+# benchmark tables (from bench/results.json); tests/test_docs.py fails when they are stale.
+docs: $(STAMP)
+	$(PY) -m tools.gen_docs
 
 wheel-check: $(STAMP)
 	PYTHON=$(PY) tests/wheel/check.sh

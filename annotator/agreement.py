@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .errors import TeamError
 from .model import Span
 from .store import Store
 from .teams import claimant_text, normalise
@@ -218,6 +219,11 @@ class Agreement:
     alpha: dict[str, float | None]
 
     def as_dict(self, label: str | None = None) -> dict[str, Any]:
+        """The figures, of every label or of ``label`` alone (:data:`ALL` or one the
+        shared documents hold, else :class:`~annotator.errors.TeamError`)."""
+        if label is not None and label not in (ALL, *self.labels):
+            raise TeamError(f"no {self.layer} label {label!r} in the shared documents "
+                            f"({', '.join(self.labels) or 'none'})")
         shown = [label] if label else [ALL, *self.labels]
         pairs = []
         for p in self.pairs:

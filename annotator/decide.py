@@ -26,6 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import DecisionError as DecisionError
+from .errors import DecisionsRefused as DecisionsRefused
 from .model import STATUSES, LabelScheme, Span
 from .session import Change, Session, SessionError, StorageError
 
@@ -34,19 +36,6 @@ CLAIM_FIELDS = ("claim_type", "claimant", "via", "checkworthy", "hedged")
 #: every field a line may carry (another is refused: a misspelt field must not vanish)
 FIELDS = frozenset({"do", "doc", "meta", "span", "start", "end", "layer", "label", "status",
                     "note", "text", *CLAIM_FIELDS})
-
-
-class DecisionError(SessionError):
-    """One line that cannot apply (the reason, without the place)."""
-
-
-class DecisionsRefused(SessionError):
-    """A line that cannot apply stopped the file: ``FILE:LINE: reason``; nothing was
-    written."""
-
-    def __init__(self, where: str, reason: str):
-        super().__init__(f"{where}: {reason}")
-        self.where, self.reason = where, reason
 
 
 @dataclass

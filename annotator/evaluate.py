@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import NothingToEvaluate as NothingToEvaluate
 from .model import LAYERS, Span
 from .store import Store
 
@@ -431,6 +432,31 @@ def _item(span: Span, doc: int, claimant: str | None = None) -> Item:
 
 
 # --- gold mode ----------------------------------------------------------------------
+
+
+def evaluate_set(store: Store, annotation_set: str, nlp: Language | Suggester,
+                 layer: str = "all", batch_size: int = 32) -> Evaluation:
+    """The suggester against the labels of a project's done documents in the set
+    ``annotation_set`` chooses (``export --set``'s meaning: ``auto``, ``gold`` or an
+    annotator's): the chosen set is exported (JSONL, as ``export --set`` writes it, to a
+    temporary file) and scored as :func:`evaluate_gold` scores a file. What the choice
+    leaves out is counted in the notes."""
+    import tempfile
+
+    from .export import ExportOptions, export
+    from .export.base import nothing_chosen
+
+    with tempfile.TemporaryDirectory(prefix="annotator-evaluate-") as folder:
+        out = Path(folder) / "gold.jsonl"
+        summary = export(store, "jsonl", out, ExportOptions(
+            annotation_set=annotation_set, tokens=False, allow_empty=True))
+        if not summary.documents:
+            raise NothingToEvaluate(nothing_chosen(store, annotation_set, summary.skipped,
+                                                   "nothing to compare"))
+        ev = evaluate_gold(out, nlp, layer, batch_size)
+    ev.source = f"{store.path} (--set {annotation_set})"
+    ev.notes += [f"left out {n}: {reason}" for reason, n in sorted(summary.skipped.items())]
+    return ev
 
 
 def evaluate_gold(path: Path, nlp: Language | Suggester, layer: str = "all",

@@ -11,13 +11,17 @@ OntoNotes can serve a CoNLL-style scheme.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
+import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from .errors import LabelError as LabelError
 from .model import LAYERS, Label, LabelScheme, check_label_name
+from .paths import clash_refusal, project_clashes
 from .store import Store
 
 #: Keys the window uses for commands: a label cannot take one (case-insensitive).
@@ -29,10 +33,6 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 #: Colours for labels added without one, in order.
 PALETTE = ("#5c940d", "#d6336c", "#1098ad", "#f08c00", "#7048e8", "#495057", "#c2255c",
            "#2b8a3e", "#e67700", "#364fc7")
-
-
-class LabelError(ValueError):
-    """A label change that cannot be made; nothing was changed."""
 
 
 def check_label(label: Label, scheme: LabelScheme, replacing: str | None = None) -> None:
@@ -241,6 +241,29 @@ def to_toml(scheme: LabelScheme) -> str:
             if value or key in ("name", "layer", "color"):
                 out.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
     return "\n".join(out) + "\n"
+
+
+def write_toml(store: Store, out: Path, force: bool = False) -> str:
+    """Write the project's scheme as TOML to ``out``, complete or not at all (a
+    temporary file beside it, renamed); what was written, in a line. Refused
+    (:class:`LabelError`) onto the project or one of its own files, whatever ``force``
+    says, and onto an existing file unless ``force``."""
+    out = Path(out)
+    clash = project_clashes(store.path, [out])
+    if clash:
+        raise LabelError(clash_refusal(store.path, clash[0]))
+    if not force and os.path.lexists(out):
+        raise LabelError(f"{out} already exists; pass force (--force) to overwrite")
+    scheme = store.label_scheme()
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(to_toml(scheme))
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return f"wrote {len(scheme.labels)} label(s) to {out}"
 
 
 def _existing(scheme: LabelScheme, name: str) -> Label:

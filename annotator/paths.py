@@ -32,9 +32,32 @@ def models_dir(db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.name}.models")
 
 
+#: The files SQLite keeps beside a project ``NAME``: ``NAME-wal``, ``NAME-shm`` and
+#: ``NAME-journal``.
+SQLITE_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def side_files(db_path: Path, models: bool = True) -> list[Path]:
+    """The files that belong to the project ``db_path`` beside it: SQLite's ``-wal``,
+    ``-shm`` and ``-journal`` and, with ``models``, the folder of the models trained
+    from it (:func:`models_dir`). The one list of them: what is copied, removed or
+    protected with a project is named here."""
+    files = [Path(f"{db_path}{suffix}") for suffix in SQLITE_SUFFIXES]
+    return [*files, models_dir(db_path)] if models else files
+
+
 def project_files(db_path: Path) -> list[Path]:
-    """The project file and SQLite's files beside it."""
-    return [db_path] + [Path(f"{db_path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+    """The project file and SQLite's files beside it (:func:`side_files` without the
+    models folder)."""
+    return [db_path, *side_files(db_path, models=False)]
+
+
+def remove_project_files(db_path: Path, sidecars_only: bool = False) -> None:
+    """Delete a project file that is not open (a temporary or failed one) and SQLite's
+    files beside it (only those, with ``sidecars_only``); missing ones are fine."""
+    for path in side_files(db_path, models=False) if sidecars_only else project_files(db_path):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
 
 
 def project_clashes(project: Path, paths: Iterable[Path]) -> list[Path]:
@@ -64,6 +87,14 @@ def project_clashes(project: Path, paths: Iterable[Path]) -> list[Path]:
         if hit:
             found.append(path)
     return found
+
+
+def clash_refusal(project: Path, path: Path) -> str:
+    """The words of every refusal to write ``path``, one of :func:`project_clashes`
+    (an export, a split, a label scheme written from the command line or the window)."""
+    return (f"refused: {path} is the project {project} itself or one of its own files "
+            "(-wal, -shm, -journal, backups, models): writing there would destroy the "
+            "project; choose another output")
 
 
 def resource(name: str) -> Traversable:

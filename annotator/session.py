@@ -37,6 +37,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from .errors import ConflictError as ConflictError
+from .errors import NeedsReviewError as NeedsReviewError
+from .errors import OverlapError as OverlapError
+from .errors import SessionError as SessionError
+from .errors import StorageError as StorageError
 from .model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span, check_plain_name
 from .store import ReadOnlyError, ReplacedError, Store, storage_reason
 
@@ -64,12 +69,66 @@ def check_annotator_name(name: str, source: str = "--annotator") -> str:
 
 
 def decider(given: str | None, store: Store | None = None) -> str:
-    """Who a decision made outside the window is logged as, in this order: ``given``
-    (``--annotator``); ``$ANNOTATOR_NAME``; the annotator a split file was made for (its
-    meta ``annotator``); the login name. Every deciding command uses this one rule."""
+    """Who a decision is logged as, in this order: ``given`` (``--annotator``,
+    ``Project(annotator=)``); ``$ANNOTATOR_NAME``; the annotator a split file was made
+    for (its meta ``annotator``); the name saved in this project for this login
+    (:func:`saved_name`, what the window asked); the login name. Every deciding command,
+    the API and the window use this one rule."""
     if given is not None:
         return check_annotator_name(given)
-    return named_annotator(store) or login_name()
+    return named_annotator(store) or saved_name(store) or login_name()
+
+
+def _name_key() -> str:
+    """The project meta key of the name saved for this login (one per account, so a
+    project file shared by two accounts does not log one person as the other)."""
+    return f"annotator_name:{login_name()}"
+
+
+def saved_name(store: Store | None) -> str | None:
+    """The annotator name saved in this project for this login (:func:`save_name`), or
+    ``None`` (none saved, or not a plain name). A setting of the project, not of the
+    machine: the window's name was once one setting shared by every project of the
+    account, and decisions in one project were logged under a name given in another."""
+    if store is None:
+        return None
+    name = store.meta_value(_name_key())
+    return name if name and check_plain_name(name) is None else None
+
+
+def save_name(store: Store, name: str) -> bool:
+    """Save ``name`` as this login's annotator name in this project (its ``meta``
+    table, not a schema change), one small transaction. Returns whether the project
+    holds it now: a read-only or busy project keeps none (the name is then asked or
+    given again next time; nothing is decided in a read-only one)."""
+    name = check_annotator_name(name, "annotator name")
+    if saved_name(store) == name:
+        return True
+    if store.readonly:
+        return False
+    try:
+        with store.write(250):
+            store.set_meta(_name_key(), name)
+    except (sqlite3.OperationalError, OSError) as exc:
+        if storage_reason(exc, store.path) is None:
+            raise
+        return False
+    return True
+
+
+def project_annotator(store: Store, current: str) -> str:
+    """Who works in ``store`` when a window that worked as ``current`` opens it: the
+    :func:`decider` rule from ``$ANNOTATOR_NAME`` on, with ``current`` in place of the
+    login name (the person at the window stays who they are). ``current`` is not saved
+    as the project's name: it may be a split file's annotator, not this person's name
+    in this project."""
+    try:
+        named = named_annotator(store)
+    except SessionError:
+        named = None
+    if named:
+        return named
+    return saved_name(store) or current
 
 
 def named_annotator(store: Store | None) -> str | None:
@@ -85,29 +144,6 @@ def named_annotator(store: Store | None) -> str | None:
         if split_for:
             return check_annotator_name(split_for, f"{store.path.name}'s annotator")
     return None
-
-
-class SessionError(ValueError):
-    """An operation that cannot be done (bad offsets, overlap, unknown span)."""
-
-
-class OverlapError(SessionError):
-    """An entity span would overlap an accepted entity span."""
-
-
-class ConflictError(SessionError):
-    """Undo/redo refused: another window changed what the change touched since, and
-    restoring it would silently overwrite that decision."""
-
-
-class NeedsReviewError(SessionError):
-    """A team project's document marked done (reviewed) with an empty gold set while
-    its annotators labelled spans in it: review first (issue 21)."""
-
-
-class StorageError(SessionError):
-    """The decision could not be written (project busy elsewhere, disk full, read-only
-    file); the transaction rolled back, so nothing of it was written."""
 
 
 @dataclass
@@ -254,7 +290,10 @@ class Session:
     ) -> Change:
         """Accept every pending suggestion matching the filters (one transaction).
 
-        A pending entity that overlaps an accepted one is left pending."""
+        A pending entity that overlaps an accepted one is left pending; an unknown
+        ``doc_id`` is refused (:class:`~annotator.errors.UnknownDocument`)."""
+        if doc_id is not None:
+            self.store.document(doc_id)
         with self._write():
             ids = self.store.pending_span_ids(doc_id=doc_id, layer=layer, label=label,
                                               min_score=min_score, max_score=max_score,

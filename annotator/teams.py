@@ -1,6 +1,6 @@
 """Teams: split a project among annotators, merge their files back, review to gold.
 
-The team meets through files (DESIGN.md, Annotation sets):
+The team meets through files (docs/architecture.md, Data model):
 
 - :func:`split` writes one project file per annotator: their share of the documents
   (a seeded, stated fraction shared by two or more of them), the project's label scheme,
@@ -18,6 +18,7 @@ The team meets through files (DESIGN.md, Annotation sets):
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
 import random
@@ -29,17 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from . import testhook
+from .errors import TeamError as TeamError
 from .model import Claim, Span, check_label_name, check_plain_name, check_set_name
-from .paths import project_clashes, project_files
+from .paths import clash_refusal, project_clashes, project_files, remove_project_files
 from .store import SCHEMA_VERSION, Store, StoreError, lock_holders
 
 #: SQLite attaches at most ten databases to one connection, and a merge is one
 #: transaction over all its files.
 MAX_MERGE_FILES = 10
-
-
-class TeamError(StoreError):
-    """A split or merge that cannot be done; nothing was written."""
 
 
 # --- split ---------------------------------------------------------------------------
@@ -139,15 +137,31 @@ def split(store: Store, annotators: list[str], out_dir: Path, overlap: float = 0
     later decisions would go into a file nobody can open again). ``on_file(name)`` is
     called before each annotator's file is made."""
     plan = plan_split(store.document_ids(), annotators, overlap, seed, copies)
+    files, suggestions, _ = _deal(store, plan, out_dir, team=team, force=force,
+                                  on_file=on_file, what="split",
+                                  log={"seed": seed, "overlap": overlap})
+    return SplitResult(plan, files, suggestions, len(store.document_ids()), overlap)
+
+
+def _deal(store: Store, plan: SplitPlan, out_dir: Path, *, team: str | None, force: bool,
+          on_file: Callable[[str], None] | None, what: str, log: dict[str, Any],
+          meta: dict[str, str] | None = None,
+          placing: Callable[[dict[str, str]], contextlib.AbstractContextManager[Any]]
+          | None = None) -> tuple[dict[str, Path], dict[str, int], dict[str, str]]:
+    """Write each annotator's share of ``plan`` as ``out_dir/NAME.db`` (split's safety:
+    see :func:`split`), with ``meta`` entries besides the team's and the annotator's, and
+    a ``what`` event carrying ``log``. ``placing(project ids by name)``, if given, is
+    entered around the renames that put the files in place (``assign`` records there, in
+    the source's own transaction, what it dealt). Returns the files, the suggestions
+    each got and each file's project id."""
+    annotators = list(plan.assignments)
     out_dir = Path(out_dir)
     targets = {name: out_dir / f"{name}.db" for name in annotators}
     temps = {name: out_dir / f".{name}.db.split-tmp" for name in annotators}
     clash = project_clashes(store.path, [p for path in [*targets.values(), *temps.values()]
                                          for p in project_files(path)])
     if clash:
-        raise TeamError(f"refused: {clash[0]} is the project being split ({store.path}) "
-                        "or one of its files; writing it would destroy the project; "
-                        "nothing was written (choose another --out)")
+        raise TeamError(clash_refusal(store.path, clash[0]), hint="nothing was written")
     if not force:
         taken = [str(p) for p in targets.values() if os.path.lexists(p)]
         if taken:
@@ -157,11 +171,12 @@ def split(store: Store, annotators: list[str], out_dir: Path, overlap: float = 0
     out_dir.mkdir(parents=True, exist_ok=True)
     team = team or store.meta_value("team") or store.path.stem
     suggestions = {}
+    ids = {}
     try:
         for name, tmp in temps.items():
             if on_file is not None:
                 on_file(name)
-            _remove_db(tmp)
+            remove_project_files(tmp)
             with Store(tmp) as part:
                 part.attach(store.path, "src")
                 try:
@@ -170,22 +185,26 @@ def split(store: Store, annotators: list[str], out_dir: Path, overlap: float = 0
                         part.set_meta("team", team)
                         part.set_meta("annotator", name)
                         part.set_meta("split_from", store.project_id)
+                        for key, value in (meta or {}).items():
+                            part.set_meta(key, value)
                         part.log_event("split", name, after={
                             "team": team, "annotator": name, "documents": counts["documents"],
-                            "seed": seed, "overlap": overlap, "from": str(store.path)})
+                            **log, "from": str(store.path)})
                 finally:
                     part.detach("src")
+                ids[name] = part.project_id
             suggestions[name] = counts["suggestions"]
         _refuse_open(targets.values())  # again: one may have been opened meanwhile
-        with _signals_held():
+        with placing(ids) if placing is not None else contextlib.nullcontext(), \
+                _signals_held():
             for name, target in targets.items():
                 if os.path.lexists(target):
-                    _remove_db(target, sidecars_only=True)
+                    remove_project_files(target, sidecars_only=True)
                 os.replace(temps[name], target)
     finally:
         for tmp in temps.values():
-            _remove_db(tmp)
-    return SplitResult(plan, targets, suggestions, len(store.document_ids()), overlap)
+            remove_project_files(tmp)
+    return targets, suggestions, ids
 
 
 def _refuse_open(paths: Iterable[Path]) -> None:
@@ -210,11 +229,149 @@ def _signals_held() -> Iterator[None]:
         yield
 
 
-def _remove_db(path: Path, sidecars_only: bool = False) -> None:
-    for suffix in ("-wal", "-shm", "-journal") if sidecars_only else ("", "-wal", "-shm",
-                                                                      "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            Path(f"{path}{suffix}").unlink()
+# --- assign: the next batch for the same annotators -----------------------------------
+
+#: How ``assign`` orders the documents it has not dealt yet.
+ASSIGN_ORDERS = ("sequential", "random", "uncertain")
+#: ``meta`` keys: ``assign:N`` records batch N (who got which documents, their files'
+#: project ids); ``set_file:PROJECT_ID`` records a file merged into a set (see merge).
+ASSIGN_KEY = "assign:"
+SET_FILE_KEY = "set_file:"
+
+
+def batches(store: Store) -> list[dict[str, Any]]:
+    """The batches ``assign`` dealt from this project, oldest first: ``batch`` (its
+    number), ``at``, ``by``, ``order``, ``annotators`` (name -> ``{"file": project id,
+    "documents": ids}``), ``shared``."""
+    found = [json.loads(v) for v in store.meta_prefixed(ASSIGN_KEY).values()]
+    return sorted(found, key=lambda b: int(b["batch"]))
+
+
+def given_out(store: Store) -> set[int]:
+    """Documents given to someone already: dealt by ``assign`` from this project, or
+    held by an annotator's set merged into it (what ``split`` handed out and came back)."""
+    ids = store.given_document_ids()
+    for batch in batches(store):
+        for share in batch["annotators"].values():
+            ids.update(share["documents"])
+    return ids
+
+
+def assign_order(store: Store, doc_ids: Iterable[int], order: str, seed: int = 0
+                 ) -> list[int]:
+    """``doc_ids`` in the order ``assign`` deals them: ``sequential`` (by id),
+    ``random`` (a seeded shuffle) or ``uncertain`` (the window's uncertainty queue,
+    :func:`annotator.train.loop.uncertainty_order`: the documents whose suggestions sit
+    nearest the decision margin first, then the others by id)."""
+    ids = sorted(doc_ids)
+    if order == "sequential":
+        return ids
+    if order == "random":
+        random.Random(seed).shuffle(ids)
+        return ids
+    if order != "uncertain":
+        raise TeamError(f"no order {order!r} (one of {', '.join(ASSIGN_ORDERS)})")
+    from .model import STATUSES
+    from .suggest.claims import COMBINED_THRESHOLD
+    from .train.loop import uncertainty_order
+
+    wanted = set(ids)
+    return [i for i in uncertainty_order(store, COMBINED_THRESHOLD, STATUSES) if i in wanted]
+
+
+@dataclass
+class AssignResult:
+    """What ``assign`` dealt: the batch number, the plan, the files, how many documents
+    were left to deal before and after."""
+
+    batch: int
+    plan: SplitPlan
+    files: dict[str, Path]
+    suggestions: dict[str, int]
+    available: int
+    given_before: int
+    order: str
+    project: Path
+    team_project: bool
+
+    @property
+    def dealt(self) -> int:
+        return len({i for ids in self.plan.assignments.values() for i in ids})
+
+    def summary(self) -> str:
+        counts = self.plan.counts()
+        who = ", ".join(f"{name} {n} ({shared} shared)" for name, (n, shared) in counts.items())
+        folder = next(iter(self.files.values())).parent if self.files else Path(".")
+        lines = [f"batch {self.batch}: dealt {self.dealt} of the {self.available} document(s)"
+                 f" not given out yet ({self.order} order) into {folder}: {who}",
+                 f"  {len(self.plan.shared)} shared by {self.plan.copies} annotators each; "
+                 f"{self.available - self.dealt} left to deal; {self.given_before} given out "
+                 "before (or reviewed)"]
+        if self.team_project:
+            files = " ".join(shlex.quote(str(p)) for p in self.files.values())
+            lines.append(f"  when they are done: `annotator merge {files} --into "
+                         f"{shlex.quote(str(self.project))}` (each file adds to its "
+                         "annotator's set)")
+        return "\n".join(lines)
+
+
+def assign(store: Store, annotators: list[str], out_dir: Path, count: int | None = None,
+           overlap: float = 0.2, seed: int = 0, copies: int = 2, order: str = "sequential",
+           team: str | None = None, force: bool = False, who: str | None = None,
+           on_file: Callable[[str], None] | None = None) -> AssignResult:
+    """Deal the next ``count`` documents (default: all) not given to anyone yet (see
+    :func:`given_out`; reviewed documents neither) to ``annotators`` in ``order``, as
+    :func:`split` deals (a seeded ``overlap`` shared by ``copies`` annotators), writing
+    ``out_dir/NAME.db`` with split's safety. Each file says it is batch N for NAME (meta
+    ``batch``, ``batch_of``), so that :func:`merge` adds it to NAME's set. What was dealt
+    to whom is recorded in this project (meta ``assign:N`` and an ``assign`` event) in
+    one transaction with the renames that put the files in place: a failure records
+    nothing and leaves no file."""
+    check_annotators(annotators)
+    if order not in ASSIGN_ORDERS:
+        raise TeamError(f"no order {order!r} (one of {', '.join(ASSIGN_ORDERS)})")
+    if count is not None and count < 1:
+        raise TeamError(f"--count must be 1 or more, not {count}")
+    if store.readonly:
+        raise TeamError(f"{store.path}: read-only; assign records what it deals there; "
+                        "nothing was written")
+    given = given_out(store) | set(store.document_ids("done"))
+    pool = [i for i in store.document_ids() if i not in given]
+    if not pool:
+        raise TeamError(f"nothing to assign: all {store.count_documents()} document(s) of "
+                        f"{store.path} were given out (or reviewed) already; import more "
+                        f"(`annotator import FILES --db {shlex.quote(str(store.path))}`); "
+                        "nothing was written")
+    chosen = assign_order(store, pool, order, seed)[:count]
+    plan = plan_split(chosen, annotators, overlap, seed, copies)
+    number = max((int(b["batch"]) for b in batches(store)), default=0) + 1
+    from .session import login_name
+
+    record: dict[str, Any] = {
+        "batch": number, "by": who or login_name(), "order": order, "seed": seed,
+        "overlap": overlap, "copies": plan.copies, "shared": plan.shared}
+
+    @contextlib.contextmanager
+    def placing(ids: dict[str, str]) -> Iterator[None]:
+        record["annotators"] = {name: {"file": ids[name], "documents": docs}
+                                for name, docs in plan.assignments.items()}
+        from .store.rows import now
+
+        record["at"] = now()
+        with store.write():
+            store.set_meta(f"{ASSIGN_KEY}{number}", json.dumps(record, sort_keys=True))
+            store.log_event("assign", record["by"], after={
+                "batch": number, "order": order, "out": str(out_dir),
+                "documents": {n: len(d) for n, d in plan.assignments.items()},
+                "shared": len(plan.shared)})
+            yield
+
+    files, suggestions, _ = _deal(
+        store, plan, out_dir, team=team, force=force, on_file=on_file, what="dealt from",
+        log={"batch": number, "seed": seed, "overlap": overlap, "order": order},
+        meta={"batch": str(number), "batch_of": store.project_id}, placing=placing)
+    return AssignResult(number, plan, files, suggestions, len(pool), len(given), order,
+                        store.path, store.has_annotation_sets())
 
 
 # --- merge ---------------------------------------------------------------------------
@@ -226,6 +383,7 @@ class MergedFile:
     name: str
     counts: dict[str, int]
     again: bool  # the file (by project id) was merged before
+    batch: bool = False  # a later batch of a set merged before (see assign)
 
     @property
     def changed(self) -> bool:
@@ -241,7 +399,8 @@ class MergedFile:
                 f"({c['documents_added']} new to the team), {c['spans']} spans"
                 + (f" (replacing {c['spans_removed']})" if c["spans_removed"] else "")
                 + f", {c['events']} events" + (" (an update of a file merged before)"
-                                               if self.again else ""))
+                                               if self.again else "")
+                + (" (a new batch of the same annotator)" if self.batch else ""))
 
 
 @dataclass
@@ -283,7 +442,7 @@ def merge(into: Path, sources: list[tuple[Path, str | None]], who: str | None = 
     created = not into.exists()
     target = into.with_name(f".{into.name}.merge-tmp") if created else into
     if created:
-        _remove_db(target)
+        remove_project_files(target)
     result = MergeResult(into, created=created)
     try:
         with Store(target, create=created) as team:
@@ -293,7 +452,7 @@ def merge(into: Path, sources: list[tuple[Path, str | None]], who: str | None = 
             os.replace(target, into)
     except sqlite3.DatabaseError as exc:
         if created:
-            _remove_db(target)
+            remove_project_files(target)
         if "malformed" not in str(exc) and "corrupt" not in str(exc):
             raise
         files = " ".join(shlex.quote(str(p)) for p, _ in sources)
@@ -301,9 +460,38 @@ def merge(into: Path, sources: list[tuple[Path, str | None]], who: str | None = 
                         f"(`annotator doctor {files}` says which)") from exc
     except BaseException:
         if created:
-            _remove_db(target)
+            remove_project_files(target)
         raise
     return result
+
+
+@dataclass
+class _Source:
+    """One file of a merge, checked: where, attached as, whose set, its project id, the
+    record of its last merge (``None``: never merged), where it was dealt from."""
+
+    path: Path
+    alias: str
+    name: str
+    project_id: str
+    record: dict[str, Any] | None
+    origin: str | None
+    batch: bool
+
+
+def set_files(team: Store) -> dict[str, dict[str, Any]]:
+    """The files merged into a team project, by project id: ``set``, ``path``,
+    ``events_upto`` (the last of its events merged) and ``origin`` (the project it was
+    split or dealt from, where known). One set can hold several files: an annotator's
+    batches (:func:`assign`); ``annotation_sets`` keeps one row per set, ``meta`` the
+    record of each file."""
+    files: dict[str, dict[str, Any]] = {
+        s["project_id"]: {"set": s["name"], "path": s["path"],
+                          "events_upto": s["events_upto"], "origin": None}
+        for s in team.annotation_sets()}
+    for key, value in team.meta_prefixed(SET_FILE_KEY).items():
+        files[key[len(SET_FILE_KEY):]] = json.loads(value)
+    return files
 
 
 def _merge_into(team: Store, sources: list[tuple[Path, str | None]], who: str | None,
@@ -311,13 +499,12 @@ def _merge_into(team: Store, sources: list[tuple[Path, str | None]], who: str | 
     if team.readonly:
         raise TeamError(f"{team.path}: the team project is read-only; nothing was merged")
     aliases: list[str] = []
-    plans: list[tuple[Path, str, str, str, dict[str, Any] | None]] = []
+    plans: list[_Source] = []
     merged: list[MergedFile] = []
     with team.bulk():
         try:
             sets = {s["name"]: s for s in team.annotation_sets()}
-            by_project = {s["project_id"]: s["name"] for s in sets.values()}
-            seen: dict[str, Path] = {}
+            files = set_files(team)
             fresh = team.count_documents() == 0 and not sets
             scheme = None if fresh else team.scheme_names()
             for i, (path, override) in enumerate(sources):
@@ -328,19 +515,9 @@ def _merge_into(team: Store, sources: list[tuple[Path, str | None]], who: str | 
                     raise TeamError(f"{exc}; nothing was merged") from exc
                 aliases.append(alias)
                 name, project_id = _check_source(team, alias, path, version, override)
-                if name in seen or project_id in {p[3] for p in plans}:
-                    raise TeamError(f"{path}: the same annotator's file as {seen.get(name)}"
-                                    f" (set {name}); nothing was merged")
-                seen[name] = path
-                known = sets.get(name)
-                if known is not None and known["project_id"] != project_id:
-                    raise TeamError(
-                        f"{path}: set {name} was merged from another file ({known['path']});"
-                        " two files cannot be one annotator's set; nothing was merged "
-                        f"(give this one another name: {shlex.quote(str(path))}=NAME)")
-                if project_id in by_project and by_project[project_id] != name:
-                    raise TeamError(f"{path}: merged before as set {by_project[project_id]},"
-                                    f" not {name}; nothing was merged")
+                source = _Source(path, alias, name, project_id, files.get(project_id),
+                                 *_dealt_from(team, alias))
+                _check_set_file(team, source, files, plans)
                 theirs = team.attached_scheme(alias)
                 if scheme is None:
                     scheme = theirs
@@ -348,26 +525,37 @@ def _merge_into(team: Store, sources: list[tuple[Path, str | None]], who: str | 
                     raise TeamError(f"{path}: holds another label scheme "
                                     f"({_scheme_difference(theirs, scheme)}); nothing was "
                                     "merged")
-                plans.append((path, alias, name, project_id, known))
+                plans.append(source)
             with team.write():
                 if fresh and plans:
-                    team.adopt_scheme(plans[0][1])
-                for path, alias, name, project_id, known in plans:
+                    team.adopt_scheme(plans[0].alias)
+                for src in plans:
                     if on_file is not None:
-                        on_file(path)
+                        on_file(src.path)
                     testhook.step("merge")  # TEST-ONLY: a kill test may stop here
-                    counts = team.merge_set(alias, name, known["events_upto"] if known else None)
-                    upto = team.attached_value(alias, "SELECT coalesce(max(id), 0) FROM"
-                                                      " {src}.events")
-                    item = MergedFile(path, name, counts, known is not None)
+                    known = src.record
+                    counts = team.merge_set(src.alias, src.name,
+                                            int(known["events_upto"]) if known else None)
+                    upto = int(team.attached_value(src.alias, "SELECT coalesce(max(id), 0)"
+                                                              " FROM {src}.events"))
+                    item = MergedFile(src.path, src.name, counts, known is not None,
+                                      src.batch and known is None and src.name in sets)
                     if item.changed or known is None:
-                        team.put_annotation_set(name, project_id, str(path.resolve()),
-                                                int(upto))
+                        where = str(src.path.resolve())
+                        row = sets.get(src.name)
+                        if row is None or row["project_id"] == src.project_id:
+                            team.put_annotation_set(src.name, src.project_id, where, upto)
+                            sets[src.name] = {"name": src.name,
+                                              "project_id": src.project_id}
+                        team.set_meta(f"{SET_FILE_KEY}{src.project_id}", json.dumps({
+                            "set": src.name, "path": where, "events_upto": upto,
+                            "origin": src.origin}, sort_keys=True))
                         team.log_event("merge", who, after={
-                            "set": name, "file": str(path), **counts})
+                            "set": src.name, "file": str(src.path), **counts,
+                            **({"batch": True} if src.batch else {})})
                     if team.meta_value("team") is None:
-                        value = team.attached_value(alias, "SELECT value FROM {src}.meta"
-                                                           " WHERE key = 'team'")
+                        value = team.attached_value(src.alias, "SELECT value FROM {src}.meta"
+                                                               " WHERE key = 'team'")
                         if value:
                             team.set_meta("team", str(value))
                     merged.append(item)
@@ -375,6 +563,53 @@ def _merge_into(team: Store, sources: list[tuple[Path, str | None]], who: str | 
             for alias in aliases:
                 team.detach(alias)
     return merged
+
+
+def _dealt_from(team: Store, alias: str) -> tuple[str | None, bool]:
+    """Where an attached annotator's file was dealt from (the project id a split or an
+    assign wrote in it) and whether ``assign`` made it (a batch)."""
+    batch_of = team.attached_value(alias, "SELECT value FROM {src}.meta WHERE key ="
+                                          " 'batch_of'")
+    if batch_of:
+        return str(batch_of), True
+    split_from = team.attached_value(alias, "SELECT value FROM {src}.meta WHERE key ="
+                                            " 'split_from'")
+    return (str(split_from) if split_from else None), False
+
+
+def _check_set_file(team: Store, src: _Source, files: dict[str, dict[str, Any]],
+                    plans: list[_Source]) -> None:
+    """Refuse a file that cannot go into its set: the same file twice, a file merged
+    before as another set, or a second file of a set that is not a later batch of it
+    (made by ``assign`` from the team project, or from the project the set's files came
+    from)."""
+    path, name = src.path, src.name
+    twice = next((p for p in plans if p.project_id == src.project_id), None)
+    if twice is not None:
+        raise TeamError(f"{path}: the same annotator's file as {twice.path} (set {name}); "
+                        "nothing was merged")
+    if src.record is not None:
+        if src.record["set"] != name:
+            raise TeamError(f"{path}: merged before as set {src.record['set']}, not {name};"
+                            " nothing was merged")
+        return
+    others = [f for f in files.values() if f["set"] == name]
+    others += [{"set": p.name, "path": str(p.path), "origin": p.origin}
+               for p in plans if p.name == name]
+    if not others:
+        return
+    origins = {o["origin"] for o in others if o.get("origin")} | {team.project_id}
+    if src.batch and src.origin in origins:
+        return  # a later batch of the same annotator
+    hint = ("a later batch for the same annotator comes from `annotator assign "
+            f"{shlex.quote(str(team.path))} --annotators {shlex.quote(name)} ...`, which "
+            "merges into the same set" if not src.batch else
+            "this batch was dealt from another project than the set's files")
+    raise TeamError(
+        f"{path}: set {name} was merged from another file ({others[0]['path']}); two files "
+        f"are one annotator's set only when they are batches of the same team ({hint}); "
+        f"nothing was merged (or give this one another name: "
+        f"{shlex.quote(str(path))}=NAME)")
 
 
 def _check_source(team: Store, alias: str, path: Path, version: int,
@@ -602,7 +837,6 @@ def describe_version(version: Version, text: str) -> str:
                             "hedged" if c.hedged else None) if b]
         extra = f" [{', '.join(bits)}]" if bits else ""
     return f"{version.label} “{words}”{extra} — {', '.join(version.owners)}"
-
 
 
 # --- review by rule (``annotator review``) ---------------------------------------------
@@ -912,6 +1146,9 @@ def review(store: Store, rule: ReviewRule, who: str, doc_ids: list[int] | None =
             raise TeamError(f"no annotator {rule.name!r} in {store.path} (its sets: "
                             f"{', '.join(sorted(known)) or 'none: not a team project'}); "
                             "nothing was reviewed")
+    if rule.label is not None and rule.label not in {
+            x.name for x in store.label_scheme().labels}:
+        raise TeamError(f"no label {rule.label!r} in {store.path}")
     if rule.min_sets is not None and rule.min_sets < 1:
         raise TeamError(f"--min must be 1 or more, not {rule.min_sets}")
     if not dry_run and store.readonly:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import ModelError as ModelError
 from .paths import models_dir
 
 #: The version of the folder layout and ``meta.json``, written as ``annotator_model``.
@@ -29,10 +30,6 @@ FORMAT = 1
 META = "meta.json"
 PIPELINE = "pipeline"
 _NUMBERED = re.compile(r"^(?P<name>.+)-(?P<n>[0-9]+)$")
-
-
-class ModelError(Exception):
-    """A model that cannot be found or read."""
 
 
 @dataclass

@@ -44,8 +44,9 @@ def _baseline_rows(paths: list[Path]) -> list[dict[str, Any]]:
 
 
 def _fresh(path: Path) -> Path:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    from annotator.paths import remove_project_files
+
+    remove_project_files(path)
     os.sync()  # the previous round's dirty pages are not this round's cost
     return path
 

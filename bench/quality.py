@@ -13,8 +13,8 @@ precision ranked by claim score, and the longest claim against its paragraph.
 The file is looked up at ``$ANNOTATOR_CLAIMBUSTER``, else in ``shared/data/claimbuster/``
 beside or above the repository; without it the module fails (the runner skips it).
 In ``make bench`` the figures are information rows: the quick run takes 200 documents
-spread over the file (6,000 sentences), ``--full`` the whole file; the README gives the
-whole file's figures.
+spread over the file (6,000 sentences), ``--full`` the whole file; docs/quality.md gives
+the whole file's figures.
 """
 
 from __future__ import annotations

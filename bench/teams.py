@@ -45,8 +45,9 @@ SEED = 1
 
 
 def _fresh(path: Path) -> Path:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    from annotator.paths import remove_project_files
+
+    remove_project_files(path)
     os.sync()
     return path
 

@@ -314,9 +314,60 @@ def test_importers_repeated_text_across_batches_merges_its_labels(
     assert result.imported == 3 and result.merged == 1
     assert [(s.label, s.decision) for s in store.spans(1)] == [("ORG", "accepted"),
                                                               ("PERSON", "rejected")]
-    # a later import does not add to documents it did not make
+    # a later import of the same file adds nothing new (its lines repeat what is there)
     again = import_paths(store, [path])
-    assert again.imported == 0 and again.merged == 0 and len(store.spans(1)) == 2
+    assert again.imported == 0 and again.merged == 2 and again.skipped_duplicates == 2
+    assert len(store.spans(1)) == 2 and not again.left_out
+
+
+def _same_texts(tmp_path: Path) -> list[Path]:
+    """Three files of the same two texts with different labels (MONEY in each), as
+    several annotators' exports of one batch would be."""
+    text = "The ministry paid $5 million to Acme Corp on Tuesday."
+    other = "Acme Corp said it would pay $2 million."
+    return [
+        _jsonl(tmp_path / "a.jsonl", [
+            {"text": text, "spans": [{"start": 18, "end": 28, "label": "MONEY"}]},
+            {"text": other, "spans": [{"start": 28, "end": 38, "label": "MONEY"}]}]),
+        _jsonl(tmp_path / "b.jsonl", [
+            {"text": text, "spans": [{"start": 18, "end": 28, "label": "MONEY"},
+                                     {"start": 32, "end": 41, "label": "ORG"}]},
+            {"text": other}]),
+        _jsonl(tmp_path / "c.jsonl", [
+            {"text": text, "spans": [{"start": 45, "end": 52, "label": "DATE"},
+                                     {"start": 32, "end": 36, "label": "PERSON"}]},
+            {"text": other, "spans": [{"start": 0, "end": 9, "label": "ORG"}]}]),
+    ]
+
+
+def _labels(store: Store) -> list[tuple[object, ...]]:
+    return list(store.conn.execute(
+        'SELECT doc_id, start, "end", label, decision FROM spans ORDER BY 1, 2, 3, 4'))
+
+
+def test_importers_same_text_one_command_or_several_gives_the_same_project(
+        tmp_path: Path) -> None:
+    """Issue 23: one import of several files with the same text merged their labels,
+    separate imports skipped them (MONEY 116 against 93). One rule now: a line with the
+    text of a document already there adds its new labels, in one command or several."""
+    files = _same_texts(tmp_path)
+    one = Store(tmp_path / "one.db")
+    together = import_paths(one, files)
+    several = Store(tmp_path / "several.db")
+    apart = [import_paths(several, [f]) for f in files]
+    assert _labels(one) == _labels(several)
+    assert [row[3] for row in _labels(one)] == ["MONEY", "ORG", "DATE", "ORG", "MONEY"]
+    # the same counts, said in the summary: merged, skipped, and what was left out
+    assert together.merged == sum(r.merged for r in apart) == 3
+    assert together.skipped_duplicates == sum(r.skipped_duplicates for r in apart) == 1
+    assert together.left_out == sum((r.left_out for r in apart), type(together.left_out)())
+    assert sum(together.left_out.values()) == 1  # PERSON over the ORG, counted
+    summary = together.summary()
+    assert "3 duplicate(s) of a text" in summary and "merged their new labels" in summary
+    assert "skipped 1 duplicate(s) of a text, without labels" in summary
+    assert "1 entity of a repeated text overlapping" in summary
+    one.close()
+    several.close()
 
 
 def test_importers_our_flagged_export_keeps_its_accepted_spans(store: Store, tmp_path: Path

@@ -12,7 +12,13 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.model import check_plain_name
 from annotator.paths import default_db_path
-from annotator.session import SessionError, login_name, named_annotator
+from annotator.session import (
+    SessionError,
+    login_name,
+    named_annotator,
+    save_name,
+    saved_name,
+)
 from annotator.store import Store, StoreError, storage_reason
 
 from .window import MainWindow
@@ -21,17 +27,22 @@ ORGANIZATION = "annotator"
 APPLICATION = "Annotator"
 
 
-def annotator_name(settings: QSettings, override: str | None, ask: bool = True) -> str:
-    """``--annotator`` if given, else the saved name, else asked once (default: the OS
-    user) and saved."""
+def annotator_name(store: Store, override: str | None, ask: bool = True,
+                   settings: QSettings | None = None) -> str:
+    """``--annotator`` if given, else the name saved in this project for this login
+    (:func:`~annotator.session.saved_name`), else asked once (default: the name this
+    account last gave, else the login name) and saved in the project. A setting per
+    project, not per machine: one name shared by every project of the account logged
+    decisions under a name given for another project."""
     if override:
-        settings.setValue("annotator", override)
+        save_name(store, override)
         return override
-    saved = settings.value("annotator")
-    if isinstance(saved, str) and saved.strip() and check_plain_name(saved) is None:
+    saved = saved_name(store)
+    if saved:
         return saved
-    name = login_name()
-    prompt = "Your name is recorded on every decision you make:"
+    old = settings.value("annotator") if settings is not None else None
+    name = old if isinstance(old, str) and check_plain_name(old) is None else login_name()
+    prompt = "Your name in this project is recorded on every decision you make:"
     while ask:
         answer, ok = QInputDialog.getText(None, "Who is annotating?", prompt, text=name)
         if not ok or not answer.strip():
@@ -41,7 +52,9 @@ def annotator_name(settings: QSettings, override: str | None, ask: bool = True) 
             name = answer.strip()
             break
         prompt = f"{reason}. Your name is recorded on every decision you make:"
-    settings.setValue("annotator", name)
+    save_name(store, name)
+    if settings is not None:  # the default of the next project's question
+        settings.setValue("annotator", name)
     return name
 
 
@@ -50,7 +63,8 @@ def build_window(db_path: Path, annotator: str | None = None,
                  ask: bool = False, readonly: bool = False) -> MainWindow:
     """The main window on ``db_path`` (created if new), as ``annotator`` if given, else
     as :func:`named_annotator` says ($ANNOTATOR_NAME, a split file's annotator: no
-    question asked), else as :func:`annotator_name`. A project that cannot be written
+    question asked), else as :func:`annotator_name` (the name saved in the project, or
+    asked): :func:`annotator.session.decider`'s rule. A project that cannot be written
     opens read-only, as ``readonly`` asks for; the window says so and offers nothing that
     would write. A QApplication must exist."""
     settings = settings or QSettings(ORGANIZATION, APPLICATION)
@@ -58,7 +72,7 @@ def build_window(db_path: Path, annotator: str | None = None,
     name = None if annotator else _named(store)
     # $ANNOTATOR_NAME or a split file's annotator is used, not saved: it belongs to this
     # shell or this file, not to every project on the account
-    name = name or annotator_name(settings, annotator, ask=ask)
+    name = name or annotator_name(store, annotator, ask=ask, settings=settings)
     return MainWindow(store, name, settings, auto_suggest=auto_suggest)
 
 
@@ -91,7 +105,7 @@ def seed_default(db_path: Path) -> str | None:
             if not store.readonly:
                 seed_if_empty(store)
     except StoreError as exc:
-        return str(exc)
+        return exc.describe()
     except (sqlite3.Error, OSError) as exc:
         reason = storage_reason(exc)
         if reason is None:
@@ -122,7 +136,7 @@ def run(argv: list[str]) -> int:
     try:
         window = build_window(db_path, args.annotator, ask=True, readonly=args.read_only)
     except StoreError as exc:
-        QMessageBox.critical(None, "Cannot open project", str(exc))
+        QMessageBox.critical(None, "Cannot open project", exc.describe())
         return 1
     if problem:
         window.statusBar().showMessage(problem, 15_000)

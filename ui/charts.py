@@ -1,4 +1,4 @@
-"""The Statistics view's charts, drawn with pyqtgraph (why pyqtgraph: the README,
+"""The Statistics view's charts, drawn with pyqtgraph (why pyqtgraph: docs/teams.md,
 Statistics): horizontal bars (F1 per label, acceptance per label and by score bucket)
 and lines (the learning curve). Each chart is a ``QWidget`` holding the data it was given
 (:meth:`Chart.series_named`, so tests read the very values it draws) and a read-only

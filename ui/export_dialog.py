@@ -1,10 +1,13 @@
 """File > Export: the options of ``annotator export`` in one dialog, which never lets
-an export overwrite the open project."""
+an export overwrite the open project. What the core refuses before writing (an output
+among the project's files, an unknown set, nothing to export) is said in the dialog,
+in the words of the command line (:func:`annotator.export.check_export`), while the
+options can still be changed."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -25,10 +28,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.export import FORMATS, LAYER_CHOICES, ExportOptions, default_output
-from annotator.model import STATUSES
+from annotator.export import (
+    FORMATS,
+    LAYER_CHOICES,
+    ExportError,
+    ExportOptions,
+    check_export,
+    default_output,
+)
+from annotator.model import AUTO, GOLD, STATUSES
+from annotator.paths import clash_refusal, project_clashes
 
 from .panels import plain_label, resize_within_screen
+
+if TYPE_CHECKING:
+    from annotator.store import Store
 
 HINTS = {
     "jsonl": "Prodigy superset: text, tokens, spans, claims with attributes",
@@ -39,50 +53,30 @@ HINTS = {
 }
 
 
-# SQLite's own files beside a project: an export onto any of them destroys it.
-PROJECT_SUFFIXES = ("", "-wal", "-shm", "-journal")
-
-
 def refusal(out: Path, project: Path) -> str | None:
-    """Why ``out`` may not be written by an export of ``project``: it is the project
-    file or one of its ``-wal``/``-shm``/``-journal`` files, by name, through a symlink
-    (even a dangling one) or as a hard link (same device and inode). None if it may.
-
-    Files are only ``stat``-ed, never opened: closing a descriptor of the project would
-    drop this process's SQLite locks on it."""
-    out = out.expanduser()
-    own = [Path(f"{project}{suffix}") for suffix in PROJECT_SUFFIXES]
-    names = {p.absolute() for p in own} | {Path(f"{project.resolve()}{s}")
-                                           for s in PROJECT_SUFFIXES}
-    keys = set()
-    for path in own:
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue
-        keys.add((st.st_dev, st.st_ino))
-    try:
-        st = os.stat(out)
-    except OSError:
-        same_file = False
-    else:
-        same_file = (st.st_dev, st.st_ino) in keys
-    if same_file or out.absolute() in names or out.resolve() in names:
-        return (f"{out} is the open project {project.name} (or one of its SQLite files): "
-                "an export there would destroy the project. Choose another file.")
-    return None
+    """Why ``out`` may not be written by an export of ``project``, in the core's words
+    (:func:`annotator.paths.clash_refusal`): it is the project file or one of its own
+    files, by name, through a symlink (even a dangling one) or as a hard link. None if
+    it may. Files are only ``stat``-ed, never opened: closing a descriptor of the
+    project would drop this process's SQLite locks on it."""
+    clash = project_clashes(project, [out.expanduser()])
+    return clash_refusal(project, clash[0]) if clash else None
 
 
 class ExportDialog(QDialog):
     """Format, output path and the filters: :attr:`fmt`, :attr:`out`, :meth:`options`
     and :attr:`force` (the user agreed to replace the output). ``project``: the open
-    project file, which is refused as an output."""
+    project file, which is refused as an output. With the open ``store``, the dialog
+    asks the core what it would refuse before it closes (and, in a team project,
+    offers whose labels: ``--set``)."""
 
-    def __init__(self, folder: Path, project: Path, parent: QWidget | None = None):
+    def __init__(self, folder: Path, project: Path, parent: QWidget | None = None,
+                 store: Store | None = None):
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.folder = folder
         self.project = project
+        self.store = store
         form = QFormLayout(self)
         self.format = QComboBox()
         for fmt in FORMATS:
@@ -109,6 +103,17 @@ class ExportDialog(QDialog):
                                 "claim": "claims"}[layer], layer)
         self.layer.setCurrentIndex(LAYER_CHOICES.index("all"))
         form.addRow("&Spans:", self.layer)
+        self.annotation_set = QComboBox(self)
+        self.annotation_set.addItem("auto: gold where reviewed, else the one annotator's",
+                                    AUTO)
+        self.annotation_set.addItem("gold: the reviewed set", GOLD)
+        sets = store.annotation_sets() if store is not None else []
+        for item in sets:
+            self.annotation_set.addItem(f"{item['name']}'s set", item["name"])
+        if sets:  # a team project; one person working alone never sees the difference
+            form.addRow("&Labels of:", self.annotation_set)
+        else:
+            self.annotation_set.hide()
         self.rejected = QCheckBox("Add rejected suggestions as negative examples")
         form.addRow("", self.rejected)
         self.tokens = QCheckBox("Include tokens (jsonl)")
@@ -147,7 +152,7 @@ class ExportDialog(QDialog):
         if not self.path.text().strip():
             QMessageBox.warning(self, "Export", "Choose where to write the export.")
             return
-        why = refusal(out, self.project)
+        why = self.refusal()
         if why is not None:
             QMessageBox.warning(self, "Export", why)
             return
@@ -158,6 +163,17 @@ class ExportDialog(QDialog):
             self.force = True
         self.accept()
 
+    def refusal(self) -> str | None:
+        """What the export as chosen would be refused for before writing, in the core's
+        words (an existing output is asked about instead); ``None`` if nothing."""
+        if self.store is None:
+            return refusal(self.out, self.project)
+        try:
+            check_export(self.store, self.fmt, self.out, self.options(), force=True)
+        except ExportError as exc:
+            return exc.describe()
+        return None
+
     @property
     def out(self) -> Path:
         return Path(self.path.text().strip()).expanduser()
@@ -166,7 +182,8 @@ class ExportDialog(QDialog):
         """The options chosen, as :func:`annotator.export.export` takes them."""
         return ExportOptions(status=self.status.currentData(), layer=self.layer.currentData(),
                              include_rejected=self.rejected.isChecked(),
-                             tokens=self.tokens.isChecked())
+                             tokens=self.tokens.isChecked(),
+                             annotation_set=self.annotation_set.currentData())
 
 
 def report_lines(summary: str) -> list[str]:

@@ -4,8 +4,6 @@ that run in its worker thread and return the line the dialog shows (a refusal ra
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -75,15 +73,6 @@ def import_labels(store: Store, path: Path, who: str) -> str:
 
 
 def export_labels(store: Store, out: Path) -> str:
-    """The scheme as TOML at ``out``, complete or not at all (a temporary file beside
-    it, renamed)."""
-    scheme = store.label_scheme()
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(labels.to_toml(scheme))
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return f"wrote {len(scheme.labels)} label(s) to {out}"
+    """The scheme as TOML at ``out`` (:func:`annotator.labels.write_toml`; the file
+    dialog has asked about replacing it)."""
+    return labels.write_toml(store, out, force=True)

@@ -10,11 +10,11 @@
   then on.
 - Retrain automatically every N documents marked done (0: never), asked once and kept.
 - Uncertain documents first: the next document after D (or S, F) is the one whose
-  pending claim scores sit nearest the decision threshold
-  (:func:`annotator.train.loop.uncertainty_order`). The order is computed in a worker
-  and kept (its first :data:`QUEUE_SIZE` documents), computed again after suggestions
-  are refreshed and when it runs low: one query over every document not done costs
-  15 ms on 10,000 documents but 200 ms on 100,000, too long for a key.
+  pending scores of the layer in focus (the focused span's; claims if none) sit nearest
+  the decision margin (:func:`annotator.train.loop.uncertain_documents`). The order is
+  computed in a worker and kept (its first :data:`QUEUE_SIZE` documents), computed
+  again after suggestions are refreshed and when it runs low: one query over every
+  document not done costs 15 ms on 10,000 documents but 200 ms on 100,000, too long for a key.
 """
 
 from __future__ import annotations
@@ -154,8 +154,15 @@ class ModelLoop:
         self._queue = []
         self._refill_queue()
         self.statusBar().showMessage(
-            "Next document: the most uncertain first (claim scores nearest the decision "
-            "threshold)" if on else "Next document: the next by number", 5000)
+            f"Next document: the most uncertain first ({self._uncertain_layer()} scores "
+            "nearest the decision margin)" if on else "Next document: the next by number",
+            5000)
+
+    def _uncertain_layer(self) -> str:
+        """The layer being worked on, whose uncertainty orders the queue: the focused
+        span's (claims when none is focused)."""
+        span = self.article.focused_span()
+        return span.layer if span is not None else "claim"
 
     def next_in_queue(self, doc_id: int) -> int | None:
         """The document to open after ``doc_id`` was marked done, skipped or flagged."""
@@ -169,22 +176,22 @@ class ModelLoop:
                 if len(self._queue) < QUEUE_SIZE // 4:
                     self._refill_queue()
                 return candidate
-        from annotator.train.loop import uncertainty_order  # the kept order ran out
+        from annotator.train.loop import uncertain_documents  # the kept order ran out
 
         self._refill_queue()
-        ids = uncertainty_order(self.store, claim_threshold(), QUEUE, limit=2)
+        ids = uncertain_documents(self.store, self._uncertain_layer(), QUEUE, limit=2)
         return next((i for i in ids if i != doc_id), None)
 
     def _refill_queue(self) -> None:
         """Compute the uncertainty order in a worker (its first :data:`QUEUE_SIZE`)."""
         if not self.uncertain_first or self._queue_thread is not None:
             return
-        threshold = claim_threshold()
+        layer = self._uncertain_layer()
 
         def order(store: Store) -> tuple[Path, list[int]]:
-            from annotator.train.loop import uncertainty_order
+            from annotator.train.loop import uncertain_documents
 
-            return store.path, uncertainty_order(store, threshold, QUEUE, limit=QUEUE_SIZE)
+            return store.path, uncertain_documents(store, layer, QUEUE, limit=QUEUE_SIZE)
 
         thread = CallThread(self.store.path, order, readonly=True, parent=self)
         thread.returned.connect(self._on_queue_thread_returned)

@@ -63,7 +63,7 @@ class Projects(QObject):
         try:
             return Store(path)
         except StoreError as exc:
-            QMessageBox.warning(self.widget, "Cannot open project", str(exc))
+            QMessageBox.warning(self.widget, "Cannot open project", exc.describe())
             return None
 
     # -- memory

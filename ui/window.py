@@ -12,7 +12,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from annotator.model import Document, LabelScheme, Span, store_order
-from annotator.session import Change, Session, SessionError
+from annotator.session import Change, Session, SessionError, project_annotator
 from annotator.store import Store
 
 from .actions import ACTIONS, ActionTable, label_actions
@@ -161,6 +161,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.store.close()
         self.store = store
         self.article.tokens.set_store(store)
+        self.annotator = project_annotator(store, self.annotator)  # a name per project
         self.decisions.set_session(Session(store, self.annotator))
         self._suggest_tried.clear()
         self.doc = None

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.export.base import ExportOptions
+from annotator.session import save_name
 
 from .export_dialog import ExportDialog, ExportReport, refusal
 from .offsets import reveal
@@ -34,7 +35,7 @@ class FileWork:
         if ok and name.strip():
             self.annotator = name.strip()
             self.decisions.session.annotator = self.annotator
-            self.settings.setValue("annotator", self.annotator)
+            save_name(self.store, self.annotator)  # this project's name (issue 23)
             self.annotator_label.setText(f"Annotator: {reveal(self.annotator)}")
 
     def show_cheat_sheet(self) -> None:
@@ -98,7 +99,7 @@ class FileWork:
         return self._run("import", "Importing…", import_task(paths))
 
     def ask_export(self) -> None:
-        dialog = ExportDialog(self.store.path.parent, self.store.path, self)
+        dialog = ExportDialog(self.store.path.parent, self.store.path, self, store=self.store)
         if dialog.exec():
             self.export_to(dialog.fmt, dialog.out, dialog.options(), force=dialog.force)
 

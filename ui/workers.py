@@ -9,13 +9,16 @@ Qt would run in the worker's thread (:class:`ui.taskbar.TaskBar` does this).
 
 from __future__ import annotations
 
+import sqlite3
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from annotator.errors import REPORT_WINDOW, describe
 from annotator.export.base import ExportOptions
 from annotator.store import Store, storage_reason
 
@@ -35,7 +38,17 @@ class Cancelled(Exception):
 
 
 def _reason(exc: Exception) -> str:
-    return storage_reason(exc) or str(exc)
+    """What the window shows of a failed task: a refusal in the core's words (as the
+    command line says it), a failure of the storage (a full disk, a busy project) in a
+    few; anything else is a bug: its traceback goes to stderr and the message asks for
+    a report."""
+    said = describe(exc)
+    if said is None and isinstance(exc, OSError | sqlite3.Error):
+        said = storage_reason(exc)
+    if said is None:
+        traceback.print_exception(exc)
+        said = f"{type(exc).__name__}: {exc} ({REPORT_WINDOW})"
+    return said
 
 
 class SuggestWorker(QObject):
@@ -215,8 +228,6 @@ class CallThread(QThread):
         try:
             with Store(self.db_path, readonly=self.readonly) as store:
                 value = self.call(store)
-        except ValueError as exc:  # a refusal (LabelError ...): its own words
-            self.failed.emit(str(exc))
         except Exception as exc:  # shown to the user, the thread ends cleanly
             self.failed.emit(_reason(exc))
         else:

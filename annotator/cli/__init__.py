@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "labels": "labels",
     "split": "teams",
     "merge": "teams",
+    "assign": "teams",
     "agreement": "teams",
     "review": "teams",
     "train": "train",

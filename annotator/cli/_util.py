@@ -15,11 +15,12 @@ import sqlite3
 import sys
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from .. import __version__
+from ..errors import REPORT, AnnotatorError
 from ..paths import default_db_path
 
 if TYPE_CHECKING:
@@ -44,28 +45,32 @@ class AnnotatorGroup(click.Group):
         return sorted({*super().list_commands(ctx), *self.lazy_commands, *self._plugins})
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; a failure of the storage (full disk, read-only or busy
-        project, I/O error) or a refused operation ends in one line, never a traceback.
-        A bug still shows as one."""
+        """Run the command. A refusal (:class:`~annotator.errors.AnnotatorError`) or a
+        failure of the storage (full disk, read-only or busy project, I/O error) ends in
+        one line and exit 1, never a traceback. Anything else is a bug: its traceback
+        is printed, then a line asking for a report (:data:`annotator.errors.REPORT`),
+        and the exit status is 1."""
         try:
             return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own: a usage error, --help, Ctrl+C at a prompt
         except BrokenPipeError:
             # the reader of our output went away (`annotator list | head`): end quietly,
             # as other command-line tools do, not with "failed: Broken pipe"
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
+        except AnnotatorError as exc:
+            raise click.ClickException(exc.describe()) from exc
         except (sqlite3.Error, OSError) as exc:  # no refusal is one of these
             from ..store import storage_reason
 
             reason = storage_reason(exc)
             if reason is None:
-                raise
+                _bug()
             command = ctx.invoked_subcommand or "the command"
             raise click.ClickException(f"{command} failed: {reason}") from exc
-        except Exception as exc:
-            if not _refused(exc):
-                raise
-            raise click.ClickException(str(exc)) from exc
+        except Exception:
+            _bug()
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
@@ -118,23 +123,14 @@ def plugin_commands(group: str = PLUGIN_GROUP) -> dict[str, str]:
     return found
 
 
-def _refused(exc: Exception) -> bool:
-    """Whether ``exc`` is an operation the core refused (said in one line)."""
-    refusals: list[type[Exception]] = []
-    # an error of a module not imported cannot have been raised: no import for the check
-    if "annotator.store" in sys.modules:
-        from ..store import StoreError
+def _bug() -> NoReturn:
+    """End on the exception being handled, which is a bug: its traceback, then the line
+    asking for a report, on stderr; exit status 1 (as Python's own, uncaught)."""
+    import traceback
 
-        refusals.append(StoreError)
-    if "annotator.session" in sys.modules:
-        from ..session import SessionError
-
-        refusals.append(SessionError)
-    if "annotator.labels" in sys.modules:
-        from ..labels import LabelError
-
-        refusals.append(LabelError)
-    return isinstance(exc, tuple(refusals))
+    traceback.print_exc()
+    click.echo(f"\n{REPORT} (annotator {__version__})", err=True)
+    sys.exit(1)
 
 
 db_option = click.option(
@@ -161,15 +157,14 @@ class FiniteFloatRange(click.FloatRange):
 
 
 def open_store(db_path: Path | None, create: bool = True, readonly: bool = False) -> Store:
-    """Open the project or exit with a one-line message. ``readonly`` for commands that
-    only read (they never create or change files beside the project)."""
-    from ..store import Store, StoreError  # not on the way of --help and --version
+    """Open the project (``--db``, else the default one). ``readonly`` for commands
+    that only read (they never create or change files beside the project). A file that
+    is not a project raises :class:`~annotator.errors.StoreError`, which the group
+    says in one line."""
+    from ..store import Store  # not on the way of --help and --version
 
-    path = db_path or default_db_path()
-    try:
-        return Store(path, create=create and not readonly, readonly=readonly)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return Store(db_path or default_db_path(), create=create and not readonly,
+                 readonly=readonly)
 
 
 def progress(iterable: Any = None, total: int | None = None, desc: str = "",

@@ -11,42 +11,44 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..model import LAYERS
-from ._util import db_option, main, open_store
+from ..paths import default_db_path
+from ._util import db_option, main
 
 if TYPE_CHECKING:
+    from ..api import Project
     from ..decide import DecideResult
-    from ..store import Store
 
 annotator_option = click.option(
     "--annotator", "annotator_name", default=None,
     help="Who decides (default: $ANNOTATOR_NAME, else the annotator of a split file, else "
-         "the login name).")
+         "the name saved in the project for this login, else the login name).")
 dry_run_option = click.option("--dry-run", is_flag=True,
                               help="Print what would change; write nothing.")
 
 
-Entries = Callable[["Store"], Iterable[tuple[str, str | dict[str, Any]]]]
+Entries = Callable[["Project"], Iterable[tuple[str, str | dict[str, Any]]]]
+
+
+def open_project(db_path: Path | None, annotator_name: str | None) -> Project:
+    """The project as :class:`annotator.api.Project` (who decides by its rule); a file
+    that is not a project is refused by the core, which the group says in one line."""
+    from ..api import Project
+
+    return Project(db_path or default_db_path(), annotator_name)
 
 
 def _run(db_path: Path | None, annotator_name: str | None, entries: Entries, source: str,
          skip_invalid: bool = False, dry_run: bool = False,
          done: Callable[[DecideResult], str] | None = None) -> DecideResult:
-    """Apply ``entries`` in one transaction, print the dry run's changes and the summary
-    (``done``'s, for a shortcut that wrote), and turn a refusal into one line saying
-    nothing was written."""
-    from ..decide import DecisionsRefused, apply_decisions, describe
-    from ..session import Session, decider
+    """Apply ``entries`` in one transaction (:meth:`Project.decide`), print the dry
+    run's changes and the summary (``done``'s, for a shortcut that wrote). A refusal
+    (a line that cannot apply: ``FILE:LINE: reason; nothing was written``) is the
+    core's, which the group says in one line."""
+    from ..decide import describe
 
-    store = open_store(db_path, create=False)
-    try:
-        session = Session(store, decider(annotator_name, store))
-        try:
-            result = apply_decisions(session, entries(store), source,
-                                     skip_invalid=skip_invalid, dry_run=dry_run)
-        except DecisionsRefused as exc:
-            raise click.ClickException(f"{exc}; nothing was written") from exc
-    finally:
-        store.close()
+    with open_project(db_path, annotator_name) as project:
+        result = project.decide(entries(project), source, skip_invalid=skip_invalid,
+                                dry_run=dry_run)
     if dry_run:
         for where, change in result.changes:
             click.echo(describe(where, change))
@@ -79,22 +81,17 @@ def decide_cmd(file: Path, skip_invalid: bool, dry_run: bool, annotator_name: st
                                        "written") from exc
         source = str(file)
 
-    def entries(_store: Store) -> Iterator[tuple[str, str]]:
+    def entries(_project: Project) -> Iterator[tuple[str, str]]:
         return ((f"{source}:{number}", line) for number, line in enumerate(lines, 1))
 
     _run(db_path, annotator_name, entries, source, skip_invalid, dry_run)
 
 
-def _selection(store: Store, doc_id: int | None, layer: str | None, label: str | None,
-               min_score: float | None, max_score: float | None,
-               decisions: tuple[str, ...]) -> list[tuple[int, int]]:
-    """(document id, span id) of the spans of the project's own set the selectors pick."""
-    if doc_id is not None and store.get_document(doc_id) is None:
-        raise click.ClickException(f"no document {doc_id} in {store.path}")
-    ids = store.pending_span_ids(doc_id=doc_id, layer=layer, label=label, min_score=min_score,
-                                 max_score=max_score, decisions=decisions)
-    spans = [store.get_span(i) for i in ids]
-    return [(s.doc_id, i) for i, s in zip(ids, spans, strict=True) if s is not None]
+def _select(project: Project, doc_id: int | None, layer: str | None, label: str | None,
+            min_score: float | None, max_score: float | None,
+            decisions: tuple[str, ...]) -> list[tuple[int, int]]:
+    """:meth:`Project.select` (its refusals are the core's)."""
+    return project.select(doc_id, layer, label, min_score, max_score, decisions)
 
 
 def selectors(func: Any) -> Any:
@@ -122,10 +119,10 @@ def reject_cmd(doc_id: int | None, layer: str | None, min_score: float | None,
                annotator_name: str | None, db_path: Path | None) -> None:
     """Reject pending suggestions in bulk (one transaction, logged as decisions)."""
 
-    def entries(store: Store) -> list[tuple[str, dict[str, Any]]]:
+    def entries(project: Project) -> list[tuple[str, dict[str, Any]]]:
         return [(f"span {span_id}", {"do": "reject", "doc": doc, "span": span_id})
-                for doc, span_id in _selection(store, doc_id, layer, label, min_score,
-                                               max_score, ("pending",))]
+                for doc, span_id in _select(project, doc_id, layer, label, min_score,
+                                            max_score, ("pending",))]
 
     _run(db_path, annotator_name, entries, "reject", dry_run=dry_run,
          done=lambda r: f"rejected {r.applied} suggestion(s) as {r.annotator}")
@@ -145,11 +142,11 @@ def relabel_cmd(doc_id: int | None, layer: str | None, min_score: float | None,
     (one transaction, logged as decisions). An entity that would then cover an accepted
     one refuses the whole command."""
 
-    def entries(store: Store) -> list[tuple[str, dict[str, Any]]]:
+    def entries(project: Project) -> list[tuple[str, dict[str, Any]]]:
         return [(f"span {span_id}",
                  {"do": "relabel", "doc": doc, "span": span_id, "label": to_label})
-                for doc, span_id in _selection(store, doc_id, layer, label, min_score,
-                                               max_score, ("pending", "accepted"))]
+                for doc, span_id in _select(project, doc_id, layer, label, min_score,
+                                            max_score, ("pending", "accepted"))]
 
     _run(db_path, annotator_name, entries, "relabel", dry_run=dry_run,
          done=lambda r: f"relabelled {r.applied} {label} span(s) as {to_label} "
@@ -169,7 +166,7 @@ def add_cmd(doc_id: int, start: int, end: int, label: str, annotator_name: str |
     its layer is the label's. It replaces the pending suggestions it overlaps and is
     refused over an accepted entity."""
 
-    def entries(_store: Store) -> list[tuple[str, dict[str, Any]]]:
+    def entries(_project: Project) -> list[tuple[str, dict[str, Any]]]:
         return [("add", {"do": "add", "doc": doc_id, "start": start, "end": end,
                          "label": label})]
 

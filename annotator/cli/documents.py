@@ -42,29 +42,12 @@ def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, status: str |
     the project's, or pass --add-labels. A Prodigy line answered "reject" brings its spans
     as rejected suggestions; lines repeating a text add their labels to its document.
     What a file holds that has no place here is counted in the summary, with its reason."""
-    import sqlite3
+    from ..importers import import_paths
 
-    from ..importers import ImportFailed, import_paths
-    from ..store import ReadOnlyError, storage_reason
-
-    store = open_store(db_path)
-    try:
-        with progress(desc="importing") as bar:
-            result = import_paths(store, list(paths), fmt=fmt, text_field=text_field,
-                                  on_document=lambda: bar.update(1), status=status,
-                                  add_labels=add_labels, as_sets=as_sets)
-    except ImportFailed as exc:
-        raise click.ClickException(f"{exc} (nothing was imported)") from exc
-    except ReadOnlyError as exc:
-        raise click.ClickException(f"{exc}; nothing was imported") from exc
-    except (sqlite3.Error, OSError) as exc:
-        reason = storage_reason(exc)
-        if reason is None:
-            raise
-        raise click.ClickException(f"import failed: {reason}; nothing was imported (the "
-                                   "import is one transaction)") from exc
-    finally:
-        store.close()
+    with open_store(db_path) as store, progress(desc="importing") as bar:
+        result = import_paths(store, list(paths), fmt=fmt, text_field=text_field,
+                              on_document=lambda: bar.update(1), status=status,
+                              add_labels=add_labels, as_sets=as_sets)
     click.echo(result.summary())
 
 
@@ -112,9 +95,7 @@ def list_cmd(status: str | None, search: str | None, limit: int | None, after_id
 def show_cmd(doc_id: int, as_json: bool, db_path: Path | None) -> None:
     """A document, its meta, all its spans and claim attributes."""
     store = open_store(db_path, readonly=True)
-    doc = store.get_document(doc_id)
-    if doc is None:
-        raise click.ClickException(f"no document {doc_id} in {store.path}")
+    doc = store.document(doc_id)
     spans = store.spans(doc_id)
     by_id = {s.id: s for s in spans}
     out_spans = []
@@ -191,7 +172,8 @@ def stats_cmd(as_json: bool, db_path: Path | None) -> None:
 @click.option("--note", default=None, help="A note for the documents (e.g. why flagged).")
 @click.option("--annotator", "annotator_name", default=None,
               help="Who decides (default: $ANNOTATOR_NAME, else the annotator of a split "
-                   "file, else the login name).")
+                   "file, else the name saved in the project for this login, else the "
+                   "login name).")
 @db_option
 def mark_cmd(status: str, doc_ids: tuple[int, ...], all_docs: bool, from_status: str | None,
              note: str | None, annotator_name: str | None, db_path: Path | None) -> None:
@@ -199,19 +181,14 @@ def mark_cmd(status: str, doc_ids: tuple[int, ...], all_docs: bool, from_status:
     window's D, S and F keys do: one transaction, one logged event per document.
 
     Give document ids, or --all (optionally with --from-status)."""
-    from ..session import Session, SessionError, decider
+    from .decisions import open_project
 
     if not doc_ids and not all_docs:
         raise click.UsageError("give document ids, or --all")
     if doc_ids and all_docs:
         raise click.UsageError("give document ids or --all, not both")
-    store = open_store(db_path, create=False)
-    try:
-        who = decider(annotator_name, store)
-        changed = Session(store, who).set_statuses(
-            list(doc_ids) if doc_ids else None, status, note=note, from_status=from_status)
-    except SessionError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
+    with open_project(db_path, annotator_name) as project:
+        changed = project.mark_all(list(doc_ids) if doc_ids else None, status,
+                                   note=note, from_status=from_status)
+        who = project.annotator
     click.echo(f"marked {len(changed)} document(s) {status} as {who}")

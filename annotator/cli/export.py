@@ -64,60 +64,32 @@ def export_cmd(fmt: str, out: Path | None, status: str, layer: str | None,
     By default only documents marked done and only accepted spans. Prints a summary
     (documents, spans per label, anything left out and why)."""
     # The exporters load when an export runs (35 ms: not on the way of --help).
-    from ..export import ExportError, ExportOptions, count_documents, default_output, export
+    from ..export import ExportOptions, count_documents, default_output, export
 
     opts = ExportOptions(status=status, layer=layer, include_rejected=include_rejected,
                          annotator=annotator_name, dev_fraction=dev_fraction, seed=seed,
                          align=align, spancat=spancat, tokens=not no_tokens,
                          annotation_set=annotation_set, allow_empty=allow_empty)
-    store = open_store(db_path, create=False)
-    if opts.set_filter and opts.set_filter not in {s["name"] for s in store.annotation_sets()}:
-        names = ", ".join(s["name"] for s in store.annotation_sets()) or "none: not a team project"
-        store.close()
-        raise click.ClickException(f"no annotation set {annotation_set!r} in the project "
-                                   f"(auto, gold, or an annotator's: {names})")
     out = out or default_output(fmt)
-    total = count_documents(store, opts)
-    if total == 0 and not allow_empty:
-        all_docs = store.count_documents()
-        what = "are done" if status == "done" else f"have status {status}"
-        if store.has_annotation_sets() and opts.set_filter in ("", None):
-            # A team project: done in the gold set means reviewed; `mark done` would
-            # only be refused (or, before, empty the gold set).
-            from ..session import review_steps
+    with open_store(db_path, create=False) as store:
+        # every refusal (an unknown set, nothing to export, an output that exists...) is
+        # export()'s, in the words the window shows too
+        total = count_documents(store, opts)
+        # What is alive now lives until exit: keep the collector from re-scanning it
+        # every few thousand allocations of the stream (about 10% of an export's time).
+        gc.freeze()
+        try:
+            with interruptible(), progress(total=total, desc="exporting") as bar:
+                def on_progress(n: int) -> None:
+                    bar.update(n - bar.n)
 
-            emptied = sorted(store.emptied_documents(store.document_ids()))
-            steps = "".join(f"; {step}" for step in review_steps(store, emptied))
-            names = ", ".join(s["name"] for s in store.annotation_sets())
-            steps += f"; or export one annotator's set with --set NAME ({names})"
-            store.close()
-            raise click.ClickException(
-                f"nothing to export: 0 of {all_docs} documents {what} in the gold set (done "
-                f"there means reviewed){steps}; or pass --allow-empty")
-        store.close()
-        raise click.ClickException(
-            f"nothing to export: 0 of {all_docs} documents {what}; mark documents done "
-            "(D in the window, or `annotator mark done ID ...`), choose another --status "
-            "(--status any exports every document), or pass --allow-empty")
-    # What is alive now lives until exit: keep the collector from re-scanning it every
-    # few thousand allocations of the stream (about 10% of an export's time).
-    gc.freeze()
-    try:
-        with interruptible(), progress(total=total, desc="exporting") as bar:
-            def on_progress(n: int) -> None:
-                bar.update(n - bar.n)
-
-            summary = export(store, fmt, out, opts, force=force, on_progress=on_progress,
-                             processes=processes)
-    except ExportError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except (KeyboardInterrupt, Terminated) as exc:
-        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
-        click.echo(f"export interrupted ({signal.Signals(signum).name}); no partial "
-                   "output or temporary file left behind", err=True)
-        sys.exit(128 + signum)
-    finally:
-        store.close()
+                summary = export(store, fmt, out, opts, force=force,
+                                 on_progress=on_progress, processes=processes)
+        except (KeyboardInterrupt, Terminated) as exc:
+            signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
+            click.echo(f"export interrupted ({signal.Signals(signum).name}); no partial "
+                       "output or temporary file left behind", err=True)
+            sys.exit(128 + signum)
     click.echo(summary.summary())
 
 

@@ -176,12 +176,11 @@ def labels_import(path: Path, annotator_name: str | None, db_path: Path | None) 
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @db_option
 def labels_export(path: Path, force: bool, db_path: Path | None) -> None:
-    """Write the project's label scheme as TOML."""
-    from ..labels import to_toml
+    """Write the project's label scheme as TOML.
 
-    if path.exists() and not force:
-        raise click.ClickException(f"{path} already exists; pass --force to overwrite")
+    Never onto the project or one of its own files; over an existing file only with
+    --force."""
+    from ..labels import write_toml
+
     with open_store(db_path, readonly=True) as store:
-        scheme = store.label_scheme()
-    path.write_text(to_toml(scheme), encoding="utf-8")
-    click.echo(f"wrote {len(scheme.labels)} label(s) to {path}")
+        click.echo(write_toml(store, path, force))

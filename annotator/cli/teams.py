@@ -1,31 +1,53 @@
-"""Team commands: ``split``, ``merge``, ``agreement`` (see :mod:`annotator.teams`)."""
+"""Team commands: ``split``, ``assign``, ``merge``, ``agreement``, ``review`` (see
+:mod:`annotator.teams`)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from ._util import FiniteFloatRange, main, open_store
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _deal_options(share: str, seed: str, out: str) -> Callable[[F], F]:
+    """The options ``split`` and ``assign`` share (how they deal), with their own
+    words for what is shared, what the seed shuffles and the output folder."""
+    options = [
+        click.argument("project", type=click.Path(exists=True, dir_okay=False,
+                                                  path_type=Path)),
+        click.option("--annotators", required=True,
+                     help="Comma-separated names, one project file each: alice,bob,carol."),
+        click.option("--overlap", type=FiniteFloatRange(0, 1), default=0.2,
+                     show_default=True,
+                     help=f"Fraction of {share} given to more than one annotator."),
+        click.option("--copies", type=click.IntRange(min=2), default=2, show_default=True,
+                     help="How many annotators get each shared document."),
+        click.option("--seed", type=int, default=0, show_default=True, help=seed),
+        click.option("--team", default=None,
+                     help="The team's name in exports (Prodigy's dataset; default: the "
+                          "project's)."),
+        click.option("--out", "out_dir", required=True,
+                     type=click.Path(file_okay=False, path_type=Path), help=out),
+        click.option("--force", is_flag=True, help="Replace files already there."),
+    ]
+
+    def wrap(f: F) -> F:
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return wrap
+
 
 @main.command("split")
-@click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--annotators", required=True,
-              help="Comma-separated names, one project file each: alice,bob,carol.")
-@click.option("--overlap", type=FiniteFloatRange(0, 1), default=0.2, show_default=True,
-              help="Fraction of the documents given to more than one annotator.")
-@click.option("--copies", type=click.IntRange(min=2), default=2, show_default=True,
-              help="How many annotators get each shared document.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Seed of the shuffle that picks the shared documents.")
-@click.option("--team", default=None,
-              help="The team's name in exports (Prodigy's dataset; default: the project's).")
-@click.option("--out", "out_dir", required=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the annotators' files (NAME.db).")
-@click.option("--force", is_flag=True, help="Replace files already there.")
+@_deal_options("the documents", "Seed of the shuffle that picks the shared documents.",
+               "Folder for the annotators' files (NAME.db).")
 def split_cmd(project: Path, annotators: str, overlap: float, copies: int, seed: int,
               team: str | None, out_dir: Path, force: bool) -> None:
     """Hand the project out: one project file per annotator with their share of the
@@ -34,10 +56,44 @@ def split_cmd(project: Path, annotators: str, overlap: float, copies: int, seed:
     from ..teams import split
 
     names = [n.strip() for n in annotators.split(",") if n.strip()]
-    store = open_store(project, create=False)
-    try:
+    with open_store(project, create=False) as store:
         result = split(store, names, out_dir, overlap=overlap, seed=seed, copies=copies,
                        team=team, force=force)
+    click.echo(result.summary())
+
+
+@main.command("assign")
+@_deal_options("the batch", "Seed of --order random and of the shuffle that picks the "
+               "shared documents.",
+               "Folder for the annotators' files (NAME.db); a new one per batch.")
+@click.option("--count", type=click.IntRange(min=1), default=None,
+              help="How many documents to deal in this batch (default: all not given out "
+                   "yet).")
+@click.option("--order", type=click.Choice(["sequential", "random", "uncertain"]),
+              default="sequential", show_default=True,
+              help="Which documents come first: by id, a seeded shuffle, or those whose "
+                   "suggestions sit nearest the decision margin (the window's uncertainty "
+                   "queue).")
+@click.option("--annotator", "who", default=None,
+              help="Who deals (recorded in the log; default: $ANNOTATOR_NAME, else the "
+                   "login name).")
+def assign_cmd(project: Path, annotators: str, count: int | None, overlap: float,
+               copies: int, order: str, seed: int, team: str | None, out_dir: Path,
+               force: bool, who: str | None) -> None:
+    """Deal the next batch: the documents of PROJECT (the team project, with the new
+    documents imported into it) not given to anyone yet and not reviewed, as split
+    deals them, one file per annotator. A batch file merges back into that
+    annotator's set (the same set as their earlier files), and what went to whom is
+    recorded in PROJECT, so the next assign deals the documents after these."""
+    from ..session import decider
+    from ..teams import assign
+
+    names = [n.strip() for n in annotators.split(",") if n.strip()]
+    store = open_store(project, create=False)
+    try:
+        result = assign(store, names, out_dir, count=count, overlap=overlap, seed=seed,
+                        copies=copies, order=order, team=team, force=force,
+                        who=decider(who, store))
     finally:
         store.close()
     click.echo(result.summary())
@@ -77,15 +133,8 @@ def agreement_cmd(project: Path, layer: str, label: str | None, as_json: bool) -
     agreement of claims both marked, and Krippendorff's alpha across all annotators."""
     from ..agreement import agreement, render
 
-    store = open_store(project, create=False)
-    try:
+    with open_store(project, create=False) as store:
         result = agreement(store, layer)
-    finally:
-        store.close()
-    if label is not None and label not in result.labels:
-        raise click.ClickException(
-            f"no {layer} label {label!r} in the shared documents "
-            f"({', '.join(result.labels) or 'none'})")
     if as_json:
         click.echo(json.dumps(result.as_dict(label), indent=2))
     else:
@@ -112,7 +161,7 @@ def agreement_cmd(project: Path, layer: str, label: str | None, as_json: bool) -
 @click.option("--label", default=None, help="Only spans with this label.")
 @click.option("--annotator", "annotator_name", default=None,
               help="Who reviews (recorded in the log; default: $ANNOTATOR_NAME, else the "
-                   "login name).")
+                   "name saved in the project for this login, else the login name).")
 def review_cmd(project: Path, take: str | None, majority: bool, min_sets: int | None,
                conflicts: bool, as_json: bool, docs: str | None, label: str | None,
                annotator_name: str | None) -> None:
@@ -122,7 +171,7 @@ def review_cmd(project: Path, take: str | None, majority: bool, min_sets: int | 
     one with open conflicts stays to review, counted (settle it in the window, or
     with --take NAME --docs ID)."""
     from ..session import decider
-    from ..teams import ReviewRule, TeamError, review
+    from ..teams import ReviewRule, review
 
     if sum([take is not None, majority, conflicts]) != 1:
         raise click.UsageError("choose one of --take NAME, --majority, --conflicts")
@@ -138,17 +187,10 @@ def review_cmd(project: Path, take: str | None, majority: bool, min_sets: int | 
             raise click.BadParameter(f"not document ids: {docs!r} (ids separated by "
                                      "commas: 3,7,12)", param_hint="--docs") from None
     rule = ReviewRule("take" if take is not None else "majority", take, min_sets, label)
-    store = open_store(project, create=False, readonly=conflicts)
-    try:
-        if label is not None and label not in {x.name for x in store.label_scheme().labels}:
-            raise click.ClickException(f"no label {label!r} in {project}")
+    with open_store(project, create=False, readonly=conflicts) as store:
         result = review(store, rule, decider(annotator_name, store), doc_ids,
                         dry_run=conflicts)
         texts = {doc_id: (store.get_document(doc_id)) for doc_id in result.left}
-    except TeamError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
     if not conflicts:
         click.echo(result.summary())
         return

@@ -40,33 +40,48 @@ from ._util import FiniteFloatRange, db_option, main, open_store, progress
 @click.option("--partial", is_flag=True,
               help="Entities: only the spans judged are known, other tokens are not outside "
                    "an entity (binary accept/reject data such as Prodigy's ner.teach).")
+@click.option("--set", "annotation_set", default="gold", show_default=True,
+              metavar="gold|auto|ANNOTATOR",
+              help="Team projects: whose labels, as export --set: gold (the reviewed "
+                   "documents; one person's project: its done documents), an annotator's "
+                   "set, or auto (gold where reviewed, else the one annotator's; a document "
+                   "two annotators did and nobody reviewed is left out, counted).")
 @click.option("--progress-json", is_flag=True,
               help='One JSON object per line on stdout: {"stage", "step", "total", "loss", '
                    '"score", "elapsed"}, then {"done": true, "model": PATH, ...}.')
 @db_option
 def train_cmd(layer: str, base: str | None, name: str | None, dev_fraction: float,
               split_by: str | None, seed: int, max_minutes: float | None, max_steps: int,
-              max_epochs: int, partial: bool, progress_json: bool,
+              max_epochs: int, partial: bool, annotation_set: str, progress_json: bool,
               db_path: Path | None) -> None:
-    """Learn from the documents marked done: entities (the base pipeline's NER,
+    """Learn from the documents marked done (in a team project, the labels --set
+    chooses, as export --set does): entities (the base pipeline's NER,
     fine-tuned; labels it lacks are added) and claim check-worthiness (a text classifier
     over the claim rules' sentences and cues), with spaCy's training.
 
     The model goes to NAME.db.models/NAME-<n>/ beside the project, with a meta.json
     (labels, example counts, seed, times, held-out P/R/F1 per label). Ctrl+C or SIGTERM
     leave nothing behind. `annotator suggest --model latest` then suggests with it."""
-    from ..train import Progress, TrainError, TrainOptions, train
+    from ..train import Progress, TrainOptions, train
     from .export import Terminated, interruptible
 
     try:
         store = open_store(db_path, readonly=True)
     except Exception as exc:
-        _fail(progress_json, exc.message if isinstance(exc, click.ClickException)
-              else _reason(exc))
+        _fail(progress_json, _reason(exc))
+        raise
+    from ..export import check_set
+
+    try:
+        check_set(store, annotation_set)  # the core's refusal, before a pipeline loads
+    except Exception as exc:
+        store.close()
+        _fail(progress_json, _reason(exc))
         raise
     options = TrainOptions(layer=layer, base=base, name=name, dev_fraction=dev_fraction,
                            seed=seed, max_minutes=max_minutes, max_steps=max_steps,
-                           max_epochs=max_epochs, split_by=split_by, partial=partial)
+                           max_epochs=max_epochs, split_by=split_by, partial=partial,
+                           annotation_set=annotation_set)
     out = sys.stdout
     bar = progress(total=None, desc="training", unit="step")
     stage = [""]
@@ -91,9 +106,6 @@ def train_cmd(layer: str, base: str | None, name: str | None, dev_fraction: floa
     try:
         with interruptible(), bar:
             result = train(store, options, on_progress)
-    except TrainError as exc:
-        _fail(progress_json, str(exc))
-        raise click.ClickException(str(exc)) from exc
     except (KeyboardInterrupt, Terminated) as exc:
         signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
         _fail(progress_json, f"interrupted ({signal.Signals(signum).name})")
@@ -101,7 +113,8 @@ def train_cmd(layer: str, base: str | None, name: str | None, dev_fraction: floa
                    "temporary folder left behind", err=True)
         sys.exit(128 + signum)
     except Exception as exc:
-        # every failure ends the JSON lines with {"done": false}: a full disk, a bug
+        # every failure ends the JSON lines with {"done": false}: a refusal (TrainError),
+        # a full disk, a bug; the group then says it as any command's
         _fail(progress_json, _reason(exc))
         raise
     finally:
@@ -117,14 +130,15 @@ def train_cmd(layer: str, base: str | None, name: str | None, dev_fraction: floa
 
 
 def _reason(exc: Exception) -> str:
-    """What went wrong, in a few words: the storage's reason (a full disk) where it is
-    one, else the exception."""
+    """What went wrong, in a few words: a refusal's own words, the storage's reason (a
+    full disk) where it is one, else the exception."""
     import sqlite3
 
+    from ..errors import describe
     from ..store import storage_reason
 
     reason = storage_reason(exc) if isinstance(exc, (OSError, sqlite3.Error)) else None
-    return reason or f"{type(exc).__name__}: {exc}"
+    return describe(exc) or reason or f"{type(exc).__name__}: {exc}"
 
 
 def _fail(progress_json: bool, message: str) -> None:

@@ -33,11 +33,12 @@ from .base import (
     iter_records,
     refuse_project_paths,
     remove_stale,
+    unknown_set,
 )
 
 __all__ = ["ALIGN_CHOICES", "FORMATS", "LAYER_CHOICES", "WRITERS", "ExportError",
-           "ExportOptions", "ExportSummary", "export", "default_output", "count_documents",
-           "default_layer", "refuse_project_paths"]
+           "ExportOptions", "ExportSummary", "check_export", "count_documents",
+           "default_layer", "default_output", "export", "refuse_project_paths"]
 
 
 class Writer(NamedTuple):
@@ -92,6 +93,83 @@ def count_documents(store: Store, opts: ExportOptions | None = None) -> int:
     return store.count_documents()
 
 
+def unknown_set_refusal(store: Store, opts: ExportOptions) -> ExportError | None:
+    """The refusal of a set (``--set``) the project does not hold, else ``None``."""
+    why = unknown_set(store, opts.annotation_set)
+    return None if why is None else ExportError(why)
+
+
+def check_set(store: Store, annotation_set: str) -> None:
+    """Refuse (:class:`ExportError`) a set (``--set``) the project does not hold: what
+    :func:`export` says, for those that read a set another way (``train``,
+    ``evaluate``) and would rather say it before they load a pipeline."""
+    why = unknown_set(store, annotation_set)
+    if why is not None:
+        raise ExportError(why)
+
+
+def nothing_refusal(store: Store, opts: ExportOptions) -> ExportError | None:
+    """The refusal of an export that no document matches (none has the status asked
+    for, in the set asked for), unless ``allow_empty``: what to do instead (mark
+    documents done, review them in a team project, another status or set), else
+    ``None``. Documents left out one by one as the export goes are refused after it
+    (:func:`empty_refusal`)."""
+    if opts.allow_empty or count_documents(store, opts):
+        return None
+    total = store.count_documents()
+    what = "are done" if opts.status == "done" else f"have status {opts.status}"
+    if store.has_annotation_sets() and opts.set_filter in ("", None):
+        # A team project: done in the gold set means reviewed; `mark done` would only
+        # be refused (or, before, empty the gold set).
+        from ..session import review_steps
+
+        emptied = sorted(store.emptied_documents(store.document_ids()))
+        steps = "; ".join(review_steps(store, emptied))
+        names = ", ".join(s["name"] for s in store.annotation_sets())
+        return ExportError(
+            f"nothing to export: 0 of {total} documents {what} in the gold set (done there "
+            f"means reviewed)", hint=f"{steps + '; ' if steps else ''}or export one "
+            f"annotator's set with --set NAME ({names}); or pass --allow-empty")
+    return ExportError(
+        f"nothing to export: 0 of {total} documents {what}",
+        hint="mark documents done (D in the window, or `annotator mark done ID ...`), "
+             "choose another --status (--status any exports every document), or pass "
+             "--allow-empty")
+
+
+def check_export(store: Store, fmt: str, out: Path, opts: ExportOptions | None = None, *,
+                 force: bool = False) -> None:
+    """Raise the :class:`ExportError` that :func:`export` would raise before writing
+    anything, in its words (the window's Export dialog asks before it closes; the
+    command line gets them from :func:`export`)."""
+    _prepare(store, fmt, out, opts, force)
+
+
+def _prepare(store: Store, fmt: str, out: Path, opts: ExportOptions | None, force: bool
+             ) -> tuple[Writer, ExportOptions, Path, list[Path]]:
+    """Every refusal that needs no writing, in order: the format and options, an output
+    among the project's own files, an unknown set, nothing to export, an output that
+    cannot be written or exists. The writer, the options (the format's default layer
+    filled in), the output and the paths it writes."""
+    writer = WRITERS.get(fmt)
+    if writer is None:
+        raise ExportError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    opts = opts or ExportOptions()
+    opts.check()
+    if opts.layer is None:
+        opts = dataclasses.replace(opts, layer=default_layer(fmt))
+    out = Path(out)
+    refuse_project_paths(store, [out])
+    paths = writer.outputs(out, opts)
+    refuse_project_paths(store, paths)
+    refusal = unknown_set_refusal(store, opts) or nothing_refusal(store, opts)
+    if refusal is not None:
+        raise refusal
+    check_writable_target(out, writer.folder)
+    check_free(paths, force)
+    return writer, opts, out, paths
+
+
 def export(
     store: Store,
     fmt: str,
@@ -110,30 +188,20 @@ def export(
     at the end, so a failed or cancelled export leaves nothing behind (temporary files
     of an earlier export that was killed are removed, and counted in the summary).
 
-    Refused with :class:`ExportError`, before anything is written: an output that is,
-    or resolves to, the project or one of its own files (:func:`refuse_project_paths`),
-    an existing output unless ``force`` (a dangling symlink counts as existing), a
-    folder where a file goes and the reverse. A failed write (a full disk, no
-    permission) is an :class:`ExportError` with a one-line message too.
-    ``on_progress(n)`` is called with the number of documents done; an exception raised
-    from it cancels the export. Tokens not cached yet are made by ``processes`` worker
-    processes (``None``: as many as pay, see :class:`annotator.tokens.TokenCache`). Safe
-    to call from a worker thread (the store's connection allows it; do not share it
-    concurrently).
+    Refused with :class:`ExportError`, before anything is written (:func:`check_export`):
+    an output that is, or resolves to, the project or one of its own files
+    (:func:`refuse_project_paths`), a set the project does not hold, no document to
+    export (unless ``allow_empty``), an existing output unless ``force`` (a dangling
+    symlink counts as existing), a folder where a file goes and the reverse. After the
+    stream: every document left out (:func:`empty_refusal`, unless ``allow_empty``). A
+    failed write (a full disk, no permission) is an :class:`ExportError` with a
+    one-line message too. ``on_progress(n)`` is called with the number of documents
+    done; an exception raised from it cancels the export. Tokens not cached yet are made
+    by ``processes`` worker processes (``None``: as many as pay, see
+    :class:`annotator.tokens.TokenCache`). Safe to call from a worker thread (the
+    store's connection allows it; do not share it concurrently).
     """
-    writer = WRITERS.get(fmt)
-    if writer is None:
-        raise ExportError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
-    opts = opts or ExportOptions()
-    opts.check()
-    if opts.layer is None:
-        opts = dataclasses.replace(opts, layer=default_layer(fmt))
-    out = Path(out)
-    refuse_project_paths(store, [out])
-    paths = writer.outputs(out, opts)
-    refuse_project_paths(store, paths)
-    check_writable_target(out, writer.folder)
-    check_free(paths, force)
+    writer, opts, out, paths = _prepare(store, fmt, out, opts, force)
     summary = ExportSummary(fmt=fmt, out=out)
     files = OutputFiles()
     try:

@@ -14,16 +14,17 @@ import shutil
 import signal
 import threading
 from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from .. import testhook
+from ..errors import ExportError as ExportError
 from ..formats import ALIGN_CHOICES, FORMATS, LAYER_CHOICES
 from ..model import AUTO, GOLD, LAYERS, Document, Span, check_label_name
-from ..paths import project_clashes
+from ..paths import clash_refusal, project_clashes
 from ..store import Store
 from ..tokens import TokenCache, TokenRequest
 
@@ -34,10 +35,6 @@ PROGRESS_EVERY = 100  # documents between two on_progress calls
 #: 300 MB document needed more than 14 GB), so the JSONL export writes them without
 #: tokens and the token formats (spacy, conll) leave them out, counted, with a warning.
 MAX_TOKENIZED_CHARS = 1_000_000
-
-
-class ExportError(Exception):
-    """The export cannot be done (output exists, bad option); nothing was written."""
 
 
 @dataclass
@@ -75,8 +72,82 @@ class ExportOptions:
     @property
     def set_filter(self) -> str | None:
         """The set as :meth:`Store.iter_set_documents` takes it (``None``: auto)."""
-        name = self.annotation_set
-        return None if name == AUTO else "" if name in (GOLD, "") else name
+        return resolve_set(self.annotation_set)
+
+
+def resolve_set(name: str) -> str | None:
+    """``--set`` as :meth:`Store.iter_set_documents` takes it: ``auto`` -> ``None``,
+    ``gold`` -> ``""`` (the project's own set), an annotator's name as it is. The one
+    meaning of ``--set`` for ``export``, ``train`` and ``evaluate``."""
+    return None if name == AUTO else "" if name in (GOLD, "") else name
+
+
+def unknown_set(store: Store, name: str) -> str | None:
+    """Why ``--set name`` cannot be chosen in this project (no such annotator's set),
+    or ``None``."""
+    wanted = resolve_set(name)
+    known = [s["name"] for s in store.annotation_sets()]
+    if not wanted or wanted in known:
+        return None
+    return (f"no annotation set {name!r} in the project (auto, gold, or an annotator's: "
+            f"{', '.join(known) or 'none: not a team project'})")
+
+
+def emptied_reason(store: Store, doc_id: int, name: str, layers: Iterable[str]) -> str | None:
+    """Why a document whose chosen set ``name`` keeps no span is left out (another set
+    of it has spans: "nothing here" where an annotator found something), or ``None``."""
+    if store.has_annotation_sets() and store.emptied_documents([doc_id], name, tuple(layers)):
+        return EMPTIED.format(which=f"{name}'s" if name else "gold")
+    return None
+
+
+def nothing_chosen(store: Store, annotation_set: str, skipped: Mapping[str, int],
+                   what: str) -> str:
+    """Why ``--set annotation_set`` chose no done document (``what``: "nothing to learn
+    from"), and the step that gives some: in a team project the review (done in the gold
+    set means reviewed), with ``annotator review`` commands that run as printed; else
+    marking documents done."""
+    left = "".join(f"; left out {n}: {reason}" for reason, n in sorted(skipped.items()))
+    if not store.has_annotation_sets():
+        return (f"no document is marked done: {what} (mark documents done with D in the "
+                "window, `annotator mark done`, or import labelled data with --status "
+                f"done){left}")
+    from ..session import review_steps
+
+    name = resolve_set(annotation_set)
+    names = ", ".join(s["name"] for s in store.annotation_sets())
+    if name:
+        return (f"--set {annotation_set}: {name} marked no document done in the files merged "
+                f"so far: {what}{left} (merge their finished file, or choose another set: "
+                f"gold, auto, or one of {names})")
+    waiting = sorted({i for s in store.annotation_sets()
+                      for i in store.set_documents(s["name"], "done")}
+                     - set(store.document_ids("done")))
+    steps = "".join(f"; {step}" for step in review_steps(store, waiting))
+    return (f"--set {annotation_set}: no reviewed document, {what} (a team project: done "
+            f"in the gold set means reviewed; 0 of {store.count_documents()} are){left}"
+            f"{steps}; or use one annotator's labels with --set NAME ({names})")
+
+
+def chosen_documents(store: Store, annotation_set: str, layers: Iterable[str],
+                     skip: Callable[[str], None], status: str | None = "done"
+                     ) -> Iterator[tuple[Document, list[Span], str]]:
+    """The documents (with ``status``) of the set ``--set annotation_set`` chooses, with
+    their spans in that set and its name, as ``export`` writes them: a document auto
+    cannot choose for (two or more unreviewed sets) and one whose chosen set has no
+    accepted span of ``layers`` while another set has are left out, each through
+    ``skip(reason)`` (``train`` and ``evaluate --set`` read a team's labels this way)."""
+    layers = tuple(layers)
+    for doc, found, name in store.iter_set_documents(status, resolve_set(annotation_set)):
+        if found is None:
+            skip(NOT_REVIEWED)
+            continue
+        kept = any(s.decision == "accepted" and s.layer in layers for s in found)
+        reason = None if kept else emptied_reason(store, doc.id, name, layers)
+        if reason is not None:
+            skip(reason)
+            continue
+        yield doc, found, name
 
 
 def default_layer(fmt: str) -> str:
@@ -266,10 +337,11 @@ def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
                 (entities if span.layer == "entity" else claims).append(span)
             elif span.decision == "rejected" and opts.include_rejected:
                 rejected.append(span)
-        if sets and not entities and not claims and not opts.annotator \
-                and store.emptied_documents([doc.id], name, tuple(layers)):
+        emptied = None if entities or claims or opts.annotator or not sets else \
+            emptied_reason(store, doc.id, name, layers)
+        if emptied is not None:
             # "Nothing here" where an annotator found something: poison for training.
-            summary.skip(EMPTIED.format(which=f"{name}'s" if name else "gold"))
+            summary.skip(emptied)
             continue
         rec = DocRecord(doc, entities, claims, rejected,
                         {s.id: s for s in spans if s.id is not None})
@@ -477,13 +549,9 @@ def check_writable_target(out: Path, folder: bool) -> None:
 def refuse_project_paths(store: Store, paths: Iterable[Path]) -> None:
     """Refuse (:class:`ExportError`) any output that is, or would write inside, the
     project's own name space (see :func:`annotator.paths.project_clashes`: the project
-    file, its -wal, -shm, -journal, backups and models folder, by name, symlink or hard
-    link)."""
+    file, its side files and backups, by name, symlink or hard link)."""
     for path in project_clashes(store.path, paths):
-        raise ExportError(
-            f"refused: {path} is the project {store.path} itself or one of its own "
-            "files (-wal, -shm, -journal, backups, models); writing there would "
-            "destroy the project. Choose another --out")
+        raise ExportError(clash_refusal(store.path, path))
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shlex
+import sqlite3
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import LAYERS, STATUSES, Claim, Span
-from ..store import Store, now
+from ..store import ReadOnlyError, Store, StoreError, now, storage_reason
 from ..store.trust import max_text_chars
 from .records import (
     BOMS,
@@ -107,10 +108,11 @@ class ImportResult:
             text = ("warning: no labelled span landed; what the files held is left out "
                     "below\n" + text)
         if self.merged:
-            text += (f"; {self.merged} more line(s) with the same text added their labels "
-                     "to the first (binary annotations)")
+            text += (f"; {self.merged} duplicate(s) of a text (in these files or already "
+                     "in the project) merged their new labels into its document")
         if self.skipped_duplicates:
-            text += f"; skipped {self.skipped_duplicates} duplicate(s) already in the project"
+            text += (f"; skipped {self.skipped_duplicates} duplicate(s) of a text, without "
+                     "labels")
         elif not self.imported:
             text += "; nothing new"
         if self.labels_added:
@@ -152,16 +154,18 @@ def import_paths(
     ``status`` (``new`` or ``done``) is given to every imported document, whatever the
     file says. Labels the project's scheme lacks refuse the import with
     :class:`MissingLabels` (all of them, each with its layer), unless ``add_labels``,
-    which adds them to the scheme in the same transaction. Lines of this import with the
-    text of an earlier line (Prodigy's binary annotations: one line per decision) add
-    their labels to the first one's document."""
+    which adds them to the scheme in the same transaction. A line with the text of a
+    document already in the project, from this import or an earlier one (Prodigy's
+    binary annotations: one line per decision), adds its labels to that document: the
+    new ones (exact repeats are not added twice; an entity over one the document has is
+    left out and counted); one without labels is skipped. One command or several give
+    the same project (issue 23)."""
     if status is not None and status not in IMPORT_STATUSES:
         raise ValueError(f"status must be one of {', '.join(IMPORT_STATUSES)}")
     files = list(_expand(paths, fmt))
     result = ImportResult(files=len(files))
     ts = now()  # one import, one creation time
     labels = _LabelCheck(store, add_labels, result)
-    first_id: list[int] = []  # the first document id of this import, once known
 
     def flush(batch: list[tuple[Record, str]]) -> None:
         # Records are checked against the project a batch at a time, across files: one
@@ -186,13 +190,13 @@ def import_paths(
             labels.check(record)
             if digest in seen:
                 if record.spans:
-                    _merge_records(seen[digest], record)
+                    _merge_records(seen[digest], record, result)
                     result.merged += 1
                 else:
                     result.skipped_duplicates += 1
                 continue
             if digest in existing:
-                if record.spans and first_id:
+                if record.spans:
                     repeats.append((record, digest))
                 else:
                     result.skipped_duplicates += 1
@@ -200,21 +204,20 @@ def import_paths(
             seen[digest] = record
             fresh.append((record, digest))
         if repeats:
-            # A line repeating the text of an earlier batch of this import: its labels
-            # join that document (one of an earlier import is left alone).
+            # A line repeating the text of a document already in the project (of an
+            # earlier batch or an earlier import: one rule, issue 23): its labels join
+            # that document's, what it has already left out.
             ids_of = store.document_ids_by_hash([d for _, d in repeats])
             for record, digest in repeats:
                 doc_id = ids_of.get(digest)
-                if doc_id is not None and doc_id >= first_id[0]:
-                    result.spans += _insert_more_spans(store, doc_id, record)
-                    result.merged += 1
-                else:
+                if doc_id is None:  # not reachable: the hash was found
                     result.skipped_duplicates += 1
+                    continue
+                result.spans += _insert_more_spans(store, doc_id, record, result)
+                result.merged += 1
         # One statement for the lot; the ids come back by content hash.
         ids = store.insert_documents(
             [(r.text, r.meta, digest, status or r.status) for r, digest in fresh], ts=ts)
-        if ids and not first_id:
-            first_id.append(min(ids))
         for (record, _), doc_id in zip(fresh, ids, strict=True):
             _insert_spans(store, doc_id, record)
             result.sets.update(record.set_statuses)
@@ -228,6 +231,24 @@ def import_paths(
             if on_document:
                 on_document()
 
+    try:
+        _import_all(store, files, fmt, text_field, as_sets, flush, labels, result, paths)
+    except (ImportFailed, ReadOnlyError) as exc:
+        exc.hint = "nothing was imported"
+        raise
+    except (sqlite3.Error, OSError) as exc:
+        reason = storage_reason(exc)
+        if reason is None:
+            raise
+        raise StoreError(f"import failed: {reason}", hint="nothing was imported (the "
+                         "import is one transaction)") from exc
+    return result
+
+
+def _import_all(store: Store, files: list[Path], fmt: str, text_field: str,
+                as_sets: bool, flush: Callable[[list[tuple[Record, str]]], None],
+                labels: _LabelCheck, result: ImportResult, paths: list[Path]) -> None:
+    """The transaction of :func:`import_paths`."""
     batch: list[tuple[Record, str]] = []
     max_chars = max_text_chars()
     with store.bulk(), store.write():
@@ -236,8 +257,7 @@ def import_paths(
                 if len(record.text) > max_chars:  # the cap a merge applies too
                     raise ImportFailed(record.path, record.line, (
                         f"a text of {len(record.text):,} characters, over the cap of "
-                        f"{max_chars:,} (ANNOTATOR_MAX_TEXT_CHARS raises it); nothing was "
-                        "imported"))
+                        f"{max_chars:,} (ANNOTATOR_MAX_TEXT_CHARS raises it)"))
                 batch.append((record, content_hash(record.text)))
                 if len(batch) >= BATCH:
                     flush(batch)
@@ -249,7 +269,6 @@ def import_paths(
             # an annotator's set, as a merge would make it (its own project id, so a
             # later merge of a file of that name is told apart)
             store.put_annotation_set(name, f"import:{name}", ", ".join(map(str, paths)), 0)
-    return result
 
 
 class _LabelCheck:
@@ -671,12 +690,12 @@ def _labelstudio_row(path: Path, line: int, row: dict[str | None, str], text_fie
     return min_record(item, path, line, text_field, Config.beside(path))
 
 
-def _merge_records(first: Record, more: Record) -> None:
-    """Add the labels of ``more`` (a line with the same text) to ``first``: accepted
-    entities that overlap one of ``first``'s accepted ones are left out, exact repeats
-    too."""
+def _merge_records(first: Record, more: Record, result: ImportResult) -> None:
+    """Add the labels of ``more`` (a line with the same text) to ``first``: exact
+    repeats are left out, and accepted entities that overlap one of ``first``'s
+    (counted in ``result``)."""
     base = len(first.spans)
-    keep = _new_spans(first.spans, more.spans)
+    keep = _new_spans(first.spans, more.spans, result)
     for n, index in enumerate(keep, start=base):
         if index in more.claimant_offsets:
             first.claimant_offsets[n] = more.claimant_offsets[index]
@@ -685,27 +704,40 @@ def _merge_records(first: Record, more: Record) -> None:
     first.spans.extend(more.spans[i] for i in keep)
 
 
-def _new_spans(have: list[Span], more: list[Span]) -> list[int]:
-    """Indices of ``more`` that may join ``have`` (see :func:`_merge_records`)."""
-    keys = {(s.layer, s.start, s.end, s.label, s.decision) for s in have}
-    accepted = [s for s in have if s.layer == "entity" and s.decision == "accepted"]
+#: why an entity of a line repeating a text was left out (ImportResult.left_out)
+OVERLAP_REPEAT = ("entity of a repeated text overlapping an entity the text already "
+                  "has (the first kept)")
+
+
+def _new_spans(have: list[Span], more: list[Span], result: ImportResult) -> list[int]:
+    """Indices of ``more`` that may join ``have`` (see :func:`_merge_records`): not an
+    exact repeat, and, for an accepted entity, not over an entity (accepted, or a
+    pending suggestion) of the same set, which is counted in ``result``."""
+    keys = {(s.annotation_set, s.layer, s.start, s.end, s.label, s.decision) for s in have}
+    standing = [s for s in have if s.layer == "entity" and s.decision != "rejected"]
     out = []
     for index, span in enumerate(more):
-        if (span.layer, span.start, span.end, span.label, span.decision) in keys:
+        key = (span.annotation_set, span.layer, span.start, span.end, span.label,
+               span.decision)
+        if key in keys:
             continue
-        if span.layer == "entity" and span.decision == "accepted":
-            if any(a.overlaps(span.start, span.end) for a in accepted):
+        if span.layer == "entity" and span.decision != "rejected":
+            if any(a.overlaps(span.start, span.end) for a in standing
+                   if a.annotation_set == span.annotation_set):
+                result.left_out[OVERLAP_REPEAT] += 1
                 continue
-            accepted.append(span)
-        keys.add((span.layer, span.start, span.end, span.label, span.decision))
+            standing.append(span)
+        keys.add(key)
         out.append(index)
     return out
 
 
-def _insert_more_spans(store: Store, doc_id: int, record: Record) -> int:
-    """Add a repeated line's labels to the document an earlier batch inserted."""
-    have = store.spans(doc_id)
-    keep = _new_spans(have, record.spans)
+def _insert_more_spans(store: Store, doc_id: int, record: Record, result: ImportResult
+                       ) -> int:
+    """Add a repeated line's labels to the document already in the project (of this
+    import or an earlier one), in every set (see :func:`_new_spans`)."""
+    have = store.spans(doc_id, annotation_set=None)
+    keep = _new_spans(have, record.spans, result)
     extra = Record(record.text, record.meta, record.path, record.line,
                    [record.spans[i] for i in keep])
     for n, index in enumerate(keep):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import ImportFailed as ImportFailed
 from ..model import CHECKWORTHY, CLAIM_TYPES, Claim, Span, check_label_name
 
 SUFFIXES = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
@@ -21,15 +22,6 @@ SUFFIXES = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl"
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"))
-
-
-class ImportFailed(Exception):
-    """Bad input: the message names the file and, where it applies, the line."""
-
-    def __init__(self, path: Path | str, line: int | None, message: str):
-        self.path, self.line, self.message = Path(path), line, message
-        where = f"{path}:{line}" if line else f"{path}"
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass

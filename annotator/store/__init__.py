@@ -1,7 +1,7 @@
 """The project database: one SQLite file per project.
 
-Tables (see DESIGN.md, Data model): ``documents``, ``spans``, ``claims`` (attributes of
-claim spans), ``events`` (append-only decision log), ``meta`` (schema version),
+Tables (see docs/architecture.md, Data model): ``documents``, ``spans``, ``claims``
+(attributes of claim spans), ``events`` (append-only decision log), ``meta`` (schema version),
 ``tokens`` (a cache of token boundaries; derived, safe to empty), ``documents_fts`` (the
 search index), ``labels``/``label_map`` (the project's label scheme) and, for teams,
 ``annotation_sets``, ``set_documents`` and an ``annotation_set`` column on ``spans`` and
@@ -16,13 +16,11 @@ in words), :mod:`.trust` (a file from others is checked before it is trusted: sc
 header, integrity, caps), :mod:`.doctor` (``annotator doctor``) and :mod:`.rows`.
 """
 
+from ..errors import ReadOnlyError, ReplacedError, StoreError
 from .base import PRECEDENCE, Precedence
 from .core import Store
 from .files import (
     BUSY_TIMEOUT_MS,
-    ReadOnlyError,
-    ReplacedError,
-    StoreError,
     describe_busy,
     describe_sqlite_error,
     lock_holders,

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
+from ..errors import ReadOnlyError, ReplacedError
 from . import files
-from .files import ReadOnlyError, ReplacedError, _close, _file_key, _set_wal
+from .files import _close, _file_key, _set_wal
 
 if TYPE_CHECKING:
     import sqlite_utils

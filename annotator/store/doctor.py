@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..paths import remove_project_files
 from .files import StoreError, _check_is_ours, _close, _connect, harden, read_header
 from .schema import SCHEMA_VERSION
 from .trust import (
@@ -144,15 +145,13 @@ def repair(path: Path, out: Path) -> list[str]:
         finally:
             copy.close()
     except BaseException:
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{out}{suffix}").unlink(missing_ok=True)
+        remove_project_files(out)
         raise
     finally:
         _close(source)
     after = examine(out)
     if not after.ok:
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{out}{suffix}").unlink(missing_ok=True)
+        remove_project_files(out)
         raise StoreError(f"{path}: the repaired copy was still not right "
                          f"({'; '.join(after.problems[:3])}); nothing was kept")
     return done

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..errors import UnknownDocument
 from ..model import Document
 from .base import StoreBase
 from .rows import _LIST_COLUMNS, _document, _dumps, _like_pattern, fts_query, now
@@ -42,22 +43,22 @@ class DocumentQueries(StoreBase):
         return found
 
     def documents_by_uncertainty(self, threshold: float, statuses: Iterable[str],
-                                 limit: int = -1, offset: int = 0
+                                 limit: int = -1, offset: int = 0, layer: str = "claim"
                                  ) -> list[tuple[int, float | None]]:
         """``(id, distance)`` of the documents with one of ``statuses``, those whose
-        pending claim suggestion scores nearest ``threshold`` first (``distance``: how
-        near), then those without a scored pending claim (``None``), by id. One query;
-        ``limit``/``offset`` page it."""
+        pending ``layer`` suggestion scores nearest ``threshold`` first (``distance``:
+        how near), then those without a scored pending suggestion of the layer
+        (``None``), by id. One query; ``limit``/``offset`` page it."""
         statuses = list(statuses)
         marks = ",".join("?" * len(statuses))
         sql = (
             "SELECT id, distance FROM (SELECT d.id AS id, (SELECT MIN(ABS(s.score - ?))"
             " FROM spans s WHERE s.doc_id = d.id AND s.annotation_set = ''"
-            " AND s.layer = 'claim' AND s.decision = 'pending' AND s.score IS NOT NULL)"
+            " AND s.layer = ? AND s.decision = 'pending' AND s.score IS NOT NULL)"
             f" AS distance FROM documents d WHERE d.status IN ({marks}))"
             " ORDER BY distance IS NULL, distance, id LIMIT ? OFFSET ?")
         return [(int(i), None if dist is None else float(dist)) for i, dist in
-                self.conn.execute(sql, (threshold, *statuses, limit, offset))]
+                self.conn.execute(sql, (threshold, layer, *statuses, limit, offset))]
 
     def _hashes_in(self, chunk: list[str]) -> set[str]:
         marks = ",".join("?" * len(chunk))
@@ -109,6 +110,15 @@ class DocumentQueries(StoreBase):
             (doc_id,),
         ).fetchone()
         return _document(row) if row else None
+
+    def document(self, doc_id: int) -> Document:
+        """The document ``doc_id``, or :class:`~annotator.errors.UnknownDocument`
+        (``no document N in PROJECT``), the refusal every command that takes an id
+        gives."""
+        doc = self.get_document(doc_id)
+        if doc is None:
+            raise UnknownDocument(doc_id, self.path)
+        return doc
 
     def iter_documents(
         self, status: str | None = None, batch_size: int = 500, ids: list[int] | None = None

@@ -16,23 +16,12 @@ from collections import Counter
 from pathlib import Path
 
 from .. import testhook
+from ..errors import ReadOnlyError as ReadOnlyError
+from ..errors import ReplacedError as ReplacedError
+from ..errors import StoreError as StoreError
 from .schema import APPLICATION_ID
 
 BUSY_TIMEOUT_MS = 10_000
-
-
-class StoreError(Exception):
-    """The file cannot be used as an Annotator project (not ours, or too new)."""
-
-
-class ReadOnlyError(StoreError):
-    """A write asked of a project opened read-only."""
-
-
-class ReplacedError(StoreError):
-    """The project file was replaced or deleted under an open store (another program
-    renamed a file over it, or removed it): a write now would go into a file nobody
-    can open again, so it is refused."""
 
 
 # --- helpers --------------------------------------------------------------------------

@@ -46,6 +46,19 @@ class SetQueries(SpanQueries):
         """Set a ``meta`` entry (call inside :meth:`write`)."""
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    def meta_prefixed(self, prefix: str) -> dict[str, str]:
+        """The ``meta`` entries whose key starts with ``prefix``, by key (the records a
+        team project keeps of batches dealt and files merged: ``assign:N``,
+        ``set_file:PROJECT_ID``)."""
+        return {str(k): str(v) for k, v in self.conn.execute(
+            "SELECT key, value FROM meta WHERE substr(key, 1, ?) = ? ORDER BY key",
+            (len(prefix), prefix))}
+
+    def given_document_ids(self) -> set[int]:
+        """Documents some annotator's set holds (merged from their file)."""
+        return {row[0] for row in self.conn.execute(
+            "SELECT DISTINCT doc_id FROM set_documents")}
+
     @property
     def project_id(self) -> str:
         """This project's random id (schema v6): a merge knows a file by it."""

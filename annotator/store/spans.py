@@ -36,6 +36,14 @@ class SpanQueries(StoreBase):
             params.extend(decisions)
         return self._query_spans(" AND ".join(where), params)
 
+    def document_ids_with_label(self, label: str, annotation_set: str = "") -> list[int]:
+        """Ids of the documents with a span (not rejected) labelled ``label`` in one
+        annotation set, in order."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT doc_id FROM spans WHERE label = ? AND annotation_set = ?"
+            " AND decision != 'rejected' ORDER BY doc_id", (label, annotation_set))
+        return [int(row[0]) for row in rows]
+
     def pending_span_ids(self, doc_id: int | None = None, layer: str | None = None,
                          label: str | None = None, min_score: float | None = None,
                          annotation_set: str = "", max_score: float | None = None,

@@ -16,17 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ModelNotFound as ModelNotFound
+
 if TYPE_CHECKING:
     from spacy.language import Language
 
 #: The folders ``spacy train --output`` writes, in the order we take them.
 TRAIN_OUTPUTS = ("model-best", "model-last")
 CONFIG = "config.cfg"
-
-
-class ModelNotFound(Exception):
-    """The spaCy pipeline asked for is not installed or cannot be loaded (nothing is
-    ever downloaded); the message is one line."""
 
 
 def pipeline_path(name: str) -> tuple[str, str | None]:

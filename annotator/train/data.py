@@ -22,7 +22,8 @@ of a ``meta`` key (``split_by``) so that no group (a debate, a source) is on bot
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -77,10 +78,22 @@ class ClaimUnit:
     cues: list[str]
 
 
-def done_documents(store: Store) -> Iterator[Labelled]:
-    """The project's done documents with their spans, in id order."""
-    for doc in store.iter_documents(status="done"):
-        yield Labelled(doc, store.spans(doc.id, decisions=("accepted", "rejected")))
+def done_documents(store: Store, annotation_set: str = "gold",
+                   layers: Iterable[str] = ("entity", "claim"),
+                   skip: Callable[[str], None] | None = None,
+                   sets: Counter[str] | None = None) -> Iterator[Labelled]:
+    """The done documents of the set ``annotation_set`` chooses (``export --set``'s
+    meaning: ``gold``, ``auto`` or an annotator's; one person's project has only its
+    own, gold) with their accepted and rejected spans, in id order. What the choice leaves out
+    goes through ``skip(reason)``; ``sets`` counts the documents taken from each set
+    (``gold`` for the project's own)."""
+    from ..export.base import chosen_documents
+
+    for doc, spans, name in chosen_documents(store, annotation_set, layers,
+                                             skip or (lambda reason: None)):
+        if sets is not None:
+            sets[name or "gold"] += 1
+        yield Labelled(doc, [s for s in spans if s.decision in ("accepted", "rejected")])
 
 
 def split(docs: Sequence[Labelled], dev_fraction: float, seed: int,

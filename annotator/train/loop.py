@@ -4,8 +4,9 @@ as plain functions over the store, without Qt.
 - :func:`refresh_suggestions`: after training, the pending suggestions of the documents
   not done come again from the new model; what people decided or made is never touched
   (the ``suggest --redo`` rules).
-- :func:`uncertainty_order`: documents whose claim scores sit nearest the decision
-  threshold first (:func:`decision_threshold`), for an "uncertain first" queue.
+- :func:`uncertainty_order`: documents whose claim (or entity) scores sit nearest the
+  decision threshold first (:func:`decision_threshold`), for an "uncertain first"
+  queue; :func:`uncertain_documents` picks the threshold by layer.
 - :func:`retrain_due`: whether N more documents were marked done since the newest model
   was trained, for "retrain every N documents".
 - :func:`learning_curve`: one point per training run (done documents, held-out F1 per
@@ -58,13 +59,44 @@ def decision_threshold(suggester: Suggester | None = None) -> float:
 
 
 def uncertainty_order(store: Store, threshold: float, statuses: Iterable[str] = NOT_DONE,
-                      limit: int = -1, offset: int = 0) -> list[int]:
-    """Document ids, those whose pending claim scores are nearest ``threshold`` first
+                      limit: int = -1, offset: int = 0, layer: str = "claim") -> list[int]:
+    """Document ids, those whose pending ``layer`` scores are nearest ``threshold`` first
     (the most uncertain suggestion of each document decides), then the documents
-    without scored pending claims, by id (:meth:`~annotator.store.Store.
-    documents_by_uncertainty`)."""
+    without scored pending suggestions of the layer, by id (:meth:`~annotator.store.
+    Store.documents_by_uncertainty`)."""
     return [doc_id for doc_id, _ in
-            store.documents_by_uncertainty(threshold, statuses, limit, offset)]
+            store.documents_by_uncertainty(threshold, statuses, limit, offset, layer)]
+
+
+#: The margin of an entity suggestion's score: the beam's probability that the entity
+#: is right (``suggest --entity-scores``), least sure at one half.
+ENTITY_MARGIN = 0.5
+
+
+def margin(layer: str) -> float:
+    """The score nearest which a suggestion of ``layer`` is least sure: an entity's
+    :data:`ENTITY_MARGIN`; a claim's the threshold of the learned check-worthiness
+    model the window and ``suggest`` use (:data:`~annotator.suggest.claims.
+    COMBINED_THRESHOLD`)."""
+    if layer == "entity":
+        return ENTITY_MARGIN
+    if layer == "claim":
+        from ..suggest.claims import COMBINED_THRESHOLD
+
+        return float(COMBINED_THRESHOLD)
+    raise ValueError(f"layer must be entity or claim, not {layer!r}")
+
+
+def uncertain_documents(store: Store, layer: str = "entity",
+                        statuses: Iterable[str] = NOT_DONE, limit: int = -1,
+                        offset: int = 0) -> list[int]:
+    """The active-learning queue of one layer: ids of the documents with one of
+    ``statuses`` (default: all but done), those whose pending ``layer`` suggestions sit
+    nearest the decision margin (:func:`margin`) first, then those with no scored
+    pending suggestion of the layer, by id. Entity suggestions carry a score only when
+    suggested with ``--entity-scores`` (spaCy's greedy NER gives none). What the
+    window's ``Ctrl+Shift+U`` and ``assign --order uncertain`` use."""
+    return uncertainty_order(store, margin(layer), statuses, limit, offset, layer)
 
 
 def retrain_due(store: Store, every: int) -> bool:

@@ -16,12 +16,14 @@ import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import trained
+from ..errors import TrainError as TrainError
 from ..evaluate import Item, average_precision, compare, prf
 from ..paths import models_dir
 from ..store import Store
@@ -43,10 +45,6 @@ CLAIM_MODEL: dict[str, Any] = {
 }
 
 
-class TrainError(Exception):
-    """Training cannot start (nothing to learn from, an unknown base pipeline)."""
-
-
 @dataclass
 class TrainOptions:
     """What ``annotator train`` takes (see its ``--help``)."""
@@ -61,6 +59,9 @@ class TrainOptions:
     max_epochs: int = 0  # per layer; 0: the defaults below
     split_by: str | None = None  # a meta key: its groups stay on one side of the split
     partial: bool = False  # entities: tokens outside judged spans are unknown
+    #: Team projects: whose labels (``export --set``'s meaning: gold, auto or a name;
+    #: gold, the reviewed documents, as before sets could be chosen).
+    annotation_set: str = "gold"
     processes: int = 0  # parsing claims (nlp.pipe n_process); 0: one
 
 
@@ -149,11 +150,15 @@ def train(store: Store, options: TrainOptions | None = None,
 
     layers = LAYERS if options.layer == "all" else (options.layer,)
     report("load")
-    docs = list(data.done_documents(store))
+    skipped: Counter[str] = Counter()
+    sets: Counter[str] = Counter()
+    docs = list(data.done_documents(store, options.annotation_set, layers,
+                                    lambda reason: skipped.update([reason]), sets))
     if not docs:
-        raise TrainError("no document is marked done: nothing to learn from (mark documents "
-                         "done with D in the window, `annotator mark done`, or import "
-                         "labelled data with --status done)")
+        from ..export.base import nothing_chosen
+
+        raise TrainError(nothing_chosen(store, options.annotation_set, skipped,
+                                        "nothing to learn from"))
     has = {layer: any(d.accepted(layer) for d in docs) for layer in LAYERS}
     notes: list[str] = []
     todo = [layer for layer in layers if has[layer]]
@@ -166,6 +171,11 @@ def train(store: Store, options: TrainOptions | None = None,
                          "documents")
     if not todo:
         raise TrainError("no accepted span in the done documents: nothing to learn from")
+    if store.has_annotation_sets():
+        notes.append(f"--set {options.annotation_set}: " + ", ".join(
+            f"{n} document(s) from {'the gold (reviewed) set' if name == 'gold' else name}"
+            for name, n in sorted(sets.items())))
+    notes += [f"left out {n} document(s): {reason}" for reason, n in sorted(skipped.items())]
     if options.split_by is not None:
         notes += _check_split_by(docs, options.split_by)
     train_docs, dev_docs = data.split(docs, options.dev_fraction, options.seed,
@@ -190,6 +200,8 @@ def train(store: Store, options: TrainOptions | None = None,
         "seed": options.seed, "dev_fraction": options.dev_fraction,
         "split_by": options.split_by, "partial": options.partial,
         "done_documents": len(docs),
+        "annotation_set": options.annotation_set, "sets": dict(sorted(sets.items())),
+        "left_out": dict(sorted(skipped.items())),
         "documents": {"train": len(train_docs), "dev": len(dev_docs)},
         "labels": {}, "examples": {}, "scores": {}, "training": {}, "seconds": {},
         "training_config": _config_summary(),

@@ -188,7 +188,7 @@ def test_labels_dialog_maps_model_labels_and_round_trips_toml(
     assert "[[label]]" in out.read_text(encoding="utf-8")
     refused = tmp_path / "project.db"  # the project itself is never written
     dialog.export_file(window.store.path)
-    assert "is the open project" in dialog.message.text()
+    assert "writing there would destroy the project" in dialog.message.text()
     assert refused.exists()
     qtbot.waitUntil(lambda: not dialog.busy)
     qtbot.waitUntil(lambda: not dialog.busy)

@@ -161,7 +161,7 @@ def test_export_refuses_the_open_project_and_its_sqlite_files(
         assert window.export_to("jsonl", out, force=True) is None  # the window's own check
         assert window.article.banner.message == refusal(out, path)
         assert not window.taskbar.busy
-    assert "is the open project project.db" in str(refusal(path, path))
+    assert f"{path} is the project {path} itself" in str(refusal(path, path))
     assert refusal(tmp_path / "export.jsonl", path) is None
     assert refusal(tmp_path / "links", path) is None
     # The project is whole and still takes decisions.

@@ -322,7 +322,7 @@ def test_window_remembers_annotator_last_document_and_recent(qtbot, project, ope
     window.close()
     from ui.app import annotator_name
 
-    assert annotator_name(settings, None, ask=False) == "maria"
+    assert annotator_name(project, None, ask=False) == "maria"
     again = open_window(annotator=None)
     assert again.annotator == "maria"
     assert again.doc.id == 2
