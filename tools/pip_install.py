@@ -71,9 +71,9 @@ class Account:
                      " (unpacking takes the longest)")
         elif line.startswith("Successfully installed"):
             self.say(f"installed {plural(len(words) - 2, 'package')}")
-        elif line.startswith("ERROR"):
-            self.say(line.rstrip())
-        elif line.startswith("WARNING"):  # counted: an index setup can give one per package
+        elif line.lstrip().startswith("ERROR"):  # (indented: from a build subprocess)
+            self.say(line.strip())
+        elif line.lstrip().startswith("WARNING"):  # counted: an index can give one a package
             self.warnings += 1
             self.first_warning = self.first_warning or line.strip()
 
@@ -83,7 +83,7 @@ class Account:
             print(f"  {plural(self.warnings, 'warning')} from pip, in {log} (the first: "
                   f"{self.first_warning})", flush=True)
         if self.satisfied and not self.collected:
-            print(f"  nothing to add: {self.satisfied} requirements already satisfied",
+            print(f"  nothing to add: {plural(self.satisfied, 'requirement')} already satisfied",
                   flush=True)
 
 
