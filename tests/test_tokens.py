@@ -121,6 +121,7 @@ def test_tokenizer_primed_cache_gives_spacys_tokens_on_hostile_text() -> None:
     assert checked > 6000
 
 
+@pytest.mark.slow
 def test_tokenizer_primed_cache_survives_renewal(monkeypatch) -> None:
     """A renewed tokenizer (fresh vocab and cache) gives the same tokens as before."""
     from annotator import tokens
@@ -135,6 +136,7 @@ def test_tokenizer_primed_cache_survives_renewal(monkeypatch) -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(max_size=6)), max_size=40))
+@pytest.mark.slow
 def test_tokenizer_primed_cache_gives_spacys_tokens_on_any_text(parts: list[str]) -> None:
     from annotator.tokens import tokenize
 

@@ -60,6 +60,7 @@ def test_spacy_align_policies(project: Project, tmp_path: Path) -> None:
     assert "not on token boundaries (align=contract)" in contract.summary()
 
 
+@pytest.mark.slow
 def test_spacy_split_is_seeded(project: Project, tmp_path: Path) -> None:
     def split(seed: int, name: str) -> tuple[list[int], list[int]]:
         export(project.store, "spacy", tmp_path / name, ExportOptions(dev_fraction=0.5, seed=seed))
