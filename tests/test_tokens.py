@@ -134,9 +134,9 @@ def test_tokenizer_primed_cache_survives_renewal(monkeypatch) -> None:
         assert tokens.tokenize(text) == _bounds(reference(text))
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(max_size=6)), max_size=40))
-@pytest.mark.slow
 def test_tokenizer_primed_cache_gives_spacys_tokens_on_any_text(parts: list[str]) -> None:
     from annotator.tokens import tokenize
 
