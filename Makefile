@@ -11,6 +11,13 @@ STAMP   = $(RUNTIME)
 # pip's whole output goes to $(VENV)/install.log; the terminal gets one line per phase
 INSTALL = $(PY) tools/pip_install.py $(VENV)/install.log
 
+# An editable install of a package with mapped folders (ui/ -> annotator.gui, resources/
+# -> annotator.resources; setup.py) makes setuptools print an "Editable installation"
+# notice (its InformationOnly class, shown as a BuildBackendWarning even with --quiet):
+# the source tree's folders come first on imports, which is what an editable install is
+# for. Only that notice is silenced; any other warning of the build still shows.
+export PYTHONWARNINGS ?= ignore:Editable installation
+
 .PHONY: run test test-fast lint docs venv bench bench-full bench-peers bench-learning \
 	checkworthy-model screenshots wheel-check clean
 
@@ -19,7 +26,7 @@ $(PY):
 	@echo "Upgrading pip in $(VENV)"
 	@$(INSTALL) --upgrade pip
 
-$(RUNTIME): pyproject.toml | $(PY)
+$(RUNTIME): pyproject.toml setup.py | $(PY)
 	@echo "Installing Annotator and what it runs on (PySide6, spaCy, its model) into $(VENV)"
 	@$(INSTALL) -e .
 	@touch $@
@@ -34,7 +41,7 @@ venv: $(DEV)
 # Qt's X11 plugin needs libxcb-cursor0 and friends: say which are missing, and how to
 # install them, before Qt aborts with its own message (ui/platform_check.py).
 run: $(STAMP)
-	@$(PY) -m ui.platform_check
+	@$(PY) -m annotator.gui.platform_check
 	$(PY) main.py
 
 lint: $(DEV)
@@ -78,7 +85,7 @@ checkworthy-model: $(STAMP)
 	$(PY) -m bench.claimbuster build
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) -m tools.screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
