@@ -2,7 +2,14 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
-STAMP   = $(VENV)/.installed
+# Two stamps: `make run` installs the runtime only; `make test` and `make lint` add the dev
+# tools ([dev] in pyproject.toml) on top, and `make run` after them installs nothing.
+# STAMP: what the other targets need (the runtime).
+RUNTIME = $(VENV)/.runtime
+DEV     = $(VENV)/.dev
+STAMP   = $(RUNTIME)
+# pip's whole output goes to $(VENV)/install.log; the terminal gets one line per phase
+INSTALL = $(PY) tools/pip_install.py $(VENV)/install.log
 
 # An editable install of a package with mapped folders (ui/ -> annotator.gui, resources/
 # -> annotator.resources; setup.py) makes setuptools print an "Editable installation"
@@ -11,16 +18,25 @@ STAMP   = $(VENV)/.installed
 # for. Only that notice is silenced; any other warning of the build still shows.
 export PYTHONWARNINGS ?= ignore:Editable installation
 
-.PHONY: run test lint docs venv bench bench-full bench-peers bench-learning checkworthy-model \
-	screenshots wheel-check clean
+.PHONY: run test test-fast lint docs venv bench bench-full bench-peers bench-learning \
+	checkworthy-model screenshots wheel-check clean
 
-$(STAMP): pyproject.toml setup.py
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	@echo "Upgrading pip in $(VENV)"
+	@$(INSTALL) --upgrade pip
 
-venv: $(STAMP)
+$(RUNTIME): pyproject.toml setup.py | $(PY)
+	@echo "Installing Annotator and what it runs on (PySide6, spaCy, its model) into $(VENV)"
+	@$(INSTALL) -e .
+	@touch $@
+
+$(DEV): $(RUNTIME)
+	@echo "Adding the dev tools (pytest, ruff, mypy, ...) to $(VENV)"
+	@$(INSTALL) --extra dev
+	@touch $@
+
+venv: $(DEV)
 
 # Qt's X11 plugin needs libxcb-cursor0 and friends: say which are missing, and how to
 # install them, before Qt aborts with its own message (ui/platform_check.py).
@@ -28,13 +44,17 @@ run: $(STAMP)
 	@$(PY) -m annotator.gui.platform_check
 	$(PY) main.py
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# The edit loop: everything but the tests marked `slow` (docs/development.md); no lint.
+test-fast: $(DEV)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
 
 # The generated parts of docs/: the CLI reference (from --help), the module map, the
 # benchmark tables (from bench/results.json); tests/test_docs.py fails when they are stale.

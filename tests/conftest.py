@@ -38,6 +38,25 @@ def store(db_path: Path):
     s.close()
 
 
+# --- markers ------------------------------------------------------------------------
+
+TESTS = ROOT / "tests"
+UI_TESTS = TESTS / "ui"
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by them
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks ``gui`` every test under tests/ui and every test that uses ``qtbot``, so that
+    ``-m gui`` and ``-m "not gui"`` select by what a test drives, not by where it is.
+    (``slow`` is marked by hand on the tests that take more than ~2 s; see
+    docs/development.md.)"""
+    for item in items:
+        if TESTS not in item.path.parents:  # this file as a plugin elsewhere (test_guards)
+            continue
+        if UI_TESTS in item.path.parents or "qtbot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.gui)
+
+
 # --- threads left running ------------------------------------------------------------
 
 # Every QThread started in this process, so that a test can be failed for leaving one

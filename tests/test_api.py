@@ -187,6 +187,7 @@ def test_api_uncertain_documents_by_layer(tmp_path: Path) -> None:
         uncertain_documents(Store(path), "doc")
 
 
+@pytest.mark.slow
 def test_api_entity_scores_from_the_ner_beam(tmp_path: Path) -> None:
     """spaCy's greedy NER gives no score: entities are stored unscored, unless
     suggested with entity scores, which are the beam's probabilities (0 to 1), from

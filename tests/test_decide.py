@@ -188,6 +188,7 @@ def test_decide_dry_run_prints_and_writes_nothing(project: Path) -> None:
     assert snapshot(project) == before
 
 
+@pytest.mark.slow
 def test_cli_reject_relabel_add_accept_with_score_selectors(project: Path) -> None:
     assert run("reject", "--max-score", "0.5", "--layer", "entity", "--db", project
                ).returncode == 0

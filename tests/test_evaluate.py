@@ -183,6 +183,7 @@ def _gold_file(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_evaluate_gold_with_the_real_pipeline(tmp_path):
     gold = _gold_file(tmp_path / "gold.jsonl")
     db = tmp_path / "untouched.db"

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 BAD = '''
@@ -61,6 +63,7 @@ def test_clean(qapp):
 '''
 
 
+@pytest.mark.slow  # a second pytest in a subprocess
 def test_guards_fail_leaked_threads_and_cross_thread_warnings(tmp_path: Path) -> None:
     (tmp_path / "test_bad.py").write_text(BAD, encoding="utf-8")
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")

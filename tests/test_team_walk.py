@@ -131,6 +131,7 @@ def write_log(walk: Walk, name: str) -> None:
     "annotator export --db team.db --set gold --status any --out gold.jsonl --no-tokens",
     "annotator export --db team.db --set auto --status any --out gold.jsonl --no-tokens",
 ])
+@pytest.mark.slow
 def test_team_walk_every_suggested_command_leads_to_a_gold_set(walk: Walk,
                                                                 start: str) -> None:
     refused = walk.run(start, "start")

@@ -91,6 +91,7 @@ def _bounds(doc) -> tuple[list[int], list[int], list[int]]:
             [1 if t.whitespace_ else 0 for t in doc])
 
 
+@pytest.mark.slow
 def test_tokenizer_primed_cache_gives_spacys_tokens_on_hostile_text() -> None:
     """tokenize() primes spaCy's cache chunk by chunk; over thousands of hostile strings
     interleaved with news articles (so the cache is full of what came before), its
@@ -120,6 +121,7 @@ def test_tokenizer_primed_cache_gives_spacys_tokens_on_hostile_text() -> None:
     assert checked > 6000
 
 
+@pytest.mark.slow
 def test_tokenizer_primed_cache_survives_renewal(monkeypatch) -> None:
     """A renewed tokenizer (fresh vocab and cache) gives the same tokens as before."""
     from annotator import tokens
@@ -132,6 +134,7 @@ def test_tokenizer_primed_cache_survives_renewal(monkeypatch) -> None:
         assert tokens.tokenize(text) == _bounds(reference(text))
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(max_size=6)), max_size=40))
 def test_tokenizer_primed_cache_gives_spacys_tokens_on_any_text(parts: list[str]) -> None:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.corpus import LONG_AT, article, articles, write_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +34,7 @@ def test_corpus_is_deterministic_and_news_like(tmp_path: Path) -> None:
     assert {p.suffix for p in paths_a} == {".txt", ".jsonl"}
 
 
+@pytest.mark.slow
 def test_runner_on_a_tiny_corpus(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     proc = subprocess.run(
@@ -53,6 +56,7 @@ def test_runner_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert data["growth"][0]["n_small"] == 20
 
 
+@pytest.mark.slow
 def test_startup_rows_on_a_tiny_project(monkeypatch) -> None:
     from bench import startup
 

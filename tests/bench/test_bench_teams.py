@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_bench_teams_rows_on_a_tiny_corpus() -> None:
     proc = subprocess.run([sys.executable, "-m", "bench.teams", "--docs", "40", "--json"],
                           cwd=ROOT, capture_output=True, text=True, timeout=600, check=True)

@@ -33,6 +33,7 @@ def test_keystrokes_gold_imports_cleanly_and_fits_the_sample(tmp_path) -> None:
     assert (len(gold.entities), len(gold.claims)) == (65, 13)
 
 
+@pytest.mark.slow
 def test_keystrokes_reach_the_gold_without_the_mouse() -> None:
     rows = {r["name"].split(": ")[-1]: r for r in run()}
     assert rows["mouse events"]["value"] == 0

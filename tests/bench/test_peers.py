@@ -48,6 +48,7 @@ def test_both_formats_hold_the_same_articles_and_spans(tmp_path: Path) -> None:
     assert inputs.show_index == 6
 
 
+@pytest.mark.slow
 def test_annotator_side_table_and_results_file(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     inputs = peers.write_inputs(tmp_path / "corpus", 120)

@@ -11,10 +11,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from annotator.export import ExportOptions, ExportSummary, export
 from annotator.store import Store
 
 from .conftest import RealProject, project_counts
+
+pytestmark = pytest.mark.slow  # the real pipeline over the samples and 12 articles, once per module
 
 FIGURES: dict[str, str] = {}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -201,6 +202,10 @@ def small_fs(tmp_path: Path) -> Iterator[Path | None]:
 
 
 FILL = 300  # documents of ~2 KB of random words: more than 200 KB in every format
+# ... drawn from this many random words. spaCy makes a lexeme of each word it has not seen:
+# 90,000 distinct words took ~20 s per export to tokenise, 2,000 take a tenth of that
+# (the outputs stay over 600 KB in every format).
+VOCABULARY = 2_000
 
 
 def _big_project(path: Path) -> Path:
@@ -210,10 +215,10 @@ def _big_project(path: Path) -> Path:
     from annotator.session import Session
 
     rng = random.Random(5)
+    words = ["".join(rng.choices(string.ascii_lowercase, k=6)) for _ in range(VOCABULARY)]
     with Store(path) as store:
         texts = [f"Report {i}: Alice Smith met officials in Baghdad. " + " ".join(
-            "".join(rng.choices(string.ascii_lowercase, k=6)) for _ in range(300))
-            for i in range(FILL)]
+            rng.choices(words, k=300)) for i in range(FILL)]
         from annotator.importers import content_hash
 
         with store.write():
@@ -227,21 +232,41 @@ def _big_project(path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def big_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The big project, built once for the module (closed: no ``-wal`` beside it)."""
+    db = _big_project(tmp_path_factory.mktemp("big") / "big.db")
+    assert not Path(f"{db}-wal").exists()
+    return db
+
+
+@pytest.fixture
+def big_db(big_template: Path, tmp_path: Path) -> Path:
+    """A copy of the big project for this test alone (an export writes its token cache
+    into the project). No connection is open on the template, so copying it is safe."""
+    return Path(shutil.copyfile(big_template, tmp_path / "big.db"))
+
+
 def _check_project(db: Path) -> None:
     with Store(db, readonly=True) as store:
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert store.count_documents() == FILL
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+# jsonl tokenises in worker processes and spacy makes every Doc before it writes: seconds
+SLOW_FILL = {"jsonl", "spacy"}
+
+
+@pytest.mark.parametrize("fmt", [pytest.param(f, marks=pytest.mark.slow) if f in SLOW_FILL
+                                 else f for f in FORMATS])
 def test_safety_full_disk_is_one_line_and_leaves_nothing(small_fs: Path | None,
-                                                         tmp_path: Path, fmt: str) -> None:
+                                                         big_db: Path, fmt: str) -> None:
     """A full disk, simulated with a 200 KB tmpfs (``mount -t tmpfs``; needs root, else
     skipped, and the RLIMIT_FSIZE test below still runs): one line, exit 1, nothing left
     behind, the project intact."""
     if small_fs is None:
         pytest.skip("cannot mount a tmpfs here")
-    db = _big_project(tmp_path / "big.db")
+    db = big_db
     target = small_fs / ("sp" if fmt == "spacy" else "e.json")
     result = CliRunner().invoke(main, ["export", "--db", str(db), "--format", fmt,
                                        "--out", str(target)])
@@ -251,12 +276,13 @@ def test_safety_full_disk_is_one_line_and_leaves_nothing(small_fs: Path | None,
     _check_project(db)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["jsonl", "spacy"])
-def test_safety_file_size_limit_is_one_line_and_leaves_nothing(tmp_path: Path,
+def test_safety_file_size_limit_is_one_line_and_leaves_nothing(tmp_path: Path, big_db: Path,
                                                                fmt: str) -> None:
     """A write that fails (EFBIG) under ``RLIMIT_FSIZE`` in a subprocess, SIGXFSZ ignored:
     the full-disk path without mount rights."""
-    db = _big_project(tmp_path / "big.db")
+    db = big_db
     target = tmp_path / "out" / ("sp" if fmt == "spacy" else "e.json")
     code_text = ("import resource, signal, sys\n"
                  "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"

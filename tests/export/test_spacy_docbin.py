@@ -60,6 +60,7 @@ def test_spacy_align_policies(project: Project, tmp_path: Path) -> None:
     assert "not on token boundaries (align=contract)" in contract.summary()
 
 
+@pytest.mark.slow
 def test_spacy_split_is_seeded(project: Project, tmp_path: Path) -> None:
     def split(seed: int, name: str) -> tuple[list[int], list[int]]:
         export(project.store, "spacy", tmp_path / name, ExportOptions(dev_fraction=0.5, seed=seed))
@@ -146,6 +147,7 @@ print(words, misaligned)
 """
 
 
+@pytest.mark.slow
 def test_spacy_config_tokenizes_as_the_docbin(project: Project, tmp_path: Path) -> None:
     """Issue 21.7: the config built spaCy's own tokenizer, which keeps "inIraq" whole
     while the DocBin (the project tokenizer) splits it: misaligned tokens that `spacy

@@ -8,6 +8,7 @@ import json
 import random
 from pathlib import Path
 
+import pytest
 import spacy
 
 from annotator.export import ExportOptions, export
@@ -42,6 +43,7 @@ def spacy_tokens(text: str) -> list[dict[str, object]]:
              "ws": bool(t.whitespace_)} for t in REFERENCE(text)]
 
 
+@pytest.mark.slow
 def test_tokens_from_boundaries_equal_spacys_tokens_and_survive_packing() -> None:
     rng = random.Random(7)
     pieces = list(" \n\t\u00a0.,'’\"“”()-—:;!?aAzZ09😀é\u0301ب\\\x00") + [

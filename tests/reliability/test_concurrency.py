@@ -109,6 +109,7 @@ with Store(sys.argv[1]) as store:
 """
 
 
+@pytest.mark.slow
 def test_concurrency_two_windows_create_one_new_project(tmp_path: Path) -> None:
     """Both open a project that does not exist yet at the same moment: one creates it,
     the other opens what it made; neither fails."""

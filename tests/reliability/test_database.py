@@ -155,6 +155,7 @@ def _run_migration(path: Path, kill_after: float | None) -> float:
     return time.monotonic() - started
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 def test_database_sigkill_during_migration_leaves_old_or_new(tmp_path: Path) -> None:
     rng = random.Random(5)

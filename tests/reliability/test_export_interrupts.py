@@ -72,6 +72,7 @@ def test_export_interrupted_at_random_leaves_no_debris(project: Path, tmp_path: 
     assert result["interrupted"] >= TRIALS * 3 // 4, result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_export_signal_from_outside_ends_the_command_cleanly(project: Path, tmp_path: Path,
                                                              signum: int) -> None:

@@ -79,6 +79,7 @@ def _project(path: Path) -> None:
         Session(store, "ann").set_status(1, "done")
 
 
+@pytest.mark.slow
 def test_failsafe_read_only_mount_reads_and_refuses_writes(tmp_path: Path) -> None:
     with tmpfs(tmp_path / "fs", "4m") as fs:
         db = fs / "p.db"
@@ -133,6 +134,7 @@ def test_failsafe_reading_a_read_only_file_creates_nothing_beside_it(tmp_path: P
     assert cli("mark", "done", "2", "--db", str(db)).returncode == 0  # writable again
 
 
+@pytest.mark.slow
 def test_failsafe_full_disk_import_suggest_accept(tmp_path: Path) -> None:
     big = tmp_path / "big.jsonl"
     with open(big, "w", encoding="utf-8") as fh:

@@ -118,6 +118,7 @@ def count_merge_steps(into: Path, files: list[Path]) -> int:
     return counted_steps(done.stderr)
 
 
+@pytest.mark.slow
 def test_merge_killed_at_random_leaves_the_team_as_before_or_fully_merged(
         tmp_path: Path) -> None:
     files = build_files(tmp_path)

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from annotator.gui import offsets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -129,6 +130,7 @@ def apply(session: Session, text: str, op: tuple[str, int, int, int],
     return session.set_claim_attribute(claim.id, name, value)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(text=texts, spans=initial_spans, ops=operations)
 def test_properties_span_operations_keep_invariants_and_undo_exactly(
@@ -177,6 +179,7 @@ stack_operations = st.lists(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(text=texts, spans=initial_spans, ops=stack_operations)
 def test_properties_undo_stack_walks_back_and_forth_exactly(

@@ -86,6 +86,7 @@ def test_checkworthy_shipped_model_loads_and_scores(nlp) -> None:
     assert model.score([]) == [] and len(model.score([[]])) == 1
 
 
+@pytest.mark.slow
 def test_checkworthy_runner_names_the_claim_model(store: Store, nlp, tmp_path: Path) -> None:
     with store.write():
         store.insert_document(TEXT, {}, "h1")

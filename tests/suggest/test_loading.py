@@ -83,6 +83,7 @@ def tree_hash(folder: Path) -> str:
     return h.hexdigest()
 
 
+@pytest.mark.slow
 def test_loading_a_spacy_train_output_folder_takes_model_best_else_model_last(
         tmp_path: Path, pipelines: Path) -> None:
     db = _project(tmp_path / "p.db")
@@ -101,6 +102,7 @@ def test_loading_a_spacy_train_output_folder_takes_model_best_else_model_last(
     assert "using model-last/" in result.output
 
 
+@pytest.mark.slow
 def test_loading_suggest_says_what_it_left_and_from_which_model(
         tmp_path: Path, pipelines: Path) -> None:
     db = _project(tmp_path / "p.db")
@@ -118,6 +120,7 @@ def test_loading_latest_without_models_says_where_models_come_from(tmp_path: Pat
     assert "annotator train" in out and "another project's model" in out
 
 
+@pytest.mark.slow
 def test_loading_pipeline_without_ner_or_with_labels_outside_the_scheme_says_so(
         tmp_path: Path, pipelines: Path) -> None:
     db = _project(tmp_path / "p.db")

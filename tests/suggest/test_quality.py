@@ -11,6 +11,8 @@ import pytest
 from bench.protocol import data_path, protocol_documents
 from bench.quality import measure, sentence_scores
 
+pytestmark = pytest.mark.slow  # the real pipeline over the evaluation sets
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

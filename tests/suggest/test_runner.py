@@ -260,6 +260,7 @@ def _suggested(store: Store) -> tuple[list, list, list]:
     return spans, claims, [(d, t, s, zlib.decompress(j)) for d, t, s, j in tokens]
 
 
+@pytest.mark.slow
 def test_runner_two_processes_store_the_same_suggestions(tmp_path, nlp, monkeypatch):
     """suggest --processes 2 stores exactly what one process stores: every span, score,
     cue, claim attribute and cached token; the tokens are the project tokenizer's. So

@@ -7,12 +7,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
 from bench.entities import NEW_LABEL, make_documents, write
 
 from .test_train import labelled_lines
+
+pytestmark = pytest.mark.slow  # trains a model
 
 
 def run(*args: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from annotator.model import Claim, Span
 from annotator.paths import models_dir
 from annotator.store import Store
@@ -55,6 +57,7 @@ def test_loop_retrain_due_counts_done_documents_since_the_newest_model(store: St
     assert retrain_due(store, 1) and not retrain_due(store, 2)
 
 
+@pytest.mark.slow
 def test_loop_refresh_keeps_human_decisions(store: Store) -> None:
     from annotator.suggest.runner import Suggester, load_pipeline, suggest
 

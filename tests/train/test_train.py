@@ -59,6 +59,7 @@ def leftovers(db: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
+@pytest.mark.slow
 def test_train_a_few_steps_writes_a_complete_model(project: Store) -> None:
     reports = []
     result = train(project, TrainOptions(max_steps=3, seed=1), reports.append)
@@ -107,6 +108,7 @@ def test_train_refuses_what_it_cannot_learn(tmp_path: Path) -> None:
     store.close()
 
 
+@pytest.mark.slow
 def test_train_interrupted_leaves_nothing_and_stop_keeps_the_best(project: Store) -> None:
     def interrupt(p):
         if p.stage == "entity" and p.step == 2:
@@ -125,6 +127,7 @@ def test_train_interrupted_leaves_nothing_and_stop_keeps_the_best(project: Store
     assert leftovers(project.path) == [result.path.name]
 
 
+@pytest.mark.slow
 def test_train_max_minutes_is_a_deadline(project: Store) -> None:
     from annotator.train import engine
 
@@ -188,6 +191,7 @@ def test_train_examples_entities_negatives_and_partial() -> None:
     assert train_data.counts_for(5, 9, 0, 100)  # all of the claim inside
 
 
+@pytest.mark.slow
 def test_cli_train_progress_json_and_models(project: Store) -> None:
     db = str(project.path)
     result = CliRunner().invoke(main, ["train", "--db", db, "--max-steps", "2",
@@ -211,6 +215,7 @@ def test_cli_train_progress_json_and_models(project: Store) -> None:
     assert last["done"] is False and "no_such_pipeline" in last["error"]
 
 
+@pytest.mark.slow
 def test_cli_train_sigterm_leaves_nothing(project: Store) -> None:
     db = project.path
     proc = subprocess.Popen([sys.executable, "-m", "annotator", "train", "--db", str(db),

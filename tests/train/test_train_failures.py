@@ -38,6 +38,7 @@ def project(tmp_path: Path) -> Store:
     store.close()
 
 
+@pytest.mark.slow
 def test_train_removes_what_a_killed_run_left_and_numbers_on(project: Store) -> None:
     folder = models_dir(project.path)
     folder.mkdir()
@@ -58,6 +59,7 @@ def test_train_removes_what_a_killed_run_left_and_numbers_on(project: Store) -> 
     assert not (result.path / trained.RUN_LOCK).exists()
 
 
+@pytest.mark.slow
 def test_train_progress_json_ends_with_the_error_on_a_full_disk(project: Store) -> None:
     """A write that fails (EFBIG) under ``RLIMIT_FSIZE`` in a subprocess, SIGXFSZ
     ignored, as a full disk would fail it: the JSON lines end with done false, the
@@ -78,6 +80,7 @@ def test_train_progress_json_ends_with_the_error_on_a_full_disk(project: Store) 
     assert [name for name in leftovers(db) if name.endswith(".tmp")] == []
 
 
+@pytest.mark.slow
 def test_train_max_minutes_keeps_the_entity_model_when_claims_run_out_of_time(
         project: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """The deadline passes as the entity layer is saved (a clock that jumps then): the

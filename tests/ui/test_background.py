@@ -36,6 +36,7 @@ def write_lock(path: Path) -> Iterator[None]:
         conn.close()
 
 
+@pytest.mark.slow
 def test_window_background_suggestions_reach_the_screen(qtbot: Any, project: Store,
                                                         open_window: Any) -> None:
     doc_id = add_document(project, NEWS)  # no suggestions yet
@@ -65,6 +66,7 @@ def test_window_background_suggestions_reach_the_screen(qtbot: Any, project: Sto
         window.open_document(doc_id)
 
 
+@pytest.mark.slow
 def test_window_background_suggestion_failure_is_shown(qtbot: Any, project: Store,
                                                        open_window: Any,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
@@ -85,6 +87,7 @@ def test_window_background_suggestion_failure_is_shown(qtbot: Any, project: Stor
     assert not window.taskbar.isVisible()
 
 
+@pytest.mark.slow
 def test_window_opens_without_importing_spacy(tmp_path: Path) -> None:
     """``python main.py`` on a project whose first document has no suggestions: the
     window draws it before anything imports spaCy (the suggester waits for that)."""

@@ -215,6 +215,7 @@ def test_fit_folded_panels_are_out_of_the_tab_round_and_keys_unfold_them(
     assert window.splitter.sizes()[2] > 0 and window.claim_editor.via.hasFocus()
 
 
+@pytest.mark.slow
 def test_fit_dialogs_open_within_the_screen_and_fit_a_laptop(qtbot, project, open_window):
     """The Statistics view and the Labels dialog open no larger than the screen's room
     (Statistics asked for 760 px of height, more than a 1024x700 laptop has), and can be

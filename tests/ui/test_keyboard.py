@@ -417,6 +417,7 @@ def test_keyboard_refusal_stays_until_the_next_key_and_looks_apart(qtbot, projec
 # --- the search index ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_keyboard_search_index_fills_in_idle_ticks(qtbot, project, open_window, monkeypatch):
     import annotator.gui.indexer
 

@@ -58,6 +58,7 @@ def spans_of(store: Store, doc_id: int) -> list[tuple[Any, ...]]:
                   for s in store.spans(doc_id))
 
 
+@pytest.mark.slow
 def test_train_action_trains_in_a_process_lists_the_model_and_refreshes(
         qtbot, db_path, open_window) -> None:
     labelled_project(db_path)
@@ -104,6 +105,7 @@ def test_train_action_trains_in_a_process_lists_the_model_and_refreshes(
     assert taskbar.model == result["model"]
 
 
+@pytest.mark.slow
 def test_cancel_training_leaves_nothing_half_written(qtbot, db_path, open_window) -> None:
     labelled_project(db_path)
     window = open_window()
@@ -134,6 +136,7 @@ def accept_keys(qtbot: Any, window: Any, n: int) -> None:
         QApplication.processEvents()
 
 
+@pytest.mark.slow
 def test_typing_never_waits_for_training(qtbot, db_path, open_window) -> None:
     """50 accept keys (each committed) while no training runs, then 50 while the
     training process takes the processor: each is committed while it trains, and the
@@ -168,6 +171,7 @@ def test_typing_never_waits_for_training(qtbot, db_path, open_window) -> None:
         window.model_loop.cancel_training()
 
 
+@pytest.mark.slow
 def test_retrain_every_n_documents_done(qtbot, db_path, open_window) -> None:
     labelled_project(db_path)
     with Store(db_path) as store:

@@ -21,7 +21,7 @@ from annotator.store import Store
 from .conftest import TEXT, add_document
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.slow]  # starts Xvfb and a window process
 
 
 def need(what: str) -> None:
