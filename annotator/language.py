@@ -85,6 +85,19 @@ def dominant_script(text: str) -> str | None:
     return counts.most_common(1)[0][0]
 
 
+def right_to_left(text: str) -> bool:
+    """Whether a paragraph's base direction is right to left: its first strong
+    character (Unicode bidi class R or AL, against L) is, as browsers' ``dir=auto``
+    decides; left to right when it has none."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return False
+
+
 def language_name(lang: str) -> str:
     """A pipeline language's name for messages ("English"), or its code."""
     return LANGUAGE_NAMES.get(lang, lang)

@@ -4,8 +4,6 @@ the refusal banner, the label picker and the find bar."""
 
 from __future__ import annotations
 
-import unicodedata
-
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -21,6 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
 
+from annotator.language import right_to_left
 from annotator.model import Document, LabelScheme, Span, store_order
 
 from . import caret
@@ -45,15 +44,10 @@ def describe(span: Span) -> str:
 
 
 def base_direction(text: str) -> Qt.LayoutDirection:
-    """A paragraph's base direction from its first strong character (Unicode bidi
-    classes L, R and AL), as browsers do with ``dir=auto``: left to right when none."""
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind == "L":
-            return Qt.LayoutDirection.LeftToRight
-        if kind in ("R", "AL"):
-            return Qt.LayoutDirection.RightToLeft
-    return Qt.LayoutDirection.LeftToRight
+    """A paragraph's base direction from its first strong character, as browsers do
+    with ``dir=auto`` (:func:`annotator.language.right_to_left`)."""
+    return Qt.LayoutDirection.RightToLeft if right_to_left(text) \
+        else Qt.LayoutDirection.LeftToRight
 
 
 class BidiLayout(QPlainTextDocumentLayout):

@@ -9,6 +9,7 @@ Qt would run in the worker's thread (:class:`ui.taskbar.TaskBar` does this).
 
 from __future__ import annotations
 
+import shlex
 import sqlite3
 import time
 import traceback
@@ -101,8 +102,15 @@ class SuggestWorker(QObject):
         # Parsed in a worker process where processes fork (spaCy would otherwise hold
         # the interpreter lock for most of the parse, and keystrokes wait for it);
         # written in transactions of at most 20 ms: a decision waits for one at most.
-        suggest(self._store, self._nlp, [doc_id], background=True, chunk_ms=WORKER_CHUNK_MS,
-                between=_let_others_run)
+        result = suggest(self._store, self._nlp, [doc_id], background=True,
+                         chunk_ms=WORKER_CHUNK_MS, between=_let_others_run)
+        if doc_id in result.wrong_language:  # the language check (annotator.language)
+            reason = next(iter(result.skipped))
+            command = shlex.join(["annotator", "suggest", "--doc", str(doc_id),
+                                  "--force-language", "--db", str(self.db_path)])
+            self.failed.emit(f"No suggestions for document {doc_id}: "
+                             f"{reason.split(';')[0]}. To suggest anyway: {command}")
+            return False
         return True
 
     def close(self) -> None:

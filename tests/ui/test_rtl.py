@@ -123,3 +123,58 @@ def test_rtl_find_an_arabic_word_label_it_and_export_exact_offsets(qtbot, db_pat
     [exported] = item["spans"]
     assert item["text"][exported["start"]:exported["end"]] == "بغداد"
     assert (exported["start"], exported["end"]) == (span.start, span.end)
+
+
+def test_rtl_caret_arrows_move_visually_in_a_right_to_left_paragraph(qtbot, db_path,
+                                                                    open_window):
+    """In an Arabic paragraph ← moves forward in the text (leftwards on screen) and →
+    back; in an English one as before."""
+    text = "وذكرت وزارة الداخلية في بيان.\nThe ministry said so."
+    window = _open(qtbot, open_window, db_path, text)
+
+    def key(k: Any, modifier: Any = Qt.KeyboardModifier.NoModifier) -> None:
+        qtbot.keyClick(window.article, k, modifier)
+        settle_tokens(qtbot, window)
+
+    key(Qt.Key.Key_V)
+    assert window.article.caret_mode
+    key(Qt.Key.Key_Home)
+    assert window.article.caret_position() == 0
+    key(Qt.Key.Key_Left)
+    assert window.article.caret_position() == 1
+    key(Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)  # a word, forward
+    assert window.article.caret_position() == text.index("وزارة")
+    key(Qt.Key.Key_Right)
+    assert window.article.caret_position() == text.index("وزارة") - 1
+    key(Qt.Key.Key_Down)  # the English paragraph: → is forward
+    key(Qt.Key.Key_Home)
+    here = window.article.caret_position()
+    assert here == text.index("The")
+    key(Qt.Key.Key_Right)
+    assert window.article.caret_position() == here + 1
+
+
+def test_rtl_window_says_once_that_an_arabic_document_gets_no_english_suggestions(
+        qtbot, db_path, open_window):
+    """The window's suggester runs the language check: an Arabic document opened with
+    the English pipeline gets no suggestions and one message naming a command that
+    suggests anyway; opening it again says nothing more."""
+    import shlex
+
+    with Store(db_path) as store:
+        add_document(store, "The ministry said so.", [("entity", "ministry", "ORG")])
+        doc_id = add_document(store, ARABIC)
+    window = open_window(auto_suggest=True)
+    with qtbot.waitSignal(window.taskbar.suggestion_failed, timeout=120_000) as failed:
+        window.open_document(doc_id)
+    [message] = failed.args
+    assert message.startswith(f"No suggestions for document {doc_id}: Arabic script, and "
+                              "the pipeline's language is English (en). To suggest anyway: ")
+    command = shlex.split(message.split("To suggest anyway: ")[1])
+    assert command == ["annotator", "suggest", "--doc", str(doc_id), "--force-language",
+                       "--db", str(db_path)]
+    assert window.store.spans(doc_id) == []
+    assert window.store.document(doc_id).meta["script"] == "Arabic"
+    with qtbot.assertNotEmitted(window.taskbar.suggestion_failed, wait=500):
+        window.open_document(1)
+        window.open_document(doc_id)
