@@ -4,10 +4,17 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
+# An editable install of a package with mapped folders (ui/ -> annotator.gui, resources/
+# -> annotator.resources; setup.py) makes setuptools print an "Editable installation"
+# notice (its InformationOnly class, shown as a BuildBackendWarning even with --quiet):
+# the source tree's folders come first on imports, which is what an editable install is
+# for. Only that notice is silenced; any other warning of the build still shows.
+export PYTHONWARNINGS ?= ignore:Editable installation
+
 .PHONY: run test lint docs venv bench bench-full bench-peers bench-learning checkworthy-model \
 	screenshots wheel-check clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
@@ -18,7 +25,7 @@ venv: $(STAMP)
 # Qt's X11 plugin needs libxcb-cursor0 and friends: say which are missing, and how to
 # install them, before Qt aborts with its own message (ui/platform_check.py).
 run: $(STAMP)
-	@$(PY) -m ui.platform_check
+	@$(PY) -m annotator.gui.platform_check
 	$(PY) main.py
 
 lint: $(STAMP)
@@ -58,7 +65,7 @@ checkworthy-model: $(STAMP)
 	$(PY) -m bench.claimbuster build
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) -m tools.screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

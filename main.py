@@ -5,6 +5,6 @@ from __future__ import annotations
 import sys
 
 if __name__ == "__main__":
-    from ui.app import run
+    from annotator.gui.app import run
 
     sys.exit(run(sys.argv[1:]))

@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 from .decide import DecideResult, Lookups, apply_decisions, apply_line
-from .model import Document, Span
+from .model import Decision, Document, Layer, Span, Status
 from .session import Change, Session, SessionError, decider
 from .store import Store
 
@@ -170,10 +170,10 @@ class Project:
                 f" in {self.annotation_set}'s set" if self.annotation_set else ""))
         return span
 
-    def select(self, doc_id: int | None = None, layer: str | None = None,
+    def select(self, doc_id: int | None = None, layer: Layer | None = None,
                label: str | None = None, min_score: float | None = None,
                max_score: float | None = None,
-               decisions: tuple[str, ...] = ("pending",)) -> list[tuple[int, int]]:
+               decisions: tuple[Decision, ...] = ("pending",)) -> list[tuple[int, int]]:
         """``(document id, span id)`` of the spans with one of ``decisions`` that the
         selectors pick (the ``--doc``, ``--layer``, ``--label``, ``--min-score`` and
         ``--max-score`` of ``accept``, ``reject`` and ``relabel``), by document and
@@ -259,7 +259,7 @@ class Project:
         assert span is not None and span.id is not None
         return self.span(span.id)
 
-    def mark(self, doc_id: int, status: str, note: str | None = None) -> list[Change]:
+    def mark(self, doc_id: int, status: Status, note: str | None = None) -> list[Change]:
         """Set a document's status (``new``, ``in_progress``, ``done``, ``skipped``,
         ``flagged``) in the set, with a note if given."""
         item: dict[str, Any] = {"do": "mark", "doc": doc_id, "status": status}
@@ -271,7 +271,7 @@ class Project:
         """Set a document's note; its status stays."""
         return self._one({"do": "note", "doc": doc_id, "text": text})
 
-    def accept_all(self, doc_id: int | None = None, layer: str | None = None,
+    def accept_all(self, doc_id: int | None = None, layer: Layer | None = None,
                    label: str | None = None, min_score: float | None = None,
                    max_score: float | None = None) -> Change:
         """Accept every pending suggestion the selectors pick, in one transaction (an
@@ -281,8 +281,8 @@ class Project:
         return self.session.accept_all(doc_id=doc_id, layer=layer, label=label,
                                        min_score=min_score, max_score=max_score)
 
-    def mark_all(self, doc_ids: list[int] | None, status: str, note: str | None = None,
-                 from_status: str | None = None) -> list[int]:
+    def mark_all(self, doc_ids: list[int] | None, status: Status, note: str | None = None,
+                 from_status: Status | None = None) -> list[int]:
         """Set the status of ``doc_ids`` (``None``: every document; ``from_status``:
         only those with it now) in one transaction, as ``annotator mark``; returns the
         ids that changed."""

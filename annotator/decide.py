@@ -28,7 +28,7 @@ from typing import Any
 
 from .errors import DecisionError as DecisionError
 from .errors import DecisionsRefused as DecisionsRefused
-from .model import STATUSES, LabelScheme, Span
+from .model import LAYERS, STATUSES, LabelScheme, Layer, Span, as_layer, as_status
 from .session import Change, Session, SessionError, StorageError
 
 VERBS = ("accept", "reject", "relabel", "add", "resize", "delete", "set", "mark", "note")
@@ -157,9 +157,10 @@ def apply_line(session: Session, entry: str | dict[str, Any],
     if verb == "add":
         return _add(session, doc_id, item, lookups)
     if verb == "mark":
-        status = item.get("status")
-        if status not in STATUSES:
-            raise DecisionError(f'"status" must be one of {", ".join(STATUSES)}')
+        try:
+            status = as_status(item.get("status"))
+        except ValueError:
+            raise DecisionError(f'"status" must be one of {", ".join(STATUSES)}') from None
         return [session.set_status(doc_id, status, _maybe_text(item, "note"))]
     if verb == "note":
         found = session.store.document_status(doc_id, session.annotation_set)
@@ -258,7 +259,7 @@ def _span(session: Session, doc_id: int, item: dict[str, Any], by_position: bool
         raise DecisionError('name the span with "span" (its id)'
                             + (' or "start", "end" and "layer"' if by_position else
                                ' or "span": {"start", "end", "layer"}'))
-    start, end, layer = _int(where, "start"), _int(where, "end"), _text(where, "layer")
+    start, end, layer = _int(where, "start"), _int(where, "end"), _layer(where)
     found = [s for s in session.store.spans(doc_id, layer=layer,
                                             annotation_set=session.annotation_set)
              if (s.start, s.end) == (start, end)]
@@ -292,6 +293,13 @@ def _int(item: dict[str, Any], key: str) -> int:
 
 def _maybe_text(item: dict[str, Any], key: str) -> str | None:
     return None if item.get(key) is None else _text(item, key)
+
+
+def _layer(item: dict[str, Any]) -> Layer:
+    try:
+        return as_layer(_text(item, "layer"))
+    except ValueError:
+        raise DecisionError(f'"layer" must be one of {", ".join(LAYERS)}') from None
 
 
 def _text(item: dict[str, Any], key: str) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LabelError as LabelError
-from .model import LAYERS, Label, LabelScheme, check_label_name
+from .model import LAYERS, Label, LabelScheme, Layer, as_layer, check_label_name
 from .paths import clash_refusal, project_clashes
 from .store import Store
 
@@ -99,7 +99,7 @@ def _orphan(store: Store, scheme: LabelScheme, name: str) -> Label | None:
     if len(layers) > 1:
         raise LabelError(f"{name} is not in the scheme and its spans are of both layers "
                          f"({', '.join(f'{n} {layer}' for layer, n in layers.items())})")
-    return Label(name, next(iter(layers)), "#495057")
+    return Label(name, as_layer(next(iter(layers))), "#495057")
 
 
 def remove(store: Store, name: str, annotator: str | None,
@@ -211,8 +211,9 @@ def import_toml(store: Store, path: Path, annotator: str | None) -> list[Label]:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         items = data["label"]
-        labels = [Label(str(x["name"]), str(x.get("layer", "entity")), str(x.get("color", "")),
-                        str(x.get("key", "")), str(x.get("description", ""))) for x in items]
+        labels = [Label(str(x["name"]), _toml_layer(path, x),
+                        str(x.get("color", "")), str(x.get("key", "")),
+                        str(x.get("description", ""))) for x in items]
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
         raise LabelError(f"{path}: not a label scheme ({exc})") from exc
     added = []
@@ -229,6 +230,15 @@ def import_toml(store: Store, path: Path, annotator: str | None) -> list[Label]:
             except LabelError as exc:
                 raise LabelError(f"{path}: {exc}; nothing was imported") from exc
     return added
+
+
+def _toml_layer(path: Path, item: dict[str, Any]) -> Layer:
+    """A TOML label's layer (default entity), refused in the words :func:`add` uses."""
+    try:
+        return as_layer(item.get("layer", "entity"))
+    except ValueError:
+        raise LabelError(f"{path}: label {item['name']}: layer must be one of "
+                         f"{', '.join(LAYERS)}; nothing was imported") from None
 
 
 def to_toml(scheme: LabelScheme) -> str:

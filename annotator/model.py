@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypeVar, get_args
 
 Layer = Literal["entity", "claim"]
 Origin = Literal["model", "human"]
@@ -22,6 +22,47 @@ CHECKWORTHY: tuple[Checkworthy, ...] = get_args(Checkworthy)
 CLAIM_ATTRIBUTES = (
     "claim_type", "claimant_span_id", "claimant_text", "via", "checkworthy", "hedged",
 )
+
+_T = TypeVar("_T", bound=str)
+
+
+def _one_of(value: object, allowed: tuple[_T, ...], what: str) -> _T:
+    for member in allowed:
+        if value == member:
+            return member
+    raise ValueError(f"unknown {what} {value!r} (one of: {', '.join(allowed)})")
+
+
+# Narrowing at the boundaries: a str from outside (a CLI option, a database row, a
+# file) becomes one of the vocabularies here, once, or is refused with ValueError.
+def as_layer(value: object) -> Layer:
+    """``value`` as a :data:`Layer` (ValueError if it is none)."""
+    return _one_of(value, LAYERS, "layer")
+
+
+def as_origin(value: object) -> Origin:
+    """``value`` as an :data:`Origin` (ValueError if it is none)."""
+    return _one_of(value, ORIGINS, "origin")
+
+
+def as_decision(value: object) -> Decision:
+    """``value`` as a :data:`Decision` (ValueError if it is none)."""
+    return _one_of(value, DECISIONS, "decision")
+
+
+def as_status(value: object) -> Status:
+    """``value`` as a document :data:`Status` (ValueError if it is none)."""
+    return _one_of(value, STATUSES, "status")
+
+
+def as_claim_type(value: object) -> ClaimType:
+    """``value`` as a :data:`ClaimType` (ValueError if it is none)."""
+    return _one_of(value, CLAIM_TYPES, "claim type")
+
+
+def as_checkworthy(value: object) -> Checkworthy:
+    """``value`` as a :data:`Checkworthy` answer (ValueError if it is none)."""
+    return _one_of(value, CHECKWORTHY, "check-worthy answer")
 
 
 LABEL_MAX_LENGTH = 64
@@ -58,7 +99,7 @@ class Document:
     text: str
     meta: dict[str, Any] = field(default_factory=dict)
     content_hash: str = ""
-    status: str = "new"
+    status: Status = "new"
     note: str | None = None
     title: str = ""
     created_at: str | None = None
@@ -70,11 +111,11 @@ class Claim:
     """Attributes of a claim span. ``claimant_span_id`` links to an entity span of the
     same document; otherwise ``claimant_text`` holds free text such as "author"."""
 
-    claim_type: str | None = None
+    claim_type: ClaimType | None = None
     claimant_span_id: int | None = None
     claimant_text: str | None = None
     via: str | None = None
-    checkworthy: str | None = None
+    checkworthy: Checkworthy | None = None
     hedged: bool | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -86,12 +127,12 @@ class Span:
     """A labelled character range ``text[start:end]`` (Python code points, end exclusive)."""
 
     doc_id: int
-    layer: str
+    layer: Layer
     start: int
     end: int
     label: str
-    origin: str = "model"
-    decision: str = "pending"
+    origin: Origin = "model"
+    decision: Decision = "pending"
     score: float | None = None
     model: str | None = None
     annotator: str | None = None
@@ -180,7 +221,7 @@ def check_set_name(name: object) -> str | None:
 @dataclass(frozen=True)
 class Label:
     name: str
-    layer: str
+    layer: Layer
     color: str
     key: str = ""
     description: str = ""

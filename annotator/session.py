@@ -42,7 +42,18 @@ from .errors import NeedsReviewError as NeedsReviewError
 from .errors import OverlapError as OverlapError
 from .errors import SessionError as SessionError
 from .errors import StorageError as StorageError
-from .model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span, check_plain_name
+from .model import (
+    CHECKWORTHY,
+    CLAIM_TYPES,
+    STATUSES,
+    Claim,
+    Decision,
+    Layer,
+    Span,
+    Status,
+    as_status,
+    check_plain_name,
+)
 from .store import ReadOnlyError, ReplacedError, Store, storage_reason
 
 #: Seconds within which a resize of a span continues the previous one (one event).
@@ -266,7 +277,7 @@ class Session:
     def reject(self, span_id: int) -> Change:
         return self._set_decision(span_id, "rejected", "reject")
 
-    def _set_decision(self, span_id: int, decision: str, action: str) -> Change:
+    def _set_decision(self, span_id: int, decision: Decision, action: str) -> Change:
         with self._write():
             # Read inside the transaction: another window may have changed the span.
             span = self._span(span_id)
@@ -283,7 +294,7 @@ class Session:
     def accept_all(
         self,
         doc_id: int | None = None,
-        layer: str | None = None,
+        layer: Layer | None = None,
         label: str | None = None,
         min_score: float | None = None,
         max_score: float | None = None,
@@ -311,7 +322,7 @@ class Session:
     def add(
         self,
         doc_id: int,
-        layer: str,
+        layer: Layer,
         start: int,
         end: int,
         label: str,
@@ -448,7 +459,7 @@ class Session:
 
     # -- document decisions
 
-    def set_status(self, doc_id: int, status: str, note: str | None = None) -> Change:
+    def set_status(self, doc_id: int, status: Status, note: str | None = None) -> Change:
         """Mark a document done, skipped, flagged (with a note), in progress or new."""
         if status not in STATUSES:
             raise SessionError(f"status must be one of {STATUSES}")
@@ -467,8 +478,8 @@ class Session:
             self._log(f"status_{status}", doc_id, None, before, after)
         return Change(f"status_{status}", doc_id, doc_before=before, doc_after=after)
 
-    def set_statuses(self, doc_ids: list[int] | None, status: str, note: str | None = None,
-                     from_status: str | None = None) -> list[int]:
+    def set_statuses(self, doc_ids: list[int] | None, status: Status, note: str | None = None,
+                     from_status: Status | None = None) -> list[int]:
         """:meth:`set_status` for many documents in one transaction (``None``: every
         document; ``from_status``: only those with that status now); returns the ids of
         the documents whose status or note changed."""
@@ -614,7 +625,7 @@ class Session:
         found = self.store.document_status(doc_id, self.annotation_set)
         current: dict[str, Any] = {"status": found[0], "note": found[1]} if found else {}
         current.update(fields)
-        self.store.put_set_status(doc_id, self.annotation_set, str(current["status"]),
+        self.store.put_set_status(doc_id, self.annotation_set, as_status(current["status"]),
                                   current.get("note"))
 
     @staticmethod
@@ -637,7 +648,7 @@ class Session:
         return citing
 
     def _overlapping_entities(self, doc_id: int, start: int, end: int,
-                              decisions: tuple[str, ...]) -> list[Span]:
+                              decisions: tuple[Decision, ...]) -> list[Span]:
         """Entity spans of ``decisions`` overlapping ``[start, end)``, in the store's
         order. One range query on the (doc_id, layer, start) index: reading every span of
         a 3,000-span document on each decision cost more than the rest of it together."""

@@ -31,7 +31,7 @@ from typing import Any
 
 from . import testhook
 from .errors import TeamError as TeamError
-from .model import Claim, Span, check_label_name, check_plain_name, check_set_name
+from .model import Claim, Layer, Span, check_label_name, check_plain_name, check_set_name
 from .paths import clash_refusal, project_clashes, project_files, remove_project_files
 from .store import SCHEMA_VERSION, Store, StoreError, lock_holders
 
@@ -690,7 +690,7 @@ class Version:
     label and, for a claim, which attributes; ``owners``: whose version it is;
     ``claimant``: the claimant entity's offsets when linked (else ``None``)."""
 
-    layer: str
+    layer: Layer
     start: int
     end: int
     label: str
@@ -857,7 +857,7 @@ class OpenItem:
     sets with none there (``missing``) and why the rule cannot decide."""
 
     doc_id: int
-    layer: str
+    layer: Layer
     start: int
     end: int
     reason: str

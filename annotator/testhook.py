@@ -9,8 +9,11 @@ draws N from a seeded generator, so the trials still cover many points.
 Values: ``N`` counts every step; ``KIND:N`` only steps of one kind: ``merge`` (per file
 merged, and before a new team project is renamed into place), ``export`` (per document
 handed to the writer, and per output put into place) or ``sql`` (every ``SQL_OPS`` SQLite VM
-instructions on any connection of the process). ``count`` (or ``KIND:count``) stops
-nowhere and prints ``annotator-test-steps: N`` on stderr at exit.
+instructions on any connection of the process) or ``tokens`` (per document a tokenising
+worker process tokenises: each worker counts its own). ``count`` (or ``KIND:count``)
+stops nowhere and prints ``annotator-test-steps: N`` on stderr at exit. ``KIND:N:SIGNAL``
+sends that signal instead of SIGSTOP (``tokens:2:SIGKILL``: each worker dies at its
+second document).
 
 Product code never sets it. The variable is read once, at import; unset, :func:`step`
 is one test of a global and :func:`watch` installs nothing.
@@ -51,7 +54,11 @@ def _parse(value: str | None) -> Plan | None:
     if not value:
         return None
     kind, _, at = value.rpartition(":")
-    plan = Plan(None if at == "count" else int(at), kind or None)
+    signum = signal.SIGSTOP
+    if at.startswith("SIG"):
+        signum = signal.Signals[at]
+        kind, _, at = kind.rpartition(":")
+    plan = Plan(None if at == "count" else int(at), kind or None, signum)
     if plan.at is None:
         atexit.register(lambda: sys.stderr.write(f"annotator-test-steps: {plan.seen}\n"))
     return plan

@@ -62,7 +62,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, cast
 
-from . import tokenizer_code
+from . import testhook, tokenizer_code
+from .errors import AnnotatorError
 from .jsonenc import compact_json
 from .paths import load_lexicon
 
@@ -337,10 +338,15 @@ def _work(texts: list[str]) -> list[tuple[bytes, bytes, bytes]]:
     (see :func:`pack`)."""
     out = []
     for text in texts:
+        if _in_worker:
+            testhook.step("tokens")  # TEST-ONLY: a test may kill this worker here
         starts, encoded = compute(text)
         starts_blob, json_blob = pack(starts, encoded)
         out.append((starts_blob, encoded, json_blob))
     return out
+
+
+_in_worker = False  # set in a worker process (by _start_worker)
 
 
 def _start_worker() -> None:
@@ -349,6 +355,8 @@ def _start_worker() -> None:
     that process reads the first documents."""
     import signal
 
+    global _in_worker
+    _in_worker = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
@@ -389,6 +397,23 @@ def _starts(blob: bytes) -> array[int]:
     if sys.byteorder == "big":
         starts.byteswap()
     return starts
+
+
+class WorkerDied(AnnotatorError):
+    """A worker process tokenising documents ended abruptly (killed by a signal, out of
+    memory): the tokens it was making are lost. One line, for the user."""
+
+
+def _worker_death(pool: ProcessPoolExecutor | None) -> str:
+    """What ended a worker of ``pool``, as far as its exit code says."""
+    import signal
+
+    codes = [p.exitcode for p in (getattr(pool, "_processes", None) or {}).values()]
+    for code in codes:
+        if code is not None and code < 0:
+            with contextlib.suppress(ValueError):
+                return f"killed by {signal.Signals(-code).name}"
+    return "killed, or out of memory"
 
 
 class TokenRequest:
@@ -451,7 +476,17 @@ class TokenCache:
         """The tokens of the documents of a :meth:`request`, the new ones cached."""
         out = batch.found
         if batch.futures:
-            made = [row for future in batch.futures for row in future.result()]
+            from concurrent.futures.process import BrokenProcessPool
+
+            try:
+                made = [row for future in batch.futures for row in future.result()]
+            except BrokenProcessPool as exc:
+                # Python marks every task of the pool failed and stops the others; the
+                # pool cannot be used again.
+                why = _worker_death(self._pool)
+                self.close()
+                raise WorkerDied(f"a worker process tokenising documents ended abruptly "
+                                 f"({why})") from exc
         else:
             made = _work([text for _, text in batch.missing])
         fresh = []
@@ -557,7 +592,12 @@ class TokenBounds:
     @classmethod
     def of(cls, text: str) -> TokenBounds:
         """The tokens of ``text``, by :func:`tokenize` (imports spaCy)."""
-        starts, lengths, _ = tokenize(text)
+        return cls.from_boundaries(text, tokenize(text))
+
+    @classmethod
+    def from_boundaries(cls, text: str, bounds: Boundaries) -> TokenBounds:
+        """The word tokens among the tokenizer's ``bounds`` of ``text``."""
+        starts, lengths, _ = bounds
         words = [(a, a + n) for a, n in zip(starts, lengths, strict=True)
                  if not text[a].isspace()]
         return cls(text, [a for a, _ in words], [b for _, b in words])

@@ -16,6 +16,11 @@ sizes, and writes ``bench/results.json``::
 Every row carries ``n_docs``, the corpus size it was measured at. A module that is
 missing, fails or runs out of time is reported as skipped and the run goes on.
 
+The results file is merged, not replaced: a module's rows replace its own rows of
+the same size, the other modules' rows stay (each row says the ``mode``, ``machine``
+and ``date`` that measured it), so ``--only long`` adds the long-document rows to a
+full run's file.
+
 Options: ``--only importing,gui`` runs some modules; ``--sizes importing=50,500`` sets
 sizes; ``--out PATH`` writes the results elsewhere; ``--markdown`` also prints the table
 as Markdown (for the README).
@@ -231,6 +236,60 @@ def markdown(rows: list[dict[str, Any]], grown: list[dict[str, Any]], where: str
     return "\n".join(lines)
 
 
+# --- results.json -------------------------------------------------------------------
+
+
+def row_key(row: dict[str, Any]) -> tuple[str, int, str]:
+    """A row's identity in ``results.json``: its module, corpus size and name."""
+    return str(row.get("module")), int(row.get("n_docs") or 0), str(row["name"])
+
+
+def merge_results(out: Path, rows: list[dict[str, Any]], skipped: list[dict[str, Any]],
+                  mode: str, where: str, ran: list[str]) -> dict[str, Any]:
+    """Write ``rows`` into the results file ``out``, merged by :func:`row_key`: the rows
+    of modules that did not run (``ran``: the modules this run measured) stay as they
+    were, a module that ran replaces its own rows at the sizes it ran at, and growth is
+    computed again over the whole. Each row carries the ``mode``, ``machine`` and
+    ``date`` of the run that measured it. The ``peers`` section (``make bench-peers``,
+    bench/peers.py) is its own run: kept. Returns what was written."""
+    date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    previous: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        previous = json.loads(out.read_text(encoding="utf-8"))
+    if not isinstance(previous, dict):
+        previous = {}
+    for row in rows:
+        row.setdefault("mode", mode)
+        row.setdefault("date", date)
+        row.setdefault("machine", where)
+    fresh = {(r.get("module"), r.get("n_docs")) for r in rows}
+    kept = []
+    for row in previous.get("results") or []:
+        if not isinstance(row, dict) or "name" not in row:
+            continue
+        if (row.get("module"), row.get("n_docs")) in fresh:
+            continue  # measured again
+        row.setdefault("mode", previous.get("mode"))
+        row.setdefault("date", previous.get("date"))
+        row.setdefault("machine", previous.get("machine"))
+        kept.append(row)
+    new_keys = {row_key(r) for r in rows}
+    merged = [r for r in kept if row_key(r) not in new_keys] + rows
+    order = {name: k for k, name in enumerate(MODULES)}
+    merged.sort(key=lambda r: (order.get(str(r.get("module")), len(order)),
+                               int(r.get("n_docs") or 0)))
+    skipped_kept = [s for s in previous.get("skipped") or []
+                    if isinstance(s, dict) and s.get("module") not in ran]
+    result: dict[str, Any] = {"machine": where, "mode": mode, "date": date,
+                              "results": merged, "growth": growth(merged),
+                              "skipped": skipped_kept + skipped}
+    if "peers" in previous:
+        result["peers"] = previous["peers"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return result
+
+
 # --- main ---------------------------------------------------------------------------
 
 
@@ -310,17 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     missed = [r for r in rows if r.get("meets") is False]
     print(f"\n{len(rows)} figures, {len(missed)} below target, {len(skipped)} skipped; "
           f"{total:.0f} s")
-    result = {"machine": where, "mode": mode,
-              "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-              "results": rows, "growth": grown, "skipped": skipped}
-    # The "peers" section (``make bench-peers``, bench/peers.py) is its own run: kept.
-    with contextlib.suppress(OSError, ValueError, TypeError):
-        previous = json.loads(args.out.read_text(encoding="utf-8"))
-        if "peers" in previous:
-            result["peers"] = previous["peers"]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
+    merge_results(args.out, rows, skipped, mode, where, ran=names)
     print(f"wrote {args.out}")
     return 0
 

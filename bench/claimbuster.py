@@ -3,8 +3,8 @@
 The file (``crowdsourced.csv``; F. Arslan, N. Hassan, C. Li, M. Tremayne, "A Benchmark
 Dataset of Check-worthy Factual Claims", ICWSM 2020, doi 10.5281/zenodo.3609356) holds
 22,501 sentences of 33 US presidential debates, each labelled by trained crowd coders:
-Verdict 1 is a check-worthy factual sentence. :func:`split` sets
-:data:`HELDOUT_DEBATES` debates aside, chosen once with a seeded shuffle, for every
+Verdict 1 is a check-worthy factual sentence. :func:`bench.protocol.split` sets
+:data:`~bench.protocol.HELDOUT_DEBATES` debates aside, chosen once with a seeded shuffle, for every
 measurement (``bench/quality.py``, ``bench/learning.py``); models learn from the others.
 
 ``python -m bench.claimbuster jsonl OUT.jsonl [--sentences N] [--all-debates]`` writes
@@ -34,12 +34,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.quality import PER_DOC, ProtocolDoc, data_path, protocol_documents
+from bench.protocol import PER_DOC, ProtocolDoc, data_path, protocol_documents, split
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "resources" / "models" / "checkworthy"
-HELDOUT_DEBATES = 7
-SPLIT_SEED = 0
 SEED = 0
 CITATION = ("F. Arslan, N. Hassan, C. Li, M. Tremayne, \"A Benchmark Dataset of "
             "Check-worthy Factual Claims\", ICWSM 2020; dataset on Zenodo, "
@@ -48,15 +46,6 @@ LICENCE = ("ClaimBuster dataset, published Open Access on Zenodo (doi 10.5281/ze
            "for the research community; its terms are those stated on that record (not "
            "verified here: no network). This model is derived from its labels: cite the "
            "paper and credit the dataset wherever the model is used or redistributed")
-
-
-def split(docs: list[ProtocolDoc] | None = None) -> tuple[list[str], list[str]]:
-    """(training debates, held-out debates), by ``File_id``."""
-    debates = sorted({d.debate for d in (docs or protocol_documents())})
-    order = debates[:]
-    random.Random(SPLIT_SEED).shuffle(order)
-    held = sorted(order[:HELDOUT_DEBATES])
-    return [d for d in debates if d not in held], held
 
 
 def documents(debates: list[str] | None = None, sentences: int | None = None,

@@ -32,7 +32,7 @@ COLD_RUNS = 5
 # and end. Nothing else of the start is changed.
 FIRST_DRAW = r"""
 import os, sys, time
-import ui.app as app
+import annotator.gui.app as app
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 class FirstDraw(QObject):
@@ -167,7 +167,7 @@ def run(n_docs: int = 100_000, repeats: int = 5) -> list[dict[str, Any]]:
         row["detail"] = {"runs_ms": [round(t * 1000, 1) for t, _ in cold],
                          "spacy_imported": spacy_imported, "command": "python main.py --db"}
         rows.append(row)
-        from ui.app import build_window
+        from annotator.gui.app import build_window
 
         started = time.perf_counter()
         window = build_window(db, "bench", settings, auto_suggest=False)

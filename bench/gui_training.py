@@ -77,10 +77,9 @@ def _summary(times: list[float]) -> dict[str, float]:
 
 
 def run(keys: int = 200) -> dict[str, Any]:
+    from annotator.gui.app import build_window
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
-
-    from ui.app import build_window
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,15 +93,15 @@ def run(keys: int = 200) -> dict[str, Any]:
         window.open_document(docs.pop(0))
         app.processEvents()
         idle = accept_keys(app, window, docs, keys)
-        window.train_args = LONG_TRAINING
-        process = window.train()
+        window.model_loop.train_args = LONG_TRAINING
+        process = window.model_loop.train()
         assert process is not None
         while (process.last or {}).get("stage") != "entity":
             app.processEvents()
             time.sleep(0.01)
         training = accept_keys(app, window, docs, keys)
         still = process.running
-        window.cancel_training()
+        window.model_loop.cancel_training()
         process.wait()
         app.processEvents()
         window.close()

@@ -280,7 +280,7 @@ class Driver:
 
     def label_keys(self, label: str) -> None:
         """A label's key, or the picker with the shortest prefix that puts it first."""
-        from ui.picker import rank
+        from annotator.gui.picker import rank
 
         scheme = self.window.scheme
         found = scheme.get(label)
@@ -401,7 +401,7 @@ class Driver:
     def plan_find(self, origin: int, start: int, end: int, layer: str
                   ) -> tuple[str, int, list[str]]:
         """The cheapest query, ↓ presses and extension steps that select [start, end)."""
-        from ui.caret import find, sentence_step
+        from annotator.gui.caret import find, sentence_step
 
         tokens = self.bounds()
         best: tuple[int, str, int, list[str]] | None = None
@@ -513,7 +513,7 @@ def measure() -> dict[str, Any]:
             doc = store.get_document(1)
             assert doc is not None and doc.text == gold.text, "the gold is for another text"
             suggested = len(store.spans(1))
-        from ui.app import build_window
+        from annotator.gui.app import build_window
 
         window = build_window(db, "bench", QSettings(str(Path(tmp) / "s.ini"),
                                                      QSettings.Format.IniFormat),

@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.claimbuster import documents, split, train_project
-from bench.quality import measure_many, protocol_documents
+from bench.claimbuster import documents, train_project
+from bench.protocol import protocol_documents, split
+from bench.quality import measure_many
 
 SIZES = (2000, 5000, 15000)
 

@@ -21,76 +21,19 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import csv
 import json
-import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from annotator.evaluate import average_precision, prf
+from bench.protocol import protocol_documents, split
 
-ROOT = Path(__file__).resolve().parent.parent
-PER_DOC = 30
 ALL = 10_000  # more documents than the file makes: the whole file
 TARGETS = {"F1": 0.60, "AP": 0.60}  # issue 14, the rules alone
 MODEL_TARGETS = {"F1": 0.70}  # issue 15, with the learned model, on held-out debates
-
-
-def data_path() -> Path:
-    """The development file (see the module docstring)."""
-    env = os.environ.get("ANNOTATOR_CLAIMBUSTER")
-    if env:
-        return Path(env)
-    for folder in (ROOT, *ROOT.parents):
-        path = folder / "shared" / "data" / "claimbuster" / "crowdsourced.csv"
-        if path.exists():
-            return path
-    raise FileNotFoundError("ClaimBuster crowdsourced.csv not found; set ANNOTATOR_CLAIMBUSTER")
-
-
-@dataclass
-class ProtocolDoc:
-    """One protocol document: 30 sentences of a debate, with their offsets and labels."""
-
-    debate: str
-    text: str
-    sentences: list[tuple[int, int]] = field(default_factory=list)
-    verdicts: list[int] = field(default_factory=list)
-
-
-def protocol_documents(path: Path | None = None, limit: int | None = None,
-                       per_doc: int = PER_DOC) -> list[ProtocolDoc]:
-    """The file's debates cut into documents of ``per_doc`` sentences; ``limit`` keeps
-    that many, spread evenly over the file (every k-th document)."""
-    with open(path or data_path(), encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    debates: dict[str, list[dict[str, str]]] = {}
-    for row in rows:
-        debates.setdefault(row["File_id"], []).append(row)
-    docs: list[ProtocolDoc] = []
-    for debate in sorted(debates):
-        lines = sorted(debates[debate], key=lambda r: int(r["Line_number"]))
-        for i in range(0, len(lines), per_doc):
-            doc = ProtocolDoc(debate, "")
-            parts: list[str] = []
-            at = 0
-            for row in lines[i:i + per_doc]:
-                sentence = row["Text"]
-                if parts:
-                    at += 1
-                doc.sentences.append((at, at + len(sentence)))
-                doc.verdicts.append(int(row["Verdict"]))
-                parts.append(sentence)
-                at += len(sentence)
-            doc.text = " ".join(parts)
-            docs.append(doc)
-    if limit is not None and limit < len(docs):
-        step = len(docs) / max(limit, 1)
-        docs = [docs[int(k * step)] for k in range(limit)]
-    return docs
 
 
 def sentence_scores(sentences: Sequence[tuple[int, int]],
@@ -131,9 +74,7 @@ def measure(n_docs: int = ALL, batch_size: int = 32, nlp: Any = None, *,
 
 
 def heldout_debates() -> list[str]:
-    """The debates no shipped or learning-curve model learns from (bench/claimbuster.py)."""
-    from bench.claimbuster import split
-
+    """The debates no shipped or learning-curve model learns from (bench/protocol.py)."""
     return split()[1]
 
 

@@ -37,6 +37,12 @@ def results_table(data: dict[str, Any]) -> str:
              "|" + "|".join("---:" if i in {1, 2, 4, 5} else "---"
                             for i in range(len(COLUMNS))) + "|"]
     lines += ["| " + " | ".join(_escape(c) for c in cells) + " |" for cells in table_cells(rows)]
+    # results.json is merged by row (bench.__main__.merge_results): say which are older
+    older = sorted({(r.get("module"), r.get("date"), r.get("mode")) for r in rows
+                    if r.get("date") not in (None, data.get("date"))},
+                   key=lambda x: [str(v) for v in x])
+    for module, date, mode in older:
+        lines += ["", f"The {module} rows are of an earlier run ({mode}, {date})."]
     for skipped in data.get("skipped", []):
         lines += ["", f"Skipped: {skipped['module']} at {skipped['n_docs']:,} documents "
                       f"({skipped['why']})."]

@@ -83,7 +83,7 @@ def _idle_ticks(store: Store, count: int = 40) -> tuple[list[float], int]:
     """The window's idle ticks (ui/indexer.py) on ``store``: the processor time of each
     (ms; its budget is wall time, so a busy machine makes a tick do less, never more),
     and the documents they indexed. Was an assertion in tests/ui/test_keyboard.py."""
-    from ui.indexer import SearchIndexer
+    from annotator.gui.indexer import SearchIndexer
 
     indexer = SearchIndexer()
     indexer.store = store

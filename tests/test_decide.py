@@ -125,6 +125,8 @@ def test_decide_each_verb_through_the_session(project: Path) -> None:
     ('{"do": "accept", "doc": 1, "span": 1, "lable": "X"}', "unknown field(s) 'lable'"),
     ('{"do": "accept", "meta": {"url": "nope"}, "span": 1}', "no document with meta"),
     ('{"do": "mark", "doc": 7, "status": "done"}', "no document 7"),
+    ('{"do": "accept", "doc": 1, "span": {"start": 0, "end": 3, "layer": "entities"}}',
+     '"layer" must be one of entity, claim'),
 ])
 def test_decide_refuses_a_bad_line_and_writes_nothing(project: Path, tmp_path: Path,
                                                       line: str, reason: str) -> None:

@@ -132,13 +132,13 @@ def run(argv: list[str]) -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     db_path = args.db or default_db_path()
-    problem = seed_default(db_path) if args.db is None and not args.read_only else None
+    seeding = seed_default(db_path) if args.db is None and not args.read_only else None
     try:
         window = build_window(db_path, args.annotator, ask=True, readonly=args.read_only)
     except StoreError as exc:
         QMessageBox.critical(None, "Cannot open project", exc.describe())
         return 1
-    if problem:
-        window.statusBar().showMessage(problem, 15_000)
+    if seeding:
+        window.statusBar().showMessage(seeding, 15_000)
     window.show()
     return int(app.exec())

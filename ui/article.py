@@ -16,9 +16,11 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextBlock,
     QTextCursor,
+    QTextLine,
 )
 from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
 
+from annotator.editing.reveal import hidden_name
 from annotator.language import right_to_left
 from annotator.model import Document, LabelScheme, Span, store_order
 
@@ -27,7 +29,7 @@ from .colors import is_dark
 from .highlighter import SpanHighlighter, SpanIndex, SpanStyles
 from .messages import RefusalBanner
 from .models import plain_tooltip
-from .offsets import OffsetMap, display_text, hidden_name
+from .offsets import OffsetMap, display_text
 from .picker import FindBar, LabelPicker
 from .tokens import WindowTokens
 
@@ -365,8 +367,8 @@ class ArticleView(QPlainTextEdit):
         super().paintEvent(event)
         if self.caret_mode:  # a caret that shows in a read-only view, and the mode
             painter = QPainter(self.viewport())
-            rect = self.cursorRect()
-            painter.fillRect(rect.x() - 1, rect.y(), 3, rect.height(),
+            caret = self.cursorRect()
+            painter.fillRect(caret.x() - 1, caret.y(), 3, caret.height(),
                              self.palette().color(self.palette().ColorRole.Highlight))
             painter.end()
         span = self.focused_span()
@@ -403,8 +405,7 @@ class ArticleView(QPlainTextEdit):
                 b = min(end - base, line.textStart() + line.textLength())
                 if a >= b:
                     continue
-                x1, _ = line.cursorToX(a)
-                x2, _ = line.cursorToX(b)
+                x1, x2 = _cursor_x(line, a), _cursor_x(line, b)
                 rects.append(QRectF(top_left.x() + x1, top_left.y() + line.y(),
                                     x2 - x1, line.height()))
             block = block.next()
@@ -420,3 +421,10 @@ def _drawn_keys(index: SpanIndex | None) -> set[tuple[int, int, str, str, str, i
     return {(d.start, d.end, d.span.label, d.span.decision, d.span.layer, d.span.id or 0)
             for d in (*index.entities, *index.claims)}
 
+
+def _cursor_x(line: QTextLine, position: int) -> float:
+    """The x of ``position`` in ``line``: PySide6's ``cursorToX`` returns ``(x,
+    position)`` where its stub says ``object``."""
+    result = line.cursorToX(position)
+    assert isinstance(result, tuple)
+    return float(result[0])

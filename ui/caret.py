@@ -51,7 +51,7 @@ def move_caret(article: ArticleView, event: QKeyEvent) -> bool:
     """Move the caret or extend the selection for ``event``; False if not a caret key."""
     if not takes(event):
         return False
-    key = event.key()
+    key = Key(event.key())
     shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
     ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
     cursor = article.textCursor()

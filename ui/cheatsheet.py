@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -31,7 +32,7 @@ def key_text(keys: tuple[str, ...]) -> str:
 class CheatSheet(QDialog):
     """Every action with keys, grouped as in the menus."""
 
-    def __init__(self, specs: Sequence[ActionSpec], parent: QWidget | None = None):
+    def __init__(self, specs: Sequence[ActionSpec[Any]], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Keyboard cheat sheet")
         grid = QGridLayout(self)
@@ -58,7 +59,7 @@ class CheatSheet(QDialog):
         grid.addWidget(note, 1, 0, 1, len(COLUMNS))
 
     @staticmethod
-    def _group(title: str, specs: Sequence[ActionSpec]) -> QGroupBox:
+    def _group(title: str, specs: Sequence[ActionSpec[Any]]) -> QGroupBox:
         box = QGroupBox(title)
         form = QFormLayout(box)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.editing.claimants import claimant_choices, outlets
 from annotator.model import CHECKWORTHY, CLAIM_TYPES, Span
 
-from .claimants import claimant_choices, outlets
 from .picker import ChoiceList
 
 AUTHOR = "author"
@@ -100,12 +100,12 @@ class ClaimEditor(QGroupBox):
         form.setContentsMargins(6, 4, 6, 4)
         self.claim_type = FieldCombo()
         self.claim_type.addItem("—", None)
-        for name in CLAIM_TYPES:
-            self.claim_type.addItem(name, name)
+        for claim_type in CLAIM_TYPES:
+            self.claim_type.addItem(claim_type, claim_type)
         self.claimant = FieldCombo()
         self.claimant.setEditable(True)
         self.claimant.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.claimant.lineEdit().setPlaceholderText("entity, text or author")
+        self.claimant_edit().setPlaceholderText("entity, text or author")
         self.claimant.view().setTextElideMode(Qt.TextElideMode.ElideNone)
         self.via = QLineEdit()
         self.via.setPlaceholderText("outlet relaying it")
@@ -117,14 +117,14 @@ class ClaimEditor(QGroupBox):
         self.via.setCompleter(completer)
         self.checkworthy = FieldCombo()
         self.checkworthy.addItem("—", None)
-        for name in CHECKWORTHY:
-            self.checkworthy.addItem(name, name)
+        for answer in CHECKWORTHY:
+            self.checkworthy.addItem(answer, answer)
         self.hedged = QCheckBox("may, reportedly, …")
         self.fields: dict[str, QWidget] = {
             "claim_type": self.claim_type, "claimant": self.claimant, "via": self.via,
             "checkworthy": self.checkworthy, "hedged": self.hedged}
-        for name, widget in self.fields.items():
-            key, text = FIELD_KEYS[name]
+        for field, widget in self.fields.items():
+            key, text = FIELD_KEYS[field]
             form.addRow(f"{text} [{key}]", widget)
             widget.installEventFilter(self)
             widget.setToolTip(f"{text}: key {key} from the article; Return commits, "
@@ -147,6 +147,12 @@ class ClaimEditor(QGroupBox):
         self.setEnabled(False)
 
     # -- showing
+
+    def claimant_edit(self) -> QLineEdit:
+        """The claimant box's line edit (it is editable, so it has one)."""
+        edit = self.claimant.lineEdit()
+        assert edit is not None
+        return edit
 
     def show_claim(self, span: Span | None, text: str = "",
                    spans: list[Span] | None = None) -> None:
@@ -230,7 +236,7 @@ class ClaimEditor(QGroupBox):
                 self.claimant.setEditText(claim.claimant_text)
         else:
             self.claimant.setCurrentIndex(0)
-        self.claimant.lineEdit().setCursorPosition(0)  # the mention, not the context's end
+        self.claimant_edit().setCursorPosition(0)  # the mention, not the context's end
 
     def revert(self) -> None:
         """Show every field as stored (an edit in progress is dropped)."""
@@ -266,7 +272,7 @@ class ClaimEditor(QGroupBox):
             if (claim is None or (claim.claimant_span_id is None and not claim.claimant_text)) \
                     and self.default_claimant is not None:
                 self.claimant.setCurrentIndex(self.claimant.findData(self.default_claimant))
-            edit = self.claimant.lineEdit()
+            edit = self.claimant_edit()
             edit.setSelection(len(edit.text()), -len(edit.text()))  # all, shown from its start
         elif widget is self.via:
             self.via.selectAll()

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
+from annotator.model import Layer, Status
 from annotator.session import Change, Session, SessionError
 
 
@@ -110,7 +111,7 @@ class ResizeSpanCommand(SessionCommand):
 
 
 class AddSpanCommand(SessionCommand):
-    def __init__(self, session: Session, signals: CommandSignals, doc_id: int, layer: str,
+    def __init__(self, session: Session, signals: CommandSignals, doc_id: int, layer: Layer,
                  start: int, end: int, label: str):
         super().__init__(session, signals, f"Add {label}",
                          lambda: session.add(doc_id, layer, start, end, label))
@@ -125,7 +126,7 @@ class AcceptAllCommand(SessionCommand):
     """Accept every pending suggestion of the document (of one ``layer`` or ``label``)."""
 
     def __init__(self, session: Session, signals: CommandSignals, doc_id: int,
-                 layer: str | None = None, label: str | None = None):
+                 layer: Layer | None = None, label: str | None = None):
         what = f" {label}" if label else f" {layer}" if layer else ""
         super().__init__(session, signals, f"Accept all pending{what} in document",
                          lambda: session.accept_all(doc_id=doc_id, layer=layer, label=label))
@@ -139,7 +140,7 @@ class SetClaimAttributeCommand(SessionCommand):
 
 
 class SetStatusCommand(SessionCommand):
-    def __init__(self, session: Session, signals: CommandSignals, doc_id: int, status: str,
+    def __init__(self, session: Session, signals: CommandSignals, doc_id: int, status: Status,
                  note: str | None = None):
         super().__init__(session, signals, f"Mark {status.replace('_', ' ')}",
                          lambda: session.set_status(doc_id, status, note))

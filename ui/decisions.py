@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from annotator.model import Label, LabelScheme, Span
+from annotator.model import Label, LabelScheme, Span, Status
 from annotator.session import Session
 from annotator.tokens import TokenBounds
 
@@ -83,8 +83,8 @@ class Decisions(QObject):
     def _next_pending_after(self, span: Span) -> int | None:
         pending = [s for s in self.article.spans if s.decision == "pending" and s.id != span.id]
         later = [s for s in pending if (s.start, -s.end) > (span.start, -span.end)]
-        target = (later or pending or [None])[0]
-        return target.id if target is not None else None
+        targets = later or pending
+        return targets[0].id if targets else None
 
     # -- spans
 
@@ -255,7 +255,7 @@ class Decisions(QObject):
 
     # -- the document
 
-    def _set_status_and_next(self, status: str, note: str | None = None) -> None:
+    def _set_status_and_next(self, status: Status, note: str | None = None) -> None:
         if self.article.doc is None:
             return
         doc_id = self.article.doc.id

@@ -138,9 +138,14 @@ class DocumentPanel(QWidget):
             SEARCH_HINT if not left else f"{SEARCH_HINT} · indexing, {left:,} to go")
 
     def apply_filter(self) -> None:
+        self._search_timer.stop()  # applied now: a pending search would repeat it
         self.model.set_filter(self.status_filter.currentData(), self.search_box.text())
         if self.current is not None:
             self.select(self.current)
+
+    def stop(self) -> None:
+        """The window closes: a search waiting for more keys never runs."""
+        self._search_timer.stop()
 
     def _on_search_box_text_changed(self, _text: str) -> None:
         self._search_timer.start()

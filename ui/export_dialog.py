@@ -114,8 +114,9 @@ class ExportDialog(QDialog):
             form.addRow("&Labels of:", self.annotation_set)
         else:
             self.annotation_set.hide()
-        self.rejected = QCheckBox("Add rejected suggestions as negative examples")
-        form.addRow("", self.rejected)
+        # not ``self.rejected``: that would hide the dialog's own rejected() signal
+        self.negatives = QCheckBox("Add rejected suggestions as negative examples")
+        form.addRow("", self.negatives)
         self.tokens = QCheckBox("Include tokens (jsonl)")
         self.tokens.setChecked(True)
         form.addRow("", self.tokens)
@@ -181,7 +182,7 @@ class ExportDialog(QDialog):
     def options(self) -> ExportOptions:
         """The options chosen, as :func:`annotator.export.export` takes them."""
         return ExportOptions(status=self.status.currentData(), layer=self.layer.currentData(),
-                             include_rejected=self.rejected.isChecked(),
+                             include_rejected=self.negatives.isChecked(),
                              tokens=self.tokens.isChecked(),
                              annotation_set=self.annotation_set.currentData())
 

@@ -4,8 +4,9 @@ Entities are a per-label fill (solid for accepted, lighter with a dashed underli
 for pending suggestions); claims are a band of the claim colour behind the text that
 entity fills sit on top of, so entities inside a claim stay visible. The index keeps
 spans sorted by their UTF-16 start, so a block finds its spans by bisection. The marks
-that stand for bidi controls and invisible characters (:func:`ui.offsets.reveal`) are
-drawn in a colour of their own, so that they never pass for text.
+that stand for bidi controls and invisible characters
+(:func:`annotator.editing.reveal.reveal`) are drawn in a colour of their own, so that
+they never pass for text.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from typing import NamedTuple
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
+from annotator.editing.reveal import BIDI_MARK, HIDDEN_MARK
 from annotator.model import LabelScheme, Span, store_order
 
 from .colors import FALLBACK_COLOR, label_color
-from .offsets import BIDI_MARK, HIDDEN_MARK, OffsetMap
+from .offsets import OffsetMap
 
 MARK_COLOR = "#e03131"
 _MARKS = frozenset((BIDI_MARK, HIDDEN_MARK))

@@ -21,9 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+
+from .article import ArticleView
+from .claim_editor import ClaimEditor
+from .doclist import DocumentPanel
+from .view import DocumentView
 
 _COMMAND = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier \
     | Qt.KeyboardModifier.MetaModifier
@@ -68,7 +73,7 @@ def next_in_order(order: Sequence[QWidget], current: QWidget | None, forward: bo
         here = here.parentWidget()  # a combo box's line edit: the combo box
     if here not in ready:
         return ready[0] if forward else ready[-1]
-    i = ready.index(here)  # type: ignore[arg-type]
+    i = ready.index(here)
     return ready[(i + (1 if forward else -1)) % len(ready)]
 
 
@@ -83,16 +88,28 @@ def _unfolded(widget: QWidget | None) -> bool:
 
 
 class KeyCommands:
-    """The window's keyboard commands beyond decisions (mixed into
-    :class:`ui.window.MainWindow`): back to the article, caret mode, the label picker,
-    the claim fields' keys, folding the side panels, the focus order."""
+    """The window's keyboard commands beyond decisions: back to the article, caret mode,
+    the label picker, the claim fields' keys, folding the side panels. Owned by
+    :class:`ui.window.MainWindow`, which hands it the widgets it moves between."""
+
+    def __init__(self, view: DocumentView, window: QMainWindow, article: ArticleView,
+                 claim_editor: ClaimEditor, documents: DocumentPanel, splitter: QSplitter,
+                 settings: QSettings):
+        self.view = view
+        self.window = window
+        self.article = article
+        self.claim_editor = claim_editor
+        self.documents = documents
+        self.splitter = splitter
+        self.settings = settings
+        self.folded: dict[int, int] = {}  # a hidden panel's width, to come back to
 
     def focus_article(self) -> None:
         """Esc: back to the article from anywhere. A claim field being edited is put
         back as stored, caret mode and its selection end."""
         self.claim_editor.revert()
-        if not self.isActiveWindow():  # after a popup list, on some platforms
-            self.activateWindow()
+        if not self.window.isActiveWindow():  # after a popup list, on some platforms
+            self.window.activateWindow()
         self.article.setFocus(Qt.FocusReason.ShortcutFocusReason)  # before hiding a panel
         for overlay in (self.article.picker, self.article.find_bar):
             overlay.hide()
@@ -107,7 +124,7 @@ class KeyCommands:
         """The label picker: every label with a selection (or in caret mode), else
         those of the focused span's layer."""
         span = self.article.focused_span()
-        labels = self.scheme.labels
+        labels = self.view.scheme.labels
         if span is not None and self.article.selection() is None \
                 and not self.article.caret_mode:
             labels = [x for x in labels if x.layer == span.layer]
@@ -127,33 +144,20 @@ class KeyCommands:
                 and name != "hedged":
             self.toggle_panel(2)  # the field must show to be edited
         if not self.claim_editor.edit_field(name):
-            self._on_refused("No claim focused: the claim keys edit the focused claim "
+            self.view.refuse("No claim focused: the claim keys edit the focused claim "
                              "(→ or Space to move to one)")
 
     def toggle_panel(self, index: int) -> None:
         """Fold the document list (0) or the side panel (2) away, or bring it back."""
         sizes = self.splitter.sizes()
         if sizes[index] > 0:
-            self._folded[index] = sizes[index]
+            self.folded[index] = sizes[index]
             sizes[1] += sizes[index]
             sizes[index] = 0
         else:
-            width = self._folded.pop(index, 0) or self.splitter.widget(index).minimumWidth()
+            panel = self.splitter.widget(index)
+            width = self.folded.pop(index, 0) or (panel.minimumWidth() if panel else 0)
             sizes[index] = width
             sizes[1] = max(sizes[1] - width, 0)
         self.splitter.setSizes(sizes)
         self.settings.setValue("splitter", self.splitter.saveState())
-
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002
-        """Tab and Shift+Tab: the fixed order of :data:`focus_order` (see keys.py)."""
-        target = next_in_order(self.focus_order, self.focusWidget(), next)
-        if target is None:
-            return super().focusNextPrevChild(next)
-        target.setFocus(Qt.FocusReason.TabFocusReason if next
-                        else Qt.FocusReason.BacktabFocusReason)
-        return True
-
-    def note_key(self) -> None:
-        """A key (or menu entry): the search indexer waits for the next idle moment."""
-        self.indexer.note_activity()
-

@@ -38,12 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.model import LAYERS, Label, LabelScheme
-from annotator.store import Store
-
-from .dialogs import WorkerDialog
-from .export_dialog import refusal
-from .label_changes import (
+from annotator.editing.label_changes import (
     SchemeRows,
     export_labels,
     import_labels,
@@ -52,6 +47,11 @@ from .label_changes import (
     remove_label,
     save_label,
 )
+from annotator.model import LAYERS, Label, LabelScheme, as_layer
+from annotator.store import Store
+
+from .dialogs import WorkerDialog
+from .export_dialog import refusal
 from .panels import plain_label, resize_within_screen
 
 COLUMNS = ("Name", "Layer", "Key", "Colour", "Spans", "Mapped from", "Description")
@@ -95,8 +95,8 @@ class LabelsDialog(WorkerDialog):
         self.import_button = self._button("&Import TOML…", self.ask_import)
         self.export_button = self._button("E&xport TOML…", self.ask_export)
         close = self._button("Close", self.reject)
-        for widget in (self.import_button, self.export_button):
-            files.addWidget(widget)
+        for button in (self.import_button, self.export_button):
+            files.addWidget(button)
         files.addStretch(1)
         files.addWidget(close)
         layout.addLayout(files)
@@ -275,7 +275,7 @@ class LabelsDialog(WorkerDialog):
 
     def save(self) -> None:
         """Add the form's label (a new one), or rename and update the chosen one."""
-        form = Label(self.name.text().strip(), str(self.layer.currentData()),
+        form = Label(self.name.text().strip(), as_layer(self.layer.currentData()),
                      self.color.text().strip(), self.key.text().strip(),
                      self.description.text().strip())
         old, who = self.editing, self.annotator

@@ -8,9 +8,9 @@ from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QSizePolicy, QWidget
 
+from annotator.labels import RESERVED_KEYS
 from annotator.model import LabelScheme
 
-from .actions import COMMAND_KEYS
 from .colors import is_dark, label_color
 
 
@@ -102,9 +102,10 @@ class Legend(QWidget):
         font = self.font()
         font.setPointSizeF(font.pointSizeF() - 1)
         self.chips = {}
-        # A key a command has (a scheme older than the command) is not the label's.
+        # A key a command has (a scheme older than the command) is not the label's
+        # (the core reserves every command key: test_keyboard checks it).
         keys = {x.name: x.key.upper() for x in scheme.labels
-                if x.key and x.key.lower() not in COMMAND_KEYS}
+                if x.key and x.key.lower() not in RESERVED_KEYS}
         keyed = [x for x in scheme.labels if x.name in keys]
         rules = []  # one style sheet for every chip: parsed once, not once a chip
         for i, label in enumerate([*keyed, *(x for x in scheme.labels if x.name not in keys)]):

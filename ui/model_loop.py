@@ -1,5 +1,5 @@
-"""The model in the loop (issue 15, section 4), a part of :class:`ui.window.MainWindow`
-(mixed into it):
+"""The model in the loop (issue 15, section 4), a controller owned by
+:class:`ui.window.MainWindow`:
 
 - Project ▸ Train (Ctrl+Shift+T) runs ``annotator train`` in a separate process, with a
   progress bar and Cancel in the task bar (:mod:`ui.training`); the window takes keys
@@ -22,61 +22,76 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QInputDialog, QWidget
 
+from annotator.model import Layer, Status
 from annotator.store import Store
 
+from .article import ArticleView
+from .doclist import DocumentPanel
+from .review import ReviewMode
+from .taskbar import TaskBar
 from .training import TrainingProcess
+from .view import DocumentView
+from .window_files import FileWork
 from .workers import CallThread, TaskThread, refresh_task
 
 RETRAIN_KEY = "retrain_every"
 UNCERTAIN_KEY = "uncertain_first"
-QUEUE = ("new", "in_progress")  # what D opens next, as without the option
+QUEUE: tuple[Status, ...] = ("new", "in_progress")  # what D opens next, as without the option
 QUEUE_SIZE = 400
 
 
 class ModelLoop:
-    """Training, refreshed suggestions, retraining and the uncertainty queue."""
+    """Training, refreshed suggestions, retraining and the uncertainty queue (its worker
+    a child of ``parent``, over which the dialogs open too)."""
 
-    #: Extra ``annotator train`` arguments (``--layer``, ``--max-minutes``, ...).
-    train_args: list[str] = []
-    _queue: list[int]
-    _queue_thread: CallThread | None
-
-    def _connect_model_loop(self) -> None:
-        """Hook the task bar's training signals and restore the two options."""
-        self.taskbar.trained.connect(self._on_taskbar_trained)
-        self.taskbar.training_failed.connect(self._on_taskbar_training_failed)
-        self.taskbar.finished.connect(self._on_taskbar_finished)
-        self._queue, self._queue_thread = [], None
-        self.retrain_every = _int(self.settings.value(RETRAIN_KEY, 0))
-        self.uncertain_first = str(self.settings.value(UNCERTAIN_KEY, "false")) == "true"
-        self.action_table["uncertain_first"].setChecked(self.uncertain_first)
+    def __init__(self, view: DocumentView, parent: QWidget, taskbar: TaskBar,
+                 files: FileWork, review: ReviewMode, documents: DocumentPanel,
+                 article: ArticleView, settings: QSettings):
+        self.view = view
+        self.parent = parent
+        self.taskbar = taskbar
+        self.files = files
+        self.review = review
+        self.documents = documents
+        self.article = article
+        self.settings = settings
+        #: Extra ``annotator train`` arguments (``--layer``, ``--max-minutes``, ...).
+        self.train_args: list[str] = []
+        self._queue: list[int] = []
+        self._queue_thread: CallThread | None = None
+        taskbar.trained.connect(self._on_taskbar_trained)
+        taskbar.training_failed.connect(self._on_taskbar_training_failed)
+        taskbar.finished.connect(self._on_taskbar_finished)
+        self.retrain_every = _int(settings.value(RETRAIN_KEY, 0))
+        self.uncertain_first = str(settings.value(UNCERTAIN_KEY, "false")) == "true"
 
     # -- training
 
     def train(self, *args: str) -> TrainingProcess | None:
         """Start training from the project's done documents in a separate process."""
-        if self.store.readonly:
-            self._on_refused("The project is read-only: training could not refresh its "
+        if self.view.store.readonly:
+            self.view.refuse("The project is read-only: training could not refresh its "
                              "suggestions")
             return None
-        process = self.taskbar.train(self.store.path, [*self.train_args, *args])
+        process = self.taskbar.train(self.view.store.path, [*self.train_args, *args])
         if process is None:
-            self._on_refused("A training is already running (Ctrl+Shift+X cancels it)")
+            self.view.refuse("A training is already running (Ctrl+Shift+X cancels it)")
             return None
-        self.statusBar().showMessage("Training in a separate process; keep annotating", 5000)
+        self.view.statusBar().showMessage("Training in a separate process; keep annotating", 5000)
         return process
 
     def cancel_training(self) -> None:
         if not self.taskbar.cancel_training():
-            self._on_refused("No training is running")
+            self.view.refuse("No training is running")
 
     def _on_taskbar_trained(self, result: dict[str, Any]) -> None:
         scores = result.get("scores") or {}
         figures = ", ".join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in scores.items()
                             if isinstance(v, int | float))
-        self.statusBar().showMessage(
+        self.view.statusBar().showMessage(
             f"Trained {result.get('name')} in {result.get('seconds') or 0:.0f} s"
             + (f": {figures}" if figures else ""), 10_000)
         model = str(result["model"])
@@ -84,10 +99,10 @@ class ModelLoop:
         self.refresh_suggestions(model)
         statistics = self.review.statistics
         if statistics is not None:
-            statistics.compute_figures()  # type: ignore[attr-defined]
+            statistics.compute_figures()
 
     def _on_taskbar_training_failed(self, message: str) -> None:
-        self._on_refused(message)
+        self.view.refuse(message)
 
     # -- refreshed suggestions
 
@@ -97,13 +112,13 @@ class ModelLoop:
         if model is None:
             from annotator.trained import latest
 
-            newest = latest(self.store.path)
+            newest = latest(self.view.store.path)
             if newest is None:
-                self._on_refused("No trained model yet: Project ▸ Train (Ctrl+Shift+T)")
+                self.view.refuse("No trained model yet: Project ▸ Train (Ctrl+Shift+T)")
                 return None
             model = str(newest.path)
-        total = sum(self.store.count_documents(s) for s in NOT_DONE)
-        return self._run("refresh", f"Refreshing suggestions of {total:,} document(s) not "
+        total = sum(self.view.store.count_documents(s) for s in NOT_DONE)
+        return self.files.run("refresh", f"Refreshing suggestions of {total:,} document(s) not "
                          "done…", refresh_task(model), total)
 
     def _on_taskbar_finished(self, kind: str, _message: str) -> None:
@@ -112,17 +127,18 @@ class ModelLoop:
         self._queue = []
         self._refill_queue()  # the scores changed
         self.documents.reload()
-        if self.doc is not None and self.doc.status != "done":
-            self.reload_spans()
+        view = self.view
+        if view.doc is not None and view.doc.status != "done":
+            view.reload_spans()
             if self.article.focused_id is None:
-                self.move_focus(+1, pending=True)
+                view.move_focus(+1, pending=True)
 
     # -- retraining
 
     def ask_retrain_every(self) -> None:
         """Project ▸ Retrain every N documents: asks N (0: never)."""
         n, ok = QInputDialog.getInt(
-            self, "Retrain automatically", "Train again after this many more documents "
+            self.parent, "Retrain automatically", "Train again after this many more documents "
             "are marked done (0: never):", self.retrain_every, 0, 1_000_000)
         if ok:
             self.set_retrain_every(n)
@@ -130,7 +146,7 @@ class ModelLoop:
     def set_retrain_every(self, n: int) -> None:
         self.retrain_every = max(n, 0)
         self.settings.setValue(RETRAIN_KEY, self.retrain_every)
-        self.statusBar().showMessage(
+        self.view.statusBar().showMessage(
             f"A model is trained again every {n} documents marked done" if n
             else "No automatic retraining", 5000)
 
@@ -138,11 +154,11 @@ class ModelLoop:
         """After a document is marked done: train if N more are done than when the
         newest model was trained (and no training runs)."""
         if self.retrain_every <= 0 or self.taskbar.training is not None \
-                or self.store.readonly:
+                or self.view.store.readonly:
             return False
         from annotator.train.loop import retrain_due
 
-        if not retrain_due(self.store, self.retrain_every):
+        if not retrain_due(self.view.store, self.retrain_every):
             return False
         return self.train() is not None
 
@@ -153,12 +169,12 @@ class ModelLoop:
         self.settings.setValue(UNCERTAIN_KEY, "true" if on else "false")
         self._queue = []
         self._refill_queue()
-        self.statusBar().showMessage(
+        self.view.statusBar().showMessage(
             f"Next document: the most uncertain first ({self._uncertain_layer()} scores "
             "nearest the decision margin)" if on else "Next document: the next by number",
             5000)
 
-    def _uncertain_layer(self) -> str:
+    def _uncertain_layer(self) -> Layer:
         """The layer being worked on, whose uncertainty orders the queue: the focused
         span's (claims when none is focused)."""
         span = self.article.focused_span()
@@ -171,7 +187,7 @@ class ModelLoop:
             return found
         while self._queue:
             candidate = self._queue.pop(0)
-            status = self.store.document_status(candidate)
+            status = self.view.store.document_status(candidate)
             if candidate != doc_id and status is not None and status[0] in QUEUE:
                 if len(self._queue) < QUEUE_SIZE // 4:
                     self._refill_queue()
@@ -179,7 +195,7 @@ class ModelLoop:
         from annotator.train.loop import uncertain_documents  # the kept order ran out
 
         self._refill_queue()
-        ids = uncertain_documents(self.store, self._uncertain_layer(), QUEUE, limit=2)
+        ids = uncertain_documents(self.view.store, self._uncertain_layer(), QUEUE, limit=2)
         return next((i for i in ids if i != doc_id), None)
 
     def _refill_queue(self) -> None:
@@ -193,7 +209,7 @@ class ModelLoop:
 
             return store.path, uncertain_documents(store, layer, QUEUE, limit=QUEUE_SIZE)
 
-        thread = CallThread(self.store.path, order, readonly=True, parent=self)
+        thread = CallThread(self.view.store.path, order, readonly=True, parent=self.parent)
         thread.returned.connect(self._on_queue_thread_returned)
         thread.finished.connect(self._on_queue_thread_finished)
         self._queue_thread = thread
@@ -201,7 +217,7 @@ class ModelLoop:
 
     def _on_queue_thread_returned(self, result: tuple[Path, list[int]]) -> None:
         path, ids = result
-        if path == self.store.path and self.uncertain_first:
+        if path == self.view.store.path and self.uncertain_first:
             self._queue = ids
 
     def _on_queue_thread_finished(self) -> None:
@@ -209,14 +225,14 @@ class ModelLoop:
         if thread is not None:
             thread.deleteLater()
 
-    def stop_model_loop(self) -> None:
+    def stop(self) -> None:
         """Wait for the queue's worker (closing the window, another project)."""
         if self._queue_thread is not None:
             self._queue_thread.wait()
         self._queue = []
 
 
-NOT_DONE = ("new", "in_progress", "skipped", "flagged")
+NOT_DONE: tuple[Status, ...] = ("new", "in_progress", "skipped", "flagged")
 
 
 def claim_threshold() -> float:

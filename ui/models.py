@@ -7,11 +7,11 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import Qt as GuiQt
 
+from annotator.editing.reveal import has_hidden, reveal
 from annotator.model import LabelScheme, Span
 from annotator.store import Store
 
 from .colors import label_color
-from .offsets import has_hidden, reveal
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.editing.reveal import reveal
 from annotator.model import Document, LabelScheme, Span
 
 from .claim_editor import ClaimEditor
 from .legend import Legend
 from .models import SpanListModel, plain_tooltip
-from .offsets import reveal
 
 
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:

@@ -1,4 +1,4 @@
-"""``python -m ui.platform_check``: can Qt open a window on this Linux desktop?
+"""``python -m annotator.gui.platform_check``: can Qt open a window on this Linux desktop?
 
 Qt's X11 platform plugin (``libqxcb.so`` in the PySide6 wheel) needs shared libraries
 that a plain Debian or Ubuntu desktop does not always have, ``libxcb-cursor0`` first of

@@ -9,9 +9,8 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
+from annotator.editing.reveal import reveal
 from annotator.store import Store, StoreError, readonly_reason
-
-from .offsets import reveal
 
 RECENT_MAX = 8
 FILTER = "Annotator projects (*.db);;All files (*)"
@@ -72,7 +71,7 @@ class Projects(QObject):
         """``path`` is now open: first in the recent list and menu."""
         self.current = path
         value = self.settings.value("recent_projects") or []
-        recent = [value] if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+        recent = [value] if isinstance(value, str) else list(value)
         resolved = str(path.resolve())
         recent = [resolved] + [p for p in recent if p != resolved]
         self.settings.setValue("recent_projects", recent[:RECENT_MAX])
@@ -89,7 +88,7 @@ class Projects(QObject):
         if self.settings.value("last_project") != str(path.resolve()):
             return None
         try:
-            return int(self.settings.value("last_document"))  # type: ignore[call-overload]
+            return int(self.settings.value("last_document"))
         except (TypeError, ValueError):
             return None
 

@@ -13,12 +13,13 @@ change is a session operation on the window's undo stack, logged as usual.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtCore import QObject, QSettings, QSignalBlocker, Qt
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from annotator.editing.reveal import reveal
 from annotator.model import Document
 from annotator.session import Change
 from annotator.teams import (
@@ -30,11 +31,16 @@ from annotator.teams import (
     review_state,
 )
 
+from .article import ArticleView
 from .colors import label_color
 from .commands import DeleteSpanCommand, SessionCommand
+from .decisions import Decisions
 from .models import plain_tooltip
-from .offsets import reveal
-from .panels import plain_label
+from .panels import SpanPanel, plain_label
+from .view import DocumentView
+
+if TYPE_CHECKING:  # imported when first shown: it loads the charts
+    from .statistics import StatisticsDialog
 
 VERSION_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -100,30 +106,46 @@ class ReviewPanel(QGroupBox):
 
 
 class ReviewMode(QObject):
-    """The window's review mode (see the module docstring). ``window`` is the main
-    window (typed loosely: ui/window.py imports this module, not the reverse)."""
+    """The window's review mode (see the module docstring), a controller owned by
+    :class:`ui.window.MainWindow`: its panel goes on top of ``span_panel``, dialogs open
+    over ``widget``; ``suggest_tried`` is the window's set of documents it asks no model
+    to suggest for (again)."""
 
-    def __init__(self, window: Any):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, view: DocumentView, widget: QWidget, settings: QSettings,
+                 span_panel: SpanPanel, decisions: Decisions, article: ArticleView,
+                 suggest_tried: set[int]):
+        super().__init__(widget)
+        self.view = view
+        self.widget = widget
+        self.settings = settings
+        self.decisions = decisions
+        self.article = article
+        self.suggest_tried = suggest_tried
         self.active = False
-        settings: QSettings = window.settings
         self.preaccept = settings.value("review/preaccept", True) not in (False, "false")
         self.state: ReviewState | None = None
         self.focused: int | None = None
         self.panel = ReviewPanel()
         self.panel.hide()
         self.panel.list.itemClicked.connect(self._on_item_clicked)
-        window.span_panel.layout().insertWidget(0, self.panel)
-        window.decisions.signals.changed.connect(self._on_changed)
-        self.statistics: QObject | None = None
-        QTimer.singleShot(0, self._sync_actions)  # the action table is made after us
+        layout = span_panel.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, self.panel)
+        decisions.signals.changed.connect(self._on_changed)
+        self.statistics: StatisticsDialog | None = None
+        self.preaccept_action: QAction | None = None
+
+    def bind_preaccept(self, action: QAction) -> None:
+        """The checkable "Pre-accept agreed spans" entry (the action table is made after
+        this controller): it shows the kept setting."""
+        self.preaccept_action = action
+        self._sync_actions()
 
     def _sync_actions(self) -> None:
-        table = getattr(self.window, "action_table", None)
-        if table is not None:
-            blocker = QSignalBlocker(table["preaccept"])
-            table["preaccept"].setChecked(self.preaccept)
+        action = self.preaccept_action
+        if action is not None:
+            blocker = QSignalBlocker(action)
+            action.setChecked(self.preaccept)
             del blocker
 
     # -- turning it on and off
@@ -134,28 +156,28 @@ class ReviewMode(QObject):
         self.active = on
         self.panel.setVisible(on)
         self._sync_actions()
-        window = self.window
+        view = self.view
         if on:
-            doc = window.doc
+            doc = view.doc
             if doc is None or len(self._done_sets(doc.id)) < 2:
                 target = self.next_document(doc.id if doc is not None else 0)
                 if target is not None:
-                    window.open_document(target)
+                    view.open_document(target)
                     return
-                window.statusBar().showMessage("No document to review: none was marked "
+                view.statusBar().showMessage("No document to review: none was marked "
                                                "done by two or more annotators", 5000)
-            self.show_document(window.doc)
+            self.show_document(view.doc)
         else:
             self.state = None
 
     def set_preaccept(self, on: bool) -> None:
         self.preaccept = on
-        self.window.settings.setValue("review/preaccept", on)
+        self.settings.setValue("review/preaccept", on)
 
     def next_document(self, doc_id: int) -> int | None:
         """The document to open after ``doc_id``: in review mode the next one to review
         (wrapping round), otherwise the next one not done."""
-        store = self.window.store
+        store = self.view.store
         if not self.active:
             found: int | None = store.next_document(doc_id)
             return found
@@ -164,27 +186,27 @@ class ReviewMode(QObject):
         return ids[0] if ids and ids[0] != doc_id else None
 
     def _done_sets(self, doc_id: int) -> list[str]:
-        return [n for n, s in self.window.store.document_sets(doc_id).items() if s == "done"]
+        return [n for n, s in self.view.store.document_sets(doc_id).items() if s == "done"]
 
     # -- the open document
 
     def show_document(self, doc: Document | None) -> None:
         """Called by the window after it shows a document."""
-        if doc is not None and self.window.store.document_sets(doc.id):
+        if doc is not None and self.view.store.document_sets(doc.id):
             # Annotators labelled it: the team project's own (gold) set gets its labels
             # from them, so the window asks no model to suggest any.
-            self.window._suggest_tried.add(doc.id)
+            self.suggest_tried.add(doc.id)
         if not self.active:
             return
         self.focused = None
-        self.state = review_state(self.window.store, doc.id) if doc is not None else None
+        self.state = review_state(self.view.store, doc.id) if doc is not None else None
         if self.state is not None and self._should_preaccept(self.state):
             self._preaccept(self.state)
-            self.state = review_state(self.window.store, self.state.doc_id)
+            self.state = review_state(self.view.store, self.state.doc_id)
         self._show()
 
     def _should_preaccept(self, state: ReviewState) -> bool:
-        store = self.window.store
+        store = self.view.store
         if not self.preaccept or store.readonly or state.reviewed or not state.agreed:
             return False
         # Only on a first visit: once the gold set has a decision, it is the reviewer's.
@@ -192,28 +214,28 @@ class ReviewMode(QObject):
                        for e in store.events(state.doc_id))
 
     def _preaccept(self, state: ReviewState) -> None:
-        stack = self.window.decisions.undo_stack
+        stack = self.decisions.undo_stack
         todo = [v for v in state.agreed if v.key not in state.in_gold]
         if not todo:
             return
         stack.beginMacro(f"Pre-accept {len(todo)} agreed span(s)")
         for version in todo:  # entities first: a claim's claimant links to its entity
-            if version.layer == "entity" and in_the_way(self.window.store, state.doc_id,
+            if version.layer == "entity" and in_the_way(self.view.store, state.doc_id,
                                                         version, [version]):
                 continue
             self._push_add(state.doc_id, version)
         stack.endMacro()
 
     def _show(self) -> None:
-        window = self.window
-        colors = {x.name: label_color(x.color, False) for x in window.scheme.labels}
-        text = window.doc.text if window.doc is not None else ""
+        view = self.view
+        colors = {x.name: label_color(x.color, False) for x in view.scheme.labels}
+        text = view.doc.text if view.doc is not None else ""
         self.panel.show_state(self.state, text, colors, self.focused)
 
     def _on_changed(self, change: Change, _verb: str) -> None:
-        if not self.active or self.window.doc is None or change.doc_id != self.window.doc.id:
+        if not self.active or self.view.doc is None or change.doc_id != self.view.doc.id:
             return
-        self.state = review_state(self.window.store, self.window.doc.id)
+        self.state = review_state(self.view.store, self.view.doc.id)
         if self.focused is not None and self.focused >= len(self.state.versions):
             self.focused = None
         self._show()
@@ -232,7 +254,7 @@ class ReviewMode(QObject):
         """Focus the next (previous) version and select its text in the article."""
         versions = self.state.versions if self.state is not None else []
         if not self.active or not versions:
-            self.window.statusBar().showMessage(
+            self.view.statusBar().showMessage(
                 "No versions to review here" if self.active else
                 "Review mode is off (Ctrl+R)", 4000)
             return
@@ -243,7 +265,7 @@ class ReviewMode(QObject):
         assert self.state is not None
         self.focused = index
         version = self.state.versions[index]
-        self.window.article.select_range(version.start, version.end)
+        self.article.select_range(version.start, version.end)
         self._show()
 
     def focused_version(self) -> tuple[Version, list[Version]] | None:
@@ -257,31 +279,31 @@ class ReviewMode(QObject):
         """Take the focused version into gold: one undo step that removes what it
         replaces and adds it."""
         found = self.focused_version() if self.active else None
-        window = self.window
-        if found is None or window.doc is None:
-            window.statusBar().showMessage("No version focused (Alt+↓ to move to one)", 4000)
+        view = self.view
+        if found is None or view.doc is None:
+            view.statusBar().showMessage("No version focused (Alt+↓ to move to one)", 4000)
             return
         version, group = found
         if self.state is not None and version.key in self.state.in_gold:
-            window.statusBar().showMessage("That version is in gold already", 4000)
+            view.statusBar().showMessage("That version is in gold already", 4000)
             return
-        doc_id = window.doc.id
-        decisions = window.decisions
+        doc_id = view.doc.id
+        decisions = self.decisions
         stack = decisions.undo_stack
         stack.beginMacro(f"Take {', '.join(version.owners)}'s version")
-        for span_id in in_the_way(window.store, doc_id, version, group):
+        for span_id in in_the_way(view.store, doc_id, version, group):
             decisions.push(DeleteSpanCommand(decisions.session, decisions.signals, span_id))
         self._push_add(doc_id, version)
         stack.endMacro()
-        window.article.clear_selection()
+        self.article.clear_selection()
         following = self._next_open(self.focused if self.focused is not None else -1)
         if following is not None:  # on to the next version still open
             self.focus(following)
 
     def _push_add(self, doc_id: int, version: Version) -> None:
-        decisions = self.window.decisions
+        decisions = self.decisions
         session = decisions.session
-        claim = gold_claim(self.window.store, doc_id, version)
+        claim = gold_claim(self.view.store, doc_id, version)
         decisions.push(SessionCommand(
             session, decisions.signals, f"Take {version.label}",
             lambda: session.add(doc_id, version.layer, version.start, version.end,
@@ -299,9 +321,9 @@ class ReviewMode(QObject):
         from .statistics import StatisticsDialog
 
         if self.statistics is not None:
-            self.statistics.close()  # type: ignore[attr-defined]
-        dialog = StatisticsDialog(self.window.store, self.window)
-        if not self.window.store.has_annotation_sets():
+            self.statistics.close()
+        dialog = StatisticsDialog(self.view.store, self.widget)
+        if not self.view.store.has_annotation_sets():
             dialog.show_page("quality")  # agreement needs a team project: nothing to see
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.statistics = dialog

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from annotator.editing.boundaries import cache_tokens, word_bounds
 from annotator.store import Store
 from annotator.tokens import TokenBounds, cached_bounds
 
@@ -43,28 +44,14 @@ class TokenThread(QThread):
         self.result: TokenBounds | None = None
 
     def run(self) -> None:
-        from annotator.tokens import TokenCache, pack, tokenize, tokens_json
-
         try:
-            bounds = tokenize(self.text)
-            starts, lengths = bounds[0], bounds[1]
-            words = [(a, a + n) for a, n in zip(starts, lengths, strict=True)
-                     if not self.text[a].isspace()]
-            self.result = TokenBounds(self.text, [a for a, _ in words], [b for _, b in words])
+            self.result, bounds = word_bounds(self.text)
             self.made.emit((self.doc_id, self.result))
         except Exception as exc:  # shown to the user, the thread ends cleanly
             self.failed.emit(f"token boundaries of document {self.doc_id}: {exc}")
             return
-        if self.db_path is None:
-            return
-        try:  # best effort: a read-only or busy project is tokenised again next time
-            # never create or migrate a project: only an existing, current one is cached to
-            with Store(self.db_path, create=False, migrate=False) as store:
-                if not store.readonly:
-                    blobs = pack(starts, tokens_json(self.text, bounds).encode("utf-8"))
-                    TokenCache(store).put([(self.doc_id, *blobs)])
-        except Exception:  # noqa: S110 - a cache, never worth a message
-            pass
+        if self.db_path is not None:  # best effort: else tokenised again next time
+            cache_tokens(self.db_path, self.doc_id, self.text, bounds)
 
 
 class WindowTokens(QObject):

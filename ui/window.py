@@ -1,6 +1,9 @@
 """The annotation window: assembles the document list, the article, the span details
 and claim editor, the decisions, the task bar and the project files, and keeps them
-showing the same document."""
+showing the same document. Its work beyond that is done by controllers it owns, each
+handed what it uses (typed, so mypy checks the contract): :class:`Decisions`,
+:class:`KeyCommands`, :class:`FileWork`, :class:`SchemeWork`, :class:`ModelLoop` and
+:class:`ReviewMode`; they see the window itself only as a :class:`ui.view.DocumentView`."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
+from annotator.editing.reveal import reveal
 from annotator.model import Document, LabelScheme, Span, store_order
 from annotator.session import Change, Session, SessionError, project_annotator
 from annotator.store import Store
@@ -20,10 +24,9 @@ from .article import ArticleView, describe
 from .decisions import Decisions
 from .doclist import DocumentPanel
 from .indexer import SearchIndexer
-from .keys import InputKeys, KeyCommands
+from .keys import InputKeys, KeyCommands, next_in_order
 from .model_loop import ModelLoop
 from .models import DocumentListModel
-from .offsets import reveal
 from .panels import DocumentHeader, SpanPanel, plain_label, resize_within_screen, vbox
 from .projects import Projects, readonly_notice
 from .review import ReviewMode
@@ -32,7 +35,7 @@ from .taskbar import TaskBar
 from .window_files import FileWork
 
 
-class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
+class MainWindow(QMainWindow):
     """One project, one annotator. Every decision goes through :class:`Session` (and
     so is committed) before the window redraws it."""
 
@@ -52,51 +55,58 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self._build_widgets()
         self.taskbar.hold_suggestions_until_drawn(self.article.viewport())
         self.decisions = Decisions(Session(store, annotator), self.article, self.scheme, self)
-        self.review = ReviewMode(self)  # team projects: review mode, statistics
+        self.review = ReviewMode(self, self, settings, self.span_panel, self.decisions,
+                                 self.article, self._suggest_tried)  # team projects
         self.decisions.signals.changed.connect(self._on_command_changed)
         self.decisions.signals.refused.connect(self._on_command_refused)
-        self.decisions.refused.connect(self._on_refused)
+        self.decisions.refused.connect(self.refuse)
         self.article.tokens.set_store(store)
         self.article.tokens.waiting.connect(self._on_tokens_waiting)
-        self.article.tokens.failed.connect(self._on_refused)
-        self.decisions.decided.connect(self._on_decided)
+        self.article.tokens.failed.connect(self.refuse)
+        self.decisions.decided.connect(self.focus_span)  # the next span, or none
         self.decisions.status_set.connect(self._on_status_set)
-        self.action_table = ActionTable(self, [*ACTIONS, *label_actions(self.scheme)],
+        self.files = FileWork(self, self, self.decisions, self.taskbar, self.documents,
+                              self.article, settings, self.annotator_label)
+        self.scheme_work = SchemeWork(
+            self, self, self.decisions, self.header.legend, self.article,
+            (self.span_panel.entity_model, self.span_panel.claim_model), self._rebind_labels)
+        self.model_loop = ModelLoop(self, self, self.taskbar, self.files, self.review,
+                                    self.documents, self.article, settings)
+        self.action_table = ActionTable(self, self, [*ACTIONS, *label_actions(self.scheme)],
                                         {"export": self.projects.recent_menu},
-                                        before=self.note_key,
+                                        before=self.indexer.note_activity,
                                         defer=self.article.tokens.after_waiting)
         undo_stack = self.decisions.undo_stack
         undo_stack.canUndoChanged.connect(self.action_table["undo"].setEnabled)
         undo_stack.canRedoChanged.connect(self.action_table["redo"].setEnabled)
         self.action_table["undo"].setEnabled(False)
         self.action_table["redo"].setEnabled(False)
-        self._connect_model_loop()
+        self.action_table["uncertain_first"].setChecked(self.model_loop.uncertain_first)
+        self.review.bind_preaccept(self.action_table["preaccept"])
         self._show_project()
         self.restoreGeometry(settings.value("geometry", b""))  # type: ignore[arg-type]
         splitter_state = settings.value("splitter")
         if splitter_state:
-            self.splitter.restoreState(splitter_state)  # type: ignore[arg-type]
-        self._open_first_document()
+            self.splitter.restoreState(splitter_state)
+        self.open_first_document()
         self.article.setFocus()  # keys go to the article from the start
 
     def _build_widgets(self) -> None:
         self.documents = DocumentPanel(self.store)
-        self.documents.document_chosen.connect(self._on_document_chosen)
-        self.documents.returned.connect(self.focus_article)
+        self.documents.document_chosen.connect(self.open_document)
         # Centre: notice, title, legend, the article.
         self.header = DocumentHeader(self.scheme)
         self.article = ArticleView(self.scheme)
-        self.article.span_activated.connect(self._on_span_activated)
+        self.article.span_activated.connect(self.focus_span)
         self.article.picker.chosen.connect(self._on_picker_chosen)
         self.article.caret_mode_changed.connect(self._on_caret_mode_changed)
         centre = vbox(self.header, self.article)
         centre.layout().setSpacing(2)  # type: ignore[union-attr]
         # Right: details, claim editor, lists of entities and claims.
         self.span_panel = SpanPanel(self.scheme)
-        self.span_panel.span_activated.connect(self._on_span_activated)
+        self.span_panel.span_activated.connect(self.focus_span)
         self.claim_editor = self.span_panel.claim_editor
         self.claim_editor.attribute_edited.connect(self._on_claim_attribute_edited)
-        self.claim_editor.finished.connect(self.focus_article)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for column, (widget, stretch) in enumerate(((self.documents, 0), (centre, 1),
                                                     (self.span_panel, 0))):
@@ -108,21 +118,22 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         width = self.width()
         side = 300 if width < 1300 else 340
         self.splitter.setSizes([side - 60, width - 2 * side + 60, side])
-        self._folded: dict[int, int] = {}  # a hidden panel's width, to come back to
+        self.keys = KeyCommands(self, self, self.article, self.claim_editor, self.documents,
+                                self.splitter, self.settings)
+        self.documents.returned.connect(self.keys.focus_article)
+        self.claim_editor.finished.connect(self.keys.focus_article)
         # Status bar: messages left; tasks, mode, position and annotator right.
         self.taskbar = TaskBar()
-        self.taskbar.finished.connect(self._on_task_finished)
-        self.taskbar.suggested.connect(self._on_suggested)
-        self.taskbar.suggestion_failed.connect(self._on_suggestion_failed)
-        self.mode_label = plain_label()
-        self.position_label = plain_label()
-        self.annotator_label = plain_label()
+        self.mode_label, self.position_label, self.annotator_label = (
+            plain_label(), plain_label(), plain_label())
         for widget in (self.taskbar, self.mode_label, self.position_label,
                        self.annotator_label):
             self.statusBar().addPermanentWidget(widget)
+        self.indexer = SearchIndexer(self)
+        self.indexer.progressed.connect(self.documents.show_index_progress)
         # Keys: input widgets take their own; Tab goes round in a fixed order.
         self.input_keys = InputKeys(self)
-        self.input_keys.pressed.connect(self.note_key)
+        self.input_keys.pressed.connect(self.indexer.note_activity)
         editor = self.claim_editor
         self.input_keys.install([*editor.fields.values(), self.span_panel.entity_table,
                                  self.span_panel.claim_table, self.documents.status_filter,
@@ -131,8 +142,6 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
             self.article, *editor.fields.values(), self.span_panel.entity_table,
             self.span_panel.claim_table, self.documents.status_filter,
             self.documents.search_box, self.documents.table]
-        self.indexer = SearchIndexer(self)
-        self.indexer.progressed.connect(self.documents.show_index_progress)
 
     @property
     def doc_model(self) -> DocumentListModel:
@@ -156,7 +165,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         """Close the current project and show ``store``."""
         self.taskbar.stop()
         self.indexer.stop()
-        self.stop_model_loop()
+        self.model_loop.stop()
         self.article.tokens.stop()
         self.store.close()
         self.store = store
@@ -166,16 +175,16 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self._suggest_tried.clear()
         self.doc = None
         self.documents.set_store(store)
-        self.apply_scheme()  # each project has its own label scheme
+        self.scheme_work.apply_scheme()  # each project has its own label scheme
         self._show_project()
-        self._open_first_document()
+        self.open_first_document()
 
     def _on_project_chosen(self, path: Path) -> None:
         store = self.projects.open_store(path)
         if store is not None:
             self.set_project(store)
 
-    def _open_first_document(self) -> None:
+    def open_first_document(self) -> None:
         doc_id = self.projects.last_document(self.store.path)
         if doc_id is None or self.store.get_document(doc_id) is None:
             doc_id = self.store.next_document(0) or self.store.following_document(0)
@@ -192,7 +201,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         project cannot be written just now, the document still opens, for reading."""
         doc = self.store.get_document(doc_id)
         if doc is None:
-            self._on_refused(f"No document {doc_id}")
+            self.refuse(f"No document {doc_id}")
             return
         self.indexer.note_activity()
         notice = None
@@ -255,7 +264,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         target = (self.store.following_document(self.doc.id) if step > 0
                   else self.store.previous_document(self.doc.id))
         if target is None:
-            self._on_refused("No more documents that way")
+            self.refuse("No more documents that way")
             return
         self.open_document(target)
 
@@ -290,7 +299,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
     def move_focus(self, step: int, pending: bool = False) -> None:
         target = self.article.neighbour(step, pending)
         if target is None:
-            self._on_refused("No pending suggestions left in this document" if pending
+            self.refuse("No pending suggestions left in this document" if pending
                              else "No spans in this document")
             return
         self.focus_span(target.id)
@@ -323,7 +332,7 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
 
     def _on_command_refused(self, error: SessionError) -> None:
         self.reload_spans()  # the refusal may come from a change made elsewhere
-        self._on_refused(str(error))
+        self.refuse(str(error))
 
     def _on_tokens_waiting(self, message: str) -> None:
         if message:
@@ -335,7 +344,8 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.action_table["undo"].setEnabled(bool(message) or stack.canUndo())
         self.action_table["redo"].setEnabled(bool(message) or stack.canRedo())
 
-    def _on_refused(self, message: str) -> None:
+    def refuse(self, message: str) -> None:
+        """Say why a key did nothing (the article's banner)."""
         self.article.banner.show_message(message)
 
     def _on_picker_chosen(self, name: str) -> None:
@@ -345,20 +355,11 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         self.mode_label.setText("CARET: arrows move, Shift+arrows select, a label key "
                                 "labels, Esc leaves" if on else "")
 
-    def _on_decided(self, next_id: int | None) -> None:
-        self.focus_span(next_id)
-
-    def _on_span_activated(self, span_id: int) -> None:
-        self.focus_span(span_id)
-
-    def _on_document_chosen(self, doc_id: int) -> None:
-        self.open_document(doc_id)
-
     def _on_status_set(self, doc_id: int) -> None:
-        self.maybe_retrain()
-        target = self.next_in_queue(doc_id)
+        self.model_loop.maybe_retrain()
+        target = self.model_loop.next_in_queue(doc_id)
         if target is None:
-            self._on_refused("Every document is done, skipped or flagged.")
+            self.refuse("Every document is done, skipped or flagged.")
             self.reload_document_header()
             return
         self.open_document(target)
@@ -368,12 +369,32 @@ class MainWindow(KeyCommands, FileWork, SchemeWork, ModelLoop, QMainWindow):
         if span is not None and span.id is not None:
             self.decisions.set_claim_attribute(span.id, name, value)
 
+    def _rebind_labels(self, scheme: LabelScheme) -> None:  # the Label menu, its keys
+        self.action_table.replace_menu("&Label", label_actions(scheme))
+
+    def show_cheat_sheet(self) -> None:
+        """F1: every key, from the action table."""
+        from .cheatsheet import CheatSheet
+
+        self.cheat_sheet = CheatSheet(self.action_table.specs, self)
+        self.cheat_sheet.show()
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002
+        """Tab and Shift+Tab: the fixed order of :attr:`focus_order` (see keys.py)."""
+        target = next_in_order(self.focus_order, self.focusWidget(), next)
+        if target is None:
+            return super().focusNextPrevChild(next)
+        target.setFocus(Qt.FocusReason.TabFocusReason if next
+                        else Qt.FocusReason.BacktabFocusReason)
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
         self.taskbar.stop()
         self.indexer.stop()
-        self.stop_model_loop()
+        self.model_loop.stop()
+        self.documents.stop()
         self.article.tokens.stop()
         self.article.banner.dismiss()
         super().closeEvent(event)

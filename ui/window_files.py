@@ -1,84 +1,107 @@
 """The window's dialogs and background work: go to a document, the annotator's name,
-the cheat sheet, import and export in the task bar's workers and what they report.
-A part of :class:`ui.window.MainWindow` (which it is mixed into), kept apart so each
-file stays readable."""
+import and export in the task bar's workers and what they report. A controller owned by
+:class:`ui.window.MainWindow`, handed the widgets it uses."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QWidget
 
+from annotator.editing.reveal import reveal
 from annotator.export.base import ExportOptions
 from annotator.session import save_name
 
+from .article import ArticleView
+from .decisions import Decisions
+from .doclist import DocumentPanel
 from .export_dialog import ExportDialog, ExportReport, refusal
-from .offsets import reveal
+from .taskbar import TaskBar
+from .view import DocumentView
 from .workers import Task, TaskThread, export_task, import_task
 
 MESSAGE_MS = 5000
 
 
 class FileWork:
-    """Dialogs and background tasks of the window."""
+    """Dialogs and background tasks of the window (``parent``: dialogs open over it)."""
+
+    def __init__(self, view: DocumentView, parent: QWidget, decisions: Decisions,
+                 taskbar: TaskBar, documents: DocumentPanel, article: ArticleView,
+                 settings: QSettings, annotator_label: QLabel):
+        self.view = view
+        self.parent = parent
+        self.decisions = decisions
+        self.taskbar = taskbar
+        self.documents = documents
+        self.article = article
+        self.settings = settings
+        self.annotator_label = annotator_label
+        self.export_report: ExportReport | None = None
+        taskbar.finished.connect(self._on_task_finished)
+        taskbar.suggested.connect(self._on_suggested)
+        taskbar.suggestion_failed.connect(self._on_suggestion_failed)
 
     def ask_document(self) -> None:
-        doc_id, ok = QInputDialog.getInt(self, "Go to document", "Document id:",
-                                         self.doc.id if self.doc else 1, 1, 2**31 - 1)
+        doc = self.view.doc
+        doc_id, ok = QInputDialog.getInt(self.parent, "Go to document", "Document id:",
+                                         doc.id if doc else 1, 1, 2**31 - 1)
         if ok:
-            self.open_document(doc_id)
+            self.view.open_document(doc_id)
 
     def ask_annotator(self) -> None:
-        name, ok = QInputDialog.getText(self, "Annotator", "Your name (recorded on every "
-                                        "decision):", text=self.annotator)
+        name, ok = QInputDialog.getText(self.parent, "Annotator", "Your name (recorded on "
+                                        "every decision):", text=self.view.annotator)
         if ok and name.strip():
-            self.annotator = name.strip()
-            self.decisions.session.annotator = self.annotator
-            save_name(self.store, self.annotator)  # this project's name (issue 23)
-            self.annotator_label.setText(f"Annotator: {reveal(self.annotator)}")
+            self.set_annotator(name.strip())
 
-    def show_cheat_sheet(self) -> None:
-        from .cheatsheet import CheatSheet
-
-        self.cheat_sheet = CheatSheet(self.action_table.specs, self)
-        self.cheat_sheet.show()
+    def set_annotator(self, name: str) -> None:
+        """Record ``name`` on every decision from now on (and next time, in this
+        project)."""
+        self.view.annotator = name
+        self.decisions.session.annotator = name
+        save_name(self.view.store, name)  # this project's name (issue 23)
+        self.annotator_label.setText(f"Annotator: {reveal(name)}")
 
     # -- background work (in the task bar's threads)
 
     def _on_suggested(self, doc_id: int) -> None:
         self.documents.refresh(doc_id)
-        if self.doc is not None and self.doc.id == doc_id:
-            self.reload_spans()
+        view = self.view
+        if view.doc is not None and view.doc.id == doc_id:
+            view.reload_spans()
             if self.article.focused_id is None:
-                self.move_focus(+1, pending=True)
+                view.move_focus(+1, pending=True)
 
     def _on_suggestion_failed(self, message: str) -> None:
-        self._on_refused(message)
+        self.view.refuse(message)
 
     def _on_task_finished(self, kind: str, message: str) -> None:
         if self.taskbar.last_failed:
-            self._on_refused(message)
+            self.view.refuse(message)
         elif kind == "export":  # every line, the skipped ones first: never cut off
             # shown beside the window, never taking its keys: an export runs in the
             # background while the annotator goes on, and the next key is theirs
-            self.export_report = ExportReport(message, self)
+            self.export_report = ExportReport(message, self.parent)
             self.export_report.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
             self.export_report.show()
-            self.activateWindow()
-            self.statusBar().showMessage(message.splitlines()[0], 2 * MESSAGE_MS)
+            self.parent.activateWindow()
+            self.view.statusBar().showMessage(message.splitlines()[0], 2 * MESSAGE_MS)
         else:
-            self.statusBar().showMessage(message, 2 * MESSAGE_MS)
+            self.view.statusBar().showMessage(message, 2 * MESSAGE_MS)
         if kind == "import":
             self.documents.reload()
-            if self.doc is None:
-                self._open_first_document()
+            if self.view.doc is None:
+                self.view.open_first_document()
 
-    def _run(self, kind: str, title: str, task: Task, total: int = 0) -> TaskThread | None:
-        thread = self.taskbar.run(kind, title, self.store.path, task, total,
-                                  readonly=self.store.readonly)
+    def run(self, kind: str, title: str, task: Task, total: int = 0) -> TaskThread | None:
+        """Run ``task`` on the project in the task bar's worker (one at a time)."""
+        store = self.view.store
+        thread = self.taskbar.run(kind, title, store.path, task, total,
+                                  readonly=store.readonly)
         if thread is None:
-            self._on_refused("Another task is still running")
+            self.view.refuse("Another task is still running")
         return thread
 
     def ask_import(self) -> None:
@@ -87,7 +110,7 @@ class FileWork:
         if not isinstance(folder, str) or not Path(folder).is_dir():
             folder = str(Path.home())
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", folder,
+            self.parent, "Import articles", folder,
             "Articles and labelled data (*.txt *.jsonl *.csv *.json *.conll *.iob *.spacy);;"
             "All files (*)")
         if paths:
@@ -96,10 +119,11 @@ class FileWork:
 
     def import_files(self, paths: list[Path]) -> TaskThread | None:
         """Import ``paths`` in a worker; the list reloads when it is done."""
-        return self._run("import", "Importing…", import_task(paths))
+        return self.run("import", "Importing…", import_task(paths))
 
     def ask_export(self) -> None:
-        dialog = ExportDialog(self.store.path.parent, self.store.path, self, store=self.store)
+        store = self.view.store
+        dialog = ExportDialog(store.path.parent, store.path, self.parent, store=store)
         if dialog.exec():
             self.export_to(dialog.fmt, dialog.out, dialog.options(), force=dialog.force)
 
@@ -108,11 +132,11 @@ class FileWork:
         """Export in a worker with a progress bar (never onto the project itself)."""
         from annotator.export import count_documents
 
-        why = refusal(out, self.store.path)
+        why = refusal(out, self.view.store.path)
         if why is not None:
-            self._on_refused(why)
+            self.view.refuse(why)
             return None
         options = opts or ExportOptions()
-        return self._run("export", f"Exporting {fmt}…", export_task(fmt, out, options, force),
-                         total=count_documents(self.store, options))
+        return self.run("export", f"Exporting {fmt}…", export_task(fmt, out, options, force),
+                        total=count_documents(self.view.store, options))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shlex
 import sqlite3
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -26,12 +27,26 @@ from annotator.store import Store, storage_reason
 #: The longest write transaction of the background suggester, in milliseconds (the
 #: window's decisions wait for at most one, see annotator.store.Precedence).
 WORKER_CHUNK_MS = 20.0
+#: The interpreter's switch interval while the background suggester works (seconds).
+SWITCH_INTERVAL_S = 0.001
 
 
 def _let_others_run() -> None:
     """Between two of the suggester's transactions: the GUI thread gets the
     interpreter lock (and a waiting decision the write lock) at once."""
     time.sleep(0.001)
+
+
+def _freeze_heap() -> None:
+    """Once the pipeline is loaded: the objects alive now (the window's, spaCy's) are
+    left out of later garbage collections (``gc.freeze``). A full collection walked
+    them all while holding the interpreter lock, so the GUI thread waited: 0.6 and
+    1.6 s in one bench run while the suggester worked on a 400,000-character
+    document, one key waiting 1.9 s (``bench/long.py``)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 class Cancelled(Exception):
@@ -98,12 +113,22 @@ class SuggestWorker(QObject):
         if self._nlp is None:
             self.busy.emit("loading the spaCy pipeline…")
             self._nlp = load_pipeline()
+            _freeze_heap()
         self.busy.emit(f"suggesting spans for document {doc_id}…")
         # Parsed in a worker process where processes fork (spaCy would otherwise hold
         # the interpreter lock for most of the parse, and keystrokes wait for it);
         # written in transactions of at most 20 ms: a decision waits for one at most.
-        result = suggest(self._store, self._nlp, [doc_id], background=True,
-                         chunk_ms=WORKER_CHUNK_MS, between=_let_others_run)
+        # The interpreter lock passes between threads every 1 ms, not 5, while this
+        # thread works: each time the GUI thread takes it back during a keystroke (after
+        # each SQLite call of the decision, each Qt call that released it) it waited up
+        # to the switch interval for this thread to let go.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, SWITCH_INTERVAL_S))
+        try:
+            result = suggest(self._store, self._nlp, [doc_id], background=True,
+                             chunk_ms=WORKER_CHUNK_MS, between=_let_others_run)
+        finally:
+            sys.setswitchinterval(interval)
         if doc_id in result.wrong_language:  # the language check (annotator.language)
             reason = next(iter(result.skipped))
             command = shlex.join(["annotator", "suggest", "--doc", str(doc_id),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..model import LAYERS
+from ..model import LAYERS, Decision, as_layer
 from ..paths import default_db_path
 from ._util import db_option, main
 
@@ -89,9 +89,11 @@ def decide_cmd(file: Path, skip_invalid: bool, dry_run: bool, annotator_name: st
 
 def _select(project: Project, doc_id: int | None, layer: str | None, label: str | None,
             min_score: float | None, max_score: float | None,
-            decisions: tuple[str, ...]) -> list[tuple[int, int]]:
-    """:meth:`Project.select` (its refusals are the core's)."""
-    return project.select(doc_id, layer, label, min_score, max_score, decisions)
+            decisions: tuple[Decision, ...]) -> list[tuple[int, int]]:
+    """:meth:`Project.select` (its refusals are the core's; ``layer``: click.Choice
+    checked it, here it becomes the core's vocabulary)."""
+    return project.select(doc_id, as_layer(layer) if layer else None, label, min_score,
+                          max_score, decisions)
 
 
 def selectors(func: Any) -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..model import STATUSES
+from ..model import STATUSES, as_status
 from ._util import db_option, main, open_store, progress
 
 
@@ -188,7 +188,8 @@ def mark_cmd(status: str, doc_ids: tuple[int, ...], all_docs: bool, from_status:
     if doc_ids and all_docs:
         raise click.UsageError("give document ids or --all, not both")
     with open_project(db_path, annotator_name) as project:
-        changed = project.mark_all(list(doc_ids) if doc_ids else None, status,
-                                   note=note, from_status=from_status)
+        changed = project.mark_all(  # click.Choice checked both statuses
+            list(doc_ids) if doc_ids else None, as_status(status), note=note,
+            from_status=as_status(from_status) if from_status else None)
         who = project.annotator
     click.echo(f"marked {len(changed)} document(s) {status} as {who}")

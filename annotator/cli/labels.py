@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..model import LAYERS, Label
+from ..model import LAYERS, Label, as_layer
 from ._util import db_option, main, open_store
 
 
@@ -81,7 +81,7 @@ def labels_add(name: str, layer: str, key: str, color: str, description: str,
     from .. import labels
 
     with open_store(db_path) as store:
-        label = labels.add(store, Label(name, layer, color, key, description),
+        label = labels.add(store, Label(name, as_layer(layer), color, key, description),
                            _who(annotator_name))
     click.echo(f"added {label.name} ({label.layer}, {label.color}"
                f"{', key ' + label.key if label.key else ''})")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..model import LAYERS
+from ..model import LAYERS, as_layer
 from ._util import FiniteFloatRange, db_option, main, open_store, progress
 
 
@@ -101,6 +101,7 @@ def accept_cmd(doc_id: int | None, layer: str | None, label: str | None,
     from .decisions import open_project
 
     with open_project(db_path, annotator_name) as project:
-        change = project.accept_all(doc_id=doc_id, layer=layer, label=label,
+        change = project.accept_all(doc_id=doc_id,
+                                    layer=as_layer(layer) if layer else None, label=label,
                                     min_score=min_score, max_score=max_score)
         click.echo(f"accepted {len(change.after)} suggestion(s) as {project.annotator}")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..store import Store
+from ..tokens import WorkerDied
 from . import conll, doccano, jsonl, labelstudio, spacy_docbin
 from .base import (
     ALIGN_CHOICES,
@@ -218,6 +219,9 @@ def export(
         files.commit()
     except OSError as exc:
         raise ExportError(describe_os_error(exc, out)) from exc
+    except WorkerDied as exc:
+        raise ExportError(str(exc), hint="nothing was written (export again, or with "
+                          "--processes 1 to tokenise in this process)") from exc
     finally:
         files.close()
     return summary

@@ -26,7 +26,7 @@ import shlex
 import sqlite3
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -565,7 +565,7 @@ def _check_no_overlap(record: Record) -> None:
                                f"[{b.start}, {b.end}) {b.label}")
 
 
-def _layers_by_scheme(record: Record, layer_of: dict[str, str]) -> None:
+def _layers_by_scheme(record: Record, layer_of: Mapping[str, str]) -> None:
     """Spans labelled with one of the project's claim labels become claims."""
     for span in record.spans:
         if span.layer == "entity" and layer_of.get(span.label) == "claim":

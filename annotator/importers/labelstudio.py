@@ -24,12 +24,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Span
+from ..model import CHECKWORTHY, CLAIM_TYPES, STATUSES, Claim, Layer, Span
 from .jsonstream import iter_values
 from .offsets import place
 from .records import ImportFailed, Record, _check_no_surrogates, _checked_span
 
-OUR_CONTROLS = {"label": "entity", "claim": "claim"}
+OUR_CONTROLS: dict[str, Layer] = {"label": "entity", "claim": "claim"}
 ATTRIBUTES = ("claim_type", "checkworthy", "hedged", "via", "claimant")
 _TEXT_TAG = re.compile(r"<Text\b[^>]*\bvalue=\"\$([^\"]+)\"")
 _CONTROL = re.compile(r"<(\w+)\b([^>]*)\bname=\"([^\"]+)\"([^>]*)>")
@@ -178,7 +178,7 @@ def _to_sets(record: Record, annotations: list[Any], config: Config) -> list[Any
     return rest
 
 
-def _layer(control: str, config: Config, record: Record) -> str:
+def _layer(control: str, config: Config, record: Record) -> Layer:
     # our control names, with our config or with none beside the file
     if control in OUR_CONTROLS and (config.ours or not config.controls):
         return OUR_CONTROLS[control]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ImportFailed as ImportFailed
-from ..model import CHECKWORTHY, CLAIM_TYPES, Claim, Span, check_label_name
+from ..model import CHECKWORTHY, CLAIM_TYPES, Claim, Layer, Span, Status, check_label_name
 
 SUFFIXES = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
             ".json": "json", ".conll": "conll", ".conllu": "conll", ".iob": "conll",
@@ -52,7 +52,7 @@ class Record:
     #: Overlapping entities: refused (``False``) or left out, counted (``True``).
     drop_overlaps: bool = False
     #: The document's status in annotators' sets (``--as-sets``), by set name.
-    set_statuses: dict[str, str] = field(default_factory=dict)
+    set_statuses: dict[str, Status] = field(default_factory=dict)
 
     def leave_out(self, reason: str, n: int = 1) -> None:
         if n:
@@ -84,7 +84,7 @@ def decode(path: Path) -> str:
     return text
 
 
-def _checked_span(record: Record, start: Any, end: Any, label: Any, layer: str,
+def _checked_span(record: Record, start: Any, end: Any, label: Any, layer: Layer,
                   annotator: str | None) -> Span:
     where = f"{layer} span [{start}, {end}) {label!r}"
     if (not (isinstance(start, int) and isinstance(end, int))

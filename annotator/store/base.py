@@ -7,7 +7,7 @@ import functools
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
@@ -26,12 +26,16 @@ class Precedence:
     before each of its write transactions, while a write of a foreground store (the
     window's decisions) waits for the lock or holds it. With the background work cut
     into short transactions, a decision then waits at most for the one transaction
-    already running, never for a queue of them. Other processes are not affected."""
+    already running, never for a queue of them: on this object, woken the moment it
+    commits (SQLite's own busy handler would sleep 1, 2, 5, 10, 15, 20 ms... between
+    tries, adding up to 30 ms to a wait of 20). Other processes are not affected."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self._foreground: dict[int, int] = {}  # thread id -> its foreground writes
         self.waiting = 0  # background writers waiting for their turn
+        self._running: dict[int, int] = {}  # thread id -> background transactions open
+        self.foreground_waiting = 0  # foreground writes waiting for one of those
         self._background_open: weakref.WeakSet[object] = weakref.WeakSet()
 
     def opened(self, store: object) -> None:
@@ -49,11 +53,19 @@ class Precedence:
         return len(self._background_open) > 0
 
     @contextlib.contextmanager
-    def first(self) -> Iterator[None]:
-        """Around a foreground write transaction, from before ``BEGIN`` to its end."""
+    def first(self, wait_s: float | None = None) -> Iterator[None]:
+        """Around a foreground write transaction, from before ``BEGIN`` to its end: no
+        background transaction starts meanwhile, and one running (of another thread)
+        is waited for here, at most ``wait_s`` seconds (then SQLite's busy wait)."""
         me = threading.get_ident()
         with self._changed:
             self._foreground[me] = self._foreground.get(me, 0) + 1
+            self.foreground_waiting += 1
+            self._changed.notify_all()
+            try:
+                self._changed.wait_for(lambda: not (self._running.keys() - {me}), wait_s)
+            finally:
+                self.foreground_waiting -= 1
         try:
             yield
         finally:
@@ -66,7 +78,10 @@ class Precedence:
     def wait_turn(self) -> None:
         """Before a background write transaction: return once no foreground write (of
         another thread: one of this thread's own would never end) waits or runs."""
-        me = threading.get_ident()
+        self._wait_turn(threading.get_ident())
+
+    def _wait_turn(self, me: int) -> None:
+        """:meth:`wait_turn`, with the condition's lock held."""
 
         def clear() -> bool:
             return not (self._foreground.keys() - {me})
@@ -82,10 +97,32 @@ class Precedence:
                 self.waiting -= 1
                 self._changed.notify_all()
 
+    @contextlib.contextmanager
+    def background_turn(self) -> Iterator[None]:
+        """Around a background write transaction: waits its turn (:meth:`wait_turn`),
+        then counts as running until its end (a foreground write waits for that)."""
+        me = threading.get_ident()
+        with self._changed:  # the turn and the count at once: no decision between
+            self._wait_turn(me)
+            self._running[me] = self._running.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._running[me] -= 1
+                if not self._running[me]:
+                    del self._running[me]
+                self._changed.notify_all()
+
     def wait_for_waiters(self, n: int, timeout: float | None = None) -> bool:
         """Until ``n`` background writers wait for their turn (for tests and benches)."""
         with self._changed:
             return self._changed.wait_for(lambda: self.waiting >= n, timeout)
+
+    def wait_for_foreground(self, n: int, timeout: float | None = None) -> bool:
+        """Until ``n`` foreground writes wait for a background transaction (for tests)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self.foreground_waiting >= n, timeout)
 
 
 #: The process's one :class:`Precedence`.
@@ -158,19 +195,27 @@ class StoreBase:
                 raise
             self.conn.execute("RELEASE nested")
             return
+        turn: contextlib.AbstractContextManager[None]
         if self.background:
-            PRECEDENCE.wait_turn()
-            turn: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+            turn = PRECEDENCE.background_turn()
         else:
-            turn = PRECEDENCE.first()
+            wait_s = (files.BUSY_TIMEOUT_MS if wait_ms is None else wait_ms) / 1000
+            turn = PRECEDENCE.first(wait_s)
             # With a background writer open, it checkpoints the log it fills: a
             # decision's commit never copies thousands of its pages and syncs the file.
             self.conn.execute("PRAGMA wal_autocheckpoint = "
                               f"{0 if PRECEDENCE.background_open else 1000}")
-        with turn:
-            yield from self._transaction(wait_ms)
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(turn)
+            # A background transaction stops counting as running before its COMMIT: the
+            # WAL checkpoint that a commit may run (this store does them while it is
+            # open) took 250 ms once, without the write lock, and a decision waited
+            # for it on PRECEDENCE.
+            yield from self._transaction(wait_ms, stack.close if self.background else None)
 
-    def _transaction(self, wait_ms: int | None) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, wait_ms: int | None,
+                     before_commit: Callable[[], None] | None = None
+                     ) -> Iterator[sqlite3.Connection]:
         if wait_ms is None:
             self.conn.execute("BEGIN IMMEDIATE")
         else:
@@ -188,6 +233,8 @@ class StoreBase:
             if isinstance(exc, ReplacedError):
                 self._empty_moved_wal()
             raise
+        if before_commit is not None:
+            before_commit()
         self.conn.execute("COMMIT")
 
     def _check_identity(self) -> None:
@@ -230,6 +277,17 @@ class StoreBase:
         finally:
             if switched:
                 _set_wal(self.conn)
+
+    def wait_turn(self) -> None:
+        """A background store: return once no foreground write of the process waits or
+        runs (:meth:`Precedence.wait_turn`); at once for a foreground store."""
+        if self.background:
+            PRECEDENCE.wait_turn()
+
+    def should_yield(self) -> bool:
+        """Whether a background store's transaction should end now (after the row it
+        is writing): a foreground write of the process waits for it."""
+        return self.background and PRECEDENCE.foreground_waiting > 0
 
     def has_annotation_sets(self) -> bool:
         """Whether annotators' sets were merged into the project (a team project)."""

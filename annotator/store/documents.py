@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..errors import UnknownDocument
-from ..model import Document
+from ..model import Document, Status
 from .base import StoreBase
 from .rows import _LIST_COLUMNS, _document, _dumps, _like_pattern, fts_query, now
 from .schema import make_title
@@ -42,7 +42,7 @@ class DocumentQueries(StoreBase):
                 chunk))
         return found
 
-    def documents_by_uncertainty(self, threshold: float, statuses: Iterable[str],
+    def documents_by_uncertainty(self, threshold: float, statuses: Iterable[Status],
                                  limit: int = -1, offset: int = 0, layer: str = "claim"
                                  ) -> list[tuple[int, float | None]]:
         """``(id, distance)`` of the documents with one of ``statuses``, those whose
@@ -66,7 +66,7 @@ class DocumentQueries(StoreBase):
         return {row[0] for row in self.conn.execute(sql, chunk)}
 
     def insert_document(
-        self, text: str, meta: dict[str, Any], content_hash: str, status: str = "new",
+        self, text: str, meta: dict[str, Any], content_hash: str, status: Status = "new",
         ts: str | None = None,
     ) -> int:
         """Insert one document (call inside :meth:`write`); returns its id. ``ts``: the
@@ -145,7 +145,7 @@ class DocumentQueries(StoreBase):
                 yield _document(row)
             last = rows[-1][0]
 
-    def document_ids(self, status: str | None = None) -> list[int]:
+    def document_ids(self, status: Status | None = None) -> list[int]:
         """Ids of every document (with ``status``, if given), in order."""
         if status:
             rows = self.conn.execute("SELECT id FROM documents WHERE status = ? ORDER BY id",
@@ -290,7 +290,7 @@ class DocumentQueries(StoreBase):
             params.append(int(search))
         return sql, params
 
-    def next_document(self, after_id: int, statuses: tuple[str, ...] = ("new", "in_progress")
+    def next_document(self, after_id: int, statuses: tuple[Status, ...] = ("new", "in_progress")
                       ) -> int | None:
         """The next document (by id, wrapping round) whose status is one of ``statuses``."""
         marks = ",".join("?" * len(statuses))

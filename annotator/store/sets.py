@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..model import Span
+from ..model import Span, Status, as_status
 from .files import (
     _ATTACHED,
     _LOCKING,
@@ -90,7 +90,7 @@ class SetQueries(SpanQueries):
         return [row[0] for row in rows]
 
     def document_status(self, doc_id: int, annotation_set: str = ""
-                        ) -> tuple[str, str | None] | None:
+                        ) -> tuple[Status, str | None] | None:
         """A document's status and note in a set (the project's own: the document's)."""
         if annotation_set == "":
             row = self.conn.execute("SELECT status, note FROM documents WHERE id = ?",
@@ -99,9 +99,9 @@ class SetQueries(SpanQueries):
             row = self.conn.execute(
                 "SELECT status, note FROM set_documents WHERE doc_id = ? AND"
                 " annotation_set = ?", (doc_id, annotation_set)).fetchone()
-        return None if row is None else (row[0], row[1])
+        return None if row is None else (as_status(row[0]), row[1])
 
-    def put_set_status(self, doc_id: int, annotation_set: str, status: str,
+    def put_set_status(self, doc_id: int, annotation_set: str, status: Status,
                        note: str | None) -> None:
         """Set a document's status in an annotator's set (call inside :meth:`write`)."""
         self.conn.execute("INSERT OR REPLACE INTO set_documents VALUES (?, ?, ?, ?, ?)",

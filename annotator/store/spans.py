@@ -6,7 +6,16 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..model import CLAIM_ATTRIBUTES, Claim, Document, Span
+from ..model import (
+    CLAIM_ATTRIBUTES,
+    Claim,
+    Decision,
+    Document,
+    Layer,
+    Origin,
+    Span,
+    as_status,
+)
 from .base import StoreBase
 from .rows import _DOC_COLUMNS, _document, _span, choose_set, now
 
@@ -17,7 +26,8 @@ class SpanQueries(StoreBase):
     # -- spans
 
     def spans(
-        self, doc_id: int, layer: str | None = None, decisions: Iterable[str] | None = None,
+        self, doc_id: int, layer: Layer | None = None,
+        decisions: Iterable[Decision] | None = None,
         annotation_set: str | None = "",
     ) -> list[Span]:
         """The spans of a document in one annotation set (default the project's own;
@@ -44,10 +54,10 @@ class SpanQueries(StoreBase):
             " AND decision != 'rejected' ORDER BY doc_id", (label, annotation_set))
         return [int(row[0]) for row in rows]
 
-    def pending_span_ids(self, doc_id: int | None = None, layer: str | None = None,
+    def pending_span_ids(self, doc_id: int | None = None, layer: Layer | None = None,
                          label: str | None = None, min_score: float | None = None,
                          annotation_set: str = "", max_score: float | None = None,
-                         decisions: tuple[str, ...] = ("pending",)) -> list[int]:
+                         decisions: tuple[Decision, ...] = ("pending",)) -> list[int]:
         """Ids of pending suggestions (or spans of other ``decisions``) of one annotation
         set matching the filters, by document and start."""
         where: list[str] = [f"decision IN ({','.join('?' * len(decisions))})",
@@ -119,13 +129,20 @@ class SpanQueries(StoreBase):
             self.set_claim(span_id, span.claim or Claim())
         return span_id
 
-    def update_span(self, span_id: int, **fields: Any) -> None:
-        """Update span columns (start, end, label, decision, annotator, ...)."""
-        allowed = {"start", "end", "label", "decision", "annotator", "origin", "score", "cues"}
-        if not fields or set(fields) - allowed:
-            raise ValueError(f"unknown span fields: {set(fields) - allowed}")
-        if "cues" in fields:
-            fields["cues"] = json.dumps(fields["cues"])
+    def update_span(self, span_id: int, *, start: int | None = None, end: int | None = None,
+                    label: str | None = None, decision: Decision | None = None,
+                    annotator: str | None = None, origin: Origin | None = None,
+                    score: float | None = None, cues: list[str] | None = None) -> None:
+        """Update the given columns of a span (None: leave the column as it is; to write
+        a span back whole, NULLs included, use :meth:`restore_span`)."""
+        given: dict[str, object] = {
+            "start": start, "end": end, "label": label, "decision": decision,
+            "annotator": annotator, "origin": origin, "score": score,
+            "cues": None if cues is None else json.dumps(cues)}
+        fields = {name: value for name, value in given.items() if value is not None}
+        if not fields:
+            raise ValueError("update_span: no column given")
+        # the names are the fixed keys of ``given`` above, never the caller's
         sets = ", ".join(f'"{name}" = ?' for name in fields)
         self.conn.execute(
             f"UPDATE spans SET {sets}, updated_at = ? WHERE id = ?",
@@ -187,7 +204,7 @@ class SpanQueries(StoreBase):
         else:
             self.conn.execute("DELETE FROM meta WHERE key = ?", (f"suggesting:{doc_id}",))
 
-    def span_ranges(self, doc_id: int, layer: str) -> list[tuple[int, int, int, str]]:
+    def span_ranges(self, doc_id: int, layer: Layer) -> list[tuple[int, int, int, str]]:
         """``(id, start, end, decision)`` of a document's spans of one layer in the
         project's own set, in :meth:`spans` order: what the overlap rule of suggestions
         needs, without building spans."""
@@ -195,6 +212,21 @@ class SpanQueries(StoreBase):
             'SELECT id, start, "end", decision FROM spans WHERE doc_id = ?'
             " AND annotation_set = '' AND layer = ? ORDER BY start, \"end\" DESC, id",
             (doc_id, layer)).fetchall()
+
+    def span_digest(self, doc_id: int) -> tuple[int, ...]:
+        """A digest of what :meth:`span_ranges` returns for both layers of a document
+        (ids, ranges, layers, which are rejected), from one indexed scan in SQLite: it
+        changes when any of those change. 2 ms for 15,000 spans, where reading them
+        into Python and indexing them took 20 ms (a suggester checks it after another
+        connection's commit, which is nearly always a decision on another document)."""
+        row = self.conn.execute(
+            "SELECT count(*), coalesce(sum(id), 0),"
+            ' coalesce(sum(start * 1000003 + "end"), 0),'
+            " coalesce(sum(CASE WHEN layer = 'entity' THEN id * 7 + start ELSE 0 END), 0),"
+            " coalesce(sum(CASE WHEN decision = 'rejected' THEN id ELSE 0 END), 0)"
+            " FROM spans WHERE doc_id = ? AND annotation_set = ''"
+            " AND layer IN ('entity', 'claim')", (doc_id,)).fetchone()
+        return tuple(int(x) for x in row)
 
     def data_version(self) -> int:
         """SQLite's ``data_version``: it changes when another connection commits."""
@@ -306,7 +338,7 @@ class SpanQueries(StoreBase):
                 if status and name is not None and doc_status != status:
                     continue
                 doc = _document(row)
-                doc.status, doc.note = doc_status, note
+                doc.status, doc.note = as_status(doc_status), note
                 if name is None:
                     yield doc, None, ""
                 else:

@@ -58,6 +58,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..model import Checkworthy, ClaimType
 from .attribution import Speakers, attribute
 from .doctable import DocTable
 from .entities import EntitySuggestion
@@ -142,12 +143,13 @@ BE = {"be", "is", "are", "was", "were", "been", "being", "am", "'s", "’s", "'r
 PREDICTION_LEMMAS = {"expect", "predict", "forecast", "project", "anticipate"}
 OPINION_PHRASES = (("in", "my", "opinion"), ("in", "my", "view"), ("if", "you", "ask", "me"),
                    ("to", "my", "mind"), ("personally",))
-_TYPE_ORDER = (("direct_quote", "quote"), ("prediction", "prediction"),
-               ("number", "statistic"), ("statistic", "statistic"), ("causal", "causal"),
-               ("reporting_verb", "reported"), ("according_to", "reported"),
-               ("passive_reporting", "reported"), ("reportedly", "reported"),
-               ("continued_quote", "quote"), ("on_record", "event"),
-               ("past_action", "event"))
+_TYPE_ORDER: tuple[tuple[str, ClaimType], ...] = (
+    ("direct_quote", "quote"), ("prediction", "prediction"),
+    ("number", "statistic"), ("statistic", "statistic"), ("causal", "causal"),
+    ("reporting_verb", "reported"), ("according_to", "reported"),
+    ("passive_reporting", "reported"), ("reportedly", "reported"),
+    ("continued_quote", "quote"), ("on_record", "event"),
+    ("past_action", "event"))
 
 
 @dataclass
@@ -160,12 +162,12 @@ class ClaimSuggestion:
     end: int
     score: float
     cues: list[str] = field(default_factory=list)
-    claim_type: str = "other"
+    claim_type: ClaimType = "other"
     claimant_entity: int | None = None
     claimant_text: str | None = None
     via: str | None = None
     hedged: bool = False
-    checkworthy: str | None = None
+    checkworthy: Checkworthy | None = None
     label: str = CLAIM_LABEL
 
 
@@ -411,7 +413,7 @@ def _analyse(t: DocTable, a: int, b: int, regions: list[tuple[int, int]],
     return claim
 
 
-def _claim_type(cues: list[str]) -> str:
+def _claim_type(cues: list[str]) -> ClaimType:
     for cue, kind in _TYPE_ORDER:
         if cue in cues:
             return kind

@@ -55,6 +55,9 @@ _ID_CHUNK = 500
 #: waits long. 400 took 130 to 250 ms on a 2-core machine running 8 other jobs.
 CHUNK_SPANS = 400
 CHUNK_MS = 200.0
+#: A background store's chunk reads the spans ahead of its transaction again at most
+#: this many times in a row when a decision came in between (then inside it).
+AHEAD_RETRIES = 3
 
 
 @dataclass
@@ -748,6 +751,11 @@ class _EntityIndex:
         self.added_ids.insert(k, span_id)
 
 
+#: What a chunk of :func:`store_suggestions` reads: the entity index, the claims'
+#: ranges and the labels.
+_State = tuple[_EntityIndex, set[tuple[int, int]], "dict[str, str] | None"]
+
+
 def store_suggestions(
     store: Store,
     doc_id: int,
@@ -790,27 +798,62 @@ def store_suggestions(
     claim_ranges: set[tuple[int, int]] = set()
     entity_ids: dict[int, int] = {}
     seen_version: int | None = None
-    added_e = added_c = done = chunk = 0
+    added_e = added_c = done = chunk = retries = 0
+    seen_digest: tuple[int, ...] | None = None
+
+    def read_state() -> _State:
+        """The document's spans as the overlap rule needs them, and the labels."""
+        return (_EntityIndex(store.span_ranges(doc_id, "entity")),
+                {(start, end) for _, start, end, _ in store.span_ranges(doc_id, "claim")},
+                project_labels(store) if isinstance(label_for, str) else labels)
+
     while chunk == 0 or done < len(work):
         if chunk and between is not None and not outer:
             between()
+        # What the chunk reads, read before its transaction when another connection
+        # wrote since the last one (a decision in the window): the 15,000 spans of a
+        # 400,000-character document took 20 to 1,400 ms to read and index on a loaded
+        # machine, with the lock held and the decision waiting. Still valid in the
+        # transaction if no other connection committed in between (data_version, read
+        # first, the same); else a background store ends the transaction unwritten and
+        # reads ahead again (a few times: decisions may keep coming), and any other
+        # reads again inside it.
+        prepared: tuple[int, tuple[int, ...], _State | None] | None = None
+        ahead_ok = not outer and not (chunk == 0 and redo)
+        if ahead_ok:
+            store.wait_turn()  # a decision running now would make the read stale
+            ahead = store.data_version()
+            if ahead != seen_version:
+                digest = store.span_digest(doc_id)
+                prepared = ahead, digest, None if digest == seen_digest else read_state()
         with store.write():
             if chunk == 0 and redo:
                 store.delete_pending_model_spans(doc_id)
             version = store.data_version()
             if version != seen_version:  # the first chunk, or another connection wrote
-                seen_version = version
-                index = _EntityIndex(store.span_ranges(doc_id, "entity"))
-                claim_ranges = {(start, end) for _, start, end, _ in
-                                store.span_ranges(doc_id, "claim")}
-                if chunk:  # a claimant written by an earlier chunk may be gone since
-                    live = set(index.ids)
-                    entity_ids = {k: i for k, i in entity_ids.items() if i in live}
-                # The scheme is read in the transaction that writes: a label renamed or
-                # removed meanwhile (`labels rename` beside a running `suggest`) leaves
-                # no span with a label the scheme lacks.
-                if isinstance(label_for, str):  # SCHEME
-                    labels = project_labels(store)
+                state: _State | None = None
+                if prepared is not None and prepared[0] == version:
+                    _, digest, state = prepared
+                else:
+                    digest = store.span_digest(doc_id)
+                    if digest != seen_digest and ahead_ok and store.background \
+                            and retries < AHEAD_RETRIES:
+                        retries += 1
+                        continue  # nothing written: commits nothing, reads ahead again
+                # The scheme is read in the transaction that writes (or with nothing
+                # committed since): a label renamed or removed meanwhile (`labels
+                # rename` beside a running `suggest`) leaves no span with a label the
+                # scheme lacks.
+                if digest == seen_digest:  # the document's spans are as they were
+                    if isinstance(label_for, str):
+                        labels = project_labels(store)
+                else:
+                    index, claim_ranges, labels = state or read_state()
+                    if chunk:  # a claimant written by an earlier chunk may be gone
+                        live = set(index.ids)
+                        entity_ids = {k: i for k, i in entity_ids.items() if i in live}
+                seen_version, seen_digest = version, digest
+            retries = 0
             deadline = None if chunk_ms is None or outer \
                 else time.perf_counter() + chunk_ms / 1000
             stop = min(done + size, len(work)) if not outer else len(work)
@@ -847,6 +890,10 @@ def store_suggestions(
                                             entity_ids)
                 if deadline is not None and time.perf_counter() > deadline:
                     break
+                if not outer and store.should_yield():  # a decision waits: commit now
+                    break
+            if done < len(work) and not outer:  # the digest with this chunk's spans
+                seen_digest = store.span_digest(doc_id)
             if chunk == 0 and done < len(work):
                 store.mark_suggesting(doc_id, True)  # more transactions to come
             elif chunk and done == len(work):

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import trained
-from ..model import STATUSES
+from ..model import STATUSES, Status
 from ..store import Store
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ NOT_DONE = tuple(s for s in STATUSES if s != "done")
 
 
 def refresh_suggestions(store: Store, suggester: Suggester,
-                        statuses: Iterable[str] = NOT_DONE, *, batch_size: int = 32,
+                        statuses: Iterable[Status] = NOT_DONE, *, batch_size: int = 32,
                         on_progress: Callable[[int], None] | None = None) -> SuggestResult:
     """Suggest again, with ``suggester``, for every document with one of ``statuses``
     (default: all but done): each document's pending model suggestions are replaced;
@@ -58,7 +58,7 @@ def decision_threshold(suggester: Suggester | None = None) -> float:
     return COMBINED_THRESHOLD if cw is not None else MIN_SCORE
 
 
-def uncertainty_order(store: Store, threshold: float, statuses: Iterable[str] = NOT_DONE,
+def uncertainty_order(store: Store, threshold: float, statuses: Iterable[Status] = NOT_DONE,
                       limit: int = -1, offset: int = 0, layer: str = "claim") -> list[int]:
     """Document ids, those whose pending ``layer`` scores are nearest ``threshold`` first
     (the most uncertain suggestion of each document decides), then the documents
@@ -88,7 +88,7 @@ def margin(layer: str) -> float:
 
 
 def uncertain_documents(store: Store, layer: str = "entity",
-                        statuses: Iterable[str] = NOT_DONE, limit: int = -1,
+                        statuses: Iterable[Status] = NOT_DONE, limit: int = -1,
                         offset: int = 0) -> list[int]:
     """The active-learning queue of one layer: ids of the documents with one of
     ``statuses`` (default: all but done), those whose pending ``layer`` suggestions sit

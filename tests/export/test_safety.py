@@ -263,15 +263,34 @@ def test_safety_file_size_limit_is_one_line_and_leaves_nothing(tmp_path: Path,
                  "resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))\n"
                  "from annotator.cli import main\n"
                  "sys.exit(main())\n")
-    # One process: with tokenising workers the export once hung here (a fresh clone's CI,
-    # 2026-12-07: killed by the 120 s timeout), a defect of the workers under a file-size
-    # limit left for its own fix; this test is about the message and the debris.
+    # The default processes: the 300 documents are tokenised by worker processes,
+    # stopped when the write fails.
     done = subprocess.run([sys.executable, "-c", code_text, "export", "--db", str(db),
-                           "--format", fmt, "--out", str(target), "--processes", "1"],
-                          capture_output=True, text=True, timeout=120)
+                           "--format", fmt, "--out", str(target)],
+                          capture_output=True, text=True, timeout=240)
     output = done.stdout + done.stderr
     assert done.returncode == 1 and "file too large" in output, output
     assert "Traceback" not in output and len(output.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+    _check_project(db)
+
+
+@pytest.mark.timeout(300, method="thread")
+@pytest.mark.parametrize("at", [1, 3])
+def test_safety_dead_tokenising_worker_is_one_line_and_leaves_nothing(tmp_path: Path,
+                                                                      at: int) -> None:
+    """A tokenising worker process that dies mid-way (killed: out of memory, a signal;
+    here each worker kills itself at its ``at``-th document, by the test hook) ends
+    the export at once: one line, exit 1, nothing written, the project intact."""
+    db = _big_project(tmp_path / "big.db")
+    target = tmp_path / "out" / "e.jsonl"
+    env = {**os.environ, "ANNOTATOR_TEST_STOP_AT": f"tokens:{at}:SIGKILL"}
+    done = subprocess.run([sys.executable, "-m", "annotator", "export", "--db", str(db),
+                           "--format", "jsonl", "--out", str(target), "--processes", "2"],
+                          capture_output=True, text=True, timeout=240, env=env)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1 and "worker process" in output, output
+    assert "Traceback" not in output and len(output.strip().splitlines()) == 1, output
     assert not (tmp_path / "out").exists()
     _check_project(db)
 

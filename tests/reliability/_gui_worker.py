@@ -19,12 +19,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from annotator.gui.app import build_window  # noqa: E402
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from annotator.export import ExportOptions  # noqa: E402
-from ui.app import build_window  # noqa: E402
 
 from ._project import snapshot, span_state  # noqa: E402
 
@@ -66,11 +66,11 @@ def main(argv: list[str]) -> int:
                 window.store.has_model_spans(d) for d in unsuggested):
             app.processEvents()
             time.sleep(0.01)
-        window.export_to("jsonl", out, ExportOptions(status="any"), force=True)
+        window.files.export_to("jsonl", out, ExportOptions(status="any"), force=True)
     print(json.dumps({"ready": True}), flush=True)
     for i in range(count):
         if workers and i % 40 == 39:
-            window.export_to("jsonl", out, ExportOptions(status="any"), force=True)
+            window.files.export_to("jsonl", out, ExportOptions(status="any"), force=True)
         key, mods = rng.choice(KEYS)
         QTest.keyClick(window.article, key, mods)
         app.processEvents()

@@ -225,7 +225,7 @@ GUI_TRIALS = env_int("RELIABILITY_GUI_TRIALS", 8)
 
 def _gui_available() -> str | None:
     try:
-        importlib.import_module("ui.app").build_window  # noqa: B018
+        importlib.import_module("annotator.gui.app").build_window  # noqa: B018
     except (ImportError, AttributeError) as exc:
         return f"ui/ is not there yet ({exc})"
     return None

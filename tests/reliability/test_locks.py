@@ -92,10 +92,10 @@ def test_locks_refused_files_are_checked_through_sqlite_only(tmp_path: Path) -> 
 def test_locks_cli_sees_the_windows_decisions_live(qtbot, tmp_path: Path) -> None:
     """The window open (with an export task's store beside its own), ``annotator list``
     in another process right after an accept shows the accept."""
+    from annotator.gui.app import build_window
     from PySide6.QtCore import QSettings, Qt
 
     from annotator.export import ExportOptions
-    from ui.app import build_window
 
     from ._project import seed_project
 
@@ -107,7 +107,7 @@ def test_locks_cli_sees_the_windows_decisions_live(qtbot, tmp_path: Path) -> Non
     window.show()
     # Its end, however long a busy machine makes it take (the timeout only ends a hang).
     with qtbot.waitSignal(window.taskbar.finished, timeout=600_000):
-        window.export_to("jsonl", tmp_path / "e.jsonl", ExportOptions(status="any"))
+        window.files.export_to("jsonl", tmp_path / "e.jsonl", ExportOptions(status="any"))
     assert (tmp_path / "e.jsonl").exists()
 
     def accepted_in_cli() -> int:

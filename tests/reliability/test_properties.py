@@ -12,13 +12,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from annotator.gui import offsets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from annotator.editing.reveal import has_hidden
 from annotator.model import Claim, Span
 from annotator.session import Change, Session, SessionError
 from annotator.store import Store
-from ui import offsets
 
 from ._project import ENTITY_LABELS, WORDS, env_int, span_state
 
@@ -263,7 +264,7 @@ def test_properties_offsets_inside_surrogate_pair_snap_to_start(text: str,
     assert len(shown) == len(text)  # same code points, so the same offsets
     assert mod.OffsetMap(shown).utf16_length == omap.utf16_length
     assert not any(c in shown for c in "\r\u2028\u2029")
-    assert not mod.has_hidden(shown)  # nothing that reorders or hides text
+    assert not has_hidden(shown)  # nothing that reorders or hides text
 
 
 @settings(max_examples=max(20, EXAMPLES // 2), deadline=None,

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from annotator.gui.app import build_window
+from annotator.gui.offsets import display_text
 from click.testing import CliRunner
 from PySide6 import QtGui
 from PySide6.QtCore import QSettings, Qt
@@ -19,8 +21,6 @@ from annotator.importers import import_paths
 from annotator.model import Span
 from annotator.session import Session
 from annotator.store import Store
-from ui.app import build_window
-from ui.offsets import display_text
 
 from ._project import ROOT
 
@@ -153,7 +153,8 @@ REVIEWED_SQL_INTERPOLATIONS = {
     ("store.py", "files.BUSY_TIMEOUT_MS"): "a module constant (int)",
     ("store.py", "int(wait_ms)"): "an int (Store.write's wait for another writer)",
     ("store.py", "APPLICATION_ID"): "a module constant (int)",
-    ("store.py", "sets"): "column names checked against an allowlist, ? values",
+    ("store.py", "sets"): "column names checked against an allowlist (update_span: its "
+                          "own parameter names), ? values",
     ("store.py", "name"): "column name checked against an allowlist",
     ("store.py", "cols"): "CLAIM_ATTRIBUTES or a fixed column list",
     ("store.py", "','.join('?' * len(ids))"): "placeholders",
@@ -210,7 +211,7 @@ def test_security_sql_allowlists_refuse_injected_names(tmp_path: Path) -> None:
         with store.write():
             doc = store.insert_document("Robert'); DROP TABLE documents; -- 100%_done", {}, "h")
             span = store.insert_span(Span(doc, "entity", 0, 6, "PERSON"))
-        with pytest.raises(ValueError), store.write():
+        with pytest.raises(TypeError), store.write():  # typed parameters: no such name
             store.update_span(span, **{'label" = \'x\', decision = \'accepted': "y"})
         with pytest.raises(ValueError), store.write():
             store.set_document_fields(doc, **{"status = 'done' --": "x"})

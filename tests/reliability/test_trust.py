@@ -344,7 +344,7 @@ def test_trust_label_studio_config_escapes_label_names() -> None:
 
 
 def test_trust_window_refuses_a_name_that_is_not_plain(tmp_path: Path, capsys) -> None:
-    from ui.app import run
+    from annotator.gui.app import run
 
     assert run(["--db", str(tmp_path / "p.db"), "--annotator", "../evil"]) == 1
     assert "--annotator '../evil': a name cannot start with a dot" in capsys.readouterr().err

@@ -272,3 +272,145 @@ def test_long_background_store_waits_for_a_foreground_write(tmp_path):
         PRECEDENCE.wait_turn()
     back.close()
     front.close()
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_long_chunk_reads_a_decision_outside_its_transaction_and_honours_a_later_one(
+        tmp_path, monkeypatch, background):
+    """After another store's decision, a chunk reads the document's spans again before
+    its transaction (not with the lock held, the decision of the next key waiting); a
+    decision committed between that read and the transaction makes it read them again:
+    a background store (the window's) ahead of a new transaction, another inside it.
+    No suggestion overlaps either decision."""
+    rng = random.Random(4)
+    text, _, entities, claims = random_case(rng, 20_000, 500, 0, tidy=True)
+    db = tmp_path / "p.db"
+    new_project(db, text, []).close()
+    store = Store(db, background=background)
+    other = Store(db)
+    session = Session(other, "ann")
+    first, middle, second = entities[200], entities[300], entities[400]  # later chunks
+    reads: list[bool] = []  # per read of the spans: inside a transaction?
+    chunks = [0]
+    span_ranges = store.span_ranges
+
+    def between() -> None:
+        chunks[0] += 1
+        if chunks[0] == 1:
+            session.add(1, "entity", first.start, first.end, "PERSON")
+        elif chunks[0] == 2:
+            session.add(1, "entity", middle.start, middle.end, "PERSON")
+        elif chunks[0] >= 3:  # commits that change none of its spans: nothing read
+            with other.write():
+                other.conn.execute("INSERT OR REPLACE INTO meta VALUES ('x', ?)",
+                                   (chunks[0],))
+
+    def read(doc_id: int, layer: str) -> list[tuple[int, int, int, str]]:
+        got = span_ranges(doc_id, layer)
+        reads.append(store.conn.in_transaction)
+        if chunks[0] == 2 and layer == "claim" and not store.conn.in_transaction \
+                and len(reads) == 6:
+            # after this chunk's read ahead, before its transaction
+            session.add(1, "entity", second.start, second.end, "PERSON")
+        return got
+
+    monkeypatch.setattr(store, "span_ranges", read)
+    store_suggestions(store, 1, text, entities, claims, "m", chunk_spans=50, chunk_ms=None,
+                      between=between)
+    # entities and claims: before chunk 0, after decision 1, after the middle one;
+    # then again (the last one made the read ahead stale): ahead, or inside; none after
+    # the other commits
+    assert reads == [False] * 6 + [not background] * 2
+    assert chunks[0] > 5
+    model = [s for s in store.spans(1, "entity") if s.origin == "model"]
+    for decided in (first, middle, second):
+        assert not [s for s in model if s.overlaps(decided.start, decided.end)]
+    other.close()
+    store.close()
+
+
+@pytest.mark.timeout(120, method="thread")
+def test_long_foreground_write_waits_for_the_background_transaction_not_sqlite(tmp_path):
+    """A foreground write started while a background transaction of the process runs
+    waits for it on :data:`PRECEDENCE` (woken at its commit), not in SQLite's busy
+    handler, whose sleeps grow to 100 ms; a thread's own background transaction never
+    blocks its foreground write."""
+    db = tmp_path / "p.db"
+    front = Store(db)
+    back = Store(db, background=True)
+    opened, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def worker() -> None:
+        with back.write():
+            opened.set()
+            release.wait(30)
+
+    def decide() -> None:
+        with front.write():
+            done.set()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    assert opened.wait(30)
+    decision = threading.Thread(target=decide)
+    decision.start()
+    assert PRECEDENCE.wait_for_foreground(1, timeout=30)
+    assert not done.is_set()
+    release.set()
+    decision.join(30)
+    thread.join(30)
+    assert done.is_set()
+    with PRECEDENCE.background_turn(), PRECEDENCE.first():  # the same thread: no wait
+        pass
+    back.close()
+    front.close()
+
+
+def test_long_background_chunk_ends_at_once_while_a_decision_waits(tmp_path, monkeypatch):
+    """While a foreground write of the process waits (the window's decision), a
+    background store commits after the row it is writing instead of filling its chunk;
+    a foreground store's chunks are not cut."""
+    rng = random.Random(5)
+    text, _, entities, claims = random_case(rng, 5_000, 40, 0, tidy=True)
+    monkeypatch.setattr(PRECEDENCE, "foreground_waiting", 1)  # a decision waits
+    for background, expected in ((True, len(entities) + len(claims) - 1), (False, 0)):
+        calls = [0]
+
+        def between(calls: list[int] = calls) -> None:
+            calls[0] += 1
+
+        db = tmp_path / f"p{background}.db"
+        new_project(db, text, []).close()
+        with Store(db, background=background) as store:
+            store_suggestions(store, 1, text, entities, claims, "m", chunk_spans=1_000,
+                              chunk_ms=None, between=between)
+        assert calls[0] == expected
+
+
+def test_long_span_digest_changes_with_what_the_overlap_rule_reads(tmp_path):
+    """The digest a chunk compares changes when a span is added, removed, moved,
+    rejected or changes layer, and stays when only an accept or a label changes."""
+    store = new_project(tmp_path / "p.db", "a b c d e f g h i j " * 10, [])
+    session = Session(store, "ann")
+    digests = [store.span_digest(1)]
+
+    def changed() -> bool:
+        digests.append(store.span_digest(1))
+        return digests[-1] != digests[-2]
+
+    [span_id] = session.add(1, "entity", 0, 1, "ORG").after
+    assert changed()
+    with store.write():
+        store.conn.execute("UPDATE spans SET decision = 'accepted', label = 'GPE'"
+                           " WHERE id = ?", (span_id,))
+    assert not changed()
+    with store.write():
+        store.conn.execute("UPDATE spans SET decision = 'rejected' WHERE id = ?", (span_id,))
+    assert changed()
+    for sql in ('UPDATE spans SET "end" = 3 WHERE id = ?',
+                "UPDATE spans SET layer = 'claim' WHERE id = ?",
+                "DELETE FROM spans WHERE id = ?"):
+        with store.write():
+            store.conn.execute(sql, (span_id,))
+        assert changed()
+    store.close()

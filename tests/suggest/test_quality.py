@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.quality import data_path, measure, protocol_documents, sentence_scores
+from bench.protocol import data_path, protocol_documents
+from bench.quality import measure, sentence_scores
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +42,7 @@ def test_quality_shipped_model_on_heldout_debates(nlp):
         data_path()
     except FileNotFoundError:
         pytest.skip("ClaimBuster development file not here")
-    from bench.claimbuster import split
+    from bench.protocol import split
     from bench.quality import heldout_debates, measure_many
 
     held = heldout_debates()

@@ -70,7 +70,7 @@ def project(db_path: Path) -> Iterator[Store]:
 def open_window(qtbot: Any, settings: QSettings, db_path: Path
                 ) -> Callable[..., Any]:
     """Opens the real window on ``db_path``; closes it (and its threads) afterwards."""
-    from ui.app import build_window
+    from annotator.gui.app import build_window
 
     windows = []
 

@@ -28,7 +28,7 @@ def _project(path: Path) -> Path:
 @pytest.fixture
 def windows(qtbot: Any, settings: QSettings) -> Any:
     """Opens the real window as ``annotator gui`` does (asking when it must)."""
-    from ui.app import build_window
+    from annotator.gui.app import build_window
 
     opened = []
 
@@ -116,11 +116,11 @@ def test_window_uncertain_first_orders_by_the_layer_in_focus(
     window.focus_span(entity_span.id)
     assert window.article.focused_span().layer == "entity"
     window.action_table["uncertain_first"].trigger()  # Ctrl+Shift+U
-    qtbot.waitUntil(lambda: window._queue_thread is None)
-    assert window._queue == [4, 3, 2, 1, 5]  # 5 has no entity score
+    qtbot.waitUntil(lambda: window.model_loop._queue_thread is None)
+    assert window.model_loop._queue == [4, 3, 2, 1, 5]  # 5 has no entity score
     window.action_table["uncertain_first"].trigger()
     claim_span = next(s for s in window.spans if s.layer == "claim")
     window.focus_span(claim_span.id)
     window.action_table["uncertain_first"].trigger()
-    qtbot.waitUntil(lambda: window._queue_thread is None)
-    assert window._queue == [2, 5, 3, 1, 4]
+    qtbot.waitUntil(lambda: window.model_loop._queue_thread is None)
+    assert window.model_loop._queue == [2, 5, 3, 1, 4]

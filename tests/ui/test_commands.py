@@ -7,15 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from annotator.gui.actions import ACTIONS
+from annotator.gui.cheatsheet import key_text
+from annotator.gui.commands import AcceptSpanCommand, CommandSignals, RejectSpanCommand
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel
 
 from annotator.session import Session, SessionError
 from annotator.store import Store
-from ui.actions import ACTIONS
-from ui.cheatsheet import key_text
-from ui.commands import AcceptSpanCommand, CommandSignals, RejectSpanCommand
 
 from .conftest import TEXT, find, settle_tokens
 

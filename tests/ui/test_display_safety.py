@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from annotator.gui.highlighter import MARK_COLOR
+from annotator.gui.offsets import display_text
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from annotator.editing.reveal import BIDI_MARK, HIDDEN_MARK, has_hidden
 from annotator.store import Store
-from ui.highlighter import MARK_COLOR
-from ui.offsets import BIDI_MARK, HIDDEN_MARK, display_text, has_hidden, hidden_name, reveal
 
 from .conftest import add_document, find, settle_tokens
 
@@ -23,14 +24,7 @@ TEXT = ("😀 خالد الراشد sent \u202eexe.live\u202c to Alice\u200b Smi
 TITLE = "Invoice \u202efdp.exe"
 
 
-def test_reveal_marks_each_control_with_one_character() -> None:
-    assert reveal("evil\u202eexe.txt") == f"evil{BIDI_MARK}exe.txt"
-    assert reveal("a\u200bb\ufeffc\u2066d\u2069") == \
-        f"a{HIDDEN_MARK}b{HIDDEN_MARK}c{BIDI_MARK}d{BIDI_MARK}"
-    kept = "ﻻ می\u200cخواهم 👨\u200d👩\u200d👧 e\u0301"  # ZWNJ, ZWJ shape words and emoji
-    assert reveal(kept) == kept and not has_hidden(kept)
-    assert hidden_name("\u202e") == "U+202E RIGHT-TO-LEFT OVERRIDE"
-    assert hidden_name("a") is None
+def test_display_text_keeps_lengths_and_shows_no_hidden_character() -> None:
     shown = display_text(TEXT)
     assert len(shown) == len(TEXT)
     assert len(shown.encode("utf-16-le")) == len(TEXT.encode("utf-16-le"))

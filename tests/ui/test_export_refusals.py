@@ -35,9 +35,8 @@ def dialog_refusal(qtbot: Any, store: Store, out: Path, monkeypatch: Any,
                    status: str = "done", annotation_set: str | None = None) -> str:
     """What the Export dialog says when Export is pressed with these choices (it stays
     open: not accepted, nothing to replace asked)."""
+    from annotator.gui.export_dialog import ExportDialog
     from PySide6.QtWidgets import QMessageBox
-
-    from ui.export_dialog import ExportDialog
 
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
@@ -59,7 +58,7 @@ def window_refusal(qtbot: Any, window: Any, out: Path, opts: ExportOptions) -> s
     """What the window's banner says when its export worker is refused, after the
     task bar's name of the task (``Exporting jsonl failed: ``)."""
     with qtbot.waitSignal(window.taskbar.finished, timeout=30_000):
-        assert window.export_to("jsonl", out, opts) is not None
+        assert window.files.export_to("jsonl", out, opts) is not None
     assert window.taskbar.last_failed
     shown = str(window.article.banner.message)
     assert shown.startswith("Exporting jsonl failed: "), shown
@@ -125,7 +124,7 @@ def test_export_dialog_team_refusals_in_the_cli_words(
 
 def test_export_dialog_offers_the_sets_of_a_team_project_only(
         qtbot: Any, project: Store, tmp_path: Path) -> None:
-    from ui.export_dialog import ExportDialog
+    from annotator.gui.export_dialog import ExportDialog
 
     team_project = build_team(tmp_path / "team.db", tmp_path)
 

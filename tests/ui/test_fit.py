@@ -175,8 +175,9 @@ def test_fit_list_titles_start_after_the_outlet(db_path, open_window):
 def test_fit_dark_palette_lifts_label_colours(qtbot, project, open_window):
     """On a dark palette the legend's chips and the article's fills use the lifted
     colours (the screenshots show it: docs/screenshots/main-window-dark.png)."""
-    from ui.colors import is_dark, label_color
-    from ui.screenshots import dark_palette
+    from annotator.gui.colors import is_dark, label_color
+
+    from tools.screenshots import dark_palette
 
     app = QApplication.instance()
     old = app.palette()
@@ -221,8 +222,8 @@ def test_fit_dialogs_open_within_the_screen_and_fit_a_laptop(qtbot, project, ope
     window = open_window()
     window.review.show_statistics()
     window.action_table["labels"].trigger()
-    qtbot.waitUntil(lambda: window.labels_dialog is not None, timeout=10_000)
-    for dialog in (window.review.statistics, window.labels_dialog):
+    qtbot.waitUntil(lambda: window.scheme_work.labels_dialog is not None, timeout=10_000)
+    for dialog in (window.review.statistics, window.scheme_work.labels_dialog):
         room = dialog.screen().availableGeometry()
         assert dialog.width() <= room.width() and dialog.height() <= room.height(), dialog
         hint = dialog.minimumSizeHint().expandedTo(dialog.minimumSize())

@@ -28,7 +28,7 @@ def key(qtbot: Any, k: Any, modifier: Any = Qt.KeyboardModifier.NoModifier) -> N
 def open_labels(qtbot: Any, window: Any) -> Any:
     with qtbot.waitSignal(window.action_table["labels"].triggered):
         window.action_table["labels"].trigger()
-    dialog = window.labels_dialog
+    dialog = window.scheme_work.labels_dialog
     qtbot.waitUntil(lambda: dialog.table.rowCount() > 0, timeout=10_000)
     return dialog
 
@@ -145,7 +145,7 @@ def test_labels_dialog_adds_updates_and_refuses_with_the_reason(
     assert dialog.message.text() == "WEAPON: color changed"
     assert window.article.styles.color("WEAPON").name() == "#ff0000"
     key(qtbot, Qt.Key.Key_Escape)  # closes the dialog
-    qtbot.waitUntil(lambda: window.labels_dialog is None)
+    qtbot.waitUntil(lambda: window.scheme_work.labels_dialog is None)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     # the picker offers it

@@ -9,6 +9,7 @@ from pathlib import Path
 
 UI = Path(__file__).resolve().parents[2] / "ui"
 MAX_LINES = 400
+ABSOLUTE = ("ui.", "annotator.gui.")  # its modules by name (they import relatively)
 
 
 def ui_imports() -> dict[str, set[str]]:
@@ -24,11 +25,13 @@ def ui_imports() -> dict[str, set[str]]:
                     found.add(module.split(".")[0])
                 elif node.level == 1:
                     found.update(alias.name for alias in node.names)
-                elif module.startswith("ui."):
-                    found.add(module.split(".")[1])
+                elif module.startswith(ABSOLUTE):
+                    found.add(module.removeprefix("annotator.gui.").removeprefix("ui.")
+                              .split(".")[0])
             elif isinstance(node, ast.Import):
-                found.update(a.name.split(".")[1] for a in node.names
-                             if a.name.startswith("ui."))
+                found.update(a.name.removeprefix("annotator.gui.").removeprefix("ui.")
+                             .split(".")[0] for a in node.names
+                             if a.name.startswith(ABSOLUTE))
         graph[name] = found - {name}
     return graph
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from annotator.gui.models import PAGE, DocumentListModel, SpanListModel
+from annotator.gui.offsets import OffsetMap, display_text, from_utf16, to_utf16
 from PySide6.QtCore import QModelIndex
 
+from annotator.editing.reveal import HIDDEN_MARK
 from annotator.model import LabelScheme
 from annotator.session import Session
-from ui.models import PAGE, DocumentListModel, SpanListModel
-from ui.offsets import HIDDEN_MARK, OffsetMap, display_text, from_utf16, to_utf16
 
 from .conftest import add_document
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ui import platform_check
+from annotator.gui import platform_check
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,10 +42,10 @@ def test_platform_check_passes_where_nothing_is_missing(tmp_path, monkeypatch):
 
 
 def test_platform_check_runs_as_make_run_does():
-    out = subprocess.run([sys.executable, "-m", "ui.platform_check"], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "annotator.gui.platform_check"], cwd=ROOT,
                          capture_output=True, text=True, check=False,
                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""})
     assert (out.returncode, out.stderr) == (0, "")
-    assert "ui.platform_check" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "annotator.gui.platform_check" in (ROOT / "Makefile").read_text(encoding="utf-8")
     for package in platform_check.USUAL:  # the README's quick start names them
         assert package in (ROOT / "README.md").read_text(encoding="utf-8"), package

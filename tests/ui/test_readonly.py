@@ -62,7 +62,7 @@ def test_window_on_a_read_only_project_reads_exports_and_writes_nothing(
     # Export works, from a read-only store of its own.
     out = tmp_path / "all.jsonl"
     with qtbot.waitSignal(window.taskbar.finished, timeout=20_000) as finished:
-        window.export_to("jsonl", out, ExportOptions(status="any"))
+        window.files.export_to("jsonl", out, ExportOptions(status="any"))
     assert finished.args[1].startswith("exported 3 document(s)")
     assert len(out.read_text(encoding="utf-8").splitlines()) == 3
     assert state(project) == before
@@ -103,8 +103,8 @@ SCRIPT = """
 import json, sys
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
-from ui.app import run
-from ui.window import MainWindow
+from annotator.gui.app import run
+from annotator.gui.window import MainWindow
 
 def report():
     [window] = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]

@@ -33,7 +33,7 @@ def team(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot: Any, settings: Any, team: Path) -> Any:
-    from ui.app import build_window
+    from annotator.gui.app import build_window
 
     win = build_window(team, "rev", settings, auto_suggest=False)
     qtbot.addWidget(win)
@@ -123,7 +123,7 @@ def test_review_preaccept_off_and_not_again_on_a_second_visit(qtbot, window) -> 
 
 
 def test_review_take_is_off_on_a_read_only_project(qtbot, settings, team) -> None:
-    from ui.app import build_window
+    from annotator.gui.app import build_window
 
     win = build_window(team, "rev", settings, auto_suggest=False, readonly=True)
     qtbot.addWidget(win)
@@ -164,7 +164,7 @@ def test_statistics_heat_map_shows_the_agreement_figures(qtbot, window) -> None:
 
 def test_statistics_on_a_single_person_project_says_what_agreement_needs(
         qtbot, settings, tmp_path) -> None:
-    from ui.statistics import StatisticsDialog
+    from annotator.gui.statistics import StatisticsDialog
 
     with Store(make_project(tmp_path / "solo.db")) as store:
         dialog = StatisticsDialog(store)
@@ -177,7 +177,7 @@ def test_statistics_on_a_single_person_project_says_what_agreement_needs(
 
 def test_statistics_of_a_single_person_project_opens_on_quality(qtbot, settings,
                                                                 tmp_path) -> None:
-    from ui.app import build_window
+    from annotator.gui.app import build_window
 
     win = build_window(make_project(tmp_path / "solo.db"), "me", settings,
                        auto_suggest=False)
@@ -190,7 +190,7 @@ def test_statistics_of_a_single_person_project_opens_on_quality(qtbot, settings,
 
 
 def test_plotting_colour_scale() -> None:
-    from ui.plotting import MISSING, scale_color, text_color
+    from annotator.gui.plotting import MISSING, scale_color, text_color
 
     assert scale_color(None) == MISSING
     light, dark = scale_color(0.0), scale_color(1.0)
@@ -201,7 +201,7 @@ def test_plotting_colour_scale() -> None:
 
 def test_review_documents_of_annotators_get_no_model_suggestions(qtbot, settings,
                                                                  team) -> None:
-    from ui.app import build_window
+    from annotator.gui.app import build_window
 
     win = build_window(team, "rev", settings, auto_suggest=True)
     qtbot.addWidget(win)

@@ -63,7 +63,7 @@ def evaluate_json(path: Path) -> dict[str, Any]:
 
 
 def test_statistics_quality_and_acceptance_equal_annotator_evaluate(qtbot, tmp_path) -> None:
-    from ui.statistics import StatisticsDialog
+    from annotator.gui.statistics import StatisticsDialog
 
     path = decided_project(tmp_path / "news.db")
     expected = evaluate_json(path)
@@ -122,7 +122,7 @@ def test_statistics_quality_and_acceptance_equal_annotator_evaluate(qtbot, tmp_p
 
 
 def test_statistics_charts_paint_offscreen(qtbot) -> None:
-    from ui.charts import BarChart, LineChart, Series, nice_ticks
+    from annotator.gui.charts import BarChart, LineChart, Series, nice_ticks
 
     assert nice_ticks(0, 1, 5) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
     assert nice_ticks(0, 37, 6) == [0, 10, 20, 30]
@@ -145,10 +145,10 @@ def test_statistics_charts_are_read_only_and_follow_the_palette(qtbot) -> None:
     """pyqtgraph plots with no mouse, menu, "A" button or focus; the legend above the
     data; the values written beside the bars; redrawn in a dark palette's colours."""
     import pyqtgraph as pg
+    from annotator.gui.charts import BarChart, LineChart, Series
     from PySide6.QtCore import Qt
 
-    from ui.charts import BarChart, LineChart, Series
-    from ui.screenshots import dark_palette
+    from tools.screenshots import dark_palette
 
     bars, lines = BarChart(), LineChart()
     bars.set_data(["ORG", "(all)"], [Series("F1 exact", "#2171b5", [0.5, 0.75]),

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from annotator.gui.export_dialog import report_lines
 from PySide6.QtCore import Qt
 
 from annotator.session import Session
 from annotator.store import Store
-from ui.export_dialog import report_lines
 
 from .conftest import TEXT
 
@@ -29,7 +29,7 @@ def run_task(qtbot: Any, window: Any, start: Any) -> str:
     if kind == "export" and not window.taskbar.last_failed:
         # the status bar has the first line; the report every line (issue 21.1)
         assert shown == message.splitlines()[0]
-        assert window.export_report.text.toPlainText().splitlines() == \
+        assert window.files.export_report.text.toPlainText().splitlines() == \
             report_lines(message)
     else:
         assert shown == message
@@ -47,7 +47,7 @@ def test_import_in_a_worker_adds_documents_and_refreshes_the_list(
             {"start": 0, "end": 5, "label": "GPE"}]}) + "\n", encoding="utf-8")
     window = open_window()
     rows = window.doc_model.rowCount()
-    message = run_task(qtbot, window, lambda: window.import_files([folder]))
+    message = run_task(qtbot, window, lambda: window.files.import_files([folder]))
     assert message == "imported 2 document(s) from 2 file(s), 1 labelled span(s)"
     with Store(project.path) as store:
         assert store.count_documents() == 5
@@ -62,7 +62,7 @@ def test_import_of_a_bad_file_in_a_worker_writes_nothing_and_says_where(
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "fine"}\n{"text": \n', encoding="utf-8")
     window = open_window()
-    message = run_task(qtbot, window, lambda: window.import_files([bad]))
+    message = run_task(qtbot, window, lambda: window.files.import_files([bad]))
     assert "failed" in message and "bad.jsonl:2" in message
     with Store(project.path) as store:
         assert store.count_documents() == 3
@@ -77,7 +77,7 @@ def test_export_in_a_worker_writes_the_done_documents(
     session.set_status(1, "done")
     window = open_window()
     out = tmp_path / "out.jsonl"
-    message = run_task(qtbot, window, lambda: window.export_to("jsonl", out))
+    message = run_task(qtbot, window, lambda: window.files.export_to("jsonl", out))
     assert "exported 1 document(s), 1 span(s)" in message
     [line] = out.read_text(encoding="utf-8").splitlines()
     task = json.loads(line)
@@ -86,18 +86,17 @@ def test_export_in_a_worker_writes_the_done_documents(
     assert "".join(t["text"] + (" " if t["ws"] else "") for t in task["tokens"]) == TEXT
     # An existing file is refused unless the user agreed to replace it.
     out.write_text("keep me", encoding="utf-8")
-    message = run_task(qtbot, window, lambda: window.export_to("jsonl", out))
+    message = run_task(qtbot, window, lambda: window.files.export_to("jsonl", out))
     assert "failed" in message and "already exists" in message
     assert out.read_text(encoding="utf-8") == "keep me"
-    message = run_task(qtbot, window, lambda: window.export_to("jsonl", out, force=True))
+    message = run_task(qtbot, window, lambda: window.files.export_to("jsonl", out, force=True))
     assert out.read_text(encoding="utf-8").splitlines() == [line]
 
 
 def test_export_dialog_options_reach_the_export(qtbot: Any, project: Store, open_window: Any,
                                                 tmp_path: Path, monkeypatch: Any) -> None:
+    from annotator.gui.export_dialog import ExportDialog
     from PySide6.QtWidgets import QMessageBox
-
-    from ui.export_dialog import ExportDialog
 
     window = open_window()
     dialog = ExportDialog(tmp_path, window.store.path, window)
@@ -115,8 +114,8 @@ def test_export_dialog_options_reach_the_export(qtbot: Any, project: Store, open
     dialog._accept()
     options = dialog.options()
     assert dialog.force and options.status == "any" and options.layer == "entity"
-    message = run_task(qtbot, window, lambda: window.export_to(dialog.fmt, dialog.out, options,
-                                                               force=dialog.force))
+    message = run_task(qtbot, window, lambda: window.files.export_to(
+        dialog.fmt, dialog.out, options, force=dialog.force))
     assert "exported 3 document(s), 0 span(s)" in message  # suggestions are not labels
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["label"] for line in lines] == [[], [], []]
@@ -132,9 +131,8 @@ def test_export_refuses_the_open_project_and_its_sqlite_files(
     """File ▸ Export onto the project (by name, a symlink, a dangling symlink, a hard
     link, or a -wal/-shm/-journal name) is refused with a message, before any question
     about replacing it; the project keeps working."""
+    from annotator.gui.export_dialog import ExportDialog, refusal
     from PySide6.QtWidgets import QMessageBox
-
-    from ui.export_dialog import ExportDialog, refusal
 
     window = open_window()
     path = window.store.path
@@ -158,7 +156,7 @@ def test_export_refuses_the_open_project_and_its_sqlite_files(
         dialog._accept()
         assert dialog.result() == 0 and not dialog.force  # not accepted
         assert warnings.pop() == refusal(out, path)
-        assert window.export_to("jsonl", out, force=True) is None  # the window's own check
+        assert window.files.export_to("jsonl", out, force=True) is None  # the window's own check
         assert window.article.banner.message == refusal(out, path)
         assert not window.taskbar.busy
     assert f"{path} is the project {path} itself" in str(refusal(path, path))
@@ -184,8 +182,8 @@ def test_export_report_shows_every_line_skipped_first(
     window = open_window()
     window.resize(*size)
     out = tmp_path / "deep" / ("a-long-folder-name-" * 4) / "corpus"
-    message = run_task(qtbot, window, lambda: window.export_to("spacy", out))
-    report = window.export_report
+    message = run_task(qtbot, window, lambda: window.files.export_to("spacy", out))
+    report = window.files.export_report
     qtbot.waitExposed(report)
     lines = report.text.toPlainText().splitlines()
     assert lines[0] == "skipped 1: entity spans not on token boundaries (align=strict)"

@@ -353,7 +353,7 @@ def review(qtbot: Any, settings: Any, team: Path, choices: dict[int, tuple[str, 
            pair_docs: dict[Any, list[int]]) -> None:
     """Review every shared document from the keyboard: Ctrl+R, then per document Alt+↓
     to the chosen version and T where one is chosen, D to mark it reviewed."""
-    from ui.app import build_window
+    from annotator.gui.app import build_window
 
     window = build_window(team, "rev", settings, auto_suggest=False)
     qtbot.addWidget(window)

@@ -65,7 +65,7 @@ def test_train_action_trains_in_a_process_lists_the_model_and_refreshes(
         doc, human = add_new_document(store, NEW_TEXT)
         done = {d: spans_of(store, d) for d in store.document_ids("done")}
     window = open_window()
-    window.train_args = FEW_STEPS
+    window.model_loop.train_args = FEW_STEPS
     taskbar = window.taskbar
     seen: list[dict[str, Any]] = []
     window.open_document(doc)
@@ -107,9 +107,10 @@ def test_train_action_trains_in_a_process_lists_the_model_and_refreshes(
 def test_cancel_training_leaves_nothing_half_written(qtbot, db_path, open_window) -> None:
     labelled_project(db_path)
     window = open_window()
-    window.train_args = ["--layer", "entity", "--dev-fraction", "0", "--max-epochs", "1000"]
+    window.model_loop.train_args = ["--layer", "entity", "--dev-fraction", "0",
+                                    "--max-epochs", "1000"]
     taskbar = window.taskbar
-    window.train()
+    window.model_loop.train()
     process = taskbar.training
     assert process is not None
     qtbot.waitUntil(lambda: (process.last or {}).get("stage") == "entity", timeout=600_000)
@@ -154,8 +155,9 @@ def test_typing_never_waits_for_training(qtbot, db_path, open_window) -> None:
     window.open_document(doc)
     window.article.setFocus()
     accept_keys(qtbot, window, 50)
-    window.train_args = ["--layer", "entity", "--dev-fraction", "0", "--max-epochs", "1000"]
-    process = window.train()
+    window.model_loop.train_args = ["--layer", "entity", "--dev-fraction", "0",
+                                    "--max-epochs", "1000"]
+    process = window.model_loop.train()
     assert process is not None
     qtbot.waitUntil(lambda: (process.last or {}).get("stage") == "entity", timeout=600_000)
     accept_keys(qtbot, window, 50)
@@ -163,7 +165,7 @@ def test_typing_never_waits_for_training(qtbot, db_path, open_window) -> None:
         assert sum(1 for s in store.spans(doc) if s.decision == "accepted") == 100
     assert process.running  # it trained all along
     with qtbot.waitSignal(window.taskbar.training_failed, timeout=60_000):
-        window.cancel_training()
+        window.model_loop.cancel_training()
 
 
 def test_retrain_every_n_documents_done(qtbot, db_path, open_window) -> None:
@@ -171,8 +173,8 @@ def test_retrain_every_n_documents_done(qtbot, db_path, open_window) -> None:
     with Store(db_path) as store:
         docs = [add_new_document(store, NEW_TEXT + " " * k)[0] for k in range(3)]
     window = open_window()
-    window.train_args = FEW_STEPS
-    window.set_retrain_every(2)
+    window.model_loop.train_args = FEW_STEPS
+    window.model_loop.set_retrain_every(2)
     assert window.settings.value("retrain_every") == 2
     window.open_document(docs[0])
     qtbot.keyClick(window.article, Qt.Key.Key_D)  # 13 done: no model yet, so due
@@ -217,7 +219,7 @@ def test_uncertain_documents_first_orders_the_next_document(qtbot, db_path,
                                                             open_window) -> None:
     """Claim scores nearest the threshold first: after D the next document is the most
     uncertain one not done, not the next by number."""
-    from ui.model_loop import claim_threshold
+    from annotator.gui.model_loop import claim_threshold
 
     threshold = claim_threshold()
     scores = {1: [0.95], 2: [0.9, threshold + 0.2], 3: [threshold + 0.02], 4: [],
@@ -231,17 +233,17 @@ def test_uncertain_documents_first_orders_the_next_document(qtbot, db_path,
                                        "pending", score, "m"))
     window = open_window()
     window.open_document(1)
-    assert not window.uncertain_first
+    assert not window.model_loop.uncertain_first
     window.action_table["uncertain_first"].trigger()  # Ctrl+Shift+U
-    assert window.uncertain_first and window.settings.value("uncertain_first") == "true"
-    qtbot.waitUntil(lambda: window._queue_thread is None)  # the order, kept
-    assert window._queue == [3, 5, 2, 1, 4]  # 1 is open (in progress), 4 has no score
+    assert window.model_loop.uncertain_first and window.settings.value("uncertain_first") == "true"
+    qtbot.waitUntil(lambda: window.model_loop._queue_thread is None)  # the order, kept
+    assert window.model_loop._queue == [3, 5, 2, 1, 4]  # 1 is open (in progress), 4 has no score
     order = []
     for _ in range(4):
         qtbot.keyClick(window.article, Qt.Key.Key_D)
         order.append(window.doc.id if window.doc else None)
     # 3 (0.02 from the threshold), 5 (0.1), 2 (0.2), then 4 (no scored claim)
     assert order == [3, 5, 2, 4]
-    assert window.next_in_queue(4) is None  # every other document is done
+    assert window.model_loop.next_in_queue(4) is None  # every other document is done
     window.action_table["uncertain_first"].trigger()
-    assert not window.uncertain_first
+    assert not window.model_loop.uncertain_first

@@ -51,7 +51,7 @@ def test_window_opens_without_importing_spacy(project, db_path: Path, tmp_path: 
     """Nor pyqtgraph and numpy: the Statistics view's charts import them when it opens."""
     code = (
         "import sys; from PySide6.QtWidgets import QApplication; from PySide6.QtCore import "
-        "QSettings; app = QApplication([]); from ui.app import build_window; "
+        "QSettings; app = QApplication([]); from annotator.gui.app import build_window; "
         f"w = build_window({str(db_path)!r}, 'x', QSettings({str(tmp_path / 's.ini')!r}, "
         "QSettings.Format.IniFormat)); w.show(); app.processEvents(); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'pyqtgraph', "
@@ -320,7 +320,7 @@ def test_window_remembers_annotator_last_document_and_recent(qtbot, project, ope
     window = open_window(annotator="maria")
     key(qtbot, window, Qt.Key.Key_N)
     window.close()
-    from ui.app import annotator_name
+    from annotator.gui.app import annotator_name
 
     assert annotator_name(project, None, ask=False) == "maria"
     again = open_window(annotator=None)
@@ -359,6 +359,15 @@ def test_window_document_list_filters_and_searches(qtbot, project, open_window):
     assert [window.doc_model.doc_id(r) for r in range(window.doc_model.rowCount())] == [3]
     documents.table.clicked.emit(window.doc_model.index(0, 2))
     assert window.doc.id == 3
+
+
+def test_window_closed_with_a_search_pending_reads_no_closed_store(qtbot, project,
+                                                                   open_window):
+    window = open_window()
+    window.documents.search_box.setText("Mosul")  # the search waits 250 ms for more keys
+    window.close()
+    window.store.close()
+    qtbot.wait(400)  # an error in the event loop (a closed database) fails the test
 
 
 def shown_state(window: Any) -> tuple[Any, ...]:
@@ -418,7 +427,7 @@ def decide_on_a_corpus(qtbot: Any, settings: Any, path: Path, n_docs: int
                 'INSERT INTO spans (doc_id, layer, start, "end", label, origin, decision,'
                 " created_at, updated_at) SELECT id, 'entity', 10, 15, 'GPE', 'model',"
                 " 'pending', ?, ? FROM documents WHERE id > 1", (ts, ts))
-    from ui.app import build_window
+    from annotator.gui.app import build_window
 
     window = build_window(path, "tester", settings, auto_suggest=False)
     qtbot.addWidget(window)

@@ -179,7 +179,7 @@ def report() -> Any:
 def test_window_tokens_every_snapped_selection_exports_everywhere(
         case: tuple[str, list[tuple[int, int]]], report: Any,
         tmp_path_factory: pytest.TempPathFactory) -> None:
-    """For every selection the window would snap (ui.decisions: ``bounds.snap`` for a
+    """For every selection the window would snap (annotator.gui.decisions: ``bounds.snap`` for a
     selection, ``bounds.at`` at a caret), the stored span exports in every format with
     nothing skipped under the default alignment (strict)."""
     text, selections = case

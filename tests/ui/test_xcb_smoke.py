@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from annotator.gui.platform_check import problem
 
 from annotator.store import Store
-from ui.platform_check import problem
 
 from .conftest import TEXT, add_document
 

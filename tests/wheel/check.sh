@@ -19,9 +19,16 @@ sys.exit(0 if 'annotator/resources/labels.toml' in names else 'wheel-check: no r
 "$python" -c "import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist(); \
 sys.exit(0 if 'annotator/resources/models/checkworthy/checkworthy/config.cfg' in names \
 else 'wheel-check: no shipped claim model')" "$wheel"
+# the window installs inside the product's namespace: nothing but annotator at the top
+"$python" -c "import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist(); \
+tops = {n.split('/')[0] for n in names if not n.split('/')[0].endswith('.dist-info')}; \
+sys.exit(0 if tops == {'annotator'} and 'annotator/gui/app.py' in names \
+else f'wheel-check: top-level names {sorted(tops)}')" "$wheel"
 "$python" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet --upgrade pip >/dev/null
 "$work/venv/bin/python" -m pip install --quiet "$wheel"
+site=$("$work/venv/bin/python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+if [ -e "$site/ui" ]; then echo "wheel-check: a top-level ui/ in $site"; exit 1; fi
 mkdir "$work/elsewhere"
 cd "$work/elsewhere"   # not the source tree: nothing may be read from it
 # the window keeps its settings (annotator name, recent projects) per user: not in ours
@@ -36,10 +43,11 @@ grep -q "claims scored by .*claimbuster" suggest.txt  # the shipped claim model,
 "$bin/annotator" export --status any --out out.jsonl
 test -s out.jsonl
 "$bin/annotator" --help | grep -q " gui "
+"$bin/annotator" gui --help | grep -q -- "--read-only"  # the entry point into annotator.gui
 "$bin/python" - <<'PY'
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
-from ui.app import build_window
+from annotator.gui.app import build_window
 from annotator.samples import seed_if_empty
 from annotator.store import Store
 

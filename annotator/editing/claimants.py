@@ -7,7 +7,7 @@ from __future__ import annotations
 from annotator.model import Span
 from annotator.tokens import unglue
 
-from .offsets import has_hidden, reveal
+from .reveal import has_hidden, reveal
 
 #: Labels that can say something: the default claimant is one of these.
 SPEAKERS = ("PERSON", "ORG", "NORP", "GPE")

@@ -1,4 +1,4 @@
-"""Screenshots of the team features, for ``python -m ui.screenshots``: review mode on a
+"""Screenshots of the team features, for ``python -m tools.screenshots``: review mode on a
 shared sample article (``review-mode.png``) and the Statistics view's agreement heat map
 (``agreement-heatmap.png``), from a team project made the way a team makes one: the
 samples suggested, split among three annotators (every document to two of them), each
@@ -65,7 +65,7 @@ def make_team(tmp: Path) -> Path:
 
 
 def shoot(out: Path, tmp: Path, app: Any) -> None:
-    from .app import build_window
+    from annotator.gui.app import build_window
 
     team = make_team(tmp)
     with Store(team) as store:

@@ -1,14 +1,14 @@
-"""``python -m ui.screenshots OUT_DIR``: render the window offscreen to PNG files.
+"""``python -m tools.screenshots OUT_DIR``: render the window offscreen to PNG files.
 
 Writes ``main-window.png`` (a sample article with suggestions, some decided),
 ``claim-panel.png`` (a focused claim with its attributes), ``cheat-sheet.png``, the
 window on a laptop screen at 1024×700 (``main-window-1024.png``, with a refusal shown)
 and at 1366×768 (``main-window-1366.png``, in caret mode with a selection), on a dark
 palette (``main-window-dark.png``), the team features' ``review-mode.png`` and
-``agreement-heatmap.png`` (ui/team_screenshots.py), from a temporary project seeded with
+``agreement-heatmap.png`` (tools/team_screenshots.py), from a temporary project seeded with
 the sample articles and suggested by the project's own suggester; and the model in the
 loop's ``training.png``, ``statistics-quality.png``, ``statistics-acceptance.png``,
-``learning-curve.png`` and ``labels-dialog.png`` (ui/learn_screenshots.py, from a project
+``learning-curve.png`` and ``labels-dialog.png`` (tools/learn_screenshots.py, from a project
 that is trained three times by the window).
 """
 
@@ -45,7 +45,7 @@ def main(argv: list[str]) -> int:
             doc_id = next(r["id"] for r in store.document_rows()
                           if SAMPLE in str(store.get_document(r["id"]).meta.get("file", "")))
             suggest(store, load_pipeline(), [doc_id])
-        from .app import build_window
+        from annotator.gui.app import build_window
 
         window = build_window(db, "maria", QSettings(str(Path(tmp) / "s.ini"),
                                                      QSettings.Format.IniFormat),
@@ -112,7 +112,7 @@ def settle(app: QApplication) -> None:
 def laptop(window: object, app: QApplication, out: Path) -> None:
     """The window at 1024×700 (a refusal shown, a claim focused) and at 1366×768 (caret
     mode with a selection)."""
-    from .window import MainWindow
+    from annotator.gui.window import MainWindow
 
     assert isinstance(window, MainWindow)
     window.resize(1024, 700)
@@ -127,7 +127,7 @@ def laptop(window: object, app: QApplication, out: Path) -> None:
     entity = next((s for s in window.spans if s.layer == "entity"), None)
     if entity is not None:
         window.focus_span(entity.id)
-        window.toggle_caret_mode()
+        window.keys.toggle_caret_mode()
         window.article.select_range(entity.start, entity.end + 12)
     settle(app)
     window.grab().save(str(out / "main-window-1366.png"))
@@ -155,7 +155,7 @@ def dark_palette() -> QPalette:
 
 def decide(window: object) -> None:
     """A few decisions so the picture shows accepted, pending and focused spans."""
-    from .window import MainWindow
+    from annotator.gui.window import MainWindow
 
     assert isinstance(window, MainWindow)
     entities = [s for s in window.spans if s.layer == "entity"]

@@ -1,4 +1,4 @@
-"""Screenshots of the model in the loop, for ``python -m ui.screenshots``: the window
+"""Screenshots of the model in the loop, for ``python -m tools.screenshots``: the window
 while a model trains (``training.png``), the Statistics view's suggestion quality
 (``statistics-quality.png``), acceptance per label (``statistics-acceptance.png``) and
 learning curve (``learning-curve.png``), and the Labels dialog (``labels-dialog.png``).
@@ -81,7 +81,7 @@ def train_round(window: Any, app: QApplication, shot: Path | None = None) -> Non
     """Train, and wait for the model and for the refreshed suggestions; ``shot``: grab
     the window while it trains."""
     taskbar = window.taskbar
-    process = window.train()
+    process = window.model_loop.train()
     if process is None:
         raise RuntimeError("training did not start")
     if shot is not None:
@@ -95,7 +95,7 @@ def train_round(window: Any, app: QApplication, shot: Path | None = None) -> Non
 
 
 def shoot(out: Path, app: QApplication) -> None:
-    from .app import build_window
+    from annotator.gui.app import build_window
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "medicine.db"
@@ -104,7 +104,7 @@ def shoot(out: Path, app: QApplication) -> None:
         window = build_window(db, "maria", QSettings(str(Path(tmp) / "l.ini"),
                                                      QSettings.Format.IniFormat),
                               auto_suggest=False)
-        window.train_args = TRAIN_ARGS
+        window.model_loop.train_args = TRAIN_ARGS
         window.resize(1366, 768)
         window.show()
         for k, done in enumerate(DONE):
@@ -138,8 +138,8 @@ def shoot(out: Path, app: QApplication) -> None:
 
 def labels(window: Any, app: QApplication, shot: Path) -> None:
     """The Labels dialog with MEDICINE chosen and its removal refused (spans use it)."""
-    window.show_labels()
-    dialog = window.labels_dialog
+    window.scheme_work.show_labels()
+    dialog = window.scheme_work.labels_dialog
     wait(app, lambda: dialog.table.rowCount() > 0 and not dialog.busy)
     names = [x.name for x in dialog.rows.scheme.labels]
     dialog.table.setCurrentCell(names.index("MEDICINE"), 0)

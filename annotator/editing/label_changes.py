@@ -1,6 +1,7 @@
-"""What the Labels dialog asks of :mod:`annotator.labels`, as plain functions of a store
-that run in its worker thread and return the line the dialog shows (a refusal raises
-:class:`~annotator.labels.LabelError`, and nothing was changed)."""
+"""What the Labels dialog (``ui/labels_dialog.py``) asks of :mod:`annotator.labels`, as
+plain functions of a store that run in its worker thread and return the line the dialog
+shows (a refusal raises :class:`~annotator.labels.LabelError`, and nothing was
+changed)."""
 
 from __future__ import annotations
 

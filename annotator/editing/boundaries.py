@@ -1,0 +1,35 @@
+"""The token boundaries of one document for span editing, made by the project tokenizer
+(:func:`annotator.tokens.tokenize`, which imports spaCy) and kept in the project's token
+cache for the next time. The window calls these from a thread of its own
+(``ui/tokens.py``); the cache is read on its GUI thread by
+:func:`annotator.tokens.cached_bounds`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.store import Store
+from annotator.tokens import Boundaries, TokenBounds, TokenCache, pack, tokenize, tokens_json
+
+
+def word_bounds(text: str) -> tuple[TokenBounds, Boundaries]:
+    """The word tokens of ``text`` (whitespace tokens left out), and the tokenizer's
+    own boundaries, which :func:`cache_tokens` stores."""
+    bounds = tokenize(text)
+    return TokenBounds.from_boundaries(text, bounds), bounds
+
+
+def cache_tokens(db_path: Path, doc_id: int, text: str, bounds: Boundaries) -> bool:
+    """Store ``bounds`` (of ``text``, document ``doc_id``) in the token cache of the
+    project at ``db_path``, best effort: False when it could not (a read-only, busy,
+    missing or older project; it is tokenised again next time). Never creates or
+    migrates a project."""
+    try:
+        with Store(db_path, create=False, migrate=False) as store:
+            if store.readonly:
+                return False
+            TokenCache(store).put([(doc_id, *pack(bounds[0], tokens_json(text, bounds)
+                                                  .encode("utf-8")))])
+    except Exception:  # a cache, never worth a message
+        return False
+    return True
