@@ -14,12 +14,14 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QResizeEvent,
+    QTextBlock,
     QTextCursor,
     QTextLine,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.editing.reveal import hidden_name
+from annotator.language import right_to_left
 from annotator.model import Document, LabelScheme, Span, store_order
 
 from . import caret
@@ -43,6 +45,35 @@ def describe(span: Span) -> str:
     return text
 
 
+def base_direction(text: str) -> Qt.LayoutDirection:
+    """A paragraph's base direction from its first strong character, as browsers do
+    with ``dir=auto`` (:func:`annotator.language.right_to_left`)."""
+    return Qt.LayoutDirection.RightToLeft if right_to_left(text) \
+        else Qt.LayoutDirection.LeftToRight
+
+
+class BidiLayout(QPlainTextDocumentLayout):
+    """The plain-text layout with each block's direction and alignment from its text
+    (:func:`base_direction`). QPlainTextDocumentLayout gives every block the document's
+    default text option and ignores block formats, so the option of a right-to-left
+    block's layout is set here, where every paint, caret and hit test asks for the
+    block's rectangle (after the block is laid out). Alignment and direction do not
+    change where lines break, only where they are drawn."""
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802
+        rect = super().blockBoundingRect(block)
+        layout = block.layout()
+        option = layout.textOption()
+        direction = base_direction(block.text())
+        if option.textDirection() != direction:
+            option.setTextDirection(direction)
+            option.setAlignment(Qt.AlignmentFlag.AlignRight if direction
+                                == Qt.LayoutDirection.RightToLeft
+                                else Qt.AlignmentFlag.AlignLeft)
+            layout.setTextOption(option)
+        return rect
+
+
 class ArticleView(QPlainTextEdit):
     """Shows one document; spans come from the store, offsets are converted here."""
 
@@ -62,13 +93,12 @@ class ArticleView(QPlainTextEdit):
         font.setPointSizeF(max(font.pointSizeF(), 10.0) + 2)
         self.setFont(font)
         self.document().setDocumentMargin(18)
-        # Paragraphs are laid out left to right, as code editors do, whatever their first
-        # letter: an English article that opens with an Arabic name would otherwise be
-        # drawn right to left, its sentences in reverse order. Arabic words still read
-        # right to left inside the line.
-        option = self.document().defaultTextOption()
-        option.setTextDirection(Qt.LayoutDirection.LeftToRight)
-        self.document().setDefaultTextOption(option)
+        # Each paragraph gets its base direction from its first strong character, as
+        # browsers' dir=auto (BidiLayout): an Arabic one is right to left and
+        # right-aligned, with its final "." on the left; an English one is unchanged.
+        # (kept here: a layout whose Python object is collected loses its override)
+        self.bidi_layout = BidiLayout(self.document())
+        self.document().setDocumentLayout(self.bidi_layout)
         self.styles = SpanStyles(scheme, dark=is_dark(self.palette()))
         self.highlighter = SpanHighlighter(self.document(), self.styles)
         self.doc: Document | None = None

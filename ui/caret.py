@@ -2,7 +2,8 @@
 visual mode does.
 
 ``V`` turns it on (the caret starts at the focused span) and Esc off. In caret mode the
-arrow keys belong to the caret: ←/→ move it by a character, Ctrl+←/→ by a word (to the
+arrow keys belong to the caret: ←/→ move it by a character (visually: in a
+right-to-left paragraph ← goes forward in the text), Ctrl+←/→ by a word (to the
 next token start), Shift+←/→ extend the selection by a token, Ctrl+Shift+←/→ by a
 character; Ctrl+↓/↑ move to the next or previous sentence and Ctrl+Shift+↓/↑ extend
 the selection to a sentence's end or start (a claim is usually a sentence); ↑/↓,
@@ -25,6 +26,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QTextCursor
 
+from annotator.language import right_to_left
 from annotator.tokens import TokenBounds
 
 ArticleView = Any  # ui.article.ArticleView, which imports this module
@@ -55,7 +57,8 @@ def move_caret(article: ArticleView, event: QKeyEvent) -> bool:
     cursor = article.textCursor()
     mode = QTextCursor.MoveMode.KeepAnchor if shift else QTextCursor.MoveMode.MoveAnchor
     if key in (Key.Key_Left, Key.Key_Right):
-        forward = key == Key.Key_Right
+        # visual, as RTL editors do: in a right-to-left paragraph → goes back in the text
+        forward = (key == Key.Key_Right) != right_to_left(cursor.block().text())
         if shift != ctrl:  # a token (Shift) or a word (Ctrl): the project's tokens
             doc = article.doc
 

@@ -98,6 +98,9 @@ class DocumentHeader(QWidget):
         self.notice.setVisible(bool(text))
 
 
+LRM = "\u200e"  # LEFT-TO-RIGHT MARK: a strong left-to-right character, zero width
+
+
 class ElidedLabel(QLabel):
     """One line of plain text, cut with "…" to the width it is given (the whole text in
     its tooltip): the span details keep one height whatever they show."""
@@ -119,7 +122,10 @@ class ElidedLabel(QLabel):
     def _elide(self) -> None:
         shown = self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight,
                                               max(self.width(), 1))
-        self.setText(shown)
+        # A left-to-right mark first: the line is the window's (English) words, laid out
+        # left to right even when its first letter is Arabic ("131–139 “محمد علي”" read
+        # "139–131" as a right-to-left paragraph); the Arabic still reads right to left.
+        self.setText(LRM + shown)
         self.setToolTip(plain_tooltip(self.full_text) if shown != self.full_text else "")
 
 

@@ -9,6 +9,7 @@ Qt would run in the worker's thread (:class:`ui.taskbar.TaskBar` does this).
 
 from __future__ import annotations
 
+import shlex
 import sqlite3
 import sys
 import time
@@ -124,10 +125,17 @@ class SuggestWorker(QObject):
         interval = sys.getswitchinterval()
         sys.setswitchinterval(min(interval, SWITCH_INTERVAL_S))
         try:
-            suggest(self._store, self._nlp, [doc_id], background=True,
-                    chunk_ms=WORKER_CHUNK_MS, between=_let_others_run)
+            result = suggest(self._store, self._nlp, [doc_id], background=True,
+                             chunk_ms=WORKER_CHUNK_MS, between=_let_others_run)
         finally:
             sys.setswitchinterval(interval)
+        if doc_id in result.wrong_language:  # the language check (annotator.language)
+            reason = next(iter(result.skipped))
+            command = shlex.join(["annotator", "suggest", "--doc", str(doc_id),
+                                  "--force-language", "--db", str(self.db_path)])
+            self.failed.emit(f"No suggestions for document {doc_id}: "
+                             f"{reason.split(';')[0]}. To suggest anyway: {command}")
+            return False
         return True
 
     def close(self) -> None:

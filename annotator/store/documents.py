@@ -314,6 +314,13 @@ class DocumentQueries(StoreBase):
             (*fields.values(), now(), doc_id),
         )
 
+    def set_document_meta(self, values: Iterable[tuple[int, str, Any]]) -> None:
+        """Set ``meta[key] = value`` for ``(doc_id, key, value)`` rows (call inside
+        :meth:`write`); the rest of each document's meta is kept."""
+        self.conn.executemany(
+            "UPDATE documents SET meta = json_set(meta, '$.' || ?, json(?)) WHERE id = ?",
+            [(key, _dumps(value), doc_id) for doc_id, key, value in values])
+
     def has_model_spans(self, doc_id: int) -> bool:
         """Whether the project's own set has suggestions for the document, all of them
         (not a run's first transactions of a long one, see ``mark_suggesting``)."""

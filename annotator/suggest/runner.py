@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 from .. import trained
+from ..language import dominant_script, mismatch
 from ..model import Claim, Span
 from ..store import ReadOnlyError, Store
 from ..tokens import TokenCache, pack, tokens_json
@@ -76,6 +77,8 @@ class SuggestResult:
     already: Counter[str] = field(default_factory=Counter)
     left: int = 0  # how many documents that is
     notes: list[str] = field(default_factory=list)  # about the model (see Suggester)
+    #: documents not suggested for because of their script: id -> script
+    wrong_language: dict[int, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         rate = self.documents / self.seconds if self.seconds > 0 else 0.0
@@ -94,6 +97,7 @@ class SuggestResult:
                    "kept)" if self.already else "")
                 + "".join(f"\n  skipped {n} document(s): {reason}"
                           for reason, n in sorted(self.skipped.items()))
+                + _wrong_language_lines(self.wrong_language)
                 + (f"\n  not stored: {sum(self.unknown_labels.values())} suggestion(s) whose "
                    "label is not in the project's scheme nor mapped ("
                    + ", ".join(f"{k} {v}" for k, v in sorted(self.unknown_labels.items()))
@@ -408,6 +412,7 @@ def suggest(
     between: Callable[[], None] | None = None,
     background: bool = False,
     entity_beam: int = 0,
+    force_language: bool = False,
 ) -> SuggestResult:
     """Store pending entity and claim suggestions for documents.
 
@@ -432,7 +437,10 @@ def suggest(
     pieces to the export (either holds the lock, or the interpreter's, for a long
     document's length). ``entity_beam``: score entities with the NER's beam of this
     many parses (:data:`ENTITY_BEAM` is what ``--entity-scores`` uses; 0: unscored, as
-    the greedy NER gives no score), for the entity uncertainty queue."""
+    the greedy NER gives no score), for the entity uncertainty queue. Each document's
+    dominant script is stored in its meta (``script``); one the pipeline's language is
+    not written in (Arabic for an English pipeline) is skipped, and counted with its
+    reason, unless ``force_language`` (see :mod:`annotator.language`)."""
     refuse_read_only(store)
     started = time.perf_counter()
     notes: list[str] = []
@@ -461,6 +469,7 @@ def suggest(
         result.left = store.count_documents() - len(ids)
         if result.left:
             result.already.update(store.suggesting_models())
+    ids = check_language(store, ids, nlp.lang or "", result, force=force_language)
     if not ids:
         result.seconds = time.perf_counter() - started
         return result
@@ -550,6 +559,41 @@ def suggest(
             nlp.remove_pipe(COMPONENT)
         result.seconds = time.perf_counter() - started
     return result
+
+
+def check_language(store: Store, ids: list[int], lang: str, result: SuggestResult,
+                   force: bool = False) -> list[int]:
+    """The documents of ``ids`` a pipeline of language ``lang`` may suggest for: those
+    whose dominant script it is written in, or all of them with ``force``. Each one's
+    script is stored in its meta (``script``, where it changed); those left out are
+    counted in ``result.skipped`` with the reason and listed in ``result.wrong_language``."""
+    keep: list[int] = []
+    changed: list[tuple[int, str, Any]] = []
+    for i in range(0, len(ids), _ID_CHUNK):
+        for document in store.iter_documents(ids=ids[i:i + _ID_CHUNK]):
+            script = dominant_script(document.text)
+            if script is not None and document.meta.get("script") != script:
+                changed.append((document.id, "script", script))
+            reason = mismatch(script, lang)
+            if reason is None or force:
+                keep.append(document.id)
+            else:
+                result.skipped[reason] += 1
+                result.wrong_language[document.id] = script or ""
+    if changed:
+        with store.write():
+            store.set_document_meta(changed)
+    order = {doc_id: k for k, doc_id in enumerate(ids)}
+    return sorted(keep, key=order.__getitem__)
+
+
+def _wrong_language_lines(wrong: dict[int, str], most: int = 20) -> str:
+    """One line a document left for its script (the first ``most``)."""
+    lines = [f"\n    document {doc_id}: {script} script, not suggested"
+             for doc_id, script in list(wrong.items())[:most]]
+    if len(wrong) > most:
+        lines.append(f"\n    and {len(wrong) - most} more document(s)")
+    return "".join(lines)
 
 
 def _in_scheme(text: str, entities: list[EntitySuggestion], claims: list[ClaimSuggestion],

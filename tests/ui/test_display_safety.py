@@ -83,8 +83,12 @@ def test_window_shows_bidi_controls_as_marks_with_exact_offsets(qtbot: Any, db_p
     bob = window.article.offsets.to_utf16(TEXT.index("Bob"))
     assert any(a <= bob and bob + 3 <= a + n and alpha > 0 for a, n, _, alpha in formats)
     # The tooltip names what a mark stands for.
-    rect = window.article.cursorRect(_cursor_at(window, TEXT.index("\u202e")))
-    tip = window.article.tooltip_at(rect.center())
+    # (the middle of the mark: its paragraph is right to left, its first strong letter
+    # being Arabic, and the caret before it sits where an Arabic run ends)
+    mark = TEXT.index("\u202e")
+    left = window.article.cursorRect(_cursor_at(window, mark))
+    right = window.article.cursorRect(_cursor_at(window, mark + 1))
+    tip = window.article.tooltip_at(left.united(right).center())
     assert "U+202E RIGHT-TO-LEFT OVERRIDE" in tip
 
 
