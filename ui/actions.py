@@ -179,6 +179,8 @@ ACTIONS: tuple[Spec, ...] = (
     Spec("&View", "&Reset zoom", ("Ctrl+0",), "zoom_reset", lambda w: w.article.zoom(0)),
     Spec("&View", "Show re&jected suggestions", ("Ctrl+H",), "show_rejected",
          toggle=lambda w, on: w.set_show_rejected(on)),
+    Spec("&View", "Accept and ad&vance (A, X move to the next suggestion)", (),
+         "accept_and_advance", toggle=lambda w, on: w.decisions.set_advance(on)),
     Spec("&View", "Hide/show the &document list", ("Ctrl+B",), "toggle_documents",
          lambda w: w.keys.toggle_panel(0)),
     Spec("&View", "Hide/show the &side panel", ("Ctrl+J",), "toggle_side",

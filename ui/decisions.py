@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QInputDialog, QWidget
 
@@ -32,6 +32,9 @@ from .commands import (
     SetStatusCommand,
 )
 from .tokens import WindowTokens
+
+#: The QSettings key of the accept-and-advance option.
+ADVANCE_KEY = "accept_and_advance"
 
 
 class Decisions(QObject):
@@ -58,6 +61,23 @@ class Decisions(QObject):
         self.signals.told.connect(self._tell)
         entities = scheme.for_layer("entity")
         self.last_label: Label | None = entities[0] if entities else None
+        #: Accept and advance: ``A``, ``X`` and Delete move the focus on to the next
+        #: pending span (undo brings it back); off, the focus stays on the decided span.
+        self.advance = True
+        self._settings: QSettings | None = None
+
+    def load_advance(self, settings: QSettings) -> bool:
+        """Read the accept-and-advance option from ``settings`` (on unless turned off)
+        and remember where to write it back."""
+        self._settings = settings
+        self.advance = str(settings.value(ADVANCE_KEY, "true")) == "true"
+        return self.advance
+
+    def set_advance(self, on: bool) -> None:
+        """View ▸ Accept and advance: on or off, remembered in the settings."""
+        self.advance = on
+        if self._settings is not None:
+            self._settings.setValue(ADVANCE_KEY, "true" if on else "false")
 
     def _tell(self, message: str) -> None:
         """What an undo or redo did, in the window's status bar."""
@@ -88,6 +108,8 @@ class Decisions(QObject):
         return span
 
     def _next_pending_after(self, span: Span) -> int | None:
+        if not self.advance:
+            return span.id
         pending = [s for s in self.article.spans if s.decision == "pending" and s.id != span.id]
         later = [s for s in pending if (s.start, -s.end) > (span.start, -span.end)]
         targets = later or pending
