@@ -300,9 +300,16 @@ class Driver:
         Key = self.Qt.Key
         claim = next(s for s in self.spans if s.id == claim_id)
         have = self.attrs_of(claim)
-        for name, key in (("claim_type", Key.Key_T), ("checkworthy", Key.Key_Y)):
+        cycle = [None, "yes", "no", "unsure"]  # Y: the next answer
+        steps = (cycle.index(want["checkworthy"]) - cycle.index(have["checkworthy"])) % 4
+        if steps in (1, 2):
+            for _ in range(steps):
+                self.press(Key.Key_Y)
+            have["checkworthy"] = want["checkworthy"]
+        for name, key, mod in (("claim_type", Key.Key_T, None),
+                               ("checkworthy", Key.Key_Y, self.Qt.KeyboardModifier.ShiftModifier)):
             if have[name] != want[name]:
-                self.press(key)  # its list opens; a first letter picks
+                self.press(key, mod, "Shift+Y" if mod else "")  # its list; a letter picks
                 if want[name] is None:
                     self.press(Key.Key_Home)
                     self.press(Key.Key_Return)

@@ -255,11 +255,18 @@ class ClaimEditor(QGroupBox):
     # -- editing from the keyboard
 
     def edit_field(self, name: str) -> bool:
-        """The field's key: focus it (type, check-worthy: open the list; claimant: offer
-        the default mention; hedged: toggle and commit). False if no claim is focused."""
+        """The field's key: focus it (type, ``checkworthy_list``: open the list; claimant:
+        offer the default mention; hedged: toggle and commit; check-worthy: the next
+        answer, committed: — → yes → no → unsure → —). False if no claim is focused."""
         if self.span is None or not self.isEnabled():
             return False
-        widget = self.fields[name]
+        if name == "checkworthy":  # one key: — → yes → no → unsure → —
+            stored = self.stored("checkworthy")
+            index = max(self.checkworthy.findData(stored), 0) if stored else 0
+            self.checkworthy.setCurrentIndex((index + 1) % self.checkworthy.count())
+            self.commit("checkworthy")
+            return True
+        widget = self.fields["checkworthy" if name == "checkworthy_list" else name]
         if widget is self.hedged:
             self.hedged.setChecked(not self.hedged.isChecked())
             self.commit("hedged")

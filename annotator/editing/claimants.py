@@ -4,6 +4,8 @@ completes to."""
 
 from __future__ import annotations
 
+import re
+
 from annotator.model import Span
 from annotator.tokens import unglue
 
@@ -13,11 +15,33 @@ from .reveal import has_hidden, reveal
 SPEAKERS = ("PERSON", "ORG", "NORP", "GPE")
 
 
+#: Words before a mention that make it the reported source ("according to a Wall Street
+#: Journal report", "citing the SDF", "reported by Reuters").
+SOURCE_BEFORE = re.compile(r"\b(according\s+to|citing|reported\s+by|quoted\s+by)\s+"
+                           r"(an?\s+|the\s+)?$", re.IGNORECASE)
+#: Words after a mention that make it the reported source ("X reported", "X said",
+#: "X's report", "X officials told").
+SOURCE_AFTER = re.compile(r"^(['’]s)?\s+(\w+\s+)?(report(ed|s)?|sa(id|ys)|told|stated|"
+                          r"announced|confirmed|claimed|quoted)\b", re.IGNORECASE)
+#: How far before a claim a reported source may stand ("X said that <claim>").
+SOURCE_REACH = 80
+_SENTENCE_END = re.compile(r"[.!?]\s")
+
+
+def is_reported_source(span: Span, text: str) -> bool:
+    """``span`` is named as the source of what is said: "according to X", "X reported",
+    "X said" (and a few more, :data:`SOURCE_BEFORE`, :data:`SOURCE_AFTER`)."""
+    return bool(SOURCE_BEFORE.search(text[max(span.start - 30, 0):span.start])
+                or SOURCE_AFTER.match(text[span.end:span.end + 40]))
+
+
 def claimant_choices(claim: Span, spans: list[Span], text: str
                      ) -> list[tuple[int, str]]:
     """(entity span id, what the list shows) for every live entity of the document:
     those inside the claim first (the first speaker leading), then those before it,
-    nearest first, then those after it. Each says where the mention is."""
+    nearest first, then those after it; but a speaker named as the reported source
+    (:func:`is_reported_source`) inside the claim or just before it comes first of
+    all, before the grammatical subject. Each says where the mention is."""
     inside, before, after = [], [], []
     for span in spans:
         if span.layer != "entity" or span.decision == "rejected" or span.id is None:
@@ -31,8 +55,20 @@ def claimant_choices(claim: Span, spans: list[Span], text: str
     inside.sort(key=lambda s: (s.label not in SPEAKERS, s.start))
     before.sort(key=lambda s: (s.label not in SPEAKERS, -s.end))
     after.sort(key=lambda s: s.start)
+    sources = [(where, s) for where, group in (("in claim", inside), ("before", before))
+               for s in group if s.label in SPEAKERS and is_reported_source(s, text)
+               and (where == "in claim" or (claim.start - s.end <= SOURCE_REACH
+                                            and not _SENTENCE_END.search(
+                                                text[s.end:claim.start])))]
+    if sources:
+        where, source = sources[0]
+        (inside if where == "in claim" else before).remove(source)
+        inside.insert(0, source) if where == "in claim" else before.insert(0, source)
+    groups = (("in claim", inside), ("before", before), ("after", after))
+    if sources and sources[0][0] == "before":  # the source before the claim leads
+        groups = (("before", before), ("in claim", inside), ("after", after))
     choices = []
-    for where, group in (("in claim", inside), ("before", before), ("after", after)):
+    for where, group in groups:
         for span in group:
             assert span.id is not None
             choices.append((span.id, _choice_text(span, text, where)))

@@ -50,3 +50,54 @@ def test_accept_and_advance_is_an_option_remembered_in_settings(qtbot, project, 
     assert not again.action_table["accept_and_advance"].isChecked()
     assert not again.decisions.advance
     assert isinstance(settings, QSettings)
+
+
+def _suggested_claim(store: Any) -> tuple[int, int]:
+    """A document whose claim suggestion carries a type, a linked claimant and a
+    check-worthy answer; (claim id, the claimant's span id)."""
+    from annotator.importers import content_hash
+    from annotator.model import Claim, Span
+
+    text = "ISIS attacks doubled, according to a Wall Street Journal report."
+    with store.write():
+        doc_id = store.insert_document(text, {}, content_hash(text), "new")
+        wsj = text.index("Wall Street Journal")
+        source = store.insert_span(Span(doc_id, "entity", wsj, wsj + 19, "ORG", score=0.9,
+                                        model="test-model"))
+        claim = store.insert_span(Span(doc_id, "claim", 0, len(text) - 1, "CLAIM",
+                                       score=0.9, model="test-model", cues=["according to"],
+                                       claim=Claim("reported", source, None, None, "yes",
+                                                   False)))
+    return claim, source
+
+
+def test_accepting_a_claim_keeps_its_suggested_attributes(qtbot, project, open_window):
+    claim_id, source = _suggested_claim(project)
+    window = open_window()
+    window.open_document(project.get_span(claim_id).doc_id)
+    window.focus_span(claim_id)
+    key(qtbot, window, Qt.Key.Key_A)
+    stored = project.get_span(claim_id)
+    assert stored.decision == "accepted"
+    assert (stored.claim.claim_type, stored.claim.claimant_span_id,
+            stored.claim.checkworthy) == ("reported", source, "yes")
+
+
+def test_checkworthy_in_one_key_cycles_and_shift_y_opens_the_list(qtbot, project,
+                                                                   open_window):
+    window = open_window()
+    claim = next(s for s in project.spans(1) if s.layer == "claim")
+    window.focus_span(claim.id)
+    answers = []
+    for _ in range(4):  # — → yes → no → unsure → —, each one key, committed at once
+        key(qtbot, window, Qt.Key.Key_Y)
+        answers.append(project.get_span(claim.id).claim.checkworthy)
+        assert window.article.hasFocus()
+    assert answers == ["yes", "no", "unsure", None]
+    key(qtbot, window, Qt.Key.Key_Y, Qt.KeyboardModifier.ShiftModifier)
+    editor = window.claim_editor
+    assert editor.choice_list.hasFocus()
+    qtbot.keyClick(editor.choice_list, Qt.Key.Key_U)
+    assert project.get_span(claim.id).claim.checkworthy == "unsure"
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert project.get_span(claim.id).claim.checkworthy is None  # one undo, one answer
