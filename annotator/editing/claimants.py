@@ -26,6 +26,7 @@ SOURCE_AFTER = re.compile(r"^(['’]s)?\s+(\w+\s+)?(report(ed|s)?|sa(id|ys)|told
 #: How far before a claim a reported source may stand ("X said that <claim>").
 SOURCE_REACH = 80
 _SENTENCE_END = re.compile(r"[.!?]\s")
+_TRAILING = re.compile(r"[\s,\"”’']*(the\s+)?", re.IGNORECASE)
 
 
 def is_reported_source(span: Span, text: str) -> bool:
@@ -55,18 +56,18 @@ def claimant_choices(claim: Span, spans: list[Span], text: str
     inside.sort(key=lambda s: (s.label not in SPEAKERS, s.start))
     before.sort(key=lambda s: (s.label not in SPEAKERS, -s.end))
     after.sort(key=lambda s: s.start)
-    sources = [(where, s) for where, group in (("in claim", inside), ("before", before))
+    sources = [(where, s) for where, group in (("in claim", inside), ("before", before),
+                                               ("after", after))
                for s in group if s.label in SPEAKERS and is_reported_source(s, text)
-               and (where == "in claim" or (claim.start - s.end <= SOURCE_REACH
-                                            and not _SENTENCE_END.search(
-                                                text[s.end:claim.start])))]
-    if sources:
+               and _same_sentence(claim, s, text)]
+    groups = [("in claim", inside), ("before", before), ("after", after)]
+    if sources:  # the reported source leads its group, and its group leads
         where, source = sources[0]
-        (inside if where == "in claim" else before).remove(source)
-        inside.insert(0, source) if where == "in claim" else before.insert(0, source)
-    groups = (("in claim", inside), ("before", before), ("after", after))
-    if sources and sources[0][0] == "before":  # the source before the claim leads
-        groups = (("before", before), ("in claim", inside), ("after", after))
+        index = next(i for i, (name, _) in enumerate(groups) if name == where)
+        group = groups.pop(index)[1]
+        group.remove(source)
+        group.insert(0, source)
+        groups.insert(0, (where, group))
     choices = []
     for where, group in groups:
         for span in group:
@@ -75,6 +76,18 @@ def claimant_choices(claim: Span, spans: list[Span], text: str
     if choices and has_hidden(text):
         choices = [(span_id, reveal(choice)) for span_id, choice in choices]
     return choices
+
+
+def _same_sentence(claim: Span, span: Span, text: str) -> bool:
+    """``span`` is inside ``claim``, or near it with no sentence end between them."""
+    if span.start >= claim.start and span.end <= claim.end:
+        return True
+    if span.end <= claim.start:
+        gap = text[span.end:claim.start]
+        return len(gap) <= SOURCE_REACH and not _SENTENCE_END.search(gap)
+    gap = text[claim.end:span.start]  # after: "<claim>, according to X", "<claim>, X said"
+    return len(gap) <= SOURCE_REACH and not _SENTENCE_END.search(gap) and bool(
+        SOURCE_BEFORE.search(gap[-30:]) or _TRAILING.fullmatch(gap))
 
 
 def outlets(claim: Span, spans: list[Span], text: str) -> list[str]:

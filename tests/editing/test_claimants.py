@@ -66,5 +66,7 @@ def test_claimants_the_reported_source_leads_the_grammatical_subject() -> None:
     assert claimant_choices(whole, spans, text)[0][0] == 3
     held = claim(text, "900 fighters were held")  # "The SDF said that <claim>"
     assert claimant_choices(held, spans, text)[0][0] == 4
+    trailing = claim(text, "ISIS has doubled its attacks in Syria this year")  # the
+    assert claimant_choices(trailing, spans, text)[0][0] == 3  # source after the claim
     plain = claim(text, "US troops stay")  # no reported source: the subject leads
     assert claimant_choices(plain, spans, text)[0][0] == 5
