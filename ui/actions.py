@@ -229,7 +229,30 @@ def label_actions(scheme: LabelScheme) -> list[Spec]:
                  (label.key.upper(),) if label.key and label.key.lower() not in COMMAND_KEYS
                  else (), f"label_{label.name}", _apply_label(label.name), writes=True,
                  captures=True)
-            for label in scheme.labels]
+            for label in scheme.labels] + occurrence_actions(scheme)
+
+
+#: Alt+letters the menu bar takes (``&File`` is Alt+F): no label gets them as Alt+key.
+MENU_MNEMONICS = frozenset(spec.menu[spec.menu.index("&") + 1].lower() for spec in ACTIONS)
+
+
+def occurrence_actions(scheme: LabelScheme) -> list[Spec]:
+    """One entry per label with a key: ``Alt+`` its key labels every other occurrence of
+    the focused span's (or the selection's) text in the document. A key whose Alt
+    combination opens a menu is left off."""
+    return [Spec("&Label", f"{label.name} on every other occurrence",
+                 (f"Alt+{label.key.upper()}",), f"occurrences_{label.name}",
+                 _label_occurrences(label.name), writes=True, captures=True)
+            for label in scheme.labels
+            if label.key and label.key.lower() not in COMMAND_KEYS
+            and label.key.lower() not in MENU_MNEMONICS]
+
+
+def _label_occurrences(name: str) -> Callable[[WindowControls], None]:
+    def run(w: WindowControls) -> None:
+        w.decisions.label_occurrences(name)
+
+    return run
 
 
 def _apply_label(name: str) -> Callable[[WindowControls], None]:

@@ -70,3 +70,15 @@ def test_claimants_the_reported_source_leads_the_grammatical_subject() -> None:
     assert claimant_choices(trailing, spans, text)[0][0] == 3  # source after the claim
     plain = claim(text, "US troops stay")  # no reported source: the subject leads
     assert claimant_choices(plain, spans, text)[0][0] == 5
+
+
+def test_other_occurrences_on_token_boundaries_skipping_overlaps() -> None:
+    from annotator.editing.occurrences import other_occurrences
+    from annotator.tokens import TokenBounds
+
+    text = "US troops and USA; the US-led US."
+    bounds = TokenBounds.of(text)
+    taken = [Span(1, "entity", text.index("US-led"), text.index("US-led") + 6, "GPE",
+                  id=1)]
+    found, skipped = other_occurrences(text, 0, 2, bounds, taken, "entity")
+    assert found == [(text.rindex("US"), len(text) - 1)] and skipped == 1

@@ -101,3 +101,41 @@ def test_checkworthy_in_one_key_cycles_and_shift_y_opens_the_list(qtbot, project
     assert project.get_span(claim.id).claim.checkworthy == "unsure"
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert project.get_span(claim.id).claim.checkworthy is None  # one undo, one answer
+
+
+REPEATS = ("ISIS attacks rose. The SDF fought ISIS near Raqqa; ISISes fled, ISISfighters too. "
+           "ISIS lost, and the US said ISIS would return.")
+
+
+def test_alt_label_key_labels_every_other_occurrence_as_one_undo(qtbot, project,
+                                                                 open_window):
+    from .conftest import add_document
+
+    doc_id = add_document(project, REPEATS, [("entity", "ISIS", "ORG"),
+                                             ("entity", "SDF fought ISIS", "ORG")])
+    window = open_window()
+    window.open_document(doc_id)
+    first = next(s for s in window.spans if REPEATS[s.start:s.end] == "ISIS")
+    window.focus_span(first.id)
+    key(qtbot, window, Qt.Key.Key_A)  # ORG, accepted
+    window.focus_span(first.id)
+    before = {s.id for s in project.spans(doc_id)}
+    org = window.scheme.get("ORG")
+    key(qtbot, window, getattr(Qt.Key, f"Key_{org.key.upper()}"), ALT)
+    added = [s for s in project.spans(doc_id) if s.id not in before]
+    # "ISIS" at 0 is the focused one; in "SDF fought ISIS" it overlaps a span (skipped);
+    # "ISISes" is one token (left out); the tokenizer splits the glued "ISISfighters".
+    starts = [i for i in range(len(REPEATS)) if REPEATS.startswith("ISIS", i)]
+    assert sorted(s.start for s in added) == [starts[3], starts[4], starts[5]]
+    assert {(s.label, s.decision, s.origin) for s in added} == {("ORG", "accepted", "human")}
+    qtbot.waitUntil(lambda: "3 occurrences" in window.statusBar().currentMessage())
+    assert "1 skipped" in window.statusBar().currentMessage()
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one undo
+    assert {s.id for s in project.spans(doc_id)} == before
+    # a selection: the selection and the other occurrences
+    start = REPEATS.index("US")
+    window.article.select_range(start, start + 2)
+    gpe = window.scheme.get("GPE")
+    key(qtbot, window, getattr(Qt.Key, f"Key_{gpe.key.upper()}"), ALT)
+    assert [(s.start, s.label) for s in project.spans(doc_id) if s.id not in before] \
+        == [(start, "GPE")]
