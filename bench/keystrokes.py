@@ -85,9 +85,10 @@ def load_gold(path: Path = GOLD) -> Gold:
 class Driver:
     """Types the path on the window: key events to the focused widget, nothing else."""
 
-    def __init__(self, window: Any, gold: Gold):
+    def __init__(self, window: Any, gold: Gold, occurrences: bool = True):
         from PySide6.QtCore import Qt
 
+        self.occurrences = occurrences  # Alt+ a label key labels the other occurrences
         self.window = window
         self.gold = gold
         self.text = gold.text
@@ -201,6 +202,10 @@ class Driver:
             elif self.target(span) is None:
                 self.press(Key.Key_X)
                 continue
+            self.label_others(span)
+            if self.final(span):
+                self.press(Key.Key_A)
+                continue
             elif self.final(span):
                 self.press(Key.Key_A)
                 continue
@@ -210,6 +215,24 @@ class Driver:
                 self.press(Key.Key_Space)
         focused = self.window.article.focused_span()
         raise RuntimeError(f"the walk did not end: {self.path[-12:]}, at {focused}")
+
+    def label_others(self, span: Any) -> None:
+        """``Alt+`` the label key on a suggestion that is gold as it stands, when every
+        other occurrence of its text that the key would label is a missing gold span of
+        that label (it adds nothing that is not gold)."""
+        if not self.occurrences or span.layer != "entity" or not self.final(span):
+            return
+        from annotator.editing.occurrences import other_occurrences
+
+        label = self.window.scheme.get(span.label)
+        if label is None or not label.key or f"occurrences_{label.name}" not in {
+                    spec.name for spec in self.window.action_table.specs}:
+            return
+        ranges, _ = other_occurrences(self.text, span.start, span.end, self.bounds(),
+                                      self.spans, "entity")
+        if ranges and all(self.gold.entities.get(r) == span.label for r in ranges):
+            self.press(self.key_of(label.key), self.Qt.KeyboardModifier.AltModifier,
+                       f"Alt+{label.key.upper()}")
 
     def fix(self, span: Any) -> None:
         """Resize, relabel and (claims) set the attributes of the focused suggestion."""
@@ -491,9 +514,10 @@ def reached(store: Any, doc_id: int, gold: Gold, driver: Driver) -> tuple[int, l
     return ok, wrong + extra
 
 
-def measure(advance: bool = True) -> dict[str, Any]:
+def measure(advance: bool = True, occurrences: bool = True) -> dict[str, Any]:
     """Import, suggest, drive the window; the figures and the path. ``advance``: the
-    window's accept-and-advance option (View menu; on by default)."""
+    window's accept-and-advance option (View menu; on by default); ``occurrences``: the
+    driver uses ``Alt+`` a label key (every other occurrence)."""
     from PySide6.QtCore import QEvent, QObject, QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -534,7 +558,7 @@ def measure(advance: bool = True) -> dict[str, Any]:
         window.article.setFocus()
         mouse = MouseCounter()
         app.installEventFilter(mouse)
-        driver = Driver(window, gold)
+        driver = Driver(window, gold, occurrences)
         started = time.perf_counter()
         try:
             driver.run()
@@ -642,8 +666,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--gap", type=float, default=0.05, help="seconds between keys (--x11)")
     parser.add_argument("--no-advance", action="store_true", help="with the window's "
                         "accept-and-advance option off (A and X leave the focus in place)")
+    parser.add_argument("--no-occurrences", action="store_true", help="without Alt+ a "
+                        "label key (label every other occurrence)")
     args = parser.parse_args(argv)
-    got = measure(advance=not args.no_advance)
+    got = measure(advance=not args.no_advance, occurrences=not args.no_occurrences)
     if args.x11:
         real = replay_on_x11(args.x11, got["path"], args.gap)
         print(f"real X ({args.x11}): {real['sent']} key events, {real['reached']}/"
