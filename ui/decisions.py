@@ -109,8 +109,10 @@ class Decisions(QObject):
             return None
         return span
 
-    def _next_pending_after(self, span: Span) -> int | None:
-        if not self.advance:
+    def _next_pending_after(self, span: Span, stay: bool = True) -> int | None:
+        """The pending span after ``span`` (the first one if none is after it); with
+        accept and advance off, ``span`` itself unless ``stay`` is False."""
+        if not self.advance and stay:
             return span.id
         pending = [s for s in self.article.spans if s.decision == "pending" and s.id != span.id]
         later = [s for s in pending if (s.start, -s.end) > (span.start, -span.end)]
@@ -137,7 +139,7 @@ class Decisions(QObject):
     def delete_focused(self) -> None:
         span = self._focused()
         if span is not None and span.id is not None:
-            following = self._next_pending_after(span)
+            following = self._next_pending_after(span, stay=False)  # it is gone
             if self.push(DeleteSpanCommand(self.session, self.signals, span.id)):
                 self.decided.emit(following)
 

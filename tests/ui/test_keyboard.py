@@ -152,7 +152,8 @@ def test_keyboard_claim_field_keys_are_shown_in_the_panel_and_cheat_sheet(
     assert shown == ["Type [T]", "Claimant [W]", "Via [R]", "Check-worthy [Y]", "Hedged [H]"]
     key(qtbot, window, Qt.Key.Key_F1)
     texts = {label.text() for label in window.cheat_sheet.findChildren(QLabel)}
-    assert {"Claim type", "Claimant (who says it)", "Via (relayed by)", "Check-worthy",
+    assert {"Claim type", "Claimant (who says it)", "Via (relayed by)",
+            "Check-worthy (next: yes, no, unsure, none)", "Check-worthy list",
             "Hedged (toggle)", "Accept all pending of the focused span's layer",
             "Accept all pending of the focused span's label", "Label picker (any label, "
             "type its name)", "Document list (Return opens)"} <= texts
