@@ -32,12 +32,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.editing.claimants import claimant_choices, outlets
+from annotator.editing.claimants import claimant_choices, names_a_source, outlets
 from annotator.model import CHECKWORTHY, CLAIM_TYPES, Span
 
 from .picker import ChoiceList
 
 AUTHOR = "author"
+#: Cues of a suggested claim that name who says it (annotator/suggest/attribution.py):
+#: without one, ``W`` offers "author" (the article's own claim) rather than a mention.
+ATTRIBUTION_CUES = frozenset({"reporting_verb", "according_to", "direct_quote",
+                              "continued_quote", "passive_reporting"})
 #: Field name -> its key and its label in the form.
 FIELD_KEYS = {"claim_type": ("T", "Type"), "claimant": ("W", "Claimant"),
               "via": ("R", "Via"), "checkworthy": ("Y", "Check-worthy"),
@@ -276,8 +280,14 @@ class ClaimEditor(QGroupBox):
         widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
         if widget is self.claimant:
             claim = self.span.claim
-            if (claim is None or (claim.claimant_span_id is None and not claim.claimant_text)) \
-                    and self.default_claimant is not None:
+            unset = claim is None or (claim.claimant_span_id is None
+                                      and not claim.claimant_text)
+            if unset and self.span.origin == "model" and self.span.cues \
+                    and not ATTRIBUTION_CUES & set(self.span.cues) \
+                    and not names_a_source(self.span, self._spans, self._text):
+                # A suggestion no cue and no words name a source for: the article's own.
+                self.claimant.setCurrentIndex(self.claimant.findData(AUTHOR))
+            elif unset and self.default_claimant is not None:
                 self.claimant.setCurrentIndex(self.claimant.findData(self.default_claimant))
             edit = self.claimant_edit()
             edit.setSelection(len(edit.text()), -len(edit.text()))  # all, shown from its start

@@ -56,10 +56,8 @@ def claimant_choices(claim: Span, spans: list[Span], text: str
     inside.sort(key=lambda s: (s.label not in SPEAKERS, s.start))
     before.sort(key=lambda s: (s.label not in SPEAKERS, -s.end))
     after.sort(key=lambda s: s.start)
-    sources = [(where, s) for where, group in (("in claim", inside), ("before", before),
-                                               ("after", after))
-               for s in group if s.label in SPEAKERS and is_reported_source(s, text)
-               and _same_sentence(claim, s, text)]
+    sources = _sources(claim, (("in claim", inside), ("before", before), ("after", after)),
+                       text)
     groups = [("in claim", inside), ("before", before), ("after", after)]
     if sources:  # the reported source leads its group, and its group leads
         where, source = sources[0]
@@ -76,6 +74,19 @@ def claimant_choices(claim: Span, spans: list[Span], text: str
     if choices and has_hidden(text):
         choices = [(span_id, reveal(choice)) for span_id, choice in choices]
     return choices
+
+
+def _sources(claim: Span, groups: tuple[tuple[str, list[Span]], ...], text: str
+             ) -> list[tuple[str, Span]]:
+    return [(where, s) for where, group in groups for s in group
+            if s.label in SPEAKERS and is_reported_source(s, text)
+            and _same_sentence(claim, s, text)]
+
+
+def names_a_source(claim: Span, spans: list[Span], text: str) -> bool:
+    """A live speaker in or next to ``claim`` is named as its reported source."""
+    live = [s for s in spans if s.layer == "entity" and s.decision != "rejected"]
+    return bool(_sources(claim, (("", live),), text))
 
 
 def _same_sentence(claim: Span, span: Span, text: str) -> bool:

@@ -139,3 +139,35 @@ def test_alt_label_key_labels_every_other_occurrence_as_one_undo(qtbot, project,
     key(qtbot, window, getattr(Qt.Key, f"Key_{gpe.key.upper()}"), ALT)
     assert [(s.start, s.label) for s in project.spans(doc_id) if s.id not in before] \
         == [(start, "GPE")]
+
+
+def test_w_offers_author_for_a_suggested_claim_without_a_source(qtbot, project,
+                                                                open_window):
+    """A model claim whose cues name no source ("reportedly" names none): W, Return
+    stores "author"; a claim with an attribution cue still gets the mention."""
+    from annotator.importers import content_hash
+    from annotator.model import Claim, Span
+
+    text = "US soldiers reportedly struggle in Syria. The SDF said ISIS grew."
+    with project.write():
+        doc_id = project.insert_document(text, {}, content_hash(text), "new")
+        plain = project.insert_span(Span(doc_id, "claim", 0, 40, "CLAIM", score=0.9,
+                                         model="m", cues=["reportedly", "named"],
+                                         claim=Claim(hedged=True)))
+        sdf = text.index("SDF")
+        project.insert_span(Span(doc_id, "entity", sdf, sdf + 3, "ORG", score=0.9,
+                                 model="m"))
+        said = project.insert_span(Span(doc_id, "claim", 42, len(text) - 1, "CLAIM",
+                                        score=0.9, model="m", cues=["reporting_verb"],
+                                        claim=Claim(hedged=False)))
+    window = open_window()
+    window.open_document(doc_id)
+    window.focus_span(plain)
+    key(qtbot, window, Qt.Key.Key_W)
+    qtbot.keyClick(window.claim_editor.claimant, Qt.Key.Key_Return)
+    assert project.get_span(plain).claim.claimant_text == "author"
+    window.focus_span(said)
+    key(qtbot, window, Qt.Key.Key_W)
+    qtbot.keyClick(window.claim_editor.claimant, Qt.Key.Key_Return)
+    linked = project.get_span(said).claim.claimant_span_id
+    assert linked is not None and project.get_span(linked).start == sdf
