@@ -158,7 +158,8 @@ def rule_review(events: list[dict[str, Any]]) -> str | None:
         how = kind
     if after.get("label"):
         how += f", {after['label']} only"
-    text = f"Reviewed by rule: {how}, by {event['annotator']}"
+    done = after.get("reviewed", True) is not False  # the rule left conflicts: partly
+    text = f"{'Reviewed' if done else 'Partly reviewed'} by rule: {how}, by {event['annotator']}"
     if after.get("open"):
         text += f" · {after['open']} left open"
     since = sorted({e["annotator"] for e in events[last + 1:]

@@ -82,6 +82,13 @@ def test_a_rule_reviewed_document_says_so_and_its_gold_set_changes_by_keyboard(
         key(qtbot, window, Qt.Key.Key_Z, CTRL)
         assert gold(store, doc_id) == ["CLAIM", "GPE", "PERSON"]
         assert store.document_status(doc_id)[0] == "done"
+        # a document the rule left a tie on (the claim's type) says it is only partly done
+        window.open_document(1)
+        assert review.panel.rule.text() == ("Partly reviewed by rule: majority (min 2), "
+                                            "by lead · 1 left open")
+        assert "not reviewed yet" in review.panel.header.text()
+        qtbot.wait(50)
+        assert window.grab().save(str(tmp_path / "review_by_rule_partly.png"))
     finally:
         window.close()
         window.store.close()
@@ -97,9 +104,9 @@ def test_rule_review_names_the_rule_its_label_and_what_it_left() -> None:
 
     assert rule_review([event("add", "rev", span_id=1)]) is None  # the window's review
     take = event("review", "lead", {"rule": "take", "take": "alice", "label": "GPE",
-                                    "open": 2})
-    assert rule_review([take]) == ("Reviewed by rule: take alice's version, GPE only, "
-                                   "by lead · 2 left open")
+                                    "open": 2, "reviewed": False})
+    assert rule_review([take]) == ("Partly reviewed by rule: take alice's version, GPE "
+                                   "only, by lead · 2 left open")
     most = event("review", "lead", {"rule": "majority", "min": "majority"})
     assert rule_review([take, most, event("add", "rev", span_id=3)]) == (
         "Reviewed by rule: majority (most sets), by lead · gold changed since by rev")
