@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
@@ -44,6 +44,7 @@ class WindowControls(Protocol):
     review: ReviewMode
     projects: Projects
     article: ArticleView
+    settings: QSettings
 
     def move_focus(self, step: int, pending: bool = False) -> None: ...
 
@@ -63,7 +64,8 @@ class ActionSpec(Generic[T]):
     checkable entry, ``toggle(target, checked)``. ``writes``: it changes the project
     (disabled when the project is read-only); ``captures``: it reads the selection when
     its key comes (and waits for token boundaries itself, if need be), so it is not put
-    behind such a wait (``ActionTable(defer=...)``, see ui/tokens.py)."""
+    behind such a wait (``ActionTable(defer=...)``, see ui/tokens.py). ``checked``: a
+    checkable entry's state when the table is built (read from the target)."""
 
     menu: str
     text: str
@@ -73,6 +75,7 @@ class ActionSpec(Generic[T]):
     toggle: Callable[[T, bool], object] | None = None
     writes: bool = False
     captures: bool = False
+    checked: Callable[[T], bool] | None = None
 
     def __post_init__(self) -> None:
         if (self.run is None) == (self.toggle is None):
@@ -182,7 +185,8 @@ ACTIONS: tuple[Spec, ...] = (
     Spec("&View", "Show re&jected suggestions", ("Ctrl+H",), "show_rejected",
          toggle=lambda w, on: w.set_show_rejected(on)),
     Spec("&View", "Accept and ad&vance (A, X move to the next suggestion)", (),
-         "accept_and_advance", toggle=lambda w, on: w.decisions.set_advance(on)),
+         "accept_and_advance", toggle=lambda w, on: w.decisions.set_advance(on),
+         checked=lambda w: w.decisions.load_advance(w.settings)),
     Spec("&View", "Hide/show the &document list", ("Ctrl+B",), "toggle_documents",
          lambda w: w.keys.toggle_panel(0)),
     Spec("&View", "Hide/show the &side panel", ("Ctrl+J",), "toggle_side",
@@ -306,6 +310,8 @@ class ActionTable(QObject, Generic[T]):
         action.setShortcuts([QKeySequence(k) for k in spec.keys])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setCheckable(spec.checkable)
+        if spec.checked is not None:  # before the toggle is connected: nothing runs
+            action.setChecked(spec.checked(self.target))
         slot = self._slot(spec)
         if (spec.writes or spec.name in ("undo", "redo")) and not spec.captures \
                 and self.defer is not None:

@@ -82,7 +82,6 @@ class MainWindow(QMainWindow):
         self.action_table["undo"].setEnabled(False)
         self.action_table["redo"].setEnabled(False)
         self.action_table["uncertain_first"].setChecked(self.model_loop.uncertain_first)
-        self.action_table["accept_and_advance"].setChecked(self.decisions.load_advance(settings))
         self.review.bind_preaccept(self.action_table["preaccept"])
         self._show_project()
         self.restoreGeometry(settings.value("geometry", b""))  # type: ignore[arg-type]
