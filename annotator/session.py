@@ -351,6 +351,29 @@ class Session:
                                 [new_id, *(c.id for c in citing if c.id is not None)],
                                 created=[new_id], deleted=[s.id for s in replaced])
 
+    def add_many(self, doc_id: int, layer: Layer, ranges: list[tuple[int, int]],
+                 label: str) -> Change:
+        """Spans made by a person over every ``(start, end)`` of ``ranges``, born
+        accepted, in one transaction (one undo). A range overlapping a live entity is
+        refused (:class:`SessionError`), nothing written: the caller leaves those out."""
+        doc = self.store.get_document(doc_id)
+        if doc is None:
+            raise SessionError(f"no document {doc_id}")
+        for start, end in ranges:
+            self._check_range(doc.text, start, end)
+        with self._write():
+            created = []
+            for start, end in ranges:
+                if layer == "entity" and self._check_overlap(doc_id, start, end, exclude=None):
+                    raise SessionError(f"{doc.text[start:end]!r} at {start}–{end} overlaps "
+                                       "a span")
+                claim = Claim(hedged=False) if layer == "claim" else None
+                created.append(self.store.insert_span(Span(
+                    doc_id=doc_id, layer=layer, start=start, end=end, label=label,
+                    origin="human", decision="accepted", annotator=self.annotator,
+                    claim=claim, annotation_set=self.annotation_set)))
+            return self._finish("add", doc_id, [], created, created=created)
+
     def delete(self, span_id: int) -> Change:
         with self._write():
             span = self._span(span_id)

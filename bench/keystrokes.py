@@ -85,9 +85,10 @@ def load_gold(path: Path = GOLD) -> Gold:
 class Driver:
     """Types the path on the window: key events to the focused widget, nothing else."""
 
-    def __init__(self, window: Any, gold: Gold):
+    def __init__(self, window: Any, gold: Gold, occurrences: bool = True):
         from PySide6.QtCore import Qt
 
+        self.occurrences = occurrences  # Alt+ a label key labels the other occurrences
         self.window = window
         self.gold = gold
         self.text = gold.text
@@ -201,15 +202,34 @@ class Driver:
             elif self.target(span) is None:
                 self.press(Key.Key_X)
                 continue
-            elif self.final(span):
-                self.press(Key.Key_A)
-                continue
             else:
+                self.label_others(span)
+                if self.final(span):
+                    self.press(Key.Key_A)
+                    continue
                 self.fix(span)
             if any(s.decision == "pending" for s in self.spans):
                 self.press(Key.Key_Space)
         focused = self.window.article.focused_span()
         raise RuntimeError(f"the walk did not end: {self.path[-12:]}, at {focused}")
+
+    def label_others(self, span: Any) -> None:
+        """``Alt+`` the label key on a suggestion that is gold as it stands, when every
+        other occurrence of its text that the key would label is a missing gold span of
+        that label (it adds nothing that is not gold)."""
+        if not self.occurrences or span.layer != "entity" or not self.final(span):
+            return
+        from annotator.editing.occurrences import other_occurrences
+
+        label = self.window.scheme.get(span.label)
+        if label is None or not label.key or f"occurrences_{label.name}" not in {
+                    spec.name for spec in self.window.action_table.specs}:
+            return
+        ranges, _ = other_occurrences(self.text, span.start, span.end, self.bounds(),
+                                      self.spans, "entity")
+        if ranges and all(self.gold.entities.get(r) == span.label for r in ranges):
+            self.press(self.key_of(label.key), self.Qt.KeyboardModifier.AltModifier,
+                       f"Alt+{label.key.upper()}")
 
     def fix(self, span: Any) -> None:
         """Resize, relabel and (claims) set the attributes of the focused suggestion."""
@@ -300,9 +320,16 @@ class Driver:
         Key = self.Qt.Key
         claim = next(s for s in self.spans if s.id == claim_id)
         have = self.attrs_of(claim)
-        for name, key in (("claim_type", Key.Key_T), ("checkworthy", Key.Key_Y)):
+        cycle = [None, "yes", "no", "unsure"]  # Y: the next answer
+        steps = (cycle.index(want["checkworthy"]) - cycle.index(have["checkworthy"])) % 4
+        if steps in (1, 2):
+            for _ in range(steps):
+                self.press(Key.Key_Y)
+            have["checkworthy"] = want["checkworthy"]
+        for name, key, mod in (("claim_type", Key.Key_T, None),
+                               ("checkworthy", Key.Key_Y, self.Qt.KeyboardModifier.ShiftModifier)):
             if have[name] != want[name]:
-                self.press(key)  # its list opens; a first letter picks
+                self.press(key, mod, "Shift+Y" if mod else "")  # its list; a letter picks
                 if want[name] is None:
                     self.press(Key.Key_Home)
                     self.press(Key.Key_Return)
@@ -484,8 +511,10 @@ def reached(store: Any, doc_id: int, gold: Gold, driver: Driver) -> tuple[int, l
     return ok, wrong + extra
 
 
-def measure() -> dict[str, Any]:
-    """Import, suggest, drive the window; the figures and the path."""
+def measure(advance: bool = True, occurrences: bool = True) -> dict[str, Any]:
+    """Import, suggest, drive the window; the figures and the path. ``advance``: the
+    window's accept-and-advance option (View menu; on by default); ``occurrences``: the
+    driver uses ``Alt+`` a label key (every other occurrence)."""
     from PySide6.QtCore import QEvent, QObject, QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -515,9 +544,9 @@ def measure() -> dict[str, Any]:
             suggested = len(store.spans(1))
         from annotator.gui.app import build_window
 
-        window = build_window(db, "bench", QSettings(str(Path(tmp) / "s.ini"),
-                                                     QSettings.Format.IniFormat),
-                              auto_suggest=False)
+        settings = QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat)
+        settings.setValue("accept_and_advance", "true" if advance else "false")
+        window = build_window(db, "bench", settings, auto_suggest=False)
         window.resize(1366, 768)
         window.show()
         window.windowHandle().requestActivate()
@@ -526,7 +555,7 @@ def measure() -> dict[str, Any]:
         window.article.setFocus()
         mouse = MouseCounter()
         app.installEventFilter(mouse)
-        driver = Driver(window, gold)
+        driver = Driver(window, gold, occurrences)
         started = time.perf_counter()
         try:
             driver.run()
@@ -609,11 +638,15 @@ def _row(name: str, value: float, unit: str, target: float | None, higher: bool 
 def run(n_docs: int = 1) -> list[dict[str, Any]]:
     """Rows for the runner (the corpus size does not apply: one article, one gold)."""
     got = measure()
+    still = measure(advance=False)
     per_span = round(got["inputs"] / got["gold"], 2)
     return [
         _row("keyboard-only path to gold (Shafaq sample): inputs per gold span", per_span,
              "inputs", 3.0, detail={k: got[k] for k in ("inputs", "gold", "suggested",
                                                          "path")}),
+        _row("keyboard-only path to gold, accept and advance off: inputs per span",
+             round(still["inputs"] / still["gold"], 2), "inputs", None,
+             detail={"reached": still["reached"], "mouse": still["mouse"]}),
         _row("keyboard-only path to gold: mouse events", got["mouse"], "events", 0),
         _row("keyboard-only path to gold: gold spans reached", got["reached"], "spans",
              got["gold"], higher=True, detail={"wrong": got["wrong"]}),
@@ -628,8 +661,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--x11", metavar="DISPLAY", help="then type the path with real key "
                         "events (xdotool) into the window on this X server")
     parser.add_argument("--gap", type=float, default=0.05, help="seconds between keys (--x11)")
+    parser.add_argument("--no-advance", action="store_true", help="with the window's "
+                        "accept-and-advance option off (A and X leave the focus in place)")
+    parser.add_argument("--no-occurrences", action="store_true", help="without Alt+ a "
+                        "label key (label every other occurrence)")
     args = parser.parse_args(argv)
-    got = measure()
+    got = measure(advance=not args.no_advance, occurrences=not args.no_occurrences)
     if args.x11:
         real = replay_on_x11(args.x11, got["path"], args.gap)
         print(f"real X ({args.x11}): {real['sent']} key events, {real['reached']}/"
@@ -639,7 +676,8 @@ def main(argv: list[str]) -> int:
     if args.json:
         print(json.dumps(got, indent=2))
         return 0
-    print(f"{got['inputs']} inputs for {got['gold']} gold spans "
+    print(f"accept and advance {'off' if args.no_advance else 'on'}: "
+          f"{got['inputs']} inputs for {got['gold']} gold spans "
           f"({got['inputs'] / got['gold']:.2f} per span) from {got['suggested']} suggestions; "
           f"{got['mouse']} mouse events; {got['reached']}/{got['gold']} gold spans reached; "
           f"document {got['status']}; {got['seconds']:.1f} s")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
@@ -44,6 +44,7 @@ class WindowControls(Protocol):
     review: ReviewMode
     projects: Projects
     article: ArticleView
+    settings: QSettings
 
     def move_focus(self, step: int, pending: bool = False) -> None: ...
 
@@ -63,7 +64,8 @@ class ActionSpec(Generic[T]):
     checkable entry, ``toggle(target, checked)``. ``writes``: it changes the project
     (disabled when the project is read-only); ``captures``: it reads the selection when
     its key comes (and waits for token boundaries itself, if need be), so it is not put
-    behind such a wait (``ActionTable(defer=...)``, see ui/tokens.py)."""
+    behind such a wait (``ActionTable(defer=...)``, see ui/tokens.py). ``checked``: a
+    checkable entry's state when the table is built (read from the target)."""
 
     menu: str
     text: str
@@ -73,6 +75,7 @@ class ActionSpec(Generic[T]):
     toggle: Callable[[T, bool], object] | None = None
     writes: bool = False
     captures: bool = False
+    checked: Callable[[T], bool] | None = None
 
     def __post_init__(self) -> None:
         if (self.run is None) == (self.toggle is None):
@@ -172,13 +175,18 @@ ACTIONS: tuple[Spec, ...] = (
     _claim("Claim &type…", "T", "claim_type"),
     _claim("Claima&nt (who says it)…", "W", "claimant"),
     _claim("&Via (relayed by)…", "R", "via"),
-    _claim("Check-&worthy…", "Y", "checkworthy"),
+    _claim("Check-&worthy (next: yes, no, unsure, none)", "Y", "checkworthy"),
+    Spec("&Claim", "Check-worthy &list…", ("Shift+Y",), "claim_checkworthy_list",
+         lambda w: w.keys.edit_claim_field("checkworthy_list"), writes=True),
     _claim("&Hedged (toggle)", "H", "hedged"),
     Spec("&View", "Zoom &in", ("Ctrl++", "Ctrl+="), "zoom_in", lambda w: w.article.zoom(+1)),
     Spec("&View", "Zoom &out", ("Ctrl+-",), "zoom_out", lambda w: w.article.zoom(-1)),
     Spec("&View", "&Reset zoom", ("Ctrl+0",), "zoom_reset", lambda w: w.article.zoom(0)),
     Spec("&View", "Show re&jected suggestions", ("Ctrl+H",), "show_rejected",
          toggle=lambda w, on: w.set_show_rejected(on)),
+    Spec("&View", "Accept and ad&vance (A, X move to the next suggestion)", (),
+         "accept_and_advance", toggle=lambda w, on: w.decisions.set_advance(on),
+         checked=lambda w: w.decisions.load_advance(w.settings)),
     Spec("&View", "Hide/show the &document list", ("Ctrl+B",), "toggle_documents",
          lambda w: w.keys.toggle_panel(0)),
     Spec("&View", "Hide/show the &side panel", ("Ctrl+J",), "toggle_side",
@@ -225,7 +233,30 @@ def label_actions(scheme: LabelScheme) -> list[Spec]:
                  (label.key.upper(),) if label.key and label.key.lower() not in COMMAND_KEYS
                  else (), f"label_{label.name}", _apply_label(label.name), writes=True,
                  captures=True)
-            for label in scheme.labels]
+            for label in scheme.labels] + occurrence_actions(scheme)
+
+
+#: Alt+letters the menu bar takes (``&File`` is Alt+F): no label gets them as Alt+key.
+MENU_MNEMONICS = frozenset(spec.menu[spec.menu.index("&") + 1].lower() for spec in ACTIONS)
+
+
+def occurrence_actions(scheme: LabelScheme) -> list[Spec]:
+    """One entry per label with a key: ``Alt+`` its key labels every other occurrence of
+    the focused span's (or the selection's) text in the document. A key whose Alt
+    combination opens a menu is left off."""
+    return [Spec("&Label", f"{label.name} on every other occurrence",
+                 (f"Alt+{label.key.upper()}",), f"occurrences_{label.name}",
+                 _label_occurrences(label.name), writes=True, captures=True)
+            for label in scheme.labels
+            if label.key and label.key.lower() not in COMMAND_KEYS
+            and label.key.lower() not in MENU_MNEMONICS]
+
+
+def _label_occurrences(name: str) -> Callable[[WindowControls], None]:
+    def run(w: WindowControls) -> None:
+        w.decisions.label_occurrences(name)
+
+    return run
 
 
 def _apply_label(name: str) -> Callable[[WindowControls], None]:
@@ -279,6 +310,8 @@ class ActionTable(QObject, Generic[T]):
         action.setShortcuts([QKeySequence(k) for k in spec.keys])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setCheckable(spec.checkable)
+        if spec.checked is not None:  # before the toggle is connected: nothing runs
+            action.setChecked(spec.checked(self.target))
         slot = self._slot(spec)
         if (spec.writes or spec.name in ("undo", "redo")) and not spec.captures \
                 and self.defer is not None:

@@ -32,12 +32,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.editing.claimants import claimant_choices, outlets
+from annotator.editing.claimants import claimant_choices, names_a_source, outlets
 from annotator.model import CHECKWORTHY, CLAIM_TYPES, Span
 
 from .picker import ChoiceList
 
 AUTHOR = "author"
+#: Cues of a suggested claim that name who says it (annotator/suggest/attribution.py):
+#: without one, ``W`` offers "author" (the article's own claim) rather than a mention.
+ATTRIBUTION_CUES = frozenset({"reporting_verb", "according_to", "direct_quote",
+                              "continued_quote", "passive_reporting"})
 #: Field name -> its key and its label in the form.
 FIELD_KEYS = {"claim_type": ("T", "Type"), "claimant": ("W", "Claimant"),
               "via": ("R", "Via"), "checkworthy": ("Y", "Check-worthy"),
@@ -255,11 +259,18 @@ class ClaimEditor(QGroupBox):
     # -- editing from the keyboard
 
     def edit_field(self, name: str) -> bool:
-        """The field's key: focus it (type, check-worthy: open the list; claimant: offer
-        the default mention; hedged: toggle and commit). False if no claim is focused."""
+        """The field's key: focus it (type, ``checkworthy_list``: open the list; claimant:
+        offer the default mention; hedged: toggle and commit; check-worthy: the next
+        answer, committed: — → yes → no → unsure → —). False if no claim is focused."""
         if self.span is None or not self.isEnabled():
             return False
-        widget = self.fields[name]
+        if name == "checkworthy":  # one key: — → yes → no → unsure → —
+            stored = self.stored("checkworthy")
+            index = max(self.checkworthy.findData(stored), 0) if stored else 0
+            self.checkworthy.setCurrentIndex((index + 1) % self.checkworthy.count())
+            self.commit("checkworthy")
+            return True
+        widget = self.fields["checkworthy" if name == "checkworthy_list" else name]
         if widget is self.hedged:
             self.hedged.setChecked(not self.hedged.isChecked())
             self.commit("hedged")
@@ -269,8 +280,14 @@ class ClaimEditor(QGroupBox):
         widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
         if widget is self.claimant:
             claim = self.span.claim
-            if (claim is None or (claim.claimant_span_id is None and not claim.claimant_text)) \
-                    and self.default_claimant is not None:
+            unset = claim is None or (claim.claimant_span_id is None
+                                      and not claim.claimant_text)
+            if unset and self.span.origin == "model" and self.span.cues \
+                    and not ATTRIBUTION_CUES & set(self.span.cues) \
+                    and not names_a_source(self.span, self._spans, self._text):
+                # A suggestion no cue and no words name a source for: the article's own.
+                self.claimant.setCurrentIndex(self.claimant.findData(AUTHOR))
+            elif unset and self.default_claimant is not None:
                 self.claimant.setCurrentIndex(self.claimant.findData(self.default_claimant))
             edit = self.claimant_edit()
             edit.setSelection(len(edit.text()), -len(edit.text()))  # all, shown from its start

@@ -123,6 +123,15 @@ class AddSpanCommand(SessionCommand):
                          lambda: session.add(doc_id, layer, start, end, label))
 
 
+class AddManyCommand(SessionCommand):
+    """Spans of one label over several ranges of a document: one transaction, one undo."""
+
+    def __init__(self, session: Session, signals: CommandSignals, doc_id: int, layer: Layer,
+                 ranges: list[tuple[int, int]], label: str):
+        super().__init__(session, signals, f"Add {label} ×{len(ranges)}",
+                         lambda: session.add_many(doc_id, layer, ranges, label))
+
+
 class DeleteSpanCommand(SessionCommand):
     def __init__(self, session: Session, signals: CommandSignals, span_id: int):
         super().__init__(session, signals, "Delete span", lambda: session.delete(span_id))

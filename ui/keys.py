@@ -141,7 +141,7 @@ class KeyCommands:
 
     def edit_claim_field(self, name: str) -> None:
         if self.splitter.sizes()[2] == 0 and self.claim_editor.span is not None \
-                and name != "hedged":
+                and name not in ("hedged", "checkworthy"):
             self.toggle_panel(2)  # the field must show to be edited
         if not self.claim_editor.edit_field(name):
             self.view.refuse("No claim focused: the claim keys edit the focused claim "

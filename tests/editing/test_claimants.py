@@ -52,3 +52,33 @@ def test_claimants_outlets_are_organisations_as_words_nearest_first() -> None:
                                                             decision="rejected")]
     said = claim(TEXT, "the SDF confirmed it")
     assert outlets(said, spans, TEXT) == ["Wall Street Journal", "ISIS"]
+
+
+def test_claimants_the_reported_source_leads_the_grammatical_subject() -> None:
+    # Issue 26 §3: W offered "ISIS", the subject, for a claim whose source is the WSJ.
+    text = ("ISIS has doubled its attacks in Syria this year, according to a Wall Street "
+            "Journal report. The SDF said that 900 fighters were held. US troops stay.")
+    spans = [entity(text, "ISIS", "ORG", 1), entity(text, "Syria", "GPE", 2),
+             entity(text, "Wall Street Journal", "ORG", 3), entity(text, "SDF", "ORG", 4),
+             entity(text, "US", "GPE", 5)]
+    whole = claim(text, "ISIS has doubled its attacks in Syria this year, according to a "
+                        "Wall Street Journal report.")
+    assert claimant_choices(whole, spans, text)[0][0] == 3
+    held = claim(text, "900 fighters were held")  # "The SDF said that <claim>"
+    assert claimant_choices(held, spans, text)[0][0] == 4
+    trailing = claim(text, "ISIS has doubled its attacks in Syria this year")  # the
+    assert claimant_choices(trailing, spans, text)[0][0] == 3  # source after the claim
+    plain = claim(text, "US troops stay")  # no reported source: the subject leads
+    assert claimant_choices(plain, spans, text)[0][0] == 5
+
+
+def test_other_occurrences_on_token_boundaries_skipping_overlaps() -> None:
+    from annotator.editing.occurrences import other_occurrences
+    from annotator.tokens import TokenBounds
+
+    text = "US troops and USA; the US-led US."
+    bounds = TokenBounds.of(text)
+    taken = [Span(1, "entity", text.index("US-led"), text.index("US-led") + 6, "GPE",
+                  id=1)]
+    found, skipped = other_occurrences(text, 0, 2, bounds, taken, "entity")
+    assert found == [(text.rindex("US"), len(text) - 1)] and skipped == 1

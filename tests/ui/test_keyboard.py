@@ -152,7 +152,8 @@ def test_keyboard_claim_field_keys_are_shown_in_the_panel_and_cheat_sheet(
     assert shown == ["Type [T]", "Claimant [W]", "Via [R]", "Check-worthy [Y]", "Hedged [H]"]
     key(qtbot, window, Qt.Key.Key_F1)
     texts = {label.text() for label in window.cheat_sheet.findChildren(QLabel)}
-    assert {"Claim type", "Claimant (who says it)", "Via (relayed by)", "Check-worthy",
+    assert {"Claim type", "Claimant (who says it)", "Via (relayed by)",
+            "Check-worthy (next: yes, no, unsure, none)", "Check-worthy list",
             "Hedged (toggle)", "Accept all pending of the focused span's layer",
             "Accept all pending of the focused span's label", "Label picker (any label, "
             "type its name)", "Document list (Return opens)"} <= texts
@@ -194,13 +195,14 @@ def test_keyboard_claimant_choices_say_where_and_link_the_exact_mention(
             "and the SDF confirmed it.")
     with Store(db_path) as store:
         inside = text.index("ISIS fighters")
-        add_document(store, text, [("entity", "ISIS", "ORG"), ("entity", "SDF", "ORG"),
-                                   ("claim", "the report said that ISIS fighters were "
-                                    "captured", "CLAIM")])
+        add_document(store, text, [("entity", "ISIS", "ORG"), ("entity", "SDF", "ORG")])
         from annotator.model import Span
 
         with store.write():
             linked = store.insert_span(Span(1, "entity", inside, inside + 4, "ORG"))
+            said = text.index("the report said")  # the suggester's cue for "said"
+            store.insert_span(Span(1, "claim", said, text.index(", and"), "CLAIM", score=0.9,
+                                   model="test-model", cues=["reporting_verb"]))
     window = open_window()
     claim = next(s for s in window.spans if s.layer == "claim")
     window.focus_span(claim.id)

@@ -149,7 +149,7 @@ def test_window_adds_exact_span_when_the_modifier_was_held(qtbot, project, open_
 
 
 def test_window_edits_claim_attributes(qtbot, project, open_window):
-    """Every field from its key: T and Y open their list (a first letter picks), W
+    """Every field from its key: T and Shift+Y open their list (a first letter picks), W
     offers the nearest mention, R takes typed text; Return commits each and goes back
     to the article; H toggles."""
     window = open_window()
@@ -158,8 +158,11 @@ def test_window_edits_claim_attributes(qtbot, project, open_window):
     window.focus_span(claim.id)
     editor = window.claim_editor
     assert editor.isEnabled()
-    for field, letter in (("T", Qt.Key.Key_R), ("Y", Qt.Key.Key_Y)):
-        key(qtbot, window, getattr(Qt.Key, f"Key_{field}"))
+    for field, modifier, letter in ((Qt.Key.Key_T, Qt.KeyboardModifier.NoModifier,
+                                     Qt.Key.Key_R),
+                                    (Qt.Key.Key_Y, Qt.KeyboardModifier.ShiftModifier,
+                                     Qt.Key.Key_Y)):  # Shift+Y: the list (Y cycles)
+        key(qtbot, window, field, modifier)
         assert editor.choice_list.hasFocus()
         qtbot.keyClick(editor.choice_list, letter)
         assert window.article.hasFocus()
