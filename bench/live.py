@@ -63,7 +63,7 @@ def run(n_docs: int) -> list[dict[str, Any]]:
         panel = DocumentPanel(store)
         panel.select(1)
 
-        def follow() -> bool:
+        def follow(_fresh: bool) -> bool:
             panel.follow()
             return True
 

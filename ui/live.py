@@ -17,12 +17,13 @@ POLL_MS = 400  # a change shows within POLL_MS plus the refresh: under a second
 
 
 class ProjectWatcher(QObject):
-    """Calls ``changed()`` on the GUI thread after another connection committed to the
-    project ``store()`` names (read at each poll: the window changes project). When
+    """Calls ``changed(True)`` on the GUI thread after another connection committed to
+    the project ``store()`` names (read at each poll: the window changes project). When
     ``changed`` returns False (it could not refresh everything just now, e.g. the user
-    is typing into a field it would overwrite), it is called again at the next poll."""
+    is typing into a field it would overwrite), it is called again at the next polls,
+    as ``changed(False)`` while nothing more was committed, until it returns True."""
 
-    def __init__(self, store: Callable[[], Store], changed: Callable[[], bool],
+    def __init__(self, store: Callable[[], Store], changed: Callable[[bool], bool],
                  parent: QObject | None = None, interval_ms: int = POLL_MS):
         super().__init__(parent)
         self._store = store
@@ -59,6 +60,7 @@ class ProjectWatcher(QObject):
             return False
         if version == self._version and not self._owed:
             return False
+        fresh = version != self._version
         self._version = version
-        self._owed = not self._changed()
+        self._owed = not self._changed(fresh)
         return True

@@ -2,8 +2,9 @@
 and claim editor, the decisions, the task bar and the project files, and keeps them
 showing the same document. Its work beyond that is done by controllers it owns, each
 handed what it uses (typed, so mypy checks the contract): :class:`Decisions`,
-:class:`KeyCommands`, :class:`FileWork`, :class:`SchemeWork`, :class:`ModelLoop` and
-:class:`ReviewMode` and :class:`ProjectWatcher` (other writers); they see the window itself only as a :class:`ui.view.DocumentView`."""
+:class:`KeyCommands`, :class:`FileWork`, :class:`SchemeWork`, :class:`ModelLoop`,
+:class:`ReviewMode` and :class:`ProjectWatcher` (other writers); they see the window
+itself only as a :class:`ui.view.DocumentView`."""
 
 from __future__ import annotations
 
@@ -261,13 +262,15 @@ class MainWindow(QMainWindow):
         self.focus_span(focus, ensure_visible=focus is not None)
         self.documents.refresh(self.doc.id)
 
-    def follow_others(self) -> bool:
+    def follow_others(self, fresh: bool = True) -> bool:
         """Another connection wrote to the project (:class:`ProjectWatcher`): show the
         list, the counts, the progress and the open document's spans as they are now,
         keeping the open document, the focused span (the same id, else the same
-        offsets) and the key focus. Returns False, to be called again, while the key
-        focus is in the claim editor: its fields would be overwritten under the keys."""
-        self.documents.follow()
+        offsets) and the key focus. Returns False, to be called again (``fresh``
+        False: the list is already shown as it is), while the key focus is in the
+        claim editor: its fields would be overwritten under the keys."""
+        if fresh:
+            self.documents.follow()
         if self.doc is None:
             if self.store.count_documents():
                 self.open_first_document()  # an empty project got its first documents

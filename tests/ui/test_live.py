@@ -109,3 +109,24 @@ def test_the_poll_does_nothing_when_nothing_changed(
         Session(other, "other").set_status(2, "done")
     assert window.watcher.poll() is True
     assert window.documents.progress.text() == "1 / 3 done"
+
+
+def test_spans_wait_while_the_keys_are_in_the_claim_editor(
+        qtbot: Any, project: Store, open_window: Any, db_path: Path) -> None:
+    """A refresh would overwrite the field being typed into: the open document's spans
+    wait for the keys to leave the claim editor; the list does not wait."""
+    window = open_window()
+    claim = next(s for s in window.spans if s.layer == "claim")
+    window.focus_span(claim.id)
+    field = next(iter(window.claim_editor.fields.values()))
+    field.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and
+                    window.claim_editor.isAncestorOf(QApplication.focusWidget()), timeout=2000)
+    cli(db_path, "accept", "--doc", "1", "--label", "ORG")
+    qtbot.waitUntil(lambda: list_agrees(window, project), timeout=WAIT_MS)
+    qtbot.wait(500)
+    assert window.spans != project.spans(1)  # not under the keys
+    assert window.claim_editor.isAncestorOf(QApplication.focusWidget())
+    window.article.setFocus()
+    qtbot.waitUntil(lambda: window.spans == project.spans(1), timeout=WAIT_MS)
+    assert window.article.focused_id == claim.id
