@@ -54,7 +54,7 @@ test: lint
 
 # The edit loop: everything but the tests marked `slow` (docs/development.md); no lint.
 test-fast: $(DEV)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow" -n auto
 
 # The generated parts of docs/: the CLI reference (from --help), the module map, the
 # benchmark tables (from bench/results.json); tests/test_docs.py fails when they are stale.

@@ -14,17 +14,16 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QResizeEvent,
-    QTextBlock,
     QTextCursor,
     QTextLine,
 )
-from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.editing.reveal import hidden_name
-from annotator.language import right_to_left
 from annotator.model import Document, LabelScheme, Span, store_order
 
 from . import caret
+from .bidi import BidiLayout
 from .colors import is_dark
 from .highlighter import SpanHighlighter, SpanIndex, SpanStyles
 from .messages import RefusalBanner
@@ -43,35 +42,6 @@ def describe(span: Span) -> str:
     if span.cues:
         text += "\ncues: " + ", ".join(span.cues)
     return text
-
-
-def base_direction(text: str) -> Qt.LayoutDirection:
-    """A paragraph's base direction from its first strong character, as browsers do
-    with ``dir=auto`` (:func:`annotator.language.right_to_left`)."""
-    return Qt.LayoutDirection.RightToLeft if right_to_left(text) \
-        else Qt.LayoutDirection.LeftToRight
-
-
-class BidiLayout(QPlainTextDocumentLayout):
-    """The plain-text layout with each block's direction and alignment from its text
-    (:func:`base_direction`). QPlainTextDocumentLayout gives every block the document's
-    default text option and ignores block formats, so the option of a right-to-left
-    block's layout is set here, where every paint, caret and hit test asks for the
-    block's rectangle (after the block is laid out). Alignment and direction do not
-    change where lines break, only where they are drawn."""
-
-    def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802
-        rect = super().blockBoundingRect(block)
-        layout = block.layout()
-        option = layout.textOption()
-        direction = base_direction(block.text())
-        if option.textDirection() != direction:
-            option.setTextDirection(direction)
-            option.setAlignment(Qt.AlignmentFlag.AlignRight if direction
-                                == Qt.LayoutDirection.RightToLeft
-                                else Qt.AlignmentFlag.AlignLeft)
-            layout.setTextOption(option)
-        return rect
 
 
 class ArticleView(QPlainTextEdit):

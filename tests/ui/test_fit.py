@@ -187,7 +187,9 @@ def test_fit_dark_palette_lifts_label_colours(qtbot, project, open_window):
         assert is_dark(window.article.palette())
         chip = window.header.legend.chips["ORG"]
         rule = f"QLabel#{chip.objectName()} {{"
-        assert label_color("#1c7ed6", dark=True).name() in \
+        org = window.scheme.get("ORG")
+        assert org is not None
+        assert label_color(org.color, dark=True).name() in \
             window.header.legend.styleSheet().split(rule)[1].split("}")[0]
         assert window.article.styles.dark
     finally:
