@@ -10,8 +10,14 @@ import sqlite3
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
 
 from annotator.store import Store
+
+from .article import ArticleView
+from .doclist import DocumentPanel
+from .panels import DocumentHeader, SpanPanel
+from .view import DocumentView
 
 POLL_MS = 400  # a change shows within POLL_MS plus the refresh: under a second
 
@@ -63,4 +69,51 @@ class ProjectWatcher(QObject):
         fresh = version != self._version
         self._version = version
         self._owed = not self._changed(fresh)
+        return True
+
+
+class Follower:
+    """What the window shows, brought up to what another writer committed, from its own
+    :attr:`watcher`: the list, the counts, the progress, the open document's header and
+    spans. The open document, the focused span (the same id, else the same offsets in
+    the same layer) and the key focus are kept."""
+
+    def __init__(self, view: DocumentView, documents: DocumentPanel, article: ArticleView,
+                 span_panel: SpanPanel, header: DocumentHeader):
+        self.view = view
+        self.documents = documents
+        self.article = article
+        self.span_panel = span_panel
+        self.header = header
+        self.watcher = ProjectWatcher(lambda: view.store, self.follow, documents)
+        self.watcher.start()
+
+    def follow(self, fresh: bool = True) -> bool:
+        """Show the project as it is now. Returns False, to be called again (``fresh``
+        False: the list is already shown as it is), while the key focus is in the
+        claim editor: its fields would be overwritten under the keys."""
+        view = self.view
+        if fresh:
+            self.documents.follow()
+        if view.doc is None:
+            if view.store.count_documents():
+                view.open_first_document()  # an empty project got its first documents
+            return True
+        focused = QApplication.focusWidget()
+        if focused is not None and self.span_panel.claim_editor.isAncestorOf(focused):
+            return False
+        doc = view.store.get_document(view.doc.id)
+        if doc is None:  # deleted elsewhere
+            view.open_first_document()
+            return True
+        if (doc.status, doc.note, doc.meta) != (view.doc.status, view.doc.note, view.doc.meta):
+            view.doc = doc
+            self.header.show_document(doc)
+        spans = view.store.spans(doc.id)
+        if spans == view.spans:
+            return True
+        old = self.article.focused_span()
+        same = [] if old is None else [s for s in spans if s.id == old.id] or [
+            s for s in spans if (s.layer, s.start, s.end) == (old.layer, old.start, old.end)]
+        view.reload_spans(same[0].id if same else None)  # re-reads them, keeps the focus
         return True

@@ -3,7 +3,7 @@ and claim editor, the decisions, the task bar and the project files, and keeps t
 showing the same document. Its work beyond that is done by controllers it owns, each
 handed what it uses (typed, so mypy checks the contract): :class:`Decisions`,
 :class:`KeyCommands`, :class:`FileWork`, :class:`SchemeWork`, :class:`ModelLoop`,
-:class:`ReviewMode` and :class:`ProjectWatcher` (other writers); they see the window
+:class:`ReviewMode` and :class:`Follower` (other writers); they see the window
 itself only as a :class:`ui.view.DocumentView`."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from annotator.editing.reveal import reveal
 from annotator.model import Document, LabelScheme, Span, store_order
@@ -26,7 +26,7 @@ from .decisions import Decisions
 from .doclist import DocumentPanel
 from .indexer import SearchIndexer
 from .keys import InputKeys, KeyCommands, next_in_order
-from .live import ProjectWatcher
+from .live import Follower
 from .model_loop import ModelLoop
 from .models import DocumentListModel
 from .panels import DocumentHeader, SpanPanel, plain_label, resize_within_screen, vbox
@@ -87,13 +87,11 @@ class MainWindow(QMainWindow):
         self.review.bind_preaccept(self.action_table["preaccept"])
         self._show_project()
         self.restoreGeometry(settings.value("geometry", b""))  # type: ignore[arg-type]
-        splitter_state = settings.value("splitter")
-        if splitter_state:
+        if splitter_state := settings.value("splitter"):
             self.splitter.restoreState(splitter_state)
         self.open_first_document()
         self.article.setFocus()  # keys go to the article from the start
-        self.watcher = ProjectWatcher(lambda: self.store, self.follow_others, self)
-        self.watcher.start()
+        self.live = Follower(self, self.documents, self.article, self.span_panel, self.header)
 
     def _build_widgets(self) -> None:
         self.documents = DocumentPanel(self.store)
@@ -262,45 +260,6 @@ class MainWindow(QMainWindow):
         self.focus_span(focus, ensure_visible=focus is not None)
         self.documents.refresh(self.doc.id)
 
-    def follow_others(self, fresh: bool = True) -> bool:
-        """Another connection wrote to the project (:class:`ProjectWatcher`): show the
-        list, the counts, the progress and the open document's spans as they are now,
-        keeping the open document, the focused span (the same id, else the same
-        offsets) and the key focus. Returns False, to be called again (``fresh``
-        False: the list is already shown as it is), while the key focus is in the
-        claim editor: its fields would be overwritten under the keys."""
-        if fresh:
-            self.documents.follow()
-        if self.doc is None:
-            if self.store.count_documents():
-                self.open_first_document()  # an empty project got its first documents
-            return True
-        focused = QApplication.focusWidget()
-        if focused is not None and self.claim_editor.isAncestorOf(focused):
-            return False
-        doc = self.store.get_document(self.doc.id)
-        if doc is None:  # deleted elsewhere
-            self.open_first_document()
-            return True
-        if (doc.status, doc.note, doc.meta) != (self.doc.status, self.doc.note, self.doc.meta):
-            self.doc = doc
-            self.header.show_document(doc)
-        spans = self.store.spans(doc.id)
-        if spans == self.spans:
-            return True
-        old = self.article.focused_span()
-        self.spans = spans
-        self.article.set_spans(spans)
-        self.span_panel.set_spans(doc.text, spans)
-        visible = self.article.visible_spans()
-        focus = None
-        if old is not None:
-            same = [s for s in visible if s.id == old.id] or [
-                s for s in visible if (s.layer, s.start, s.end) == (old.layer, old.start, old.end)]
-            focus = same[0].id if same else None
-        self.focus_span(focus, ensure_visible=False)
-        return True
-
     def step_document(self, step: int) -> None:
         if self.doc is None:
             return
@@ -312,10 +271,8 @@ class MainWindow(QMainWindow):
         self.open_document(target)
 
     def reload_document_header(self) -> None:
-        if self.doc is not None:
-            doc = self.store.get_document(self.doc.id)
-            if doc is not None:
-                self.show_document(doc)
+        if self.doc is not None and (doc := self.store.get_document(self.doc.id)) is not None:
+            self.show_document(doc)
 
     def _update_position(self) -> None:
         if self.doc is None:
@@ -432,7 +389,6 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.watcher.stop()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
         self.taskbar.stop()

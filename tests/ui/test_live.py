@@ -97,17 +97,17 @@ def test_the_poll_does_nothing_when_nothing_changed(
     model = window.doc_model
     for signal in (model.modelReset, model.dataChanged, model.rowsInserted):
         signal.connect(lambda *_: resets.append("list"))
-    assert window.watcher.poll() is False
+    assert window.live.watcher.poll() is False
     # The window's own decisions are on its own connection: not another writer's.
     qtbot.keyClick(window.article, "a")
     resets.clear()
-    assert window.watcher.poll() is False
+    assert window.live.watcher.poll() is False
     qtbot.wait(900)  # two timer polls
     assert resets == []
     # Another connection's commit is seen at the next poll.
     with Store(window.store.path) as other:
         Session(other, "other").set_status(2, "done")
-    assert window.watcher.poll() is True
+    assert window.live.watcher.poll() is True
     assert window.documents.progress.text() == "1 / 3 done"
 
 
@@ -130,3 +130,22 @@ def test_spans_wait_while_the_keys_are_in_the_claim_editor(
     window.article.setFocus()
     qtbot.waitUntil(lambda: window.spans == project.spans(1), timeout=WAIT_MS)
     assert window.article.focused_id == claim.id
+
+
+def test_cli_suggest_redo_refreshes_the_open_document(
+        qtbot: Any, project: Store, open_window: Any, db_path: Path) -> None:
+    """``suggest --redo`` replaces the pending suggestions (new ids): the window shows
+    the new ones; a focused decision it kept stays focused."""
+    window = open_window()
+    before = QApplication.focusWidget()
+    syria = next(s for s in window.spans if window.doc.text[s.start:s.end] == "Syria")
+    window.focus_span(syria.id)
+    qtbot.keyClick(window.article, "a")  # accepted here: a decision --redo keeps
+    window.focus_span(syria.id)
+    old_ids = {s.id for s in window.spans if s.decision == "pending"}
+    cli(db_path, "suggest", "--doc", "1", "--redo")
+    qtbot.waitUntil(lambda: window.spans == project.spans(1), timeout=WAIT_MS)
+    assert old_ids.isdisjoint(s.id for s in window.spans if s.decision == "pending")
+    assert {s.model for s in window.spans if s.decision == "pending"} != {"test-model"}
+    assert window.article.focused_id == syria.id
+    assert list_agrees(window, project) and QApplication.focusWidget() is before
