@@ -9,14 +9,19 @@ one undo step). Alt+↓/↑ moves through the versions (selecting each in the ar
 takes the focused one into gold (replacing the other versions of its group, and any
 gold entity it would overlap), D marks the document reviewed and opens the next. Every
 change is a session operation on the window's undo stack, logged as usual.
+
+A document reviewed by rule (``annotator review --majority`` / ``--take NAME``) says so
+under the panel's header, from its latest "review" event ("Reviewed by rule: majority
+(min 2), by lead"); its gold set is changed with the same keys, as the reviewer's.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, QSignalBlocker, Qt
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction, QColor, QResizeEvent
 from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from annotator.editing.reveal import reveal
@@ -52,6 +57,9 @@ class ReviewPanel(QGroupBox):
         super().__init__("Review")
         self.header = plain_label()  # annotators' names: never rendered as markup
         self.header.setWordWrap(True)
+        self.rule = plain_label()  # "Reviewed by rule: …" (a name from the command line)
+        self.rule.setWordWrap(True)
+        self.rule.hide()
         self.list = QListWidget()
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the window
         self.list.setWordWrap(True)
@@ -60,12 +68,32 @@ class ReviewPanel(QGroupBox):
         self.hint.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        for widget in (self.header, self.list, self.hint):
+        for widget in (self.header, self.rule, self.list, self.hint):
             layout.addWidget(widget)
         self.setMinimumHeight(220)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        """Wrapped lines are never clipped: each label is as tall as its text at its
+        width, and the list gives way (a layout asks a label for one line's height)."""
+        for label in (self.header, self.rule, self.hint):
+            width = label.width() or self.contentsRect().width() - 12
+            label.setMinimumHeight(label.heightForWidth(width) if label.text() else 0)
+
     def show_state(self, state: ReviewState | None, text: str, colors: dict[str, QColor],
-                   focused: int | None) -> None:
+                   focused: int | None, rule: str | None = None) -> None:
+        """Show a document's versions; ``rule``: how a rule reviewed it (a line under
+        the header, hidden when None)."""
+        self.rule.setText(rule or "")
+        self.rule.setVisible(bool(rule))
+        self._fill(state, text, colors, focused)
+        self._fit_labels()
+
+    def _fill(self, state: ReviewState | None, text: str, colors: dict[str, QColor],
+              focused: int | None) -> None:
         self.list.clear()
         if state is None or len(state.sets) < 2:
             self.header.setText("Not a shared document: fewer than two annotators marked "
@@ -103,6 +131,42 @@ class ReviewPanel(QGroupBox):
         if not state.groups:
             self.list.addItem(QListWidgetItem("No disagreements: the annotators agree on "
                                               "every span."))
+
+
+def rule_review(events: list[dict[str, Any]]) -> str | None:
+    """How a document was reviewed by rule (its latest "review" event), or None:
+    "Reviewed by rule: majority (min 2), by lead", what it left open, who changed gold since."""
+    last = None
+    for index, event in enumerate(events):
+        last = index if event["action"] == "review" and event["annotation_set"] == "" else last
+    if last is None:
+        return None
+    event = events[last]
+    try:
+        after = json.loads(event["after"] or "{}")
+    except (TypeError, ValueError):
+        after = {}
+    if not isinstance(after, dict) or "rule" not in after:
+        return None
+    kind = str(after["rule"])
+    if kind == "take":
+        how = f"take {after.get('take', '?')}'s version"
+    elif kind == "majority":
+        k = after.get("min", "majority")
+        how = "majority (most sets)" if k == "majority" else f"majority (min {k})"
+    else:
+        how = kind
+    if after.get("label"):
+        how += f", {after['label']} only"
+    done = after.get("reviewed", True) is not False  # the rule left conflicts: partly
+    text = f"{'Reviewed' if done else 'Partly reviewed'} by rule: {how}, by {event['annotator']}"
+    if after.get("open"):
+        text += f" · {after['open']} left open"
+    since = sorted({e["annotator"] for e in events[last + 1:]
+                    if e["annotation_set"] == "" and e["span_id"] is not None})
+    if since:
+        text += f" · gold changed since by {', '.join(since)}"
+    return text
 
 
 class ReviewMode(QObject):
@@ -230,7 +294,8 @@ class ReviewMode(QObject):
         view = self.view
         colors = {x.name: label_color(x.color, False) for x in view.scheme.labels}
         text = view.doc.text if view.doc is not None else ""
-        self.panel.show_state(self.state, text, colors, self.focused)
+        rule = rule_review(view.store.events(view.doc.id)) if view.doc is not None else None
+        self.panel.show_state(self.state, text, colors, self.focused, rule)
 
     def _on_changed(self, change: Change, _verb: str) -> None:
         if not self.active or self.view.doc is None or change.doc_id != self.view.doc.id:
