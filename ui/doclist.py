@@ -115,6 +115,21 @@ class DocumentPanel(QWidget):
         if self.current is not None:
             self.select(self.current)
 
+    def follow(self) -> None:
+        """Show what another program wrote (:mod:`ui.live`): rows, statuses, counts and
+        the progress. The open document (:attr:`current`) and the list's current row
+        (which ↑/↓ may have moved away from it) stay as they were; the key focus too."""
+        index = self.table.currentIndex()
+        on = self.model.doc_id(index.row()) if index.isValid() else None
+        if self.model.follow() and on is not None:
+            row = self.model.load_until(on)
+            if row is not None:
+                selection = self.table.selectionModel()
+                selection.setCurrentIndex(self.model.index(row, 0),
+                                          selection.SelectionFlag.ClearAndSelect
+                                          | selection.SelectionFlag.Rows)
+        self.update_progress()
+
     def update_progress(self) -> None:
         total = self.store.count_documents()
         done = self.store.count_documents("done")

@@ -75,6 +75,36 @@ class DocumentListModel(QAbstractTableModel):
         self._rows[row] = _shown([match])[0]
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
+    def follow(self) -> bool:
+        """Re-read the loaded rows after another program wrote (:mod:`ui.live`). When the
+        rows loaded keep their ids, only the rows that differ are redrawn and documents
+        added after them are appended (an import adds at the end): the view keeps its
+        selection and scroll. Otherwise (documents deleted) the model is reset; returns
+        whether it was."""
+        total = self.store.count_rows(self.status, self.search)
+        rows = _shown(self.store.document_rows(self.status, self.search, 0,
+                                               max(len(self._rows), PAGE)))
+        loaded = len(self._rows)
+        if [r["id"] for r in rows[:loaded]] != [r["id"] for r in self._rows]:
+            self.beginResetModel()
+            self._total = total
+            self._rows = rows
+            self._row_of_id = {r["id"]: i for i, r in enumerate(rows)}
+            self.endResetModel()
+            return True
+        last = self.columnCount() - 1
+        for i, (old, new) in enumerate(zip(self._rows, rows, strict=False)):
+            if old != new:
+                self._rows[i] = new
+                self.dataChanged.emit(self.index(i, 0), self.index(i, last))
+        self._total = max(total, len(rows))
+        if len(rows) > loaded:
+            self.beginInsertRows(QModelIndex(), loaded, len(rows) - 1)
+            self._rows.extend(rows[loaded:])
+            self._row_of_id.update((r["id"], loaded + i) for i, r in enumerate(rows[loaded:]))
+            self.endInsertRows()
+        return False
+
     def row_of(self, doc_id: int) -> int | None:
         return self._row_of_id.get(doc_id)
 

@@ -2,8 +2,9 @@
 and claim editor, the decisions, the task bar and the project files, and keeps them
 showing the same document. Its work beyond that is done by controllers it owns, each
 handed what it uses (typed, so mypy checks the contract): :class:`Decisions`,
-:class:`KeyCommands`, :class:`FileWork`, :class:`SchemeWork`, :class:`ModelLoop` and
-:class:`ReviewMode`; they see the window itself only as a :class:`ui.view.DocumentView`."""
+:class:`KeyCommands`, :class:`FileWork`, :class:`SchemeWork`, :class:`ModelLoop`,
+:class:`ReviewMode` and :class:`Follower` (other writers); they see the window
+itself only as a :class:`ui.view.DocumentView`."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from .decisions import Decisions
 from .doclist import DocumentPanel
 from .indexer import SearchIndexer
 from .keys import InputKeys, KeyCommands, next_in_order
+from .live import Follower
 from .model_loop import ModelLoop
 from .models import DocumentListModel
 from .panels import DocumentHeader, SpanPanel, plain_label, resize_within_screen, vbox
@@ -85,11 +87,11 @@ class MainWindow(QMainWindow):
         self.review.bind_preaccept(self.action_table["preaccept"])
         self._show_project()
         self.restoreGeometry(settings.value("geometry", b""))  # type: ignore[arg-type]
-        splitter_state = settings.value("splitter")
-        if splitter_state:
+        if splitter_state := settings.value("splitter"):
             self.splitter.restoreState(splitter_state)
         self.open_first_document()
         self.article.setFocus()  # keys go to the article from the start
+        self.live = Follower(self, self.documents, self.article, self.span_panel, self.header)
 
     def _build_widgets(self) -> None:
         self.documents = DocumentPanel(self.store)
@@ -269,10 +271,8 @@ class MainWindow(QMainWindow):
         self.open_document(target)
 
     def reload_document_header(self) -> None:
-        if self.doc is not None:
-            doc = self.store.get_document(self.doc.id)
-            if doc is not None:
-                self.show_document(doc)
+        if self.doc is not None and (doc := self.store.get_document(self.doc.id)) is not None:
+            self.show_document(doc)
 
     def _update_position(self) -> None:
         if self.doc is None:

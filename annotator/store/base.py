@@ -172,6 +172,13 @@ class StoreBase:
 
         return sqlite_utils.Database(self.conn)
 
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version`` on this connection: a number that changes
+        when another connection (another process: the CLI, another window; or this
+        process's background stores) commits to the project, and never for this
+        connection's own commits. Cheap enough to poll (no table is read)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     @property
     def schema_version(self) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
