@@ -119,6 +119,7 @@ def test_api_documents_filter_and_stream(tmp_path: Path) -> None:
             bob.document(1)
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_api_and_cli_who_decides_is_a_setting_per_project(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:

@@ -179,6 +179,7 @@ def test_train_on_a_team_with_nothing_reviewed_names_the_review_step(team: Path)
     assert result.exit_code == 1 and "no annotation set 'zed'" in result.output
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_evaluate_set_scores_against_the_chosen_set(team: Path) -> None:
     import spacy
 

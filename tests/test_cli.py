@@ -16,6 +16,7 @@ from annotator.cli import main
 from .conftest import SHAFAQ
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_cli_import_show_dedup_via_console_script(tmp_path: Path) -> None:
     db = tmp_path / "x.db"
     exe = Path(sys.executable).parent / "annotator"
@@ -87,6 +88,7 @@ def test_cli_as_module_has_every_command(module: str) -> None:
         assert f"  {command} " in out, (command, out)
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_cli_output_piped_into_a_reader_that_stops_ends_quietly(tmp_path: Path) -> None:
     """``annotator list | head -1``: the reader closes the pipe; the command ends without
     a "failed: Broken pipe" line (or a traceback) on stderr."""

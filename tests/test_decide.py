@@ -230,6 +230,7 @@ def test_decider_order_in_process(project: Path, monkeypatch: pytest.MonkeyPatch
     store.close()
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_cli_decisions_in_a_split_file_are_the_split_annotators(tmp_path: Path) -> None:
     project = make_project(tmp_path / "team.db")
     out = tmp_path / "out"
@@ -253,6 +254,7 @@ def test_cli_decisions_in_a_split_file_are_the_split_annotators(tmp_path: Path) 
     assert set(who[:-2]) == {"alice"}
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_docs_example_runs(tmp_path: Path) -> None:
     """The shell example of docs/cli-decide.md, run as written."""
     doc = (Path(__file__).resolve().parent.parent / "docs" / "cli-decide.md").read_text(
@@ -275,6 +277,7 @@ def test_docs_example_runs(tmp_path: Path) -> None:
     store.close()
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_decide_mark_done_in_a_team_project_follows_the_review_rule(tmp_path: Path) -> None:
     """decide goes through the Session, so the team rule (done in gold means reviewed)
     holds for it as for mark: refused with the line, the review step named."""

@@ -89,6 +89,7 @@ def test_every_command_and_option_is_in_the_reference() -> None:
                          + "\n  ".join(missing))
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_generated_sections_are_current() -> None:
     stale = gen_docs.stale()
     assert not stale, ("generated documentation out of date: "

@@ -138,6 +138,7 @@ def test_evaluate_cli_on_a_project_text_and_json(decided, db_path):
     assert labels and all(r["exact"]["predicted"] == 0 for r in labels)
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_evaluate_cli_sample_article_end_to_end(tmp_path):
     """Import, suggest (real pipeline), accept the claims, mark done, evaluate."""
     db = str(tmp_path / "news.db")
@@ -215,6 +216,7 @@ def test_evaluate_gold_prodigy_spans_only_leaves_claims_unscored(tmp_path):
     assert org and (org.exact.gold, org.exact.predicted, org.exact.recall) == (1, 0, 0.0)
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_evaluate_gold_errors_are_one_line(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "ok", "spans": []}\n{oops\n', encoding="utf-8")
@@ -226,6 +228,7 @@ def test_evaluate_gold_errors_are_one_line(tmp_path):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_evaluate_gold_reads_files_as_import_does(tmp_path):
     """A UTF-16 file that `import` reads is read; a Latin-1 one is refused as `import`
     refuses it, in one line (issue 21, item 10: both were tracebacks)."""

@@ -276,6 +276,7 @@ def test_import_peers_conll_bilou_and_no_docstart(store: Store, tmp_path: Path) 
 
 
 @pytest.mark.skipif(not CONLL_VALID.exists(), reason=f"{CONLL_VALID} is absent")
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_import_peers_conll2003_validation_every_entity(store: Store) -> None:
     """CoNLL-2003 (IOB1, four columns): its README's 216 documents and 5,942 entities."""
     result = import_paths(store, [CONLL_VALID], add_labels=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 
 def test_layers_importing_core_loads_neither_qt_nor_spacy() -> None:
     code = ("import sys, annotator.cli, annotator.session, annotator.importers,"
@@ -38,6 +40,7 @@ def _imported(args: list[str], cwd: str) -> set[str]:
     return names
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_layers_quick_commands_import_neither_spacy_nor_numpy(tmp_path) -> None:
     """list, show, stats, mark, --version and --help: no spaCy, numpy (sqlite-utils
     imports it), Qt or progress bar on the way; they start in a few tens of ms."""
@@ -100,6 +103,7 @@ def test_layers_plugin_entry_points_read_as_importlib_metadata_reads_them() -> N
     assert plugin_commands()["gui"] == "annotator.gui.gui_command:gui_cmd"
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_layers_core_never_imports_the_gui_by_its_installed_name() -> None:
     """lint-imports reads the source tree, where the window is ``ui`` (its contracts keep
     the core from importing ``ui``); installed it is ``annotator.gui``, a name that would

@@ -12,6 +12,7 @@ from annotator.model import Claim, Span
 from annotator.store import _SCHEMA_V1, SCHEMA_VERSION, Store, StoreError
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_store_creates_schema_with_pragmas(store: Store) -> None:
     assert store.schema_version == SCHEMA_VERSION
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

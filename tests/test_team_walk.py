@@ -161,6 +161,7 @@ def test_team_walk_every_suggested_command_leads_to_a_gold_set(walk: Walk,
     write_log(walk, re.sub(r"\W+", "-", start)[10:60])
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_team_walk_mark_done_all_never_empties_the_gold_set(walk: Walk) -> None:
     """The trap of issue 21 as reported: mark done --all, stats, export. Before the fix
     every document became done with an empty gold set and exports wrote 0 spans with
@@ -184,6 +185,7 @@ def test_team_walk_mark_done_all_never_empties_the_gold_set(walk: Walk) -> None:
 
 
 @pytest.mark.parametrize("doc_id", [1, 8])  # shared by alice and bob; only alice's
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_team_walk_mark_done_one_document_names_its_review(walk: Walk, doc_id: int) -> None:
     """The window's D and ``mark done ID`` on one document: the refusal names the
     review of that document, which leaves it reviewed with a gold set."""

@@ -22,6 +22,7 @@ def blank():
     ("the Wall StreetJournal,", ["the", "Wall", "Street", "Journal", ","]),
     ("The Islamic State(ISIS) is", ["The", "Islamic", "State", "(", "ISIS", ")", "is"]),
 ])
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_tokenizer_splits_glued_words(blank, text, expected):
     doc = blank(text)
     assert [t.text for t in doc] == expected
@@ -39,6 +40,7 @@ def test_tokenizer_keeps_title_abbreviations(blank):
     assert [t.text for t in blank("Brig. Gen. Ali")] == ["Brig.", "Gen.", "Ali"]
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_tokenizer_fix_is_idempotent(blank):
     fix_tokenizer(blank)
     assert [t.text for t in blank("inIraq")] == ["in", "Iraq"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from annotator.editing.boundaries import cache_tokens, word_bounds
 from annotator.store import Store
 from annotator.tokens import cached_bounds
@@ -13,6 +15,7 @@ from annotator.tokens import cached_bounds
 TEXT = "ISIS claimed it.  The report (WSJ) said\n so."
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_boundaries_are_the_word_tokens_and_are_cached(store: Store) -> None:
     bounds, raw = word_bounds(TEXT)
     words = [TEXT[a:b] for a, b in zip(bounds.starts, bounds.ends, strict=True)]

@@ -6,6 +6,8 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from annotator.export import ExportOptions, export, labelstudio
 
 from .conftest import COMBINING, EMOJI, Project
@@ -137,6 +139,7 @@ def test_labelstudio_carries_claimants_via_hedged_and_annotator(project: Project
     assert sorted(by(first, "claimant").values()) == [["Alice Smith"], ["army"]]
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_conll_reads_back_token_by_token(project: Project, tmp_path: Path) -> None:
     from spacy.training.converters import conll_ner_to_docs
 

@@ -303,6 +303,7 @@ def test_safety_file_size_limit_is_one_line_and_leaves_nothing(tmp_path: Path, b
 
 @pytest.mark.timeout(300, method="thread")
 @pytest.mark.parametrize("at", [1, 3])
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_safety_dead_tokenising_worker_is_one_line_and_leaves_nothing(tmp_path: Path,
                                                                       at: int) -> None:
     """A tokenising worker process that dies mid-way (killed: out of memory, a signal;

@@ -21,6 +21,7 @@ def read(path: Path) -> list:
     return list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_spacy_docbin_has_entities_claims_and_attributes(project: Project,
                                                          tmp_path: Path) -> None:
     out = tmp_path / "corpus"
@@ -50,6 +51,7 @@ def test_spacy_docbin_has_entities_claims_and_attributes(project: Project,
     assert "skipped 1: entity spans not on token boundaries (align=strict)" in summary.summary()
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_spacy_align_policies(project: Project, tmp_path: Path) -> None:
     expand = export(project.store, "spacy", tmp_path / "e",
                     ExportOptions(dev_fraction=0.0, align="expand"))
@@ -74,6 +76,7 @@ def test_spacy_split_is_seeded(project: Project, tmp_path: Path) -> None:
                                          ("emoji", "arabic", "combining", "empty"))
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_spacy_shards_large_splits_into_a_folder(project: Project, tmp_path: Path,
                                                  monkeypatch) -> None:
     monkeypatch.setattr(spacy_docbin, "SHARD_DOCS", 2)
@@ -82,6 +85,7 @@ def test_spacy_shards_large_splits_into_a_folder(project: Project, tmp_path: Pat
     assert len(shards) == 2 and sum(len(read(p)) for p in shards) == 4
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_spacy_refuses_existing_output(project: Project, tmp_path: Path) -> None:
     out = tmp_path / "corpus"
     export(project.store, "spacy", out)

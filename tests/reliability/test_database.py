@@ -269,6 +269,7 @@ def test_database_creation_cut_short_is_created_again(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_database_sigkill_during_creation_then_open(tmp_path: Path) -> None:
     script = "import sys; from annotator.store import Store; Store(sys.argv[1])"
     for trial in range(env_int("RELIABILITY_CREATE_KILLS", 6)):

@@ -116,6 +116,7 @@ def test_failsafe_read_only_mount_reads_and_refuses_writes(tmp_path: Path) -> No
     RESULTS["read_only_writes_refused"] = sum(d.returncode != 0 for d in writes.values())
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_failsafe_reading_a_read_only_file_creates_nothing_beside_it(tmp_path: Path) -> None:
     """``list`` on a project whose file cannot be written (its folder can) creates no
     -wal/-shm that would keep it read-only after the file is writable again."""

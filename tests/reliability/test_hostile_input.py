@@ -216,6 +216,7 @@ def project(tmp_path: Path) -> Store:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_hostile_input_refused_cleanly_or_imported_exactly(
     case: Case, project: Store, tmp_path: Path
 ) -> None:

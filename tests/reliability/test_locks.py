@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from annotator.store import Store
 
 READ = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
@@ -89,6 +91,7 @@ def test_locks_refused_files_are_checked_through_sqlite_only(tmp_path: Path) -> 
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_locks_cli_sees_the_windows_decisions_live(qtbot, tmp_path: Path) -> None:
     """The window open (with an export task's store beside its own), ``annotator list``
     in another process right after an accept shows the accept."""

@@ -76,6 +76,7 @@ def test_memory_export_of_a_huge_document_stays_within_ten_documents(tmp_path: P
     assert all(item["text"][s["start"]:s["end"]] == "Baghdad" for s in item["spans"])
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_memory_token_formats_leave_out_huge_documents_counted(tmp_path: Path,
                                                                monkeypatch) -> None:
     monkeypatch.setattr(export_base, "MAX_TOKENIZED_CHARS", 5_000)

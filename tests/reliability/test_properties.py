@@ -235,6 +235,7 @@ unicode_text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=40) 
 
 @SETTINGS
 @given(text=unicode_text, data=st.data())
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_properties_utf16_offsets_roundtrip(text: str, data: st.DataObject) -> None:
     index = data.draw(st.integers(0, len(text)))
     pos = offsets.to_utf16(text, index)

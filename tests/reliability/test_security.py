@@ -199,6 +199,7 @@ def _sql_interpolations() -> set[tuple[str, str]]:
     return found
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_security_sql_interpolates_only_reviewed_identifiers() -> None:
     unreviewed = _sql_interpolations() - set(REVIEWED_SQL_INTERPOLATIONS)
     assert unreviewed == set(), (
@@ -206,6 +207,7 @@ def test_security_sql_interpolates_only_reviewed_identifiers() -> None:
         f"values, or add the (file, expression) with a reason here: {sorted(unreviewed)}")
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_security_sql_allowlists_refuse_injected_names(tmp_path: Path) -> None:
     with Store(tmp_path / "p.db") as store:
         with store.write():
@@ -242,6 +244,7 @@ def test_security_no_code_from_files() -> None:
     assert offenders == []
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_security_spacy_load_only_takes_a_named_model() -> None:
     """``spacy.load`` gets a name or path the user (or the default setting) gave, never
     one read from a document or an input file's meta."""
@@ -287,6 +290,7 @@ def test_security_export_writes_only_the_given_path(tmp_path: Path,
 
 # --- suggested commands are quoted --------------------------------------------------------
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_security_suggested_commands_are_quoted_and_work(tmp_path: Path) -> None:
     """Issue 21 item 12: the missing-labels refusal printed `annotator labels add
     ;touch${IFS}pwned; --layer entity`; pasted into a shell, a label from a hostile

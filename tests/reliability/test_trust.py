@@ -112,6 +112,7 @@ def _hostile(files: dict[str, Path], tmp_path: Path, attack: str, who: str = "al
 
 @pytest.mark.timeout(120, method="thread")
 @pytest.mark.parametrize("attack", ATTACKS)
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_trust_open_refuses_the_file_unchanged(files, tmp_path: Path, attack: str) -> None:
     bad = _hostile(files, tmp_path, attack)
     before = bad.read_bytes()

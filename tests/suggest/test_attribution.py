@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from annotator.evaluate import evaluate_gold
 from annotator.suggest.claims import ClaimSuggestion, suggest_claims
 from annotator.suggest.entities import EntitySuggestion
@@ -31,6 +33,7 @@ def claim_with(analyse, text, *words):
     return found[0], claimant(text, entities, found[0])
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_attribution_pronoun_resolves_to_the_last_person_subject(analyse):
     text = ("Dr. Helen Marsh led the survey of 400 clinics. The hospital board rejected her "
             "findings on Monday. She says the waiting lists have doubled since 2020.")
@@ -154,6 +157,7 @@ def test_attribution_trailing_attribution_the_parser_coordinated(analyse):
     assert text[claim.start:claim.end] == "Ticket sales doubled in the first week"
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_attribution_pronoun_to_a_name_the_ner_mislabelled(nlp):
     text = "Tomasz Nowicki runs the shelter. He said 70 dogs arrived in June alone."
     doc = nlp(text)
@@ -162,6 +166,7 @@ def test_attribution_pronoun_to_a_name_the_ner_mislabelled(nlp):
     assert claim.claimant_entity == 0
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_attribution_claimant_accuracy_on_the_annotated_set(nlp):
     report = evaluate_gold(GOLD, nlp, "claim")
     assert report.claimant is not None
@@ -170,6 +175,7 @@ def test_attribution_claimant_accuracy_on_the_annotated_set(nlp):
     assert report.label("claim").overlap.recall >= 0.9
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_attribution_claimant_accuracy_on_the_held_out_set(nlp):
     report = evaluate_gold(HELD_OUT, nlp, "claim")
     assert report.claimant is not None and report.claimant.with_claimant == 17

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
@@ -23,6 +24,7 @@ def test_cli_suggest_missing_model_is_one_line(tmp_path):
     assert result.output.count("\n") == 1 and "install" in result.output
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_cli_accept_logs_each_decision(tmp_path, nlp):
     db = tmp_path / "p.db"
     _project(db)

@@ -4,6 +4,7 @@ stored in its meta."""
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
@@ -52,6 +53,7 @@ def _project(path) -> None:
         store.insert_document(MIXED_EN, {}, "h4")
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_suggest_skips_arabic_documents_for_the_english_pipeline(tmp_path, nlp):
     db = tmp_path / "p.db"
     _project(db)
@@ -73,6 +75,7 @@ def test_suggest_skips_arabic_documents_for_the_english_pipeline(tmp_path, nlp):
         assert store.document(1).meta["title"] == "عربي"  # the rest of meta kept
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_suggest_force_language_suggests_anyway(tmp_path, nlp):
     db = tmp_path / "p.db"
     _project(db)

@@ -147,6 +147,7 @@ def test_loading_a_folder_with_a_meta_json_of_something_else_is_one_line(
 
 
 @pytest.mark.parametrize("command", ["suggest", "train"])
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_loading_truncated_weights_are_one_line(tmp_path: Path, pipelines: Path,
                                                 command: str) -> None:
     db = _project(tmp_path / "p.db")
@@ -192,6 +193,7 @@ def test_loading_a_model_folder_without_its_pipeline_is_refused(
         assert [s.origin for s in store.spans(1)] == ["human"]
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_loading_never_writes_into_the_folder(tmp_path: Path, pipelines: Path) -> None:
     db = _project(tmp_path / "p.db")
     out = tmp_path / "out"
@@ -208,6 +210,7 @@ def test_loading_never_writes_into_the_folder(tmp_path: Path, pipelines: Path) -
     assert tree_hash(out) == before
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_loading_a_model_folders_meta_labels_are_checked_before_anything_is_stored(
         tmp_path: Path, pipelines: Path) -> None:
     db = _project(tmp_path / "p.db")

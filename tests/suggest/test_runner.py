@@ -89,6 +89,7 @@ def store_hand_made(store: Store, doc_id: int, **kwargs) -> tuple[int, int]:
     return store_suggestions(store, doc_id, text, *hand_made(text), "test 1", **kwargs)
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_runner_stores_pending_model_suggestions_real_pipeline(project, nlp):
     result = suggest(project, nlp)
     assert (result.documents, result.entities_added > 0, result.claims_added > 0) == \
@@ -119,6 +120,7 @@ def test_runner_store_links_claimant_and_adds_nothing_twice(project):
     assert snapshot(project) == before
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_runner_twice_adds_nothing(project, blank):
     first = suggest(project, blank)
     assert first.entities_added == 7

@@ -35,6 +35,7 @@ def claim_with(shown, *words):
     return found[0]
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_sample_person_suggestions(shown):
     people = {s["text"] for s in shown["spans"] if s["label"] == "PERSON"}
     assert {"Rohilat Afrin", "Ali al-Hassan"} <= people

@@ -399,6 +399,7 @@ def test_keyboard_window_tokens_are_the_project_tokenizers():
 # --- refusals -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_keyboard_refusal_stays_until_the_next_key_and_looks_apart(qtbot, project,
                                                                    open_window):
     window = open_window()

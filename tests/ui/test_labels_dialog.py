@@ -163,6 +163,7 @@ def test_labels_dialog_adds_updates_and_refuses_with_the_reason(
                for s in window.store.spans(1))
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_labels_dialog_maps_model_labels_and_round_trips_toml(
         qtbot, project, open_window, tmp_path: Path) -> None:
     window = open_window()

@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+from annotator.gui.models import STATUS_MARKS
 from PySide6.QtWidgets import QApplication
 
-from annotator.gui.models import STATUS_MARKS
 from annotator.session import Session
 from annotator.store import Store
 
@@ -44,6 +45,7 @@ def selected_doc(window: Any) -> int | None:
     return window.doc_model.doc_id(rows[0].row()) if len(rows) == 1 else None
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_a_cli_import_shows_in_the_list_and_the_progress(
         qtbot: Any, project: Store, open_window: Any, db_path: Path, tmp_path: Path) -> None:
     window = open_window()
@@ -59,6 +61,7 @@ def test_a_cli_import_shows_in_the_list_and_the_progress(
     assert QApplication.focusWidget() is before
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_cli_status_changes_show_as_row_marks_and_progress(
         qtbot: Any, project: Store, open_window: Any, db_path: Path) -> None:
     window = open_window()
@@ -69,6 +72,7 @@ def test_cli_status_changes_show_as_row_marks_and_progress(
     assert selected_doc(window) == 1 and QApplication.focusWidget() is before
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_cli_accept_refreshes_the_open_document_keeping_the_focused_span(
         qtbot: Any, project: Store, open_window: Any, db_path: Path) -> None:
     window = open_window()
@@ -90,6 +94,7 @@ def test_cli_accept_refreshes_the_open_document_keeping_the_focused_span(
     assert selected_doc(window) == 1 and QApplication.focusWidget() is before
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_the_poll_does_nothing_when_nothing_changed(
         qtbot: Any, project: Store, open_window: Any) -> None:
     window = open_window()
@@ -117,6 +122,7 @@ def test_the_poll_does_nothing_when_nothing_changed(
     assert window.documents.progress.text() == "1 / 3 done"
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_spans_wait_while_the_keys_are_in_the_claim_editor(
         qtbot: Any, project: Store, open_window: Any, db_path: Path) -> None:
     """A refresh would overwrite the field being typed into: the open document's spans
@@ -138,6 +144,7 @@ def test_spans_wait_while_the_keys_are_in_the_claim_editor(
     assert window.article.focused_id == claim.id
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_cli_suggest_redo_refreshes_the_open_document(
         qtbot: Any, project: Store, open_window: Any, db_path: Path) -> None:
     """``suggest --redo`` replaces the pending suggestions (new ids): the window shows

@@ -30,6 +30,7 @@ def test_models_document_list_is_lazy_and_valid(qtmodeltester, store):
 
 
 @pytest.mark.gui
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_models_document_list_pages_follow_the_filter(store):
     for i in range(PAGE * 4):
         add_document(store, f"Article number {i} about {'Mosul' if i % 3 else 'Baghdad'}.",

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from annotator.gui import platform_check
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,6 +62,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_gui_without_a_display_says_so_in_one_line(tmp_path):
     """No DISPLAY: one line naming the missing display, exit 1 (not Qt's abort, rc 134,
     blaming libxcb-cursor0)."""

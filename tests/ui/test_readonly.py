@@ -68,6 +68,7 @@ def test_window_on_a_read_only_project_reads_exports_and_writes_nothing(
     assert state(project) == before
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_window_opens_a_document_for_reading_when_the_project_is_busy(
         qtbot: Any, project: Store, open_window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another program holds the write lock: the document opens all the same, at once
@@ -124,6 +125,7 @@ sys.exit(run(["--db", sys.argv[1], "--annotator", "reader"]))
 """
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_app_starts_on_a_read_only_project_file_and_folder(project: Store) -> None:
     """``annotator gui`` on a project in a 0555 folder with a 0444 file, as a user who
     may not write them (root ignores permissions, so then as nobody): the window opens

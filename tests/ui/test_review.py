@@ -141,6 +141,7 @@ def test_review_off_keeps_the_usual_next_document(qtbot, window) -> None:
     assert window.review.next_document(1) == window.store.next_document(1)
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_statistics_heat_map_shows_the_agreement_figures(qtbot, window) -> None:
     window.review.show_statistics()
     dialog = window.review.statistics

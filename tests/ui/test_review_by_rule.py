@@ -32,6 +32,7 @@ def gold(store: Store, doc_id: int) -> list[str]:
     return sorted(s.label for s in store.spans(doc_id, decisions=("accepted",)))
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_a_rule_reviewed_document_says_so_and_its_gold_set_changes_by_keyboard(
         qtbot: Any, settings: Any, team: Path, tmp_path: Path) -> None:  # noqa: F811
     result = CliRunner().invoke(main, ["review", str(team), "--majority", "--min", "2",

@@ -154,6 +154,7 @@ def test_rtl_caret_arrows_move_visually_in_a_right_to_left_paragraph(qtbot, db_p
     assert window.article.caret_position() == here + 1
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_rtl_window_says_once_that_an_arabic_document_gets_no_english_suggestions(
         qtbot, db_path, open_window):
     """The window's suggester runs the language check: an Arabic document opened with

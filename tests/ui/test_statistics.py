@@ -62,6 +62,7 @@ def evaluate_json(path: Path) -> dict[str, Any]:
     return json.loads(result.output)
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_statistics_quality_and_acceptance_equal_annotator_evaluate(qtbot, tmp_path) -> None:
     from annotator.gui.statistics import StatisticsDialog
 
@@ -121,6 +122,7 @@ def test_statistics_quality_and_acceptance_equal_annotator_evaluate(qtbot, tmp_p
         dialog.close()
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_statistics_charts_paint_offscreen(qtbot) -> None:
     from annotator.gui.charts import BarChart, LineChart, Series, nice_ticks
 

@@ -170,6 +170,7 @@ def test_export_refuses_the_open_project_and_its_sqlite_files(
 
 
 @pytest.mark.parametrize("size", [(1024, 700), (1366, 768)])
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_export_report_shows_every_line_skipped_first(
         qtbot: Any, project: Store, open_window: Any, tmp_path: Path,
         size: tuple[int, int]) -> None:

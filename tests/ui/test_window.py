@@ -47,6 +47,7 @@ def test_window_opens_on_first_document_and_marks_it_in_progress(project, open_w
     assert "tester" in window.annotator_label.text()
 
 
+@pytest.mark.slow  # over 0.6 s (make test-fast leaves it out)
 def test_window_opens_without_importing_spacy(project, db_path: Path, tmp_path: Path):
     """Nor pyqtgraph and numpy: the Statistics view's charts import them when it opens."""
     code = (
@@ -364,6 +365,7 @@ def test_window_document_list_filters_and_searches(qtbot, project, open_window):
     assert window.doc.id == 3
 
 
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_window_closed_with_a_search_pending_reads_no_closed_store(qtbot, project,
                                                                    open_window):
     window = open_window()

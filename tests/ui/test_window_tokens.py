@@ -30,6 +30,7 @@ def key(qtbot: Any, window: Any, k: Any) -> None:
 
 
 @pytest.mark.gui
+@pytest.mark.slow  # over 0.4 s (make test-fast leaves it out)
 def test_window_tokens_shafaq_news_exports_with_nothing_skipped(qtbot, db_path: Path,
                                                                 open_window, tmp_path: Path):
     """The reported case: find "Shafaq News", label it ORG (key 2). The window's regex
