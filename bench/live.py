@@ -50,10 +50,9 @@ def _timed(fn: Any, repeat: int) -> list[float]:
 
 def run(n_docs: int) -> list[dict[str, Any]]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
     from annotator.gui.doclist import DocumentPanel
     from annotator.gui.live import ProjectWatcher
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as folder:
