@@ -100,7 +100,8 @@ def selectors(func: Any) -> Any:
     """The options that pick suggestions, shared by ``accept``, ``reject``, ``relabel``."""
     for option in reversed([
         click.option("--doc", "doc_id", type=int, default=None, help="Only this document."),
-        click.option("--layer", type=click.Choice(LAYERS), default=None),
+        click.option("--layer", type=click.Choice(LAYERS), default=None,
+                     help="Only suggestions of this layer."),
         click.option("--min-score", default=None, type=click.FloatRange(0, 1),
                      help="Only suggestions scoring at least this."),
         click.option("--max-score", default=None, type=click.FloatRange(0, 1),

@@ -52,7 +52,7 @@ def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, status: str |
 
 
 @main.command("list")
-@click.option("--status", type=click.Choice(STATUSES))
+@click.option("--status", type=click.Choice(STATUSES), help="Only documents with this status.")
 @click.option("--search", default=None,
               help="Only documents with these words (by prefix, any case or accent), or this id.")
 @click.option("--limit", type=click.IntRange(min=0), default=None,

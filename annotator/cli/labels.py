@@ -69,10 +69,12 @@ def labels_list(as_json: bool, db_path: Path | None) -> None:
 
 @labels_group.command("add")
 @click.argument("name")
-@click.option("--layer", type=click.Choice(LAYERS), required=True)
+@click.option("--layer", type=click.Choice(LAYERS), required=True,
+              help="What the label marks: entity spans or claim spans.")
 @click.option("--key", default="", help="One character that applies the label.")
 @click.option("--color", default="", help="#rrggbb (default: a free colour).")
-@click.option("--description", default="")
+@click.option("--description", default="",
+              help="What the label means (the legend's tooltip, the Labels dialog).")
 @annotator_option
 @db_option
 def labels_add(name: str, layer: str, key: str, color: str, description: str,
@@ -121,9 +123,9 @@ def labels_rename(old: str, new: str, annotator_name: str | None,
 
 @labels_group.command("update")
 @click.argument("name")
-@click.option("--key", default=None)
-@click.option("--color", default=None)
-@click.option("--description", default=None)
+@click.option("--key", default=None, help="A new key: one character ('' for none).")
+@click.option("--color", default=None, help="A new colour, #rrggbb.")
+@click.option("--description", default=None, help="A new description.")
 @annotator_option
 @db_option
 def labels_update(name: str, key: str | None, color: str | None, description: str | None,

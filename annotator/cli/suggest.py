@@ -81,7 +81,8 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
 
 @main.command("accept")
 @click.option("--doc", "doc_id", type=int, default=None, help="Only this document.")
-@click.option("--layer", type=click.Choice(LAYERS), default=None)
+@click.option("--layer", type=click.Choice(LAYERS), default=None,
+              help="Only suggestions of this layer.")
 @click.option("--label", default=None, help="Only suggestions with this label.")
 @click.option("--min-score", default=None, type=FiniteFloatRange(0, 1),
               help="Only suggestions scoring at least this.")

@@ -123,7 +123,7 @@ def merge_cmd(files: tuple[str, ...], into: Path, who: str | None) -> None:
 @main.command("agreement")
 @click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--layer", type=click.Choice(["entity", "claim"]), default="entity",
-              show_default=True)
+              show_default=True, help="The layer whose agreement is computed.")
 @click.option("--label", default=None, help="Only this label's figures.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def agreement_cmd(project: Path, layer: str, label: str | None, as_json: bool) -> None:
