@@ -212,7 +212,8 @@ class Cluster:
         most once a second), and the workers lost plus the batches that failed."""
         if time.perf_counter() - self._asked > 1.0:
             self.workers()
-        return f"{len(self.current)} workers, {self.failures()} failures"
+        n, failed = len(self.current), self.failures()
+        return f"{n} worker{'' if n == 1 else 's'}, {failed} failure{'' if failed == 1 else 's'}"
 
     def failures(self) -> int:
         """Workers that left during the run, and batches that failed."""
@@ -353,6 +354,10 @@ def open_cluster(spec: str, model: WorkerModel, label_for: dict[str, str]) -> Cl
     import logging
 
     import distributed
+
+    # Dask logs its own view of a lost scheduler ("Failed to reconnect ..."); the run
+    # says it in one line (ClusterLost)
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
 
     local = None
     try:

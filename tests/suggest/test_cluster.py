@@ -18,7 +18,6 @@ from annotator.errors import ClusterError, ClusterLost, ModelNotFound
 from annotator.store import Store
 from annotator.suggest import runner
 from annotator.suggest.runner import Suggester, pipeline_id, project_labels, suggest
-
 from tests.suggest.test_runner import _suggested, comparison_texts, suggested_run
 
 pytest.importorskip("distributed")
@@ -214,3 +213,15 @@ def test_cluster_bad_address_is_one_line(spec):
 
     with pytest.raises(ClusterError, match="--cluster"):
         parse_spec(spec)
+
+
+def test_cluster_cli_starts_without_importing_dask():
+    """Dask is imported only when --cluster is used: the command line starts without
+    it."""
+    import subprocess
+
+    code = ("import sys, annotator.cli, annotator.suggest.cluster, annotator.suggest.runner;"
+            " print(any(m.split('.')[0] in ('dask', 'distributed') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == "False"
