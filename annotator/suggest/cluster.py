@@ -308,9 +308,9 @@ class Cluster:
 
         try:
             return future.result()
-        except ModelNotFound:  # a worker that joined later cannot load the model
+        except ModelNotFound as exc:  # a worker that joined later cannot load the model
             self.batches_failed += 1
-            raise
+            raise ClusterLost(str(exc)) from exc
         except (CancelledError, OSError, TimeoutError) as exc:
             self.batches_failed += 1
             raise ClusterLost(f"the cluster at {self.address} is gone "
