@@ -96,7 +96,7 @@ def run_commands(base: Path, tmp: Path) -> list[dict[str, Any]]:
         docs, seconds = int(found[1]), float(found[2])
         out.append({"run": label, "docs": docs, "seconds": seconds, "wall_s": wall,
                     "docs_per_s": docs / seconds, "snapshot": _snapshot(db),
-                    "summary": done.stdout.strip().splitlines()[-1]})
+                    "summary": done.stdout.strip().splitlines()[0]})
     return out
 
 
