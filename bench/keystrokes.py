@@ -10,25 +10,39 @@ entities with OntoNotes labels, 13 claims with their type, claimant, via, check-
 and hedging), then marks the document done. The database is compared with the gold at
 the end, and every mouse event the application sees is counted (there must be none).
 
-The driver plans as a fluent annotator would, looking at the screen before each key:
+The driver plans as a fluent annotator would, looking at the screen before each key.
+It decides from the gold what is right, but judges only what the window shows: an
+entity's label and extent are in the article; a claim's attributes show only in the
+claim panel, for the focused claim, so a key that would accept a claim the focus has not
+been on is never used (the annotator goes to the claim first).
 
-- it walks the suggestions in reading order (the focus moves on after ``A``/``X``;
-  ``Space`` after a fix): a suggestion that is gold is accepted (``A``), or, when every
-  pending suggestion of its label (``Alt+Shift+A``), its layer (``Ctrl+Shift+A``) or the
-  document (``Shift+A``) is gold as it stands, all of those at once; one that is not gold
-  is rejected (``X``); one that overlaps a gold span no other suggestion matches is
-  resized by token (``Alt+←/→``, ``Shift+←/→``, by character where a token does not fit)
-  and relabelled (a label key, or the picker ``L`` + the shortest unique prefix +
-  Return); a claim gets its attributes (``T``/``Y`` + a letter + Return, ``H``, ``R``
-  + text + Return, ``W`` + Return for the offered mention, or the shortest prefix that
-  completes to the gold mention);
-- then it adds each gold span still missing: ``/`` + the shortest query that lands on
+- It walks the suggestions in reading order (the focus moves on after ``A``/``X``/
+  ``Alt+A``; ``Space`` after a fix). At each one, the bulk accept that takes the most
+  suggestions, all of them right as they stand, if any: the rest of the paragraph up to
+  the next claim (``Alt+A``, 2 or more), every pending one of the focused span's label
+  (``Alt+Shift+A``, 3 or more), of its layer (``Ctrl+Shift+A``, 2 or more) or of the
+  document (``Shift+A``). Else: a suggestion over a gold entity whose text occurs
+  elsewhere only as missing gold entities of that label gets ``Alt+`` that label's key
+  (it labels and accepts it, labels the others, and moves on); a suggestion that is
+  gold is accepted (``A``); one that is not gold is rejected (``X``); one that overlaps
+  a gold span no other suggestion matches is resized by token (``Alt+←/→``,
+  ``Shift+←/→``, by character where a token does not fit) and relabelled (a label key,
+  or the picker ``L`` + the shortest unique prefix + Return); a claim gets its
+  attributes (``Y`` cycles check-worthy, ``Shift+Y``/``T`` + a letter, ``H``, ``R`` +
+  text + Return, ``W`` + Return for the offered mention, the shortest prefix that
+  completes to the gold mention, or ``↓``/``↑`` through the list when fewer). After a
+  fix, ``Alt+A`` when the rest of the paragraph up to the next claim is right as it
+  stands, else ``Space``.
+- Then it adds each gold span still missing: ``/`` + the shortest query that lands on
   its start (``↓`` for a later match when that is shorter) + Return, extended by token
   (``Shift+→``) or by sentence (``Ctrl+Shift+↓``) where needed, then its label;
 - and ``D``.
 
 Each key press, with or without modifiers, is one input; each typed character is one.
-Results: inputs per gold span, mouse events, gold spans reached. ``--x11 :N`` then types
+Results: inputs per gold span, mouse events, gold spans reached, and where the inputs
+went (accepting, rejecting, every occurrence, resizing, relabelling, claim attributes,
+adding missing spans, moving, done). ``--no-advance``, ``--no-paragraphs`` and
+``--no-occurrences`` measure without a feature. ``--x11 :N`` then types
 the same path into the window on a real X server with real key events (``xdotool``).
 """
 

@@ -139,7 +139,7 @@ ACTIONS: tuple[Spec, ...] = (
          lambda w: w.article.open_find()),
     _span("Accept a&ll pending in document", ("Shift+A",), "accept_all",
           lambda d: d.accept_all()),
-    _span("Accept the rest of the parag&raph (pending, from the focused span)",
+    _span("Accept the rest of the parag&raph (pending, up to the next claim)",
           ("Alt+A",), "accept_paragraph", accept_rest_of_paragraph),
     _span("Accept all pending of the focused span's la&yer", ("Ctrl+Shift+A",),
           "accept_all_layer", lambda d: d.accept_all_like_focused("layer")),
