@@ -35,7 +35,9 @@ been on is never used (the annotator goes to the claim first).
   stands, else ``Space``.
 - Then it adds each gold span still missing: ``/`` + the shortest query that lands on
   its start (``↓`` for a later match when that is shorter) + Return, extended by token
-  (``Shift+→``) or by sentence (``Ctrl+Shift+↓``) where needed, then its label;
+  (``Shift+→``) or by sentence (``Ctrl+Shift+↓``) where needed, then its label (``Alt+``
+  its key when every other occurrence of the text is a missing gold entity of that
+  label too);
 - and ``D``.
 
 Each key press, with or without modifiers, is one input; each typed character is one.
@@ -497,7 +499,11 @@ class Driver:
 
     def add_missing(self) -> None:
         Key, Mod = self.Qt.Key, self.Qt.KeyboardModifier
-        for layer, (start, end) in self.missing():
+        for _ in range(500):
+            missing = self.missing()
+            if not missing:
+                return
+            layer, (start, end) = missing[0]
             self.kind = "adding missing spans"
             self.press(Key.Key_Slash, name="/")
             origin = self.window.article._find_from
@@ -513,13 +519,33 @@ class Driver:
                 else:
                     self.press(Key.Key_Right, Mod.ShiftModifier, "Shift+Right")
             if layer == "entity":
-                self.label_keys(self.gold.entities[(start, end)])
+                if not self.label_missing_occurrences(start, end):
+                    self.label_keys(self.gold.entities[(start, end)])
             else:
                 self.press(Key.Key_C)
                 claim = next(s for s in self.spans if (s.layer, s.start, s.end)
                              == ("claim", start, end))
                 self.kind = "claim attributes"
                 self.edit_claim(claim.id, self.gold.claims[(start, end)])
+
+    def label_missing_occurrences(self, start: int, end: int) -> bool:
+        """With the missing entity ``[start, end)`` selected: ``Alt+`` its label's key
+        when every other occurrence of its text that the key would label is a missing
+        gold entity of that label too (they are all added at once). True if pressed."""
+        from annotator.editing.occurrences import other_occurrences
+
+        gold = self.gold.entities[(start, end)]
+        label = self.window.scheme.get(gold)
+        if not self.occurrences or label is None or not label.key \
+                or f"occurrences_{gold}" not in {s.name for s in self.window.action_table.specs}:
+            return False
+        ranges, _ = other_occurrences(self.text, start, end, self.bounds(), self.spans,
+                                      "entity")
+        if not ranges or any(self.gold.entities.get(r) != gold for r in ranges):
+            return False
+        self.press(self.key_of(label.key), self.Qt.KeyboardModifier.AltModifier,
+                   f"Alt+{label.key.upper()}")
+        return True
 
     def plan_find(self, origin: int, start: int, end: int, layer: str
                   ) -> tuple[str, int, list[str]]:
