@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from annotator.model import LabelScheme
 
 from .article import ArticleView
-from .bulk import accept_rest_of_paragraph, label_occurrences
+from .bulk import accept_rest_of_paragraph
 from .decisions import Decisions
 from .keys import KeyCommands
 from .model_loop import ModelLoop
@@ -257,7 +257,7 @@ def occurrence_actions(scheme: LabelScheme) -> list[Spec]:
 
 def _label_occurrences(name: str) -> Callable[[WindowControls], None]:
     def run(w: WindowControls) -> None:
-        label_occurrences(w.decisions, name)
+        w.decisions.label_occurrences(name)
 
     return run
 

@@ -1,20 +1,16 @@
 """Decisions on many spans with one key (issue 26 §3): the rest of a paragraph
-(``Alt+A``) and every other occurrence of a text (``Alt+`` a label key).
+(``Alt+A``), as Prodigy accepts a whole task with one key.
 
-Each is one undo step, pushed through :class:`ui.decisions.Decisions` like every other
-decision (committed before the screen shows it); with accept and advance on, the focus
-then moves on as after ``A``.
+One undo step, pushed through :class:`ui.decisions.Decisions` like every other decision
+(committed before the screen shows it); with accept and advance on, the focus then moves
+on as after ``A``.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-
-from annotator.editing.occurrences import other_occurrences
 from annotator.editing.paragraphs import next_pending, rest_of_paragraph
-from annotator.tokens import TokenBounds
 
-from .commands import AcceptManyCommand, AddManyCommand, RelabelSpanCommand
+from .commands import AcceptManyCommand
 from .decisions import Decisions
 
 
@@ -37,70 +33,3 @@ def accept_rest_of_paragraph(d: Decisions) -> None:
     if d.push(AcceptManyCommand(d.session, d.signals, doc.id, ids)) \
             and following is not None:
         d.decided.emit(following.id)
-
-
-def label_occurrences(d: Decisions, name: str) -> None:
-    """``Alt+`` a label key: label every other exact occurrence of the selection's text
-    (the selection too), or of the focused span's, in the document, on token boundaries,
-    leaving out those that overlap a span of the label's layer. A focused span of the
-    label's layer gets the label too and is accepted (as its label key would), and the
-    focus moves on as after ``A``. One undo step; the status bar says how many were
-    added and skipped."""
-    label = d.scheme.get(name)
-    doc = d.article.doc
-    if doc is None or label is None:
-        return
-    selection = d.article.selection()
-    focused = d.article.focused_span() if selection is None else None
-    if selection is None and focused is None:
-        d.refused.emit("Focus a span or select text first: Alt+ a label key labels "
-                       "every other occurrence of its text")
-        return
-
-    def run(bounds: TokenBounds) -> None:
-        if selection is not None:
-            snapped = bounds.snap(*selection)
-            if snapped is None:
-                d.refused.emit("The selection holds no word")
-                return
-            start, end = snapped
-        else:
-            assert focused is not None
-            start, end = focused.start, focused.end
-        spans = list(d.article.spans)
-        ranges, skipped = other_occurrences(doc.text, start, end, bounds, spans, label.layer)
-        if selection is not None and not any(
-                s.layer == label.layer and s.decision != "rejected"
-                and s.start < end and start < s.end for s in spans):
-            ranges = sorted([(start, end), *ranges])
-        words = " ".join(doc.text[start:end].split())
-        if not ranges:
-            d.refused.emit(f"No other occurrence of {words!r} to label"
-                           + (f" ({skipped} overlap a span)" if skipped else ""))
-            return
-        if d.article.doc is not None and d.article.doc.id == doc.id:
-            d.article.set_caret_mode(False)
-            d.article.clear_selection()
-        if label.layer == "entity":
-            d.last_label = label
-        deciding = focused if focused is not None and focused.id is not None \
-            and focused.layer == label.layer else None
-        following = d.next_pending_after(deciding) if deciding is not None else None
-        d.undo_stack.beginMacro(f"{label.name} on every occurrence of {words!r}")
-        try:
-            ok = deciding is None or deciding.id is None or d.push(RelabelSpanCommand(
-                d.session, d.signals, deciding.id, label.name))
-            ok = ok and d.push(AddManyCommand(d.session, d.signals, doc.id, label.layer,
-                                              ranges, label.name))
-        finally:
-            d.undo_stack.endMacro()
-        if not ok:
-            return
-        if deciding is not None:
-            d.decided.emit(following)
-        told = (f"{label.name} on {len(ranges)} occurrence{'s' if len(ranges) != 1 else ''}"
-                f" of {words!r}; {skipped} skipped (they overlap a span)")
-        # After the token queue drains (its end clears the status bar).
-        QTimer.singleShot(0, lambda: d.tell(told))
-
-    d.tokens.when_ready(run)

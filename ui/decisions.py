@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QInputDialog, QWidget
 
+from annotator.editing.occurrences import other_occurrences
 from annotator.model import Label, LabelScheme, Span, Status
 from annotator.session import Session
 from annotator.tokens import TokenBounds
@@ -21,6 +22,7 @@ from .article import ArticleView
 from .commands import (
     AcceptAllCommand,
     AcceptSpanCommand,
+    AddManyCommand,
     AddSpanCommand,
     CommandSignals,
     DeleteSpanCommand,
@@ -58,7 +60,7 @@ class Decisions(QObject):
         self.widget = parent
         self.undo_stack = QUndoStack(self)
         self.signals = CommandSignals(self)
-        self.signals.told.connect(self.tell)
+        self.signals.told.connect(self._tell)
         entities = scheme.for_layer("entity")
         self.last_label: Label | None = entities[0] if entities else None
         #: Accept and advance: ``A``, ``X`` and Delete move the focus on to the next
@@ -79,7 +81,7 @@ class Decisions(QObject):
         if self._settings is not None:
             self._settings.setValue(ADVANCE_KEY, "true" if on else "false")
 
-    def tell(self, message: str) -> None:
+    def _tell(self, message: str) -> None:
         """What an undo or redo did, in the window's status bar."""
         bar = getattr(self.widget.window(), "statusBar", None)
         if bar is not None:
@@ -107,7 +109,7 @@ class Decisions(QObject):
             return None
         return span
 
-    def next_pending_after(self, span: Span, stay: bool = True) -> int | None:
+    def _next_pending_after(self, span: Span, stay: bool = True) -> int | None:
         """The pending span after ``span`` (the first one if none is after it); with
         accept and advance off, ``span`` itself unless ``stay`` is False."""
         if not self.advance and stay:
@@ -122,7 +124,7 @@ class Decisions(QObject):
     def accept_focused(self) -> None:
         span = self._focused()
         if span is not None and span.id is not None:
-            following = self.next_pending_after(span)
+            following = self._next_pending_after(span)
             if self.push(AcceptSpanCommand(self.session, self.signals, span.id)) \
                     and following is not None:
                 self.decided.emit(following)
@@ -130,14 +132,14 @@ class Decisions(QObject):
     def reject_focused(self) -> None:
         span = self._focused()
         if span is not None and span.id is not None:
-            following = self.next_pending_after(span)
+            following = self._next_pending_after(span)
             if self.push(RejectSpanCommand(self.session, self.signals, span.id)):
                 self.decided.emit(following)
 
     def delete_focused(self) -> None:
         span = self._focused()
         if span is not None and span.id is not None:
-            following = self.next_pending_after(span, stay=False)  # it is gone
+            following = self._next_pending_after(span, stay=False)  # it is gone
             if self.push(DeleteSpanCommand(self.session, self.signals, span.id)):
                 self.decided.emit(following)
 
@@ -169,6 +171,74 @@ class Decisions(QObject):
             self.add_from_selection(name)  # the selection now; the snapping may wait
             return
         self.tokens.after_waiting(lambda: self._relabel_focused(label))
+
+    def label_occurrences(self, name: str) -> None:
+        """``Alt+`` a label key: label every other exact occurrence of the selection's
+        text (the selection too), or of the focused span's, in the document, on token
+        boundaries, leaving out those that overlap a span of the label's layer. A focused
+        span of the label's layer gets the label too and is accepted (as its label key
+        would), and the focus moves on as after ``A``. One undo step; the status bar
+        says how many were added and skipped."""
+        label = self.scheme.get(name)
+        doc = self.article.doc
+        if doc is None or label is None:
+            return
+        selection = self.article.selection()
+        focused = self.article.focused_span() if selection is None else None
+        if selection is None and focused is None:
+            self.refused.emit("Focus a span or select text first: Alt+ a label key labels "
+                              "every other occurrence of its text")
+            return
+
+        def run(bounds: TokenBounds) -> None:
+            if selection is not None:
+                snapped = bounds.snap(*selection)
+                if snapped is None:
+                    self.refused.emit("The selection holds no word")
+                    return
+                start, end = snapped
+            else:
+                assert focused is not None
+                start, end = focused.start, focused.end
+            spans = list(self.article.spans)
+            ranges, skipped = other_occurrences(doc.text, start, end, bounds, spans,
+                                                label.layer)
+            if selection is not None and not any(
+                    s.layer == label.layer and s.decision != "rejected"
+                    and s.start < end and start < s.end for s in spans):
+                ranges = sorted([(start, end), *ranges])
+            words = " ".join(doc.text[start:end].split())
+            if not ranges:
+                self.refused.emit(f"No other occurrence of {words!r} to label"
+                                  + (f" ({skipped} overlap a span)" if skipped else ""))
+                return
+            if self.article.doc is not None and self.article.doc.id == doc.id:
+                self.article.set_caret_mode(False)
+                self.article.clear_selection()
+            if label.layer == "entity":
+                self.last_label = label
+            deciding = focused.id if focused is not None and focused.layer == label.layer \
+                else None
+            following = self._next_pending_after(focused) if deciding is not None \
+                and focused is not None else None
+            self.undo_stack.beginMacro(f"{label.name} on every occurrence of {words!r}")
+            try:  # the focused span and the others: one undo step
+                ok = deciding is None or self.push(RelabelSpanCommand(
+                    self.session, self.signals, deciding, label.name))
+                ok = ok and self.push(AddManyCommand(self.session, self.signals, doc.id,
+                                                     label.layer, ranges, label.name))
+            finally:
+                self.undo_stack.endMacro()
+            if ok:
+                if deciding is not None:
+                    self.decided.emit(following)
+                told = (f"{label.name} on {len(ranges)} occurrence"
+                        f"{'s' if len(ranges) != 1 else ''} of {words!r}; {skipped} "
+                        "skipped (they overlap a span)")
+                # After the token queue drains (its end clears the status bar).
+                QTimer.singleShot(0, lambda: self._tell(told))
+
+        self.tokens.when_ready(run)
 
     def _relabel_focused(self, label: Label) -> None:
         span = self._focused()
