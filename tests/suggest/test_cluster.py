@@ -113,28 +113,37 @@ def test_cluster_stores_what_one_process_stores(tmp_path, texts, suggester, clus
 
 
 def test_cluster_worker_killed_mid_run_writes_every_document_once(
-        tmp_path, texts, suggester, cluster, reference):
+        tmp_path, texts, suggester, reference):
     """A worker process killed in the middle of the run (SIGKILL): Dask runs its batch
-    again elsewhere and every document is written once, as one process writes it."""
-    client = cluster.client
-    killed: list[str] = []
+    again elsewhere and every document is written once, as one process writes it. (A
+    cluster of its own: its Nanny starts the worker again, with threads here that end
+    when the cluster closes.)"""
+    from annotator.suggest.runner import same_tokenizer
 
-    def kill_one(done: int) -> None:
-        if killed:
-            return
-        busy = [w for w, keys in client.processing().items() if keys]
-        pids = client.run(os.getpid)
-        victim = (busy or list(pids))[0]
-        os.kill(pids[victim], signal.SIGKILL)
-        killed.append(victim)
+    remote = start()
+    try:
+        remote.check(suggester.name, suggester.claim_model, same_tokenizer(suggester.nlp))
+        client = remote.client
+        killed: list[str] = []
 
-    with new_project(tmp_path / "k.db", texts) as store:
-        result = suggest(store, suggester, batch_size=2, remote=cluster,
-                         on_progress=kill_one)
-        assert killed and result.documents == len(texts) and not result.skipped
-        assert normalised(_suggested(store)) == reference
-    cluster.workers()
-    assert killed[0] not in cluster.current and cluster.failures() >= 1
+        def kill_one(done: int) -> None:
+            if killed:
+                return
+            busy = [w for w, keys in client.processing().items() if keys]
+            pids = client.run(os.getpid)
+            victim = (busy or list(pids))[0]
+            os.kill(pids[victim], signal.SIGKILL)
+            killed.append(victim)
+
+        with new_project(tmp_path / "k.db", texts) as store:
+            result = suggest(store, suggester, batch_size=2, remote=remote,
+                             on_progress=kill_one)
+            assert killed and result.documents == len(texts) and not result.skipped
+            assert normalised(_suggested(store)) == reference
+        remote.workers()
+        assert killed[0] not in remote.current and remote.failures() >= 1
+    finally:
+        remote.close()
 
 
 @pytest.fixture(scope="module")
