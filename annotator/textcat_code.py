@@ -22,7 +22,7 @@ def register():  # type: ignore[no-untyped-def]
     if Language.has_factory(FACTORY):
         return
 
-    class CategoryTextCategorizer(TextCategorizer):  # type: ignore[misc]
+    class CategoryTextCategorizer(TextCategorizer):
         """``textcat``, exclusive among its own labels only."""
 
         def _validate_categories(self, examples):  # type: ignore[no-untyped-def]
