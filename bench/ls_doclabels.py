@@ -29,8 +29,8 @@ from typing import Any
 from .ls_roundtrip import HOSTILE, ROOT, annotator
 from .peers import LabelStudio, Unavailable, cache_dir, ensure_label_studio
 
-CATEGORIES = {"subject": (False, ("war", "trade", "vote", "health")),
-              "tone": (True, ("calm", "alarmed", "neutral"))}
+CATEGORIES = {"subject": (False, ("war", "trade", "vote", "disease")),
+              "tone": (True, ("calm", "alarmed", "sober"))}
 
 
 def choices(tasks: list[dict[str, Any]]) -> Counter[str]:

@@ -149,7 +149,7 @@ def test_doc_labels_spacy_cats_and_one_component_per_category(labelled: Labelled
     by_id = {d.user_data["doc_id"]: d.cats for d in docs}
     emoji = by_id[p.ids["emoji"]]
     assert emoji["war"] == emoji["vote"] == emoji["alarmed"] == 1.0
-    assert emoji["trade"] == emoji["calm"] == emoji["neutral"] == 0.0
+    assert emoji["trade"] == emoji["calm"] == emoji["sober"] == 0.0
     # an exclusive category without a label is left out of doc.cats (no "none of these")
     assert "calm" not in by_id[p.ids["combining"]] and by_id[p.ids["combining"]]["trade"] == 1
     assert by_id[p.ids["empty"]]["war"] == 0.0 and "calm" not in by_id[p.ids["empty"]]
@@ -160,7 +160,7 @@ def test_doc_labels_spacy_cats_and_one_component_per_category(labelled: Labelled
     # an exclusive category beside another: spaCy's textcat checking its own labels only
     assert config["components"]["textcat_tone"]["factory"] == "annotator_category_textcat"
     assert config["initialize"]["components"]["textcat_tone"]["labels"] == \
-        ["calm", "alarmed", "neutral"]
+        ["calm", "alarmed", "sober"]
     assert "annotator_category_textcat" in (tmp_path / "sp" / "annotator_tokenizer.py"
                                             ).read_text("utf-8")
 
