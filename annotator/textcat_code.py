@@ -5,7 +5,9 @@ spaCy's ``textcat`` refuses a document whose ``doc.cats`` holds more than one po
 label, over *all* of ``doc.cats`` (``TextCategorizer._validate_categories``), so an
 exclusive category ("stance") cannot be trained beside another category ("topic") in
 one pipeline: the document's topic counts as a second positive. This component is
-spaCy's ``textcat`` (same model, scorer and threshold) that checks only its own labels.
+spaCy's ``textcat`` (same model, scorer and threshold) that checks only its own labels,
+and learns nothing from a document without one (a document labelled with a topic and no
+stance yet).
 The spaCy export writes this file's text into the code file it passes to ``spacy train
 --code`` (:mod:`annotator.export.spacy_docbin`), so, like the tokenizer, it imports only
 spaCy and the standard library.
@@ -23,7 +25,13 @@ def register():  # type: ignore[no-untyped-def]
         return
 
     class CategoryTextCategorizer(TextCategorizer):
-        """``textcat``, exclusive among its own labels only."""
+        """``textcat``, exclusive among its own labels only; a document without any of
+        them is no example for it (its labels are left out of ``doc.cats``: missing,
+        not "none of these", which a softmax cannot learn)."""
+
+        @property
+        def support_missing_values(self):  # type: ignore[no-untyped-def]
+            return True
 
         def _validate_categories(self, examples):  # type: ignore[no-untyped-def]
             own = set(self.labels)

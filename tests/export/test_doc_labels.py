@@ -188,3 +188,28 @@ def test_doc_labels_spacy_trains_as_printed_from_another_folder(labelled: Labell
     meta = json.loads((out / "model" / "model-last" / "meta.json").read_text("utf-8"))
     assert {"ner", "textcat_subject", "textcat_tone"} <= set(meta["pipeline"])
     assert not list(elsewhere.iterdir()), "wrote into the working directory"
+
+
+def test_doc_labels_category_textcat_checks_and_learns_from_its_own_labels_only() -> None:
+    """spaCy's ``textcat`` refuses a document with a topic and a stance (two positives in
+    ``doc.cats``); ours takes it, and a document without a label of its category
+    teaches it nothing (loss 0; spaCy's would push every label towards 0)."""
+    import spacy
+    from spacy.training import Example
+
+    from annotator.textcat_code import FACTORY, register
+
+    register()
+    nlp = spacy.blank("en")
+    both = Example.from_dict(nlp.make_doc("calm words on war"),
+                             {"cats": {"calm": 1.0, "alarmed": 0.0, "war": 1.0}})
+    no_tone = Example.from_dict(nlp.make_doc("words on war"), {"cats": {"war": 1.0}})
+    plain = nlp.add_pipe("textcat", name="plain")
+    with pytest.raises(ValueError):
+        plain.initialize(lambda: [both], nlp=nlp, labels=["calm", "alarmed"])
+    ours = nlp.add_pipe(FACTORY, name="textcat_tone")
+    ours.initialize(lambda: [both, no_tone], nlp=nlp, labels=["calm", "alarmed"])
+    loss, _ = ours.get_loss([no_tone], ours.predict([no_tone.predicted]))
+    assert loss == 0.0
+    loss, _ = ours.get_loss([both], ours.predict([both.predicted]))
+    assert loss > 0.0
