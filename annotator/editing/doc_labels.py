@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import ConflictError, LabelError, SessionError
+from ..labels import existing_category
 from ..model import Decision, DocLabel, LabelCategory
 from ..session import saving
 from ..store import Store
@@ -57,22 +58,48 @@ def choose(store: Store, doc_id: int, category: str, label: str, *,
     its choice, a multi-label one toggles the label (see the module's docstring)."""
     with saving(store):
         cat = _category(store, category, label)
+        mine = next((r for r in store.doc_labels(doc_id, annotation_set)
+                     if r.category == category and r.label == label), None)
+        if not cat.exclusive and mine is not None and mine.decision == "accepted":
+            rows = _rows(store, doc_id, annotation_set, (category,))
+            target = {r.label: r for r in rows}
+            _drop(target, mine, annotator)
+            return _apply(store, doc_id, annotation_set, (category,), rows,
+                          list(target.values()), annotator)
+        return accept(store, doc_id, category, label, annotator=annotator,
+                      annotation_set=annotation_set)
+
+
+def accept(store: Store, doc_id: int, category: str, label: str, *,
+           annotator: str | None = None, annotation_set: str = "") -> DocLabelChange:
+    """Accept ``label`` of ``category`` for a document, never toggling it off (what a
+    file of decisions wants: the same line twice changes nothing the second time); an
+    exclusive category replaces its choice as :func:`choose` does."""
+    with saving(store):
+        cat = _category(store, category, label)
         rows = _rows(store, doc_id, annotation_set, (category,))
         target = {r.label: r for r in rows}
-        mine = target.get(label)
         if cat.exclusive:
             for other in rows:
                 if other.label != label and other.decision in ("accepted", "pending"):
                     _drop(target, other, annotator)
-            target[label] = _decided(mine, doc_id, category, label, "accepted", annotator,
-                                     annotation_set)
-        elif mine is not None and mine.decision == "accepted":
-            _drop(target, mine, annotator)
-        else:
+        mine = target.get(label)
+        if mine is None or mine.decision != "accepted":
             target[label] = _decided(mine, doc_id, category, label, "accepted", annotator,
                                      annotation_set)
         return _apply(store, doc_id, annotation_set, (category,), rows,
                       list(target.values()), annotator)
+
+
+def remove(store: Store, doc_id: int, category: str, label: str, *,
+           annotator: str | None = None, annotation_set: str = "") -> DocLabelChange:
+    """Take ``label`` of ``category`` off a document: its row is deleted, whatever its
+    origin and decision (nothing to remove: nothing changes)."""
+    with saving(store):
+        _category(store, category, label)
+        rows = _rows(store, doc_id, annotation_set, (category,))
+        target = [r for r in rows if r.label != label]
+        return _apply(store, doc_id, annotation_set, (category,), rows, target, annotator)
 
 
 def reject(store: Store, doc_id: int, category: str, label: str, *,
@@ -99,8 +126,8 @@ def accept_suggestions(store: Store, doc_id: int, category: str | None = None, *
     rejected: the person's choice stands). ``None`` when nothing was pending."""
     with saving(store):
         scheme = store.label_scheme()
-        if category is not None and scheme.category(category) is None:
-            raise LabelError(_no_category(scheme.categories, category))
+        if category is not None:
+            existing_category(scheme, category)
         pending = [r for r in store.doc_labels(doc_id, annotation_set)
                    if r.decision == "pending" and category in (None, r.category)]
         if not pending:
@@ -164,19 +191,12 @@ def _restore(store: Store, change: DocLabelChange, expected: tuple[DocLabel, ...
 def _category(store: Store, category: str, label: str) -> LabelCategory:
     """The category, when ``label`` is one of its document labels; else LabelError."""
     scheme = store.label_scheme()
-    cat = scheme.category(category)
-    if cat is None:
-        raise LabelError(_no_category(scheme.categories, category))
+    cat = existing_category(scheme, category)
     names = [x.name for x in scheme.doc_labels(category)]
     if label not in names:
         raise LabelError(f"no document label {label!r} in category {category} "
                          f"({', '.join(names) or 'none yet'})")
     return cat
-
-
-def _no_category(categories: list[LabelCategory], name: str) -> str:
-    return (f"no document-label category {name!r} in the project "
-            f"({', '.join(c.name for c in categories) or 'none'})")
 
 
 def _rows(store: Store, doc_id: int, annotation_set: str,
