@@ -164,7 +164,9 @@ def run(n_docs: int = ALL) -> list[dict[str, Any]]:
     """Information rows for the benchmark runner (see ``bench/__init__.py``): no target
     of the runner's, the issues' goals are in the names and under ``"goal"``. Measured on
     the held-out debates, which no shipped model learned from: the rules alone, and the
-    rules with the shipped check-worthiness model."""
+    rules with the shipped check-worthiness model; then speaker accuracy and quote recall
+    on the quote set (:func:`speaker_rows`) and the rankings of issue 27
+    (:func:`ranking_table_rows`, on ``n_docs`` documents of the held-out debates)."""
     held = heldout_debates()
     figures = measure_many({"rules": None, "model": "default"}, n_docs, debates=held)
     names = {"P": "precision", "R": "recall", "F1": "F1", "AP": "average precision"}
@@ -190,7 +192,7 @@ def run(n_docs: int = ALL) -> list[dict[str, Any]]:
         "higher_is_better": False, "meets": None, "goal": 1.0,
     })
     rows[0]["detail"] = figures
-    return rows + speaker_rows() + ranking_table_rows()
+    return rows + speaker_rows() + ranking_table_rows(n_docs)
 
 
 #: Speaker figures on ``bench/data/speakers-dev.jsonl`` before issue 27 (measured with
@@ -292,9 +294,6 @@ def main(argv: list[str] | None = None) -> None:
               f"{m['longest_claim_sentences']} sentence(s) "
               f"({m['longest_claim_vs_paragraph']:.2f} of its paragraph)")
 
-
-if __name__ == "__main__":
-    main()
 
 
 # --- speakers of news quotes (issue 27) ----------------------------------------------
@@ -487,3 +486,7 @@ def ranking_rows(n_docs: int = ALL, nlp: Any = None) -> dict[str, Any]:
     out["coefficients"] = {"bias": float(w[0]),
                            **{f: float(v) for f, v in zip(FEATURES, w[1:], strict=True)}}
     return out
+
+
+if __name__ == "__main__":
+    main()

@@ -403,6 +403,10 @@ def _in_quotes(pos: int, quotes: list[tuple[int, int]]) -> bool:
 def _claimant_of_verb(t: DocTable, att: Attribution, verb: int, a: int, b: int,
                       speakers: Speakers) -> None:
     s = t.subject(verb)
+    if s >= 0 and t.quoted[s]:  # '"... Nothing more," said Hassan': two subjects
+        outside = [c for c in t.children[verb]
+                   if t.dep[c] in ("nsubj", "nsubjpass") and not t.quoted[c]]
+        s = outside[0] if outside else -1
     if s >= 0:
         low = t.lower[s]
         if low in PERSON_PRONOUNS:

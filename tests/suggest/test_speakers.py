@@ -149,3 +149,12 @@ def test_quote_view_leaves_check_worthy_quotes_unmarked(nlp):
     doc = nlp(text)
     claims = suggest_claims(doc, suggest_entities(doc), shipped())
     assert claims and all(QUOTE_ONLY not in c.cues for c in claims)
+
+
+def test_a_subject_inside_the_quotation_is_never_the_speaker(analyse):
+    # the parser gives "said" two subjects: "Nothing" (quoted) and the speaker
+    text = ("Nurse Joy Okoro and her colleagues waited at the hospital doors on Monday.\n"
+            "\"We want the same staffing as the wards in the capital. Nothing more,\" "
+            "said Okoro.")
+    claim, linked = quote_claim(analyse, text, "same staffing")
+    assert linked == "Okoro"
