@@ -468,8 +468,7 @@ def _via_organisation(t: DocTable, att: Attribution, s: int) -> None:
             org = t.ent[i]
             if org >= 0 and org != k and t.entities[org].label == "ORG" \
                     and not t.quoted[i]:
-                e = t.entities[org]
-                att.via = unglue(t.text[e.start:e.end])
+                att.via = outlet_name(t, org)
                 return
 
 
