@@ -14,7 +14,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from annotator.editing.occurrences import other_occurrences
-from annotator.model import Label, LabelScheme, Span, Status
+from annotator.model import Label, LabelScheme, Span, Status, as_layer
 from annotator.session import Session
 from annotator.tokens import TokenBounds
 
@@ -226,7 +226,8 @@ class Decisions(QObject):
                 ok = deciding is None or self.push(RelabelSpanCommand(
                     self.session, self.signals, deciding, label.name))
                 ok = ok and self.push(AddManyCommand(self.session, self.signals, doc.id,
-                                                     label.layer, ranges, label.name))
+                                                     as_layer(label.layer), ranges,
+                                                     label.name))
             finally:
                 self.undo_stack.endMacro()
             if ok:
@@ -302,8 +303,8 @@ class Decisions(QObject):
         if self.article.doc is not None and self.article.doc.id == doc_id:
             self.article.set_caret_mode(False)
             self.article.clear_selection()
-        self.push(AddSpanCommand(self.session, self.signals, doc_id, label.layer, start, end,
-                                 label.name))
+        self.push(AddSpanCommand(self.session, self.signals, doc_id, as_layer(label.layer),
+                                 start, end, label.name))
 
     def resize_focused(self, edge: str, step: int, by_token: bool) -> None:
         """Move one edge of the focused span by a token (of the project tokenizer; the
