@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QWidget
 
 from annotator.model import DocLabel, Label, LabelCategory, LabelScheme
 
@@ -110,9 +110,11 @@ class DocLabelBar(QFrame):
         self.setObjectName("docLabelBar")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        self.box = QVBoxLayout(self)
-        self.box.setContentsMargins(14, 2, 14, 2)
-        self.box.setSpacing(1)
+        self.box = QGridLayout(self)
+        self.box.setContentsMargins(14, 1, 14, 1)
+        self.box.setHorizontalSpacing(6)
+        self.box.setVerticalSpacing(0)
+        self.box.setColumnStretch(1, 1)
         self.choices: list[Choice] = []
         self.chips: dict[tuple[str, str], QLabel] = {}
         self.titles: list[QLabel] = []
@@ -128,6 +130,7 @@ class DocLabelBar(QFrame):
     def set_scheme(self, scheme: LabelScheme) -> None:
         """One line per category of ``scheme`` (the old ones go); hidden without any."""
         for line in self._lines:
+            self.box.removeWidget(line)
             line.hide()
             line.deleteLater()
         self._lines, self.titles, self.chips, self.choices = [], [], {}, []
@@ -139,18 +142,20 @@ class DocLabelBar(QFrame):
             labels = scheme.doc_labels(category.name)
             if not labels:
                 continue
-            line = QWidget(self)
-            flow = FlowLayout(line, spacing=5)
+            line = QWidget(self)  # the chips, wrapped to the width the title leaves
+            flow = FlowLayout(line, spacing=4)
             flow.setContentsMargins(0, 0, 0, 0)
-            policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+            policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             policy.setHeightForWidth(True)
             line.setSizePolicy(policy)
-            title = QLabel(category_title(category), line)
+            title = QLabel(category_title(category), self)
             title.setTextFormat(Qt.TextFormat.PlainText)
             title.setFont(font)
             title.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             title.setToolTip(category.description)
-            flow.addWidget(title)
+            title.setContentsMargins(0, 3, 0, 0)  # level with the chips' text
+            row = len(self._lines) // 2
+            self.box.addWidget(title, row, 0, Qt.AlignmentFlag.AlignTop)
             self.titles.append(title)
             for label in labels:
                 choice = Choice(category, label, key_of.get(label.name, ""))
@@ -161,11 +166,8 @@ class DocLabelBar(QFrame):
                 flow.addWidget(chip)
                 self.choices.append(choice)
                 self.chips[(category.name, label.name)] = chip
-            self.box.addWidget(line)
-            self._lines.append(line)
-        width = max((t.sizeHint().width() for t in self.titles), default=0)
-        for title in self.titles:  # the chips of every line start at one x
-            title.setMinimumWidth(width)
+            self.box.addWidget(line, row, 1)
+            self._lines += [title, line]
         self.cursor = min(self.cursor, max(len(self.choices) - 1, 0))
         self.setVisible(bool(self.choices))
         self.show_labels(list(self.rows.values()))
@@ -192,10 +194,12 @@ class DocLabelBar(QFrame):
     def _restyle(self) -> None:
         """One style sheet for every chip: its colour, its state, the cursor."""
         dark = is_dark(self.palette())
-        highlight = self.palette().color(QPalette.ColorRole.Highlight).name()
+        tint = self.palette().color(QPalette.ColorRole.Highlight)
+        highlight = tint.name()
         rules = ["QLabel[objectName^=\"dchip\"] { padding: 0px 4px; border-radius: 2px; "
                  "margin: 1px; }",
-                 f"QFrame#docLabelBar:focus {{ border-left: 3px solid {highlight}; }}"]
+                 "QFrame#docLabelBar:focus { background: "
+                 f"rgba({tint.red()},{tint.green()},{tint.blue()},28); }}"]
         for i, choice in enumerate(self.choices):
             color = label_color(choice.label.color, dark)
             rgb = f"{color.red()},{color.green()},{color.blue()}"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.editing import doc_labels as ops
@@ -190,7 +190,8 @@ class DocLabelWork(QObject):
             return
         missing = ops.missing_required(self.view.store, doc.id, self._set())
         if missing and not self.ask_done_anyway(missing):
-            self.focus_bar(missing[0])
+            # once the closed question has given the window back its focus
+            QTimer.singleShot(0, lambda: self.focus_bar(missing[0]))
             return
         self.decisions.mark_done()
 
@@ -206,6 +207,9 @@ class DocLabelWork(QObject):
         box.setDefaultButton(back)
         box.setEscapeButton(back)
         box.exec()
+        window = self.parent_widget.window()
+        if not window.isActiveWindow():  # the keys go on to the window (some platforms)
+            window.activateWindow()
         return box.clickedButton() is done
 
     def cheat_rows(self) -> list[tuple[str, str]]:

@@ -76,7 +76,7 @@ class FlowLayout(QLayout):
 
 
 HINT = "solid = accepted · dashed = suggestion · band = claim"
-DOC_HINT = " · Ctrl+D, then a key: document label (the bar above)"
+DOC_HINT = "Ctrl+D, then a key: document label (the bar above)"
 
 
 class Legend(QWidget):
@@ -92,12 +92,14 @@ class Legend(QWidget):
         self.setSizePolicy(policy)
         self.chips: dict[str, QLabel] = {}
         self.hint = QLabel(HINT, self)
-        self.hint.setTextFormat(Qt.TextFormat.PlainText)
-        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.doc_hint = QLabel(DOC_HINT, self)  # a line of its own when the width needs
+        for hint in (self.hint, self.doc_hint):
+            hint.setTextFormat(Qt.TextFormat.PlainText)
+            hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.set_scheme(scheme)
 
     def set_scheme(self, scheme: LabelScheme) -> None:
-        """One chip per label of ``scheme`` (the old chips go), then the hint."""
+        """One chip per span label of ``scheme`` (the old chips go), then the hints."""
         for chip in self.chips.values():
             chip.hide()
             chip.deleteLater()
@@ -135,9 +137,12 @@ class Legend(QWidget):
             self.chips[label.name] = chip
         self.setStyleSheet("QLabel[objectName^=\"chip\"] { padding: 0px 4px; "
                            "border-radius: 2px; }\n" + "\n".join(rules))
-        self.hint.setText(HINT + (DOC_HINT if scheme.doc_labels() else ""))
         self.hint.setFont(font)
         self.flow.addWidget(self.hint)
+        self.doc_hint.setFont(font)
+        self.doc_hint.setVisible(bool(scheme.doc_labels()))
+        if scheme.doc_labels():
+            self.flow.addWidget(self.doc_hint)
         self.updateGeometry()
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802
