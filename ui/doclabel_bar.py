@@ -120,7 +120,7 @@ class DocLabelBar(QFrame):
         self.titles: list[QLabel] = []
         self.rows: dict[tuple[str, str], DocLabel] = {}
         self.keys: dict[str, Label] = {}
-        self.cursor = 0
+        self.position = 0
         self.armed = False
         self._lines: list[QWidget] = []
         self.set_scheme(scheme)
@@ -168,7 +168,7 @@ class DocLabelBar(QFrame):
                 self.chips[(category.name, label.name)] = chip
             self.box.addWidget(line, row, 1)
             self._lines += [title, line]
-        self.cursor = min(self.cursor, max(len(self.choices) - 1, 0))
+        self.position = min(self.position, max(len(self.choices) - 1, 0))
         self.setVisible(bool(self.choices))
         self.show_labels(list(self.rows.values()))
 
@@ -212,19 +212,19 @@ class DocLabelBar(QFrame):
                 look = "border: 1px dotted rgba(128,128,128,140); color: palette(mid);"
             else:
                 look = f"border: 1px solid rgba({rgb},70);"
-            if i == self.cursor and self.hasFocus():
+            if i == self.position and self.hasFocus():
                 look += f" margin: 0px; border: 2px solid {highlight};"  # same size
             rules.append(f"QLabel#dchip{i} {{ {look} }}")
         self.setStyleSheet("\n".join(rules))
 
     def current(self) -> Choice | None:
-        return self.choices[self.cursor] if self.choices else None
+        return self.choices[self.position] if self.choices else None
 
     def put_cursor(self, category: str, label: str | None = None) -> None:
         """The cursor on ``label`` of ``category`` (its first choice without one)."""
         for i, choice in enumerate(self.choices):
             if choice.category.name == category and label in (None, choice.label.name):
-                self.cursor = i
+                self.position = i
                 break
         self._restyle()
 
@@ -263,11 +263,11 @@ class DocLabelBar(QFrame):
             return
         key = Qt.Key(event.key())
         text = event.text().lower()
-        current = self.choices[self.cursor]
+        current = self.choices[self.position]
         if key in _MOVES:
             self._move(*_MOVES[key])
         elif key in _ENDS:
-            self.cursor = 0 if key == Qt.Key.Key_Home else len(self.choices) - 1
+            self.position = 0 if key == Qt.Key.Key_Home else len(self.choices) - 1
             self._restyle()
         elif key in _CHOOSE:
             self._choose(current)
@@ -278,7 +278,7 @@ class DocLabelBar(QFrame):
         elif text in self.keys:
             label = self.keys[text]
             self.put_cursor(label.category, label.name)
-            self._choose(self.choices[self.cursor])
+            self._choose(self.choices[self.position])
         else:  # armed, and no label has it
             self.armed = False
             self.unknown.emit(event.text())
@@ -296,16 +296,16 @@ class DocLabelBar(QFrame):
         at the same place (or its last)."""
         self.armed = False  # moving about: the bar keeps the focus
         if step:
-            self.cursor = (self.cursor + step) % len(self.choices)
+            self.position = (self.position + step) % len(self.choices)
         else:
             names = list(dict.fromkeys(c.category.name for c in self.choices))
-            here = self.choices[self.cursor]
+            here = self.choices[self.position]
             at = names.index(here.category.name)
             place = [c for c in self.choices if c.category.name == here.category.name
                      ].index(here)
             target = names[(at + lines) % len(names)]
             same = [i for i, c in enumerate(self.choices) if c.category.name == target]
-            self.cursor = same[min(place, len(same) - 1)]
+            self.position = same[min(place, len(same) - 1)]
         self._restyle()
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802

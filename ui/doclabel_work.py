@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.editing import doc_labels as ops
 from annotator.editing.reveal import reveal
@@ -33,11 +33,10 @@ from .view import DocumentView
 class DocLabelWork(QObject):
     """The bar's decisions, its refreshes and the required-category question."""
 
-    def __init__(self, view: DocumentView, parent: QWidget, bar: DocLabelBar,
-                 decisions: Decisions, article: ArticleView):
-        super().__init__(parent)
+    def __init__(self, view: DocumentView, bar: DocLabelBar, decisions: Decisions,
+                 article: ArticleView):
+        super().__init__(decisions)
         self.view = view
-        self.parent_widget = parent
         self.bar = bar
         self.decisions = decisions
         self.article = article
@@ -201,13 +200,13 @@ class DocLabelWork(QObject):
         names = ", ".join(category_title(k) if k else n for n, k in kinds.items())
         box = QMessageBox(QMessageBox.Icon.Question, "Required document label",
                           reveal(f"No label chosen for {names}. Mark the document done "
-                                 "anyway?"), parent=self.parent_widget)
+                                 "anyway?"), parent=self.bar.window())
         done = box.addButton("Mark &done anyway", QMessageBox.ButtonRole.AcceptRole)
         back = box.addButton("&Go back and label", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(back)
         box.setEscapeButton(back)
         box.exec()
-        window = self.parent_widget.window()
+        window = self.bar.window()
         if not window.isActiveWindow():  # the keys go on to the window (some platforms)
             window.activateWindow()
         return box.clickedButton() is done

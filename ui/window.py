@@ -57,8 +57,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.taskbar.hold_suggestions_until_drawn(self.article.viewport())
         self.decisions = Decisions(Session(store, annotator), self.article, self.scheme, self)
-        self.doc_labels = DocLabelWork(self, self, self.header.doc_bar, self.decisions,
-                                       self.article)
+        self.doc_labels = DocLabelWork(self, self.header.doc_bar, self.decisions, self.article)
         self.review = ReviewMode(self, self, settings, self.span_panel, self.decisions,
                                  self.article, self._suggest_tried)  # team projects
         self.decisions.signals.changed.connect(self._on_command_changed)
@@ -103,7 +102,7 @@ class MainWindow(QMainWindow):
         self.header = DocumentHeader(self.scheme)
         self.article = ArticleView(self.scheme)
         self.article.span_activated.connect(self.focus_span)
-        self.article.picker.chosen.connect(lambda name: self.decisions.apply_label(name))
+        self.article.picker.chosen.connect(self._on_picker_chosen)
         self.article.caret_mode_changed.connect(self._on_caret_mode_changed)
         centre = vbox(self.header, self.article)
         centre.layout().setSpacing(2)  # type: ignore[union-attr]
@@ -129,10 +128,9 @@ class MainWindow(QMainWindow):
         self.claim_editor.finished.connect(self.keys.focus_article)
         # Status bar: messages left; tasks, mode, position and annotator right.
         self.taskbar = TaskBar()
-        self.mode_label, self.position_label, self.annotator_label = (
-            plain_label(), plain_label(), plain_label())
-        for widget in (self.taskbar, self.mode_label, self.position_label,
-                       self.annotator_label):
+        labels = [plain_label() for _ in range(3)]
+        self.mode_label, self.position_label, self.annotator_label = labels
+        for widget in (self.taskbar, *labels):
             self.statusBar().addPermanentWidget(widget)
         self.indexer = SearchIndexer(self)
         self.indexer.progressed.connect(self.documents.show_index_progress)
@@ -349,6 +347,9 @@ class MainWindow(QMainWindow):
     def refuse(self, message: str) -> None:
         """Say why a key did nothing (the article's banner)."""
         self.article.banner.show_message(message)
+
+    def _on_picker_chosen(self, name: str) -> None:
+        self.decisions.apply_label(name)
 
     def _on_caret_mode_changed(self, on: bool) -> None:
         self.mode_label.setText("CARET: arrows move, Shift+arrows select, a label key "
