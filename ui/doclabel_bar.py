@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QPalette
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QWidget
 
 from annotator.model import DocLabel, Label, LabelCategory, LabelScheme
@@ -307,6 +307,17 @@ class DocLabelBar(QFrame):
             same = [i for i, c in enumerate(self.choices) if c.category.name == target]
             self.position = same[min(place, len(same) - 1)]
         self._restyle()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        """A click on a chip chooses it (the keys are the way; the mouse works too)."""
+        child = self.childAt(event.position().toPoint())
+        for i, choice in enumerate(self.choices):
+            if self.chips[(choice.category.name, choice.label.name)] is child:
+                self.position = i
+                self.setFocus(Qt.FocusReason.MouseFocusReason)
+                self._choose(choice)
+                return
+        super().mousePressEvent(event)
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
         super().focusInEvent(event)

@@ -162,6 +162,9 @@ def test_doclabel_bar_arrows_space_and_reject(qtbot, project, window):
     assert window.article.focused_span() is focused  # arrows moved no span focus
     key(qtbot, window, Qt.Key.Key_Escape)
     assert window.article.hasFocus()
+    chip = bar.chips[("reliability", "mixed")]  # the mouse works too
+    qtbot.mouseClick(chip, Qt.MouseButton.LeftButton)
+    assert decided(project)[("reliability", "mixed")] == "accepted"
 
 
 def answer_next_question(qtbot: Any, letter: Qt.Key) -> list[str]:
