@@ -183,7 +183,6 @@ class DocLabelBar(QFrame):
             font = chip.font()
             font.setItalic(state_of(row) == "pending")
             font.setStrikeOut(state_of(row) == "rejected")
-            font.setBold(state_of(row) == "accepted")
             chip.setFont(font)
         self._restyle()
 

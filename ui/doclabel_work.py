@@ -198,9 +198,12 @@ class DocLabelWork(QObject):
         """One question for every empty required category: True to mark done anyway."""
         kinds = {name: self.view.scheme.category(name) for name in missing}
         names = ", ".join(category_title(k) if k else n for n, k in kinds.items())
+        waiting = [f"{r.label} {r.score:.2f}" if r.score is not None else r.label
+                   for r in self.shown if r.decision == "pending" and r.category in kinds]
+        hint = f" (suggested, not accepted: {', '.join(waiting)})" if waiting else ""
         box = QMessageBox(QMessageBox.Icon.Question, "Required document label",
-                          reveal(f"No label chosen for {names}. Mark the document done "
-                                 "anyway?"), parent=self.bar.window())
+                          reveal(f"No label chosen for {names}{hint}. Mark the document "
+                                 "done anyway?"), parent=self.bar.window())
         done = box.addButton("Mark &done anyway", QMessageBox.ButtonRole.AcceptRole)
         back = box.addButton("&Go back and label", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(back)
@@ -212,14 +215,15 @@ class DocLabelWork(QObject):
         return box.clickedButton() is done
 
     def cheat_rows(self) -> list[tuple[str, str]]:
-        """The cheat sheet's lines: the prefix, one line per category, the bar's keys."""
+        """The cheat sheet's lines: the prefix, each category's keys (three labels a
+        line, so the sheet keeps its width), the bar's own keys."""
         rows = [(PREFIX, "then a document label's key (shown in the bar)")]
         for category in self.view.scheme.categories:
-            keys = [(c.key.upper(), c.label.name) for c in self.bar.choices
+            keys = [f"{c.key.upper()} {c.label.name}" for c in self.bar.choices
                     if c.category.name == category.name and c.key]
-            if keys:
-                rows.append((f"{PREFIX}, " + "/".join(k for k, _ in keys),
-                             f"{category.name}: " + ", ".join(n for _, n in keys)))
-        rows.append(("Tab", "to the bar: ←/→ ↑/↓ move, Space chooses, A accepts "
-                            "suggestions, X rejects"))
+            lines = [", ".join(keys[i:i + 3]) for i in range(0, len(keys), 3)]
+            if lines:
+                rows.append((f"{PREFIX}, then", f"{category.name}: " + ",\n".join(lines)))
+        rows.append(("Tab, then", "the bar: ←/→ ↑/↓ move, Space chooses,\nA accepts its "
+                                  "suggestions, X rejects"))
         return rows

@@ -135,7 +135,7 @@ def test_doclabel_bar_suggestions_show_scores_and_a_accepts_them_in_the_bar(
     assert decided(project) == {("topic", "politics"): "accepted",
                                 ("topic", "economy"): "accepted",
                                 ("stance", "neutral"): "accepted"}
-    assert not chip.font().italic() and chip.font().bold()
+    assert not chip.font().italic() and chip.text() == "P politics 0.82"  # filled
     assert sum(s.decision == "pending" for s in project.spans(1)) == 6  # spans untouched
     key(qtbot, window, Qt.Key.Key_Z, CTRL)  # one undo step for the lot
     assert set(decided(project).values()) == {"pending"}
@@ -235,8 +235,8 @@ def test_doclabel_bar_keys_are_in_the_legend_and_cheat_sheet(qtbot, project, win
     sheet = window.cheat_sheet
     qtbot.waitExposed(sheet)
     texts = [w.text() for w in sheet.findChildren(QWidget) if hasattr(w, "text")]
-    assert "Ctrl+D, P/E/C/H/I/S" in texts
-    assert any(t.startswith("topic: politics, economy") for t in texts)
+    assert "topic: P politics, E economy, C conflict,\nH health, I crime, S sport" in texts
+    assert "Ctrl+D, then" in texts
     assert isinstance(sheet, CheatSheet)
     sheet.close()
 
