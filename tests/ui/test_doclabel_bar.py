@@ -186,10 +186,14 @@ def test_doclabel_bar_required_category_asks_once(qtbot, project, open_window):
     six_by_three(project, required=("stance", "reliability"))
     window = open_window()
     doc_key(qtbot, window, "p")
+    with project.write():  # a suggestion is not a choice: it is named in the question
+        project.put_doc_label_suggestions(1, "test-model", {"reliability": {"mixed": 0.61}})
+    window.doc_labels.refresh()
     seen = answer_next_question(qtbot, Qt.Key.Key_G)  # go back
     key(qtbot, window, Qt.Key.Key_D)
     assert len(seen) == 1  # one question for both categories
     assert "stance (one, required)" in seen[0] and "reliability" in seen[0]
+    assert "suggested, not accepted: mixed 0.61" in seen[0]
     assert project.get_document(1).status == "in_progress" and window.doc.id == 1
     bar = window.header.doc_bar
     qtbot.waitUntil(bar.hasFocus, timeout=2000)
