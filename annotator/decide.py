@@ -191,12 +191,16 @@ def _add(session: Session, doc_id: int, item: dict[str, Any], lookups: Lookups
     if item.get("layer") not in (None, found.layer):
         raise DecisionError(f"label {label} is of the {found.layer} layer, not "
                             f"{item['layer']}")
+    if found.layer == "doc":
+        raise DecisionError(f"label {label} is a document label (category "
+                            f"{found.category}): decide it with a doc-label line")
     if "span" in item:
         raise DecisionError('"add" makes a span: give "start" and "end", not "span"')
     claim_fields = [name for name in CLAIM_FIELDS if name in item]
     if claim_fields and found.layer != "claim":
         raise DecisionError(f"{', '.join(claim_fields)}: only a claim has these")
-    change = session.add(doc_id, found.layer, _int(item, "start"), _int(item, "end"), label)
+    change = session.add(doc_id, as_layer(found.layer), _int(item, "start"),
+                         _int(item, "end"), label)
     assert change.span is not None and change.span.id is not None
     return [change, *_set_claim(session, change.span.id, item, required=False)]
 

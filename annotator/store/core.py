@@ -8,8 +8,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from ..model import Label, LabelScheme
+from ..model import Label, LabelCategory, LabelScheme
 from .base import PRECEDENCE
+from .doclabels import DocLabelQueries
 from .documents import DocumentQueries
 from .files import (
     StoreError,
@@ -34,7 +35,7 @@ from .sets import SetQueries
 from .trust import Header, check_header, check_schema
 
 
-class Store(DocumentQueries, SetQueries):
+class Store(DocumentQueries, SetQueries, DocLabelQueries):
     """An open project database.
 
     ``readonly``: never write (read commands ask for it). A project that cannot be
@@ -142,23 +143,49 @@ class Store(DocumentQueries, SetQueries):
     # -- labels
 
     def label_scheme(self) -> LabelScheme:
-        """The project's labels, in their order (see :mod:`annotator.labels`)."""
-        return LabelScheme([Label(*row) for row in self.conn.execute(
-            "SELECT name, layer, color, key, description FROM labels ORDER BY position")])
+        """The project's labels and document-label categories, in their order (see
+        :mod:`annotator.labels`)."""
+        return LabelScheme(
+            [Label(*row) for row in self.conn.execute(
+                "SELECT name, layer, color, key, description, category FROM labels"
+                " ORDER BY position")],
+            [LabelCategory(name, bool(exclusive), bool(required), description)
+             for name, exclusive, required, description in self.conn.execute(
+                 "SELECT name, exclusive, required, description FROM label_categories"
+                 " ORDER BY position")])
 
     def put_label(self, label: Label, replacing: str | None = None) -> None:
         """Add ``label`` at the end, or put it in the place of ``replacing`` (call inside
         :meth:`write`; :mod:`annotator.labels` checks it first)."""
         if replacing is not None:
             self.conn.execute(
-                "UPDATE labels SET name = ?, layer = ?, color = ?, key = ?, description = ?"
-                " WHERE name = ?", (label.name, label.layer, label.color, label.key,
-                                    label.description, replacing))
+                "UPDATE labels SET name = ?, layer = ?, color = ?, key = ?, description = ?,"
+                " category = ? WHERE name = ?", (label.name, label.layer, label.color,
+                                                 label.key, label.description,
+                                                 label.category, replacing))
             return
         self.conn.execute(
             "INSERT INTO labels VALUES (?, ?, ?, ?, ?,"
-            " (SELECT coalesce(max(position), -1) + 1 FROM labels))",
-            (label.name, label.layer, label.color, label.key, label.description))
+            " (SELECT coalesce(max(position), -1) + 1 FROM labels), ?)",
+            (label.name, label.layer, label.color, label.key, label.description,
+             label.category))
+
+    def put_category(self, category: LabelCategory, position: int | None = None) -> None:
+        """Add a document-label category at the end (or at ``position``), or change the
+        one of that name in its place (call inside :meth:`write`)."""
+        self.conn.execute(
+            "INSERT INTO label_categories VALUES (?, ?, ?, ?, coalesce(?, (SELECT position"
+            " FROM label_categories WHERE name = ?), (SELECT coalesce(max(position), -1) + 1"
+            " FROM label_categories))) ON CONFLICT (name) DO UPDATE SET"
+            " exclusive = excluded.exclusive, required = excluded.required,"
+            " description = excluded.description, position = excluded.position",
+            (category.name, int(category.exclusive), int(category.required),
+             category.description, position, category.name))
+
+    def delete_category(self, name: str) -> None:
+        """Remove a category from the scheme (its labels stay until removed; call inside
+        :meth:`write`; :mod:`annotator.labels` removes them together)."""
+        self.conn.execute("DELETE FROM label_categories WHERE name = ?", (name,))
 
     def delete_label(self, name: str) -> None:
         self.conn.execute("DELETE FROM labels WHERE name = ?", (name,))
