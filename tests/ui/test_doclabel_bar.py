@@ -279,3 +279,24 @@ def test_doclabel_bar_fits_with_3_categories_of_6(qtbot, project, window, size):
     assert inside(article, window) and article.height() >= 8 * article.fontMetrics().height()
     if os.environ.get("DOCLABEL_PNG"):
         window.grab().save(os.environ["DOCLABEL_PNG"].replace(".png", f"-{size[0]}.png"))
+
+
+def test_doclabel_bar_follows_the_label_scheme(qtbot, project, window):
+    bar = window.header.doc_bar
+    with project.write():  # what Project > Labels or `annotator labels add` does
+        project.put_label(Label("science", "doc", "#3377aa", "g", "Science", "topic"))
+    window.scheme_work.apply_scheme()
+    assert bar.chips[("topic", "science")].text() == "G science"
+    doc_key(qtbot, window, "g")
+    assert decided(project) == {("topic", "science"): "accepted"}
+
+
+def test_doclabel_bar_read_only_project_changes_nothing(qtbot, project, open_window):
+    six_by_three(project)
+    window = open_window(readonly=True)
+    assert not window.action_table["doc_label"].isEnabled()
+    bar = tab_to_bar(qtbot, window)
+    key(qtbot, window, Qt.Key.Key_Space)
+    key(qtbot, window, Qt.Key.Key_P)
+    assert "reading only" in window.article.banner.text()
+    assert decided(project) == {} and bar.state("topic", "politics") == ""
