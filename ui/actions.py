@@ -170,9 +170,9 @@ ACTIONS: tuple[Spec, ...] = (
     _go("P&revious document", ("Ctrl+Up", "P"), "prev_doc", lambda w: w.step_document(-1)),
     _go("&Go to document…", ("Ctrl+G",), "goto_doc", lambda w: w.files.ask_document()),
     _go("Back to the &article", ("Escape",), "article", lambda w: w.keys.focus_article()),
-    Spec("&Document", "Mark &done and open next (asks if a required document label is "
-         "missing)", ("D", "Ctrl+Return"), "done", lambda w: w.doc_labels.mark_done(),
-         writes=True),
+    # D asks first when a required category of document labels is left empty
+    Spec("&Document", "Mark &done and open next", ("D", "Ctrl+Return"), "done",
+         lambda w: w.doc_labels.mark_done(), writes=True),
     _doc("&Skip and open next", ("S",), "skip", lambda d: d.skip()),
     _doc("&Flag with a note…", ("F",), "flag", lambda d: d.flag()),
     _doc("Mark in &progress", (), "in_progress", lambda d: d.mark_in_progress()),
