@@ -169,7 +169,10 @@ class DocLabelBar(QFrame):
             self.box.addWidget(line, row, 1)
             self._lines += [title, line]
         self.position = min(self.position, max(len(self.choices) - 1, 0))
-        self.setVisible(bool(self.choices))
+        if not self.choices:
+            self.hide()
+        elif self.parentWidget() is not None:  # (without one it would open as a window)
+            self.show()
         self.show_labels(list(self.rows.values()))
 
     def show_labels(self, rows: list[DocLabel]) -> None:

@@ -287,6 +287,8 @@ def test_doclabel_bar_follows_the_label_scheme(qtbot, project, window):
         project.put_label(Label("science", "doc", "#3377aa", "g", "Science", "topic"))
     window.scheme_work.apply_scheme()
     assert bar.chips[("topic", "science")].text() == "G science"
+    QApplication.processEvents()
+    assert bar.chips[("topic", "science")].isVisible() and len(bar.chips) == 19
     doc_key(qtbot, window, "g")
     assert decided(project) == {("topic", "science"): "accepted"}
 
@@ -300,3 +302,21 @@ def test_doclabel_bar_read_only_project_changes_nothing(qtbot, project, open_win
     key(qtbot, window, Qt.Key.Key_P)
     assert "reading only" in window.article.banner.text()
     assert decided(project) == {} and bar.state("topic", "politics") == ""
+
+
+def test_doclabel_bar_is_hidden_without_document_labels(qtbot, project, open_window):
+    with project.write():
+        scheme = project.label_scheme()
+        for label in scheme.doc_labels():
+            project.delete_label(label.name)
+        for category in scheme.categories:
+            project.delete_category(category.name)
+    window = open_window()
+    bar = window.header.doc_bar
+    assert not bar.isVisible() and not window.header.legend.doc_hint.isVisible()
+    key(qtbot, window, Qt.Key.Key_Tab)
+    assert not bar.hasFocus()
+    window.article.setFocus()
+    key(qtbot, window, Qt.Key.Key_D, CTRL)
+    assert "no document labels" in window.article.banner.text()
+    assert window.article.hasFocus()
