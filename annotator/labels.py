@@ -96,7 +96,7 @@ def _check_category(label: Label, scheme: LabelScheme) -> None:
     if scheme.category(label.category) is None:
         raise LabelError(f"label {label.name}: no category {label.category!r} "
                          f"({', '.join(c.name for c in scheme.categories) or 'none yet'}; "
-                         "--exclusive or --multi creates it)")
+                         "`annotator labels add NAME --layer doc --category CAT` creates it)")
 
 
 def check_category(category: LabelCategory, scheme: LabelScheme,
@@ -129,8 +129,9 @@ def add(store: Store, label: Label, annotator: str | None,
                 scheme = store.label_scheme()
             elif have.exclusive != category.exclusive:
                 kind = "exclusive" if have.exclusive else "multi-label"
-                raise LabelError(f"category {have.name} is {kind} already (annotator labels "
-                                 f"update-category {shlex.quote(have.name)} changes it)")
+                raise LabelError(f"category {have.name} is {kind} already (`annotator labels "
+                                 f"category {shlex.quote(have.name)} --exclusive` or --multi "
+                                 "changes it)")
         if not label.color:
             label = Label(label.name, label.layer, free_color(scheme), label.key,
                           label.description, label.category)

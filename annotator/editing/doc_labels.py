@@ -57,22 +57,48 @@ def choose(store: Store, doc_id: int, category: str, label: str, *,
     its choice, a multi-label one toggles the label (see the module's docstring)."""
     with saving(store):
         cat = _category(store, category, label)
+        mine = next((r for r in store.doc_labels(doc_id, annotation_set)
+                     if r.category == category and r.label == label), None)
+        if not cat.exclusive and mine is not None and mine.decision == "accepted":
+            rows = _rows(store, doc_id, annotation_set, (category,))
+            target = {r.label: r for r in rows}
+            _drop(target, mine, annotator)
+            return _apply(store, doc_id, annotation_set, (category,), rows,
+                          list(target.values()), annotator)
+        return accept(store, doc_id, category, label, annotator=annotator,
+                      annotation_set=annotation_set)
+
+
+def accept(store: Store, doc_id: int, category: str, label: str, *,
+           annotator: str | None = None, annotation_set: str = "") -> DocLabelChange:
+    """Accept ``label`` of ``category`` for a document, never toggling it off (what a
+    file of decisions wants: the same line twice changes nothing the second time); an
+    exclusive category replaces its choice as :func:`choose` does."""
+    with saving(store):
+        cat = _category(store, category, label)
         rows = _rows(store, doc_id, annotation_set, (category,))
         target = {r.label: r for r in rows}
-        mine = target.get(label)
         if cat.exclusive:
             for other in rows:
                 if other.label != label and other.decision in ("accepted", "pending"):
                     _drop(target, other, annotator)
-            target[label] = _decided(mine, doc_id, category, label, "accepted", annotator,
-                                     annotation_set)
-        elif mine is not None and mine.decision == "accepted":
-            _drop(target, mine, annotator)
-        else:
+        mine = target.get(label)
+        if mine is None or mine.decision != "accepted":
             target[label] = _decided(mine, doc_id, category, label, "accepted", annotator,
                                      annotation_set)
         return _apply(store, doc_id, annotation_set, (category,), rows,
                       list(target.values()), annotator)
+
+
+def remove(store: Store, doc_id: int, category: str, label: str, *,
+           annotator: str | None = None, annotation_set: str = "") -> DocLabelChange:
+    """Take ``label`` of ``category`` off a document: its row is deleted, whatever its
+    origin and decision (nothing to remove: nothing changes)."""
+    with saving(store):
+        _category(store, category, label)
+        rows = _rows(store, doc_id, annotation_set, (category,))
+        target = [r for r in rows if r.label != label]
+        return _apply(store, doc_id, annotation_set, (category,), rows, target, annotator)
 
 
 def reject(store: Store, doc_id: int, category: str, label: str, *,

@@ -140,6 +140,17 @@ class Store(DocumentQueries, SetQueries, DocLabelQueries):
             "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),)
         )
 
+    def _ordered_doc_label_counts(self) -> dict[str, dict[str, dict[str, int]]]:
+        """:meth:`doc_label_counts` of the own set, categories and labels in the scheme's
+        order (those outside it last)."""
+        counts = self.doc_label_counts()
+        scheme = self.label_scheme()
+        order = {x.name: i for i, x in enumerate(scheme.labels)}
+        cats = {c.name: i for i, c in enumerate(scheme.categories)}
+        return {cat: {label: counts[cat][label]
+                      for label in sorted(counts[cat], key=lambda x: (order.get(x, 1e9), x))}
+                for cat in sorted(counts, key=lambda c: (cats.get(c, 1e9), c))}
+
     # -- labels
 
     def label_scheme(self) -> LabelScheme:
@@ -279,8 +290,10 @@ class Store(DocumentQueries, SetQueries, DocLabelQueries):
     # -- statistics
 
     def stats(self) -> dict[str, Any]:
-        """Documents by status and spans by layer, label and decision (the project's own
-        set); in a team project also each annotator's set and the review's progress."""
+        """Documents by status, spans by layer, label and decision, and document labels
+        by category, label and decision (the project's own set); in a team project also
+        each annotator's set (with its accepted document labels) and the review's
+        progress."""
         by_status = dict(self.conn.execute(
             "SELECT status, count(*) FROM documents GROUP BY status ORDER BY status"))
         spans: dict[str, dict[str, dict[str, int]]] = {}
@@ -292,6 +305,8 @@ class Store(DocumentQueries, SetQueries, DocLabelQueries):
         out: dict[str, Any] = {
             "documents": {"total": sum(by_status.values()), "by_status": by_status},
             "spans": spans,
+            # {category: {label: {accepted, rejected, pending}}}, the scheme's order
+            "doc_labels": self._ordered_doc_label_counts(),
         }
         if self.has_annotation_sets():  # a team project: each annotator's set
             sets: dict[str, dict[str, Any]] = {}
@@ -305,6 +320,11 @@ class Store(DocumentQueries, SetQueries, DocLabelQueries):
                     " AND decision = 'accepted' GROUP BY annotation_set"):
                 sets.setdefault(name, {"by_status": {}, "accepted_spans": 0})
                 sets[name]["accepted_spans"] = n
+            for name, n in self.conn.execute(
+                    "SELECT annotation_set, count(*) FROM doc_labels WHERE"
+                    " annotation_set != '' AND decision = 'accepted' GROUP BY annotation_set"):
+                sets.setdefault(name, {"by_status": {}, "accepted_spans": 0})
+                sets[name]["accepted_doc_labels"] = n
             out["annotation_sets"] = sets
             out["review"] = {"to_review": len(self.review_document_ids()),
                              "shared": len(self.review_document_ids(reviewed=True))}
