@@ -113,6 +113,11 @@ def test_doclabel_bar_undo_redo_and_the_status_bar(qtbot, project, window):
     assert decided(project) == {("stance", "neutral"): "accepted"}
     assert window.statusBar().currentMessage() == "Redone: Choose stance: neutral"
     assert window.header.doc_bar.state("stance", "neutral") == "accepted"
+    key(qtbot, window, Qt.Key.Key_N)  # another document: the undo shows this one again
+    assert window.doc.id == 2 and window.header.doc_bar.state("stance", "neutral") == ""
+    key(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert window.doc.id == 1 and decided(project) == {("stance", "for"): "accepted"}
+    assert window.header.doc_bar.state("stance", "for") == "accepted"
 
 
 def test_doclabel_bar_suggestions_show_scores_and_a_accepts_them_in_the_bar(
