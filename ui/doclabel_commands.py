@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from annotator.editing.doc_labels import DocLabelChange, reapply, revert
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
+from annotator.editing.doc_labels import DocLabelChange, reapply, revert
 from annotator.errors import AnnotatorError
 from annotator.store import Store
 

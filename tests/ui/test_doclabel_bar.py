@@ -10,10 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from annotator.gui.cheatsheet import CheatSheet
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from annotator.gui.cheatsheet import CheatSheet
 from annotator.model import Label, LabelCategory
 from annotator.store import Store
 
