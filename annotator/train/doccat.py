@@ -248,12 +248,12 @@ def category_scores(labels: Sequence[str], gold: Sequence[dict[str, float]],
         chosen = [{max(p, key=lambda x: p[x])} if p else set() for p in predicted]
     else:
         chosen = [{x for x, s in p.items() if s >= threshold} for p in predicted]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for label in labels:
-        g = [bool(x.get(label)) for x in gold]
-        p = [label in c for c in chosen]
-        f = prf(g, p)
-        rows.append({"label": label, "gold": sum(g), "predicted": sum(p),
+        truth = [bool(x.get(label)) for x in gold]
+        said = [label in c for c in chosen]
+        f = prf(truth, said)
+        rows.append({"label": label, "gold": sum(truth), "predicted": sum(said),
                      "P": round(f["P"], 4), "R": round(f["R"], 4), "F1": round(f["F1"], 4)})
     counted = [r for r in rows if r["gold"] or r["predicted"]]
     macro = sum(r["F1"] for r in counted) / len(counted) if counted else 0.0

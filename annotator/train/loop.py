@@ -121,14 +121,17 @@ def retrain_due(store: Store, every: int) -> bool:
 def learning_curve(db_path: Path) -> list[dict[str, Any]]:
     """One point per model of the project, oldest first: ``model``, ``created``,
     ``done_documents`` and the held-out F1 of each layer it learnt (``entity``: exact,
-    all labels; ``claim``: check-worthy units), ``None`` where not measured."""
+    all labels; ``claim``: check-worthy units; ``doc``: the mean of its categories'
+    macro-F1), ``None`` where not measured."""
     points = []
     for m in trained.list_models(db_path):
         scores = m.scores
         entity = next((r["exact"]["f1"] for r in (scores.get("entity") or {}).get("after")
                        or [] if r["label"] == "(all)"), None)
         claim = ((scores.get("claim") or {}).get("checkworthy") or {}).get("F1")
+        doc = [x["macro_f1"] for x in (scores.get("doc") or {}).values()]
         points.append({"model": m.name, "created": m.created,
                        "done_documents": m.meta.get("done_documents"),
-                       "entity": entity, "claim": claim})
+                       "entity": entity, "claim": claim,
+                       "doc": round(sum(doc) / len(doc), 4) if doc else None})
     return points

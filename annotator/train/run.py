@@ -71,7 +71,7 @@ class TrainOptions:
 @dataclass
 class Progress:
     """One progress report: the stage (``load``, ``parse``, ``entity``, ``claim``,
-    ``evaluate``, ``save``), how far (``step`` of ``total``, ``total`` ``None`` when
+    ``doc:CATEGORY``, ``evaluate``, ``save``), how far (``step`` of ``total``, ``total`` ``None`` when
     unknown), the last training loss and held-out score, seconds since the start.
     ``annotator train --progress-json`` prints these, one JSON object a line."""
 
