@@ -247,6 +247,27 @@ def span_dict(span: Span | None) -> dict[str, Any] | None:
     return out
 
 
+@contextlib.contextmanager
+def saving(store: Store, wait_ms: int | None = None) -> Iterator[None]:
+    """:meth:`Store.write`, with the storage's failures (busy, full disk, read-only, I/O
+    error) turned into a :class:`StorageError` that the window can show like any
+    refusal (every decision goes through it: spans here, document labels in
+    :mod:`annotator.editing.doc_labels`)."""
+    try:
+        with store.write(wait_ms):
+            yield
+    except ReadOnlyError as exc:
+        raise StorageError("not saved: the project is read-only (nothing was "
+                           "changed)") from exc
+    except ReplacedError as exc:
+        raise StorageError(f"not saved: {exc}") from exc
+    except (sqlite3.OperationalError, OSError) as exc:
+        reason = storage_reason(exc, store.path)
+        if reason is None:
+            raise  # a bug, not the storage: let it show as one
+        raise StorageError(f"not saved: {reason} (nothing was changed)") from exc
+
+
 class Session:
     """One annotator working on one annotation set of one project."""
 
@@ -606,24 +627,8 @@ class Session:
 
     # -- helpers
 
-    @contextlib.contextmanager
-    def _write(self, wait_ms: int | None = None) -> Iterator[None]:
-        """:meth:`Store.write`, with the storage's failures (busy, full disk, read-only,
-        I/O error) turned into a :class:`StorageError` that the window can show like any
-        refusal."""
-        try:
-            with self.store.write(wait_ms):
-                yield
-        except ReadOnlyError as exc:
-            raise StorageError("not saved: the project is read-only (nothing was "
-                               "changed)") from exc
-        except ReplacedError as exc:
-            raise StorageError(f"not saved: {exc}") from exc
-        except (sqlite3.OperationalError, OSError) as exc:
-            reason = storage_reason(exc, self.store.path)
-            if reason is None:
-                raise  # a bug, not the storage: let it show as one
-            raise StorageError(f"not saved: {reason} (nothing was changed)") from exc
+    def _write(self, wait_ms: int | None = None) -> contextlib.AbstractContextManager[None]:
+        return saving(self.store, wait_ms)
 
     def _span(self, span_id: int) -> Span:
         span = self.store.get_span(span_id)

@@ -389,7 +389,8 @@ class MergedFile:
     def changed(self) -> bool:
         c = self.counts
         return any(c.get(k, 0) for k in ("documents_added", "spans", "spans_removed",
-                                         "events", "statuses"))
+                                         "events", "statuses", "doc_labels",
+                                         "doc_labels_removed"))
 
     def summary(self) -> str:
         if not self.changed:
@@ -398,6 +399,7 @@ class MergedFile:
         return (f"{self.path}: set {self.name}: {c['documents']} documents "
                 f"({c['documents_added']} new to the team), {c['spans']} spans"
                 + (f" (replacing {c['spans_removed']})" if c["spans_removed"] else "")
+                + (f", {c['doc_labels']} document labels" if c.get("doc_labels") else "")
                 + f", {c['events']} events" + (" (an update of a file merged before)"
                                                if self.again else "")
                 + (" (a new batch of the same annotator)" if self.batch else ""))

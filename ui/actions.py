@@ -233,7 +233,7 @@ def label_actions(scheme: LabelScheme) -> list[Spec]:
                  (label.key.upper(),) if label.key and label.key.lower() not in COMMAND_KEYS
                  else (), f"label_{label.name}", _apply_label(label.name), writes=True,
                  captures=True)
-            for label in scheme.labels] + occurrence_actions(scheme)
+            for label in scheme.span_labels()] + occurrence_actions(scheme)
 
 
 #: Alt+letters the menu bar takes (``&File`` is Alt+F): no label gets them as Alt+key.
@@ -247,7 +247,7 @@ def occurrence_actions(scheme: LabelScheme) -> list[Spec]:
     return [Spec("&Label", f"{label.name} on every other occurrence",
                  (f"Alt+{label.key.upper()}",), f"occurrences_{label.name}",
                  _label_occurrences(label.name), writes=True, captures=True)
-            for label in scheme.labels
+            for label in scheme.span_labels()
             if label.key and label.key.lower() not in COMMAND_KEYS
             and label.key.lower() not in MENU_MNEMONICS]
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from annotator.editing.occurrences import other_occurrences
-from annotator.model import Label, LabelScheme, Span, Status
+from annotator.model import Label, LabelScheme, Span, Status, as_layer
 from annotator.session import Session
 from annotator.tokens import TokenBounds
 
@@ -215,8 +215,8 @@ class Decisions(QObject):
                 self.article.clear_selection()
             if label.layer == "entity":
                 self.last_label = label
-            if self.push(AddManyCommand(self.session, self.signals, doc.id, label.layer,
-                                        ranges, label.name)):
+            if self.push(AddManyCommand(self.session, self.signals, doc.id,
+                                        as_layer(label.layer), ranges, label.name)):
                 told = (f"{label.name} on {len(ranges)} occurrence"
                         f"{'s' if len(ranges) != 1 else ''} of {words!r}; {skipped} "
                         "skipped (they overlap a span)")
@@ -287,8 +287,8 @@ class Decisions(QObject):
         if self.article.doc is not None and self.article.doc.id == doc_id:
             self.article.set_caret_mode(False)
             self.article.clear_selection()
-        self.push(AddSpanCommand(self.session, self.signals, doc_id, label.layer, start, end,
-                                 label.name))
+        self.push(AddSpanCommand(self.session, self.signals, doc_id, as_layer(label.layer),
+                                 start, end, label.name))
 
     def resize_focused(self, edge: str, step: int, by_token: bool) -> None:
         """Move one edge of the focused span by a token (of the project tokenizer; the
