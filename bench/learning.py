@@ -185,18 +185,20 @@ def planted_articles(n: int, seed: int = 0, words: int = 80, signal: float = 0.1
 
 
 def bow_baseline(train: list[tuple[str, str]], test: list[str], labels: list[str],
-                 iterations: int = 300, learn_rate: float = 2.0, l2: float = 1e-4
+                 iterations: int = 200, learn_rate: float = 10.0, l2: float = 1e-4
                  ) -> list[str]:
     """A bag-of-words logistic regression in numpy, the baseline: lower-cased words seen
-    in two training texts at least (at most 30,000), log counts, rows of unit length,
-    softmax regression by full-batch gradient descent. The label of each test text."""
+    in two training texts at least (the 10,000 most frequent), log counts, rows of unit length,
+    softmax regression by full-batch gradient descent (the learning rate the best of
+    2, 8 and 20 on the news articles at 50 and 1,000 documents, rounded). The label of
+    each test text."""
     import numpy as np
 
     word = re.compile(r"\w+")
     seen: Counter[str] = Counter()
     for text, _ in train:
         seen.update(set(word.findall(text.lower())))
-    vocab = {w: k for k, (w, n) in enumerate(seen.most_common(30_000)) if n >= 2}
+    vocab = {w: k for k, (w, n) in enumerate(seen.most_common(10_000)) if n >= 2}
 
     def matrix(texts: list[str]) -> Any:
         x = np.zeros((len(texts), len(vocab)), dtype=np.float32)

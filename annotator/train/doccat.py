@@ -47,6 +47,13 @@ if TYPE_CHECKING:
 
 #: A category is trained from at least this many labelled done documents.
 MIN_DOCUMENTS = 10
+#: Passes over the training documents (``--max-epochs`` 0): 10, more for few documents
+#: so that about this many document updates are made, at most :data:`MAX_EPOCHS`.
+UPDATES = 2000
+MAX_EPOCHS = 50
+#: Steps without a better held-out score before it stops, at least (a held-out set of
+#: ten documents says little step by step).
+PATIENCE = 120
 #: The classifier of a category: a bag of words (``exclusive_classes`` set per category).
 DOC_MODEL: dict[str, Any] = {
     "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "ngram_size": 1,
@@ -203,7 +210,9 @@ def train_categories(cats: Sequence[Category], texts: dict[int, str], dev_ids: s
         if not train_ex:
             raise TrainError(f"category {c.category.name}: all its labelled documents are "
                              "held out")
-        epochs = max_epochs or 10
+        # a few hundred labelled documents see each at least UPDATES / n times (the
+        # held-out score stops it sooner when it stops improving)
+        epochs = max_epochs or min(MAX_EPOCHS, max(10, -(-UPDATES // len(train_ex))))
         per_epoch = max(1, len(train_ex) // 16)
         total = max_steps or per_epoch * epochs
         eval_every = max(5, min(200, per_epoch))
@@ -214,8 +223,8 @@ def train_categories(cats: Sequence[Category], texts: dict[int, str], dev_ids: s
         outcome: Outcome = train_component(
             nlp, c.category.name, train_ex, dev_ex, score_key="cats_macro_f", resume=False,
             max_epochs=epochs, max_steps=max_steps, eval_every=eval_every,
-            patience=eval_every * 4, dropout=0.1, deadline=deadline, on_step=on_step,
-            config=DOC_TRAINING)
+            patience=max(eval_every * 4, PATIENCE), dropout=0.1, deadline=deadline,
+            on_step=on_step, config=DOC_TRAINING)
         if dev_ex:
             predicted = component.model.ops.to_numpy(
                 component.predict([eg.predicted for eg in dev_ex]))

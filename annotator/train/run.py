@@ -71,8 +71,8 @@ class TrainOptions:
 @dataclass
 class Progress:
     """One progress report: the stage (``load``, ``parse``, ``entity``, ``claim``,
-    ``doc:CATEGORY``, ``evaluate``, ``save``), how far (``step`` of ``total``, ``total`` ``None`` when
-    unknown), the last training loss and held-out score, seconds since the start.
+    ``doc:CATEGORY``, ``evaluate``, ``save``), how far (``step`` of ``total``, ``total``
+    ``None`` when unknown), the last training loss and held-out score, seconds since the start.
     ``annotator train --progress-json`` prints these, one JSON object a line."""
 
     stage: str
