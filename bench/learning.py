@@ -189,9 +189,10 @@ def bow_baseline(train: list[tuple[str, str]], test: list[str], labels: list[str
                  ) -> list[str]:
     """A bag-of-words logistic regression in numpy, the baseline: lower-cased words seen
     in two training texts at least (the 10,000 most frequent), log counts, rows of unit length,
-    softmax regression by full-batch gradient descent (the learning rate the best of
-    2, 8 and 20 on the news articles at 50 and 1,000 documents, rounded). The label of
-    each test text."""
+    softmax regression by full-batch gradient descent. Learning rate: on the news
+    articles 8 gave a better held-out macro-F1 than 2 at 50 and at 1,000 documents
+    (1,000: 0.71 against 0.54), and 20 than 8 at 50; 10 is used. The label of each
+    test text."""
     import numpy as np
 
     word = re.compile(r"\w+")
