@@ -133,6 +133,7 @@ def test_multi_label_category_and_redo(tmp_path: Path) -> None:
     store.close()
 
 
+@pytest.mark.slow
 def test_too_few_labelled_documents_is_refused(tmp_path: Path) -> None:
     store = project(tmp_path / "news.db", labelled=MIN_DOCUMENTS - 1)
     with pytest.raises(TrainError) as info:
@@ -173,3 +174,18 @@ def test_category_scores_by_hand() -> None:
     assert f1 == {"a": 0.5, "b": round(2 / 3, 4), "c": 0.0}
     assert s["macro_f1"] == round((0.5 + round(2 / 3, 4) + 0.0) / 3, 4)
     assert s["accuracy"] == 0.5
+
+
+def test_bench_desks_and_baseline() -> None:
+    from bench.learning import bow_baseline, desk
+
+    assert desk("http://tass.com/politics/929271") == "politics"
+    assert desk("http://abcnews.go.com/US/story?id=1") == "national"
+    assert desk("http://www.bbc.co.uk/news/uk-politics-38814946") == "politics"
+    assert desk("http://www.bbc.co.uk/news/world-europe-38831243") == "world"
+    assert desk("http://www.bbc.co.uk/sport/football/38829401") == "sport"
+    assert desk("http://www.rte.ie/news/ireland/2017/0215/853064-x/") == "national"
+    assert desk("http://www.aljazeera.com/news/2017/02/x.html") is None
+    items = planted_articles(120, seed=1)
+    guessed = bow_baseline(items[:100], [t for t, _ in items[100:]], TOPICS)
+    assert sum(g == label for g, (_, label) in zip(guessed, items[100:], strict=True)) >= 15
