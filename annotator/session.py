@@ -330,15 +330,34 @@ class Session:
             ids = self.store.pending_span_ids(doc_id=doc_id, layer=layer, label=label,
                                               min_score=min_score, max_score=max_score,
                                               annotation_set=self.annotation_set)
-            before, done = [], []
-            for span_id in ids:
+            return self._accept_pending(ids, doc_id or 0)
+
+    def accept_many(self, doc_id: int, span_ids: list[int]) -> Change:
+        """Accept those of ``span_ids`` (spans of ``doc_id``) that are pending, in one
+        transaction: the window's "accept the rest of the paragraph". A pending entity
+        that overlaps an accepted one is left pending, as by :meth:`accept_all`."""
+        with self._write():
+            pending = []
+            for span_id in span_ids:
                 span = self._span(span_id)
-                if span.layer == "entity" and self._accepted_overlaps(span):
-                    continue
-                before.append(span)
-                self.store.update_span(span_id, decision="accepted", annotator=self.annotator)
-                done.append(span_id)
-            return self._finish("accept_all", doc_id or 0, before, done)
+                if span.doc_id != doc_id:
+                    raise SessionError(f"span {span_id} is not in document {doc_id}")
+                if span.decision == "pending":
+                    pending.append(span_id)
+            return self._accept_pending(pending, doc_id)
+
+    def _accept_pending(self, ids: list[int], doc_id: int) -> Change:
+        """Accept the pending spans ``ids`` (inside a write), entities overlapping an
+        accepted one left out."""
+        before, done = [], []
+        for span_id in ids:
+            span = self._span(span_id)
+            if span.layer == "entity" and self._accepted_overlaps(span):
+                continue
+            before.append(span)
+            self.store.update_span(span_id, decision="accepted", annotator=self.annotator)
+            done.append(span_id)
+        return self._finish("accept_all", doc_id, before, done)
 
     def add(
         self,

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from annotator.model import LabelScheme
 
 from .article import ArticleView
+from .bulk import accept_rest_of_paragraph
 from .decisions import Decisions
 from .keys import KeyCommands
 from .model_loop import ModelLoop
@@ -138,6 +139,8 @@ ACTIONS: tuple[Spec, ...] = (
          lambda w: w.article.open_find()),
     _span("Accept a&ll pending in document", ("Shift+A",), "accept_all",
           lambda d: d.accept_all()),
+    _span("Accept the rest of the parag&raph (pending, up to the next claim)",
+          ("Alt+A",), "accept_paragraph", accept_rest_of_paragraph),
     _span("Accept all pending of the focused span's la&yer", ("Ctrl+Shift+A",),
           "accept_all_layer", lambda d: d.accept_all_like_focused("layer")),
     _span("Accept all pending of the focused span's la&bel", ("Alt+Shift+A",),

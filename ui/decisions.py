@@ -175,8 +175,10 @@ class Decisions(QObject):
     def label_occurrences(self, name: str) -> None:
         """``Alt+`` a label key: label every other exact occurrence of the selection's
         text (the selection too), or of the focused span's, in the document, on token
-        boundaries, leaving out those that overlap a span of the label's layer; one
-        command (one undo). The status bar says how many were added and skipped."""
+        boundaries, leaving out those that overlap a span of the label's layer. A focused
+        span of the label's layer gets the label too and is accepted (as its label key
+        would), and the focus moves on as after ``A``. One undo step; the status bar
+        says how many were added and skipped."""
         label = self.scheme.get(name)
         doc = self.article.doc
         if doc is None or label is None:
@@ -215,8 +217,22 @@ class Decisions(QObject):
                 self.article.clear_selection()
             if label.layer == "entity":
                 self.last_label = label
-            if self.push(AddManyCommand(self.session, self.signals, doc.id,
-                                        as_layer(label.layer), ranges, label.name)):
+            deciding = focused.id if focused is not None and focused.layer == label.layer \
+                else None
+            following = self._next_pending_after(focused) if deciding is not None \
+                and focused is not None else None
+            self.undo_stack.beginMacro(f"{label.name} on every occurrence of {words!r}")
+            try:  # the focused span and the others: one undo step
+                ok = deciding is None or self.push(RelabelSpanCommand(
+                    self.session, self.signals, deciding, label.name))
+                ok = ok and self.push(AddManyCommand(self.session, self.signals, doc.id,
+                                                     as_layer(label.layer), ranges,
+                                                     label.name))
+            finally:
+                self.undo_stack.endMacro()
+            if ok:
+                if deciding is not None:
+                    self.decided.emit(following)
                 told = (f"{label.name} on {len(ranges)} occurrence"
                         f"{'s' if len(ranges) != 1 else ''} of {words!r}; {skipped} "
                         "skipped (they overlap a span)")
