@@ -305,7 +305,7 @@ def update_category(store: Store, name: str, annotator: str | None, *,
     category exclusive is refused while a document has two of its labels accepted in a
     set (which one would stay is the annotator's call)."""
     with store.write():
-        have = _existing_category(store.label_scheme(), name)
+        have = existing_category(store.label_scheme(), name)
         changed = LabelCategory(
             name, have.exclusive if exclusive is None else exclusive,
             have.required if required is None else required,
@@ -330,7 +330,7 @@ def remove_category(store: Store, name: str, annotator: str | None) -> int:
     Returns how many labels went with it."""
     with store.write():
         scheme = store.label_scheme()
-        have = _existing_category(scheme, name)
+        have = existing_category(scheme, name)
         labels = scheme.doc_labels(name)
         used = store.conn.execute("SELECT count(*) FROM doc_labels WHERE category = ?",
                                   (name,)).fetchone()[0]
@@ -345,7 +345,8 @@ def remove_category(store: Store, name: str, annotator: str | None) -> int:
     return len(labels)
 
 
-def _existing_category(scheme: LabelScheme, name: str) -> LabelCategory:
+def existing_category(scheme: LabelScheme, name: str) -> LabelCategory:
+    """The category ``name`` of the scheme; else :class:`LabelError` naming those it has."""
     category = scheme.category(name)
     if category is None:
         raise LabelError(f"no document-label category {name!r} in the project "

@@ -110,6 +110,11 @@ def test_cli_doc_labels_decide_lines_list_filter_and_stats(db: str, tmp_path: Pa
             ("topic", "politics", "accepted"), ("stance", "against", "accepted")}
         events = [e for e in store.events(1) if e["action"].startswith("doc_label")]
         assert {e["annotator"] for e in events} == {"ann"}
+    shown = json.loads(run("show", "1", "--json", "--db", db))
+    assert [(x["category"], x["label"], x["decision"], x["annotator"])
+            for x in shown["doc_labels"]] == [("topic", "politics", "accepted", "ann"),
+                                              ("stance", "against", "accepted", "ann")]
+    assert "stance: against (human accepted)" in run("show", "1", "--db", db)
     listed = run("list", "--doc-label", "topic=politics", "--json", "--db", db)
     assert [json.loads(x)["id"] for x in listed.splitlines()] == [1]
     assert [json.loads(x)["id"] for x in run("list", "--doc-label", "topic=sport", "--json",

@@ -99,15 +99,17 @@ def list_cmd(status: str | None, search: str | None, limit: int | None, after_id
 def _doc_label_filter(store: Store, value: str) -> tuple[str, str]:
     """``--doc-label CATEGORY=LABEL`` as a pair, both in the project's scheme."""
     from ..errors import LabelError
+    from ..labels import existing_category
 
     category, sep, label = value.partition("=")
     if not sep or not category or not label:
         raise click.BadParameter(f"{value!r}: give CATEGORY=LABEL, e.g. topic=politics",
                                  param_hint="--doc-label")
     scheme = store.label_scheme()
-    if scheme.category(category) is None:
-        raise LabelError(f"--doc-label {value}: no document-label category {category!r} "
-                         f"({', '.join(c.name for c in scheme.categories) or 'none'})")
+    try:
+        existing_category(scheme, category)
+    except LabelError as exc:
+        raise LabelError(f"--doc-label {value}: {exc}") from None
     names = [x.name for x in scheme.doc_labels(category)]
     if label not in names:
         raise LabelError(f"--doc-label {value}: no label {label!r} in category {category} "
@@ -120,7 +122,7 @@ def _doc_label_filter(store: Store, value: str) -> tuple[str, str]:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @db_option
 def show_cmd(doc_id: int, as_json: bool, db_path: Path | None) -> None:
-    """A document, its meta, all its spans and claim attributes."""
+    """A document, its meta, its document labels, all its spans and claim attributes."""
     store = open_store(db_path, readonly=True)
     doc = store.document(doc_id)
     spans = store.spans(doc_id)
@@ -141,15 +143,22 @@ def show_cmd(doc_id: int, as_json: bool, db_path: Path | None) -> None:
                 if target else claim["claimant_text"])
             item["claim"] = claim
         out_spans.append(item)
+    doc_labels = [{k: v for k, v in r.as_dict().items() if k not in ("doc_id",
+                                                                      "annotation_set")}
+                  for r in store.doc_labels(doc_id)]
     if as_json:
         click.echo(json.dumps({
             "id": doc.id, "status": doc.status, "note": doc.note, "title": doc.title,
             "meta": doc.meta, "content_hash": doc.content_hash, "text": doc.text,
-            "spans": out_spans,
+            "spans": out_spans, "doc_labels": doc_labels,
         }, ensure_ascii=False, indent=2))
         return
     click.echo(f"# {doc.id} [{doc.status}] {doc.title}")
     click.echo(json.dumps(doc.meta, ensure_ascii=False))
+    for row in doc_labels:
+        score = "" if row["score"] is None else f" {row['score']:.2f}"
+        click.echo(f"{row['category']}: {row['label']} ({row['origin']} {row['decision']}"
+                   f"{score})")
     click.echo()
     click.echo(doc.text)
     click.echo()

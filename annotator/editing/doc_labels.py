@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import ConflictError, LabelError, SessionError
+from ..labels import existing_category
 from ..model import Decision, DocLabel, LabelCategory
 from ..session import saving
 from ..store import Store
@@ -125,8 +126,8 @@ def accept_suggestions(store: Store, doc_id: int, category: str | None = None, *
     rejected: the person's choice stands). ``None`` when nothing was pending."""
     with saving(store):
         scheme = store.label_scheme()
-        if category is not None and scheme.category(category) is None:
-            raise LabelError(_no_category(scheme.categories, category))
+        if category is not None:
+            existing_category(scheme, category)
         pending = [r for r in store.doc_labels(doc_id, annotation_set)
                    if r.decision == "pending" and category in (None, r.category)]
         if not pending:
@@ -190,19 +191,12 @@ def _restore(store: Store, change: DocLabelChange, expected: tuple[DocLabel, ...
 def _category(store: Store, category: str, label: str) -> LabelCategory:
     """The category, when ``label`` is one of its document labels; else LabelError."""
     scheme = store.label_scheme()
-    cat = scheme.category(category)
-    if cat is None:
-        raise LabelError(_no_category(scheme.categories, category))
+    cat = existing_category(scheme, category)
     names = [x.name for x in scheme.doc_labels(category)]
     if label not in names:
         raise LabelError(f"no document label {label!r} in category {category} "
                          f"({', '.join(names) or 'none yet'})")
     return cat
-
-
-def _no_category(categories: list[LabelCategory], name: str) -> str:
-    return (f"no document-label category {name!r} in the project "
-            f"({', '.join(c.name for c in categories) or 'none'})")
 
 
 def _rows(store: Store, doc_id: int, annotation_set: str,
