@@ -4,9 +4,9 @@ Runs each benchmark module (``bench/importing.py``, ``suggest.py``, ``export.py`
 ``search.py``, ``gui.py``, ``quality.py``, ``keystrokes.py``, ``teams.py``,
 ``startup.py``, ``trust.py``, ``migrate.py``, ``long.py``, ``learning.py``; the
 convention is in ``bench/__init__.py``) at two corpus sizes a factor 10 apart
-(``quality``, ``keystrokes``, ``long`` and ``learning`` at one), each call in a fresh subprocess, prints one table
-of all rows and the cost growth between the two
-sizes, and writes ``bench/results.json``::
+(``quality``, ``keystrokes``, ``long`` and ``learning`` at one), each call in a fresh
+subprocess, prints one table of all rows and the cost growth between the two sizes, and
+writes ``bench/results.json``::
 
     {"machine": "...", "mode": "quick", "results": [row, ...], "growth": [...],
      "skipped": [...], "peers": {...}}
