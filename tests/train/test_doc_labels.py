@@ -109,7 +109,7 @@ def test_train_suggest_accept_document_labels(tmp_path: Path) -> None:
 def test_multi_label_category_and_redo(tmp_path: Path) -> None:
     store = project(tmp_path / "news.db", labelled=24, unlabelled=4, category="topic",
                     exclusive=False)
-    result = train(store, TrainOptions(layer="doc", max_epochs=4))
+    result = train(store, TrainOptions(layer="doc", max_epochs=20))
     assert not result.meta["doc"]["categories"]["topic"]["exclusive"]
     from annotator.suggest.runner import load_suggester, suggest
 
