@@ -225,6 +225,17 @@ def bow_baseline(train: list[tuple[str, str]], test: list[str], labels: list[str
     return [labels[k] for k in (matrix(test) @ w + b).argmax(axis=1)]
 
 
+def clear_doc_labels(store: Any) -> None:
+    """Remove the shipped scheme's document-label categories and labels from a new
+    project (their names, economy or sport, are the bench's own; call inside
+    ``store.write()``)."""
+    scheme = store.label_scheme()
+    for label in scheme.doc_labels():
+        store.delete_label(label.name)
+    for category in scheme.categories:
+        store.delete_category(category.name)
+
+
 def doc_project(folder: Path, train: list[tuple[str, str]], labels: list[str],
                 category: str = "section") -> Path:
     """A project of ``train`` as done documents, each with its label accepted in the
@@ -237,6 +248,7 @@ def doc_project(folder: Path, train: list[tuple[str, str]], labels: list[str],
     store = Store(db)
     try:
         with store.write():
+            clear_doc_labels(store)
             store.put_category(LabelCategory(category, exclusive=True))
             for label in labels:
                 store.put_label(Label(label, "doc", "#888888", category=category))

@@ -19,7 +19,7 @@ from annotator.store import Store
 from annotator.train import TrainError, TrainOptions, train
 from annotator.train.doccat import MIN_DOCUMENTS, category_scores
 from annotator.train.loop import uncertain_documents
-from bench.learning import PLANTED, planted_articles
+from bench.learning import PLANTED, clear_doc_labels, planted_articles
 
 TOPICS = sorted(PLANTED)
 
@@ -31,6 +31,7 @@ def project(path: Path, labelled: int, unlabelled: int = 0, category: str = "des
     store = Store(path)
     articles = planted_articles(labelled + unlabelled, seed=3)
     with store.write():
+        clear_doc_labels(store)  # the shipped topics have the planted names
         store.put_category(LabelCategory(category, exclusive=exclusive))
         for topic in TOPICS:
             store.put_label(Label(topic, "doc", "#336699", category=category))
@@ -152,6 +153,7 @@ def test_too_few_labelled_documents_is_refused(tmp_path: Path) -> None:
 def test_one_label_used_in_an_exclusive_category_is_refused(tmp_path: Path) -> None:
     store = Store(tmp_path / "news.db")
     with store.write():
+        clear_doc_labels(store)
         store.put_category(LabelCategory("stance", exclusive=True))
         for name in ("for", "against"):
             store.put_label(Label(name, "doc", "#336699", category="stance"))
