@@ -195,10 +195,11 @@ class Project:
         spans = [self.store.get_span(i) for i in ids]
         return [(s.doc_id, i) for i, s in zip(ids, spans, strict=True) if s is not None]
 
-    def uncertain(self, layer: Literal["entity", "claim"] = "entity",
+    def uncertain(self, layer: Literal["entity", "claim", "doc"] = "entity",
                   limit: int = -1) -> list[int]:
         """Document ids not done, those whose pending ``layer`` suggestions sit nearest
-        the decision margin first (:func:`annotator.train.loop.uncertain_documents`)."""
+        the decision margin first (:func:`annotator.train.loop.uncertain_documents`;
+        ``doc``: the suggested document labels)."""
         from .train.loop import uncertain_documents
 
         return uncertain_documents(self.store, layer, limit=limit)

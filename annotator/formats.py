@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .model import LAYERS
 
-FORMATS = ("jsonl", "spacy", "doccano", "labelstudio", "conll")
-LAYER_CHOICES = (*LAYERS, "all")
+FORMATS = ("jsonl", "spacy", "doccano", "labelstudio", "conll", "csv")
+#: ``doc``: the document labels alone; ``all``: spans of both layers and document labels.
+LAYER_CHOICES = (*LAYERS, "doc", "all")
 ALIGN_CHOICES = ("strict", "expand", "contract")

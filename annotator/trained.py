@@ -9,6 +9,7 @@ A model is a folder ``NAME-<n>`` in the project's model folder
       meta.json        what was trained, from what, how well (see annotator.train)
       pipeline/        the spaCy pipeline with the trained NER   (entity layer)
       checkworthy/     the claim check-worthiness classifier       (claim layer)
+      doccat/          one text classifier per document-label category (doc layer)
 
 A folder appears complete or not at all: training writes into a hidden temporary
 folder beside it and renames it at the end.

@@ -2,11 +2,11 @@
 
 Runs each benchmark module (``bench/importing.py``, ``suggest.py``, ``export.py``,
 ``search.py``, ``gui.py``, ``quality.py``, ``keystrokes.py``, ``teams.py``,
-``startup.py``, ``trust.py``, ``migrate.py``, ``long.py``; the convention is in
-``bench/__init__.py``) at two corpus sizes a factor 10 apart (``quality``,
-``keystrokes`` and ``long`` at one), each call in a fresh subprocess, prints one table
-of all rows and the cost growth between the two
-sizes, and writes ``bench/results.json``::
+``startup.py``, ``trust.py``, ``migrate.py``, ``long.py``, ``learning.py``; the
+convention is in ``bench/__init__.py``) at two corpus sizes a factor 10 apart
+(``quality``, ``keystrokes``, ``long`` and ``learning`` at one), each call in a fresh
+subprocess, prints one table of all rows and the cost growth between the two sizes, and
+writes ``bench/results.json``::
 
     {"machine": "...", "mode": "quick", "results": [row, ...], "growth": [...],
      "skipped": [...], "peers": {...}}
@@ -48,7 +48,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 MODULES = ["importing", "suggest", "export", "gui", "search", "quality", "keystrokes", "teams",
-           "startup", "trust", "migrate", "long", "cluster"]
+           "startup", "trust", "migrate", "long", "learning", "cluster"]
 # (smaller, larger) corpus sizes, a factor 10 apart
 # Export runs at 5,000 and more: below that the interpreter's start (0.13 s, imports)
 # is most of an export's time, while the bare loop's start is 0.02 s.
@@ -60,18 +60,20 @@ MODULES = ["importing", "suggest", "export", "gui", "search", "quality", "keystr
 # issue's figures are at 10,000 in both modes.
 # long: one long document, its size in units of 200,000 characters (200,000 and 400,000;
 # --full also 2,000,000, which takes minutes and GBs).
+# learning: document labels learnt from 50, 200 and 1,000 labelled news articles, against
+# a bag-of-words baseline (about 5 minutes; the claim curve is `make bench-learning`).
 # cluster: suggest --cluster local:2 against --processes 2 and one process, at the
 # issue's 200 bench-corpus articles in both modes (bench/cluster.py).
 QUICK = {"importing": (2_000, 20_000), "suggest": (30, 300), "export": (5_000, 50_000),
          "gui": (1_000, 10_000), "search": (2_000, 20_000), "quality": (200,),
          "keystrokes": (1,), "teams": (1_000, 10_000), "startup": (1_000, 10_000),
          "trust": (10_000, 100_000), "migrate": (3_100, 31_000), "long": (2,),
-         "cluster": (200,)}
+         "learning": (1_000,), "cluster": (200,)}
 FULL = {"importing": (10_000, 100_000), "suggest": (100, 1_000), "export": (10_000, 100_000),
         "gui": (10_000, 100_000), "search": (10_000, 100_000), "quality": (766,),
         "keystrokes": (1,), "teams": (1_000, 10_000), "startup": (10_000, 100_000),
         "trust": (10_000, 100_000), "migrate": (3_100, 31_000), "long": (10,),
-        "cluster": (200,)}
+        "learning": (1_000,), "cluster": (200,)}
 TIMEOUT_S = {"quick": 900, "full": 7200}
 
 

@@ -184,8 +184,10 @@ def test_api_uncertain_documents_by_layer(tmp_path: Path) -> None:
     assert uncertain_documents(Store(path), "claim") == [1, 3, 2, 5]
     with Project(path) as project:
         assert project.uncertain("entity", limit=2) == [2, 1]
+    # no suggested document labels: the documents not done, by id
+    assert uncertain_documents(Store(path), "doc") == [1, 2, 3, 5]
     with pytest.raises(ValueError, match="layer"):
-        uncertain_documents(Store(path), "doc")
+        uncertain_documents(Store(path), "relation")
 
 
 @pytest.mark.slow

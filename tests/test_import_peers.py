@@ -81,12 +81,13 @@ def test_import_peers_labelstudio_json_every_result_lands_or_is_counted(
                                                                   "result": []}]}]),
                     encoding="utf-8")
     ls_config(tmp_path, "export")
-    result = import_paths(store, [path])
-    assert result.imported == 2 and result.spans == 5
+    result = import_paths(store, [path], add_labels=True)
+    assert result.imported == 2 and result.spans == 5 and result.doc_labels == 1
+    assert [(x.category, x.label, x.annotator) for x in store.doc_labels(1)] == [
+        ("topic", "politics", "ann@example.org")]  # a document-level Choices (issue 25)
     assert result.left_out == {
         "relations 'knows' not joining a claim and an entity (only claimant links are "
         "modelled)": 1,
-        "document choices 'topic' (Annotator has no document labels yet)": 1,
         "rating results (Annotator has no such annotation)": 1,
         "regions of a task's further annotations (one annotation a document; the first not "
         "cancelled is read)": 1,
@@ -142,10 +143,12 @@ def test_import_peers_labelstudio_min_and_task_lines(store: Store, tmp_path: Pat
          "value": {"start": 0, "end": 3, "text": "Bob", "labels": ["PERSON"]}}]}]}
     lines.write_text(json.dumps(task) + "\n", encoding="utf-8")
     assert detect(minimal) == "labelstudio" and detect(lines) == "labelstudio"
-    result = import_paths(store, [minimal, lines])
-    assert result.imported == 2 and result.spans == 3
-    assert result.left_out == {"document choices 'sentiment' (Annotator has no document "
-                               "labels yet)": 1}
+    result = import_paths(store, [minimal, lines], add_labels=True)
+    assert result.imported == 2 and result.spans == 3 and not result.left_out
+    first = store.doc_labels(1)  # JSON-MIN's document choice: a document label (issue 25)
+    assert [(x.category, x.label) for x in first] == [("sentiment", "positive")]
+    category = store.label_scheme().category("sentiment")
+    assert category is not None and category.exclusive  # the config's choice="single"
     docs = {d.text: d for d in store.iter_documents()}
     assert docs[text].status == "done" and docs[text].meta["source_id"] == 5
     assert {s.annotator for s in store.spans(docs[text].id)} == {"a@b.c"}
@@ -182,13 +185,12 @@ def test_import_peers_doccano_relations_status_and_comments(store: Store,
     ]
     path = tmp_path / "doccano.jsonl"
     path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
-    result = import_paths(store, [path])
-    assert result.spans == 3
+    result = import_paths(store, [path], add_labels=True)
+    assert result.spans == 3 and result.doc_labels == 1  # text classification (issue 25)
+    assert [x.label for x in store.doc_labels(2)] == ["politics"]
     assert result.left_out == {
         "relations 'knows' not joining a claim and an entity (only claimant links are "
-        "modelled)": 1,
-        "document labels (doccano text classification; Annotator has no document labels "
-        "yet)": 1}
+        "modelled)": 1}
     doc = store.get_document(1)
     assert doc is not None and doc.status == "done" and doc.note == "check the date"
     claim = store.spans(1, layer="claim")[0]
@@ -226,12 +228,12 @@ def test_import_peers_prodigy_answers_relations_and_choices(store: Store,
     ]
     path = tmp_path / "prodigy.jsonl"
     path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
-    result = import_paths(store, [path], fmt="prodigy")
-    assert result.spans == 3
+    result = import_paths(store, [path], fmt="prodigy", add_labels=True)
+    assert result.spans == 3 and result.doc_labels == 1  # the choice answer (issue 25)
+    assert [x.label for x in store.doc_labels(4)] == ["POL"]
     assert result.left_out == {
         "relations 'MEETS' not joining a claim and an entity (only claimant links are "
-        "modelled)": 1,
-        "choice answers (Prodigy options/accept; Annotator has no document labels yet)": 1}
+        "modelled)": 1}
     assert [s.decision for s in store.spans(1)] == ["rejected"]
     assert store.get_document(2).status == "skipped"  # type: ignore[union-attr]
 
@@ -304,10 +306,10 @@ def test_import_peers_docbin_cats_and_span_groups_counted(store: Store,
     path = tmp_path / "data.spacy"
     DocBin(docs=[doc], store_user_data=True).to_disk(path)
     result = import_paths(store, [path], add_labels=True)
-    assert result.spans == 2
+    assert result.spans == 2 and result.doc_labels == 1
+    assert [x.label for x in store.doc_labels(1)] == ["POLITICS"]  # doc.cats 1.0 (issue 25)
     assert result.left_out == {
-        "spans of the span group 'sc' (only 'claims' holds claims)": 1,
-        "document categories (doc.cats; Annotator has no document labels yet)": 2}
+        "spans of the span group 'sc' (only 'claims' holds claims)": 1}
     stored = store.get_document(1)
     assert stored is not None and stored.meta["source"] == "wire"
 
@@ -329,9 +331,10 @@ def test_import_peers_format_told_by_content_not_by_ending(tmp_path: Path) -> No
 
 
 def test_import_peers_no_span_landed_is_not_success(store: Store, tmp_path: Path) -> None:
-    path = tmp_path / "cats.jsonl"
-    path.write_text(json.dumps({"text": "A text.", "label": ["politics"]}) + "\n",
-                    encoding="utf-8")
+    path = tmp_path / "rating.jsonl"  # a Label Studio task whose one result has no place
+    path.write_text(json.dumps({"data": {"text": "A text."}, "annotations": [{"result": [
+        {"id": "r", "from_name": "q", "to_name": "text", "type": "rating",
+         "value": {"rating": 4}}]}]}) + "\n", encoding="utf-8")
     summary = import_paths(store, [path]).summary()
     assert summary.startswith("warning: no labelled span landed")
 
@@ -345,11 +348,13 @@ def test_import_peers_cli_reads_a_json_export_and_says_what_it_left_out(
 
     path = tmp_path / "project-1-at-2026.json"
     path.write_text(json.dumps([ls_task(utf16=True)]), encoding="utf-8")
-    out = CliRunner().invoke(main, ["import", str(path), "--db", str(tmp_path / "p.db")])
+    out = CliRunner().invoke(main, ["import", str(path), "--db", str(tmp_path / "p.db"),
+                                    "--add-labels"])
     assert out.exit_code == 0, out.output
-    assert "imported 1 document(s) from 1 file(s), 5 labelled span(s)" in out.output
+    assert "imported 1 document(s) from 1 file(s), 5 labelled span(s), 1 document " \
+        "label(s)" in out.output
     assert "repaired: 4 region offsets counted in UTF-16 units" in out.output
-    assert "left out (5):" in out.output
+    assert "left out (4):" in out.output
     bad = tmp_path / "bad.conll"
     bad.write_text("Ali B-PER\nsaid O\nhi I-PER\n", encoding="utf-8")
     out = CliRunner().invoke(main, ["import", str(bad), "--db", str(tmp_path / "p.db"),

@@ -23,6 +23,7 @@ from annotator.model import LabelScheme
 from .article import ArticleView
 from .bulk import accept_rest_of_paragraph
 from .decisions import Decisions
+from .doclabel_work import DocLabelWork
 from .keys import KeyCommands
 from .model_loop import ModelLoop
 from .projects import Projects
@@ -38,6 +39,7 @@ class WindowControls(Protocol):
     (:class:`ui.window.MainWindow` is the one implementation)."""
 
     decisions: Decisions
+    doc_labels: DocLabelWork
     keys: KeyCommands
     files: FileWork
     scheme_work: SchemeWork
@@ -171,10 +173,14 @@ ACTIONS: tuple[Spec, ...] = (
     _go("P&revious document", ("Ctrl+Up", "P"), "prev_doc", lambda w: w.step_document(-1)),
     _go("&Go to document…", ("Ctrl+G",), "goto_doc", lambda w: w.files.ask_document()),
     _go("Back to the &article", ("Escape",), "article", lambda w: w.keys.focus_article()),
-    _doc("Mark &done and open next", ("D", "Ctrl+Return"), "done", lambda d: d.mark_done()),
+    # D asks first when a required category of document labels is left empty
+    Spec("&Document", "Mark &done and open next", ("D", "Ctrl+Return"), "done",
+         lambda w: w.doc_labels.mark_done(), writes=True),
     _doc("&Skip and open next", ("S",), "skip", lambda d: d.skip()),
     _doc("&Flag with a note…", ("F",), "flag", lambda d: d.flag()),
     _doc("Mark in &progress", (), "in_progress", lambda d: d.mark_in_progress()),
+    Spec("&Document", "Document &label: then its key (the bar under the title)", ("Ctrl+D",),
+         "doc_label", lambda w: w.doc_labels.arm(), writes=True),
     _claim("Claim &type…", "T", "claim_type"),
     _claim("Claima&nt (who says it)…", "W", "claimant"),
     _claim("&Via (relayed by)…", "R", "via"),
@@ -229,7 +235,8 @@ COMMAND_KEYS = frozenset(k.lower() for spec in ACTIONS for k in spec.keys if len
 
 
 def label_actions(scheme: LabelScheme) -> list[Spec]:
-    """One entry per label: its key relabels the focused span or labels the selection.
+    """One entry per span label (a document label's key follows ``Ctrl+D``, see
+    ui/doclabel_bar.py): its key relabels the focused span or labels the selection.
     A key that a command has (a scheme made before that command was) is left off: the
     label picker still reaches the label."""
     return [Spec("&Label", label.name,

@@ -40,7 +40,8 @@ class CheatSheet(QDialog):
     small, and only one is open at a time: showing one closes any other of the same
     window, and F1 inside it opens no second copy (issue 26)."""
 
-    def __init__(self, specs: Sequence[ActionSpec[Any]], parent: QWidget | None = None):
+    def __init__(self, specs: Sequence[ActionSpec[Any]], parent: QWidget | None = None,
+                 extra: Sequence[tuple[str, str]] = ()):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Keyboard cheat sheet")
@@ -58,6 +59,8 @@ class CheatSheet(QDialog):
         boxes = [[self._group(group.replace("&", ""), items) for group in groups
                   if (items := [s for s in specs if s.menu == group and s.keys])]
                  for groups in COLUMNS]
+        if extra:  # ``extra``: (keys, what) lines of their own, after the Document group
+            boxes[1].insert(2, self._lines("Document labels", extra))
         columns = self.reflow(boxes, self.limit().width() - 32 - self._bar())
         for column, stacked in enumerate(columns):
             stack = QVBoxLayout()
@@ -71,9 +74,9 @@ class CheatSheet(QDialog):
             "name. Caret mode (V): ←/→ a character, Ctrl+←/→ a word, Shift+←/→ select by "
             "token, / finds text; then a label key. In a field or list its own keys work "
             "(↑/↓, Return commits a claim field); Esc always returns to the article. Tab "
-            "order: article, claim fields, span list, status filter, search, document "
-            "list. Every decision is saved at once; repeated boundary moves within a "
-            "second are one undo step.")
+            "order: article, document-label bar, claim fields, span list, status filter, "
+            "search, document list. Every decision is saved at once; repeated boundary "
+            "moves within a second are one undo step.")
         note.setWordWrap(True)
         grid.addWidget(note, 1, 0, 1, len(columns))
         self.resize(self.fitting_size(content.sizeHint()))
@@ -140,16 +143,21 @@ class CheatSheet(QDialog):
             return
         super().keyPressEvent(event)
 
+    @classmethod
+    def _group(cls, title: str, specs: Sequence[ActionSpec[Any]]) -> QGroupBox:
+        return cls._lines(title, [(key_text(spec.keys), spec.text.replace("&", "").rstrip("…"))
+                                  for spec in specs])
+
     @staticmethod
-    def _group(title: str, specs: Sequence[ActionSpec[Any]]) -> QGroupBox:
+    def _lines(title: str, lines: Sequence[tuple[str, str]]) -> QGroupBox:
         box = QGroupBox(title)
         form = QFormLayout(box)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setHorizontalSpacing(14)
-        for spec in specs:
-            keys = plain_label(key_text(spec.keys))
+        for keys_text, text in lines:
+            keys = plain_label(keys_text)
             font = keys.font()
             font.setBold(True)
             keys.setFont(font)
-            form.addRow(keys, plain_label(spec.text.replace("&", "").rstrip("…")))
+            form.addRow(keys, plain_label(text))
         return box

@@ -50,6 +50,7 @@ HINTS = {
     "doccano": "doccano sequence labelling JSONL",
     "labelstudio": "Label Studio tasks JSON and its labelling config",
     "conll": "CoNLL IOB2, entities only",
+    "csv": "a table: one row a document, one column per document-label category",
 }
 
 
@@ -99,8 +100,9 @@ class ExportDialog(QDialog):
         form.addRow("&Documents:", self.status)
         self.layer = QComboBox()
         for layer in LAYER_CHOICES:
-            self.layer.addItem({"all": "entities and claims", "entity": "entities",
-                                "claim": "claims"}[layer], layer)
+            self.layer.addItem({"all": "entities, claims and document labels",
+                                "entity": "entities", "claim": "claims",
+                                "doc": "document labels"}[layer], layer)
         self.layer.setCurrentIndex(LAYER_CHOICES.index("all"))
         form.addRow("&Spans:", self.layer)
         self.annotation_set = QComboBox(self)

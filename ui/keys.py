@@ -10,9 +10,10 @@ letter is typed. Ctrl and Alt keys (Ctrl+Z, Ctrl+L, ...), Esc (back to the artic
 F1 stay the window's.
 
 **Focus order** (Tab forward, Shift+Tab back), fixed and the same on every document:
-the article → the claim editor's fields (type, claimant, via, check-worthy, hedged;
-only while a claim is focused) → the span list → the status filter → the search box →
-the document list → the article. Tab never opens a document: in the document list it
+the article → the document-label bar (when the project has document labels; see
+ui/doclabel_bar.py) → the claim editor's fields (type, claimant, via, check-worthy,
+hedged; only while a claim is focused) → the span list → the status filter → the search
+box → the document list → the article. Tab never opens a document: in the document list it
 moves on to the article instead of to the next row, and only Return (or a click) opens
 the row's document.
 """
@@ -124,7 +125,7 @@ class KeyCommands:
         """The label picker: every label with a selection (or in caret mode), else
         those of the focused span's layer."""
         span = self.article.focused_span()
-        labels = self.view.scheme.span_labels()
+        labels = self.view.scheme.span_labels()  # a document label is the bar's
         if span is not None and self.article.selection() is None \
                 and not self.article.caret_mode:
             labels = [x for x in labels if x.layer == span.layer]

@@ -1,6 +1,7 @@
-"""The label legend above the article: every label of the project as a colour chip
-(with its key when it has one), wrapped onto as many lines as the width needs, so the
-window fits a laptop screen whatever the scheme holds."""
+"""The label legend above the article: every span label of the project as a colour
+chip (with its key when it has one) and how to reach the document labels, wrapped onto
+as many lines as the width needs, so the window fits a laptop screen whatever the
+scheme holds."""
 
 from __future__ import annotations
 
@@ -74,6 +75,10 @@ class FlowLayout(QLayout):
         return y + line - rect.y() + margins.bottom()
 
 
+HINT = "solid = accepted · dashed = suggestion · band = claim"
+DOC_HINT = "Ctrl+D, then a key: document label (the bar above)"
+
+
 class Legend(QWidget):
     """Colour chips of every label, keys first, and the drawing conventions;
     :meth:`set_scheme` redraws them for a changed scheme."""
@@ -86,13 +91,15 @@ class Legend(QWidget):
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self.chips: dict[str, QLabel] = {}
-        self.hint = QLabel("solid = accepted · dashed = suggestion · band = claim", self)
-        self.hint.setTextFormat(Qt.TextFormat.PlainText)
-        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.hint = QLabel(HINT, self)
+        self.doc_hint = QLabel(DOC_HINT, self)  # a line of its own when the width needs
+        for hint in (self.hint, self.doc_hint):
+            hint.setTextFormat(Qt.TextFormat.PlainText)
+            hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.set_scheme(scheme)
 
     def set_scheme(self, scheme: LabelScheme) -> None:
-        """One chip per label of ``scheme`` (the old chips go), then the hint."""
+        """One chip per span label of ``scheme`` (the old chips go), then the hints."""
         for chip in self.chips.values():
             chip.hide()
             chip.deleteLater()
@@ -104,9 +111,9 @@ class Legend(QWidget):
         self.chips = {}
         # A key a command has (a scheme older than the command) is not the label's
         # (the core reserves every command key: test_keyboard checks it).
-        keys = {x.name: x.key.upper() for x in scheme.span_labels()
+        spans = scheme.span_labels()  # document labels: the bar above shows them
+        keys = {x.name: x.key.upper() for x in spans
                 if x.key and x.key.lower() not in RESERVED_KEYS}
-        spans = scheme.span_labels()
         keyed = [x for x in spans if x.name in keys]
         rules = []  # one style sheet for every chip: parsed once, not once a chip
         for i, label in enumerate([*keyed, *(x for x in spans if x.name not in keys)]):
@@ -132,6 +139,10 @@ class Legend(QWidget):
                            "border-radius: 2px; }\n" + "\n".join(rules))
         self.hint.setFont(font)
         self.flow.addWidget(self.hint)
+        self.doc_hint.setFont(font)
+        self.doc_hint.setVisible(bool(scheme.doc_labels()))
+        if scheme.doc_labels():
+            self.flow.addWidget(self.doc_hint)
         self.updateGeometry()
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802

@@ -74,13 +74,16 @@ class ProjectWatcher(QObject):
 
 class Follower:
     """What the window shows, brought up to what another writer committed, from its own
-    :attr:`watcher`: the list, the counts, the progress, the open document's header and
-    spans. The open document, the focused span (the same id, else the same offsets in
-    the same layer) and the key focus are kept."""
+    :attr:`watcher`: the list, the counts, the progress, the open document's header,
+    document labels (``doc_labels()`` redraws them) and spans. The open document, the
+    focused span (the same id, else the same offsets in the same layer) and the key
+    focus are kept."""
 
     def __init__(self, view: DocumentView, documents: DocumentPanel, article: ArticleView,
-                 span_panel: SpanPanel, header: DocumentHeader):
+                 span_panel: SpanPanel, header: DocumentHeader,
+                 doc_labels: Callable[[], None] = lambda: None):
         self.view = view
+        self.doc_labels = doc_labels
         self.documents = documents
         self.article = article
         self.span_panel = span_panel
@@ -109,6 +112,7 @@ class Follower:
         if (doc.status, doc.note, doc.meta) != (view.doc.status, view.doc.note, view.doc.meta):
             view.doc = doc
             self.header.show_document(doc)
+        self.doc_labels()
         spans = view.store.spans(doc.id)
         if spans == view.spans:
             return True

@@ -24,6 +24,7 @@ from annotator.editing.reveal import reveal
 from annotator.model import Document, LabelScheme, Span
 
 from .claim_editor import ClaimEditor
+from .doclabel_bar import DocLabelBar
 from .legend import Legend
 from .models import SpanListModel, plain_tooltip
 
@@ -60,8 +61,8 @@ def notice_label() -> QLabel:
 
 class DocumentHeader(QWidget):
     """Above the article: a lasting notice (hidden until there is one: what cannot be
-    done just now, and why), the title, the document's id, status, source and date, and
-    the label legend."""
+    done just now, and why), the title, the document's id, status, source and date, the
+    document-label bar (:attr:`doc_bar`) and the label legend."""
 
     def __init__(self, scheme: LabelScheme, parent: QWidget | None = None):
         super().__init__(parent)
@@ -79,7 +80,8 @@ class DocumentHeader(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         self.legend = Legend(scheme)
-        for widget in (self.notice, self.title, self.meta, self.legend):
+        self.doc_bar = DocLabelBar(scheme)
+        for widget in (self.notice, self.title, self.meta, self.doc_bar, self.legend):
             layout.addWidget(widget)
 
     def show_document(self, doc: Document | None) -> None:

@@ -1,10 +1,9 @@
 """The annotation window: assembles the document list, the article, the span details
-and claim editor, the decisions, the task bar and the project files, and keeps them
-showing the same document. Its work beyond that is done by controllers it owns, each
-handed what it uses (typed, so mypy checks the contract): :class:`Decisions`,
-:class:`KeyCommands`, :class:`FileWork`, :class:`SchemeWork`, :class:`ModelLoop`,
-:class:`ReviewMode` and :class:`Follower` (other writers); they see the window
-itself only as a :class:`ui.view.DocumentView`."""
+and claim editor, the task bar and the project files, showing one document. Controllers
+it owns do the rest, each handed what it uses (typed: mypy checks it): :class:`Decisions`,
+:class:`DocLabelWork` (document labels), :class:`KeyCommands`, :class:`FileWork`,
+:class:`SchemeWork`, :class:`ModelLoop`, :class:`ReviewMode` and :class:`Follower` (other
+writers); they see the window itself only as a :class:`ui.view.DocumentView`."""
 
 from __future__ import annotations
 
@@ -23,6 +22,7 @@ from annotator.store import Store
 from .actions import ACTIONS, ActionTable, label_actions
 from .article import ArticleView, describe
 from .decisions import Decisions
+from .doclabel_work import DocLabelWork
 from .doclist import DocumentPanel
 from .indexer import SearchIndexer
 from .keys import InputKeys, KeyCommands, next_in_order
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.taskbar.hold_suggestions_until_drawn(self.article.viewport())
         self.decisions = Decisions(Session(store, annotator), self.article, self.scheme, self)
+        self.doc_labels = DocLabelWork(self, self.header.doc_bar, self.decisions, self.article)
         self.review = ReviewMode(self, self, settings, self.span_panel, self.decisions,
                                  self.article, self._suggest_tried)  # team projects
         self.decisions.signals.changed.connect(self._on_command_changed)
@@ -78,11 +79,11 @@ class MainWindow(QMainWindow):
                                         {"export": self.projects.recent_menu},
                                         before=self.indexer.note_activity,
                                         defer=self.article.tokens.after_waiting)
-        undo_stack = self.decisions.undo_stack
-        undo_stack.canUndoChanged.connect(self.action_table["undo"].setEnabled)
-        undo_stack.canRedoChanged.connect(self.action_table["redo"].setEnabled)
-        self.action_table["undo"].setEnabled(False)
-        self.action_table["redo"].setEnabled(False)
+        for name in ("undo", "redo"):
+            action, stack = self.action_table[name], self.decisions.undo_stack
+            (stack.canUndoChanged if name == "undo" else stack.canRedoChanged).connect(
+                action.setEnabled)
+            action.setEnabled(False)
         self.action_table["uncertain_first"].setChecked(self.model_loop.uncertain_first)
         self.review.bind_preaccept(self.action_table["preaccept"])
         self._show_project()
@@ -91,7 +92,8 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter_state)
         self.open_first_document()
         self.article.setFocus()  # keys go to the article from the start
-        self.live = Follower(self, self.documents, self.article, self.span_panel, self.header)
+        self.live = Follower(self, self.documents, self.article, self.span_panel, self.header,
+                             self.doc_labels.refresh)
 
     def _build_widgets(self) -> None:
         self.documents = DocumentPanel(self.store)
@@ -126,10 +128,9 @@ class MainWindow(QMainWindow):
         self.claim_editor.finished.connect(self.keys.focus_article)
         # Status bar: messages left; tasks, mode, position and annotator right.
         self.taskbar = TaskBar()
-        self.mode_label, self.position_label, self.annotator_label = (
-            plain_label(), plain_label(), plain_label())
-        for widget in (self.taskbar, self.mode_label, self.position_label,
-                       self.annotator_label):
+        labels = [plain_label() for _ in range(3)]
+        self.mode_label, self.position_label, self.annotator_label = labels
+        for widget in (self.taskbar, *labels):
             self.statusBar().addPermanentWidget(widget)
         self.indexer = SearchIndexer(self)
         self.indexer.progressed.connect(self.documents.show_index_progress)
@@ -141,8 +142,8 @@ class MainWindow(QMainWindow):
                                  self.span_panel.claim_table, self.documents.status_filter,
                                  self.documents.search_box, self.documents.table])
         self.focus_order: list[QWidget] = [
-            self.article, *editor.fields.values(), self.span_panel.entity_table,
-            self.span_panel.claim_table, self.documents.status_filter,
+            self.article, self.header.doc_bar, *editor.fields.values(),
+            self.span_panel.entity_table, self.span_panel.claim_table, self.documents.status_filter,
             self.documents.search_box, self.documents.table]
 
     @property
@@ -165,10 +166,8 @@ class MainWindow(QMainWindow):
 
     def set_project(self, store: Store) -> None:
         """Close the current project and show ``store``."""
-        self.taskbar.stop()
-        self.indexer.stop()
-        self.model_loop.stop()
-        self.article.tokens.stop()
+        for part in (self.taskbar, self.indexer, self.model_loop, self.article.tokens):
+            part.stop()
         self.store.close()
         self.store = store
         self.article.tokens.set_store(store)
@@ -228,6 +227,7 @@ class MainWindow(QMainWindow):
         self.article.set_document(doc, self.spans)
         self.span_panel.set_spans(doc.text if doc else "", self.spans)
         self.header.show_document(doc)
+        self.doc_labels.show_document(doc)
         first = next((s for s in self.article.visible_spans() if s.decision == "pending"), None)
         self.focus_span(first.id if first else None, ensure_visible=False)
         self.review.show_document(doc)
@@ -371,12 +371,14 @@ class MainWindow(QMainWindow):
 
     def _rebind_labels(self, scheme: LabelScheme) -> None:  # the Label menu, its keys
         self.action_table.replace_menu("&Label", label_actions(scheme))
+        self.doc_labels.set_scheme(scheme)  # the document-label bar's lines and keys
 
     def show_cheat_sheet(self) -> None:
         """F1: every key, from the action table."""
         from .cheatsheet import CheatSheet
 
-        self.cheat_sheet = CheatSheet(self.action_table.specs, self)
+        self.cheat_sheet = CheatSheet(self.action_table.specs, self,
+                                      self.doc_labels.cheat_rows())
         self.cheat_sheet.show()
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002
@@ -391,10 +393,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
-        self.taskbar.stop()
-        self.indexer.stop()
-        self.model_loop.stop()
-        self.documents.stop()
-        self.article.tokens.stop()
+        for part in (self.taskbar, self.indexer, self.model_loop, self.documents,
+                     self.article.tokens):
+            part.stop()
         self.article.banner.dismiss()
         super().closeEvent(event)

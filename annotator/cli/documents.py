@@ -35,9 +35,14 @@ if TYPE_CHECKING:
 @click.option("--as-sets", is_flag=True,
               help="Label Studio: each annotation with a completed_by goes to that "
                    "annotator's set (as a team merge makes them), not the project's own.")
+@click.option("--doc-label-column", "doc_label_columns", multiple=True, metavar="CATEGORY",
+              help="CSV: this column holds document labels of the category of its name, "
+                   "several separated by spaces (as export --format csv writes them). "
+                   "Repeat for more columns.")
 @db_option
 def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, status: str | None,
-               add_labels: bool, as_sets: bool, db_path: Path | None) -> None:
+               add_labels: bool, as_sets: bool, doc_label_columns: tuple[str, ...],
+               db_path: Path | None) -> None:
     """Import .txt, .jsonl or .csv files, the exports of Label Studio (JSON, JSON-MIN,
     task lines), doccano, Prodigy, CoNLL and spaCy (.spacy), or folders of them.
 
@@ -50,7 +55,8 @@ def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, status: str |
     with open_store(db_path) as store, progress(desc="importing") as bar:
         result = import_paths(store, list(paths), fmt=fmt, text_field=text_field,
                               on_document=lambda: bar.update(1), status=status,
-                              add_labels=add_labels, as_sets=as_sets)
+                              add_labels=add_labels, as_sets=as_sets,
+                              doc_label_columns=doc_label_columns)
     click.echo(result.summary())
 
 

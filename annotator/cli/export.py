@@ -25,8 +25,9 @@ from ._util import FiniteFloatRange, db_option, main, open_store, progress
 @click.option("--status", type=click.Choice([*STATUSES, "any"]), default="done",
               show_default=True, help="Only documents with this status (any: all).")
 @click.option("--layer", type=click.Choice(LAYER_CHOICES), default=None,
-              help="Entities, claims or both (default: all; doccano: entity, as a default "
-                   "doccano project drops overlapping spans).")
+              help="Entities, claims, document labels (doc) or all of them (default: all; "
+                   "doccano: entity, as a default doccano project drops overlapping spans; "
+                   "csv: doc).")
 @click.option("--include-rejected", is_flag=True,
               help="Add rejected suggestions as negative examples (jsonl, spacy).")
 @click.option("--annotator", "annotator_name", default=None,
@@ -59,7 +60,8 @@ def export_cmd(fmt: str, out: Path | None, status: str, layer: str | None,
                spancat: bool, no_tokens: bool, allow_empty: bool, force: bool,
                processes: int | None, annotation_set: str, db_path: Path | None) -> None:
     """Write the labelled documents as a training set: jsonl (Prodigy superset),
-    spacy (train/dev DocBin + config.cfg), doccano, labelstudio or conll.
+    spacy (train/dev DocBin + config.cfg), doccano, labelstudio, conll or csv (a column
+    per document-label category).
 
     By default only documents marked done and only accepted spans. Prints a summary
     (documents, spans per label, anything left out and why)."""

@@ -15,8 +15,11 @@ from ._util import FiniteFloatRange, db_option, main, open_store, progress
 
 
 @main.command("train")
-@click.option("--layer", type=click.Choice(["entity", "claim", "all"]), default="all",
-              show_default=True, help="What to learn (all: each layer with accepted spans).")
+@click.option("--layer", type=click.Choice(["entity", "claim", "doc", "all"]), default="all",
+              show_default=True,
+              help="What to learn: entity, claim, doc (document labels: one classifier per "
+                   "category with enough labelled done documents) or all (each layer that "
+                   "has them).")
 @click.option("--base", default=None,
               help="The spaCy pipeline whose NER is fine-tuned, keeping its other components, "
                    "and that parses for the claim rules (installed name or path; default: "
@@ -56,8 +59,10 @@ def train_cmd(layer: str, base: str | None, name: str | None, dev_fraction: floa
               db_path: Path | None) -> None:
     """Learn from the documents marked done (in a team project, the labels --set
     chooses, as export --set does): entities (the base pipeline's NER,
-    fine-tuned; labels it lacks are added) and claim check-worthiness (a text classifier
-    over the claim rules' sentences and cues), with spaCy's training.
+    fine-tuned; labels it lacks are added), claim check-worthiness (a text classifier
+    over the claim rules' sentences and cues) and document labels (a bag-of-words
+    classifier per category: textcat for an exclusive one, textcat_multilabel
+    otherwise), with spaCy's training.
 
     The model goes to NAME.db.models/NAME-<n>/ beside the project, with a meta.json
     (labels, example counts, seed, times, held-out P/R/F1 per label). Ctrl+C or SIGTERM
@@ -160,6 +165,8 @@ def _headline(meta: dict[str, Any]) -> dict[str, Any]:
         out["checkworthy_f1"] = claim["checkworthy"]["F1"]
         out["checkworthy_ap"] = claim["checkworthy"]["AP"]
         out["rules_alone_f1"] = claim["rules_alone"]["F1"]
+    for category, figures in (meta.get("scores", {}).get("doc") or {}).items():
+        out[f"{category}_macro_f1"] = figures["macro_f1"]
     return out
 
 
@@ -192,9 +199,36 @@ def summary(meta: dict[str, Any], path: Path) -> str:
                          f"{cw['P']:.3f} R {cw['R']:.3f} F1 {cw['F1']:.3f} AP {cw['AP']:.3f} "
                          f"(rules alone: F1 {rules['F1']:.3f} AP {rules['AP']:.3f}; model "
                          f"alone: F1 {alone['F1']:.3f} AP {alone['AP']:.3f})")
+    if "doc" in meta["layers"]:
+        lines += _doc_lines(meta)
     for note in meta.get("notes", []):
         lines.append(f"  note: {note}")
     return "\n".join(lines)
+
+
+def _doc_lines(meta: dict[str, Any]) -> list[str]:
+    """The document-label part of the summary: per category, the documents it learnt
+    from and its held-out macro-F1 and per-label P/R/F1."""
+    lines = []
+    scores = meta["scores"].get("doc") or {}
+    for category, info in meta["doc"]["categories"].items():
+        docs, training = info["documents"], meta["training"]["doc"][category]
+        kind = "exclusive" if info["exclusive"] else "multi-label"
+        lines.append(f"  document labels, {category} ({kind}): {docs['train']} documents, "
+                     f"{len(info['labels'])} label(s); {training['steps']} steps "
+                     f"({training['stopped']})"
+                     + (f"; not learnt (no document has them): {', '.join(info['not_learnt'])}"
+                        if info.get("not_learnt") else ""))
+        figures = scores.get(category)
+        if not figures:
+            continue
+        lines.append(f"    held out ({figures['documents']} documents): macro-F1 "
+                     f"{figures['macro_f1']:.3f}" + (f", accuracy {figures['accuracy']:.3f}"
+                                                     if "accuracy" in figures else ""))
+        for r in figures["labels"]:
+            lines.append(f"    {r['label']:<12} gold {r['gold']:>5}  P {r['P']:.2f} "
+                         f"R {r['R']:.2f} F1 {r['F1']:.2f}")
+    return lines
 
 
 def _label_table(before: list[dict[str, Any]] | None, after: list[dict[str, Any]] | None

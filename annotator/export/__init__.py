@@ -17,12 +17,13 @@ from typing import NamedTuple
 
 from ..store import Store
 from ..tokens import WorkerDied
-from . import conll, doccano, jsonl, labelstudio, spacy_docbin
+from . import conll, csvfile, doccano, jsonl, labelstudio, spacy_docbin
 from .base import (
     ALIGN_CHOICES,
     FORMATS,
     LAYER_CHOICES,
     DocRecord,
+    DocScheme,
     ExportError,
     ExportOptions,
     ExportSummary,
@@ -35,6 +36,7 @@ from .base import (
     refuse_project_paths,
     remove_stale,
     unknown_set,
+    wants_doc_labels,
 )
 
 __all__ = ["ALIGN_CHOICES", "FORMATS", "LAYER_CHOICES", "WRITERS", "ExportError",
@@ -58,6 +60,7 @@ WRITERS: dict[str, Writer] = {
     "doccano": Writer(doccano.outputs, doccano.write, "doccano.jsonl"),
     "labelstudio": Writer(labelstudio.outputs, labelstudio.write, "labelstudio.json"),
     "conll": Writer(conll.outputs, conll.write, "export.conll"),
+    "csv": Writer(csvfile.outputs, csvfile.write, "export.csv"),
 }
 assert tuple(WRITERS) == FORMATS
 
@@ -159,6 +162,8 @@ def _prepare(store: Store, fmt: str, out: Path, opts: ExportOptions | None, forc
     opts.check()
     if opts.layer is None:
         opts = dataclasses.replace(opts, layer=default_layer(fmt))
+    if opts.doc_scheme is None and wants_doc_labels(opts.layer):
+        opts = dataclasses.replace(opts, doc_scheme=DocScheme.of(store.label_scheme()))
     out = Path(out)
     refuse_project_paths(store, [out])
     paths = writer.outputs(out, opts)

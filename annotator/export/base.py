@@ -23,7 +23,17 @@ from typing import IO, Any
 from .. import testhook
 from ..errors import ExportError as ExportError
 from ..formats import ALIGN_CHOICES, FORMATS, LAYER_CHOICES
-from ..model import AUTO, GOLD, LAYERS, Document, Span, check_label_name
+from ..model import (
+    AUTO,
+    GOLD,
+    LAYERS,
+    DocLabel,
+    Document,
+    LabelCategory,
+    LabelScheme,
+    Span,
+    check_label_name,
+)
 from ..paths import clash_refusal, project_clashes
 from ..store import Store
 from ..tokens import TokenCache, TokenRequest
@@ -56,6 +66,9 @@ class ExportOptions:
     #: Write an export with no document in it instead of failing, when every document
     #: was left out (for example none reviewed; see :func:`annotator.export.export`).
     allow_empty: bool = False
+    #: The project's document-label categories when the export writes document labels
+    #: (``layer`` doc or all, and the scheme has some); filled in by the export itself.
+    doc_scheme: DocScheme | None = None
 
     def check(self) -> None:
         if self.layer is not None and self.layer not in LAYER_CHOICES:
@@ -73,6 +86,43 @@ class ExportOptions:
     def set_filter(self) -> str | None:
         """The set as :meth:`Store.iter_set_documents` takes it (``None``: auto)."""
         return resolve_set(self.annotation_set)
+
+
+@dataclass(frozen=True)
+class DocScheme:
+    """The document-label categories of a project, each with its labels in order: what
+    the exports write as options, columns, choices and ``textcat`` components."""
+
+    categories: tuple[LabelCategory, ...]
+    labels: dict[str, tuple[str, ...]]  # category -> its labels' names
+
+    @classmethod
+    def of(cls, scheme: LabelScheme) -> DocScheme | None:
+        """The categories of ``scheme`` that have labels, or ``None`` if none has."""
+        cats = tuple(c for c in scheme.categories if scheme.doc_labels(c.name))
+        if not cats:
+            return None
+        return cls(cats, {c.name: tuple(x.name for x in scheme.doc_labels(c.name))
+                          for c in cats})
+
+    def all_labels(self) -> list[str]:
+        """Every document label, category by category (names are unique in a scheme)."""
+        return [label for c in self.categories for label in self.labels[c.name]]
+
+    def has(self, category: str, label: str) -> bool:
+        return label in self.labels.get(category, ())
+
+    def chosen(self, rec: DocRecord) -> dict[str, list[str]]:
+        """The record's document labels by category, in the scheme's order (every
+        category, an empty list where the document has none)."""
+        got = {(x.category, x.label) for x in rec.doc_labels}
+        return {c.name: [label for label in self.labels[c.name] if (c.name, label) in got]
+                for c in self.categories}
+
+
+def wants_doc_labels(layer: str | None) -> bool:
+    """Whether an export of ``layer`` writes document labels."""
+    return layer in ("doc", "all", None)
 
 
 def resolve_set(name: str) -> str | None:
@@ -154,7 +204,7 @@ def default_layer(fmt: str) -> str:
     """The layers a format exports unless asked otherwise: doccano takes entities only,
     because a default doccano project ("Allow overlapping spans" off) drops every span
     that overlaps another, and claims contain entities and overlap each other."""
-    return "entity" if fmt == "doccano" else "all"
+    return "entity" if fmt == "doccano" else "doc" if fmt == "csv" else "all"
 
 
 @dataclass
@@ -165,6 +215,7 @@ class ExportSummary:
     out: Path
     documents: int = 0
     spans_by_label: Counter[str] = field(default_factory=Counter)
+    doc_labels_by_label: Counter[str] = field(default_factory=Counter)
     rejected_by_label: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> count
     adjusted: Counter[str] = field(default_factory=Counter)  # kept, but moved
@@ -181,6 +232,10 @@ class ExportSummary:
     def spans(self) -> int:
         return sum(self.spans_by_label.values())
 
+    @property
+    def doc_labels(self) -> int:
+        return sum(self.doc_labels_by_label.values())
+
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] += n
 
@@ -188,7 +243,11 @@ class ExportSummary:
         """One line (plus one per skip reason): documents, spans per label, skips."""
         labels = ", ".join(f"{k} {v}" for k, v in sorted(self.spans_by_label.items()))
         text = (f"exported {self.documents} document(s), {self.spans} span(s)"
-                f"{f' ({labels})' if labels else ''} as {self.fmt} to {self.out}")
+                f"{f' ({labels})' if labels else ''}")
+        if self.doc_labels:
+            chosen = ", ".join(f"{k} {v}" for k, v in sorted(self.doc_labels_by_label.items()))
+            text += f", {self.doc_labels} document label(s) ({chosen})"
+        text += f" as {self.fmt} to {self.out}"
         if self.splits:
             text += " [" + ", ".join(f"{k} {v}" for k, v in self.splits.items()) + "]"
         if self.rejected_by_label:
@@ -229,6 +288,8 @@ class DocRecord:
     rejected: list[Span]
     by_id: dict[int, Span]
     tokens: Any = None  # (token starts, tokens JSON in UTF-8) when asked for
+    #: The accepted document labels (when the export writes them).
+    doc_labels: list[DocLabel] = field(default_factory=list)
     #: Whose labels these are, as Prodigy means ``_annotator_id`` and ``_session_id``:
     #: set in a team project (its annotators' files included), else ``None`` (the names
     #: on the spans, and no session).
@@ -245,6 +306,8 @@ class DocRecord:
         n = len(self.entities) + len(self.claims) + len(self.rejected)
         if n:
             summary.skip(f"spans of {reason}", n)
+        if self.doc_labels:
+            summary.skip(f"document labels of {reason}", len(self.doc_labels))
         summary.skip(reason)
         summary.documents -= 1
 
@@ -306,11 +369,17 @@ def _with_tokens(cache: TokenCache, batch: list[DocRecord], asked: TokenRequest,
 
 def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
                   on_progress: Callable[[int], None] | None) -> Iterator[DocRecord]:
-    layers = LAYERS if opts.layer in ("all", None) else (opts.layer,)
+    layers = LAYERS if opts.layer in ("all", None) else () if opts.layer == "doc" \
+        else (opts.layer,)
     bad_labels: dict[str, str | None] = {}
     n = 0
     team = store.meta_value("team")
     sets = store.has_annotation_sets()
+    # one query a document (26 µs) only where there can be something to find: most
+    # projects without document labels export as fast as before
+    doc_labels_here = opts.doc_scheme is not None and (sets or any(
+        n["accepted"] for by_label in store.doc_label_counts().values()
+        for n in by_label.values()))
     for doc, found, name in store.iter_set_documents(opts.status_filter, opts.set_filter):
         if found is None:
             summary.skip(NOT_REVIEWED)
@@ -337,14 +406,16 @@ def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
                 (entities if span.layer == "entity" else claims).append(span)
             elif span.decision == "rejected" and opts.include_rejected:
                 rejected.append(span)
-        emptied = None if entities or claims or opts.annotator or not sets else \
-            emptied_reason(store, doc.id, name, layers)
+        doc_labels = _doc_labels(store, doc.id, name, opts, summary) if doc_labels_here \
+            else []
+        emptied = None if entities or claims or doc_labels or opts.annotator or not sets \
+            or not layers else emptied_reason(store, doc.id, name, layers)
         if emptied is not None:
             # "Nothing here" where an annotator found something: poison for training.
             summary.skip(emptied)
             continue
         rec = DocRecord(doc, entities, claims, rejected,
-                        {s.id: s for s in spans if s.id is not None})
+                        {s.id: s for s in spans if s.id is not None}, doc_labels=doc_labels)
         if team is not None:
             rec.annotator_id = name or ",".join(sorted(
                 {s.annotator for s in entities + claims if s.annotator})) or None
@@ -357,6 +428,31 @@ def _iter_records(store: Store, opts: ExportOptions, summary: ExportSummary,
             on_progress(n)
     if on_progress is not None:
         on_progress(n)
+
+
+#: Why a stored document label is not exported (summary.skipped).
+NOT_IN_SCHEME = ("document labels whose label or category is no longer in the project's "
+                 "scheme (add it back with `annotator labels add NAME --layer doc`)")
+
+
+def _doc_labels(store: Store, doc_id: int, annotation_set: str, opts: ExportOptions,
+                summary: ExportSummary) -> list[DocLabel]:
+    """The document's accepted document labels in ``annotation_set`` that the export
+    writes (``opts.doc_scheme``; none without), those outside the scheme counted."""
+    scheme = opts.doc_scheme
+    if scheme is None:
+        return []
+    kept = []
+    for label in store.doc_labels(doc_id, annotation_set):
+        if label.decision != "accepted":
+            continue
+        if opts.annotator is not None and label.annotator != opts.annotator:
+            continue
+        if not scheme.has(label.category, label.label):
+            summary.skip(NOT_IN_SCHEME)
+            continue
+        kept.append(label)
+    return kept
 
 
 # --- output files -------------------------------------------------------------------

@@ -63,6 +63,9 @@ def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
                 summary.skip("claims (overlapping spans have no IOB tags)", len(rec.claims))
             if rec.rejected:
                 summary.skip("rejected spans (no negatives in CoNLL)", len(rec.rejected))
+            if rec.doc_labels:
+                summary.skip("document labels (CoNLL has no place for them)",
+                             len(rec.doc_labels))
             fh.write(DOCSTART + "\n\n")
             for sent in doc.sents:
                 lines = [f"{token_text(t.text)} {t.ent_iob_}-{t.ent_type_}"

@@ -1,12 +1,14 @@
 """JSONL: one document a line, a superset of Prodigy's ``db-out`` shape.
 
 Keys: ``text``, ``meta``, ``tokens``, ``spans`` (entities), ``claims`` (with their
-attributes), ``answer`` (``accept``/``ignore``/``reject`` for done/skipped/flagged; a
-document still new or in progress carries ``status`` instead), ``_input_hash`` (of the
-text), ``_task_hash`` (of the text and labels), ``_annotator_id`` (whose labels: the
-annotator's set, or the names on the spans), ``_session_id`` (in a team project, as
-Prodigy writes it: ``TEAM-ANNOTATOR``) and ``_timestamp``,
-and with ``include_rejected`` a ``rejected`` list of negative examples. Every value is
+attributes), the document labels (Prodigy's ``textcat`` ``options`` and ``accept``, and
+``doc_labels`` by category and ``cats``: see :func:`doc_label_keys`), ``answer``
+(``accept``/``ignore``/``reject`` for done/skipped/flagged; a document still new or in
+progress carries ``status`` instead), ``_input_hash`` (of the text), ``_task_hash`` (of
+the text and labels), ``_annotator_id`` (whose labels: the annotator's set, or the names
+on the spans), ``_session_id`` (in a team project, as Prodigy writes it:
+``TEAM-ANNOTATOR``) and ``_timestamp``, and with ``include_rejected`` a ``rejected`` list
+of negative examples. Every value is
 derived from stored data, and :mod:`annotator.importers` keeps what it cannot derive
 (``_timestamp`` in meta), so import then export gives the same lines again.
 
@@ -30,6 +32,7 @@ from ..jsonenc import compact_json
 from ..tokens import compute
 from .base import (
     DocRecord,
+    DocScheme,
     ExportOptions,
     ExportSummary,
     OutputFiles,
@@ -145,6 +148,24 @@ def _entities(rec: DocRecord, opts: ExportOptions, starts: Sequence[int],
     return spans
 
 
+def doc_label_keys(rec: DocRecord, scheme: DocScheme,
+                   summary: ExportSummary | None = None) -> str:
+    """The document labels as JSON keys (each with its leading comma): Prodigy's
+    ``textcat`` answer (``options``, every document label of the scheme, and ``accept``,
+    the ids of those chosen), ``doc_labels`` (``{category: [labels]}``: Prodigy's
+    options do not say the category) and ``cats`` (``{label: 0 or 1}``, spaCy's)."""
+    chosen = scheme.chosen(rec)
+    accept = [label for labels in chosen.values() for label in labels]
+    if summary is not None:
+        summary.doc_labels_by_label.update(accept)
+    every = scheme.all_labels()
+    accepted = set(accept)
+    return "".join((
+        ',"options":', _dumps([{"id": label, "text": label} for label in every]),
+        ',"accept":', _dumps(accept), ',"doc_labels":', _dumps(chosen),
+        ',"cats":', _dumps({label: int(label in accepted) for label in every})))
+
+
 def encode_bytes(rec: DocRecord, opts: ExportOptions,
                  summary: ExportSummary | None = None) -> bytes:
     """The JSONL line of one document (without the newline) in UTF-8, and with
@@ -177,6 +198,8 @@ def encode_bytes(rec: DocRecord, opts: ExportOptions,
         labels += [',"rejected":', _dumps([
             {"layer": s.layer, "start": s.start, "end": s.end, "label": s.label,
              "text": text[s.start:s.end]} for s in rec.rejected])]
+    if opts.doc_scheme is not None:
+        labels.append(doc_label_keys(rec, opts.doc_scheme, summary))
     parts += labels
     status = rec.doc.status
     parts.append(f',"answer":"{ANSWERS[status]}"' if status in ANSWERS

@@ -16,7 +16,9 @@ refuse the whole import for an unknown one; the document's note, if any, into
 ``data.note``. Every exported span was accepted by a
 person, so every region is the person's (``origin: "manual"``), suggestion or not; only
 a pending suggestion would be a ``prediction``. Rejected spans have no place in an
-annotation and are counted as skipped. Label Studio imports ``.json`` (a list of tasks):
+annotation and are counted as skipped. Document labels are document-level ``choices``
+results of one ``<Choices>`` control per category, named as the category
+(``choice="multiple"`` for a multi-label one). Label Studio imports ``.json`` (a list of tasks):
 an ``out`` ending in ``.jsonl`` is refused. Label names never need escaping
 (:func:`annotator.model.check_label_name`); XML-escaped all the same."""
 
@@ -30,6 +32,7 @@ from typing import Any
 from ..model import CHECKWORTHY, CLAIM_TYPES, LabelScheme
 from .base import (
     DocRecord,
+    DocScheme,
     ExportError,
     ExportOptions,
     ExportSummary,
@@ -52,6 +55,12 @@ CLAIMANT_AS_TEXT = ("claimants whose entity span is not in the export (pending, 
                     "or another layer), written as claimant text, not as a relation")
 
 
+#: The config's own names, which a document-label category (a ``Choices`` control of
+#: its own name) cannot take.
+RESERVED = (ENTITY_CONTROL, CLAIM_CONTROL, TEXT_OBJECT, TYPE_CONTROL, CHECK_CONTROL,
+            HEDGED_CONTROL, VIA_CONTROL, CLAIMANT_CONTROL)
+
+
 def config_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}.label_config.xml")
 
@@ -60,6 +69,11 @@ def outputs(out: Path, opts: ExportOptions) -> list[Path]:
     if out.suffix.lower() == ".jsonl":
         raise ExportError(f"{out}: Label Studio imports a JSON list of tasks (.json), not "
                           f"JSONL; name the file {out.with_suffix('.json').name}")
+    clash = sorted({c.name for c in opts.doc_scheme.categories} & set(RESERVED)
+                   if opts.doc_scheme else ())
+    if clash:
+        raise ExportError(f"a document-label category is named {', '.join(clash)}, as a "
+                          "control of the Label Studio config is; rename the category")
     return [out, config_path(out)]
 
 
@@ -89,16 +103,27 @@ def _per_region(rec: DocRecord, span: Any, control: str, kind: str,
 
 def annotator_name(rec: DocRecord) -> str | None:
     """Whose labels these are: the annotator's set in a team project, else the names on
-    the exported spans (comma-separated, sorted), else ``None``."""
+    the exported spans and document labels (comma-separated, sorted), else ``None``."""
     if rec.annotator_id:
         return rec.annotator_id
-    names = sorted({s.annotator for s in rec.entities + rec.claims if s.annotator})
+    names = sorted({s.annotator for s in rec.entities + rec.claims if s.annotator}
+                   | {x.annotator for x in rec.doc_labels if x.annotator})
     return ",".join(names) or None
 
 
-def task(rec: DocRecord, summary: ExportSummary | None = None) -> dict[str, Any]:
+def doc_choices(rec: DocRecord, scheme: DocScheme) -> list[dict[str, Any]]:
+    """The document labels as document-level ``choices`` results, one per category
+    that has any (the control is the category's ``<Choices>``)."""
+    return [{"id": f"doc-{category}", "from_name": category, "to_name": TEXT_OBJECT,
+             "type": "choices", "origin": "manual", "value": {"choices": labels}}
+            for category, labels in scheme.chosen(rec).items() if labels]
+
+
+def task(rec: DocRecord, summary: ExportSummary | None = None,
+         scheme: DocScheme | None = None) -> dict[str, Any]:
     """The Label Studio task of one document (with ``summary``, claimants that go out
-    as text though they name an entity span are counted there)."""
+    as text though they name an entity span are counted there; with ``scheme``, the
+    document labels are ``choices`` results of each category's control)."""
     result = [_region(rec, s, ENTITY_CONTROL) for s in rec.entities]
     exported = {s.id for s in rec.entities}
     relations = []
@@ -128,6 +153,10 @@ def task(rec: DocRecord, summary: ExportSummary | None = None) -> dict[str, Any]
                 summary.adjusted[CLAIMANT_AS_TEXT] += 1
         elif c.claimant_text:
             result.append(_per_region(rec, s, CLAIMANT_CONTROL, "textarea", c.claimant_text))
+    if scheme is not None:
+        result += doc_choices(rec, scheme)
+        if summary is not None:
+            summary.doc_labels_by_label.update(x.label for x in rec.doc_labels)
     data: dict[str, Any] = {TEXT_OBJECT: rec.doc.text, "doc_id": rec.doc.id}
     name = annotator_name(rec)
     if name is not None:
@@ -143,10 +172,12 @@ def task(rec: DocRecord, summary: ExportSummary | None = None) -> dict[str, Any]
     }
 
 
-def label_config(entity_labels: Iterable[str], claim_labels: Iterable[str]) -> str:
+def label_config(entity_labels: Iterable[str], claim_labels: Iterable[str],
+                 scheme: DocScheme | None = None) -> str:
     """The ``<View>`` the tasks' regions refer to: the two label sets, the text, the
-    claimant relation, and the per-region claim attributes (shown when a region is
-    selected)."""
+    claimant relation, one document-level ``<Choices>`` per document-label category of
+    ``scheme`` (``choice="single"`` for an exclusive one, ``"multiple"`` otherwise), and
+    the per-region claim attributes (shown when a region is selected)."""
     from xml.sax.saxutils import quoteattr  # imports urllib and more: only when used
 
     def labels(name: str, values: Iterable[str]) -> str:
@@ -159,6 +190,16 @@ def label_config(entity_labels: Iterable[str], claim_labels: Iterable[str]) -> s
                 f'    <Choices name="{name}" toName="{TEXT_OBJECT}" perRegion="true" '
                 f'choice="single">{inner}\n    </Choices>\n')
 
+    def category(name: str, exclusive: bool, values: Iterable[str]) -> str:
+        inner = "".join(f"\n    <Choice value={quoteattr(v)}/>" for v in values)
+        return (f"  <Header value={quoteattr(name)}/>\n"
+                f"  <Choices name={quoteattr(name)} toName=\"{TEXT_OBJECT}\" "
+                f"choice=\"{'single' if exclusive else 'multiple'}\" showInline=\"true\">"
+                f"{inner}\n  </Choices>\n")
+
+    categories = "".join(category(c.name, c.exclusive, scheme.labels[c.name])
+                         for c in scheme.categories) if scheme else ""
+
     def textarea(name: str) -> str:
         return (f'    <Header value="{name}"/>\n'
                 f'    <TextArea name="{name}" toName="{TEXT_OBJECT}" perRegion="true" '
@@ -168,6 +209,7 @@ def label_config(entity_labels: Iterable[str], claim_labels: Iterable[str]) -> s
             + labels(CLAIM_CONTROL, claim_labels)
             + f'  <Text name="{TEXT_OBJECT}" value="$text"/>\n'
             + f'  <Relations>\n    <Relation value="{CLAIMANT_RELATION}"/>\n  </Relations>\n'
+            + categories
             + '  <View visibleWhen="region-selected">\n'
             + choices(TYPE_CONTROL, CLAIM_TYPES) + choices(CHECK_CONTROL, CHECKWORTHY)
             + choices(HEDGED_CONTROL, HEDGED_CHOICES)
@@ -186,7 +228,7 @@ def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
         for rec in records:
             fh.write("\n" if first else ",\n")
             first = False
-            fh.write(json.dumps(task(rec, summary), ensure_ascii=False))
+            fh.write(json.dumps(task(rec, summary, opts.doc_scheme), ensure_ascii=False))
             count_spans(summary, rec, rejected=False)
             entity_labels.update((s.label, None) for s in rec.entities)
             claim_labels.update((s.label, None) for s in rec.claims)
@@ -195,5 +237,5 @@ def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
                              len(rec.rejected))
         fh.write("\n]\n")
         with atomic_file(files, config_path(out)) as cfg:
-            cfg.write(label_config(entity_labels, claim_labels))
+            cfg.write(label_config(entity_labels, claim_labels, opts.doc_scheme))
     summary.files += [out, config_path(out)]

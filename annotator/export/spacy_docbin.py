@@ -20,6 +20,15 @@ trains on the export from any folder. Its tokenizer is the project's
 standalone file that the command passes with ``--code``: the pipeline trained tokenises
 as the ``DocBin`` does, so ``spacy debug data`` finds no misaligned tokens.
 
+Document labels are ``doc.cats`` (``{label: 1.0 or 0.0}``): every label of a multi-label
+category (a done document without one of them: none applies), and the labels of an
+exclusive category where the document has one (spaCy's exclusive ``textcat`` has no
+"none of these"). ``config.cfg`` gets one component per category the export holds:
+``textcat_multilabel`` for a multi-label category, ``textcat`` for an exclusive one, or,
+beside other categories, ``annotator_category_textcat`` (spaCy's ``textcat`` checking
+only its own labels, see :mod:`annotator.textcat_code`, written into the code file too),
+each named ``textcat_<category>`` with its labels in ``[initialize.components]``.
+
 Memory stays flat: documents are written in shards of ``SHARD_DOCS``; a split of one
 shard becomes the file ``train.spacy``, a larger one the folder ``train.spacy/`` of
 shards, which ``spacy train`` reads the same way (``DocBin`` reads one shard).
@@ -34,11 +43,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..textcat_code import FACTORY
+from ..textcat_code import source as textcat_source
 from ..tokenizer_code import NAME
 from ..tokens import tokenizer_source
 from .base import (
     MAX_TOKENIZED_CHARS,
     DocRecord,
+    DocScheme,
     ExportOptions,
     ExportSummary,
     OutputFiles,
@@ -112,6 +124,9 @@ def make_doc(rec: DocRecord, opts: ExportOptions, summary: ExportSummary) -> Doc
                 negatives.append(span)
                 summary.rejected_by_label[s.label] += 1
         doc.spans[INCORRECT_KEY] = negatives
+    if opts.doc_scheme is not None:
+        doc.cats = doc_cats(rec, opts.doc_scheme)
+        summary.doc_labels_by_label.update(x.label for x in rec.doc_labels)
     doc.user_data["doc_id"] = rec.doc.id
     doc.user_data["claims"] = attrs
     for span in doc.ents:
@@ -119,6 +134,18 @@ def make_doc(rec: DocRecord, opts: ExportOptions, summary: ExportSummary) -> Doc
     for span in claims:
         summary.spans_by_label[span.label_] += 1
     return doc
+
+
+def doc_cats(rec: DocRecord, scheme: DocScheme) -> dict[str, float]:
+    """``doc.cats``: 1.0 for the record's labels, 0.0 for the other labels of each
+    multi-label category and of each exclusive category the document has a label of."""
+    cats: dict[str, float] = {}
+    for category in scheme.categories:
+        chosen = scheme.chosen(rec)[category.name]
+        if category.exclusive and not chosen:
+            continue
+        cats.update({label: float(label in chosen) for label in scheme.labels[category.name]})
+    return cats
 
 
 TOO_LONG = f"documents over {MAX_TOKENIZED_CHARS:,} characters (too long to tokenise)"
@@ -141,7 +168,7 @@ def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
     rng = random.Random(opts.seed)
     counts = dict.fromkeys(SPLITS, 0)
     shards: dict[str, list[Path]] = {name: [] for name in SPLITS}
-    labels: dict[str, set[str]] = {"ner": set(), "claims": set()}
+    labels: dict[str, set[str]] = {"ner": set(), "claims": set(), "cats": set()}
     tmp = files.temp_dir(out)
     bins = {name: DocBin(store_user_data=True) for name in SPLITS}
 
@@ -158,6 +185,7 @@ def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
         doc = make_doc(rec, opts, summary)
         labels["ner"].update(e.label_ for e in doc.ents)
         labels["claims"].update(s.label_ for s in doc.spans[CLAIMS_KEY])
+        labels["cats"].update(x.label for x in rec.doc_labels)
         name = "dev" if rng.random() < opts.dev_fraction else "train"
         bins[name].add(doc)
         counts[name] += 1
@@ -166,9 +194,14 @@ def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
     for name in SPLITS:
         if len(bins[name]) or not shards[name]:
             flush(name)
-    config = make_config(opts, has_claims=bool(labels["claims"]))
+    categories = textcat_categories(opts.doc_scheme, labels["cats"])
+    config = make_config(opts, has_claims=bool(labels["claims"]), categories=categories,
+                         has_entities=bool(labels["ner"]))
     config.to_disk(tmp / "config.cfg")
-    (tmp / CODE_FILE).write_text(tokenizer_source(), encoding="utf-8")
+    code = tokenizer_source()
+    if any(factory == FACTORY for _, factory, _ in categories):
+        code += "\n\n# --- document labels: see annotator/textcat_code.py ---\n" + textcat_source()
+    (tmp / CODE_FILE).write_text(code, encoding="utf-8")
     for name in SPLITS:
         target = out / f"{name}.spacy"
         if len(shards[name]) == 1:
@@ -187,20 +220,51 @@ def write(records: Iterable[DocRecord], out: Path, opts: ExportOptions,
     summary.command = f"train with: {train_command(out)}"
 
 
-def make_config(opts: ExportOptions, has_claims: bool) -> Any:
-    """A ``config.cfg`` training NER (and, with ``spancat``, claim spans) on the export."""
+def textcat_categories(scheme: DocScheme | None, used: set[str]
+                       ) -> list[tuple[str, str, list[str]]]:
+    """``(component name, factory, labels)`` per category with a label in the export:
+    ``textcat_multilabel`` for a multi-label category (or one of a single label: spaCy's
+    ``textcat`` needs two), ``textcat`` for an exclusive one alone, and
+    :data:`~annotator.textcat_code.FACTORY` for an exclusive one beside others."""
+    if scheme is None:
+        return []
+    present = [c for c in scheme.categories if used & set(scheme.labels[c.name])]
+    out = []
+    for c in present:
+        labels = list(scheme.labels[c.name])
+        if not c.exclusive or len(labels) < 2:
+            factory = "textcat_multilabel"
+        else:
+            factory = "textcat" if len(present) == 1 else FACTORY
+        out.append((f"textcat_{c.name}", factory, labels))
+    return out
+
+
+def make_config(opts: ExportOptions, has_claims: bool,
+                categories: list[tuple[str, str, list[str]]] | None = None,
+                has_entities: bool = True) -> Any:
+    """A ``config.cfg`` training NER (and, with ``spancat``, claim spans; with
+    ``categories``, one text classifier per document-label category) on the export."""
     from spacy.cli.init_config import init_config
 
+    categories = categories or []
     spancat = opts.spancat and has_claims
     pipeline = ["ner", "spancat"] if spancat else ["ner"]
-    config = init_config(lang="en", pipeline=pipeline, optimize="efficiency", gpu=False,
-                         pretraining=False, silent=True)
+    if categories and not has_entities:
+        pipeline.remove("ner")  # nothing to learn: spaCy's NER refuses to train on it
+    # the model blocks of spaCy's own textcat components, copied per category
+    extra = sorted({"textcat_multilabel" if f == "textcat_multilabel" else "textcat"
+                    for _, f, _ in categories})
+    config = init_config(lang="en", pipeline=pipeline + extra, optimize="efficiency",
+                         gpu=False, pretraining=False, silent=True)
+    if categories:
+        _textcat_components(config, pipeline, categories)
     config["paths"]["train"] = "train.spacy"
     config["paths"]["dev"] = "dev.spacy"
     # The DocBin's tokens are the project tokenizer's: so must the trained pipeline's be
     # (spaCy's own tokenizer keeps "inIraq" whole, misaligning it with the data).
     config["nlp"]["tokenizer"] = {"@tokenizers": NAME}
-    if opts.include_rejected:
+    if opts.include_rejected and "ner" in pipeline:
         config["components"]["ner"]["incorrect_spans_key"] = INCORRECT_KEY
     if spancat:
         config["components"]["spancat"]["spans_key"] = CLAIMS_KEY
@@ -211,3 +275,28 @@ def make_config(opts: ExportOptions, has_claims: bool) -> Any:
             "ents_f": 0.5, "ents_p": 0.0, "ents_r": 0.0, f"spans_{CLAIMS_KEY}_f": 0.5,
             f"spans_{CLAIMS_KEY}_p": 0.0, f"spans_{CLAIMS_KEY}_r": 0.0}
     return config
+
+
+def _textcat_components(config: Any, pipeline: list[str],
+                        categories: list[tuple[str, str, list[str]]]) -> None:
+    """Replace spaCy's one ``textcat``/``textcat_multilabel`` block by one component per
+    category, each initialised with its own labels (spaCy would otherwise give every
+    component every label in ``doc.cats``)."""
+    import copy
+
+    blocks = {name: config["components"].pop(name)
+              for name in ("textcat", "textcat_multilabel") if name in config["components"]}
+    for name, factory, labels in categories:
+        block = copy.deepcopy(blocks["textcat_multilabel" if factory == "textcat_multilabel"
+                                     else "textcat"])
+        block["factory"] = factory
+        config["components"][name] = block
+        config["initialize"]["components"][name] = {"labels": labels}
+    # spaCy's own order (a shared tok2vec first, when components listen to one)
+    config["nlp"]["pipeline"] = [name for name in config["nlp"]["pipeline"]
+                                 if name not in blocks] + [name for name, _, _ in categories]
+    weights = {k: v for k, v in config["training"]["score_weights"].items()
+               if not k.startswith("cats_")}
+    # every text classifier scores under spaCy's one "cats_" prefix: one weight
+    weights["cats_macro_f"] = 1.0 / (len(pipeline) + 1)
+    config["training"]["score_weights"] = weights

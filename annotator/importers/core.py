@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..model import LAYERS, STATUSES, Claim, Span
+from ..model import LAYERS, STATUSES, Claim, DocLabel, Span
 from ..store import ReadOnlyError, Store, StoreError, now, storage_reason
 from ..store.trust import max_text_chars
 from .records import (
@@ -60,7 +60,8 @@ HEADER_RE = re.compile(
 # Prodigy task keys that describe the task rather than the document.
 TASK_KEYS = {"tokens", "_input_hash", "_task_hash", "_view_id", "_session_id", "answer",
              "spans", "label", "claims", "_annotator_id", "meta", "id", "status", "rejected",
-             "entities", "relations", "comments", "Comments", "options", "accept"}
+             "entities", "relations", "comments", "Comments", "options", "accept",
+             "doc_labels", "cats"}
 ANSWER_STATUS = {"accept": "done", "ignore": "skipped", "reject": "flagged"}
 #: What ``annotator import --status`` may set.
 IMPORT_STATUSES = ("new", "done")
@@ -72,14 +73,30 @@ class MissingLabels(ImportFailed):
     """Labelled input whose labels the project's scheme lacks (nothing was imported)."""
 
     def __init__(self, path: Path | str, line: int | None, missing: dict[str, str],
-                 db: Path | None = None):
+                 db: Path | None = None, categories: Mapping[str, str] | None = None,
+                 exclusive: Mapping[str, bool] | None = None):
         self.missing = dict(missing)  # label -> layer
-        names = ", ".join(f"{name} ({layer})" for name, layer in sorted(missing.items()))
+        self.categories = dict(categories or {})  # document label -> its category
+        exclusive = exclusive or {}
+        names = ", ".join(
+            f"{name} ({layer}"
+            f"{f', category {self.categories[name]}' if name in self.categories else ''})"
+            for name, layer in sorted(missing.items()))
         # quoted: a label from someone's file (";touch${IFS}pwned;" is a valid label)
         # must not run as shell when the command is pasted
         where = ["--db", str(db)] if db is not None else []
-        commands = "; ".join(shlex.join(["annotator", "labels", "add", name, "--layer", layer,
-                                         *where]) for name, layer in sorted(missing.items()))
+
+        def command(name: str, layer: str) -> str:
+            extra: list[str] = []
+            if name in self.categories:
+                category = self.categories[name]
+                extra = ["--category", category]
+                if category in exclusive:  # a category the project lacks: it makes it
+                    extra.append("--exclusive" if exclusive[category] else "--multi")
+            return shlex.join(["annotator", "labels", "add", name, "--layer", layer, *extra,
+                               *where])
+
+        commands = "; ".join(command(name, layer) for name, layer in sorted(missing.items()))
         super().__init__(path, line, f"labels not in the project: {names} (first used here); "
                          f"add them with `{commands}`, or import with --add-labels")
 
@@ -91,6 +108,7 @@ class ImportResult:
     skipped_duplicates: int = 0
     merged: int = 0  # duplicate lines of this import whose labels joined the first's
     spans: int = 0
+    doc_labels: int = 0  # document labels that landed
     labels_added: list[str] = field(default_factory=list)
     # an array, not a list: 8 bytes an id (a million-line file's list cost 36 MB)
     doc_ids: array[int] = field(default_factory=lambda: array("q"))
@@ -104,7 +122,9 @@ class ImportResult:
     def summary(self) -> str:
         text = (f"imported {self.imported} document(s) from {self.files} file(s)"
                 f", {self.spans} labelled span(s)")
-        if not self.spans and self.left_out:
+        if self.doc_labels:
+            text += f", {self.doc_labels} document label(s)"
+        if not self.spans and not self.doc_labels and self.left_out:
             text = ("warning: no labelled span landed; what the files held is left out "
                     "below\n" + text)
         if self.merged:
@@ -147,6 +167,7 @@ def import_paths(
     status: str | None = None,
     add_labels: bool = False,
     as_sets: bool = False,
+    doc_label_columns: Iterable[str] = (),
 ) -> ImportResult:
     """Import files and folders into ``store`` in one transaction (the first bad file
     stops it and nothing is written).
@@ -159,7 +180,8 @@ def import_paths(
     binary annotations: one line per decision), adds its labels to that document: the
     new ones (exact repeats are not added twice; an entity over one the document has is
     left out and counted); one without labels is skipped. One command or several give
-    the same project (issue 23)."""
+    the same project (issue 23). ``doc_label_columns``: CSV columns holding document
+    labels, each of the category of its name."""
     if status is not None and status not in IMPORT_STATUSES:
         raise ValueError(f"status must be one of {', '.join(IMPORT_STATUSES)}")
     files = list(_expand(paths, fmt))
@@ -189,14 +211,14 @@ def import_paths(
             result.repaired.update(record.repaired)
             labels.check(record)
             if digest in seen:
-                if record.spans:
+                if record.spans or record.doc_labels:
                     _merge_records(seen[digest], record, result)
                     result.merged += 1
                 else:
                     result.skipped_duplicates += 1
                 continue
             if digest in existing:
-                if record.spans:
+                if record.spans or record.doc_labels:
                     repeats.append((record, digest))
                 else:
                     result.skipped_duplicates += 1
@@ -214,12 +236,14 @@ def import_paths(
                     result.skipped_duplicates += 1
                     continue
                 result.spans += _insert_more_spans(store, doc_id, record, result)
+                result.doc_labels += insert_doc_labels(store, doc_id, record, result)
                 result.merged += 1
         # One statement for the lot; the ids come back by content hash.
         ids = store.insert_documents(
             [(r.text, r.meta, digest, status or r.status) for r, digest in fresh], ts=ts)
         for (record, _), doc_id in zip(fresh, ids, strict=True):
             _insert_spans(store, doc_id, record)
+            result.doc_labels += insert_doc_labels(store, doc_id, record, result)
             result.sets.update(record.set_statuses)
             if record.note:
                 store.set_document_fields(doc_id, note=record.note)
@@ -232,7 +256,8 @@ def import_paths(
                 on_document()
 
     try:
-        _import_all(store, files, fmt, text_field, as_sets, flush, labels, result, paths)
+        _import_all(store, files, fmt, text_field, as_sets, flush, labels, result, paths,
+                    tuple(doc_label_columns))
     except (ImportFailed, ReadOnlyError) as exc:
         exc.hint = "nothing was imported"
         raise
@@ -247,13 +272,15 @@ def import_paths(
 
 def _import_all(store: Store, files: list[Path], fmt: str, text_field: str,
                 as_sets: bool, flush: Callable[[list[tuple[Record, str]]], None],
-                labels: _LabelCheck, result: ImportResult, paths: list[Path]) -> None:
+                labels: _LabelCheck, result: ImportResult, paths: list[Path],
+                doc_label_columns: tuple[str, ...] = ()) -> None:
     """The transaction of :func:`import_paths`."""
     batch: list[tuple[Record, str]] = []
     max_chars = max_text_chars()
     with store.bulk(), store.write():
         for path in files:
-            for record in read_file(path, fmt, text_field, as_sets=as_sets):
+            for record in read_file(path, fmt, text_field, as_sets=as_sets,
+                                    doc_label_columns=doc_label_columns):
                 if len(record.text) > max_chars:  # the cap a merge applies too
                     raise ImportFailed(record.path, record.line, (
                         f"a text of {len(record.text):,} characters, over the cap of "
@@ -277,11 +304,18 @@ class _LabelCheck:
 
     def __init__(self, store: Store, add: bool, result: ImportResult):
         self.store, self.add, self.result = store, add, result
-        self.layer_of = {x.name: x.layer for x in store.label_scheme().labels}
+        scheme = store.label_scheme()
+        self.layer_of: dict[str, str] = {x.name: x.layer for x in scheme.labels}
+        self.category_of = {x.name: x.category for x in scheme.labels if x.layer == "doc"}
+        self.exclusive = {c.name: c.exclusive for c in scheme.categories}
         self.missing: dict[str, str] = {}
+        self.missing_category: dict[str, str] = {}
+        self.hints: dict[str, bool] = {}
         self.first: tuple[Path, int | None] | None = None
 
     def check(self, record: Record) -> None:
+        if record.doc_labels:
+            self.check_doc_labels(record)
         if not record.spans:
             return
         used = [(s.label, s.layer) for s in record.spans]
@@ -309,9 +343,62 @@ class _LabelCheck:
             if self.first is None:
                 self.first = (record.path, record.line)
 
+    def check_doc_labels(self, record: Record) -> None:
+        """Place each document label in its category (the file's, else the scheme's,
+        else the default), and refuse one the scheme has in another category or layer,
+        and two labels of an exclusive category in one document."""
+        from .doclabels import DEFAULT_CATEGORY
+
+        for x in record.doc_labels:
+            have = self.layer_of.get(x.label)
+            if have is not None and have != "doc":
+                raise ImportFailed(record.path, record.line, f"{x.label} is a {have} label "
+                                   "in the project, used here as a document label")
+            placed = self.category_of.get(x.label) or self.missing_category.get(x.label)
+            if x.category and placed and placed != x.category:
+                raise ImportFailed(record.path, record.line, f"{x.label} is a label of "
+                                   f"category {placed} in the project, given here for "
+                                   f"category {x.category}")
+            x.category = x.category or placed or DEFAULT_CATEGORY
+            if have is not None:
+                continue
+            exclusive = self.exclusive.get(x.category)
+            if exclusive is None:
+                exclusive = record.exclusive.get(x.category, self.hints.get(x.category, False))
+                self.hints.setdefault(x.category, exclusive)
+            if self.add:
+                self._add_doc_label(x.label, x.category, exclusive)
+                continue
+            self.missing[x.label] = "doc"
+            self.missing_category[x.label] = x.category
+            if self.first is None:
+                self.first = (record.path, record.line)
+        chosen: dict[tuple[str, str], list[str]] = {}
+        for x in record.doc_labels:
+            if x.decision == "accepted":
+                chosen.setdefault((x.annotation_set, x.category), []).append(x.label)
+        for (_, category), labels in chosen.items():
+            exclusive = self.exclusive.get(category, self.hints.get(category, False))
+            if exclusive and len(labels) > 1:
+                raise ImportFailed(record.path, record.line, f"category {category} takes one "
+                                   f"label a document (exclusive); this one has "
+                                   f"{len(labels)}: {', '.join(labels)}")
+
+    def _add_doc_label(self, label: str, category: str, exclusive: bool) -> None:
+        from ..labels import add
+        from ..model import Label, LabelCategory
+
+        new = None if category in self.exclusive else LabelCategory(category, exclusive)
+        add(self.store, Label(label, "doc", "", category=category), None, category=new)
+        self.exclusive[category] = exclusive
+        self.result.labels_added.append(label)
+        self.layer_of[label] = "doc"
+        self.category_of[label] = category
+
     def finish(self) -> None:
         if self.missing and self.first is not None:
-            raise MissingLabels(self.first[0], self.first[1], self.missing, self.store.path)
+            raise MissingLabels(self.first[0], self.first[1], self.missing, self.store.path,
+                                self.missing_category, self.hints)
 
 
 BATCH = 500  # records per insert statement
@@ -337,7 +424,8 @@ def _expand(paths: list[Path], fmt: str) -> Iterator[Path]:
 
 
 def read_file(path: Path, fmt: str = "auto", text_field: str = "text", *,
-              as_sets: bool = False) -> Iterator[Record]:
+              as_sets: bool = False, doc_label_columns: tuple[str, ...] = ()
+              ) -> Iterator[Record]:
     """Records of one file; raises :class:`ImportFailed` on bad input. ``auto`` tells
     the format by the file's content (:func:`.detect.detect`)."""
     from .detect import detect
@@ -369,7 +457,7 @@ def read_file(path: Path, fmt: str = "auto", text_field: str = "text", *,
     elif kind == "jsonl":
         yield from read_jsonl(path, _text_lines(text), text_field)
     elif kind == "csv":
-        yield from read_csv(path, text, text_field)
+        yield from read_csv(path, text, text_field, doc_label_columns)
     else:
         raise ImportFailed(path, None, f"unknown format {kind!r}")
 
@@ -459,6 +547,8 @@ LABEL_KEYS = frozenset({"spans", "label", "claims", "rejected", "entities"})
 #: Keys of doccano's and Prodigy's lines beyond the spans (:mod:`.doccano`, :mod:`.prodigy`).
 PEER_KEYS = frozenset({"entities", "relations", "comments", "Comments", "options", "accept",
                        "status"})
+#: Keys of a line's document labels (:mod:`.doclabels`).
+DOC_LABEL_KEYS = frozenset({"doc_labels", "cats", "accept"})
 
 
 def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text", *,
@@ -525,6 +615,10 @@ def read_jsonl(path: Path, lines: Iterable[str], text_field: str = "text", *,
             for n, claim in enumerate(item.get("claims") or []):
                 _read_claim(record, claim, n, annotator)
             _read_rejected(record, item.get("rejected"))
+        if DOC_LABEL_KEYS.intersection(item):
+            from .doclabels import read_doc_label_keys
+
+            read_doc_label_keys(record, item, annotator)
         if PEER_KEYS.intersection(item) or "status" in meta or "label" in item:
             from .doccano import read_doccano_keys
             from .prodigy import read_prodigy_keys
@@ -643,8 +737,11 @@ def _read_rejected(record: Record, rejected: Any) -> None:
         record.spans.append(span)
 
 
-def read_csv(path: Path, text: str, text_field: str = "text") -> Iterator[Record]:
-    """One article per row; ``text_field`` names the text column, the others go to meta."""
+def read_csv(path: Path, text: str, text_field: str = "text",
+             doc_label_columns: tuple[str, ...] = ()) -> Iterator[Record]:
+    """One article per row; ``text_field`` names the text column, ``doc_label_columns``
+    those holding document labels (of the category of the column's name, several
+    separated by whitespace), the others go to meta."""
     # An article is often longer than the csv module's default 128 KiB field limit.
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
     # strict: an unclosed quote is an error, not the rest of the file read as one field.
@@ -656,6 +753,10 @@ def read_csv(path: Path, text: str, text_field: str = "text") -> Iterator[Record
     if fieldnames is None or text_field not in fieldnames:
         raise ImportFailed(path, 1, f"no column {text_field!r} (columns: "
                            f"{', '.join(fieldnames or [])}); use --text-field")
+    for column in doc_label_columns:
+        if column not in fieldnames:
+            raise ImportFailed(path, 1, f"no column {column!r} (--doc-label-column; "
+                               f"columns: {', '.join(fieldnames)})")
     line = 1
     try:
         for row in reader:
@@ -667,8 +768,16 @@ def read_csv(path: Path, text: str, text_field: str = "text") -> Iterator[Record
                    for v in row.values()):
                 yield _labelstudio_row(path, line, row, text_field)
                 continue
-            meta = {k: v for k, v in row.items() if k != text_field and k is not None and v}
-            yield Record(text=doc_text, meta=meta, path=path, line=line)
+            meta = {k: v for k, v in row.items() if k != text_field and k is not None and v
+                    and k not in doc_label_columns}
+            record = Record(text=doc_text, meta=meta, path=path, line=line)
+            if doc_label_columns:
+                from .doclabels import add_doc_label
+
+                for column in doc_label_columns:
+                    for label in (row.get(column) or "").split():
+                        add_doc_label(record, label, column)
+            yield record
     except csv.Error as exc:
         # The row that failed starts after the last good one (it may span lines).
         raise ImportFailed(path, line + 1, f"bad CSV (row starting here): {exc}") from exc
@@ -702,6 +811,9 @@ def _merge_records(first: Record, more: Record, result: ImportResult) -> None:
         if index in more.claimant_labels:
             first.claimant_labels[n] = more.claimant_labels[index]
     first.spans.extend(more.spans[i] for i in keep)
+    have = {(x.annotation_set, x.category, x.label) for x in first.doc_labels}
+    first.doc_labels.extend(x for x in more.doc_labels
+                            if (x.annotation_set, x.category, x.label) not in have)
 
 
 #: why an entity of a line repeating a text was left out (ImportResult.left_out)
@@ -747,6 +859,38 @@ def _insert_more_spans(store: Store, doc_id: int, record: Record, result: Import
             extra.claimant_labels[n] = record.claimant_labels[index]
     _insert_spans(store, doc_id, extra)
     return len(keep)
+
+
+#: Why a document label of a repeated text was left out (ImportResult.left_out).
+DECIDED_REPEAT = ("document labels of a repeated text whose document already has a "
+                  "decision on them (or another label of the exclusive category)")
+
+
+def insert_doc_labels(store: Store, doc_id: int, record: Record, result: ImportResult
+                      ) -> int:
+    """Store the record's document labels on ``doc_id``, not over a decision the
+    document has (a repeated text: that one is kept and the new one counted out), nor
+    beside an accepted label of an exclusive category. How many landed."""
+    if not record.doc_labels:
+        return 0
+    exclusive = {c.name for c in store.label_scheme().categories if c.exclusive}
+    have: dict[str, list[DocLabel]] = {}
+    n = 0
+    for x in record.doc_labels:
+        if x.annotation_set not in have:
+            have[x.annotation_set] = list(store.doc_labels(doc_id, x.annotation_set))
+        same = have[x.annotation_set]
+        taken = any(y.category == x.category and (
+            y.label == x.label or (x.category in exclusive and y.decision == "accepted"
+                                   and x.decision == "accepted")) for y in same)
+        if taken:
+            result.left_out[DECIDED_REPEAT] += 1
+            continue
+        x.doc_id = doc_id
+        x.id = store.put_doc_label(x)
+        same.append(x)
+        n += 1
+    return n
 
 
 def _insert_spans(store: Store, doc_id: int, record: Record) -> None:

@@ -3,8 +3,9 @@ export writes them (:mod:`annotator.export.spacy_docbin`).
 
 ``doc.ents`` become entities, ``doc.spans["claims"]`` claims (their attributes from
 ``doc.user_data["claims"]``, in the same order, as our export writes them), and
-``doc.spans["incorrect_spans"]`` rejected suggestions. Other span groups and
-``doc.cats`` are counted as left out (Annotator has no document labels yet). The other
+``doc.spans["incorrect_spans"]`` rejected suggestions, ``doc.cats`` document labels
+(those scored 0.5 or more; :mod:`.doclabels`). Other span groups are counted as left
+out. The other
 ``user_data`` entries that JSON can hold go to ``meta``; a document is ``done`` unless
 ``user_data["status"]`` says otherwise (a training set is finished annotation).
 """
@@ -80,6 +81,8 @@ def _record(path: Path, n: int, doc: Any) -> Record:
         elif key != CLAIMS_KEY:
             record.leave_out(f"spans of the span group {key!r} (only {CLAIMS_KEY!r} holds "
                              "claims)", len(group))
-    record.leave_out("document categories (doc.cats; Annotator has no document labels yet)",
-                     len(doc.cats))
+    if doc.cats:
+        from .doclabels import read_cats
+
+        read_cats(record, dict(doc.cats), None)
     return record

@@ -7,7 +7,9 @@
 - The status: ``meta.status`` (where our doccano export and doccano's metadata keep it)
   or a top-level ``status``.
 - ``comments`` / ``Comments``: the document's note.
-- ``label`` as a list of strings (text classification): counted as left out.
+- ``label`` as a list of strings (text classification) and ``cats`` (the combined
+  form, intent detection and slot filling, whose spans are ``entities`` triples):
+  document labels (:mod:`.doclabels`).
 """
 
 from __future__ import annotations
@@ -17,21 +19,26 @@ from typing import Any
 from ..model import STATUSES
 from .records import ImportFailed, Record, _checked_span
 
-DOC_LABELS = "document labels (doccano text classification; Annotator has no document " \
-    "labels yet)"
-
 
 def read_doccano_keys(record: Record, item: dict[str, Any]) -> None:
     """Add what doccano's extra keys say to ``record``."""
+    from .doclabels import add_doc_label
+
     labels = item.get("label")
+    annotator = item.get("_annotator_id")
+    annotator = annotator if isinstance(annotator, str) else None
     if isinstance(labels, list):
-        record.leave_out(DOC_LABELS, sum(isinstance(x, str) for x in labels))
+        for label in labels:
+            if isinstance(label, str):
+                add_doc_label(record, label, annotator=annotator)
     entities = item.get("entities")
     by_id: dict[Any, int] = {}
     if entities is not None:
         if not isinstance(entities, list):
             raise ImportFailed(record.path, record.line, "'entities' must be a list")
         for n, ent in enumerate(entities):
+            if isinstance(ent, list) and len(ent) == 3:  # the combined form's triples
+                ent = {"id": n, "start_offset": ent[0], "end_offset": ent[1], "label": ent[2]}
             if not isinstance(ent, dict):
                 raise ImportFailed(record.path, record.line, f"entity {n} must be an object")
             span = _checked_span(record, ent.get("start_offset"), ent.get("end_offset"),

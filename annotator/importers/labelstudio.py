@@ -11,9 +11,13 @@ one task a line; see :mod:`annotator.export.labelstudio` for what our export wri
   and an entity give the claimant; ``completed_by`` the annotator; predictions become
   pending suggestions with their score; a cancelled annotation (``was_cancelled``)
   makes the document skipped. ``meta`` and the task ``id`` (``meta.source_id``) stay.
+- Document-level ``choices`` (a ``<Choices>`` control that is not per-region) are
+  document labels, the control's name their category (:mod:`.doclabels`; a new
+  category is exclusive when the config says ``choice="single"``); a prediction's are
+  pending suggestions with its score.
 - Only one annotation of a task is read (the first not cancelled): the regions of the
-  others, document-level choices, and result types Annotator has no place for are
-  counted as left out, each with its reason.
+  others and result types Annotator has no place for are counted as left out, each
+  with its reason.
 - Offsets are checked against each region's own ``text`` (:mod:`.offsets`).
 """
 
@@ -48,6 +52,9 @@ class Config:
         self.controls = {name: tag for tag, _, name, _ in found}
         self.per_region = {name for _, before, name, after in found
                            if 'perRegion="true"' in before + after}
+        #: Choices controls that take one choice (``choice="single"``, the default)
+        self.single = {name for tag, before, name, after in found if tag == "Choices"
+                       and 'choice="multiple"' not in before + after}
         self.ours = self.controls.get("label") == "Labels" and \
             self.controls.get("claim") == "Labels"
 
@@ -170,10 +177,12 @@ def _to_sets(record: Record, annotations: list[Any], config: Config) -> list[Any
             record.leave_out("regions of an annotator's further annotations of a task",
                              len(annotation.get("result") or []))
             continue
-        first = len(record.spans)
+        first, first_doc = len(record.spans), len(record.doc_labels)
         _results(record, annotation.get("result") or [], config, annotator=name)
         for span in record.spans[first:]:
             span.annotation_set = name
+        for label in record.doc_labels[first_doc:]:
+            label.annotation_set = name
         record.set_statuses[name] = "skipped" if annotation.get("was_cancelled") else "done"
     return rest
 
@@ -232,11 +241,34 @@ def _results(record: Record, results: list[Any], config: Config, *, annotator: s
             by_id.setdefault(result.get("id"), len(record.spans))
             record.spans.append(span)
     for result in later:
-        _other(record, result, by_id, prediction)
+        _other(record, result, by_id, prediction, config, annotator=annotator,
+               score=score, model=model)
+
+
+def _doc_choices(record: Record, name: str, value: dict[str, Any], config: Config, *,
+                 annotator: str | None, prediction: bool, score: float | None,
+                 model: Any) -> None:
+    """A document-level ``choices`` result: document labels of category ``name``."""
+    from .doclabels import add_doc_label
+
+    choices = value.get("choices")
+    if isinstance(choices, str):
+        choices = [choices]
+    if not isinstance(choices, list):
+        raise ImportFailed(record.path, record.line, f"choices '{name}' without a list of "
+                           "choices")
+    if name in config.controls:
+        record.exclusive.setdefault(name, name in config.single)
+    for choice in choices:
+        if isinstance(choice, list):  # a Taxonomy's path: its last step
+            choice = choice[-1] if choice else None
+        add_doc_label(record, choice, name, annotator=annotator, prediction=prediction,
+                      score=score, model=str(model) if model else None)
 
 
 def _other(record: Record, result: dict[str, Any], by_id: dict[Any, int],
-           prediction: bool) -> None:
+           prediction: bool, config: Config | None = None, *, annotator: str | None = None,
+           score: float | None = None, model: Any = None) -> None:
     kind, value = result.get("type"), result.get("value") or {}
     name = str(result.get("from_name"))
     if kind == "relation":
@@ -247,15 +279,22 @@ def _other(record: Record, result: dict[str, Any], by_id: dict[Any, int],
         labels = result.get("labels") or [""]
         record.relations.append((a, b, str(labels[0])))
         return
+    target = by_id.get(result.get("id"))
+    if kind == "choices" and target is None and name not in ATTRIBUTES:
+        s = result.get("score")
+        _doc_choices(record, name, value, config or Config(None), annotator=annotator,
+                     prediction=prediction,
+                     score=float(s) if isinstance(s, int | float) else score, model=model)
+        return
     if prediction:
         record.leave_out(f"prediction {kind} results (suggestions carry no attributes)")
         return
-    target = by_id.get(result.get("id"))
     if kind not in ("choices", "textarea"):
         record.leave_out(f"{kind} results (Annotator has no such annotation)")
         return
     if target is None:
-        record.leave_out(f"document {kind} '{name}' (Annotator has no document labels yet)")
+        record.leave_out(f"document {kind} '{name}' (document labels are choices; "
+                         "Annotator keeps no document text)")
         return
     span: Span = record.spans[target]
     if span.claim is None and record.layers_by_scheme and name in ATTRIBUTES:
@@ -316,8 +355,10 @@ def min_record(item: dict[str, Any], path: Path, line: int, text_field: str,
                              len(value) if isinstance(value, list) else 1)
         elif config.controls.get(key) in ("Choices", "Taxonomy") or (
                 isinstance(value, dict) and "choices" in value):
-            record.leave_out(f"document choices '{key}' (Annotator has no document labels "
-                             "yet)", len(value) if isinstance(value, list) else 1)
+            # JSON-MIN: one choice as a string, several as {"choices": [...]}
+            _doc_choices(record, key, value if isinstance(value, dict) else
+                         {"choices": value}, config, annotator=annotator,
+                         prediction=False, score=None, model=None)
         else:
             meta.setdefault(key, value)
     _results(record, results, config, annotator=annotator)

@@ -1,7 +1,7 @@
 """Prodigy's lines beyond ``spans`` and ``answer`` (read by :func:`.core.read_jsonl`):
 ``relations`` (``head_span``/``child_span``) become claimant links where they join a
-claim and an entity; ``options`` with ``accept`` (choice answers) are counted as left
-out until Annotator has document labels. ``answer: "reject"`` (the teach format: the
+claim and an entity. ``options`` with ``accept`` (choice answers) are document labels,
+read by :mod:`.doclabels`. ``answer: "reject"`` (the teach format: the
 spans shown are wrong) and ``"ignore"`` (skipped) are read by :mod:`.core`."""
 
 from __future__ import annotations
@@ -10,15 +10,11 @@ from typing import Any
 
 from .records import ImportFailed, Record
 
-CHOICES = "choice answers (Prodigy options/accept; Annotator has no document labels yet)"
 OUTSIDE = "relations whose spans are not among the line's spans"
 
 
 def read_prodigy_keys(record: Record, item: dict[str, Any]) -> None:
     """Add what Prodigy's extra keys say to ``record``."""
-    accept = item.get("accept")
-    if isinstance(item.get("options"), list) and isinstance(accept, list):
-        record.leave_out(CHOICES, len(accept))
     relations = item.get("relations")
     if relations is None or "entities" in item:  # doccano's relations: .doccano
         return

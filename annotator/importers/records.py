@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ImportFailed as ImportFailed
-from ..model import CHECKWORTHY, CLAIM_TYPES, Claim, Layer, Span, Status, check_label_name
+from ..model import (
+    CHECKWORTHY,
+    CLAIM_TYPES,
+    Claim,
+    DocLabel,
+    Layer,
+    Span,
+    Status,
+    check_label_name,
+)
 
 SUFFIXES = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
             ".json": "json", ".conll": "conll", ".conllu": "conll", ".iob": "conll",
@@ -53,6 +62,12 @@ class Record:
     drop_overlaps: bool = False
     #: The document's status in annotators' sets (``--as-sets``), by set name.
     set_statuses: dict[str, Status] = field(default_factory=dict)
+    #: Document labels (``category`` empty: the project's scheme places the label; see
+    #: :mod:`.doclabels`).
+    doc_labels: list[DocLabel] = field(default_factory=list)
+    #: What the file says of a category's exclusivity (a Label Studio ``choice``), for
+    #: a category ``--add-labels`` adds.
+    exclusive: dict[str, bool] = field(default_factory=dict)
 
     def leave_out(self, reason: str, n: int = 1) -> None:
         if n:

@@ -48,13 +48,21 @@ class DocumentQueries(StoreBase):
         """``(id, distance)`` of the documents with one of ``statuses``, those whose
         pending ``layer`` suggestion scores nearest ``threshold`` first (``distance``:
         how near), then those without a scored pending suggestion of the layer
-        (``None``), by id. One query; ``limit``/``offset`` page it."""
+        (``None``), by id; ``layer`` ``doc``: the pending document labels. One query;
+        ``limit``/``offset`` page it."""
         statuses = list(statuses)
         marks = ",".join("?" * len(statuses))
+        # layer "doc": the pending document labels a model suggested (an exclusive
+        # category's best label, a multi-label one's labels scoring from one half)
+        nearest = (
+            "SELECT MIN(ABS(s.score - ?)) FROM doc_labels s WHERE s.doc_id = d.id"
+            " AND s.annotation_set = '' AND ? = 'doc' AND s.decision = 'pending'"
+            " AND s.score IS NOT NULL" if layer == "doc" else
+            "SELECT MIN(ABS(s.score - ?)) FROM spans s WHERE s.doc_id = d.id"
+            " AND s.annotation_set = '' AND s.layer = ? AND s.decision = 'pending'"
+            " AND s.score IS NOT NULL")
         sql = (
-            "SELECT id, distance FROM (SELECT d.id AS id, (SELECT MIN(ABS(s.score - ?))"
-            " FROM spans s WHERE s.doc_id = d.id AND s.annotation_set = ''"
-            " AND s.layer = ? AND s.decision = 'pending' AND s.score IS NOT NULL)"
+            f"SELECT id, distance FROM (SELECT d.id AS id, ({nearest})"
             f" AS distance FROM documents d WHERE d.status IN ({marks}))"
             " ORDER BY distance IS NULL, distance, id LIMIT ? OFFSET ?")
         return [(int(i), None if dist is None else float(dist)) for i, dist in

@@ -15,7 +15,17 @@ came before can be used:
   the NER took for people ("Bill C-74") are never claimants, nor are names inside the
   quotation.
 - **he/she** resolve to the most recent PERSON who was a subject or a speaker, else
-  the most recent PERSON named outside quotations.
+  the most recent PERSON named outside quotations, passing over people of the other
+  gender where a first name (``resources/first_names.txt``), a title ("Mrs.") or an
+  earlier pronoun that resolved to them tells it. **Role subjects** ("the minister
+  said") resolve to the most recent PERSON that an apposition or a title gave that role
+  ("Jane Doe, the minister,", "Coach Ian Moss"). The claimant link names the person;
+  ``claimant_text`` keeps "she" or "the minister", so the annotator sees why.
+- **Speech verbs only.** A quotation beside a reporting verb that reports a finding or
+  a belief ("found", "believe": ``[not_speech]`` in ``resources/claim_words.txt``) is
+  attributed to no one; their reported clause still is.
+- **Person over organisation.** "Jane Doe, a spokeswoman for Acme, said": the claimant
+  is Jane Doe, ``via`` Acme (also "Acme spokeswoman Jane Doe").
 - **Source phrases** (``[source]`` in ``resources/claim_words.txt``: "according to",
   "based on", "citing"): the claimant is their object; a participle relaying it ("a WSJ
   report quoted by the Jerusalem Post") gives ``via``, as the addressee of "told"
@@ -109,27 +119,83 @@ class Speakers:
         # name ("Carmen Ruiz") the NER missed or gave another label
         self.speakers: list[tuple[int, int, str]] = []
         self.last: _Speaker | None = None
+        # what we know of each person (by surname): "f" or "m", from a first name, a
+        # title or a pronoun that resolved to them
+        self.gender: dict[str, str] = {}
+        # (offset, entity, role nouns) of PERSON mentions outside quotations: "Jane Doe,
+        # the minister," and "Coach Peter Lind" give the roles "minister" and "coach"
+        self.roles: list[tuple[int, int, frozenset[str]]] = []
+        for k, e in enumerate(t.entities):
+            if e.label != "PERSON" or t.is_law(k) or t.entity_quoted(k):
+                continue
+            words = t.text[e.start:e.end].split()
+            first = words[0].lower().strip(".,") if words else ""
+            key = surname(t.text[e.start:e.end])
+            i = max(bisect.bisect_right(t.idx, e.start) - 1, 0)
+            told = lex_gender(first) or _title_gender(t, i)
+            if told and key:
+                self.gender.setdefault(key, told)
+            roles = _roles(t, k)
+            if roles:
+                self.roles.append((e.start, k, roles))
 
-    def person_before(self, pos: int) -> tuple[int | None, str | None]:
+    def person_before(self, pos: int, pronoun: str = "") -> tuple[int | None, str | None]:
         """``(entity, text)`` of the most recent PERSON subject or person speaking before
         ``pos``; else the most recent PERSON named outside quotations; else a subject
-        shaped like a name; ``(None, None)`` if none."""
-        k = bisect.bisect_left(self.persons, (pos, -1)) - 1
-        subject = self.persons[k] if k >= 0 else None
-        k = bisect.bisect_left(self.speakers, (pos, -1, "")) - 1
-        speaker = self.speakers[k] if k >= 0 else None
-        if speaker is not None and (subject is None or speaker[0] > subject[0]):
-            return (speaker[1], None) if speaker[1] >= 0 else (None, speaker[2])
-        if subject is not None:
-            return subject[1], None
+        shaped like a name; ``(None, None)`` if none. With ``pronoun`` ("he", "she"),
+        people whose gender is known to be the other are passed over, and the one found
+        learns the pronoun's gender."""
+        want = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(pronoun.lower(), "")
         t = self.t
-        for k in range(len(t.entities) - 1, -1, -1):
-            e = t.entities[k]
-            if e.end <= pos and e.label == "PERSON" and not t.is_law(k) \
-                    and not t.entity_quoted(k):
-                return k, None
-        named = bisect.bisect_left(self.names, (pos, -1)) - 1
-        return (self.names[named][1], None) if named >= 0 else (None, None)
+
+        def fits(k: int, text: str) -> bool:
+            name = text if k < 0 else t.text[t.entities[k].start:t.entities[k].end]
+            words = name.split()
+            known = self.gender.get(surname(name)) \
+                or (lex_gender(words[0].lower().strip(".,")) if words else "")
+            return not want or not known or known == want
+
+        found: tuple[int | None, str | None] = (None, None)
+        a = bisect.bisect_left(self.persons, (pos, -1)) - 1
+        b = bisect.bisect_left(self.speakers, (pos, -1, "")) - 1
+        while a >= 0 or b >= 0:  # subjects and speakers, the most recent first
+            if b >= 0 and (a < 0 or self.speakers[b][0] > self.persons[a][0]):
+                _, k, text = self.speakers[b]
+                b -= 1
+            else:
+                _, k = self.persons[a]
+                text = ""
+                a -= 1
+            if fits(k, text):
+                found = (k, None) if k >= 0 else (None, text)
+                break
+        if found == (None, None):
+            for k in range(len(t.entities) - 1, -1, -1):
+                e = t.entities[k]
+                if e.end <= pos and e.label == "PERSON" and not t.is_law(k) \
+                        and not t.entity_quoted(k) and fits(k, ""):
+                    found = (k, None)
+                    break
+        if found == (None, None):
+            named = bisect.bisect_left(self.names, (pos, -1)) - 1
+            if named >= 0:
+                found = (self.names[named][1], None)
+        k_found, text_found = found
+        if want and (k_found is not None or text_found):
+            name = text_found or ""
+            if k_found is not None:
+                name = t.text[t.entities[k_found].start:t.entities[k_found].end]
+            self.gender.setdefault(surname(name), want)
+        return found
+
+    def role_before(self, pos: int, role: str) -> int | None:
+        """The most recent PERSON before ``pos`` that an earlier apposition or title gave
+        the role noun ``role`` ("the minister": "Jane Doe, the minister,"), else
+        ``None``."""
+        for start, k, roles in reversed(self.roles):
+            if start < pos and role in roles:
+                return k
+        return None
 
     def heard(self, att: Attribution, pos: int, paragraph: int) -> None:
         """Record ``att``'s claimant as the latest speaker."""
@@ -151,6 +217,81 @@ def _name_shaped(t: DocTable, k: int) -> bool:
     tokens = [j for j in range(i, min(i + 4, t.n)) if t.idx[j] < e.end]
     return 2 <= len(tokens) <= 3 and all(t.pos[j] == "PROPN" and t.text[t.idx[j]].isupper()
                                          for j in tokens)
+
+
+def surname(name: str) -> str:
+    """A person's key across mentions: the last word of the name, lower-case."""
+    words = [w.strip(".,'’") for w in name.lower().split()]
+    words = [w for w in words if w and w not in ("jr", "sr")]
+    return words[-1] if words else ""
+
+
+def lex_gender(first: str) -> str:
+    """"f" or "m" when ``first`` is a first name that tells it, else ""."""
+    from .lexicon import lexicons
+
+    return lexicons().genders.get(first, "")
+
+
+_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "lady": "f",
+           "madam": "f", "mister": "m"}
+# Words before a name that are no role: "said", "by", determiners
+_NOT_ROLES = {"the", "a", "an", "his", "her", "its", "their", "our", "said", "says", "by",
+              "and", "of", "for", "to", "with", "dr", "mr", "mrs", "ms", "former", "new",
+              "then", "who", "told", "according"}
+
+
+def _title_gender(t: DocTable, i: int) -> str:
+    """The gender a title just before token ``i`` tells ("Mrs. Ortiz"), else ""."""
+    if i > 0:
+        return _TITLES.get(t.lower[i - 1].rstrip("."), "")
+    return ""
+
+
+def _roles(t: DocTable, k: int) -> frozenset[str]:
+    """Role nouns a PERSON mention is given by its own phrase: in apposition ("Jane Doe,
+    the minister," / "the coach, Ian Moss,") or as a title ("Coach Ian Moss", "health
+    minister Jane Doe")."""
+    e = t.entities[k]
+    first = max(bisect.bisect_right(t.idx, e.start) - 1, 0)
+    last = first
+    while last + 1 < t.n and t.idx[last + 1] < e.end:
+        last += 1
+    inside = set(range(first, last + 1))
+    heads = [i for i in inside if not (t.head[i] in inside and t.head[i] != i)]
+    out: set[str] = set()
+
+    def take(noun: int) -> None:
+        if t.pos[noun] in ("NOUN", "PROPN") and t.ent[noun] < 0 \
+                and t.lower[noun] not in _NOT_ROLES:
+            out.add(t.lemma[noun])
+            out.add(t.lower[noun])
+
+    for h in heads:
+        for c in t.children[h]:
+            if c in inside:
+                continue
+            if t.dep[c] == "appos" or (t.dep[c] == "compound" and c < first):
+                take(c)
+        if t.dep[h] == "appos" and t.head[h] not in inside:
+            take(t.head[h])
+    for i in range(first - 1, max(first - 4, -1), -1):  # "rescue leader Anton Kowalski"
+        if t.ent[i] >= 0 or not t.word[i] or t.pos[i] not in ("NOUN", "PROPN") \
+                or t.lower[i] in _NOT_ROLES:
+            break
+        take(i)
+    for i in inside:  # "Coach Peter Lind" with the title inside the entity
+        if t.pos[i] == "NOUN" or (t.pos[i] == "PROPN" and t.lower[i] in _ROLE_TITLES):
+            out.add(t.lower[i])
+    return frozenset(out)
+
+
+# Capitalised titles the NER may take into a name ("Coach Ian Moss", "Minister Ito").
+_ROLE_TITLES = {"coach", "minister", "president", "senator", "governor", "mayor",
+                "director", "chairman", "chairwoman", "chair", "secretary", "judge",
+                "captain", "general", "professor", "inspector", "detective", "sheriff",
+                "chancellor", "ambassador", "commissioner", "councillor", "councilman",
+                "councilwoman", "prosecutor", "manager", "chief"}
 
 
 def attribute(t: DocTable, a: int, b: int, quotes: list[tuple[int, int]], paragraph: int,
@@ -214,6 +355,7 @@ def _reporting_verb(t: DocTable, a: int, b: int, quotes: list[tuple[int, int]],
     and a passive one ("it was reported that"), each -1 if none."""
     best, best_depth, passive = -1, 99, -1
     claiming = lex["claiming"]
+    not_speech = lex["not_speech"]  # "found", "believe": a quotation beside them is no speech
     for i in range(a, b):
         if t.pos[i] != "VERB" or t.lemma[i] not in lex.reporting or t.quoted[i]:
             continue
@@ -225,8 +367,11 @@ def _reporting_verb(t: DocTable, a: int, b: int, quotes: list[tuple[int, int]],
         s = t.subject(i)
         if s >= 0 and t.lower[s] in NOT_CLAIMANTS:
             continue
-        valid = (bool(deps & set(CONTENT_DEPS)) or t.dep[i] == "parataxis"
-                 or (bool(quotes) and not _in_quotes(t.idx[i], quotes))
+        speech = t.lemma[i] not in not_speech
+        content = any(t.dep[c] in CONTENT_DEPS and (speech or not t.quoted[c])
+                      for c in t.children[i])
+        valid = (content or (t.dep[i] == "parataxis" and speech)
+                 or (bool(quotes) and not _in_quotes(t.idx[i], quotes) and speech)
                  or (t.lemma[i] in claiming and "dobj" in deps)
                  or _trailing(t, i, b))
         if valid:
@@ -258,14 +403,27 @@ def _in_quotes(pos: int, quotes: list[tuple[int, int]]) -> bool:
 def _claimant_of_verb(t: DocTable, att: Attribution, verb: int, a: int, b: int,
                       speakers: Speakers) -> None:
     s = t.subject(verb)
+    if s >= 0 and t.quoted[s]:  # '"... Nothing more," said Hassan': two subjects
+        outside = [c for c in t.children[verb]
+                   if t.dep[c] in ("nsubj", "nsubjpass") and not t.quoted[c]]
+        s = outside[0] if outside else -1
     if s >= 0:
         low = t.lower[s]
         if low in PERSON_PRONOUNS:
-            att.claimant_entity, att.claimant_text = speakers.person_before(t.idx[s])
-            if att.claimant_entity is None and att.claimant_text is None:
-                att.claimant_text = t.text[t.idx[s]:t.end[s]]
+            pronoun = t.text[t.idx[s]:t.end[s]]
+            k, text = speakers.person_before(t.idx[s], low)
+            # the link names the person; the text keeps the pronoun, so the annotator
+            # sees why (a name-shaped speaker without an entity keeps its name)
+            att.claimant_entity, att.claimant_text = k, (pronoun if k is not None
+                                                         else text or pronoun)
         elif t.pos[s] != "PRON":
             att.claimant_entity, att.claimant_text = phrase_claimant(t, s)
+            role = _role_subject(t, s)
+            if att.claimant_entity is None and role:
+                k = speakers.role_before(t.idx[s], role)
+                if k is not None:
+                    att.claimant_entity = k  # the text keeps "the minister"
+            _via_organisation(t, att, s)
         return
     # No subject in the parse: a name just after the verb ("..., argued Palvetzian"),
     # else the nearest PERSON (then ORG) before it in the unit, outside quotations.
@@ -281,6 +439,36 @@ def _claimant_of_verb(t: DocTable, att: Attribution, verb: int, a: int, b: int,
             if k >= 0 and not t.quoted[i] and t.entities[k].label in labels \
                     and not t.is_law(k):
                 att.claimant_entity = k
+                return
+
+
+def _role_subject(t: DocTable, s: int) -> str:
+    """The role noun of a subject such as "the minister" or "the coach" (a common noun
+    with "the", no name in its phrase), else ""."""
+    if t.pos[s] != "NOUN" or t.ent[s] >= 0 or t.tag[s] in ("NNS", "NNPS"):
+        return ""
+    if not any(t.dep[c] == "det" and t.lower[c] == "the" for c in t.children[s]):
+        return ""
+    if any(t.ent[c] >= 0 for c in t.children[s]):
+        return ""
+    return t.lemma[s]
+
+
+def _via_organisation(t: DocTable, att: Attribution, s: int) -> None:
+    """A person speaking for an organisation ("Jane Doe, a spokeswoman for Acme," /
+    "Acme spokeswoman Jane Doe"): the organisation goes into ``via``."""
+    k = att.claimant_entity
+    if k is None or t.entities[k].label != "PERSON" or att.via is not None:
+        return
+    near = [c for c in t.children[s] if t.dep[c] in ("appos", "compound")]
+    if t.dep[s] == "appos":
+        near.append(t.head[s])
+    for c in near:
+        for i in range(t.left_edge(c), t.right_edge(c) + 1):
+            org = t.ent[i]
+            if org >= 0 and org != k and t.entities[org].label == "ORG" \
+                    and not t.quoted[i]:
+                att.via = outlet_name(t, org)
                 return
 
 

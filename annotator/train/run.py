@@ -1,7 +1,8 @@
 """``annotator train``: a model from the project's done documents.
 
 :func:`train` builds the examples (:mod:`.data`), trains the NER of a base pipeline
-(entities) and a check-worthiness classifier (claims) with spaCy's machinery
+(entities), a check-worthiness classifier (claims) and one text classifier per
+document-label category (:mod:`.doccat`) with spaCy's machinery
 (:mod:`.engine`), measures both on the held-out documents the way ``annotator
 evaluate`` reports (per label, exact and overlap P/R/F1; for entities the base pipeline
 too, before training), and writes the model folder (:mod:`annotator.trained`): into a
@@ -27,13 +28,15 @@ from ..errors import TrainError as TrainError
 from ..evaluate import Item, average_precision, compare, prf
 from ..paths import models_dir
 from ..store import Store
-from . import data
+from . import data, doccat
 from .engine import Outcome, Step, train_component
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 LAYERS = ("entity", "claim")
+#: What ``--layer all`` trains: the span layers, and document labels where there are some.
+ALL_LAYERS = (*LAYERS, "doc")
 NER = "ner"
 #: What the NER skips ``data.INCORRECT_KEY`` spans as (the config's name for it).
 INCORRECT_KEY = data.INCORRECT_KEY
@@ -68,8 +71,8 @@ class TrainOptions:
 @dataclass
 class Progress:
     """One progress report: the stage (``load``, ``parse``, ``entity``, ``claim``,
-    ``evaluate``, ``save``), how far (``step`` of ``total``, ``total`` ``None`` when
-    unknown), the last training loss and held-out score, seconds since the start.
+    ``doc:CATEGORY``, ``evaluate``, ``save``), how far (``step`` of ``total``, ``total``
+    ``None`` when unknown), the last training loss and held-out score, seconds since the start.
     ``annotator train --progress-json`` prints these, one JSON object a line."""
 
     stage: str
@@ -148,21 +151,44 @@ def train(store: Store, options: TrainOptions | None = None,
             on_progress(Progress(stage, step, total, loss, score,
                                  round(time.monotonic() - started, 2)))
 
-    layers = LAYERS if options.layer == "all" else (options.layer,)
+    layers = ALL_LAYERS if options.layer == "all" else (options.layer,)
+    span_layers = tuple(layer for layer in layers if layer in LAYERS)
     report("load")
     skipped: Counter[str] = Counter()
     sets: Counter[str] = Counter()
-    docs = list(data.done_documents(store, options.annotation_set, layers,
-                                    lambda reason: skipped.update([reason]), sets))
-    if not docs:
+    docs = list(data.done_documents(store, options.annotation_set, span_layers,
+                                    lambda reason: skipped.update([reason]), sets)
+                ) if span_layers else []
+    notes: list[str] = []
+    labelled: list[tuple[Any, Any]] = []
+    cats: list[doccat.Category] = []
+    if "doc" in layers:
+        doc_skipped: Counter[str] = Counter()
+        doc_sets: Counter[str] = Counter()
+        labelled = list(doccat.done_documents(store, options.annotation_set,
+                                              lambda reason: doc_skipped.update([reason]),
+                                              doc_sets))
+        cats = doccat.categories(store, labelled)
+        if not span_layers:
+            skipped, sets = doc_skipped, doc_sets
+    trainable = [c for c in cats if c.problem() is None]
+    if not docs and not trainable:
+        if options.layer == "doc":
+            raise TrainError(doccat.refusal(cats) if labelled else
+                             f"no done document{_set_words(options.annotation_set)}: "
+                             "nothing to learn document labels from")
         from ..export.base import nothing_chosen
 
         raise TrainError(nothing_chosen(store, options.annotation_set, skipped,
                                         "nothing to learn from"))
     has = {layer: any(d.accepted(layer) for d in docs) for layer in LAYERS}
-    notes: list[str] = []
+    has["doc"] = bool(trainable)
     todo = [layer for layer in layers if has[layer]]
-    for layer in layers:
+    for c in cats:
+        problem = c.problem()
+        if problem is not None and (c.cats or options.layer == "doc"):
+            notes.append(f"document labels of {c.category.name} not trained: {problem}")
+    for layer in span_layers:
         if not has[layer]:
             if options.layer != "all":
                 raise TrainError(f"no accepted {layer} span in the {len(docs)} done "
@@ -171,6 +197,8 @@ def train(store: Store, options: TrainOptions | None = None,
                          "documents")
     if not todo:
         raise TrainError("no accepted span in the done documents: nothing to learn from")
+    if not docs:  # document labels only: their documents are the ones split
+        docs = [data.Labelled(doc, []) for doc, _ in labelled]
     if store.has_annotation_sets():
         notes.append(f"--set {options.annotation_set}: " + ", ".join(
             f"{n} document(s) from {'the gold (reviewed) set' if name == 'gold' else name}"
@@ -213,7 +241,12 @@ def train(store: Store, options: TrainOptions | None = None,
     try:
         lock = trained.hold_run(tmp)  # so that the next run can tell it from a killed one
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp's 0700 would stay after the rename
-        share = 0.6 if len(todo) == 2 else 1.0
+        share = 0.6 if "entity" in todo and "claim" in todo else 1.0
+        if "doc" in todo:
+            doc_deadline = None if deadline is None else \
+                started + (deadline - started) * (0.2 if len(todo) > 1 else 1.0)
+            _train_doc_labels(trainable, labelled, options, meta, tmp,
+                              doc_deadline, report)
         if "entity" in todo:
             layer_deadline = None if deadline is None else \
                 started + (deadline - started) * share
@@ -249,6 +282,37 @@ def train(store: Store, options: TrainOptions | None = None,
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return TrainResult(final, meta, notes)
+
+
+def _set_words(annotation_set: str) -> str:
+    return "" if annotation_set == "gold" else f" in --set {annotation_set}"
+
+
+def _train_doc_labels(cats: list[doccat.Category], labelled: list[tuple[Any, Any]],
+                      options: TrainOptions,
+                      meta: dict[str, Any], out: Path, deadline: float | None,
+                      report: Callable[..., None]) -> None:
+    """The document-label classifiers (:mod:`.doccat`); held out: the run's split
+    (seed, ``--dev-fraction``, ``--split-by``) drawn over the done documents of the
+    set, the same documents as the span layers' when those are the same."""
+    from ..suggest.doccat import FOLDER
+
+    t0 = time.monotonic()
+    items = [data.Labelled(doc, []) for doc, _ in labelled]
+    _, dev = data.split(items, options.dev_fraction, options.seed, options.split_by)
+    dev_ids = {d.doc.id or 0 for d in dev}
+    texts = {doc.id or 0: doc.text for doc, _ in labelled}
+    parts = doccat.train_categories(
+        cats, texts, dev_ids, seed=options.seed, max_epochs=options.max_epochs,
+        max_steps=options.max_steps, deadline=deadline, out=out / FOLDER,
+        name=meta["name"], report=report)
+    meta["labels"]["doc"] = [label for c in parts["categories"].values()
+                             for label in c["labels"]]
+    meta["doc"] = {"categories": parts["categories"]}
+    meta["examples"]["doc"] = {name: c["documents"] for name, c in parts["categories"].items()}
+    meta["scores"]["doc"] = parts["scores"]
+    meta["training"]["doc"] = parts["training"]
+    meta["seconds"]["doc"] = round(time.monotonic() - t0, 1)
 
 
 def _check_split_by(docs: list[data.Labelled], key: str) -> list[str]:

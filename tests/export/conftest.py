@@ -182,3 +182,47 @@ def project_counts(path: Path) -> dict[str, int]:
         rows = store.conn.execute("SELECT layer, count(*) FROM spans WHERE decision = "
                                   "'accepted' GROUP BY layer").fetchall()
     return dict(rows)
+
+
+# --- document labels (issue 25) -----------------------------------------------------
+
+#: The categories the document-label tests add: a multi-label one and an exclusive one
+#: (names the shipped scheme does not use, so they are added whatever it holds).
+DOC_CATEGORIES = {"subject": (False, ("war", "trade", "vote")),
+                  "tone": (True, ("calm", "alarmed", "sober"))}
+
+
+def add_doc_categories(store: Store) -> None:
+    """Add :data:`DOC_CATEGORIES` and their labels to the project's scheme."""
+    from annotator.labels import add
+    from annotator.model import Label, LabelCategory
+
+    for name, (exclusive, labels) in DOC_CATEGORIES.items():
+        for n, label in enumerate(labels):
+            add(store, Label(label, "doc", "", category=name), None,
+                category=LabelCategory(name, exclusive) if n == 0 else None)
+
+
+def label_documents(p: Project) -> dict[int, dict[str, list[str]]]:
+    """Give the small project's documents document labels through the editing
+    operations (as the window and ``decide`` do): the emoji article two subjects and a
+    tone, the Arabic one a tone, the combining one a subject, the skipped one a subject
+    (not exported: skipped), the empty one nothing. Returns doc id -> category ->
+    labels, as the exports of done documents should carry them."""
+    from annotator.editing.doc_labels import choose
+
+    add_doc_categories(p.store)
+    chosen = {"emoji": {"subject": ["war", "vote"], "tone": ["alarmed"]},
+              "arabic": {"tone": ["calm"]}, "combining": {"subject": ["trade"]},
+              "skipped": {"subject": ["war"]}}
+    for key, cats in chosen.items():
+        for category, labels in cats.items():
+            for label in labels:
+                choose(p.store, p.ids[key], category, label, annotator="alice")
+    return {p.ids[k]: v for k, v in chosen.items() if k != "skipped"}
+
+
+@pytest.fixture
+def labelled(project: Project) -> tuple[Project, dict[int, dict[str, list[str]]]]:
+    """The small project with document labels (see :func:`label_documents`)."""
+    return project, label_documents(project)

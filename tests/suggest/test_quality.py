@@ -68,8 +68,42 @@ def test_quality_bench_rows_are_information_rows():
 
     rows = run(2)
     keys = {"name", "value", "unit", "baseline", "ratio", "target", "higher_is_better", "meets"}
-    assert len(rows) == 9 and all(keys <= row.keys() for row in rows)
+    assert len(rows) == 9 + 3 + 10 and all(keys <= row.keys() for row in rows)
     assert all(row["target"] is None and row["meets"] is None for row in rows)
-    assert [row["goal"] for row in rows] == [None, None, 0.6, 0.6, None, None, 0.7, None, 1.0]
+    assert [row["goal"] for row in rows[:12]] == [None, None, 0.6, 0.6, None, None, 0.7, None,
+                                                  1.0, 0.9, None, None]
     assert "60 sentences" in rows[0]["name"] and "held-out debates" in rows[0]["name"]
     assert "rules alone" in rows[0]["name"] and "shipped model" in rows[4]["name"]
+    assert "speakers-dev (136 news quotes" in rows[9]["name"]
+    assert rows[9]["value"] >= 0.9 > rows[9]["baseline"]  # issue 27: 0.848 before
+    assert rows[11]["value"] >= 0.95  # quote recall with the quote view
+    assert "logistic combination" in rows[-1]["name"]
+
+
+def test_best_f1_takes_the_best_threshold():
+    from bench.quality import best_f1
+
+    gold = [True, False, True, False, False]
+    f1, at = best_f1(gold, [0.9, 0.8, 0.7, None, 0.1])
+    assert at == 0.7 and abs(f1 - 0.8) < 1e-9  # 2 of 3 suggested right, both found
+
+
+def test_same_speaker_compares_surnames():
+    from bench.quality import same_speaker
+
+    assert same_speaker("Jane Whitfield", "Whitfield")
+    assert same_speaker("Dr. Hannah Cole", "Hannah Cole")
+    assert not same_speaker("Jane Whitfield", "the minister")
+    assert not same_speaker("Jane Whitfield", None)
+
+
+def test_fit_logistic_recovers_a_separating_weight():
+    import numpy as np
+
+    from bench.claim_ranking import fit_logistic
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 2))
+    y = (x[:, 0] + 0.1 * rng.normal(size=400) > 0).astype(float)
+    w = fit_logistic(x, y)
+    assert w[1] > 3 * abs(w[2])  # the first feature carries the label
