@@ -70,11 +70,10 @@ def test_counters_follow_every_change(tmp_path: Path) -> None:
 
 def test_a_v7_project_gets_its_counters(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
-    with Store(db) as store:
-        with store.write():
-            doc = store.insert_document("Baghdad and Erbil.", {}, "h")
-            store.insert_span(Span(id=None, doc_id=doc, layer="entity", start=0, end=7,
-                                   label="GPE", origin="model", decision="pending"))
+    with Store(db) as store, store.write():
+        doc = store.insert_document("Baghdad and Erbil.", {}, "h")
+        store.insert_span(Span(id=None, doc_id=doc, layer="entity", start=0, end=7,
+                               label="GPE", origin="model", decision="pending"))
     conn = sqlite3.connect(db)  # back to v7, as a file of the last version is
     for table in ("status_counts", "span_counts"):
         conn.execute(f"DROP TABLE {table}")
