@@ -34,7 +34,7 @@ def test_doc_labels_schema_is_v7_and_a_v6_file_migrates_with_its_data(tmp_path: 
     """A real v6 file (documents, spans, a claim, events, a custom label) opens as v7
     after a backup: its rows intact, labels keep their order, and the new tables are
     there with the shipped categories and document labels."""
-    assert SCHEMA_VERSION == 7
+    assert SCHEMA_VERSION >= 7
     old = tmp_path / "old.db"
     build_version(old, 6, docs=3)
     conn = sqlite3.connect(old)
@@ -47,7 +47,7 @@ def test_doc_labels_schema_is_v7_and_a_v6_file_migrates_with_its_data(tmp_path: 
     conn.close()
     with Store(old) as store:
         assert store.backup_path is not None and store.backup_path.name == "old.db.v6.bak"
-        assert store.schema_version == 7
+        assert store.schema_version == SCHEMA_VERSION
         for table, rows in before.items():
             assert store.conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() == rows
         assert store.conn.execute(
@@ -62,7 +62,7 @@ def test_doc_labels_schema_is_v7_and_a_v6_file_migrates_with_its_data(tmp_path: 
         assert [x.name for x in scheme.doc_labels("topic")] == \
             ["economy", "conflict", "health", "crime", "sport"]
         assert store.doc_labels(1) == []
-        assert read_schema(store.conn) == expected_schema(7)
+        assert read_schema(store.conn) == expected_schema(SCHEMA_VERSION)
     backup = sqlite3.connect(tmp_path / "old.db.v6.bak")  # the v6 file as it was
     assert backup.execute("SELECT value FROM meta WHERE key = 'schema_version'"
                           ).fetchone() == ("6",)

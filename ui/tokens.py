@@ -33,6 +33,23 @@ from annotator.tokens import TokenBounds, cached_bounds
 KEEP = 8  # documents whose tokens are kept in memory (the ones gone back and forth to)
 
 
+_frozen = False
+
+
+def _freeze_once() -> None:
+    """After the first tokenising in the window's process (spaCy imported, its
+    tokenizer built): the objects alive now are left out of later garbage collections
+    (``gc.freeze``, no collection first: it only moves them). A full collection walked
+    spaCy's objects holding the interpreter lock: 107 ms, one key waiting 180 ms, while
+    the suggesting process worked on a 400,000-character document (``bench/long.py``)."""
+    global _frozen
+    if not _frozen:
+        import gc
+
+        gc.freeze()
+        _frozen = True
+
+
 class TokenThread(QThread):
     """Tokenises one text with the project tokenizer (importing spaCy on first use);
     ``made((doc_id, TokenBounds))``, then caches the tokens in ``db_path`` if given."""
@@ -56,6 +73,7 @@ class TokenThread(QThread):
                                                         self.doc_id)
             else:
                 self.result, bounds = word_bounds(self.text)
+                _freeze_once()
             self.made.emit((self.doc_id, self.result))
         except Exception as exc:  # shown to the user, the thread ends cleanly
             self.failed.emit(f"token boundaries of document {self.doc_id}: {exc}")

@@ -294,12 +294,13 @@ class Store(DocumentQueries, SetQueries, DocLabelQueries):
         by category, label and decision (the project's own set); in a team project also
         each annotator's set (with its accepted document labels) and the review's
         progress."""
+        # the counters the triggers keep (schema v8): a few rows, whatever the size
         by_status = dict(self.conn.execute(
-            "SELECT status, count(*) FROM documents GROUP BY status ORDER BY status"))
+            "SELECT status, n FROM status_counts WHERE n > 0 ORDER BY status"))
         spans: dict[str, dict[str, dict[str, int]]] = {}
         for layer, label, decision, n in self.conn.execute(
-            "SELECT layer, label, decision, count(*) FROM spans WHERE annotation_set = ''"
-            " GROUP BY layer, label, decision ORDER BY layer, label, decision"
+            "SELECT layer, label, decision, n FROM span_counts WHERE annotation_set = ''"
+            " AND n > 0 ORDER BY layer, label, decision"
         ):
             spans.setdefault(layer, {}).setdefault(label, {})[decision] = n
         out: dict[str, Any] = {
@@ -316,8 +317,8 @@ class Store(DocumentQueries, SetQueries, DocLabelQueries):
                 sets.setdefault(name, {"by_status": {}, "accepted_spans": 0})
                 sets[name]["by_status"][status] = n
             for name, n in self.conn.execute(
-                    "SELECT annotation_set, count(*) FROM spans WHERE annotation_set != ''"
-                    " AND decision = 'accepted' GROUP BY annotation_set"):
+                    "SELECT annotation_set, sum(n) FROM span_counts WHERE annotation_set"
+                    " != '' AND decision = 'accepted' GROUP BY annotation_set"):
                 sets.setdefault(name, {"by_status": {}, "accepted_spans": 0})
                 sets[name]["accepted_spans"] = n
             for name, n in self.conn.execute(

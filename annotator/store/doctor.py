@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..paths import remove_project_files
 from .files import StoreError, _check_is_ours, _close, _connect, harden, read_header
-from .schema import SCHEMA_VERSION
+from .schema import SCHEMA_VERSION, recount
 from .trust import (
     Header,
     check_limits,
@@ -163,10 +163,11 @@ def _repair_copy(conn: sqlite3.Connection, report: Report) -> list[str]:
     expected = expected_schema(version)
     order = {"trigger": 0, "view": 1, "index": 2, "table": 3}
     # triggers first: nothing of the file's own SQL runs while the copy is changed
-    for name, (kind, _table, sql) in sorted(read_schema(conn).items(),
-                                            key=lambda x: order.get(x[1][0], 4)):
+    for name, (kind, table, sql) in sorted(read_schema(conn).items(),
+                                           key=lambda x: order.get(x[1][0], 4)):
         want = expected.get(name)
-        if want is not None and want[0] == kind and want[2] == sql:
+        # on the table it belongs to: a table renamed away takes its triggers with it
+        if want is not None and want[0] == kind and want[1] == table and want[2] == sql:
             continue
         if name.startswith("sqlite_autoindex"):
             continue  # goes with its table
@@ -178,7 +179,10 @@ def _repair_copy(conn: sqlite3.Connection, report: Report) -> list[str]:
         done.append(f"schema version set to {version}, as its tables are")
     # our objects that are missing (a table a view stood for comes back empty)
     for name, (kind, _table, sql) in sorted(expected.items(), key=lambda x: -order[x[1][0]]):
-        if sql is not None and kind in ("table", "index") and name not in read_schema(conn):
+        if sql is not None and kind in ("table", "index", "trigger") \
+                and name not in read_schema(conn):
             conn.execute(sql)
             done.append(f"made {kind} {name} again" + (" (empty)" if kind == "table" else ""))
+    if "status_counts" in expected:  # v8: the counters, of the rows kept
+        recount(conn)
     return done

@@ -311,20 +311,20 @@ class SetQueries(SpanQueries):
         Returns counts of what changed."""
         c = self.conn
         ts = now()
-        counts: dict[str, int] = {}
-        before = c.total_changes
+        # rowcount, not total_changes: that also counts the rows the triggers of the
+        # counters (schema v8) change
+        counts: dict[str, int] = {"documents_added": 0}
         # A new document keeps its id where that id is free (files split from one project
         # share its ids, so document 17 is 17 everywhere), else takes the next one.
         new = (f"FROM {alias}.documents s WHERE NOT EXISTS (SELECT 1 FROM main.documents d"
                " WHERE d.content_hash = s.content_hash)")
         taken = "EXISTS (SELECT 1 FROM main.documents x WHERE x.id = s.id)"
         for keep in (True, False):
-            c.execute(
+            counts["documents_added"] += c.execute(
                 "INSERT INTO main.documents (id, text, meta, content_hash, status, created_at,"
                 f" updated_at, title) SELECT {'s.id' if keep else 'NULL'}, text, meta,"
                 f" content_hash, 'new', created_at, ?, title {new}"
-                f" AND {'NOT ' if keep else ''}{taken} ORDER BY s.id", (ts,))
-        counts["documents_added"] = c.total_changes - before
+                f" AND {'NOT ' if keep else ''}{taken} ORDER BY s.id", (ts,)).rowcount
         for table, columns in (("merge_docs", "src_id INTEGER PRIMARY KEY, team_id INTEGER"),
                                ("merge_todo", "src_id INTEGER PRIMARY KEY"),
                                ("merge_spans", "src_id INTEGER PRIMARY KEY, team_id INTEGER")):
@@ -341,11 +341,10 @@ class SetQueries(SpanQueries):
             c.execute("INSERT OR IGNORE INTO temp.merge_todo SELECT m.src_id FROM"
                       " temp.merge_docs m WHERE NOT EXISTS (SELECT 1 FROM main.set_documents x"
                       " WHERE x.doc_id = m.team_id AND x.annotation_set = ?)", (name,))
-        before = c.total_changes
-        c.execute("DELETE FROM main.spans WHERE annotation_set = ? AND doc_id IN (SELECT"
-                  " m.team_id FROM temp.merge_docs m JOIN temp.merge_todo t USING (src_id))",
-                  (name,))
-        removed = c.total_changes - before
+        removed = c.execute(
+            "DELETE FROM main.spans WHERE annotation_set = ? AND doc_id IN (SELECT"
+            " m.team_id FROM temp.merge_docs m JOIN temp.merge_todo t USING (src_id))",
+            (name,)).rowcount
         base = c.execute("SELECT coalesce(max(id), 0) FROM main.spans").fetchone()[0]
         c.execute(
             "INSERT INTO temp.merge_spans SELECT s.id, ? + row_number() OVER (ORDER BY s.id)"
@@ -353,15 +352,14 @@ class SetQueries(SpanQueries):
             " WHERE s.annotation_set = '' AND (s.decision != 'pending' OR s.id IN (SELECT"
             f" c.claimant_span_id FROM {alias}.claims c JOIN {alias}.spans cs ON cs.id ="
             " c.span_id WHERE cs.decision != 'pending'))", (base,))
-        before = c.total_changes
-        c.execute(
+        counts["spans"] = c.execute(
             'INSERT INTO main.spans (id, doc_id, layer, start, "end", label, origin, decision,'
             " score, model, annotator, cues, created_at, updated_at, annotation_set)"
             ' SELECT m.team_id, d.team_id, s.layer, s.start, s."end", s.label, s.origin,'
             " s.decision, s.score, s.model, s.annotator, s.cues, s.created_at, s.updated_at, ?"
             f" FROM temp.merge_spans m JOIN {alias}.spans s ON s.id = m.src_id"
-            " JOIN temp.merge_docs d ON d.src_id = s.doc_id ORDER BY m.team_id", (name,))
-        counts["spans"] = c.total_changes - before
+            " JOIN temp.merge_docs d ON d.src_id = s.doc_id ORDER BY m.team_id",
+            (name,)).rowcount
         c.execute(
             "INSERT INTO main.claims (span_id, claim_type, claimant_span_id, claimant_text,"
             " via, checkworthy, hedged) SELECT m.team_id, c.claim_type, cm.team_id,"

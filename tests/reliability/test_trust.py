@@ -284,7 +284,8 @@ def test_trust_doctor_repair_writes_a_clean_copy(files, tmp_path: Path, attack: 
     result = CliRunner().invoke(main, ["doctor", str(bad), "--repair", "--out", str(out)])
     assert result.exit_code == 1 and "repaired copy" in result.output, result.output
     assert bad.read_bytes() == before  # the original is the backup
-    assert CliRunner().invoke(main, ["doctor", str(out)]).exit_code == 0
+    checked = CliRunner().invoke(main, ["doctor", str(out)])
+    assert checked.exit_code == 0, checked.output
     with Store(out) as store:
         assert store.count_documents() > 0
     if attack == "trigger":

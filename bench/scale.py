@@ -1,0 +1,252 @@
+"""Benchmark: one project of a million articles on one machine, ``python -m bench.scale
+[--docs N]`` (issue 28 §1; ``make bench-full`` runs it at 1,000,000).
+
+One generated corpus, then:
+
+1. ``annotator import`` of it into a new project, as a user runs it (its own process):
+   seconds, and the process's peak memory (``ru_maxrss``); the baseline, in this
+   process, is sqlite-utils' ``insert_all`` of the same rows (already in memory,
+   hashing and titles included), as in :mod:`bench.importing`;
+2. the project file's size per document, and what takes the space (SQLite's
+   ``dbstat``: each table and index);
+3. ``list --json --limit 100``, ``show ID --json``, ``stats`` and ``mark done ID`` from
+   process start (median and p90 of 7, one untimed run first, :mod:`bench.startup`);
+   ``stats`` itself in the process (counters kept by triggers, schema v8);
+4. the window from process start to the first document drawn (:func:`bench.gui.cold_open`);
+5. the document list's search while the full-text index is empty (what the window does
+   until its idle-time indexer is through: ``LIKE`` over every text) and the indexing
+   rate, measured on the first ``INDEX_SAMPLE`` documents, with the time the whole
+   index would take at that rate.
+
+The corpus: :data:`POOL` articles of :mod:`bench.corpus` (3,000 characters on average,
+one in 500 of 100,000), repeated with each copy's own reference line (every text
+differs, as wire copy does), in JSON lines files of 5,000: generating a million
+distinct articles took longer than everything measured here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+IMPORT_RATIO = 0.5
+PEAK_MB = 300.0
+START_MS = 100.0
+FIRST_DRAW_S = 0.5
+SEARCH_MS = 200.0
+INDEX_SAMPLE = 50_000
+RUNS = 7
+
+
+POOL = 5_000
+PER_FILE = 5_000
+
+
+def write_corpus(folder: Path, n: int) -> list[Path]:
+    """``n`` articles in JSON lines files under ``folder`` (see the module docstring)."""
+    from bench.corpus import SEED, articles
+
+    folder.mkdir(parents=True, exist_ok=True)
+    pool = []
+    for item in articles(min(POOL, n)):
+        body, _, _ = item["text"].rpartition("\n\n(")
+        pool.append((body, item["meta"]))
+    paths: list[Path] = []
+    for first in range(0, n, PER_FILE):
+        lines = []
+        for i in range(first, min(first + PER_FILE, n)):
+            body, meta = pool[i % len(pool)]
+            text = f"{body}\n\n({meta['source']} ref. {SEED}-{i})"
+            lines.append(json.dumps({"text": text, "meta": {**meta, "id": i}},
+                                    ensure_ascii=False))
+        path = folder / f"batch-{len(paths):05d}.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _row(name: str, value: float, unit: str, target: float | None, *,
+         baseline: float | None = None, higher: bool = False,
+         detail: dict[str, Any] | None = None) -> dict[str, Any]:
+    ratio = round(value / baseline, 3) if baseline else None
+    if target is None:
+        meets = None
+    elif baseline and target <= 1 and higher:
+        meets = (ratio or 0) >= target
+    else:
+        meets = value >= target if higher else value <= target
+    return {"name": name, "value": round(value, 2), "unit": unit,
+            "baseline": round(baseline, 2) if baseline else None, "ratio": ratio,
+            "target": target, "higher_is_better": higher, "meets": meets,
+            "detail": detail or {}}
+
+
+def _annotator() -> list[str]:
+    script = Path(sys.executable).with_name("annotator")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "annotator"]
+
+
+def _import(corpus: Path, db: Path) -> tuple[float, float, str]:
+    """``annotator import`` in its own process: seconds, peak MB, its summary."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([*_annotator(), "import", str(corpus), "--db", str(db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    out = (proc.stdout.read() if proc.stdout else "") + (proc.stderr.read() if proc.stderr
+                                                          else "")
+    if os.waitstatus_to_exitcode(status):
+        raise RuntimeError(f"annotator import failed: {out[-800:]}")
+    return seconds, usage.ru_maxrss / 1024, out.strip().splitlines()[0] if out else ""
+
+
+def _baseline(corpus: Path, tmp: Path) -> float:
+    """sqlite-utils' insert_all of the same rows, already read (bench.importing's)."""
+    import sqlite_utils
+
+    from annotator.importers import read_file
+    from annotator.store import make_title, now
+
+    rows = [(r.text, r.meta) for p in sorted(corpus.rglob("*")) if p.is_file()
+            for r in read_file(p)]
+    db = sqlite_utils.Database(tmp / "baseline.db")
+    os.sync()
+    started = time.perf_counter()
+    ts = now()
+    db["documents"].insert_all(
+        {"text": text, "meta": json.dumps(meta, ensure_ascii=False),
+         "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+         "status": "new", "created_at": ts, "updated_at": ts, "title": make_title(text, meta)}
+        for text, meta in rows)
+    db.conn.commit()
+    seconds = time.perf_counter() - started
+    db.conn.close()
+    del rows
+    return seconds
+
+
+def _space(db: Path) -> dict[str, float]:
+    """Bytes per document of each table and index (SQLite's dbstat), largest first."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        n = conn.execute("SELECT count(*) FROM documents").fetchone()[0] or 1
+        rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"
+                            " ORDER BY 2 DESC").fetchall()
+    except sqlite3.Error as exc:  # no dbstat in this SQLite
+        return {"dbstat unavailable": str(exc)}  # type: ignore[dict-item]
+    finally:
+        conn.close()
+    return {name: round(size / n, 1) for name, size in rows if size}
+
+
+def _median_p90(args: list[str], cwd: Path) -> tuple[float, float]:
+    walls = []
+    for k in range(RUNS + 1):
+        started = time.perf_counter()
+        proc = subprocess.run([*_annotator(), *args], cwd=cwd, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, check=False)
+        if proc.returncode:
+            raise RuntimeError(f"annotator {' '.join(args)}: {proc.stderr.decode()[-500:]}")
+        if k:
+            walls.append((time.perf_counter() - started) * 1000)
+    walls.sort()
+    return statistics.median(walls), walls[min(len(walls) - 1, int(0.9 * len(walls)))]
+
+
+def run(n_docs: int = 1_000_000) -> list[dict[str, Any]]:
+    from annotator.store import Store
+    from bench.gui import cold_open
+    from bench.startup import compiled
+
+    rows: list[dict[str, Any]] = []
+    label = f"{n_docs:,} documents"
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as name:
+        tmp = Path(name)
+        corpus = tmp / "corpus"
+        started = time.perf_counter()
+        write_corpus(corpus, n_docs)
+        write_s = time.perf_counter() - started
+        db = tmp / "project.db"
+        compiled()
+        import_s, peak_mb, said = _import(corpus, db)
+        baseline_s = _baseline(corpus, tmp)
+        (tmp / "baseline.db").unlink()
+        rows.append(_row(f"import {label}, vs sqlite-utils insert_all", n_docs / import_s,
+                         "docs/s", IMPORT_RATIO, baseline=n_docs / baseline_s, higher=True,
+                         detail={"import_s": round(import_s, 1),
+                                 "baseline_s": round(baseline_s, 1),
+                                 "write_corpus_s": round(write_s, 1), "said": said}))
+        rows.append(_row(f"import {label}: peak memory of the process", peak_mb, "MB",
+                         PEAK_MB))
+        size = db.stat().st_size
+        rows.append(_row(f"project file per document, {label}", size / n_docs, "bytes",
+                         None, detail={"file_mb": round(size / 2**20, 1),
+                                       "bytes_per_document": _space(db)}))
+        with Store(db) as store:
+            ids = [store.document_rows(limit=1)[0]["id"]]
+            times = []
+            for _ in range(RUNS):
+                t0 = time.perf_counter()
+                store.stats()
+                times.append((time.perf_counter() - t0) * 1000)
+            rows.append(_row(f"stats in the process (counters), {label}",
+                             statistics.median(times), "ms", 10.0))
+        doc = str(ids[0] + n_docs // 2)
+        for what, args in (("list --json --limit 100", ["list", "--json", "--limit", "100"]),
+                           ("show ID --json", ["show", doc, "--json"]),
+                           ("stats", ["stats"]), ("mark done ID", ["mark", "done", doc])):
+            med, p90 = _median_p90([*args, "--db", str(db)], tmp)
+            rows.append(_row(f"start-up: annotator {what}, {label}", med, "ms", START_MS,
+                             detail={"p90_ms": round(p90, 1), "runs": RUNS}))
+        seconds, spacy = cold_open(db, tmp)
+        rows.append(_row(f"window open from process start to first document drawn, {label}",
+                         seconds, "s", FIRST_DRAW_S, detail={"spacy_imported": spacy}))
+        with Store(db) as store:
+            t0 = time.perf_counter()
+            store.document_rows(search="Kovalenko", limit=200)
+            first_ms = (time.perf_counter() - t0) * 1000
+            rows.append(_row(f"list search, index not built yet (LIKE): first page, {label}",
+                             first_ms, "ms", SEARCH_MS))
+            t0 = time.perf_counter()
+            done = 0
+            while done < min(INDEX_SAMPLE, n_docs):
+                step = store.update_search_index(max_docs=5_000)
+                if not step:
+                    break
+                done += step
+            rate = done / (time.perf_counter() - t0)
+            rows.append(_row(f"search index built in idle time, {label}", rate, "docs/s", None,
+                             higher=True, detail={
+                                 "sample_docs": done,
+                                 "whole_index_projected_min": round(n_docs / rate / 60, 1)}))
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=1_000_000)
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    args = parser.parse_args(argv)
+    rows = run(args.docs)
+    if args.json:
+        print(json.dumps(rows, indent=1))
+    else:
+        for row in rows:
+            print(f"{row['name']:<90} {row['value']:>12} {row['unit']:<6} "
+                  f"ratio {row['ratio']} meets {row['meets']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
