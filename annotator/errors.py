@@ -168,3 +168,18 @@ class NothingToEvaluate(AnnotatorError, ValueError):
 
 class TrainError(AnnotatorError):
     """Training cannot start (nothing to learn from, an unknown base pipeline)."""
+
+
+# --- a cluster (suggest --cluster) ---------------------------------------------------
+
+
+class ClusterError(AnnotatorError):
+    """``suggest --cluster`` cannot start: Dask distributed is not installed, the
+    scheduler cannot be reached or has no workers, or a worker cannot load the model
+    (the message names the worker). Nothing was suggested."""
+
+
+class ClusterLost(ClusterError):
+    """The cluster went away in the middle of ``suggest --cluster``: what was written
+    is kept, and the message counts the documents left (running the same command again
+    continues with them)."""

@@ -48,7 +48,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 MODULES = ["importing", "suggest", "export", "gui", "search", "quality", "keystrokes", "teams",
-           "startup", "trust", "migrate", "long", "learning", "scale", "window_export"]
+           "startup", "trust", "migrate", "long", "learning", "scale", "window_export",
+           "cluster"]
 # (smaller, larger) corpus sizes, a factor 10 apart
 # Export runs at 5,000 and more: below that the interpreter's start (0.13 s, imports)
 # is most of an export's time, while the bare loop's start is 0.02 s.
@@ -64,16 +65,20 @@ MODULES = ["importing", "suggest", "export", "gui", "search", "quality", "keystr
 # a bag-of-words baseline (about 5 minutes; the claim curve is `make bench-learning`).
 # scale: one project of 20,000 (quick) or 1,000,000 (full) documents, issue 28 §1.
 # window_export: documents annotated in the real window before the export (issue 28 §3).
+# cluster: suggest --cluster local:2 against --processes 2 and one process, at the
+# issue's 200 bench-corpus articles in both modes (bench/cluster.py; issue 28 §2).
 QUICK = {"importing": (2_000, 20_000), "suggest": (30, 300), "export": (5_000, 50_000),
          "gui": (1_000, 10_000), "search": (2_000, 20_000), "quality": (200,),
          "keystrokes": (1,), "teams": (1_000, 10_000), "startup": (1_000, 10_000),
          "trust": (10_000, 100_000), "migrate": (3_100, 31_000), "long": (2,),
-         "learning": (1_000,), "scale": (20_000,), "window_export": (100,)}
+         "learning": (1_000,), "scale": (20_000,), "window_export": (100,),
+         "cluster": (200,)}
 FULL = {"importing": (10_000, 100_000), "suggest": (100, 1_000), "export": (10_000, 100_000),
         "gui": (10_000, 100_000), "search": (10_000, 100_000), "quality": (766,),
         "keystrokes": (1,), "teams": (1_000, 10_000), "startup": (10_000, 100_000),
         "trust": (10_000, 100_000), "migrate": (3_100, 31_000), "long": (10,),
-        "learning": (1_000,), "scale": (1_000_000,), "window_export": (300,)}
+        "learning": (1_000,), "scale": (1_000_000,), "window_export": (300,),
+        "cluster": (200,)}
 TIMEOUT_S = {"quick": 900, "full": 7200}
 
 

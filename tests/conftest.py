@@ -73,8 +73,9 @@ def _recording_start(self: QThread, *args: Any) -> None:
 
 QThread.start = _recording_start  # type: ignore[method-assign]
 
-# Threads that libraries start once and keep for the life of the process.
-_LIBRARY_THREADS = re.compile(r"^(tqdm_monitor|pydevd\.)")
+# Threads that libraries start once and keep for the life of the process (Dask's offload
+# pool: suggest --cluster, tests/suggest/test_cluster.py).
+_LIBRARY_THREADS = re.compile(r"^(tqdm_monitor|pydevd\.|Dask-Offload_)")
 GRACE_MS = 2000  # a worker that reported its result may still be returning from run()
 
 

@@ -21,6 +21,12 @@ from ._util import FiniteFloatRange, db_option, main, open_store, progress
               help="Documents per nlp.pipe batch.")
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1),
               help="Parser processes (nlp.pipe n_process).")
+@click.option("--cluster", "cluster_spec", default=None, metavar="ADDRESS",
+              help="Parse on a Dask distributed cluster: a scheduler's address "
+                   "(tcp://HOST:8786), or local[:N] to start N worker processes here "
+                   "(default: one a core). Needs the annotator[cluster] extra; the workers "
+                   "need the same annotator and model installed, or a model path they can "
+                   "read (docs/scale.md).")
 @click.option("--limit", default=None, type=click.IntRange(min=0),
               help="At most this many documents.")
 @click.option("--doc", "doc_ids", multiple=True, type=int,
@@ -39,12 +45,15 @@ from ._util import FiniteFloatRange, db_option, main, open_store, progress
                    "they are skipped and listed.")
 @db_option
 def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes: int,
-                limit: int | None, doc_ids: tuple[int, ...], min_score: float | None,
-                redo: bool, entity_scores: bool, force_language: bool,
+                cluster_spec: str | None, limit: int | None, doc_ids: tuple[int, ...],
+                min_score: float | None, redo: bool, entity_scores: bool, force_language: bool,
                 db_path: Path | None) -> None:
     """Store entity and claim suggestions for documents that have none.
 
-    Spans a person accepted, rejected or made are never touched."""
+    Spans a person accepted, rejected or made are never touched. With --cluster the
+    documents are parsed on the cluster's workers and written here as they come back;
+    if the cluster goes away, what was written is kept, and running the command again
+    continues."""
     from .. import trained
     from ..suggest.loading import scheme_notes
     from ..suggest.runner import (
@@ -52,9 +61,17 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
         load_suggester,
         project_labels,
         refuse_read_only,
+        same_tokenizer,
         suggest,
     )
 
+    if cluster_spec is not None:
+        from ..suggest.cluster import require_dask
+
+        if processes > 1:
+            raise click.UsageError("--cluster and --processes: choose one (the cluster's "
+                                   "workers are the processes)")
+        require_dask(cluster_spec)  # before anything loads
     store = open_store(db_path, create=False)
     refuse_read_only(store)  # before the pipeline loads
     nlp = load_suggester(model, store.path, rules_only=rules_only)
@@ -70,13 +87,34 @@ def suggest_cmd(model: str | None, rules_only: bool, batch_size: int, processes:
         total = len(store.document_ids_for_suggest(redo))
     if limit is not None:
         total = min(total, limit)
-    with progress(total=total, desc="suggesting") as bar:
-        result = suggest(store, nlp, ids, batch_size=batch_size, n_process=processes,
-                         min_score=min_score, redo=redo, limit=limit,
-                         on_progress=lambda done: bar.update(done - bar.n),
-                         entity_beam=ENTITY_BEAM if entity_scores else 0,
-                         force_language=force_language)
-    click.echo(result.summary())
+    remote = None
+    if cluster_spec is not None and total:
+        from ..suggest.cluster import WorkerModel, open_cluster
+
+        remote = open_cluster(cluster_spec, WorkerModel(
+            nlp.source, rules_only, ENTITY_BEAM if entity_scores else 0),
+            project_labels(store))
+    try:
+        if remote is not None:
+            remote.check(nlp.name, nlp.claim_model, same_tokenizer(nlp.nlp))
+
+        def on_progress(done: int) -> None:
+            if remote is not None:
+                bar.set_postfix_str(remote.status(), refresh=False)
+            bar.update(done - bar.n)
+
+        with progress(total=total, desc="suggesting") as bar:
+            result = suggest(store, nlp, ids, batch_size=batch_size, n_process=processes,
+                             min_score=min_score, redo=redo, limit=limit,
+                             on_progress=on_progress,
+                             entity_beam=ENTITY_BEAM if entity_scores else 0,
+                             force_language=force_language, remote=remote)
+        click.echo(result.summary())
+        if remote is not None:
+            click.echo(f"  parsed on the cluster at {remote.address}: {remote.status()}")
+    finally:
+        if remote is not None:
+            remote.close()
 
 
 @main.command("accept")

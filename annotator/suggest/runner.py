@@ -21,9 +21,10 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, cast
 
 from .. import trained
+from ..errors import ClusterLost
 from ..language import dominant_script, mismatch
 from ..model import Claim, Span
 from ..store import ReadOnlyError, Store
@@ -128,6 +129,10 @@ class Suggester:
     notes: list[str] = field(default_factory=list)
     #: the document-label classifiers of a model trained with document labels
     doc_classifier: DocClassifier | None = None
+    #: what another machine gives :func:`load_suggester` to load the same suggester
+    #: (``suggest --cluster``): ``None`` (the default), an installed pipeline's name, or
+    #: an absolute path (a model folder, a pipeline folder)
+    source: str | None = None
 
     @property
     def claim_model(self) -> str:
@@ -154,8 +159,13 @@ def load_suggester(spec: str | None = None, db_path: Path | None = None,
         where, note = pipeline_path(spec) if spec else (None, None)
         nlp = load_pipeline(where)
         notes = [x for x in (note, sentences(nlp)) if x]
+        source = None
+        if where is not None:
+            as_path = Path(where).expanduser()
+            is_path = as_path.exists() or "/" in where or "\\" in where
+            source = str(as_path.resolve()) if is_path else where
         return Suggester(nlp, None if rules_only else shipped(), pipeline_id(nlp), None,
-                         notes)
+                         notes, source=source)
     meta = trained.read_meta(folder)
     name = trained.model_id(meta, folder)
     layers = list(meta.get("layers") or [])
@@ -182,7 +192,8 @@ def load_suggester(spec: str | None = None, db_path: Path | None = None,
         cw = Checkworthiness.load(folder) if has_classifier(folder) else shipped()
     said = sentences(nlp)
     doc = DocClassifier.load(folder) if has_doc_classifier(folder) else None
-    return Suggester(nlp, cw, entities_from, folder, [said] if said else [], doc)
+    return Suggester(nlp, cw, entities_from, folder, [said] if said else [], doc,
+                     source=str(folder.resolve()))
 
 
 def load_pipeline(name: str | None = None) -> Language:
@@ -309,6 +320,17 @@ _worker_nlp: Language | None = None
 Item = tuple[str, tuple[int, int, bool, "str | None"]]  # text, its place (see _texts)
 
 
+class Remote(Protocol):
+    """Where :func:`suggest` has documents parsed instead of here: a cluster
+    (:class:`~annotator.suggest.cluster.Cluster`). :meth:`parsed` is :func:`_parsed`'s
+    like: the component's output of each item, a document's pieces together and in
+    order (documents in the order they come back); it raises
+    :class:`~annotator.errors.ClusterLost` when the cluster goes away."""
+
+    def parsed(self, items: Iterator[Item], batch_size: int
+               ) -> Generator[tuple[dict[str, Any], Item], None, None]: ...
+
+
 def _parse_batch(items: list[Item]) -> list[dict[str, Any]]:
     """In a worker process: one batch through the pipeline, the component's output of
     each text (plain values, cheap to send back: no ``Doc``)."""
@@ -430,6 +452,7 @@ def suggest(
     parse_apart: bool | None = None,
     entity_beam: int = 0,
     force_language: bool = False,
+    remote: Remote | None = None,
 ) -> SuggestResult:
     """Store pending entity and claim suggestions for documents.
 
@@ -460,7 +483,10 @@ def suggest(
     entity uncertainty queue. Each document's dominant script is stored in its meta
     (``script``); one the pipeline's language is not written in (Arabic for an English
     pipeline) is skipped, and counted with its reason, unless ``force_language`` (see
-    :mod:`annotator.language`)."""
+    :mod:`annotator.language`). ``remote``: parse there (a cluster's workers, which
+    apply the same component) instead of here; this process writes what comes back,
+    as it comes, as above. If the cluster goes away, what came back is written and
+    :class:`~annotator.errors.ClusterLost` counts the documents left."""
     refuse_read_only(store)
     started = time.perf_counter()
     notes: list[str] = []
@@ -502,7 +528,9 @@ def suggest(
     limit_chars = min(PIECE_CHARS, nlp.max_length - 1)
     add_component(nlp, tokens=same_tokenizer(nlp), scorer=scorer, entity_beam=entity_beam)
     apart = background if parse_apart is None else parse_apart
-    docs = _parsed(nlp, _texts(store, ids, limit_chars), batch_size, n_process, apart)
+    texts = _texts(store, ids, limit_chars)
+    docs = (remote.parsed(texts, batch_size) if remote is not None
+            else _parsed(nlp, texts, batch_size, n_process, apart))
     # Suggestions are parsed outside any transaction and written after (see flush).
     buffered: list[tuple[int, str, list[EntitySuggestion], list[ClaimSuggestion],
                          tuple[bytes, bytes] | None]] = []
@@ -567,12 +595,15 @@ def suggest(
 
     # Pieces of a long document, until its last one: (entities, claims) so far.
     pieces: dict[int, tuple[list[EntitySuggestion], list[ClaimSuggestion]]] = {}
+    failed: set[int] = set()  # documents whose rules failed (skipped, counted)
     try:
         for out, (text, (doc_id, offset, in_pieces, full_text)) in docs:
+            result.unknown_labels.update(out.get("unknown") or {})  # left out remotely
             try:
                 entities, claims, packed = made_suggestions(out)
             except Exception as exc:  # one document never blocks the others
                 result.skipped[f"the rules failed ({exc})"] += 1
+                failed.add(doc_id)
                 pieces.pop(doc_id, None)
                 continue
             if in_pieces:
@@ -588,6 +619,14 @@ def suggest(
                 flush()
         if buffered:
             flush()
+    except ClusterLost as exc:
+        if buffered:
+            flush()  # what came back is kept
+        rest = len(set(ids) - failed) - result.documents
+        raise ClusterLost(f"{exc}: stopped after {result.documents} document(s), kept; "
+                          f"{rest} document(s) not suggested",
+                          hint="run the same command again to continue (documents that "
+                               "have suggestions are skipped)") from exc
     finally:
         docs.close()  # stops the worker processes when the run is cut short
         if COMPONENT in nlp.pipe_names:

@@ -262,39 +262,56 @@ def _suggested(store: Store) -> tuple[list, list, list]:
     return spans, claims, [(d, t, s, zlib.decompress(j)) for d, t, s, j in tokens]
 
 
+def comparison_texts() -> list[str]:
+    """The texts every way of running :func:`suggest` is compared on (with
+    ``runner.PIECE_CHARS`` 4,000): 16 bench articles and one document in pieces."""
+    from bench.corpus import articles
+
+    texts = [a["text"] for a in articles(16)]
+    texts.append("\n\n".join(texts[:4]))  # parsed in pieces (over PIECE_CHARS)
+    return texts
+
+
+def suggested_run(path, texts: list[str], nlp, **kwargs) -> tuple[list, list, list]:
+    """:func:`suggest` over ``texts`` in a new project at ``path`` (``kwargs`` passed
+    on): what it stored (:func:`_suggested`), checked on the way: every document
+    suggested, one in pieces, nothing skipped, the pipeline left as it was, and the
+    cached tokens the project tokenizer's."""
+    from annotator.tokens import TokenCache, tokenize, tokens_json
+
+    assert len(texts[-1]) > runner.PIECE_CHARS
+    pipeline = getattr(nlp, "nlp", nlp)
+    with Store(path) as store:
+        with store.write():
+            for i, text in enumerate(texts):
+                store.insert_document(text, {}, f"h{i}")
+        result = suggest(store, nlp, batch_size=4, **kwargs)
+        assert result.documents == len(texts) and result.pieces >= 1 and not result.skipped
+        assert runner.COMPONENT not in pipeline.pipe_names  # the run leaves nlp as it was
+        got = _suggested(store)
+        with TokenCache(store) as cache:  # the cached tokens are the project's
+            for doc_id, (starts, encoded) in cache.get(
+                    [(i + 1, t) for i, t in enumerate(texts)]).items():
+                bounds = tokenize(texts[doc_id - 1])
+                assert (list(starts), encoded.decode()) == (
+                    bounds[0], tokens_json(texts[doc_id - 1], bounds))
+            assert cache.computed == (result.pieces if kwargs.get("background") else 0)
+    return got
+
+
 @pytest.mark.slow
 def test_runner_two_processes_store_the_same_suggestions(tmp_path, nlp, monkeypatch):
     """suggest --processes 2 stores exactly what one process stores: every span, score,
     cue, claim attribute and cached token; the tokens are the project tokenizer's. So
     does the window's way (``background``: parsed in one worker process, written 50
     suggestions a transaction), but for the tokens of documents in pieces, left to the
-    export."""
-    from annotator.tokens import TokenCache, tokenize, tokens_json
-    from bench.corpus import articles
-
+    export. (tests/suggest/test_cluster.py compares --cluster local:2 the same way.)"""
     monkeypatch.setattr(runner, "PIECE_CHARS", 4_000)
-    texts = [a["text"] for a in articles(16)]
-    texts.append("\n\n".join(texts[:4]))  # parsed in pieces (over PIECE_CHARS)
-    assert len(texts[-1]) > runner.PIECE_CHARS
-    got = []
-    for n_process, apart, chunk in ((1, False, runner.CHUNK_SPANS),
-                                    (2, False, runner.CHUNK_SPANS), (1, True, 50)):
-        with Store(tmp_path / f"p{n_process}{apart}.db") as store:
-            with store.write():
-                for i, text in enumerate(texts):
-                    store.insert_document(text, {}, f"h{i}")
-            result = suggest(store, nlp, n_process=n_process, batch_size=4,
-                             background=apart, chunk_spans=chunk)
-            assert result.documents == len(texts) and result.pieces >= 1 and not result.skipped
-            assert runner.COMPONENT not in nlp.pipe_names  # the run leaves nlp as it was
-            got.append(_suggested(store))
-            with TokenCache(store) as cache:  # the cached tokens are the project's
-                for doc_id, (starts, encoded) in cache.get(
-                        [(i + 1, t) for i, t in enumerate(texts)]).items():
-                    bounds = tokenize(texts[doc_id - 1])
-                    assert (list(starts), encoded.decode()) == (
-                        bounds[0], tokens_json(texts[doc_id - 1], bounds))
-                assert cache.computed == (result.pieces if apart else 0)
+    texts = comparison_texts()
+    got = [suggested_run(tmp_path / f"p{n_process}{apart}.db", texts, nlp,
+                         n_process=n_process, background=apart, chunk_spans=chunk)
+           for n_process, apart, chunk in ((1, False, runner.CHUNK_SPANS),
+                                           (2, False, runner.CHUNK_SPANS), (1, True, 50))]
     assert got[0][0] and got[0][1] and len(got[0][2]) == len(texts)
     assert got[0] == got[1]
     assert got[2][:2] == got[0][:2]
