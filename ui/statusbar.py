@@ -67,6 +67,9 @@ class ElidedLabel(QLabel):
         self.full_text = text
         self._elide()
 
+    def setText(self, text: str) -> None:  # noqa: N802
+        self.set_full_text(text)
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._elide()
@@ -75,7 +78,7 @@ class ElidedLabel(QLabel):
         metrics = self.fontMetrics()
         shown = metrics.elidedText(self.full_text, Qt.TextElideMode.ElideRight,
                                    max(self.width() - 4, 0))
-        super().setText(shown)
+        QLabel.setText(self, shown)
         self.setToolTip(self.full_text if shown != self.full_text else "")
 
     def sizeHint(self) -> QSize:  # noqa: N802

@@ -33,7 +33,7 @@ from .panels import DocumentHeader, SpanPanel, plain_label, resize_within_screen
 from .projects import Projects, readonly_notice
 from .review import ReviewMode
 from .scheme_work import SchemeWork
-from .statusbar import StatusBar, position_text
+from .statusbar import ElidedLabel, StatusBar, position_text
 from .taskbar import TaskBar
 from .window_files import FileWork
 
@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status_bar)
         self.taskbar = TaskBar()
         self.mode_label, self.position_label, self.annotator_label = (
-            plain_label(), plain_label(), plain_label())
+            ElidedLabel(), plain_label(), plain_label())  # the mode's help elides
         for widget in (self.taskbar, self.mode_label, self.position_label,
                        self.annotator_label):
             self.statusBar().addPermanentWidget(widget)
