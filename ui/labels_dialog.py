@@ -7,10 +7,10 @@ refusal (:class:`~annotator.labels.LabelError`) is shown in the dialog in its ow
 and nothing was changed. Scheme changes are not on the undo stack (Ctrl+Z undoes span
 decisions); the dialog says so.
 
-Keys: ↑/↓ (Home/End: the first/last) choose a label (the form below shows it), Return or F2 edit it in the form,
-Ctrl+N a new label, Return in the form saves (adds a new one), Del removes the chosen
-label (its spans relabelled to the label chosen beside Remove), Ctrl+M the model label
-map, Ctrl+I / Ctrl+E import / export TOML, Esc closes.
+Keys: ↑/↓ (Home/End: the first/last) choose a label (the form below shows it), Return
+or F2 edit it in the form, Ctrl+N a new label, Return in the form saves (adds a new
+one), Del removes the chosen label (its spans relabelled to the label chosen beside
+Remove), Ctrl+M the model label map, Ctrl+I / Ctrl+E import / export TOML, Esc closes.
 """
 
 from __future__ import annotations

@@ -38,8 +38,9 @@ if TYPE_CHECKING:
 MIN_MS = 2000
 #: How long a message without a timeout of its own shows when others wait (ms).
 DEFAULT_MS = 5000
-#: The message's least width (px): the permanent widgets elide before it does.
-MESSAGE_MIN_WIDTH = 240
+#: The least widths (px) of the status bar's texts: with the message, a task and a
+#: training all shown, they still fit 1024 px (each elides, whole in its tooltip).
+MESSAGE_MIN_WIDTH = 120
 #: How many messages the history keeps.
 HISTORY = 200
 
@@ -57,10 +58,12 @@ class ElidedLabel(QLabel):
     """One line of plain text, elided on the right when it does not fit; the whole
     text is the tooltip then."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, least: int = 40, most: int = 16_777_215,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setMinimumWidth(40)
+        self.setMinimumWidth(least)
+        self.setMaximumWidth(most)
         self.full_text = ""
 
     def set_full_text(self, text: str) -> None:
@@ -192,8 +195,7 @@ class StatusBar(QStatusBar):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.label = ElidedLabel()
-        self.label.setMinimumWidth(MESSAGE_MIN_WIDTH)
+        self.label = ElidedLabel(MESSAGE_MIN_WIDTH)
         self.addWidget(self.label, 1)
         self.queue = MessageQueue(self)
         self.queue.changed.connect(self._on_queue_changed)

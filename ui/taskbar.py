@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
-from .panels import plain_label
 from .statusbar import ElidedLabel
 from .training import TrainingProcess, progress_text
 from .workers import SuggestWorker, Task, TaskThread
@@ -43,16 +42,17 @@ class TaskBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.label = plain_label()
+        self.label = ElidedLabel(100, 300)
         self.progress = QProgressBar()
-        self.progress.setMaximumWidth(160)
+        self.progress.setMaximumWidth(100)
+        self.progress.setMinimumWidth(60)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         self.task_group = QWidget()
-        self.train_label = ElidedLabel()  # the held-out scores: whole in its tooltip
-        self.train_label.setMaximumWidth(300)
+        self.train_label = ElidedLabel(150, 320)  # the held-out scores: whole in the tooltip
         self.train_progress = QProgressBar()
         self.train_progress.setMaximumWidth(100)
+        self.train_progress.setMinimumWidth(60)
         self.train_cancel = QPushButton("Cancel training")
         self.train_cancel.clicked.connect(self._on_train_cancel_clicked)
         self.train_group = QWidget()
@@ -96,7 +96,7 @@ class TaskBar(QWidget):
             return None
         thread = TaskThread(db_path, task, readonly, self)
         self._task, self._kind, self._title = thread, kind, title
-        self.label.setText(title)
+        self.label.set_full_text(title)
         self.progress.setRange(0, total)
         self.progress.setValue(0)
         self.cancel_button.show()
@@ -178,7 +178,7 @@ class TaskBar(QWidget):
     def _on_worker_busy(self, message: str) -> None:
         if self._task is not None:  # the task's own progress stays in view
             return
-        self.label.setText(message)
+        self.label.set_full_text(message)
         self.progress.setRange(0, 0)
         self.cancel_button.hide()
         self._show_group(self.task_group, bool(message))

@@ -29,7 +29,7 @@ from .keys import InputKeys, KeyCommands, next_in_order
 from .live import Follower
 from .model_loop import ModelLoop
 from .models import DocumentListModel
-from .panels import DocumentHeader, SpanPanel, plain_label, resize_within_screen, vbox
+from .panels import DocumentHeader, SpanPanel, resize_within_screen, vbox
 from .projects import Projects, readonly_notice
 from .review import ReviewMode
 from .scheme_work import SchemeWork
@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status_bar)
         self.taskbar = TaskBar()
         self.mode_label, self.position_label, self.annotator_label = (
-            ElidedLabel(), plain_label(), plain_label())  # the mode's help elides
+            ElidedLabel(0, 300), ElidedLabel(120), ElidedLabel(70))  # each elides
         for widget in (self.taskbar, self.mode_label, self.position_label,
                        self.annotator_label):
             self.statusBar().addPermanentWidget(widget)

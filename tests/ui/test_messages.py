@@ -128,3 +128,22 @@ def test_the_message_never_overlaps_the_training_text(project, open_window, qtbo
     assert bar.label.text().endswith("…")
     assert window.statusBar().currentMessage().endswith("claim r 0.50")
     taskbar._show_group(taskbar.train_group, False)
+
+
+def test_message_task_and_training_all_fit_1024(project, open_window, qtbot):
+    """The window grew past a 1024 px screen when a task (the refresh after training)
+    and the training showed with a long message: every text now elides."""
+    window = open_window()
+    window.resize(1024, 700)
+    taskbar = window.taskbar
+    taskbar.label.set_full_text("Refreshing suggestions of 12,345 document(s) not done…")
+    taskbar._show_group(taskbar.task_group, True)
+    taskbar.train_label.set_full_text("Training: measuring on held-out documents · 40/40")
+    taskbar._show_group(taskbar.train_group, True)
+    window.statusBar().showMessage("Suggestions refreshed from p-1: 4 document(s), 107 "
+                                   "entities and 55 claims pending; decisions untouched")
+    qtbot.wait(50)
+    assert window.minimumSizeHint().width() <= 1024
+    assert window.statusBar().minimumSizeHint().width() <= 1024
+    taskbar._show_group(taskbar.task_group, False)
+    taskbar._show_group(taskbar.train_group, False)
