@@ -59,8 +59,8 @@ import sys
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from . import testhook, tokenizer_code
 from .errors import AnnotatorError
@@ -75,6 +75,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from .store import Store
+
+_R = TypeVar("_R")
 
 # Bumped when the rules change (tokenizer_code.RULES_VERSION): cached tokens made by
 # other rules are recomputed.
@@ -379,6 +381,25 @@ def _program_not_imported() -> Iterator[None]:
     finally:
         if main is not None:
             sys.modules["__main__"] = main
+
+
+def run_apart(work: Callable[..., _R], *args: Any) -> _R:
+    """``work(*args)`` in a process of its own, spawned for it (a tokenizer built there
+    first, see :func:`_start_worker`), and its result: for long work whose Python
+    would otherwise hold the interpreter lock that a window's thread needs to draw
+    and take keys. ``work`` is a module-level function; its arguments and result are
+    pickled. The process ends before this returns."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker)
+    try:
+        with _program_not_imported():
+            future = pool.submit(work, *args)
+        return future.result()
+    finally:
+        pool.shutdown(wait=True)
 
 
 def available_cpus() -> int:

@@ -256,6 +256,7 @@ class TaskBar(QWidget):
         if self._suggest_thread is not None and self._suggest_worker is not None:
             self.model_requested.disconnect(self._suggest_worker.use_model)
             self.suggestion_requested.disconnect(self._suggest_worker.suggest_document)
+            self._suggest_worker.interrupt()  # a long document's suggestion stops now
             self._suggest_thread.quit()
             self._suggest_thread.wait()
             self._suggest_worker.close()

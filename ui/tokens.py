@@ -21,7 +21,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from annotator.editing.boundaries import cache_tokens, word_bounds
+from annotator.editing.boundaries import (
+    LONG_TEXT,
+    cache_tokens,
+    word_bounds,
+    word_bounds_apart,
+)
 from annotator.store import Store
 from annotator.tokens import TokenBounds, cached_bounds
 
@@ -44,13 +49,18 @@ class TokenThread(QThread):
         self.result: TokenBounds | None = None
 
     def run(self) -> None:
+        apart = len(self.text) >= LONG_TEXT  # tokenised, and cached, by another process
         try:
-            self.result, bounds = word_bounds(self.text)
+            if apart:
+                self.result, bounds = word_bounds_apart(self.text, self.db_path,
+                                                        self.doc_id)
+            else:
+                self.result, bounds = word_bounds(self.text)
             self.made.emit((self.doc_id, self.result))
         except Exception as exc:  # shown to the user, the thread ends cleanly
             self.failed.emit(f"token boundaries of document {self.doc_id}: {exc}")
             return
-        if self.db_path is not None:  # best effort: else tokenised again next time
+        if self.db_path is not None and not apart:  # best effort: else tokenised again
             cache_tokens(self.db_path, self.doc_id, self.text, bounds)
 
 

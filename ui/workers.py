@@ -9,67 +9,36 @@ Qt would run in the worker's thread (:class:`ui.taskbar.TaskBar` does this).
 
 from __future__ import annotations
 
+import contextlib
 import shlex
-import sqlite3
-import sys
-import time
-import traceback
 from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from annotator.errors import REPORT_WINDOW, describe
 from annotator.export.base import ExportOptions
-from annotator.store import Store, storage_reason
-
-#: The longest write transaction of the background suggester, in milliseconds (the
-#: window's decisions wait for at most one, see annotator.store.Precedence).
-WORKER_CHUNK_MS = 20.0
-#: The interpreter's switch interval while the background suggester works (seconds).
-SWITCH_INTERVAL_S = 0.001
+from annotator.store import Store
+from annotator.suggest.service import failure_reason, start, stopped
 
 
-def _let_others_run() -> None:
-    """Between two of the suggester's transactions: the GUI thread gets the
-    interpreter lock (and a waiting decision the write lock) at once."""
-    time.sleep(0.001)
-
-
-def _freeze_heap() -> None:
-    """Once the pipeline is loaded: the objects alive now (the window's, spaCy's) are
-    left out of later garbage collections (``gc.freeze``). A full collection walked
-    them all while holding the interpreter lock, so the GUI thread waited: 0.6 and
-    1.6 s in one bench run while the suggester worked on a 400,000-character
-    document, one key waiting 1.9 s (``bench/long.py``)."""
-    import gc
-
-    gc.collect()
-    gc.freeze()
+def _reason(exc: Exception) -> str:
+    """What the window shows of a failed task (:func:`failure_reason`)."""
+    return failure_reason(exc)
 
 
 class Cancelled(Exception):
     """Raised from a progress callback to stop a task (its transaction rolls back)."""
 
 
-def _reason(exc: Exception) -> str:
-    """What the window shows of a failed task: a refusal in the core's words (as the
-    command line says it), a failure of the storage (a full disk, a busy project) in a
-    few; anything else is a bug: its traceback goes to stderr and the message asks for
-    a report."""
-    said = describe(exc)
-    if said is None and isinstance(exc, OSError | sqlite3.Error):
-        said = storage_reason(exc)
-    if said is None:
-        traceback.print_exception(exc)
-        said = f"{type(exc).__name__}: {exc} ({REPORT_WINDOW})"
-    return said
-
-
 class SuggestWorker(QObject):
-    """Stores model suggestions for documents that have none. Lives in its own thread;
-    the spaCy pipeline is imported and loaded on the first request, never before."""
+    """Stores model suggestions for documents that have none. Lives in its own thread,
+    which only talks to a suggesting *process* (:mod:`annotator.suggest.service`,
+    started on the first request: spaCy is never imported by the window's process).
+    The thread waits on the pipe without the interpreter lock, so the suggester's
+    Python work never makes a keystroke wait for the lock."""
 
     suggested = Signal(int)  # document id whose spans changed
     failed = Signal(str)
@@ -79,70 +48,83 @@ class SuggestWorker(QObject):
         super().__init__()
         self.db_path = db_path
         self.model: str | None = None  # a trained model's path; None: the default
-        self._store: Store | None = None
-        self._nlp: Any = None
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._interrupted = False
 
     @Slot(str)
     def use_model(self, model: str) -> None:
         """Suggest with ``model`` from the next document on ("" : the default)."""
         self.model = model or None
-        self._nlp = None
+        if self._conn is not None:
+            self._conn.send(("model", self.model or ""))
 
     @Slot(int)
     def suggest_document(self, doc_id: int) -> None:
         try:
-            done = self._suggest(doc_id)
+            self._suggest(doc_id)
+        except (EOFError, OSError) as exc:  # the process died (killed, out of memory)
+            self._stop_process()
+            self.busy.emit("")
+            if self._interrupted:
+                return
+            self.failed.emit(f"suggestions for document {doc_id} failed: the suggesting "
+                             f"process ended ({type(exc).__name__}); it starts again on "
+                             "the next document")
         except Exception as exc:  # a worker must report, never die silently
-            self.busy.emit("")  # first: the window is idle again when it hears the rest
+            self.busy.emit("")
             self.failed.emit(f"suggestions for document {doc_id} failed: {_reason(exc)}")
+
+    def _suggest(self, doc_id: int) -> None:
+        if self._conn is None:
+            self._process, self._conn = start(str(self.db_path))
+            if self.model:
+                self._conn.send(("model", self.model))
+        self._conn.send(("suggest", doc_id))
+        while True:
+            message = self._conn.recv()  # waits without the interpreter lock
+            kind = message[0]
+            if kind == "busy":
+                self.busy.emit(message[1])
+                continue
+            self.busy.emit("")  # first: the window is idle again when it hears the rest
+            if kind == "done":
+                if message[2]:
+                    self.suggested.emit(doc_id)
+            elif kind == "wrong_language":
+                command = shlex.join(["annotator", "suggest", "--doc", str(doc_id),
+                                      "--force-language", "--db", str(self.db_path)])
+                self.failed.emit(f"No suggestions for document {doc_id}: {message[2]}. "
+                                 f"To suggest anyway: {command}")
+            else:
+                self.failed.emit(f"suggestions for document {doc_id} failed: {message[2]}")
             return
-        self.busy.emit("")
-        if done:
-            self.suggested.emit(doc_id)
 
-    def _suggest(self, doc_id: int) -> bool:
-        # Imported here: opening the window never imports spaCy.
-        from annotator.suggest.runner import load_pipeline, suggest
+    def _stop_process(self, timeout: float = 5.0) -> None:
+        conn, process, self._conn, self._process = self._conn, self._process, None, None
+        if conn is not None:
+            with contextlib.suppress(OSError):
+                conn.send(("stop",))
+            conn.close()
+        if process is not None:
+            process.join(timeout)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout)
+            stopped()
 
-        if self._store is None:
-            # background: its writes give way to the window's decisions, and it writes
-            # a long document in short transactions, so a keystroke never waits long
-            self._store = Store(self.db_path, background=True)
-        if self._store.has_model_spans(doc_id):
-            return False
-        if self._nlp is None:
-            self.busy.emit("loading the spaCy pipeline…")
-            self._nlp = load_pipeline()
-            _freeze_heap()
-        self.busy.emit(f"suggesting spans for document {doc_id}…")
-        # Parsed in a worker process where processes fork (spaCy would otherwise hold
-        # the interpreter lock for most of the parse, and keystrokes wait for it);
-        # written in transactions of at most 20 ms: a decision waits for one at most.
-        # The interpreter lock passes between threads every 1 ms, not 5, while this
-        # thread works: each time the GUI thread takes it back during a keystroke (after
-        # each SQLite call of the decision, each Qt call that released it) it waited up
-        # to the switch interval for this thread to let go.
-        interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(interval, SWITCH_INTERVAL_S))
-        try:
-            result = suggest(self._store, self._nlp, [doc_id], background=True,
-                             chunk_ms=WORKER_CHUNK_MS, between=_let_others_run)
-        finally:
-            sys.setswitchinterval(interval)
-        if doc_id in result.wrong_language:  # the language check (annotator.language)
-            reason = next(iter(result.skipped))
-            command = shlex.join(["annotator", "suggest", "--doc", str(doc_id),
-                                  "--force-language", "--db", str(self.db_path)])
-            self.failed.emit(f"No suggestions for document {doc_id}: "
-                             f"{reason.split(';')[0]}. To suggest anyway: {command}")
-            return False
-        return True
+    def interrupt(self) -> None:
+        """From the GUI thread, when the window closes: end the suggesting process now
+        (its open transaction, if any, rolls back; what it committed stays), so this
+        worker's thread stops waiting for it."""
+        self._interrupted = True
+        process = self._process
+        if process is not None and process.is_alive():
+            process.kill()
 
     def close(self) -> None:
-        """Close the worker's connection (call after its thread has stopped)."""
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        """Stop the suggesting process (call after this worker's thread has stopped)."""
+        self._stop_process()
 
 
 Task = Callable[[Store, Callable[[int], None]], str]

@@ -6,10 +6,11 @@ import contextlib
 import functools
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from ..errors import ReadOnlyError, ReplacedError
 from . import files
@@ -28,7 +29,9 @@ class Precedence:
     into short transactions, a decision then waits at most for the one transaction
     already running, never for a queue of them: on this object, woken the moment it
     commits (SQLite's own busy handler would sleep 1, 2, 5, 10, 15, 20 ms... between
-    tries, adding up to 30 ms to a wait of 20). Other processes are not affected."""
+    tries, adding up to 30 ms to a wait of 20). Other processes are not affected,
+    except those that :meth:`share` a counter: the window and its suggesting process
+    (:mod:`annotator.suggest.service`)."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
@@ -37,6 +40,32 @@ class Precedence:
         self._running: dict[int, int] = {}  # thread id -> background transactions open
         self.foreground_waiting = 0  # foreground writes waiting for one of those
         self._background_open: weakref.WeakSet[object] = weakref.WeakSet()
+        self._shared: Any = None  # a multiprocessing.Value("i"): see share()
+
+    def share(self, counter: Any) -> None:
+        """Across processes: ``counter`` (a ``multiprocessing.Value("i")`` made by the
+        window and handed to its suggesting process) counts the foreground writes that
+        wait or run in the processes sharing it. A background transaction of any of
+        them waits for it to be 0 before it begins, and ends after the row it is
+        writing when it is not (:meth:`StoreBase.should_yield`): a decision of the
+        window waits for one short transaction at most, as within one process. In the
+        window, a background writer then counts as open (it checkpoints the log)."""
+        self._shared = counter
+
+    @property
+    def shared(self) -> Any:
+        """The counter shared with other processes (:meth:`share`), or ``None``."""
+        return self._shared
+
+    @property
+    def shared_waiting(self) -> bool:
+        """Whether a foreground write of a process sharing the counter waits or runs."""
+        return self._shared is not None and self._shared.value > 0
+
+    def _count_shared(self, step: int) -> None:
+        if self._shared is not None:
+            with self._shared.get_lock():
+                self._shared.value += step
 
     def opened(self, store: object) -> None:
         """A background store opened (until it is closed or collected)."""
@@ -49,8 +78,9 @@ class Precedence:
 
     @property
     def background_open(self) -> bool:
-        """Whether a background store is open in the process."""
-        return len(self._background_open) > 0
+        """Whether a background store is open in the process (or in a process sharing
+        its counter)."""
+        return len(self._background_open) > 0 or self._shared is not None
 
     @contextlib.contextmanager
     def first(self, wait_s: float | None = None) -> Iterator[None]:
@@ -58,6 +88,7 @@ class Precedence:
         background transaction starts meanwhile, and one running (of another thread)
         is waited for here, at most ``wait_s`` seconds (then SQLite's busy wait)."""
         me = threading.get_ident()
+        self._count_shared(1)
         with self._changed:
             self._foreground[me] = self._foreground.get(me, 0) + 1
             self.foreground_waiting += 1
@@ -69,6 +100,7 @@ class Precedence:
         try:
             yield
         finally:
+            self._count_shared(-1)
             with self._changed:
                 self._foreground[me] -= 1
                 if not self._foreground[me]:
@@ -102,6 +134,8 @@ class Precedence:
         """Around a background write transaction: waits its turn (:meth:`wait_turn`),
         then counts as running until its end (a foreground write waits for that)."""
         me = threading.get_ident()
+        while self.shared_waiting:  # a decision of the window (another process)
+            time.sleep(0.0005)
         with self._changed:  # the turn and the count at once: no decision between
             self._wait_turn(me)
             self._running[me] = self._running.get(me, 0) + 1
@@ -294,7 +328,8 @@ class StoreBase:
     def should_yield(self) -> bool:
         """Whether a background store's transaction should end now (after the row it
         is writing): a foreground write of the process waits for it."""
-        return self.background and PRECEDENCE.foreground_waiting > 0
+        return self.background and (PRECEDENCE.foreground_waiting > 0
+                                    or PRECEDENCE.shared_waiting)
 
     def has_annotation_sets(self) -> bool:
         """Whether annotators' sets were merged into the project (a team project)."""

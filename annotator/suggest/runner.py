@@ -411,6 +411,7 @@ def suggest(
     chunk_ms: float | None = CHUNK_MS,
     between: Callable[[], None] | None = None,
     background: bool = False,
+    parse_apart: bool | None = None,
     entity_beam: int = 0,
     force_language: bool = False,
 ) -> SuggestResult:
@@ -435,12 +436,15 @@ def suggest(
     interpreter lock for most of a parse, and keystrokes waited for it), and leave the
     search index to the window's idle-time indexer and the tokens of a document in
     pieces to the export (either holds the lock, or the interpreter's, for a long
-    document's length). ``entity_beam``: score entities with the NER's beam of this
-    many parses (:data:`ENTITY_BEAM` is what ``--entity-scores`` uses; 0: unscored, as
-    the greedy NER gives no score), for the entity uncertainty queue. Each document's
-    dominant script is stored in its meta (``script``); one the pipeline's language is
-    not written in (Arabic for an English pipeline) is skipped, and counted with its
-    reason, unless ``force_language`` (see :mod:`annotator.language`)."""
+    document's length). ``parse_apart`` (default: ``background``) parses in a worker
+    process; the window's suggesting process, which has no window to share the lock
+    with, parses in its own (:mod:`.service`). ``entity_beam``: score entities with
+    the NER's beam of this many parses (:data:`ENTITY_BEAM` is what
+    ``--entity-scores`` uses; 0: unscored, as the greedy NER gives no score), for the
+    entity uncertainty queue. Each document's dominant script is stored in its meta
+    (``script``); one the pipeline's language is not written in (Arabic for an English
+    pipeline) is skipped, and counted with its reason, unless ``force_language`` (see
+    :mod:`annotator.language`)."""
     refuse_read_only(store)
     started = time.perf_counter()
     notes: list[str] = []
@@ -475,7 +479,8 @@ def suggest(
         return result
     limit_chars = min(PIECE_CHARS, nlp.max_length - 1)
     add_component(nlp, tokens=same_tokenizer(nlp), scorer=scorer, entity_beam=entity_beam)
-    docs = _parsed(nlp, _texts(store, ids, limit_chars), batch_size, n_process, background)
+    apart = background if parse_apart is None else parse_apart
+    docs = _parsed(nlp, _texts(store, ids, limit_chars), batch_size, n_process, apart)
     # Suggestions are parsed outside any transaction and written after (see flush).
     buffered: list[tuple[int, str, list[EntitySuggestion], list[ClaimSuggestion],
                          tuple[bytes, bytes] | None]] = []

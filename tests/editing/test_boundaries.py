@@ -36,3 +36,23 @@ def test_boundaries_cache_never_creates_a_project(tmp_path: Path) -> None:
     missing = tmp_path / "missing.db"
     assert not cache_tokens(missing, 1, TEXT, raw)
     assert not missing.exists()
+
+
+@pytest.mark.slow
+def test_a_long_text_is_tokenised_apart_with_the_same_boundaries(store: Store) -> None:
+    """A long document's boundaries come from a process of its own (the window's process
+    keeps the interpreter lock for its keys), the same as made here, and are cached by
+    that process."""
+    from annotator.editing.boundaries import LONG_TEXT, word_bounds_apart
+
+    text = (TEXT + " Officials inIraq said the USmaintains 1,500 troops 🇺🇸 قال مسؤول. ") * (
+        LONG_TEXT // len(TEXT) + 1)
+    assert len(text) >= LONG_TEXT
+    with store.write():
+        doc = store.insert_document(text, {}, "long")
+    apart, raw = word_bounds_apart(text, store.path, doc)
+    here, raw_here = word_bounds(text)
+    assert (apart.starts, apart.ends) == (here.starts, here.ends)
+    assert raw == raw_here
+    cached = cached_bounds(store, doc, text)  # written by the other process
+    assert cached is not None and (cached.starts, cached.ends) == (here.starts, here.ends)
