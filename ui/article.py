@@ -4,7 +4,7 @@ the refusal banner, the label picker and the find bar."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QFontDatabase,
     QKeyEvent,
@@ -22,7 +22,7 @@ from annotator.model import Document, LabelScheme, Span, store_order
 from . import caret
 from .bidi import BidiLayout
 from .colors import is_dark
-from .focus_ring import paint_focus, reveal_whole
+from .focus_ring import paint_focus, range_rects, reveal_whole
 from .highlighter import SpanHighlighter, SpanIndex, SpanStyles
 from .messages import RefusalBanner
 from .models import plain_tooltip
@@ -160,8 +160,13 @@ class ArticleView(QPlainTextEdit):
             cursor.setPosition(self.offsets.to_utf16(span.start))
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
-            reveal_whole(self, span)  # every line of it, with context around
+            reveal_whole(self, self.span_rects(span))  # all of it, with context
         self.viewport().update()
+
+    def span_rects(self, span: Span) -> list[QRectF]:
+        """The viewport rectangles of ``span``, one per visual line."""
+        return range_rects(self, self.offsets.to_utf16(span.start),
+                           self.offsets.to_utf16(span.end))
 
     def focused_span(self) -> Span | None:
         return self._focused
@@ -347,7 +352,7 @@ class ArticleView(QPlainTextEdit):
         span = self.focused_span()
         if span is not None:
             painter = QPainter(self.viewport())
-            paint_focus(self, painter, span)
+            paint_focus(self, painter, self.span_rects(span))
             painter.end()
 
 

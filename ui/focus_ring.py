@@ -16,15 +16,9 @@ it when it has to scroll (a span taller than that starts near the top).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QTextLine
-
-from annotator.model import Span
-
-if TYPE_CHECKING:
-    from .article import ArticleView
+from PySide6.QtWidgets import QPlainTextEdit
 
 #: The ring's width (px).
 RING_WIDTH = 3.0
@@ -34,14 +28,13 @@ PAD = 3.0
 CONTEXT_LINES = 2
 
 
-def ring_color(view: ArticleView) -> QColor:
+def ring_color(view: QPlainTextEdit) -> QColor:
     """The text colour: the strongest contrast with the page and every fill."""
     return view.palette().color(view.palette().ColorRole.Text)
 
 
-def paint_focus(view: ArticleView, painter: QPainter, span: Span) -> None:
-    """The ring around ``span`` (on the viewport): one outline around all its lines."""
-    rects = span_rects(view, span)
+def paint_focus(view: QPlainTextEdit, painter: QPainter, rects: list[QRectF]) -> None:
+    """The ring around a span's ``rects`` (on the viewport): one outline around all."""
     if not rects:
         return
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -56,15 +49,9 @@ def paint_focus(view: ArticleView, painter: QPainter, span: Span) -> None:
     painter.drawPath(path.simplified())
 
 
-def span_rects(view: ArticleView, span: Span) -> list[QRectF]:
-    """The viewport rectangles of ``span``, one per visual line."""
-    return range_rects(view, view.offsets.to_utf16(span.start), view.offsets.to_utf16(span.end))
-
-
-def reveal_whole(view: ArticleView, span: Span) -> None:
-    """Scroll (by lines, as the view does) so every line of ``span`` shows with
-    :data:`CONTEXT_LINES` of context around it; nothing moves if it already does."""
-    rects = span_rects(view, span)
+def reveal_whole(view: QPlainTextEdit, rects: list[QRectF]) -> None:
+    """Scroll (by lines, as the view does) so every line of a span (its ``rects``)
+    shows with :data:`CONTEXT_LINES` of context around it; nothing moves if it does."""
     if not rects:
         return
     line = max(rects[0].height(), 1.0)
@@ -79,7 +66,7 @@ def reveal_whole(view: ArticleView, span: Span) -> None:
     bar.setValue(bar.value() + round((top - wanted) / line))
 
 
-def range_rects(view: ArticleView, start: int, end: int) -> list[QRectF]:
+def range_rects(view: QPlainTextEdit, start: int, end: int) -> list[QRectF]:
     """Viewport rectangles covering UTF-16 ``[start, end)``, one per visual line."""
     rects = []
     doc = view.document()

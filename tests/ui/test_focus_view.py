@@ -4,9 +4,8 @@ focused span scrolls into view whole, with context."""
 
 from __future__ import annotations
 
+from annotator.gui.focus_ring import CONTEXT_LINES
 from PySide6.QtCore import QPoint, QRect, Qt
-
-from annotator.gui.focus_ring import CONTEXT_LINES, span_rects
 
 from .conftest import add_document
 
@@ -29,13 +28,13 @@ def test_the_focus_ring_on_a_short_entity_is_solid_and_dark(project, open_window
     us = next(s for s in window.spans if s.label == "GPE" and s.end - s.start == 2)
     window.focus_span(None)
     qtbot.wait(20)
-    rect = span_rects(article, us)[0]
+    rect = article.span_rects(us)[0]
     x = round(rect.left()) - 3  # the ring's left side
     ys = range(round(rect.top()) + 2, round(rect.bottom()) - 1)
     before = article.viewport().grab().toImage()
     window.focus_span(us.id)
     qtbot.wait(20)
-    rect = span_rects(article, us)[0]
+    rect = article.span_rects(us)[0]
     x = round(rect.left()) - 3
     ys = range(round(rect.top()) + 2, round(rect.bottom()) - 1)
     after = article.viewport().grab().toImage()
@@ -75,7 +74,7 @@ def test_a_two_line_claim_near_the_bottom_shows_whole_with_context(db_path, proj
     claim = next(s for s in window.spans if s.layer == "claim")
     window.focus_span(claim.id)
     qtbot.wait(20)
-    rects = span_rects(article, claim)
+    rects = article.span_rects(claim)
     assert len(rects) >= 2  # it wraps
     line = rects[0].height()
     height = article.viewport().height()

@@ -4,9 +4,8 @@ history keeps them all; a success is never in the red refusal banner."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 from annotator.gui.statusbar import MIN_MS, MessageQueue
+from PySide6.QtCore import Qt
 
 from .test_keyboard import CTRL, SHIFT, key
 
