@@ -24,8 +24,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
-from .decide import DecideResult, Lookups, apply_decisions, apply_line
-from .model import Decision, Document, Layer, Span, Status
+from .decide import Decided, DecideResult, Lookups, apply_decisions, apply_line
+from .editing.doc_labels import DocLabelChange
+from .model import Decision, DocLabel, Document, Layer, Span, Status
 from .session import Change, Session, SessionError, decider
 from .store import Store
 
@@ -121,16 +122,23 @@ class Project:
     # -- reading
 
     def documents(self, status: str | None = None, label: str | None = None,
-                  ids: Iterable[int] | None = None, batch_size: int = 200
+                  ids: Iterable[int] | None = None, batch_size: int = 200,
+                  doc_label: tuple[str, str] | None = None
                   ) -> Iterator[DocumentSpans]:
         """The documents of the set being worked on, in id order, each with its spans,
         read ``batch_size`` at a time. ``status``: only those with this status in the
-        set; ``label``: only those with a span (not rejected) of this label; ``ids``:
-        only these. An annotator's set holds the documents given to them."""
+        set; ``label``: only those with a span (not rejected) of this label;
+        ``doc_label``: ``(category, label)``, only those with this document label
+        accepted; ``ids``: only these. An annotator's set holds the documents given to
+        them."""
         chosen = None if ids is None else set(ids)
         if label is not None:
             with_label = set(self.store.document_ids_with_label(label, self.annotation_set))
             chosen = with_label if chosen is None else chosen & with_label
+        if doc_label is not None:
+            with_doc_label = set(self.store.document_ids_with_doc_label(
+                *doc_label, annotation_set=self.annotation_set))
+            chosen = with_doc_label if chosen is None else chosen & with_doc_label
         if self.annotation_set:
             in_set = self.store.set_documents(self.annotation_set, status)
             chosen = set(in_set) if chosen is None else chosen & set(in_set)
@@ -216,8 +224,11 @@ class Project:
                                dry_run=dry_run)
 
     def _one(self, item: dict[str, Any]) -> list[Change]:
+        return [c for c in self._decide_one(item) if isinstance(c, Change)]
+
+    def _decide_one(self, item: dict[str, Any]) -> list[Decided]:
         with self.session.batch():
-            return apply_line(self.session, item, Lookups(self.session))
+            return list(apply_line(self.session, item, Lookups(self.session)))
 
     def _span_line(self, verb: str, span_id: int, **fields: Any) -> list[Change]:
         span = self.store.get_span(span_id)  # of any set: the line's check says whose
@@ -270,6 +281,46 @@ class Project:
     def note(self, doc_id: int, text: str) -> list[Change]:
         """Set a document's note; its status stays."""
         return self._one({"do": "note", "doc": doc_id, "text": text})
+
+    # -- document labels (issue 25)
+
+    def doc_labels(self, doc_id: int) -> list[DocLabel]:
+        """A document's label rows in the set being worked on (suggestions and
+        decisions), in the scheme's order."""
+        self.document(doc_id)  # refuses a document not in the set
+        return self.store.doc_labels(doc_id, self.annotation_set)
+
+    def _doc_label_line(self, doc_id: int, category: str, label: str, decision: str
+                        ) -> DocLabelChange:
+        [change] = self._decide_one({"do": "doc-label", "doc": doc_id, "category": category,
+                                     "label": label, "decision": decision})
+        assert isinstance(change, DocLabelChange)
+        return change
+
+    def accept_doc_label(self, doc_id: int, category: str, label: str) -> DocLabelChange:
+        """Accept a document label (an exclusive category replaces its choice), as a
+        ``doc-label`` line of ``annotator decide``."""
+        return self._doc_label_line(doc_id, category, label, "accept")
+
+    def reject_doc_label(self, doc_id: int, category: str, label: str) -> DocLabelChange:
+        """Reject a document label (recorded as "not this label")."""
+        return self._doc_label_line(doc_id, category, label, "reject")
+
+    def remove_doc_label(self, doc_id: int, category: str, label: str) -> DocLabelChange:
+        """Take a document label off the document (its row goes)."""
+        return self._doc_label_line(doc_id, category, label, "remove")
+
+    def accept_doc_label_suggestions(self, doc_id: int, category: str | None = None
+                                     ) -> DocLabelChange | None:
+        """Accept a document's pending document-label suggestions (of ``category``), as
+        the window's accept key on the document-label bar; ``None``: none pending."""
+        from .editing.doc_labels import accept_suggestions
+
+        self.document(doc_id)
+        with self.session.batch():
+            return accept_suggestions(self.store, doc_id, category,
+                                      annotator=self.annotator,
+                                      annotation_set=self.annotation_set)
 
     def accept_all(self, doc_id: int | None = None, layer: Layer | None = None,
                    label: str | None = None, min_score: float | None = None,

@@ -10,6 +10,8 @@ Each line is one decision, the ``do`` field its verb::
     {"do": "set", "doc": 3, "span": 21, "claim_type": "statistic", "claimant": 17}
     {"do": "mark", "doc": 3, "status": "done"}
     {"do": "note", "doc": 3, "text": "ask the editor"}
+    {"do": "doc-label", "doc": 3, "category": "stance", "label": "for",
+     "decision": "accept"}
 
 :func:`apply_decisions` runs a whole file in one transaction (:meth:`Session.batch`):
 a line that cannot apply stops it with ``FILE:LINE: reason`` and nothing is written,
@@ -22,20 +24,29 @@ dicts), so they validate and log exactly as ``decide`` does. See ``docs/cli-deci
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .editing import doc_labels
+from .editing.doc_labels import DocLabelChange
 from .errors import DecisionError as DecisionError
 from .errors import DecisionsRefused as DecisionsRefused
+from .errors import LabelError
 from .model import LAYERS, STATUSES, LabelScheme, Layer, Span, as_layer, as_status
 from .session import Change, Session, SessionError, StorageError
 
-VERBS = ("accept", "reject", "relabel", "add", "resize", "delete", "set", "mark", "note")
+VERBS = ("accept", "reject", "relabel", "add", "resize", "delete", "set", "mark", "note",
+         "doc-label")
+#: ``doc-label`` lines' decisions: accept (an exclusive category replaces its choice),
+#: reject, remove (the row goes, whatever it was).
+DOC_LABEL_DECISIONS = ("accept", "reject", "remove")
+#: What a line changed: spans and document fields, or a document's labels.
+Decided = Change | DocLabelChange
 CLAIM_FIELDS = ("claim_type", "claimant", "via", "checkworthy", "hedged")
 #: every field a line may carry (another is refused: a misspelt field must not vanish)
 FIELDS = frozenset({"do", "doc", "meta", "span", "start", "end", "layer", "label", "status",
-                    "note", "text", *CLAIM_FIELDS})
+                    "note", "text", "category", "decision", *CLAIM_FIELDS})
 
 
 @dataclass
@@ -48,7 +59,7 @@ class DecideResult:
     #: lines that changed something
     applied: int = 0
     #: (where, change) of every change made, in order (a line may make several)
-    changes: list[tuple[str, Change]] = field(default_factory=list)
+    changes: list[tuple[str, Decided]] = field(default_factory=list)
     #: lines that were already so (nothing to log)
     unchanged: int = 0
     #: (where, reason) of every line refused and skipped (``skip_invalid``)
@@ -142,7 +153,7 @@ def parse_line(line: str) -> dict[str, Any]:
 
 
 def apply_line(session: Session, entry: str | dict[str, Any],
-               lookups: Lookups | None = None) -> list[Change]:
+               lookups: Lookups | None = None) -> Sequence[Decided]:
     """Apply one decision; returns the changes it made (in the caller's transaction).
     ``lookups``: shared by the lines of one file (else read for this line)."""
     lookups = lookups or Lookups(session)
@@ -154,6 +165,8 @@ def apply_line(session: Session, entry: str | dict[str, Any],
     if verb not in VERBS:
         raise DecisionError(f'"do" must be one of {", ".join(VERBS)} (got {verb!r})')
     doc_id = _document(session, item, lookups)
+    if verb == "doc-label":
+        return [_doc_label(session, doc_id, item)]
     if verb == "add":
         return _add(session, doc_id, item, lookups)
     if verb == "mark":
@@ -191,14 +204,39 @@ def _add(session: Session, doc_id: int, item: dict[str, Any], lookups: Lookups
     if item.get("layer") not in (None, found.layer):
         raise DecisionError(f"label {label} is of the {found.layer} layer, not "
                             f"{item['layer']}")
+    if found.layer == "doc":
+        raise DecisionError(f"label {label} is a document label (category "
+                            f"{found.category}): decide it with a doc-label line")
     if "span" in item:
         raise DecisionError('"add" makes a span: give "start" and "end", not "span"')
     claim_fields = [name for name in CLAIM_FIELDS if name in item]
     if claim_fields and found.layer != "claim":
         raise DecisionError(f"{', '.join(claim_fields)}: only a claim has these")
-    change = session.add(doc_id, found.layer, _int(item, "start"), _int(item, "end"), label)
+    change = session.add(doc_id, as_layer(found.layer), _int(item, "start"),
+                         _int(item, "end"), label)
     assert change.span is not None and change.span.id is not None
     return [change, *_set_claim(session, change.span.id, item, required=False)]
+
+
+def _doc_label(session: Session, doc_id: int, item: dict[str, Any]) -> DocLabelChange:
+    """A ``doc-label`` line: ``category``, ``label`` and ``decision`` (accept, reject or
+    remove), through :mod:`annotator.editing.doc_labels` as the window's bar decides."""
+    for name in ("start", "end", "span", "layer", "status", "text", "note", *CLAIM_FIELDS):
+        if name in item:
+            raise DecisionError(f'"{name}": a doc-label line takes "category", "label" and '
+                                '"decision"')
+    category, label = _text(item, "category"), _text(item, "label")
+    decision = item.get("decision")
+    if decision not in DOC_LABEL_DECISIONS:
+        raise DecisionError(f'"decision" must be one of {", ".join(DOC_LABEL_DECISIONS)}'
+                            + ("" if "decision" in item else " (missing)"))
+    op = {"accept": doc_labels.accept, "reject": doc_labels.reject,
+          "remove": doc_labels.remove}[decision]
+    try:
+        return op(session.store, doc_id, category, label, annotator=session.annotator,
+                  annotation_set=session.annotation_set)
+    except LabelError as exc:
+        raise DecisionError(str(exc)) from None
 
 
 def _set_claim(session: Session, span_id: int, item: dict[str, Any], required: bool
@@ -310,8 +348,15 @@ def _text(item: dict[str, Any], key: str) -> str:
     return value
 
 
-def describe(where: str, change: Change) -> str:
+def describe(where: str, change: Decided) -> str:
     """One line for what ``change`` did (a dry run's listing)."""
+    if isinstance(change, DocLabelChange):
+        before = {(r.category, r.label): r.decision for r in change.before}
+        after = {(r.category, r.label): r.decision for r in change.after}
+        rows = [f"{c}={lab}: {before.get((c, lab), 'none')} -> {after.get((c, lab), 'none')}"
+                for c, lab in dict.fromkeys([*before, *after])
+                if before.get((c, lab)) != after.get((c, lab))]
+        return f"{where}: doc-label doc {change.doc_id}: " + "; ".join(rows)
     parts = [f"span {span_id}: {_state(change.before.get(span_id))} -> "
              f"{_state(change.after.get(span_id))}"
              for span_id in dict.fromkeys([*change.before, *change.after])]

@@ -14,13 +14,23 @@ import json
 import os
 import re
 import shlex
+import sqlite3
 import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from .errors import LabelError as LabelError
-from .model import LAYERS, Label, LabelScheme, Layer, as_layer, check_label_name
+from .model import (
+    LABEL_LAYERS,
+    Label,
+    LabelCategory,
+    LabelLayer,
+    LabelScheme,
+    as_label_layer,
+    as_layer,
+    check_label_name,
+)
 from .paths import clash_refusal, project_clashes
 from .store import Store
 
@@ -48,8 +58,10 @@ def check_label(label: Label, scheme: LabelScheme, replacing: str | None = None)
     if bad is not None:  # bytes that were not text in the terminal's encoding
         raise LabelError(f"label {label.name}: the description is not valid text (a byte "
                          f"that is not UTF-8 at character {bad}); nothing was changed")
-    if label.layer not in LAYERS:
-        raise LabelError(f"label {label.name}: layer must be one of {', '.join(LAYERS)}")
+    if label.layer not in LABEL_LAYERS:
+        raise LabelError(f"label {label.name}: layer must be one of "
+                         f"{', '.join(LABEL_LAYERS)}")
+    _check_category(label, scheme)
     if not _COLOR.match(label.color):
         raise LabelError(f"label {label.name}: colour must look like #1c7ed6, "
                          f"not {label.color!r}")
@@ -60,12 +72,42 @@ def check_label(label: Label, scheme: LabelScheme, replacing: str | None = None)
         key = label.key.lower()
         if len(key) != 1 or not key.isprintable() or key.isspace():
             raise LabelError(f"label {label.name}: a key is one character, not {label.key!r}")
-        if key in RESERVED_KEYS:
+        # A document label's key follows the window's document-label prefix: it may
+        # repeat a span label's key or a command's, never another document label's.
+        doc = label.layer == "doc"
+        if key in RESERVED_KEYS and not doc:
             raise LabelError(f"label {label.name}: key {label.key!r} is a command key of the "
                              f"window ({', '.join(sorted(RESERVED_KEYS))} are taken)")
-        taken = next((x for x in others if x.key.lower() == key), None)
+        taken = next((x for x in others if x.key.lower() == key
+                      and (x.layer == "doc") == doc), None)
         if taken is not None:
             raise LabelError(f"label {label.name}: key {label.key!r} is taken by {taken.name}")
+
+
+def _check_category(label: Label, scheme: LabelScheme) -> None:
+    if label.layer != "doc":
+        if label.category:
+            raise LabelError(f"label {label.name}: only document labels (--layer doc) have "
+                             "a category")
+        return
+    if not label.category:
+        raise LabelError(f"label {label.name}: a document label needs a category "
+                         "(--category NAME)")
+    if scheme.category(label.category) is None:
+        raise LabelError(f"label {label.name}: no category {label.category!r} "
+                         f"({', '.join(c.name for c in scheme.categories) or 'none yet'}; "
+                         "`annotator labels add NAME --layer doc --category CAT` creates it)")
+
+
+def check_category(category: LabelCategory, scheme: LabelScheme,
+                   replacing: str | None = None) -> None:
+    """Raise :class:`LabelError` unless ``category`` can join ``scheme`` (in place of the
+    category named ``replacing``): a label-like name, not a label's name either."""
+    reason = check_label_name(category.name)
+    if reason:
+        raise LabelError(f"category {category.name!r}: {reason.replace('a label', 'a name')}")
+    if any(c.name == category.name for c in scheme.categories if c.name != replacing):
+        raise LabelError(f"category {category.name} is already in the scheme")
 
 
 def free_color(scheme: LabelScheme) -> str:
@@ -73,13 +115,26 @@ def free_color(scheme: LabelScheme) -> str:
     return next((c for c in PALETTE if c not in used), PALETTE[len(scheme.labels) % 10])
 
 
-def add(store: Store, label: Label, annotator: str | None) -> Label:
-    """Add a label (its colour picked when empty); returns it as stored."""
+def add(store: Store, label: Label, annotator: str | None,
+        category: LabelCategory | None = None) -> Label:
+    """Add a label (its colour picked when empty); returns it as stored. A document
+    label's category is created first when ``category`` names one the scheme lacks
+    (refused when it has it otherwise: :func:`update_category` changes it)."""
     with store.write():
         scheme = store.label_scheme()
+        if category is not None and label.layer == "doc":
+            have = scheme.category(category.name)
+            if have is None:
+                add_category(store, category, annotator)
+                scheme = store.label_scheme()
+            elif have.exclusive != category.exclusive:
+                kind = "exclusive" if have.exclusive else "multi-label"
+                raise LabelError(f"category {have.name} is {kind} already (`annotator labels "
+                                 f"category {shlex.quote(have.name)} --exclusive` or --multi "
+                                 "changes it)")
         if not label.color:
             label = Label(label.name, label.layer, free_color(scheme), label.key,
-                          label.description)
+                          label.description, label.category)
         check_label(label, scheme)
         store.put_label(label)
         store.log_event("label_add", annotator, after=_label_dict(label))
@@ -112,6 +167,8 @@ def remove(store: Store, name: str, annotator: str | None,
     is removed from its spans the same way."""
     with store.write():
         scheme = store.label_scheme()
+        if _is_doc(scheme, name):
+            return _remove_doc_label(store, scheme, name, annotator, relabel_to)
         orphan = _orphan(store, scheme, name)
         label = orphan or _existing(scheme, name)
         used = store.count_label_use(name)
@@ -135,6 +192,38 @@ def remove(store: Store, name: str, annotator: str | None,
     return moved
 
 
+def _is_doc(scheme: LabelScheme, name: str) -> bool:
+    label = scheme.get(name)
+    return label is not None and label.layer == "doc"
+
+
+def _remove_doc_label(store: Store, scheme: LabelScheme, name: str, annotator: str | None,
+                      relabel_to: str | None) -> int:
+    """:func:`remove` of a document label: refused while documents carry it, unless
+    ``relabel_to`` names another label of its category, which they then carry."""
+    label = _existing(scheme, name)
+    used = store.count_doc_label_use(name)
+    moved = 0
+    if used and relabel_to is None:
+        raise LabelError(f"{used} document label decision(s) use {name}; relabel them "
+                         "first (--relabel-to OTHER) or keep the label")
+    if relabel_to is not None:
+        target = _existing(scheme, relabel_to)
+        if target.layer != "doc" or target.category != label.category \
+                or target.name == name:
+            raise LabelError(f"{relabel_to} is not another label of category "
+                             f"{label.category}")
+        try:
+            moved = store.relabel_doc_labels(name, relabel_to)
+        except sqlite3.IntegrityError:
+            raise LabelError(f"some documents carry both {name} and {relabel_to}; decide "
+                             "them first (nothing was changed)") from None
+    store.delete_label(name)
+    store.log_event("label_remove", annotator, before=_label_dict(label),
+                    after={"relabelled_to": relabel_to, "doc_labels": moved})
+    return moved
+
+
 def rename(store: Store, old: str, new: str, annotator: str | None) -> int:
     """Rename a label, its spans and its map entries; returns how many spans. A model
     that still says ``old`` has its suggestions stored as ``new`` from then on (a map
@@ -149,10 +238,14 @@ def rename(store: Store, old: str, new: str, annotator: str | None) -> int:
         if orphan is not None:
             return _rename_orphan(store, scheme, orphan, new, annotator)
         label = _existing(scheme, old)
-        renamed = Label(new, label.layer, label.color, label.key, label.description)
+        renamed = Label(new, label.layer, label.color, label.key, label.description,
+                        label.category)
         check_label(renamed, scheme, replacing=old)
         store.put_label(renamed, replacing=old)
-        moved = store.relabel_all(old, new)
+        if label.layer == "doc":
+            moved = store.relabel_doc_labels(old, new)
+        else:
+            moved = store.relabel_all(old, new)
         if old not in store.label_map():
             store.set_label_map(old, new)
         store.log_event("label_rename", annotator, before=_label_dict(label),
@@ -187,12 +280,83 @@ def update(store: Store, name: str, annotator: str | None, **fields: str) -> Lab
         label = _existing(scheme, name)
         changed = Label(label.name, label.layer, fields.get("color", label.color),
                         fields.get("key", label.key),
-                        fields.get("description", label.description))
+                        fields.get("description", label.description), label.category)
         check_label(changed, scheme, replacing=name)
         store.put_label(changed, replacing=name)
         store.log_event("label_update", annotator, before=_label_dict(label),
                         after=_label_dict(changed))
     return changed
+
+
+def add_category(store: Store, category: LabelCategory, annotator: str | None
+                 ) -> LabelCategory:
+    """Add a document-label category at the end of the scheme's categories."""
+    with store.write():
+        check_category(category, store.label_scheme())
+        store.put_category(category)
+        store.log_event("category_add", annotator, after=_category_dict(category))
+    return category
+
+
+def update_category(store: Store, name: str, annotator: str | None, *,
+                    exclusive: bool | None = None, required: bool | None = None,
+                    description: str | None = None) -> LabelCategory:
+    """Change a category's ``exclusive``, ``required`` or ``description``. Making a
+    category exclusive is refused while a document has two of its labels accepted in a
+    set (which one would stay is the annotator's call)."""
+    with store.write():
+        have = existing_category(store.label_scheme(), name)
+        changed = LabelCategory(
+            name, have.exclusive if exclusive is None else exclusive,
+            have.required if required is None else required,
+            have.description if description is None else description)
+        if changed.exclusive and not have.exclusive:
+            row = store.conn.execute(
+                "SELECT doc_id, annotation_set FROM doc_labels WHERE category = ? AND"
+                " decision = 'accepted' GROUP BY doc_id, annotation_set HAVING count(*) > 1"
+                " LIMIT 1", (name,)).fetchone()
+            if row is not None:
+                raise LabelError(f"category {name} cannot become exclusive: document "
+                                 f"{row[0]} has several of its labels accepted; nothing "
+                                 "was changed")
+        store.put_category(changed)
+        store.log_event("category_update", annotator, before=_category_dict(have),
+                        after=_category_dict(changed))
+    return changed
+
+
+def remove_category(store: Store, name: str, annotator: str | None) -> int:
+    """Remove a category and its labels; refused while documents carry any of them.
+    Returns how many labels went with it."""
+    with store.write():
+        scheme = store.label_scheme()
+        have = existing_category(scheme, name)
+        labels = scheme.doc_labels(name)
+        used = store.conn.execute("SELECT count(*) FROM doc_labels WHERE category = ?",
+                                  (name,)).fetchone()[0]
+        if used:
+            raise LabelError(f"{used} document label decision(s) use category {name}; "
+                             "nothing was removed")
+        for label in labels:
+            store.delete_label(label.name)
+        store.delete_category(name)
+        store.log_event("category_remove", annotator, before={
+            **_category_dict(have), "labels": [x.name for x in labels]})
+    return len(labels)
+
+
+def existing_category(scheme: LabelScheme, name: str) -> LabelCategory:
+    """The category ``name`` of the scheme; else :class:`LabelError` naming those it has."""
+    category = scheme.category(name)
+    if category is None:
+        raise LabelError(f"no document-label category {name!r} in the project "
+                         f"({', '.join(c.name for c in scheme.categories) or 'none'})")
+    return category
+
+
+def _category_dict(category: LabelCategory) -> dict[str, Any]:
+    return {"name": category.name, "exclusive": category.exclusive,
+            "required": category.required, "description": category.description}
 
 
 def set_map(store: Store, model_label: str, label: str | None,
@@ -209,23 +373,46 @@ def set_map(store: Store, model_label: str, label: str | None,
 
 def import_toml(store: Store, path: Path, annotator: str | None) -> list[Label]:
     """Add the labels of a TOML file (``[[label]]`` tables, as ``labels.toml``) that the
-    project lacks, all or none; a label it has already must agree on its layer."""
+    project lacks, and its ``[[category]]`` tables (document-label categories) likewise,
+    all or none; a label it has already must agree on its layer (and category), a
+    category on being exclusive or not."""
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        items = data["label"]
+        items = data.get("label", [])
+        groups = data.get("category", [])
+        if not items and not groups:
+            raise KeyError("label")
         labels = [Label(str(x["name"]), _toml_layer(path, x),
                         str(x.get("color", "")), str(x.get("key", "")),
-                        str(x.get("description", ""))) for x in items]
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+                        str(x.get("description", "")), str(x.get("category", "")))
+                  for x in items]
+        categories = [LabelCategory(str(x["name"]), _toml_bool(path, x, "exclusive"),
+                                    _toml_bool(path, x, "required"),
+                                    str(x.get("description", ""))) for x in groups]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError,
+            AttributeError) as exc:
         raise LabelError(f"{path}: not a label scheme ({exc})") from exc
     added = []
     with store.write():
+        for category in categories:
+            have_category = store.label_scheme().category(category.name)
+            if have_category is not None:
+                if have_category.exclusive != category.exclusive:
+                    raise LabelError(f"{path}: category {category.name} is "
+                                     f"{_kind(category)} there, {_kind(have_category)} here; "
+                                     "nothing was imported")
+                continue
+            try:
+                add_category(store, category, annotator)
+            except LabelError as exc:
+                raise LabelError(f"{path}: {exc}; nothing was imported") from exc
         for label in labels:
             have = store.label_scheme().get(label.name)
             if have is not None:
-                if have.layer != label.layer:
-                    raise LabelError(f"{path}: {label.name} is a {label.layer} label there, a "
-                                     f"{have.layer} label here; nothing was imported")
+                if have.layer != label.layer or have.category != label.category:
+                    raise LabelError(f"{path}: {label.name} is a {_where(label)} label "
+                                     f"there, a {_where(have)} label here; nothing was "
+                                     "imported")
                 continue
             try:
                 added.append(add(store, label, annotator))
@@ -234,21 +421,44 @@ def import_toml(store: Store, path: Path, annotator: str | None) -> list[Label]:
     return added
 
 
-def _toml_layer(path: Path, item: dict[str, Any]) -> Layer:
+def _kind(category: LabelCategory) -> str:
+    return "exclusive" if category.exclusive else "multi-label"
+
+
+def _where(label: Label) -> str:
+    return f"{label.category} document" if label.layer == "doc" else label.layer
+
+
+def _toml_bool(path: Path, item: dict[str, Any], key: str) -> bool:
+    value = item.get(key, False)
+    if not isinstance(value, bool):
+        raise LabelError(f"{path}: category {item.get('name')}: {key} must be true or "
+                         f"false, not {value!r}; nothing was imported")
+    return value
+
+
+def _toml_layer(path: Path, item: dict[str, Any]) -> LabelLayer:
     """A TOML label's layer (default entity), refused in the words :func:`add` uses."""
     try:
-        return as_layer(item.get("layer", "entity"))
+        return as_label_layer(item.get("layer", "entity"))
     except ValueError:
         raise LabelError(f"{path}: label {item['name']}: layer must be one of "
-                         f"{', '.join(LAYERS)}; nothing was imported") from None
+                         f"{', '.join(LABEL_LAYERS)}; nothing was imported") from None
 
 
 def to_toml(scheme: LabelScheme) -> str:
     """The scheme as ``labels.toml`` writes it (readable by :func:`import_toml`)."""
     out = ["# Annotator label scheme"]
+    for category in scheme.categories:
+        out += ["", "[[category]]", f"name = {json.dumps(category.name, ensure_ascii=False)}",
+                f"exclusive = {json.dumps(category.exclusive)}"]
+        if category.required:
+            out.append("required = true")
+        if category.description:
+            out.append(f"description = {json.dumps(category.description, ensure_ascii=False)}")
     for label in scheme.labels:
         out += ["", "[[label]]"]
-        for key in ("name", "layer", "color", "key", "description"):
+        for key in ("name", "layer", "category", "color", "key", "description"):
             value = getattr(label, key)
             if value or key in ("name", "layer", "color"):
                 out.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
@@ -287,5 +497,8 @@ def _existing(scheme: LabelScheme, name: str) -> Label:
 
 
 def _label_dict(label: Label) -> dict[str, Any]:
-    return {"name": label.name, "layer": label.layer, "color": label.color, "key": label.key,
-            "description": label.description}
+    out = {"name": label.name, "layer": label.layer, "color": label.color, "key": label.key,
+           "description": label.description}
+    if label.category:
+        out["category"] = label.category
+    return out

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
 Layer = Literal["entity", "claim"]
+#: The layers of the label scheme: the span layers and ``doc`` (document labels, issue 25).
+LabelLayer = Literal["entity", "claim", "doc"]
 Origin = Literal["model", "human"]
 Decision = Literal["pending", "accepted", "rejected"]
 Status = Literal["new", "in_progress", "done", "skipped", "flagged"]
@@ -14,6 +16,7 @@ ClaimType = Literal["statistic", "quote", "reported", "event", "prediction", "ca
 Checkworthy = Literal["yes", "no", "unsure"]
 
 LAYERS: tuple[Layer, ...] = get_args(Layer)
+LABEL_LAYERS: tuple[LabelLayer, ...] = get_args(LabelLayer)
 ORIGINS: tuple[Origin, ...] = get_args(Origin)
 DECISIONS: tuple[Decision, ...] = get_args(Decision)
 STATUSES: tuple[Status, ...] = get_args(Status)
@@ -38,6 +41,11 @@ def _one_of(value: object, allowed: tuple[_T, ...], what: str) -> _T:
 def as_layer(value: object) -> Layer:
     """``value`` as a :data:`Layer` (ValueError if it is none)."""
     return _one_of(value, LAYERS, "layer")
+
+
+def as_label_layer(value: object) -> LabelLayer:
+    """``value`` as a :data:`LabelLayer` (ValueError if it is none)."""
+    return _one_of(value, LABEL_LAYERS, "layer")
 
 
 def as_origin(value: object) -> Origin:
@@ -220,22 +228,67 @@ def check_set_name(name: object) -> str | None:
 
 @dataclass(frozen=True)
 class Label:
+    """A label of the scheme. ``category`` is non-empty exactly for document labels
+    (``layer == "doc"``): the :class:`LabelCategory` the label is a choice of."""
+
     name: str
-    layer: Layer
+    layer: LabelLayer
     color: str
     key: str = ""
+    description: str = ""
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class LabelCategory:
+    """A group of document labels ("topic", "stance"): ``exclusive`` takes one choice
+    (stance), otherwise several (topics); ``required``: a document is not done without
+    one of its labels (the window asks once)."""
+
+    name: str
+    exclusive: bool
+    required: bool = False
     description: str = ""
 
 
 @dataclass
+class DocLabel:
+    """A decision on one document label of one document in one annotation set: a
+    suggestion (``origin`` model, pending, with its score) or a person's choice."""
+
+    id: int | None
+    doc_id: int
+    category: str
+    label: str
+    origin: Origin
+    decision: Decision
+    score: float | None = None
+    model: str | None = None
+    annotator: str | None = None
+    annotation_set: str = ""
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The row as the event log writes it (``before``/``after``), without times."""
+        return {"id": self.id, "doc_id": self.doc_id, "annotation_set": self.annotation_set,
+                "category": self.category, "label": self.label, "origin": self.origin,
+                "decision": self.decision, "score": self.score, "model": self.model,
+                "annotator": self.annotator}
+
+
+@dataclass
 class LabelScheme:
-    """The labels a project uses, with their colour and shortcut key."""
+    """The labels a project uses, with their colour and shortcut key, and the
+    categories of its document labels."""
 
     labels: list[Label]
+    categories: list[LabelCategory] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path | None = None) -> LabelScheme:
-        """A scheme from a TOML file (default: the shipped ``labels.toml``)."""
+        """A scheme from a TOML file (default: the shipped ``labels.toml``): ``[[label]]``
+        tables and ``[[category]]`` tables for the document labels' categories."""
         import tomllib
 
         if path is None:
@@ -251,10 +304,17 @@ class LabelScheme:
                 color=item["color"],
                 key=item.get("key", ""),
                 description=item.get("description", ""),
+                category=item.get("category", ""),
             )
             for item in data["label"]
         ]
-        return cls(labels)
+        categories = [
+            LabelCategory(name=item["name"], exclusive=bool(item.get("exclusive", False)),
+                          required=bool(item.get("required", False)),
+                          description=item.get("description", ""))
+            for item in data.get("category", [])
+        ]
+        return cls(labels, categories)
 
     def get(self, name: str) -> Label | None:
         return next((label for label in self.labels if label.name == name), None)
@@ -262,5 +322,19 @@ class LabelScheme:
     def for_layer(self, layer: str) -> list[Label]:
         return [label for label in self.labels if label.layer == layer]
 
+    def span_labels(self) -> list[Label]:
+        """The labels of spans (entity and claim), in order: what relabels a span."""
+        return [label for label in self.labels if label.layer != "doc"]
+
     def by_key(self, key: str) -> Label | None:
-        return next((label for label in self.labels if label.key and label.key == key), None)
+        """The span label with that key (document labels' keys follow a prefix)."""
+        return next((label for label in self.labels
+                     if label.key and label.key == key and label.layer != "doc"), None)
+
+    def category(self, name: str) -> LabelCategory | None:
+        return next((c for c in self.categories if c.name == name), None)
+
+    def doc_labels(self, category: str | None = None) -> list[Label]:
+        """The document labels (of one category), in order."""
+        return [label for label in self.labels if label.layer == "doc"
+                and (category is None or label.category == category)]

@@ -247,6 +247,27 @@ def span_dict(span: Span | None) -> dict[str, Any] | None:
     return out
 
 
+@contextlib.contextmanager
+def saving(store: Store, wait_ms: int | None = None) -> Iterator[None]:
+    """:meth:`Store.write`, with the storage's failures (busy, full disk, read-only, I/O
+    error) turned into a :class:`StorageError` that the window can show like any
+    refusal (every decision goes through it: spans here, document labels in
+    :mod:`annotator.editing.doc_labels`)."""
+    try:
+        with store.write(wait_ms):
+            yield
+    except ReadOnlyError as exc:
+        raise StorageError("not saved: the project is read-only (nothing was "
+                           "changed)") from exc
+    except ReplacedError as exc:
+        raise StorageError(f"not saved: {exc}") from exc
+    except (sqlite3.OperationalError, OSError) as exc:
+        reason = storage_reason(exc, store.path)
+        if reason is None:
+            raise  # a bug, not the storage: let it show as one
+        raise StorageError(f"not saved: {reason} (nothing was changed)") from exc
+
+
 class Session:
     """One annotator working on one annotation set of one project."""
 
@@ -309,15 +330,34 @@ class Session:
             ids = self.store.pending_span_ids(doc_id=doc_id, layer=layer, label=label,
                                               min_score=min_score, max_score=max_score,
                                               annotation_set=self.annotation_set)
-            before, done = [], []
-            for span_id in ids:
+            return self._accept_pending(ids, doc_id or 0)
+
+    def accept_many(self, doc_id: int, span_ids: list[int]) -> Change:
+        """Accept those of ``span_ids`` (spans of ``doc_id``) that are pending, in one
+        transaction: the window's "accept the rest of the paragraph". A pending entity
+        that overlaps an accepted one is left pending, as by :meth:`accept_all`."""
+        with self._write():
+            pending = []
+            for span_id in span_ids:
                 span = self._span(span_id)
-                if span.layer == "entity" and self._accepted_overlaps(span):
-                    continue
-                before.append(span)
-                self.store.update_span(span_id, decision="accepted", annotator=self.annotator)
-                done.append(span_id)
-            return self._finish("accept_all", doc_id or 0, before, done)
+                if span.doc_id != doc_id:
+                    raise SessionError(f"span {span_id} is not in document {doc_id}")
+                if span.decision == "pending":
+                    pending.append(span_id)
+            return self._accept_pending(pending, doc_id)
+
+    def _accept_pending(self, ids: list[int], doc_id: int) -> Change:
+        """Accept the pending spans ``ids`` (inside a write), entities overlapping an
+        accepted one left out."""
+        before, done = [], []
+        for span_id in ids:
+            span = self._span(span_id)
+            if span.layer == "entity" and self._accepted_overlaps(span):
+                continue
+            before.append(span)
+            self.store.update_span(span_id, decision="accepted", annotator=self.annotator)
+            done.append(span_id)
+        return self._finish("accept_all", doc_id, before, done)
 
     def add(
         self,
@@ -606,24 +646,8 @@ class Session:
 
     # -- helpers
 
-    @contextlib.contextmanager
-    def _write(self, wait_ms: int | None = None) -> Iterator[None]:
-        """:meth:`Store.write`, with the storage's failures (busy, full disk, read-only,
-        I/O error) turned into a :class:`StorageError` that the window can show like any
-        refusal."""
-        try:
-            with self.store.write(wait_ms):
-                yield
-        except ReadOnlyError as exc:
-            raise StorageError("not saved: the project is read-only (nothing was "
-                               "changed)") from exc
-        except ReplacedError as exc:
-            raise StorageError(f"not saved: {exc}") from exc
-        except (sqlite3.OperationalError, OSError) as exc:
-            reason = storage_reason(exc, self.store.path)
-            if reason is None:
-                raise  # a bug, not the storage: let it show as one
-            raise StorageError(f"not saved: {reason} (nothing was changed)") from exc
+    def _write(self, wait_ms: int | None = None) -> contextlib.AbstractContextManager[None]:
+        return saving(self.store, wait_ms)
 
     def _span(self, span_id: int) -> Span:
         span = self.store.get_span(span_id)

@@ -30,8 +30,17 @@ from pathlib import Path
 from typing import Any
 
 from . import testhook
+from .doc_review import DocLabelPlan, apply_doc_labels, plan_doc_labels
 from .errors import TeamError as TeamError
-from .model import Claim, Layer, Span, check_label_name, check_plain_name, check_set_name
+from .model import (
+    Claim,
+    LabelLayer,
+    Span,
+    as_layer,
+    check_label_name,
+    check_plain_name,
+    check_set_name,
+)
 from .paths import clash_refusal, project_clashes, project_files, remove_project_files
 from .store import SCHEMA_VERSION, Store, StoreError, lock_holders
 
@@ -389,7 +398,8 @@ class MergedFile:
     def changed(self) -> bool:
         c = self.counts
         return any(c.get(k, 0) for k in ("documents_added", "spans", "spans_removed",
-                                         "events", "statuses"))
+                                         "events", "statuses", "doc_labels",
+                                         "doc_labels_removed"))
 
     def summary(self) -> str:
         if not self.changed:
@@ -398,6 +408,7 @@ class MergedFile:
         return (f"{self.path}: set {self.name}: {c['documents']} documents "
                 f"({c['documents_added']} new to the team), {c['spans']} spans"
                 + (f" (replacing {c['spans_removed']})" if c["spans_removed"] else "")
+                + (f", {c['doc_labels']} document labels" if c.get("doc_labels") else "")
                 + f", {c['events']} events" + (" (an update of a file merged before)"
                                                if self.again else "")
                 + (" (a new batch of the same annotator)" if self.batch else ""))
@@ -688,9 +699,11 @@ def claimant_text(span: Span, text: str, by_id: dict[int, Span]) -> str | None:
 class Version:
     """One annotator's (or several agreeing annotators') version of a span: where, which
     label and, for a claim, which attributes; ``owners``: whose version it is;
-    ``claimant``: the claimant entity's offsets when linked (else ``None``)."""
+    ``claimant``: the claimant entity's offsets when linked (else ``None``). A document
+    label's version (review rules, issue 25) has the layer ``doc``, no offsets, its
+    label and ``(category,)`` as attributes."""
 
-    layer: Layer
+    layer: LabelLayer
     start: int
     end: int
     label: str
@@ -829,6 +842,8 @@ def describe_version(version: Version, text: str) -> str:
     if len(words) > 60:
         words = words[:57] + "…"
     extra = ""
+    if version.layer == "doc":
+        return f"{version.label} — {', '.join(version.owners)}"
     if version.layer == "claim" and version.claim is not None:
         c = version.claim
         bits = [b for b in (c.claim_type, f"by {version.claimant_words}"
@@ -857,7 +872,7 @@ class OpenItem:
     sets with none there (``missing``) and why the rule cannot decide."""
 
     doc_id: int
-    layer: Layer
+    layer: LabelLayer
     start: int
     end: int
     reason: str
@@ -889,11 +904,14 @@ class DocReview:
     remove: list[int] = field(default_factory=list)
     open: list[OpenItem] = field(default_factory=list)
     skipped: str | None = None
+    #: what the rule does to the document labels (issue 25; conflicts are in ``open``)
+    doc_labels: DocLabelPlan = field(default_factory=DocLabelPlan)
 
     @property
     def settled(self) -> bool:
         """Nothing to take, remove or decide: gold is what the rule says."""
-        return not (self.adopt or self.remove or self.open) and self.skipped is None
+        return not (self.adopt or self.remove or self.open or self.doc_labels.gold) \
+            and self.skipped is None
 
 
 @dataclass
@@ -933,6 +951,8 @@ class ReviewResult:
     reviewed: list[int] = field(default_factory=list)
     adopted: int = 0
     removed: int = 0
+    #: document labels taken into gold (issue 25)
+    doc_labels: int = 0
     left: dict[int, list[OpenItem]] = field(default_factory=dict)
     left_sets: dict[int, list[str]] = field(default_factory=dict)
     skipped: dict[str, list[int]] = field(default_factory=dict)
@@ -953,7 +973,9 @@ class ReviewResult:
         verb = "would review" if self.dry_run else "reviewed"
         lines = [f"review {how}: {self.looked_at} document(s) looked at; {verb} "
                  f"{len(self.reviewed)}, {self.adopted} span(s) taken into gold"
-                 + (f", {self.removed} gold span(s) replaced" if self.removed else "")]
+                 + (f", {self.removed} gold span(s) replaced" if self.removed else "")
+                 + (f", {self.doc_labels} document label(s) taken into gold"
+                    if self.doc_labels else "")]
         if self.left:
             project = shlex.quote(str(self.project))
             lines.append(f"  left to review: {len(self.left)} document(s), "
@@ -1017,10 +1039,27 @@ def plan_review(store: Store, doc_id: int, rule: ReviewRule) -> DocReview:
     plan = DocReview(doc_id, state.sets)
     versions = [v for v in [*state.agreed, *state.versions]
                 if rule.label is None or v.label == rule.label]
+    if rule.kind == "take" and rule.name not in state.sets:
+        plan.skipped = f"{rule.name} did not mark it done"
+        return plan
+    if rule.kind == "majority" and len(state.sets) < 2:
+        plan.skipped = "fewer than two annotators marked it done"
+        return plan
+    plan.doc_labels = plan_doc_labels(store, doc_id, state.sets, rule.kind, rule.name,
+                                      rule.min_sets, rule.label)
+    _plan_spans(store, plan, state, versions, rule)
+    plan.open += [OpenItem(doc_id, "doc", 0, 0, c.reason,
+                           [Version("doc", 0, 0, value, (c.category,), owners)
+                            for value, owners in c.votes.items()], c.missing)
+                  for c in plan.doc_labels.conflicts]
+    return plan
+
+
+def _plan_spans(store: Store, plan: DocReview, state: ReviewState, versions: list[Version],
+                rule: ReviewRule) -> None:
+    """:func:`plan_review` of the spans."""
+    doc_id = plan.doc_id
     if rule.kind == "take":
-        if rule.name not in state.sets:
-            plan.skipped = f"{rule.name} did not mark it done"
-            return plan
         mine = [v for v in versions if rule.name in v.owners]
         keys = {v.key for v in mine}
         plan.adopt = [v for v in mine if v.key not in state.in_gold]
@@ -1031,11 +1070,8 @@ def plan_review(store: Store, doc_id: int, rule: ReviewRule) -> DocReview:
         plan.remove = [s.id for s in gold if s.id is not None and s.decision == "accepted"
                        and (rule.label is None or s.label == rule.label)
                        and version_key(s, doc.text, by_id) not in keys]
-        return plan
+        return
     n = len(state.sets)
-    if n < 2:
-        plan.skipped = "fewer than two annotators marked it done"
-        return plan
     most = n // 2 + 1
     k = rule.min_sets if rule.min_sets is not None else most
     gold_at = {key[:4] for key in state.in_gold}
@@ -1074,7 +1110,6 @@ def plan_review(store: Store, doc_id: int, rule: ReviewRule) -> DocReview:
         else:
             plan.adopt.append(c)
     plan.open = _join_open(plan.open, state.sets)
-    return plan
 
 
 def _join_open(items: list[OpenItem], sets: list[str]) -> list[OpenItem]:
@@ -1170,6 +1205,7 @@ def review(store: Store, rule: ReviewRule, who: str, doc_ids: list[int] | None =
         if dry_run:
             result.adopted += len(plan.adopt)
             result.removed += len(plan.remove)
+            result.doc_labels += plan.doc_labels.adds
             whole = plan if rule.label is None else plan_review(store, doc_id, rule.whole())
             if plan.open:  # with --label, that label's conflicts
                 result.left[doc_id] = plan.open
@@ -1180,11 +1216,13 @@ def review(store: Store, rule: ReviewRule, who: str, doc_ids: list[int] | None =
         try:
             with store.write():
                 added, removed = _apply(store, session, plan)
+                taken = apply_doc_labels(store, doc_id, plan.doc_labels, who)
                 after = plan_review(store, doc_id, rule.whole())
                 if after.settled:
                     session.set_status(doc_id, "done")
                 store.log_event("review", who, doc_id, None, None, {
                     **rule.describe(), "spans": added, "removed": removed,
+                    **({"doc_labels": taken} if taken else {}),
                     "open": len(after.open), "reviewed": after.settled})
         except NeedsReviewError:
             after = plan_review(store, doc_id, rule.whole())
@@ -1200,6 +1238,7 @@ def review(store: Store, rule: ReviewRule, who: str, doc_ids: list[int] | None =
             continue
         result.adopted += len(added)
         result.removed += len(removed)
+        result.doc_labels += taken
         if after.settled:
             result.reviewed.append(doc_id)
         else:
@@ -1224,8 +1263,9 @@ def _apply(store: Store, session: Any, plan: DocReview) -> tuple[list[int], list
             if store.get_span(span_id) is not None:
                 session.delete(span_id)
                 removed.append(span_id)
-        change = session.add(plan.doc_id, version.layer, version.start, version.end,
-                             version.label, gold_claim(store, plan.doc_id, version))
+        change = session.add(plan.doc_id, as_layer(version.layer), version.start,
+                             version.end, version.label,
+                             gold_claim(store, plan.doc_id, version))
         span = change.span
         if span is not None and span.id is not None:
             added.append(span.id)

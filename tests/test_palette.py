@@ -22,9 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 ACCEPTED_ALPHA = 92 / 255  # ui/highlighter.py, an accepted entity on a light page
 
 
-def scheme_colors() -> list[str]:
+def scheme_colors(doc: bool = False) -> list[str]:
+    """The shipped span labels' colours (``doc``: the document labels' instead: they are
+    shown in the document-label bar, never in the article beside span labels)."""
     data = tomllib.loads((ROOT / "resources" / "labels.toml").read_text(encoding="utf-8"))
-    return [str(x["color"]) for x in data["label"]]
+    return [str(x["color"]) for x in data["label"] if (x.get("layer") == "doc") == doc]
 
 
 def drawn(colors: list[str]) -> list[str]:
@@ -55,8 +57,20 @@ def test_default_scheme_colours_are_told_apart():
     assert min_distance(deutan(drawn(colors))) >= 3.5
 
 
+def test_default_document_label_colours_are_told_apart():
+    """Document labels by the same rules as span labels, among themselves (issue 25),
+    and not a span label's twin (5.5, as the automatic colours)."""
+    colors = scheme_colors(doc=True)
+    assert len(colors) >= 12 and len(set(colors)) == len(colors)
+    assert min_distance(colors) >= 10
+    assert min_distance(deutan(colors)) >= 8
+    assert min_distance(drawn(colors)) >= 4.5
+    assert min_distance(deutan(drawn(colors))) >= 3.5
+    assert min_distance(colors, scheme_colors()) >= 5.5
+
+
 def test_label_text_is_readable_on_its_fill():
-    for color in scheme_colors() + list(PALETTE):
+    for color in scheme_colors() + scheme_colors(doc=True) + list(PALETTE):
         assert contrast("#000000", blend(color, ACCEPTED_ALPHA)) >= 4.5, color
 
 

@@ -223,8 +223,8 @@ def test_teams_merging_a_file_again_takes_only_its_new_work(team_files, tmp_path
      "not an Annotator project"),
     (lambda p: _version(p, SCHEMA_VERSION + 1), "newer Annotator"),
     (lambda p: _older(p), "older Annotator"),
-    (lambda p: _version(p, SCHEMA_VERSION - 1), "says schema 5 but holds the tables of "
-                                                "schema 6"),
+    (lambda p: _version(p, SCHEMA_VERSION - 1),
+     f"says schema {SCHEMA_VERSION - 1} but holds the tables of schema {SCHEMA_VERSION}"),
     (lambda p: _relabel_scheme(p), "another label scheme .*it has WEAPON"),
 ])
 def test_teams_merge_refuses_files_and_changes_nothing(team_files, tmp_path, make,
@@ -411,7 +411,7 @@ def test_teams_a_v5_project_migrates_into_the_own_set_and_takes_a_merge(
     build_version(old, 5)
     with Store(old) as store:
         assert store.backup_path is not None and store.backup_path.name == "old.db.v5.bak"
-        assert store.schema_version == 6 and len(store.project_id) == 32
+        assert store.schema_version == SCHEMA_VERSION and len(store.project_id) == 32
         conn = store.conn
         assert conn.execute("SELECT DISTINCT annotation_set FROM spans").fetchall() == [("",)]
         assert conn.execute("SELECT DISTINCT annotation_set FROM events").fetchall() == [("",)]

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from annotator.model import LabelScheme
 
 from .article import ArticleView
+from .bulk import accept_rest_of_paragraph
 from .decisions import Decisions
 from .keys import KeyCommands
 from .model_loop import ModelLoop
@@ -140,6 +141,8 @@ ACTIONS: tuple[Spec, ...] = (
          lambda w: w.article.open_find()),
     _span("Accept a&ll pending in document", ("Shift+A",), "accept_all",
           lambda d: d.accept_all()),
+    _span("Accept the rest of the parag&raph (pending, up to the next claim)",
+          ("Alt+A",), "accept_paragraph", accept_rest_of_paragraph),
     _span("Accept all pending of the focused span's la&yer", ("Ctrl+Shift+A",),
           "accept_all_layer", lambda d: d.accept_all_like_focused("layer")),
     _span("Accept all pending of the focused span's la&bel", ("Alt+Shift+A",),
@@ -237,7 +240,7 @@ def label_actions(scheme: LabelScheme) -> list[Spec]:
                  (label.key.upper(),) if label.key and label.key.lower() not in COMMAND_KEYS
                  else (), f"label_{label.name}", _apply_label(label.name), writes=True,
                  captures=True)
-            for label in scheme.labels] + occurrence_actions(scheme)
+            for label in scheme.span_labels()] + occurrence_actions(scheme)
 
 
 #: Alt+letters the menu bar takes (``&File`` is Alt+F): no label gets them as Alt+key.
@@ -251,7 +254,7 @@ def occurrence_actions(scheme: LabelScheme) -> list[Spec]:
     return [Spec("&Label", f"{label.name} on every other occurrence",
                  (f"Alt+{label.key.upper()}",), f"occurrences_{label.name}",
                  _label_occurrences(label.name), writes=True, captures=True)
-            for label in scheme.labels
+            for label in scheme.span_labels()
             if label.key and label.key.lower() not in COMMAND_KEYS
             and label.key.lower() not in MENU_MNEMONICS]
 

@@ -147,6 +147,15 @@ class AcceptAllCommand(SessionCommand):
                          lambda: session.accept_all(doc_id=doc_id, layer=layer, label=label))
 
 
+class AcceptManyCommand(SessionCommand):
+    """Accept the pending ones of ``span_ids`` (the rest of a paragraph), one undo step."""
+
+    def __init__(self, session: Session, signals: CommandSignals, doc_id: int,
+                 span_ids: list[int], what: str = "the rest of the paragraph"):
+        super().__init__(session, signals, f"Accept {what}",
+                         lambda: session.accept_many(doc_id, span_ids))
+
+
 class SetClaimAttributeCommand(SessionCommand):
     def __init__(self, session: Session, signals: CommandSignals, span_id: int, name: str,
                  value: Any):

@@ -14,7 +14,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from annotator.editing.occurrences import other_occurrences
-from annotator.model import Label, LabelScheme, Span, Status
+from annotator.model import Label, LabelScheme, Span, Status, as_layer
 from annotator.session import Session
 from annotator.tokens import TokenBounds
 
@@ -175,8 +175,10 @@ class Decisions(QObject):
     def label_occurrences(self, name: str) -> None:
         """``Alt+`` a label key: label every other exact occurrence of the selection's
         text (the selection too), or of the focused span's, in the document, on token
-        boundaries, leaving out those that overlap a span of the label's layer; one
-        command (one undo). The status bar says how many were added and skipped."""
+        boundaries, leaving out those that overlap a span of the label's layer. A focused
+        span of the label's layer gets the label too and is accepted (as its label key
+        would), and the focus moves on as after ``A``. One undo step; the status bar
+        says how many were added and skipped."""
         label = self.scheme.get(name)
         doc = self.article.doc
         if doc is None or label is None:
@@ -215,8 +217,22 @@ class Decisions(QObject):
                 self.article.clear_selection()
             if label.layer == "entity":
                 self.last_label = label
-            if self.push(AddManyCommand(self.session, self.signals, doc.id, label.layer,
-                                        ranges, label.name)):
+            deciding = focused.id if focused is not None and focused.layer == label.layer \
+                else None
+            following = self._next_pending_after(focused) if deciding is not None \
+                and focused is not None else None
+            self.undo_stack.beginMacro(f"{label.name} on every occurrence of {words!r}")
+            try:  # the focused span and the others: one undo step
+                ok = deciding is None or self.push(RelabelSpanCommand(
+                    self.session, self.signals, deciding, label.name))
+                ok = ok and self.push(AddManyCommand(self.session, self.signals, doc.id,
+                                                     as_layer(label.layer), ranges,
+                                                     label.name))
+            finally:
+                self.undo_stack.endMacro()
+            if ok:
+                if deciding is not None:
+                    self.decided.emit(following)
                 told = (f"{label.name} on {len(ranges)} occurrence"
                         f"{'s' if len(ranges) != 1 else ''} of {words!r}; {skipped} "
                         "skipped (they overlap a span)")
@@ -287,8 +303,8 @@ class Decisions(QObject):
         if self.article.doc is not None and self.article.doc.id == doc_id:
             self.article.set_caret_mode(False)
             self.article.clear_selection()
-        self.push(AddSpanCommand(self.session, self.signals, doc_id, label.layer, start, end,
-                                 label.name))
+        self.push(AddSpanCommand(self.session, self.signals, doc_id, as_layer(label.layer),
+                                 start, end, label.name))
 
     def resize_focused(self, edge: str, step: int, by_token: bool) -> None:
         """Move one edge of the focused span by a token (of the project tokenizer; the

@@ -124,7 +124,7 @@ class KeyCommands:
         """The label picker: every label with a selection (or in caret mode), else
         those of the focused span's layer."""
         span = self.article.focused_span()
-        labels = self.view.scheme.labels
+        labels = self.view.scheme.span_labels()
         if span is not None and self.article.selection() is None \
                 and not self.article.caret_mode:
             labels = [x for x in labels if x.layer == span.layer]

@@ -104,11 +104,12 @@ class Legend(QWidget):
         self.chips = {}
         # A key a command has (a scheme older than the command) is not the label's
         # (the core reserves every command key: test_keyboard checks it).
-        keys = {x.name: x.key.upper() for x in scheme.labels
+        keys = {x.name: x.key.upper() for x in scheme.span_labels()
                 if x.key and x.key.lower() not in RESERVED_KEYS}
-        keyed = [x for x in scheme.labels if x.name in keys]
+        spans = scheme.span_labels()
+        keyed = [x for x in spans if x.name in keys]
         rules = []  # one style sheet for every chip: parsed once, not once a chip
-        for i, label in enumerate([*keyed, *(x for x in scheme.labels if x.name not in keys)]):
+        for i, label in enumerate([*keyed, *(x for x in spans if x.name not in keys)]):
             chip = QLabel(self)
             chip.setObjectName(f"chip{i}")
             chip.setTextFormat(Qt.TextFormat.PlainText)

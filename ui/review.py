@@ -25,7 +25,7 @@ from PySide6.QtGui import QAction, QColor, QResizeEvent
 from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from annotator.editing.reveal import reveal
-from annotator.model import Document
+from annotator.model import Document, as_layer
 from annotator.session import Change
 from annotator.teams import (
     ReviewState,
@@ -371,7 +371,7 @@ class ReviewMode(QObject):
         claim = gold_claim(self.view.store, doc_id, version)
         decisions.push(SessionCommand(
             session, decisions.signals, f"Take {version.label}",
-            lambda: session.add(doc_id, version.layer, version.start, version.end,
+            lambda: session.add(doc_id, as_layer(version.layer), version.start, version.end,
                                 version.label, claim)))
 
     def _on_item_clicked(self, item: QListWidgetItem) -> None:

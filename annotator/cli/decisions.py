@@ -174,7 +174,10 @@ def add_cmd(doc_id: int, start: int, end: int, label: str, annotator_name: str |
                          "label": label})]
 
     def added(result: DecideResult) -> str:
-        span = result.changes[0][1].span
+        from ..session import Change
+
+        change = result.changes[0][1]
+        span = change.span if isinstance(change, Change) else None
         return f"added {label} span {span.id if span else '?'} [{start}, {end}) to " \
                f"document {doc_id} as {result.annotator}"
 

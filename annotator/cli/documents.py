@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..model import STATUSES, as_status
 from ._util import db_option, main, open_store, progress
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 
 @main.command("import")
@@ -59,19 +62,24 @@ def import_cmd(paths: tuple[Path, ...], fmt: str, text_field: str, status: str |
               help="At most this many lines.")
 @click.option("--after", "after_id", type=click.IntRange(min=0), default=0,
               help="Start after this document id (the next page: the last id shown).")
+@click.option("--doc-label", "doc_label", default=None, metavar="CATEGORY=LABEL",
+              help="Only documents with this document label accepted (e.g. "
+                   "topic=politics).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @db_option
 def list_cmd(status: str | None, search: str | None, limit: int | None, after_id: int,
-             as_json: bool, db_path: Path | None) -> None:
+             doc_label: str | None, as_json: bool, db_path: Path | None) -> None:
     """One line per document: id, status, span counts, title. Streams: the first lines
     come at once on a project of any size, pages by id as the window does."""
     store = open_store(db_path, readonly=True)
+    chosen = None if doc_label is None else _doc_label_filter(store, doc_label)
     out = sys.stdout
     left = limit
     page = 100  # a small first page, so the first lines come at once
     while left is None or left > 0:
         rows = store.document_rows(status=status, search=search, after_id=after_id,
-                                   limit=page if left is None else min(page, left))
+                                   limit=page if left is None else min(page, left),
+                                   doc_label=chosen)
         if not rows:
             break
         if as_json:
@@ -88,12 +96,33 @@ def list_cmd(status: str | None, search: str | None, limit: int | None, after_id
     store.close()
 
 
+def _doc_label_filter(store: Store, value: str) -> tuple[str, str]:
+    """``--doc-label CATEGORY=LABEL`` as a pair, both in the project's scheme."""
+    from ..errors import LabelError
+    from ..labels import existing_category
+
+    category, sep, label = value.partition("=")
+    if not sep or not category or not label:
+        raise click.BadParameter(f"{value!r}: give CATEGORY=LABEL, e.g. topic=politics",
+                                 param_hint="--doc-label")
+    scheme = store.label_scheme()
+    try:
+        existing_category(scheme, category)
+    except LabelError as exc:
+        raise LabelError(f"--doc-label {value}: {exc}") from None
+    names = [x.name for x in scheme.doc_labels(category)]
+    if label not in names:
+        raise LabelError(f"--doc-label {value}: no label {label!r} in category {category} "
+                         f"({', '.join(names) or 'none'})")
+    return category, label
+
+
 @main.command("show")
 @click.argument("doc_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @db_option
 def show_cmd(doc_id: int, as_json: bool, db_path: Path | None) -> None:
-    """A document, its meta, all its spans and claim attributes."""
+    """A document, its meta, its document labels, all its spans and claim attributes."""
     store = open_store(db_path, readonly=True)
     doc = store.document(doc_id)
     spans = store.spans(doc_id)
@@ -114,15 +143,22 @@ def show_cmd(doc_id: int, as_json: bool, db_path: Path | None) -> None:
                 if target else claim["claimant_text"])
             item["claim"] = claim
         out_spans.append(item)
+    doc_labels = [{k: v for k, v in r.as_dict().items() if k not in ("doc_id",
+                                                                      "annotation_set")}
+                  for r in store.doc_labels(doc_id)]
     if as_json:
         click.echo(json.dumps({
             "id": doc.id, "status": doc.status, "note": doc.note, "title": doc.title,
             "meta": doc.meta, "content_hash": doc.content_hash, "text": doc.text,
-            "spans": out_spans,
+            "spans": out_spans, "doc_labels": doc_labels,
         }, ensure_ascii=False, indent=2))
         return
     click.echo(f"# {doc.id} [{doc.status}] {doc.title}")
     click.echo(json.dumps(doc.meta, ensure_ascii=False))
+    for row in doc_labels:
+        score = "" if row["score"] is None else f" {row['score']:.2f}"
+        click.echo(f"{row['category']}: {row['label']} ({row['origin']} {row['decision']}"
+                   f"{score})")
     click.echo()
     click.echo(doc.text)
     click.echo()
@@ -139,7 +175,8 @@ def show_cmd(doc_id: int, as_json: bool, db_path: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @db_option
 def stats_cmd(as_json: bool, db_path: Path | None) -> None:
-    """Documents by status; spans by layer, label and decision."""
+    """Documents by status; spans by layer, label and decision; document labels by
+    category, label and decision."""
     store = open_store(db_path, readonly=True)
     stats = store.stats()
     if as_json:
@@ -152,6 +189,10 @@ def stats_cmd(as_json: bool, db_path: Path | None) -> None:
         click.echo(f"{layer}:")
         for label, counts in labels.items():
             click.echo(f"  {label:<12} " + "  ".join(f"{k}: {v}" for k, v in counts.items()))
+    for category, labels in stats["doc_labels"].items():
+        click.echo(f"document labels, {category}:")
+        for label, counts in labels.items():
+            click.echo(f"  {label:<12} " + "  ".join(f"{k}: {v}" for k, v in counts.items()))
     if "annotation_sets" in stats:
         review = stats["review"]
         click.echo(f"annotation sets (shared documents: {review['shared']}, to review: "
@@ -159,7 +200,9 @@ def stats_cmd(as_json: bool, db_path: Path | None) -> None:
         for name, item in stats["annotation_sets"].items():
             click.echo(f"  {name:<12} " + "  ".join(
                 f"{k}: {v}" for k, v in item["by_status"].items())
-                + f"  accepted spans: {item['accepted_spans']}")
+                + f"  accepted spans: {item['accepted_spans']}"
+                + (f"  accepted document labels: {item['accepted_doc_labels']}"
+                   if item.get("accepted_doc_labels") else ""))
 
 
 @main.command("mark")

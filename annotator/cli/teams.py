@@ -122,15 +122,35 @@ def merge_cmd(files: tuple[str, ...], into: Path, who: str | None) -> None:
 
 @main.command("agreement")
 @click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--layer", type=click.Choice(["entity", "claim"]), default="entity",
-              show_default=True, help="The layer whose agreement is computed.")
-@click.option("--label", default=None, help="Only this label's figures.")
+@click.option("--layer", type=click.Choice(["entity", "claim", "doc"]), default="entity",
+              show_default=True,
+              help="The layer whose agreement is computed (doc: the document labels, per "
+                   "category).")
+@click.option("--label", default=None, help="Only this label's figures (entity, claim).")
+@click.option("--category", default=None,
+              help="--layer doc: only this category's figures.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def agreement_cmd(project: Path, layer: str, label: str | None, as_json: bool) -> None:
+def agreement_cmd(project: Path, layer: str, label: str | None, category: str | None,
+                  as_json: bool) -> None:
     """Agreement between the annotators of a team project, on the documents two or
     more of them marked done: per pair and label, span F1 (exact, overlap) and Cohen's
     kappa (entities: on tokens; claims: on sentences, claim or not), the claimant
-    agreement of claims both marked, and Krippendorff's alpha across all annotators."""
+    agreement of claims both marked, and Krippendorff's alpha across all annotators.
+    --layer doc: per category, kappa per pair and alpha on the documents (nominal for an
+    exclusive category, per label present or not for a multi-label one)."""
+    if layer == "doc":
+        if label is not None:
+            raise click.UsageError("--layer doc takes --category, not --label")
+        from ..doc_agreement import doc_agreement
+        from ..doc_agreement import render as render_doc
+
+        with open_store(project, create=False) as store:
+            found = doc_agreement(store)
+        click.echo(json.dumps(found.as_dict(category), indent=2) if as_json
+                   else render_doc(found, category))
+        return
+    if category is not None:
+        raise click.UsageError("--category goes with --layer doc")
     from ..agreement import agreement, render
 
     with open_store(project, create=False) as store:
@@ -167,7 +187,9 @@ def review_cmd(project: Path, take: str | None, majority: bool, min_sets: int | 
                annotator_name: str | None) -> None:
     """Review a team project by rule: the documents annotators marked done and nobody
     reviewed get their gold set as the window's review mode makes it (Ctrl+R), each
-    adoption logged with the rule. A document the rule settles is marked reviewed;
+    adoption logged with the rule; document labels too, per category (--majority: an
+    exclusive category takes the choice most sets made, a multi-label one each label
+    most sets accepted). A document the rule settles is marked reviewed;
     one with open conflicts stays to review, counted (settle it in the window, or
     with --take NAME --docs ID)."""
     from ..session import decider
@@ -208,8 +230,9 @@ def review_cmd(project: Path, take: str | None, majority: bool, min_sets: int | 
     for item, doc in items:
         text = doc.text if doc is not None else ""
         title = doc.title if doc is not None else ""
-        click.echo(f"document {item.doc_id} “{title[:60]}”: {item.layer} "
-                   f"{item.start}–{item.end}: {item.reason}")
+        where = "document labels" if item.layer == "doc" else \
+            f"{item.layer} {item.start}–{item.end}"
+        click.echo(f"document {item.doc_id} “{title[:60]}”: {where}: {item.reason}")
         for version in item.versions:
             click.echo(f"    {describe_version(version, text)}")
         if item.missing:

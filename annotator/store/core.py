@@ -8,8 +8,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from ..model import Label, LabelScheme
+from ..model import Label, LabelCategory, LabelScheme
 from .base import PRECEDENCE
+from .doclabels import DocLabelQueries
 from .documents import DocumentQueries
 from .files import (
     StoreError,
@@ -34,7 +35,7 @@ from .sets import SetQueries
 from .trust import Header, check_header, check_schema
 
 
-class Store(DocumentQueries, SetQueries):
+class Store(DocumentQueries, SetQueries, DocLabelQueries):
     """An open project database.
 
     ``readonly``: never write (read commands ask for it). A project that cannot be
@@ -139,26 +140,63 @@ class Store(DocumentQueries, SetQueries):
             "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),)
         )
 
+    def _ordered_doc_label_counts(self) -> dict[str, dict[str, dict[str, int]]]:
+        """:meth:`doc_label_counts` of the own set, categories and labels in the scheme's
+        order (those outside it last)."""
+        counts = self.doc_label_counts()
+        scheme = self.label_scheme()
+        order = {x.name: i for i, x in enumerate(scheme.labels)}
+        cats = {c.name: i for i, c in enumerate(scheme.categories)}
+        return {cat: {label: counts[cat][label]
+                      for label in sorted(counts[cat], key=lambda x: (order.get(x, 1e9), x))}
+                for cat in sorted(counts, key=lambda c: (cats.get(c, 1e9), c))}
+
     # -- labels
 
     def label_scheme(self) -> LabelScheme:
-        """The project's labels, in their order (see :mod:`annotator.labels`)."""
-        return LabelScheme([Label(*row) for row in self.conn.execute(
-            "SELECT name, layer, color, key, description FROM labels ORDER BY position")])
+        """The project's labels and document-label categories, in their order (see
+        :mod:`annotator.labels`)."""
+        return LabelScheme(
+            [Label(*row) for row in self.conn.execute(
+                "SELECT name, layer, color, key, description, category FROM labels"
+                " ORDER BY position")],
+            [LabelCategory(name, bool(exclusive), bool(required), description)
+             for name, exclusive, required, description in self.conn.execute(
+                 "SELECT name, exclusive, required, description FROM label_categories"
+                 " ORDER BY position")])
 
     def put_label(self, label: Label, replacing: str | None = None) -> None:
         """Add ``label`` at the end, or put it in the place of ``replacing`` (call inside
         :meth:`write`; :mod:`annotator.labels` checks it first)."""
         if replacing is not None:
             self.conn.execute(
-                "UPDATE labels SET name = ?, layer = ?, color = ?, key = ?, description = ?"
-                " WHERE name = ?", (label.name, label.layer, label.color, label.key,
-                                    label.description, replacing))
+                "UPDATE labels SET name = ?, layer = ?, color = ?, key = ?, description = ?,"
+                " category = ? WHERE name = ?", (label.name, label.layer, label.color,
+                                                 label.key, label.description,
+                                                 label.category, replacing))
             return
         self.conn.execute(
             "INSERT INTO labels VALUES (?, ?, ?, ?, ?,"
-            " (SELECT coalesce(max(position), -1) + 1 FROM labels))",
-            (label.name, label.layer, label.color, label.key, label.description))
+            " (SELECT coalesce(max(position), -1) + 1 FROM labels), ?)",
+            (label.name, label.layer, label.color, label.key, label.description,
+             label.category))
+
+    def put_category(self, category: LabelCategory, position: int | None = None) -> None:
+        """Add a document-label category at the end (or at ``position``), or change the
+        one of that name in its place (call inside :meth:`write`)."""
+        self.conn.execute(
+            "INSERT INTO label_categories VALUES (?, ?, ?, ?, coalesce(?, (SELECT position"
+            " FROM label_categories WHERE name = ?), (SELECT coalesce(max(position), -1) + 1"
+            " FROM label_categories))) ON CONFLICT (name) DO UPDATE SET"
+            " exclusive = excluded.exclusive, required = excluded.required,"
+            " description = excluded.description, position = excluded.position",
+            (category.name, int(category.exclusive), int(category.required),
+             category.description, position, category.name))
+
+    def delete_category(self, name: str) -> None:
+        """Remove a category from the scheme (its labels stay until removed; call inside
+        :meth:`write`; :mod:`annotator.labels` removes them together)."""
+        self.conn.execute("DELETE FROM label_categories WHERE name = ?", (name,))
 
     def delete_label(self, name: str) -> None:
         self.conn.execute("DELETE FROM labels WHERE name = ?", (name,))
@@ -252,8 +290,10 @@ class Store(DocumentQueries, SetQueries):
     # -- statistics
 
     def stats(self) -> dict[str, Any]:
-        """Documents by status and spans by layer, label and decision (the project's own
-        set); in a team project also each annotator's set and the review's progress."""
+        """Documents by status, spans by layer, label and decision, and document labels
+        by category, label and decision (the project's own set); in a team project also
+        each annotator's set (with its accepted document labels) and the review's
+        progress."""
         by_status = dict(self.conn.execute(
             "SELECT status, count(*) FROM documents GROUP BY status ORDER BY status"))
         spans: dict[str, dict[str, dict[str, int]]] = {}
@@ -265,6 +305,8 @@ class Store(DocumentQueries, SetQueries):
         out: dict[str, Any] = {
             "documents": {"total": sum(by_status.values()), "by_status": by_status},
             "spans": spans,
+            # {category: {label: {accepted, rejected, pending}}}, the scheme's order
+            "doc_labels": self._ordered_doc_label_counts(),
         }
         if self.has_annotation_sets():  # a team project: each annotator's set
             sets: dict[str, dict[str, Any]] = {}
@@ -278,6 +320,11 @@ class Store(DocumentQueries, SetQueries):
                     " AND decision = 'accepted' GROUP BY annotation_set"):
                 sets.setdefault(name, {"by_status": {}, "accepted_spans": 0})
                 sets[name]["accepted_spans"] = n
+            for name, n in self.conn.execute(
+                    "SELECT annotation_set, count(*) FROM doc_labels WHERE"
+                    " annotation_set != '' AND decision = 'accepted' GROUP BY annotation_set"):
+                sets.setdefault(name, {"by_status": {}, "accepted_spans": 0})
+                sets[name]["accepted_doc_labels"] = n
             out["annotation_sets"] = sets
             out["review"] = {"to_review": len(self.review_document_ids()),
                              "shared": len(self.review_document_ids(reviewed=True))}

@@ -179,14 +179,22 @@ class DocumentQueries(StoreBase):
         offset: int = 0,
         limit: int = 200,
         after_id: int = 0,
+        doc_label: tuple[str, str] | None = None,
     ) -> list[dict[str, Any]]:
         """One page of the document list: id, status, title and span counts. Pass the
         last loaded id as ``after_id`` for the next page: OFFSET steps over every row it
-        skips, so its pages get slower the further down a long list they are."""
+        skips, so its pages get slower the further down a long list they are.
+        ``doc_label``: ``(category, label)``, only documents with it accepted in the
+        project's own set (through the document-label index)."""
         where, params = self._list_filter(status, search)
         if after_id:
             where = f"{where} AND d.id > ?" if where else "WHERE d.id > ?"
             params.append(after_id)
+        if doc_label is not None:
+            having = ("d.id IN (SELECT doc_id FROM doc_labels WHERE category = ? AND"
+                      " label = ? AND annotation_set = '' AND decision = 'accepted')")
+            where = f"{where} AND {having}" if where else f"WHERE {having}"
+            params.extend(doc_label)
         sql = (
             f"SELECT {_LIST_COLUMNS}"
             f" FROM documents d {where} ORDER BY d.id LIMIT ? OFFSET ?"

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..model import LabelScheme
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 APPLICATION_ID = 0x414E4E4F  # "ANNO", written to the SQLite header
 
 
@@ -115,7 +115,7 @@ def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
     _label_tables(conn)
     scheme = LabelScheme.load()
     rows = [(x.name, x.layer, x.color, x.key, x.description, i)
-            for i, x in enumerate(scheme.labels)]
+            for i, x in enumerate(scheme.span_labels())]  # doc labels: v7
     known = {x.name for x in scheme.labels}
     for label, layer in conn.execute("SELECT DISTINCT label, layer FROM spans ORDER BY label"):
         if label not in known:
@@ -180,15 +180,68 @@ def _migrate_5_to_6(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT OR IGNORE INTO meta VALUES ('project_id', ?)", (uuid.uuid4().hex,))
 
 
+def _migrate_6_to_7(conn: sqlite3.Connection) -> None:
+    """v7: document labels (issue 25), with the shipped scheme's categories and document
+    labels (those whose name the project does not use already)."""
+    _doc_label_tables(conn)
+    scheme = LabelScheme.load()
+    used = {row[0] for row in conn.execute("SELECT name FROM labels")}
+    have = {row[0] for row in conn.execute("SELECT name FROM label_categories")}
+    conn.executemany(
+        "INSERT INTO label_categories VALUES (?, ?, ?, ?, (SELECT coalesce(max(position),"
+        " -1) + 1 FROM label_categories))",
+        [(c.name, int(c.exclusive), int(c.required), c.description)
+         for c in scheme.categories if c.name not in have])
+    conn.executemany(
+        "INSERT INTO labels VALUES (?, 'doc', ?, ?, ?, (SELECT coalesce(max(position), -1)"
+        " + 1 FROM labels), ?)",
+        [(x.name, x.color, x.key, x.description, x.category)
+         for x in scheme.doc_labels() if x.name not in used])
+
+
+def _doc_label_tables(conn: sqlite3.Connection) -> None:
+    """The tables of v7 without the shipped rows (what :data:`SCHEMA_STEPS` runs).
+
+    - ``labels`` gains ``category`` and the layer ``doc``: SQLite cannot change a CHECK,
+      so the table is made anew and its rows copied (positions kept).
+    - ``label_categories``: the document labels' categories, in order.
+    - ``doc_labels``: one row per document, annotation set, category and label: a
+      suggestion (pending, with its score) or a decision, as spans are."""
+    conn.execute("ALTER TABLE labels RENAME TO labels_v6")
+    conn.execute(
+        "CREATE TABLE labels (name TEXT PRIMARY KEY, layer TEXT NOT NULL"
+        " CHECK (layer IN ('entity', 'claim', 'doc')), color TEXT NOT NULL,"
+        " key TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',"
+        " position INTEGER NOT NULL, category TEXT NOT NULL DEFAULT '')")
+    conn.execute("INSERT INTO labels (name, layer, color, key, description, position)"
+                 " SELECT name, layer, color, key, description, position FROM labels_v6")
+    conn.execute("DROP TABLE labels_v6")
+    conn.execute(
+        "CREATE TABLE label_categories (name TEXT PRIMARY KEY, exclusive INTEGER NOT NULL,"
+        " required INTEGER NOT NULL DEFAULT 0, description TEXT NOT NULL DEFAULT '',"
+        " position INTEGER NOT NULL)")
+    conn.execute(
+        "CREATE TABLE doc_labels (id INTEGER PRIMARY KEY,"
+        " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+        " annotation_set TEXT NOT NULL DEFAULT '', category TEXT NOT NULL,"
+        " label TEXT NOT NULL,"
+        " origin TEXT NOT NULL CHECK (origin IN ('model', 'human')),"
+        " decision TEXT NOT NULL CHECK (decision IN ('pending', 'accepted', 'rejected')),"
+        " score REAL, model TEXT, annotator TEXT, created_at TEXT NOT NULL,"
+        " updated_at TEXT NOT NULL, UNIQUE (doc_id, annotation_set, category, label))")
+    conn.execute("CREATE INDEX idx_doc_labels_label ON doc_labels(category, label,"
+                 " annotation_set, decision)")
+
+
 # Migration N upgrades a version-N file to version N+1, inside one transaction.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5,
-    5: _migrate_5_to_6}
+    5: _migrate_5_to_6, 6: _migrate_6_to_7}
 #: The migrations as far as the schema goes, for the expected schema of each version
-#: (:func:`.trust.expected_schema`): v5's without reading labels.toml (90 ms of imports
-#: at every open otherwise).
-SCHEMA_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {**MIGRATIONS,
-                                                                 4: _label_tables}
+#: (:func:`.trust.expected_schema`): v5's and v7's without reading labels.toml (90 ms
+#: of imports at every open otherwise).
+SCHEMA_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    **MIGRATIONS, 4: _label_tables, 6: _doc_label_tables}
 
 
 def make_title(text: str, meta: dict[str, Any], words: int = 12) -> str:

@@ -294,6 +294,8 @@ class SetQueries(SpanQueries):
         self.conn.execute(f"INSERT INTO labels SELECT * FROM {alias}.labels")
         self.conn.execute("DELETE FROM label_map")
         self.conn.execute(f"INSERT INTO label_map SELECT * FROM {alias}.label_map")
+        self.conn.execute("DELETE FROM label_categories")
+        self.conn.execute(f"INSERT INTO label_categories SELECT * FROM {alias}.label_categories")
 
     def merge_set(self, alias: str, name: str, events_upto: int | None) -> dict[str, int]:
         """Copy the attached project's own set into this one as the annotation set
@@ -301,11 +303,12 @@ class SetQueries(SpanQueries):
 
         Documents are matched by content hash (new ones are added, status ``new``); the
         set's decided spans (and the pending ones a decided claim names as claimant) with
-        their claim attributes; the annotator's status of each document; their events
-        (after ``events_upto``, the last one merged before; ``None``: never merged), each
-        with its annotator and time; cached tokens of the new documents. The first merge
-        copies every document; a later one only those the newer events name (and any the
-        set lacks), replacing what the set held of them. Returns counts of what changed."""
+        their claim attributes; its decided document labels; the annotator's status of
+        each document; their events (after ``events_upto``, the last one merged before;
+        ``None``: never merged), each with its annotator and time; cached tokens of the
+        new documents. The first merge copies every document; a later one only those the
+        newer events name (and any the set lacks), replacing what the set held of them.
+        Returns counts of what changed."""
         c = self.conn
         ts = now()
         counts: dict[str, int] = {}
@@ -366,6 +369,7 @@ class SetQueries(SpanQueries):
             f" JOIN {alias}.claims c ON c.span_id = m.src_id"
             " LEFT JOIN temp.merge_spans cm ON cm.src_id = c.claimant_span_id")
         counts["spans_removed"] = removed
+        counts.update(self._merge_doc_labels(alias, name))
         before = c.total_changes
         # The events' span ids and the ids in before/after are the annotator's file's:
         # the set's spans get new ids here (and again when a later merge replaces them),
@@ -393,6 +397,25 @@ class SetQueries(SpanQueries):
         counts["documents"] = c.execute("SELECT count(*) FROM temp.merge_docs").fetchone()[0]
         return counts
 
+    def _merge_doc_labels(self, alias: str, name: str) -> dict[str, int]:
+        """:meth:`merge_set`'s document labels: the decided ones of the documents to do
+        (``temp.merge_todo``), replacing what the set held of them."""
+        c = self.conn
+        before = c.total_changes
+        c.execute("DELETE FROM main.doc_labels WHERE annotation_set = ? AND doc_id IN"
+                  " (SELECT m.team_id FROM temp.merge_docs m JOIN temp.merge_todo t USING"
+                  " (src_id))", (name,))
+        removed = c.total_changes - before
+        before = c.total_changes
+        c.execute(
+            "INSERT INTO main.doc_labels (doc_id, annotation_set, category, label, origin,"
+            " decision, score, model, annotator, created_at, updated_at) SELECT d.team_id,"
+            " ?, s.category, s.label, s.origin, s.decision, s.score, s.model, s.annotator,"
+            f" s.created_at, s.updated_at FROM {alias}.doc_labels s JOIN temp.merge_todo t"
+            " ON t.src_id = s.doc_id JOIN temp.merge_docs d ON d.src_id = s.doc_id"
+            " WHERE s.annotation_set = '' AND s.decision != 'pending' ORDER BY s.id", (name,))
+        return {"doc_labels": c.total_changes - before, "doc_labels_removed": removed}
+
     def put_annotation_set(self, name: str, project_id: str, path: str,
                            events_upto: int) -> None:
         self.conn.execute("INSERT OR REPLACE INTO annotation_sets VALUES (?, ?, ?, ?, ?)",
@@ -402,7 +425,8 @@ class SetQueries(SpanQueries):
         """Fill this (new) project with documents ``doc_ids`` of the attached one, status
         ``new``, with their pending suggestions (claim attributes included; a claimant
         that is not among them is dropped), cached tokens, and the attached project's
-        label scheme and label map (call inside :meth:`write`)."""
+        label scheme (document-label categories included) and label map; its pending
+        document-label suggestions too (call inside :meth:`write`)."""
         c = self.conn
         self.adopt_scheme(alias)
         for table, columns in (("split_docs", "src_id INTEGER PRIMARY KEY"),
@@ -435,7 +459,17 @@ class SetQueries(SpanQueries):
             " LEFT JOIN temp.split_spans cm ON cm.src_id = c.claimant_span_id")
         c.execute(f"INSERT INTO main.tokens SELECT t.* FROM {alias}.tokens t"
                   " JOIN temp.split_docs d ON d.src_id = t.doc_id")
+        before = c.total_changes
+        c.execute(
+            "INSERT INTO main.doc_labels (doc_id, annotation_set, category, label, origin,"
+            " decision, score, model, annotator, created_at, updated_at) SELECT s.doc_id,"
+            " '', s.category, s.label, s.origin, s.decision, s.score, s.model, s.annotator,"
+            f" s.created_at, s.updated_at FROM {alias}.doc_labels s JOIN temp.split_docs t"
+            " ON t.src_id = s.doc_id WHERE s.annotation_set = '' AND s.decision = 'pending'"
+            " ORDER BY s.id")
+        doc_suggestions = c.total_changes - before
         # a file that goes to someone else leaves with our schema and nothing else
         check_schema(c, self.path, SCHEMA_VERSION)
         return {"documents": len(doc_ids),
-                "suggestions": c.execute("SELECT count(*) FROM temp.split_spans").fetchone()[0]}
+                "suggestions": c.execute("SELECT count(*) FROM temp.split_spans").fetchone()[0],
+                "doc_label_suggestions": doc_suggestions}

@@ -341,9 +341,15 @@ def _via_of_verb(t: DocTable, att: Attribution, verb: int) -> None:
 def _outlet(t: DocTable, head: int) -> str | None:
     k, text = phrase_claimant(t, head)
     if k is not None:
-        e = t.entities[k]
-        text = t.text[e.start:e.end]
+        return outlet_name(t, k)
     return unglue(text) if text else None
+
+
+def outlet_name(t: DocTable, k: int) -> str:
+    """Entity ``k`` as an outlet's name: its words ("Wall StreetJournal" is "Wall Street
+    Journal") without a leading "the", as the window's via field completes it."""
+    e = t.entities[k]
+    return unglue(t.text[e.start:e.end]).removeprefix("the ").removeprefix("The ")
 
 
 def _medium(t: DocTable, verb: int) -> int:
@@ -376,8 +382,7 @@ def _relay(t: DocTable, head: int, lex: Lexicons) -> str | None:
             for i in range(c + 1, min(c + 5, t.n)):
                 k = t.ent[i]
                 if k >= 0 and t.entities[k].label in ("ORG", "PERSON", "NORP"):
-                    e = t.entities[k]
-                    return unglue(t.text[e.start:e.end])
+                    return outlet_name(t, k)
     return None
 
 

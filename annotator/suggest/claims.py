@@ -46,7 +46,11 @@ opinions, promises and questions least).
 5. **Attributes.** ``claim_type`` by the strongest kind of cue (quote, prediction,
    statistic, causal, reported, event, other); ``claimant`` and ``via`` from
    :mod:`~annotator.suggest.attribution`; ``hedged`` from ``resources/hedges.txt``;
-   ``checkworthy`` is "yes" only for an attributed statistic, else left for the human.
+   ``checkworthy`` is "yes" for an attributed statistic and, with a learned model, for
+   a score from :data:`CHECKWORTHY_YES`, else left for the human; a claim that names
+   no source (no attribution cue, no one found) has the claimant "author" (the
+   article's own claim). A dateline opening the paragraph ("Shafaq News/ ") is left out
+   of the claim's span (the unit is scored with it).
 """
 
 from __future__ import annotations
@@ -126,6 +130,22 @@ MIN_SCORE = 0.3
 LEARNED_WEIGHT = 0.5
 #: With a learned model, units scoring from this are suggested.
 COMBINED_THRESHOLD = 0.5
+#: With a learned model, a suggestion scoring from this says check-worthy "yes": of the
+#: held-out ClaimBuster debate sentences (bench/protocol.py) a claim so scored counts
+#: for, 4 in 5 are check-worthy (0.805; 0.622 from 0.5, 0.779 from 0.7, 0.835 from
+#: 0.8; issue 26). Below it, "yes" is left for the human.
+CHECKWORTHY_YES = 0.75
+#: A dateline opening a paragraph ("Shafaq News/ ", "WASHINGTON (Reuters) - "): the
+#: outlet's, left out of the claim that follows it.
+DATELINE = re.compile(r"(?:[A-Z][\w'’.&-]*(?: [A-Z][\w'’.&-]*){0,3} ?/|"
+                      r"[A-Z][A-Z .,'’-]{1,40} *\([^()\n]{2,40}\) *[-–—])\s+")
+#: The claimant of a suggested claim that names no source (no attribution cue, no one
+#: found): the article's own claim, its author's (what the window's ``W`` offers too).
+AUTHOR = "author"
+#: Cues that say someone else says it: a claim with one of them is not the author's,
+#: even when the attribution pass found no one (left for the human).
+ATTRIBUTION_CUES = frozenset({"reporting_verb", "according_to", "direct_quote",
+                              "continued_quote", "passive_reporting"})
 STATISTIC_LABELS = {"PERCENT", "MONEY", "QUANTITY"}
 NOT_NUMBERS = {"DATE", "TIME", "ORDINAL"}
 # Institutions, places, laws and events: the things claims are checked against (people
@@ -245,6 +265,8 @@ def score_candidates(candidates: list[Candidate], scorer: Scorer | None,
         score = combined_score(p, scorer.threshold, c.claim.cues)
         if score >= COMBINED_THRESHOLD:
             c.claim.score = round(score, 3)
+            if c.claim.checkworthy is None and score >= CHECKWORTHY_YES:
+                c.claim.checkworthy = "yes"
             out.append(c.claim)
     return out
 
@@ -410,6 +432,14 @@ def _analyse(t: DocTable, a: int, b: int, regions: list[tuple[int, int]],
                             att.claimant_entity, att.claimant_text, att.via, hedged)
     if {"number", "statistic"} & set(cues) and att.attributed:
         claim.checkworthy = "yes"
+    if att.claimant_entity is None and att.claimant_text is None and not att.attributed \
+            and not ATTRIBUTION_CUES & set(cues):
+        claim.claimant_text = AUTHOR
+    if claim.start == 0 or t.text[claim.start - 1] == "\n":
+        # The outlet's dateline is not what is claimed (the unit is scored with it).
+        dateline = DATELINE.match(t.text, claim.start)
+        if dateline and dateline.end() < claim.end:
+            claim.start = dateline.end()
     return claim
 
 

@@ -687,7 +687,7 @@ def _append_piece(so_far: tuple[list[EntitySuggestion], list[ClaimSuggestion]],
 def project_labels(store: Store) -> dict[str, str]:
     """Model label -> the project label its suggestions are stored as: the project's own
     labels, and the model labels mapped to one of them (``annotator labels map``)."""
-    names = {label.name: label.name for label in store.label_scheme().labels}
+    names = {label.name: label.name for label in store.label_scheme().span_labels()}
     mapped = {k: v for k, v in store.label_map().items() if v in names}
     return {**names, **mapped}
 

@@ -161,6 +161,9 @@ REVIEWED_SQL_INTERPOLATIONS = {
     ("store.py", "','.join('?' * len(decisions))"): "placeholders",
     ("store.py", "','.join('?' * len(chunk))"): "placeholders",
     ("store.py", "_DOC_COLUMNS"): "a module constant (column names)",
+    ("store.py", "_COLUMNS"): "a module constant (doc_labels' column names)",
+    ("store.py", "having"): "a fixed fragment (list's --doc-label; its values are ? "
+                            "parameters)",
     ("store.py", "alias"): "an attached database's name, checked by Store.attach",
     ("store.py", "schema"): "main or an alias checked by Store.attach",
     ("store.py", "table"): "temporary table names from a fixed tuple (merge, split)",

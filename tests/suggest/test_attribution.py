@@ -128,13 +128,14 @@ def test_attribution_clause_goes_to_claimant_and_via_not_the_span(analyse):
 def test_attribution_speaker_own_words_are_not_attributed(analyse):
     text = "As I said last week, the county has lost 3,000 jobs since 2019."
     claim, who = claim_with(analyse, text, "3,000 jobs")
-    assert who is None and "reporting_verb" not in claim.cues
+    # no one else's: the author's own claim (issue 26 §3; it was no claimant before)
+    assert who == "author" and "reporting_verb" not in claim.cues
 
 
-def test_attribution_reportedly_is_reported_and_hedged_without_a_claimant(analyse):
+def test_attribution_reportedly_is_reported_and_hedged_without_a_named_claimant(analyse):
     text = "The rebels reportedly shot down two army helicopters near the airport."
     claim, who = claim_with(analyse, text, "helicopters")
-    assert who is None
+    assert who == "author"  # "reportedly" names no source: the article's own claim
     assert claim.hedged and "reportedly" in claim.cues
     assert claim.claim_type in ("reported", "statistic")
 
@@ -194,3 +195,11 @@ def test_attribution_told_reporters_is_no_via(analyse):
     text = "The port handled 2.1 million containers, its director Omar Sayed told reporters."
     claim, who = claim_with(analyse, text, "containers")
     assert who == "Omar Sayed" and claim.via is None
+
+
+def test_attribution_via_an_outlet_is_its_name_without_the(analyse):
+    """As the window's via field completes it ("Wall Street Journal"), so accepting the
+    suggestion keeps the name the field would give (issue 26 §3)."""
+    text = "ISIS attacks doubled this year, General Rohilat Afrin told the Wall Street Journal."
+    claim, who = claim_with(analyse, text, "ISIS attacks")
+    assert (who, claim.via) == ("Rohilat Afrin", "Wall Street Journal")

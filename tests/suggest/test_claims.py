@@ -6,7 +6,14 @@ import math
 
 import pytest
 
-from annotator.suggest.claims import BIAS, CUE_WEIGHTS, MIN_SCORE, quote_regions, score_cues
+from annotator.suggest.claims import (
+    BIAS,
+    CUE_WEIGHTS,
+    MIN_SCORE,
+    quote_regions,
+    score_cues,
+    suggest_claims,
+)
 
 
 def one_claim(analyse, text):
@@ -157,6 +164,48 @@ def test_claims_checkworthy_for_attributed_statistic(analyse):
 def test_claims_checkworthy_left_to_human_otherwise(analyse):
     _, claim = one_claim(analyse, "The central bank will cut interest rates next month.")
     assert claim.checkworthy is None
+
+
+def test_claims_that_name_no_source_are_the_authors(analyse):
+    """Issue 26 §3: what the window's W offered is the suggestion, so A keeps it."""
+    _, claim = one_claim(analyse, "The US maintains 900 personnel in Syria and 2,500 in Iraq.")
+    assert (claim.claimant_entity, claim.claimant_text) == (None, "author")
+    _, claim = one_claim(analyse, "US soldiers in Syria are reportedly struggling to "
+                                  "contain 300 fighters.")
+    assert claim.claimant_text == "author"  # "reportedly" names no source
+    _, claim = one_claim(analyse, "The ministry said 300 families were evacuated on Monday.")
+    assert claim.claimant_text == "The ministry"
+
+
+def test_claims_leave_a_paragraphs_dateline_out(analyse):
+    text = ("Shafaq News/ The US maintains 900 personnel in Syria.\n"
+            "BAGHDAD (Reuters) - The US maintains 900 personnel in Syria.\n"
+            "Prices and/or wages rose 5 percent in March.")
+    _, claims = analyse(text)
+    assert [text[c.start:c.end] for c in claims] == [
+        "The US maintains 900 personnel in Syria.", "The US maintains 900 personnel in Syria.",
+        "Prices and/or wages rose 5 percent in March."]
+
+
+def test_claims_checkworthy_yes_from_the_learned_score(nlp):
+    """With the shipped model, a suggestion scoring from CHECKWORTHY_YES says "yes"
+    (4 in 5 held-out ClaimBuster sentences so scored are check-worthy); below, None."""
+    from annotator.suggest.checkworthy import shipped
+    from annotator.suggest.claims import CHECKWORTHY_YES
+    from annotator.suggest.entities import suggest_entities
+
+    scorer = shipped()
+    if scorer is None:
+        pytest.skip("no shipped claim model")
+    seen = set()
+    for text in ("The US maintains 900 personnel in Syria and 2,500 in Iraq.",
+                 "The central bank will cut interest rates next month."):
+        doc = nlp(text)
+        for claim in suggest_claims(doc, suggest_entities(doc), scorer):
+            high = claim.score >= CHECKWORTHY_YES
+            seen.add(high)
+            assert claim.checkworthy == ("yes" if high else None), (claim.score, text)
+    assert seen == {True, False}
 
 
 def test_claims_split_coordinated_clauses(analyse):

@@ -171,3 +171,87 @@ def test_w_offers_author_for_a_suggested_claim_without_a_source(qtbot, project,
     qtbot.keyClick(window.claim_editor.claimant, Qt.Key.Key_Return)
     linked = project.get_span(said).claim.claimant_span_id
     assert linked is not None and project.get_span(linked).start == sdf
+
+
+PARAGRAPHS = ("ISIS grew in Syria and Iraq. The SDF said ISIS lost Raqqa.\n\n"
+              "The US left Baghdad.")
+
+
+def _paragraphs(project: Any) -> tuple[int, dict[str, int]]:
+    from .conftest import add_document
+
+    doc_id = add_document(project, PARAGRAPHS, [
+        ("claim", "ISIS grew in Syria and Iraq", "CLAIM"), ("entity", "ISIS", "ORG"),
+        ("entity", "Syria", "GPE"), ("entity", "Iraq", "GPE"),
+        ("claim", "The SDF said ISIS lost Raqqa", "CLAIM"), ("entity", "SDF", "ORG"),
+        ("entity", "Raqqa", "GPE"), ("entity", "US", "GPE"), ("entity", "Baghdad", "GPE")])
+    ids = {PARAGRAPHS[s.start:s.end]: s.id for s in project.spans(doc_id)}
+    return doc_id, ids
+
+
+def test_alt_a_accepts_the_rest_of_the_paragraph_up_to_the_next_claim(qtbot, project,
+                                                                      open_window):
+    doc_id, ids = _paragraphs(project)
+    window = open_window()
+    window.open_document(doc_id)
+    window.focus_span(ids["Syria"])
+    assert window.action_table["accept_paragraph"].shortcut().toString() == "Alt+A"
+    key(qtbot, window, Qt.Key.Key_A, ALT)
+    decided = {word: project.get_span(i).decision for word, i in ids.items()}
+    assert decided == {"ISIS grew in Syria and Iraq": "pending", "ISIS": "pending",
+                       "Syria": "accepted", "Iraq": "accepted",  # from the focus on
+                       "The SDF said ISIS lost Raqqa": "pending",  # the next claim: unseen
+                       "SDF": "pending", "Raqqa": "pending", "US": "pending",
+                       "Baghdad": "pending"}
+    # The focus moves on to the claim it stopped before, its attributes shown.
+    assert window.article.focused_span().id == ids["The SDF said ISIS lost Raqqa"]
+    key(qtbot, window, Qt.Key.Key_A, ALT)  # the claim and its entities, not the next paragraph
+    assert [project.get_span(ids[w]).decision for w in ("The SDF said ISIS lost Raqqa",
+                                                        "SDF", "Raqqa", "US")] \
+        == ["accepted", "accepted", "accepted", "pending"]
+    assert window.article.focused_span().id == ids["US"]
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one undo step
+    assert [project.get_span(ids[w]).decision for w in ("The SDF said ISIS lost Raqqa",
+                                                        "SDF", "Raqqa", "Iraq")] \
+        == ["pending", "pending", "pending", "accepted"]
+    window.focus_span(ids["Iraq"])  # accepted, and nothing pending after it before the claim
+    key(qtbot, window, Qt.Key.Key_A, ALT)
+    assert window.article.banner.message.startswith("Nothing pending in the rest")
+    assert project.get_span(ids["SDF"]).decision == "pending"
+
+
+def test_alt_a_with_accept_and_advance_off_keeps_the_focus(qtbot, project, open_window):
+    doc_id, ids = _paragraphs(project)
+    window = open_window()
+    window.action_table["accept_and_advance"].trigger()
+    window.open_document(doc_id)
+    window.focus_span(ids["US"])
+    key(qtbot, window, Qt.Key.Key_A, ALT)
+    assert [project.get_span(ids[w]).decision for w in ("US", "Baghdad")] \
+        == ["accepted", "accepted"]
+    assert window.article.focused_span().id == ids["US"]
+
+
+def test_alt_label_key_on_a_suggestion_labels_accepts_it_and_moves_on(qtbot, project,
+                                                                      open_window):
+    from .conftest import add_document
+
+    doc_id = add_document(project, REPEATS, [("entity", "ISIS", "GPE"),
+                                             ("entity", "Raqqa", "GPE")])
+    window = open_window()
+    window.open_document(doc_id)
+    first = next(s for s in window.spans if REPEATS[s.start:s.end] == "ISIS")
+    raqqa = next(s for s in window.spans if REPEATS[s.start:s.end] == "Raqqa")
+    window.focus_span(first.id)
+    before = {s.id for s in project.spans(doc_id)}
+    org = window.scheme.get("ORG")
+    key(qtbot, window, getattr(Qt.Key, f"Key_{org.key.upper()}"), ALT)
+    stored = project.get_span(first.id)
+    assert (stored.label, stored.decision) == ("ORG", "accepted")  # relabelled, accepted
+    added = [s for s in project.spans(doc_id) if s.id not in before]
+    assert len(added) == 4 and {s.label for s in added} == {"ORG"}  # not "ISISes"
+    assert window.article.focused_span().id == raqqa.id  # and on to the next suggestion
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one undo step
+    assert {s.id for s in project.spans(doc_id)} == before
+    stored = project.get_span(first.id)
+    assert (stored.label, stored.decision) == ("GPE", "pending")

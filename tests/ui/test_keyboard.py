@@ -297,7 +297,7 @@ def test_keyboard_label_picker_reaches_money_and_every_label(qtbot, project, ope
     key(qtbot, window, Qt.Key.Key_L)
     picker = window.article.picker
     assert picker.isVisible() and picker.edit.hasFocus()
-    assert picker.shown() == [x.name for x in window.scheme.labels]  # every label
+    assert picker.shown() == [x.name for x in window.scheme.span_labels()]  # every span label
     qtbot.keyClicks(picker.edit, "mon")
     assert picker.shown()[0] == "MONEY"
     key(qtbot, window, Qt.Key.Key_Return)
@@ -316,8 +316,9 @@ def test_keyboard_label_picker_reaches_money_and_every_label(qtbot, project, ope
 def test_keyboard_legend_shows_every_label(project, open_window):
     window = open_window()
     legend = window.header.legend
-    assert list(legend.chips) == [x.name for x in window.scheme.labels if x.key] + \
-        [x.name for x in window.scheme.labels if not x.key]
+    spans = window.scheme.span_labels()  # document labels' keys follow a prefix
+    assert list(legend.chips) == [x.name for x in spans if x.key] + \
+        [x.name for x in spans if not x.key]
     assert legend.chips["MONEY"].text() == "MONEY" and legend.chips["ORG"].text() == "2 ORG"
 
 
@@ -326,7 +327,8 @@ def test_keyboard_label_keys_never_collide_with_command_keys(project, open_windo
 
     assert COMMAND_KEYS == RESERVED_KEYS  # the legend hides a reserved key of a label
     default = LabelScheme.load()
-    assert not {x.key.lower() for x in default.labels if x.key} & COMMAND_KEYS
+    # span labels' keys (document labels' follow the document-label prefix)
+    assert not {x.key.lower() for x in default.span_labels() if x.key} & COMMAND_KEYS
     window = open_window()
     seen: dict[str, str] = {}
     for action in window.actions():
