@@ -57,6 +57,8 @@ class WindowControls(Protocol):
 
     def show_cheat_sheet(self) -> None: ...
 
+    def show_messages(self) -> None: ...
+
     def close(self) -> bool: ...
 
 
@@ -224,6 +226,8 @@ ACTIONS: tuple[Spec, ...] = (
          lambda w: w.review.take_focused(), writes=True),
     Spec("&Review", "Pre-&accept agreed spans", (), "preaccept",
          toggle=lambda w, on: w.review.set_preaccept(on)),
+    Spec("&View", "&Messages (the status bar's history)", ("Ctrl+Shift+M",), "messages",
+         lambda w: w.show_messages()),
     Spec("&Help", "&Keyboard cheat sheet", ("F1",), "cheat_sheet",
          lambda w: w.show_cheat_sheet()),
 )

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QFontDatabase,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
     QResizeEvent,
     QTextCursor,
-    QTextLine,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
@@ -25,6 +22,7 @@ from annotator.model import Document, LabelScheme, Span, store_order
 from . import caret
 from .bidi import BidiLayout
 from .colors import is_dark
+from .focus_ring import paint_focus, range_rects, reveal_whole
 from .highlighter import SpanHighlighter, SpanIndex, SpanStyles
 from .messages import RefusalBanner
 from .models import plain_tooltip
@@ -162,7 +160,13 @@ class ArticleView(QPlainTextEdit):
             cursor.setPosition(self.offsets.to_utf16(span.start))
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
+            reveal_whole(self, self.span_rects(span))  # all of it, with context
         self.viewport().update()
+
+    def span_rects(self, span: Span) -> list[QRectF]:
+        """The viewport rectangles of ``span``, one per visual line."""
+        return range_rects(self, self.offsets.to_utf16(span.start),
+                           self.offsets.to_utf16(span.end))
 
     def focused_span(self) -> Span | None:
         return self._focused
@@ -218,6 +222,10 @@ class ArticleView(QPlainTextEdit):
         self.set_caret_mode(True)
         self._find_from = self.caret_position()
         self.find_bar.open()
+
+    def reserve_top(self, top: int) -> None:
+        """Start the text ``top`` px lower (the find bar's room; 0: none)."""
+        self.setViewportMargins(0, top, 0, 0)
 
     def _on_find_bar_searched(self, query: str, after_match: bool) -> None:
         if self.doc is None:
@@ -342,44 +350,10 @@ class ArticleView(QPlainTextEdit):
                              self.palette().color(self.palette().ColorRole.Highlight))
             painter.end()
         span = self.focused_span()
-        if span is None:
-            return
-        painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        color = QColor(self.styles.color(span.label))
-        pen = QPen(color, 2.0)
-        if span.decision == "pending":
-            pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        for rect in self._range_rects(self.offsets.to_utf16(span.start),
-                                      self.offsets.to_utf16(span.end)):
-            painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 3, 3)
-        painter.end()
-
-    def _range_rects(self, start: int, end: int) -> list[QRectF]:
-        """Viewport rectangles covering UTF-16 ``[start, end)``, one per visual line."""
-        rects = []
-        doc = self.document()
-        offset = self.contentOffset()
-        block = doc.findBlock(start)
-        while block.isValid() and block.position() < end:
-            if not block.isVisible():
-                block = block.next()
-                continue
-            top_left = self.blockBoundingGeometry(block).translated(offset).topLeft()
-            layout = block.layout()
-            base = block.position()
-            for i in range(layout.lineCount()):
-                line = layout.lineAt(i)
-                a = max(start - base, line.textStart())
-                b = min(end - base, line.textStart() + line.textLength())
-                if a >= b:
-                    continue
-                x1, x2 = _cursor_x(line, a), _cursor_x(line, b)
-                rects.append(QRectF(top_left.x() + x1, top_left.y() + line.y(),
-                                    x2 - x1, line.height()))
-            block = block.next()
-        return rects
+        if span is not None:
+            painter = QPainter(self.viewport())
+            paint_focus(self, painter, self.span_rects(span))
+            painter.end()
 
 
 _INTENT = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
@@ -390,11 +364,3 @@ def _drawn_keys(index: SpanIndex | None) -> set[tuple[int, int, str, str, str, i
         return set()
     return {(d.start, d.end, d.span.label, d.span.decision, d.span.layer, d.span.id or 0)
             for d in (*index.entities, *index.claims)}
-
-
-def _cursor_x(line: QTextLine, position: int) -> float:
-    """The x of ``position`` in ``line``: PySide6's ``cursorToX`` returns ``(x,
-    position)`` where its stub says ``object``."""
-    result = line.cursorToX(position)
-    assert isinstance(result, tuple)
-    return float(result[0])

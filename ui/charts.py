@@ -251,6 +251,8 @@ class BarChart(Chart):
         self.low, self.high = low, high
         self.category_colors = category_colors or [None] * len(categories)
         self._draw()
+        # never squeezed below its bands: the values beside the bars overprinted
+        self.setMinimumHeight(self.sizeHint().height() if self.has_data() else 200)
         self.updateGeometry()
 
     def has_data(self) -> bool:
@@ -261,8 +263,13 @@ class BarChart(Chart):
         return [series.notes[i] if i < len(series.notes) else format_value(value)
                 for i, value in enumerate(values[:len(self.categories)])]
 
+    def _bar(self) -> int:
+        """Pixels per bar: two values written one over the other need a line each."""
+        line = QFontMetrics(self.font()).height() + 2
+        return max(self.BAR, line) if len(self.series) > 1 else self.BAR
+
     def _band(self) -> int:
-        return self.BAR * max(len(self.series), 1) + 14
+        return self._bar() * max(len(self.series), 1) + 14
 
     def _frame_height(self) -> int:
         """The height around the bands: title, legend, x axis, margins."""
@@ -355,7 +362,9 @@ class LineChart(Chart):
         self.view.setMaximumHeight(16_777_215)
         self.view.ci.setContentsMargins(4, 4, 4, 4)
         x_low, x_high = self.x_range()
-        # whole documents: a tick every 1, 2, 5, 10... of them
+        # room right of the last point (a single run sat on the border) for its mark and
+        # number; whole documents: a tick every 1, 2, 5, 10... of them
+        x_high += max((x_high - x_low) * 0.1, 1.0)
         x_ticks = nice_ticks(x_low, x_high, max(1, min(6, math.ceil(x_high - x_low))))
         x_high = max(x_high, x_ticks[-1])
         plot.getAxis("bottom").setTicks([tick_labels(x_ticks), []])

@@ -83,9 +83,9 @@ class Decisions(QObject):
 
     def _tell(self, message: str) -> None:
         """What an undo or redo did, in the window's status bar."""
-        bar = getattr(self.widget.window(), "statusBar", None)
-        if bar is not None:
-            bar().showMessage(message, 6000)
+        bar = getattr(self.widget.window(), "status_bar", None)
+        if bar is not None:  # the next undo's answer replaces it at once
+            bar.say(message, 6000, replace=True)
 
     def set_session(self, session: Session) -> None:
         """Another project: its session, and an empty undo stack."""

@@ -7,10 +7,10 @@ refusal (:class:`~annotator.labels.LabelError`) is shown in the dialog in its ow
 and nothing was changed. Scheme changes are not on the undo stack (Ctrl+Z undoes span
 decisions); the dialog says so.
 
-Keys: ↑/↓ choose a label (the form below shows it), Return or F2 edit it in the form,
-Ctrl+N a new label, Return in the form saves (adds a new one), Del removes the chosen
-label (its spans relabelled to the label chosen beside Remove), Ctrl+M the model label
-map, Ctrl+I / Ctrl+E import / export TOML, Esc closes.
+Keys: ↑/↓ (Home/End: the first/last) choose a label (the form below shows it), Return
+or F2 edit it in the form, Ctrl+N a new label, Return in the form saves (adds a new
+one), Del removes the chosen label (its spans relabelled to the label chosen beside
+Remove), Ctrl+M the model label map, Ctrl+I / Ctrl+E import / export TOML, Esc closes.
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ class LabelsDialog(WorkerDialog):
         self.rows = SchemeRows(LabelScheme([]), {}, {})
         self.editing: str | None = None  # the label the form shows (None: a new one)
         self._select: str | None = None
+        self._sized = False  # the columns were fitted to the contents once
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().hide()
@@ -216,7 +217,7 @@ class LabelsDialog(WorkerDialog):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         self.table.blockSignals(False)
         self.map_target.clear()
         for label in scheme.labels:
@@ -227,6 +228,18 @@ class LabelsDialog(WorkerDialog):
             self.table.setCurrentCell(names.index(wanted), 0)
         self._show_label(wanted)
         self.loaded.emit()
+
+    def _fit_columns(self) -> None:
+        """Columns sized to their contents when first shown; after that a column only
+        widens for a longer entry (they jumped on every add)."""
+        if not self._sized:
+            self.table.resizeColumnsToContents()
+            self._sized = True
+            return
+        for column in range(self.table.columnCount() - 1):  # the last one stretches
+            needed = self.table.sizeHintForColumn(column)
+            if needed > self.table.columnWidth(column):
+                self.table.setColumnWidth(column, needed)
 
     def _on_table_current_cell_changed(self, row: int, *_: int) -> None:
         labels_ = self.rows.scheme.labels
@@ -258,6 +271,11 @@ class LabelsDialog(WorkerDialog):
             assert isinstance(event, QKeyEvent)
             if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
                 self.remove()
+                return True
+            if event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End) and self.table.rowCount():
+                # the first or last label (the table's own move is to a column, unseen)
+                row = 0 if event.key() == Qt.Key.Key_Home else self.table.rowCount() - 1
+                self.table.setCurrentCell(row, 0)
                 return True
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2):
                 self.name.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -64,6 +64,7 @@ class ModelLoop:
         self._queue_thread: CallThread | None = None
         taskbar.trained.connect(self._on_taskbar_trained)
         taskbar.training_failed.connect(self._on_taskbar_training_failed)
+        taskbar.training_cancelled.connect(self._on_taskbar_training_cancelled)
         taskbar.finished.connect(self._on_taskbar_finished)
         self.retrain_every = _int(settings.value(RETRAIN_KEY, 0))
         self.uncertain_first = str(settings.value(UNCERTAIN_KEY, "false")) == "true"
@@ -103,6 +104,9 @@ class ModelLoop:
 
     def _on_taskbar_training_failed(self, message: str) -> None:
         self.view.refuse(message)
+
+    def _on_taskbar_training_cancelled(self, message: str) -> None:
+        self.view.statusBar().showMessage(message, 8000)  # as asked: not a refusal
 
     # -- refreshed suggestions
 

@@ -7,7 +7,7 @@ gives the focus back to the article."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QVBoxLayout, QWidget
 
 from annotator.model import Label
@@ -148,9 +148,25 @@ class LabelPicker(LineOverlay):
 
 class FindBar(LineOverlay):
     """Find text in the article. ``searched(query, forward_from_next)``: select the
-    match of ``query`` (from the caret, or after the current match)."""
+    match of ``query`` (from the caret, or after the current match).
+
+    While it shows, the article's text starts below it (the host's ``reserve_top``):
+    over the first visible line it hid the first match."""
 
     searched = Signal(str, bool)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._reserve(self.y() + self.height() + 4)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        super().hideEvent(event)
+        self._reserve(0)
+
+    def _reserve(self, top: int) -> None:
+        reserve = getattr(self.host, "reserve_top", None)
+        if reserve is not None:
+            reserve(top)
 
     def __init__(self, host: QWidget):
         super().__init__(host, "find: type, ↓ next, Return")

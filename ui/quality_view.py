@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -89,6 +90,17 @@ def make_table(columns: tuple[str, ...]) -> QTableWidget:
     return table
 
 
+def scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless area that scrolls vertically when it is taller."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return area
+
+
 def labelled(text: str, widget: QWidget) -> QLabel:
     label = QLabel(text)
     label.setBuddy(widget)
@@ -128,7 +140,7 @@ class QualityPage(QWidget):
         grid = QGridLayout(self)
         grid.addLayout(controls, 0, 0, 1, 2)
         grid.addWidget(self.summary, 1, 0, 1, 2)
-        grid.addWidget(self.f1_chart, 2, 0)
+        grid.addWidget(scrolled(self.f1_chart), 2, 0)  # many labels: it scrolls
         grid.addWidget(self.table, 2, 1)
         grid.addWidget(self.claimant, 3, 0, 1, 2)
         grid.addWidget(self.buckets, 4, 0)

@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
-from .panels import plain_label
+from .statusbar import ElidedLabel
 from .training import TrainingProcess, progress_text
 from .workers import SuggestWorker, Task, TaskThread
 
@@ -38,18 +38,21 @@ class TaskBar(QWidget):
     model_requested = Signal(str)  # to the worker: suggest with this model from now on
     trained = Signal(object)
     training_failed = Signal(str)
+    training_cancelled = Signal(str)  # cancelled as asked: no model, and no error
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.label = plain_label()
+        self.label = ElidedLabel(100, 300)
         self.progress = QProgressBar()
-        self.progress.setMaximumWidth(160)
+        self.progress.setMaximumWidth(100)
+        self.progress.setMinimumWidth(60)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         self.task_group = QWidget()
-        self.train_label = plain_label()
+        self.train_label = ElidedLabel(150, 320)  # the held-out scores: whole in the tooltip
         self.train_progress = QProgressBar()
-        self.train_progress.setMaximumWidth(160)
+        self.train_progress.setMaximumWidth(100)
+        self.train_progress.setMinimumWidth(60)
         self.train_cancel = QPushButton("Cancel training")
         self.train_cancel.clicked.connect(self._on_train_cancel_clicked)
         self.train_group = QWidget()
@@ -93,7 +96,7 @@ class TaskBar(QWidget):
             return None
         thread = TaskThread(db_path, task, readonly, self)
         self._task, self._kind, self._title = thread, kind, title
-        self.label.setText(title)
+        self.label.set_full_text(title)
         self.progress.setRange(0, total)
         self.progress.setValue(0)
         self.cancel_button.show()
@@ -175,7 +178,7 @@ class TaskBar(QWidget):
     def _on_worker_busy(self, message: str) -> None:
         if self._task is not None:  # the task's own progress stays in view
             return
-        self.label.setText(message)
+        self.label.set_full_text(message)
         self.progress.setRange(0, 0)
         self.cancel_button.hide()
         self._show_group(self.task_group, bool(message))
@@ -197,7 +200,7 @@ class TaskBar(QWidget):
         process.trained.connect(self._on_training_trained)
         process.failed.connect(self._on_training_failed)
         self.training = process
-        self.train_label.setText("Training: starting…")
+        self.train_label.set_full_text("Training: starting…")
         self.train_progress.setRange(0, 0)
         self.train_cancel.setEnabled(True)
         self._show_group(self.train_group, True)
@@ -209,7 +212,7 @@ class TaskBar(QWidget):
         if self.training is None:
             return False
         self.training.cancel()
-        self.train_label.setText("Training: cancelling…")
+        self.train_label.set_full_text("Training: cancelling…")
         self.train_cancel.setEnabled(False)
         return True
 
@@ -217,7 +220,7 @@ class TaskBar(QWidget):
         self.cancel_training()
 
     def _on_training_progressed(self, p: dict[str, Any]) -> None:
-        self.train_label.setText(progress_text(p))
+        self.train_label.set_full_text(progress_text(p))
         total = p.get("total")
         if total:
             self.train_progress.setRange(0, int(total))
@@ -230,8 +233,9 @@ class TaskBar(QWidget):
         self.trained.emit(result)
 
     def _on_training_failed(self, message: str) -> None:
+        cancelled = self.training is not None and self.training.cancelled
         self._end_training()
-        self.training_failed.emit(message)
+        (self.training_cancelled if cancelled else self.training_failed).emit(message)
 
     def _end_training(self) -> None:
         if self.training is not None:

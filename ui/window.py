@@ -29,10 +29,11 @@ from .keys import InputKeys, KeyCommands, next_in_order
 from .live import Follower
 from .model_loop import ModelLoop
 from .models import DocumentListModel
-from .panels import DocumentHeader, SpanPanel, plain_label, resize_within_screen, vbox
+from .panels import DocumentHeader, SpanPanel, resize_within_screen, vbox
 from .projects import Projects, readonly_notice
 from .review import ReviewMode
 from .scheme_work import SchemeWork
+from .statusbar import ElidedLabel, StatusBar, position_text
 from .taskbar import TaskBar
 from .window_files import FileWork
 
@@ -127,8 +128,10 @@ class MainWindow(QMainWindow):
         self.documents.returned.connect(self.keys.focus_article)
         self.claim_editor.finished.connect(self.keys.focus_article)
         # Status bar: messages left; tasks, mode, position and annotator right.
+        self.status_bar = StatusBar()  # messages queued, each long enough to read
+        self.setStatusBar(self.status_bar)
         self.taskbar = TaskBar()
-        labels = [plain_label() for _ in range(3)]
+        labels = ElidedLabel(0, 300), ElidedLabel(120), ElidedLabel(70)  # each elides
         self.mode_label, self.position_label, self.annotator_label = labels
         for widget in (self.taskbar, *labels):
             self.statusBar().addPermanentWidget(widget)
@@ -275,16 +278,7 @@ class MainWindow(QMainWindow):
             self.show_document(doc)
 
     def _update_position(self) -> None:
-        if self.doc is None:
-            self.position_label.setText("")
-            return
-        visible = self.article.visible_spans()
-        pending = sum(1 for s in self.spans if s.decision == "pending")
-        focused = next((i for i, s in enumerate(visible) if s.id == self.article.focused_id),
-                       None)
-        where = f"span {focused + 1}/{len(visible)}" if focused is not None \
-            else f"{len(visible)} spans"
-        self.position_label.setText(f"Document #{self.doc.id} · {where} · {pending} pending")
+        self.position_label.setText(position_text(self.doc, self.spans, self.article))
 
     # -- focus
 
@@ -292,8 +286,7 @@ class MainWindow(QMainWindow):
         self.article.set_focused(span_id, ensure_visible)
         span = self.article.focused_span()
         self.span_panel.show_focus(span, self.doc.text if self.doc else "", self.spans)
-        if span is not None:
-            self.statusBar().showMessage(reveal(describe(span).replace("\n", " · ")), 4000)
+        self.status_bar.set_idle(reveal(describe(span).replace("\n", " · ")) if span else "")
         self._update_position()
 
     def move_focus(self, step: int, pending: bool = False) -> None:
@@ -359,7 +352,7 @@ class MainWindow(QMainWindow):
         self.model_loop.maybe_retrain()
         target = self.model_loop.next_in_queue(doc_id)
         if target is None:
-            self.refuse("Every document is done, skipped or flagged.")
+            self.statusBar().showMessage("Every document is done, skipped or flagged.", 10_000)
             self.reload_document_header()
             return
         self.open_document(target)
@@ -380,6 +373,10 @@ class MainWindow(QMainWindow):
         self.cheat_sheet = CheatSheet(self.action_table.specs, self,
                                       self.doc_labels.cheat_rows())
         self.cheat_sheet.show()
+
+    def show_messages(self) -> None:
+        """View ▸ Messages: every message of the status bar, oldest first."""
+        self.status_bar.show_history()
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002
         """Tab and Shift+Tab: the fixed order of :attr:`focus_order` (see keys.py)."""

@@ -22,6 +22,23 @@ from .view import DocumentView
 from .workers import Task, TaskThread, export_task, import_task
 
 MESSAGE_MS = 5000
+#: Room for the window manager's buttons beside a dialog's title (px).
+TITLE_BUTTONS = 140
+
+
+def document_dialog(parent: QWidget, value: int) -> QInputDialog:
+    """Go ▸ Go to document: wide enough for its title, which a window manager draws
+    in the title bar beside its buttons (QInputDialog sizes itself by the field only,
+    and "Go to document" was cut to "Go to d…")."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("Go to document")
+    dialog.setLabelText("Document id (its number in the list):")
+    dialog.setInputMode(QInputDialog.InputMode.IntInput)
+    dialog.setIntRange(1, 2**31 - 1)
+    dialog.setIntValue(value)
+    title = dialog.fontMetrics().horizontalAdvance(dialog.windowTitle())
+    dialog.setMinimumWidth(max(title + TITLE_BUTTONS, 320))
+    return dialog
 
 
 class FileWork:
@@ -45,10 +62,9 @@ class FileWork:
 
     def ask_document(self) -> None:
         doc = self.view.doc
-        doc_id, ok = QInputDialog.getInt(self.parent, "Go to document", "Document id:",
-                                         doc.id if doc else 1, 1, 2**31 - 1)
-        if ok:
-            self.view.open_document(doc_id)
+        dialog = document_dialog(self.parent, doc.id if doc else 1)
+        if dialog.exec():
+            self.view.open_document(dialog.intValue())
 
     def ask_annotator(self) -> None:
         name, ok = QInputDialog.getText(self.parent, "Annotator", "Your name (recorded on "

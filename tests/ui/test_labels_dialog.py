@@ -214,3 +214,60 @@ def test_labels_dialog_on_a_read_only_project_lists_only(
     assert not dialog.import_button.isEnabled() and dialog.export_button.isEnabled()
     assert "read-only" in dialog.message.text()
     dialog.close()
+
+
+def test_labels_dialog_end_and_home_choose_the_last_and_first_label(
+        qtbot, project, open_window) -> None:
+    """Issue 26 §4: End did nothing (the table moved to its last column, unseen)."""
+    window = open_window()
+    dialog = open_labels(qtbot, window)
+    names = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_End)
+    assert dialog.editing == names[-1] and dialog.name.text() == names[-1]
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Home)
+    assert dialog.editing == names[0]
+
+
+def test_labels_dialog_columns_stay_put_after_an_add_or_rename(qtbot, project, open_window) -> None:
+    """Issue 26 §4: every change fitted the columns to the contents again, and they
+    jumped; now they only widen for a longer entry."""
+    from annotator.editing.label_changes import save_label
+    from annotator.model import Label
+
+    person = project.label_scheme().get("PERSON")
+    save_label(project, "PERSON", Label("PERSON_OR_PUBLIC_FIGURE", person.layer,
+                                        person.color, person.key), "tester")
+    window = open_window()
+    dialog = open_labels(qtbot, window)  # the long name in view, at the top
+    widths = [dialog.table.columnWidth(c) for c in range(dialog.table.columnCount() - 1)]
+    for name, letter in (("ARMS", "q"), ("FLEET", "u")):  # the list scrolls to each
+        key(qtbot, Qt.Key.Key_N, CTRL)
+        qtbot.keyClicks(dialog.name, name)
+        dialog.key.setText(letter)
+        with qtbot.waitSignal(dialog.changed, timeout=10_000):
+            key(qtbot, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda name=name: dialog.editing == name, timeout=10_000)
+        assert [dialog.table.columnWidth(c) for c in range(len(widths))] == widths
+    choose(qtbot, dialog, "PERSON_OR_PUBLIC_FIGURE")  # a shorter name: no column shrinks
+    dialog.name.setText("PERSON")
+    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+        dialog.name.setFocus()
+        key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.editing == "PERSON", timeout=10_000)
+    after = [dialog.table.columnWidth(c) for c in range(len(widths))]
+    assert after[0] == widths[0] and all(a >= w for a, w in zip(after, widths, strict=True))
+
+
+def test_go_to_document_shows_its_whole_title(qtbot, project, open_window) -> None:
+    """Issue 26 §4: the title was cut ("Go to d…") in a real window manager."""
+    from annotator.gui.window_files import TITLE_BUTTONS, document_dialog
+
+    window = open_window()
+    dialog = document_dialog(window, 2)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    title = dialog.fontMetrics().horizontalAdvance("Go to document")
+    assert dialog.width() >= title + TITLE_BUTTONS
+    assert dialog.intValue() == 2

@@ -177,10 +177,78 @@ def test_statistics_charts_are_read_only_and_follow_the_palette(qtbot) -> None:
     assert bars.plot.getViewBox().viewRange()[0] == [0.0, 1.0]
     assert [t.toPlainText() for t in bars.plot.items if isinstance(t, pg.TextItem)] == [
         "0.50", "0.75", "0.62", "–"]
-    assert lines.plot.getViewBox().viewRange() == [[0.0, 12.0], [0.0, 1.0]]
+    # room right of the last point (12): it sat on the border (issue 26 §4)
+    assert lines.plot.getViewBox().viewRange() == [[0.0, 13.2], [0.0, 1.0]]
     assert [t.toPlainText() for t in lines.plot.items if isinstance(t, pg.TextItem)] == [
         "0.50", "0.80", "0.70"]
     for chart in (bars, lines):
         chart.setPalette(dark_palette())
         assert chart.view.backgroundBrush().color().name() == "#1e1e1e"
         assert chart.plot.getAxis("bottom").textPen().color().name() == "#e0e0e0"
+
+
+ENTITY_LABELS = ["PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
+                 "WORK_OF_ART", "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY",
+                 "QUANTITY", "ORDINAL", "CARDINAL"]
+
+
+def value_rects(chart: Any) -> list[Any]:
+    """The scene rectangles of the values written beside the bars (their text only)."""
+    import pyqtgraph as pg
+
+    rects = []
+    for item in chart.plot.items:
+        if isinstance(item, pg.TextItem):
+            margin = item.textItem.document().documentMargin()
+            rects.append(item.textItem.mapRectToScene(
+                item.textItem.boundingRect().adjusted(margin, margin, -margin, -margin)))
+    return rects
+
+
+@pytest.mark.parametrize("width", [1024, 1366])
+def test_quality_values_of_exact_and_overlap_never_overprint(qtbot, width) -> None:
+    """Issue 26 §4: with every entity label, the exact and overlap values overprinted
+    each other at 1024 and 1366: the chart is never squeezed below its bands (the page
+    scrolls it)."""
+    from annotator.gui.charts import Series
+    from annotator.gui.quality_view import QualityPage
+
+    page = QualityPage()
+    qtbot.addWidget(page)
+    page.resize(width - 40, 620 if width == 1024 else 690)
+    values = [((7 * i) % 10) / 10 for i in range(len(ENTITY_LABELS))]
+    page.f1_chart.set_data(ENTITY_LABELS, [Series("F1 exact", "#2171b5", values),
+                                           Series("F1 overlap", "#6baed6", values)])
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.wait(50)
+    rects = value_rects(page.f1_chart)
+    assert len(rects) == 2 * len(ENTITY_LABELS)
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            assert not a.intersects(b), (a, b)
+
+
+@pytest.mark.parametrize("width", [1024, 1366])
+def test_learning_curve_single_run_sits_inside_the_plot(qtbot, width) -> None:
+    """Issue 26 §4: one training run's point sat on the plot's right border."""
+    from annotator.gui.charts import LineChart, Series
+
+    chart = LineChart()
+    qtbot.addWidget(chart)
+    chart.resize(width - 60, 420)
+    chart.set_data([Series("entities", "#2171b5", points=[(13.0, 0.62)]),
+                    Series("claims", "#d94801", points=[(13.0, 0.48)])])
+    chart.show()
+    qtbot.waitExposed(chart)
+    qtbot.wait(50)
+    box = chart.plot.getViewBox()
+    area = box.sceneBoundingRect()
+    point = box.mapViewToScene(pg_point(13.0, 0.62))
+    assert area.left() + 20 < point.x() < area.right() - 20
+
+
+def pg_point(x: float, y: float) -> Any:
+    from PySide6.QtCore import QPointF
+
+    return QPointF(x, y)

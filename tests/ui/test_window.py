@@ -289,7 +289,8 @@ def test_window_shows_markup_as_text_and_astral_offsets(qtbot, db_path, open_win
 def test_window_go_to_document_and_zoom(qtbot, project, open_window, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
-    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (3, True))
+    monkeypatch.setattr(QInputDialog, "exec", lambda self: 1)  # OK pressed
+    monkeypatch.setattr(QInputDialog, "intValue", lambda self: 3)  # on 3
     window = open_window()
     key(qtbot, window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     assert window.doc.id == 3
