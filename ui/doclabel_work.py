@@ -86,8 +86,7 @@ class DocLabelWork(QObject):
         if self._doc_id() is None:
             return
         self.bar.arm()
-        self.view.statusBar().showMessage(
-            "Document label: press its key (←/→ Space in the bar; Esc: back)", 4000)
+        self._answer("Document label: press its key (←/→ Space in the bar; Esc: back)", 4000)
 
     def focus_bar(self, category: str | None = None) -> None:
         if self.bar.choices:
@@ -176,7 +175,16 @@ class DocLabelWork(QObject):
         self.view.refuse(message)
 
     def _on_told(self, message: str) -> None:
-        self.view.statusBar().showMessage(message, 6000)
+        self._answer(message, 6000)
+
+    def _answer(self, text: str, ms: int) -> None:
+        """The answer to a key in the status bar: the next answer replaces it at once
+        (ui.statusbar's queue), so "Undone: …" never waits behind the prefix's hint."""
+        bar = getattr(self.view, "status_bar", None)
+        if bar is not None:
+            bar.say(text, ms, replace=True)
+        else:
+            self.view.statusBar().showMessage(text, ms)
 
     # -- done
 

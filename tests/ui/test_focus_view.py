@@ -70,6 +70,7 @@ def test_a_two_line_claim_near_the_bottom_shows_whole_with_context(db_path, proj
     window = open_window()
     window.resize(1024, 700)
     window.open_document(doc)
+    qtbot.wait(50)  # the window laid out (its document-label bar shown) before the key
     article = window.article
     claim = next(s for s in window.spans if s.layer == "claim")
     window.focus_span(claim.id)
