@@ -67,6 +67,11 @@ def _complete(fmt: str, out: Path, documents: int) -> bool:
         return len(json.loads(out.read_text(encoding="utf-8"))) == documents
     if fmt == "conll":
         return out.read_text(encoding="utf-8").count("-DOCSTART-") == documents
+    if fmt == "csv":  # a header row; a text may hold line breaks (quoted)
+        import csv
+
+        with out.open(encoding="utf-8", newline="") as fh:
+            return sum(1 for _ in csv.reader(fh)) - 1 == documents
     return len(out.read_text(encoding="utf-8").splitlines()) == documents
 
 
