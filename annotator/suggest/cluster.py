@@ -364,7 +364,10 @@ def open_cluster(spec: str, model: WorkerModel, label_for: dict[str, str]) -> Cl
         if where == "local":
             local = distributed.LocalCluster(
                 n_workers=n or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR)
+                # this machine only: the scheduler, the workers and their HTTP servers
+                # (Dask's default binds the dashboard to every interface)
+                host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                silence_logs=logging.ERROR)
             client = distributed.Client(local, timeout=CONNECT_S)
             address = f"local:{n or os.cpu_count() or 1} ({local.scheduler_address})"
         else:
