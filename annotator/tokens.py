@@ -572,13 +572,29 @@ class TokenCache:
         _stop_fork_server()
 
 
+#: How long :func:`stop_workers` lets running tasks end before it kills their workers.
+STOP_GRACE_S = 10.0
+
+
 def stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop a process pool at once: its workers killed first (``shutdown()`` would wait
-    for their work), then the pool's own threads joined, which see them gone."""
+    """Stop a process pool soon: the work not started is cancelled and each worker ends
+    after the task it is running (one batch), then the pool's own threads are joined.
+    A worker still running after :data:`STOP_GRACE_S` is killed. Killing them first
+    hung an export for good, about one run in six: a worker killed while it wrote a
+    result to the pipe left half a message there, and the pool's thread waited in
+    ``recv`` for the rest, which ``shutdown()`` then joined (``tests/export/
+    test_safety.py``, a write failing under ``RLIMIT_FSIZE``)."""
+    import time
+
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_GRACE_S
     for process in processes:
-        process.kill()
-    pool.shutdown(wait=True, cancel_futures=True)
+        process.join(max(deadline - time.monotonic(), 0))
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    pool.shutdown(wait=True)
     for process in processes:
         process.join()
 

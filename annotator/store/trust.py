@@ -222,7 +222,11 @@ def header_problems(header: Header, path: Path) -> list[str]:
     if header.encoding not in (0, 1):
         problems.append(f"text encoded as {ENCODINGS.get(header.encoding, header.encoding)}"
                         " (Annotator makes UTF-8)")
-    if header.size_valid:
+    journal = Path(f"{path}-journal")
+    # A hot rollback journal (a bulk import killed midway) means the file is between two
+    # states, its header possibly ahead of its pages: SQLite rolls it back on open.
+    hot = journal.exists() and journal.stat().st_size > 0
+    if header.size_valid and not hot:
         try:
             held = path.stat().st_size
             wal = Path(f"{path}-wal")
