@@ -287,9 +287,16 @@ class DocumentQueries(StoreBase):
     # -- search
 
     def count_unindexed(self) -> int:
-        """How many documents the full-text index does not hold yet."""
-        return int(self.conn.execute("SELECT count(*) FROM documents WHERE id > ?",
-                                     (self.search_indexed_upto(),)).fetchone()[0])
+        """How many documents the full-text index does not hold yet: exact, unless some
+        after the index's watermark were deleted (then at most that many more). From the
+        counters and the last id, not a count of the rows (which read every document
+        not indexed: 14 s at 1,000,000, on the window's first idle moment)."""
+        upto = self.search_indexed_upto()
+        total = self.count_documents()
+        if not upto:
+            return total
+        last = self.conn.execute("SELECT max(id) FROM documents").fetchone()[0] or 0
+        return max(0, min(total, int(last) - upto))
 
     def search_indexed_upto(self) -> int:
         """Documents up to this id are in the full-text index; later ones are searched
