@@ -31,6 +31,7 @@ import contextlib
 import hashlib
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -155,18 +156,39 @@ def _space(db: Path) -> dict[str, float]:
     return {name: round(size / n, 1) for name, size in rows if size}
 
 
-def _median_p90(args: list[str], cwd: Path) -> tuple[float, float]:
-    walls = []
+def _used(db: Path) -> int:
+    """The project file's bytes in use: its size less SQLite's free pages (a kept
+    project keeps the pages of the last run's index sample, freed)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
+    return db.stat().st_size - free * page
+
+
+def _median_p90(args: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Median and p90 of the wall milliseconds of ``annotator ARGS`` from process start
+    (:data:`RUNS` runs after an untimed one), and the median CPU milliseconds."""
+    walls, cpus = [], []
     for k in range(RUNS + 1):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         proc = subprocess.run([*_annotator(), *args], cwd=cwd, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, check=False)
         if proc.returncode:
             raise RuntimeError(f"annotator {' '.join(args)}: {proc.stderr.decode()[-500:]}")
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if k:
             walls.append((time.perf_counter() - started) * 1000)
+            cpus.append((after.ru_utime + after.ru_stime - before.ru_utime
+                         - before.ru_stime) * 1000)
     walls.sort()
-    return statistics.median(walls), walls[min(len(walls) - 1, int(0.9 * len(walls)))]
+    return (statistics.median(walls), walls[min(len(walls) - 1, int(0.9 * len(walls)))],
+            statistics.median(cpus))
 
 
 def _carried(n_docs: int) -> list[dict[str, Any]]:
@@ -232,9 +254,9 @@ def run(n_docs: int = 1_000_000) -> list[dict[str, Any]]:
                                  "write_corpus_s": round(write_s, 1), "said": said}))
             rows.append(_row(f"import {label}: peak memory of the process", peak_mb, "MB",
                              PEAK_MB))
-        size = db.stat().st_size
+        size = _used(db)
         rows.append(_row(f"project file per document, {label}", size / n_docs, "bytes",
-                         None, detail={"file_mb": round(size / 2**20, 1),
+                         None, detail={"file_mb": round(db.stat().st_size / 2**20, 1),
                                        "bytes_per_document": _space(db), "load": _load()}))
         with Store(db) as store:
             first_id = store.document_rows(limit=1)[0]["id"]
@@ -243,17 +265,22 @@ def run(n_docs: int = 1_000_000) -> list[dict[str, Any]]:
             rows.append(_row(f"documents left to index, counted (the indexer's first tick),"
                              f" {label}", _ms(store.count_unindexed, 3), "ms", 50.0))
         doc = str(first_id + n_docs // 2)
+        small = tmp / "small.db"  # the same starts on a small project, in the same run
+        small.unlink(missing_ok=True)
+        build_project(small, SMALL)
         for what, args in (("list --json --limit 100", ["list", "--json", "--limit", "100"]),
                            ("show ID --json", ["show", doc, "--json"]),
                            ("stats", ["stats"]), ("mark done ID", ["mark", "done", doc])):
-            med, p90 = _median_p90([*args, "--db", str(db)], tmp)
+            med, p90, cpu = _median_p90([*args, "--db", str(db)], tmp)
+            args = [a if a != doc else "2" for a in args]
+            small_med, _, small_cpu = _median_p90([*args, "--db", str(small)], tmp)
             rows.append(_row(f"start-up: annotator {what}, {label}", med, "ms", START_MS,
                              detail={"p90_ms": round(p90, 1), "runs": RUNS,
-                                     "load": _load()}))
+                                     "cpu_median_ms": round(cpu, 1), "load": _load(),
+                                     f"{SMALL:,} documents": {
+                                         "median_ms": round(small_med, 1),
+                                         "cpu_median_ms": round(small_cpu, 1)}}))
         drawn = first_draw(db)
-        small = tmp / "small.db"  # the same start on a small project, in the same run
-        small.unlink(missing_ok=True)
-        build_project(small, SMALL)
         beside = first_draw(small)
         small.unlink()
         rows.append(_row(f"window open from process start to first document drawn, {label}",
