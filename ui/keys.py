@@ -148,6 +148,11 @@ class KeyCommands:
             self.view.refuse("No claim focused: the claim keys edit the focused claim "
                              "(→ or Space to move to one)")
 
+    def unfold_panel(self, index: int) -> None:
+        """Bring the document list (0) or the side panel (2) back if folded away."""
+        if self.splitter.sizes()[index] == 0:
+            self.toggle_panel(index)
+
     def toggle_panel(self, index: int) -> None:
         """Fold the document list (0) or the side panel (2) away, or bring it back."""
         sizes = self.splitter.sizes()
