@@ -200,6 +200,8 @@ class FilterView(Protocol):
 
     def focus_span(self, span_id: int | None, ensure_visible: bool = True) -> None: ...
 
+    def update_position(self) -> None: ...
+
 
 class ClaimFilterWork(QObject):
     """The claim filter of the open project: applied to the article (drawing and
@@ -257,11 +259,12 @@ class ClaimFilterWork(QObject):
         self.claim_model.hides = hides
         self.claim_model.set_spans(view.doc.text if view.doc else "", view.spans)
         focused = self.article.focused_span()
-        target = focused.id if focused is not None else None
         if focused is not None and hides is not None and hides(focused):
             following = self.article.neighbour(+1, pending=True)  # on from where it was
-            target = following.id if following is not None else None
-        view.focus_span(target, ensure_visible=focused is not None and target != focused.id)
+            view.focus_span(following.id if following is not None else None)
+        else:  # the focus stays, and so do the side panel's tab and the key focus
+            self.article.viewport().update()
+            view.update_position()
         if announce:
             view.status_bar.say(claim_filter.count_text(view.spans), 6000, replace=True)
 

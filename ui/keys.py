@@ -12,7 +12,8 @@ F1 stay the window's.
 **Focus order** (Tab forward, Shift+Tab back), fixed and the same on every document:
 the article → the document-label bar (when the project has document labels; see
 ui/doclabel_bar.py) → the claim editor's fields (type, claimant, via, check-worthy,
-hedged; only while a claim is focused) → the span list → the status filter → the search
+hedged; only while a claim is focused) → the span list (the Claims tab: the claim
+filter's mode and least score, then the list) → the status filter → the search
 box → the document list → the article. Tab never opens a document: in the document list it
 moves on to the article instead of to the next row, and only Return (or a click) opens
 the row's document.

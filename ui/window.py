@@ -279,7 +279,8 @@ class MainWindow(QMainWindow):
         if self.doc is not None and (doc := self.store.get_document(self.doc.id)) is not None:
             self.show_document(doc)
 
-    def _update_position(self) -> None:
+    def update_position(self) -> None:
+        """The status bar's position and the claim filter's counts."""
         self.position_label.setText(position_text(self.doc, self.spans, self.article))
         self.claim_filter.show_count(self.spans)
 
@@ -290,7 +291,7 @@ class MainWindow(QMainWindow):
         span = self.article.focused_span()
         self.span_panel.show_focus(span, self.doc.text if self.doc else "", self.spans)
         self.status_bar.set_idle(reveal(describe(span).replace("\n", " · ")) if span else "")
-        self._update_position()
+        self.update_position()
 
     def move_focus(self, step: int, pending: bool = False) -> None:
         target = self.article.neighbour(step, pending)
@@ -302,7 +303,7 @@ class MainWindow(QMainWindow):
 
     def set_show_rejected(self, show: bool) -> None:
         self.article.set_show_rejected(show)
-        self._update_position()
+        self.update_position()
 
     # -- what decisions report
 
@@ -391,7 +392,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
         for part in (self.taskbar, self.indexer, self.model_loop, self.documents,
-                     self.article.tokens):
+                     self.article.tokens, self.live.watcher):  # no poll of a closed store
             part.stop()
         self.article.banner.dismiss()
         super().closeEvent(event)

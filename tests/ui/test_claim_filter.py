@@ -122,15 +122,19 @@ def test_claim_filter_least_score_from_the_keyboard(qtbot, filtered, open_window
     store, doc_id, ids = filtered
     window = open_window()
     window.open_document(doc_id)
+    window.focus_span(ids["SDF"])  # an entity focused: its tab shows
     key(qtbot, window, Qt.Key.Key_Y, CTRL | SHIFT)  # check-worthy only, in the box
     spin = window.span_panel.claim_filter_bar.min_score
     assert window.claim_filter.filter.mode == "checkworthy"
     assert spin.hasFocus()
-    qtbot.keyClick(spin, Qt.Key.Key_Up)
-    qtbot.keyClick(spin, Qt.Key.Key_Up)  # 0.60: the claim at 0.6 still shows
+    key(qtbot, window, Qt.Key.Key_Up)
+    key(qtbot, window, Qt.Key.Key_Up)  # 0.60: the claim at 0.6 still shows
     assert window.claim_filter.filter.min_score == 0.6
+    # The focused entity stays, and the box keeps the keys (its tab is not switched).
+    assert spin.hasFocus() and window.span_panel.tabs.currentIndex() == 1
+    assert window.article.focused_id == ids["SDF"]
     assert _listed(window) == {ids["statistic"], ids["rain"], ids["met"]}
-    qtbot.keyClick(spin, Qt.Key.Key_Up)  # 0.65
+    key(qtbot, window, Qt.Key.Key_Up)  # 0.65
     assert _listed(window) == {ids["statistic"], ids["rain"]}
     qtbot.keyClicks(spin, "0.9")  # typed: applies on Return
     qtbot.keyClick(spin, Qt.Key.Key_Return)
