@@ -14,6 +14,7 @@ from annotator.importers import content_hash
 from annotator.model import Claim, Span
 from annotator.store import Store
 
+from .conftest import settle_tokens
 from .test_keyboard import ALT, CTRL, SHIFT, key
 
 pytestmark = pytest.mark.gui
@@ -158,6 +159,29 @@ def test_claim_filter_count_says_how_many_are_hidden(qtbot, filtered, open_windo
     _set_filter(qtbot, window, "quotes")
     assert bar.count.text() == "1 of 6 claims shown: filter quotes only"
     assert "5 claims filtered out" in window.position_label.full_text
+
+
+def test_claim_filter_reads_nothing_more_from_the_project(qtbot, filtered, open_window):
+    """Scores and claim attributes come with the document's spans (one query): going
+    round the modes and moving the least score runs no SQL."""
+    store, doc_id, ids = filtered
+    window = open_window()
+    window.open_document(doc_id)
+    window.focus_span(ids["SDF"])  # an entity: never hidden, so the focus stays
+    window.article.tokens.want()  # what the first key asks for, asked first
+    settle_tokens(qtbot, window)
+    qtbot.waitUntil(lambda: window.article.tokens.wanted, timeout=5000)
+    statements: list[str] = []
+    window.store.conn.set_trace_callback(statements.append)
+    try:
+        for _ in range(3):
+            key(qtbot, window, Qt.Key.Key_F, CTRL | SHIFT)
+        key(qtbot, window, Qt.Key.Key_Y, CTRL | SHIFT)
+        key(qtbot, window, Qt.Key.Key_Up)
+    finally:
+        window.store.conn.set_trace_callback(None)
+    assert window.claim_filter.filter.min_score == 0.55
+    assert statements == []
 
 
 def test_claim_filter_stepping_skips_hidden_spans(qtbot, filtered, open_window):
