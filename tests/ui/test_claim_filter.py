@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QLabel
 
 from annotator.importers import content_hash
 from annotator.model import Claim, Span
@@ -286,7 +287,6 @@ def test_claim_filter_survives_reopening_per_project(qtbot, filtered, open_windo
 def test_claim_filter_keys_are_in_the_menus_and_the_cheat_sheet(qtbot, filtered,
                                                                 open_window):
     from annotator.gui.cheatsheet import CheatSheet
-    from PySide6.QtWidgets import QLabel
 
     window = open_window()
     table = window.action_table
