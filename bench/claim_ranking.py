@@ -73,12 +73,32 @@ def fit_logistic(x: Any, y: Any, l2: float = 1.0, steps: int = 50) -> Any:
     return w
 
 
+def best_f1(gold: Sequence[bool], scores: Sequence[float | None]) -> tuple[float, float]:
+    """The best F1 over all thresholds of ``scores`` (``None``: never suggested), and the
+    threshold that gives it."""
+    pairs = sorted(((s, g) for s, g in zip(scores, gold, strict=True) if s is not None),
+                   key=lambda x: -x[0])
+    total = sum(1 for g in gold if g)
+    best, at, tp, k = 0.0, 1.0, 0, 0
+    while k < len(pairs):
+        j = k
+        while j < len(pairs) and pairs[j][0] == pairs[k][0]:
+            tp += pairs[j][1]
+            j += 1
+        p, r = tp / j, tp / total if total else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        if f > best:
+            best, at = f, pairs[k][0]
+        k = j
+    return best, at
+
+
 # --- the check-worthiness model itself: variants trained on the training debates -----
 
 def collect_units(cache: Path | None = None, batch_size: int = 16) -> dict[str, Any]:
     """Every protocol document of the 33 debates parsed once, its claim units (the
     rules' candidates) with their features, cues, rule score and label (a check-worthy
-    sentence counts for the unit, as ``bench.quality.sentence_scores`` counts it), and
+    sentence counts for the unit, as ``bench.protocol.sentence_scores`` counts it), and
     each document's sentences and verdicts. Pickled to ``cache`` (read back if there)."""
     import pickle
 
@@ -238,7 +258,7 @@ def sentence_figures(documents: list[dict[str, Any]], units: list[dict[str, Any]
     by ``values``, and P/R/F1/AP as suggested (units from ``threshold``; sentences
     without one last), by sentence (``bench.quality`` counts a unit for a sentence)."""
     from annotator.evaluate import average_precision, prf
-    from bench.quality import best_f1, sentence_scores
+    from bench.protocol import sentence_scores
 
     per_doc: dict[int, list[tuple[int, int, float]]] = {}
     kept: dict[int, list[tuple[int, int, float]]] = {}
@@ -280,7 +300,6 @@ def combinations(p_dev: list[float], p_held: list[float], dev: list[dict[str, An
 
     from annotator.suggest.claims import COMBINED_THRESHOLD, combined_score
     from annotator.train.run import _best_threshold
-    from bench.quality import best_f1
 
     y_dev = [bool(u["label"]) for u in dev]
     t = _best_threshold(y_dev, p_dev)
@@ -349,7 +368,7 @@ def compare_models(data: dict[str, Any], variants: Sequence[str] | None = None,
         probabilities["shipped model (file)"] = (
             scorer.score([u["features"] for u in dev]), scorer.score([u["features"] for u in held]))
         record("shipped model (file)", *probabilities["shipped model (file)"], 0.0)
-    for name in variants or list(VARIANTS):
+    for name in (list(VARIANTS) if variants is None else variants):
         t0 = time.monotonic()
         predict = train_variant(VARIANTS[name], fit, dev)
         probabilities[name] = (predict(dev), predict(held))
