@@ -27,9 +27,11 @@ distinct articles took longer than everything measured here.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -43,8 +45,12 @@ PEAK_MB = 300.0
 START_MS = 100.0
 FIRST_DRAW_S = 0.5
 SEARCH_MS = 200.0
+FRAME_MS = 50.0
+WORD = "Kovalenko"  # a name in about 38 % of the articles
+RARE = "Whitaker Kovalenko Okafor"  # three names: every word, anywhere in the article
 INDEX_SAMPLE = 50_000
 RUNS = 7
+SMALL = 1_000  # the first draw again on a project this small, beside
 
 
 POOL = 5_000
@@ -110,27 +116,27 @@ def _import(corpus: Path, db: Path) -> tuple[float, float, str]:
 
 
 def _baseline(corpus: Path, tmp: Path) -> float:
-    """sqlite-utils' insert_all of the same rows, already read (bench.importing's)."""
+    """sqlite-utils' insert_all of the same rows, read from the files as it goes (a
+    generator: the whole corpus held in memory took 11.7 GB at 1,000,000), hashing and
+    titles included, as :mod:`bench.importing` does."""
     import sqlite_utils
 
     from annotator.importers import read_file
     from annotator.store import make_title, now
 
-    rows = [(r.text, r.meta) for p in sorted(corpus.rglob("*")) if p.is_file()
-            for r in read_file(p)]
     db = sqlite_utils.Database(tmp / "baseline.db")
     os.sync()
     started = time.perf_counter()
     ts = now()
     db["documents"].insert_all(
-        {"text": text, "meta": json.dumps(meta, ensure_ascii=False),
-         "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-         "status": "new", "created_at": ts, "updated_at": ts, "title": make_title(text, meta)}
-        for text, meta in rows)
+        {"text": r.text, "meta": json.dumps(r.meta, ensure_ascii=False),
+         "content_hash": hashlib.sha256(r.text.encode("utf-8")).hexdigest(),
+         "status": "new", "created_at": ts, "updated_at": ts,
+         "title": make_title(r.text, r.meta)}
+        for p in sorted(corpus.rglob("*")) if p.is_file() for r in read_file(p))
     db.conn.commit()
     seconds = time.perf_counter() - started
     db.conn.close()
-    del rows
     return seconds
 
 
@@ -150,72 +156,146 @@ def _space(db: Path) -> dict[str, float]:
     return {name: round(size / n, 1) for name, size in rows if size}
 
 
-def _median_p90(args: list[str], cwd: Path) -> tuple[float, float]:
-    walls = []
+def _used(db: Path) -> int:
+    """The project file's bytes in use: its size less SQLite's free pages (a kept
+    project keeps the pages of the last run's index sample, freed)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
+    return db.stat().st_size - free * page
+
+
+def _median_p90(args: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Median and p90 of the wall milliseconds of ``annotator ARGS`` from process start
+    (:data:`RUNS` runs after an untimed one), and the median CPU milliseconds."""
+    walls, cpus = [], []
     for k in range(RUNS + 1):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         proc = subprocess.run([*_annotator(), *args], cwd=cwd, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, check=False)
         if proc.returncode:
             raise RuntimeError(f"annotator {' '.join(args)}: {proc.stderr.decode()[-500:]}")
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if k:
             walls.append((time.perf_counter() - started) * 1000)
+            cpus.append((after.ru_utime + after.ru_stime - before.ru_utime
+                         - before.ru_stime) * 1000)
     walls.sort()
-    return statistics.median(walls), walls[min(len(walls) - 1, int(0.9 * len(walls)))]
+    return (statistics.median(walls), walls[min(len(walls) - 1, int(0.9 * len(walls)))],
+            statistics.median(cpus))
+
+
+def _carried(n_docs: int) -> list[dict[str, Any]]:
+    """The import rows of the last run at this size, as they were (their date and
+    machine kept): a run on a kept project (``BENCH_SCALE_DIR``) does not import."""
+    try:
+        old = json.loads((Path(__file__).with_name("results.json")).read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [{**r, "detail": {**(r.get("detail") or {}), "carried_from": r.get("date")}}
+            for r in old.get("results") or []
+            if r.get("module") == "scale" and r.get("n_docs") == n_docs
+            and str(r.get("name", "")).startswith("import ")]
+
+
+def _ms(work: Any, runs: int = RUNS) -> float:
+    """Median milliseconds of ``work()`` over ``runs`` calls."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def _load() -> str:
+    """The load averages now (other jobs on the machine), as ``uptime`` says them."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def run(n_docs: int = 1_000_000) -> list[dict[str, Any]]:
+    """Every row at ``n_docs``. ``BENCH_SCALE_DIR=FOLDER`` keeps the corpus and the
+    project there and uses them again on the next run (the import rows are then carried
+    from the last run's results, not measured again)."""
     from annotator.store import Store
-    from bench.gui import cold_open
+    from bench.gui import build_project
+    from bench.scale_window import first_draw, scroll, search
     from bench.startup import compiled
 
     rows: list[dict[str, Any]] = []
     label = f"{n_docs:,} documents"
-    with tempfile.TemporaryDirectory(prefix="bench-scale-") as name:
+    keep = os.environ.get("BENCH_SCALE_DIR")
+    with (contextlib.nullcontext(keep) if keep
+          else tempfile.TemporaryDirectory(prefix="bench-scale-")) as name:
         tmp = Path(name)
         corpus = tmp / "corpus"
-        started = time.perf_counter()
-        write_corpus(corpus, n_docs)
-        write_s = time.perf_counter() - started
         db = tmp / "project.db"
         compiled()
-        import_s, peak_mb, said = _import(corpus, db)
-        baseline_s = _baseline(corpus, tmp)
-        (tmp / "baseline.db").unlink()
-        rows.append(_row(f"import {label}, vs sqlite-utils insert_all", n_docs / import_s,
-                         "docs/s", IMPORT_RATIO, baseline=n_docs / baseline_s, higher=True,
-                         detail={"import_s": round(import_s, 1),
+        if keep and db.exists():
+            rows += _carried(n_docs)
+        else:
+            started = time.perf_counter()
+            write_corpus(corpus, n_docs)
+            write_s = time.perf_counter() - started
+            import_s, peak_mb, said = _import(corpus, db)
+            baseline_s = _baseline(corpus, tmp)
+            (tmp / "baseline.db").unlink()
+            rows.append(_row(f"import {label}, vs sqlite-utils insert_all", n_docs / import_s,
+                             "docs/s", IMPORT_RATIO, baseline=n_docs / baseline_s,
+                             higher=True, detail={
+                                 "import_s": round(import_s, 1),
                                  "baseline_s": round(baseline_s, 1),
                                  "write_corpus_s": round(write_s, 1), "said": said}))
-        rows.append(_row(f"import {label}: peak memory of the process", peak_mb, "MB",
-                         PEAK_MB))
-        size = db.stat().st_size
+            rows.append(_row(f"import {label}: peak memory of the process", peak_mb, "MB",
+                             PEAK_MB))
+        size = _used(db)
         rows.append(_row(f"project file per document, {label}", size / n_docs, "bytes",
-                         None, detail={"file_mb": round(size / 2**20, 1),
-                                       "bytes_per_document": _space(db)}))
+                         None, detail={"file_mb": round(db.stat().st_size / 2**20, 1),
+                                       "bytes_per_document": _space(db), "load": _load()}))
         with Store(db) as store:
-            ids = [store.document_rows(limit=1)[0]["id"]]
-            times = []
-            for _ in range(RUNS):
-                t0 = time.perf_counter()
-                store.stats()
-                times.append((time.perf_counter() - t0) * 1000)
+            first_id = store.document_rows(limit=1)[0]["id"]
             rows.append(_row(f"stats in the process (counters), {label}",
-                             statistics.median(times), "ms", 10.0))
-        doc = str(ids[0] + n_docs // 2)
+                             _ms(store.stats), "ms", 10.0))
+            rows.append(_row(f"documents left to index, counted (the indexer's first tick),"
+                             f" {label}", _ms(store.count_unindexed, 3), "ms", 50.0))
+        doc = str(first_id + n_docs // 2)
+        small = tmp / "small.db"  # the same starts on a small project, in the same run
+        small.unlink(missing_ok=True)
+        build_project(small, SMALL)
         for what, args in (("list --json --limit 100", ["list", "--json", "--limit", "100"]),
                            ("show ID --json", ["show", doc, "--json"]),
                            ("stats", ["stats"]), ("mark done ID", ["mark", "done", doc])):
-            med, p90 = _median_p90([*args, "--db", str(db)], tmp)
+            med, p90, cpu = _median_p90([*args, "--db", str(db)], tmp)
+            args = [a if a != doc else "2" for a in args]
+            small_med, _, small_cpu = _median_p90([*args, "--db", str(small)], tmp)
             rows.append(_row(f"start-up: annotator {what}, {label}", med, "ms", START_MS,
-                             detail={"p90_ms": round(p90, 1), "runs": RUNS}))
-        seconds, spacy = cold_open(db, tmp)
+                             detail={"p90_ms": round(p90, 1), "runs": RUNS,
+                                     "cpu_median_ms": round(cpu, 1), "load": _load(),
+                                     f"{SMALL:,} documents": {
+                                         "median_ms": round(small_med, 1),
+                                         "cpu_median_ms": round(small_cpu, 1)}}))
+        drawn = first_draw(db)
+        beside = first_draw(small)
+        small.unlink()
         rows.append(_row(f"window open from process start to first document drawn, {label}",
-                         seconds, "s", FIRST_DRAW_S, detail={"spacy_imported": spacy}))
+                         drawn["median_s"], "s", FIRST_DRAW_S,
+                         detail={**drawn, "load": _load(), f"{SMALL:,} documents": beside}))
+        frames = scroll(db)
+        rows.append(_row(f"window: document list dragged to its end and back, worst frame,"
+                         f" {label}", frames["worst_frame_ms"], "ms", FRAME_MS,
+                         detail={**frames, "load": _load()}))
+        found = search(db, WORD)
+        rows.append(_row(f"window: search a word, first results drawn, index empty (LIKE),"
+                         f" {label}", found["search_ms"], "ms", SEARCH_MS,
+                         detail={**found, "load": _load()}))
         with Store(db) as store:
-            t0 = time.perf_counter()
-            store.document_rows(search="Kovalenko", limit=200)
-            first_ms = (time.perf_counter() - t0) * 1000
+            first_ms = _ms(lambda: store.document_rows(search=WORD, limit=200), 3)
             rows.append(_row(f"list search, index not built yet (LIKE): first page, {label}",
                              first_ms, "ms", SEARCH_MS))
             t0 = time.perf_counter()
@@ -228,8 +308,22 @@ def run(n_docs: int = 1_000_000) -> list[dict[str, Any]]:
             rate = done / (time.perf_counter() - t0)
             rows.append(_row(f"search index built in idle time, {label}", rate, "docs/s", None,
                              higher=True, detail={
-                                 "sample_docs": done,
+                                 "sample_docs": done, "load": _load(),
                                  "whole_index_projected_min": round(n_docs / rate / 60, 1)}))
+            part_ms = _ms(lambda: store.document_rows(search=WORD, limit=200), 3)
+            rare_ms = _ms(lambda: store.document_rows(search=RARE, limit=200), 1)
+        found = search(db, WORD)
+        rows.append(_row(f"window: search a word, first results drawn, index part-built"
+                         f" ({done:,} documents), {label}", found["search_ms"], "ms",
+                         SEARCH_MS, detail={**found, "store_first_page_ms": round(part_ms, 1),
+                                            "rare_word": RARE,
+                                            "rare_word_first_page_ms": round(rare_ms, 1),
+                                            "load": _load()}))
+        if keep:  # the kept project as it was built: nothing indexed
+            with Store(db) as store, store.write():
+                store.conn.execute("INSERT INTO documents_fts(documents_fts)"
+                                   " VALUES ('delete-all')")
+                store.conn.execute("UPDATE meta SET value = '0' WHERE key = 'fts_upto'")
     return rows
 
 

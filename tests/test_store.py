@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -214,3 +215,62 @@ def test_store_imported_sample_title_starts_after_the_outlet(store: Store) -> No
 
     import_paths(store, [SHAFAQ])
     assert store.document_rows()[0]["title"].startswith("The Islamic State(ISIS)")
+
+
+def _opcodes(store: Store, work: Any) -> tuple[Any, int]:
+    """``work()``'s result and how many thousand SQLite VM steps it took (not a time)."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    store.conn.set_progress_handler(count, 1000)
+    try:
+        return work(), steps[0]
+    finally:
+        store.conn.set_progress_handler(None, 0)
+
+
+def test_store_search_page_reads_no_further_than_its_rows_while_indexing(store: Store) -> None:
+    # 1M documents, the index filled part of the way (the window's idle indexer): a page
+    # of a search used to read every text not indexed yet (id IN (index UNION LIKE))
+    with store.write():
+        ids = [store.insert_document(f"Officials in Erbil said so, {'x' * 400}.",
+                                     {}, f"h{i}", status="done" if i % 2 else "new")
+               for i in range(3_000)]
+    assert store.update_search_index(max_docs=100) == 100
+    upto = store.search_indexed_upto()
+    page, steps = _opcodes(store, lambda: store.document_rows(search="erbil", limit=20))
+    assert [r["id"] for r in page] == ids[:20]
+    _, full = _opcodes(store, lambda: store.count_rows(search="erbil"))
+    assert steps * 20 < full  # the page stopped at its 20 rows, the count read them all
+    # across the watermark, by pages: the indexed by word, the rest by substring
+    got: list[int] = []
+    while batch := store.document_rows(status="done", search="erbil", limit=30,
+                                       after_id=got[-1] if got else 0):
+        got += [r["id"] for r in batch]
+    assert got == ids[1::2]
+    assert [r["id"] for r in store.document_rows(search="erbil", offset=95, limit=10)] \
+        == ids[95:105]
+    assert [r["id"] for r in store.document_rows(search=str(ids[5]))] == [ids[5]]
+    assert [r["id"] for r in store.document_rows(search=str(upto + 7))] == [upto + 7]
+    assert store.document_rows(status="new", search=str(ids[5])) == []
+
+
+def test_store_count_unindexed_reads_no_documents(store: Store) -> None:
+    # the window's indexer counts what is left at its first idle moment, on the GUI
+    # thread: a count of the rows read every document not indexed (14 s at 1M)
+    with store.write():
+        ids = [store.insert_document(f"Text {'y' * 300}", {}, f"h{i}") for i in range(3_000)]
+    counted, steps = _opcodes(store, store.count_unindexed)
+    assert counted == 3_000 and steps == 0  # under a thousand VM steps: no rows read
+    store.update_search_index(max_docs=1_000)
+    assert _opcodes(store, store.count_unindexed) == (2_000, 0)
+    with store.write():
+        store.conn.execute("DELETE FROM documents WHERE id = ?", (ids[1_500],))
+        store.conn.execute("DELETE FROM documents WHERE id = ?", (ids[-1],))
+    assert store.count_unindexed() in (1_998, 1_999)  # at most the deleted last one more
+    while store.update_search_index():
+        pass
+    assert store.count_unindexed() == 0

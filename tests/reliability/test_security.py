@@ -167,6 +167,9 @@ REVIEWED_SQL_INTERPOLATIONS = {
     ("store.py", "','.join('?' * len(chunk))"): "placeholders",
     ("store.py", "_DOC_COLUMNS"): "a module constant (column names)",
     ("store.py", "_COLUMNS"): "a module constant (doc_labels' column names)",
+    ("store.py", "clause"): "fixed LIKE / id fragments with ? placeholders (a search page"
+                            " while the index is part-built)",
+    ("store.py", "extra"): "fixed status / document-label fragments with ? placeholders",
     ("store.py", "having"): "a fixed fragment (list's --doc-label; its values are ? "
                             "parameters)",
     ("store.py", "alias"): "an attached database's name, checked by Store.attach",
