@@ -120,8 +120,56 @@ def search(db: Path, word: str) -> dict[str, Any]:
     return {"search_ms": ms, "cpu_ms": CPU[-1], "rows_shown": shown, "word": word}
 
 
+def search_turns(db: Path, word: str, timeout_s: float = 300.0) -> dict[str, Any]:
+    """``word`` typed into the list's search box and applied, then the event loop run
+    until the list has its rows: the GUI thread's longest turn meanwhile (the time
+    between two runs of a zero-interval timer, wall and the GUI thread's own CPU), the
+    turns counted, and the seconds until the rows were there. A search that blocks the
+    GUI thread shows as one long turn; one run in a worker, as many short ones."""
+    from PySide6.QtCore import QTimer
+
+    with tempfile.TemporaryDirectory(prefix="bench-search-turns-") as name:
+        app, window = _window(db, Path(name))
+        window.indexer.stop()
+        panel = window.documents
+        gaps: list[tuple[float, float]] = []
+        last = [time.perf_counter(), time.thread_time()]
+
+        def on_turn() -> None:
+            wall, cpu = time.perf_counter(), time.thread_time()
+            gaps.append(((wall - last[0]) * 1000, (cpu - last[1]) * 1000))
+            last[:] = [wall, cpu]
+
+        timer = QTimer(interval=0)
+        timer.timeout.connect(on_turn)
+        timer.start()
+        app.processEvents()
+        started = time.perf_counter()
+        last[:] = [started, time.thread_time()]
+        panel.search_box.setText(word)
+        panel.apply_filter()  # at once, not after the typing pause
+        while getattr(panel.model, "searching", False) \
+                and time.perf_counter() - started < timeout_s:
+            app.processEvents()
+        done_s = time.perf_counter() - started
+        app.processEvents()
+        timer.stop()
+        shown = panel.model.rowCount()
+        window.close()
+        window.store.close()
+    walls = [w for w, _ in gaps] or [0.0]
+    cpus = [c for _, c in gaps] or [0.0]
+    return {"word": word, "rows_shown": shown, "rows_after_s": round(done_s, 2),
+            "turns": len(gaps), "longest_turn_ms": round(max(walls), 1),
+            "longest_turn_cpu_ms": round(max(cpus), 1),
+            "median_turn_ms": round(statistics.median(walls), 2)}
+
+
 def main(argv: list[str]) -> int:
     db = Path(argv[0])
+    if argv[1:2] == ["--turns"]:  # the search's turns alone: DB --turns WORD
+        print(search_turns(db, argv[2] if len(argv) > 2 else "qzxvbnmw"))
+        return 0
     print(first_draw(db))
     print(scroll(db))
     print(search(db, argv[1] if len(argv) > 1 else "Kovalenko"))
