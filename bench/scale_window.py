@@ -40,7 +40,7 @@ def first_draw(db: Path, runs: int = COLD_RUNS) -> dict[str, Any]:
             "spacy_imported": any(s for _, s in times)}
 
 
-def _window(db: Path, tmp: Path) -> Any:
+def _window(db: Path, tmp: Path, readonly: bool = False) -> Any:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -48,7 +48,8 @@ def _window(db: Path, tmp: Path) -> Any:
 
     app = QApplication.instance() or QApplication([])
     settings = QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)
-    window = build_window(db, "bench", settings, auto_suggest=False)
+    window = build_window(db, "bench", settings, auto_suggest=False,
+                          readonly=readonly)
     window.resize(1024, 700)
     window.show()
     app.processEvents()
@@ -129,8 +130,7 @@ def search_turns(db: Path, word: str, timeout_s: float = 300.0) -> dict[str, Any
     from PySide6.QtCore import QTimer
 
     with tempfile.TemporaryDirectory(prefix="bench-search-turns-") as name:
-        app, window = _window(db, Path(name))
-        window.indexer.stop()
+        app, window = _window(db, Path(name), readonly=True)  # the project untouched
         panel = window.documents
         gaps: list[tuple[float, float]] = []
         last = [time.perf_counter(), time.thread_time()]
