@@ -47,9 +47,10 @@ class DocumentListModel(QAbstractTableModel):
     COLUMNS = ("id", "status", "title", "pending", "accepted")
     HEADERS = ("#", "", "Title", "Todo", "OK")
 
-    def __init__(self, store: Store, parent: Any = None):
+    def __init__(self, store: Store, parent: Any = None, sync_scan: int = SYNC_SCAN):
         super().__init__(parent)
         self.store = store
+        self.sync_scan = sync_scan  # more texts to scan than this: read in a thread
         self.status: str | None = None
         self.search: str | None = None
         self._rows: list[dict[str, Any]] = []
@@ -69,7 +70,7 @@ class DocumentListModel(QAbstractTableModel):
     @property
     def threaded(self) -> bool:
         """This filter's pages are read in a thread (see :data:`SYNC_SCAN`)."""
-        return self.scan > SYNC_SCAN and self.pages.usable
+        return self.scan > self.sync_scan and self.pages.usable
 
     def stop(self) -> None:
         """The list goes: its search threads are stopped and waited for."""
