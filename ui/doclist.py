@@ -173,8 +173,9 @@ class DocumentPanel(QWidget):
     def _on_model_note(self, text: str) -> None:
         self.search_note.setText(text)
         self.search_note.setVisible(bool(text))
-        if not text and self.model.threaded and self.current is not None:
-            self.select(self.current)  # a search's rows came from its thread
+        if not text and self.model.threaded and self.current is not None \
+                and not self.table.currentIndex().isValid():
+            self.select(self.current)  # a search's first rows came from its thread
 
     def _on_search_box_text_changed(self, _text: str) -> None:
         self._search_timer.start()
