@@ -1,0 +1,86 @@
+"""How the entity layer is trained: the batcher, optimizer, dropout, evaluation and
+starting point of ``annotator train --layer entity`` (issue 27).
+
+:data:`DEFAULT` is what the command uses; the other fields' values are the variants
+``bench/learning.py --conll`` measured against it on CoNLL-2003 (docs/learning.md,
+"CoNLL-2003"). The API takes another recipe through
+:attr:`annotator.train.TrainOptions.entity_recipe`; the command line does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class EntityRecipe:
+    """The settings of one way to train the NER."""
+
+    learn_rate: float = 0.001
+    #: Batches by words: from ``batch_start`` words, growing by ``compound`` a step up to
+    #: ``batch_stop`` (spaCy's ``compounding.v1`` in ``batch_by_words.v1``).
+    batch_start: int = 100
+    batch_stop: int = 1000
+    compound: float = 1.001
+    dropout: float = 0.1
+    #: Steps between held-out evaluations (0: by the data's size, see :meth:`every`).
+    eval_every: int = 0
+    #: Evaluations without a better held-out score before training stops.
+    patience_evals: int = 5
+    #: Held-out words the evaluations during training read (0: all the held-out
+    #: documents); a seeded sample of whole documents, so that evaluating a large
+    #: held-out set does not eat the time budget. The final scores read them all.
+    eval_words: int = 0
+    #: A new NER (only the labels the done documents use) on a copy of the base
+    #: pipeline's tok2vec, rather than the base NER fine-tuned.
+    fresh: bool = False
+    #: Keep the base NER's other labels alive: after each update, one rehearsal update
+    #: towards the base model's own predictions on the same texts (spaCy's
+    #: ``nlp.rehearse``). Only with a fine-tuned (not fresh) NER.
+    rehearse: bool = False
+    #: Tokenise with the project's tokenizer (:func:`annotator.tokens.fix_tokenizer`), as
+    #: suggestions are made; False: the base pipeline's own tokenizer.
+    project_tokenizer: bool = True
+
+    def batch_words(self, words: int) -> int:
+        """The first batch's size for ``words`` training words: ``batch_start``, but no
+        more than a hundredth of the words (at least 100), so that a small project still
+        gets about a hundred updates an epoch."""
+        return max(min(100, self.batch_start), min(self.batch_start, words // 100))
+
+    def training_config(self, words: int = 0) -> dict[str, Any]:
+        """The ``[training.batcher]`` and ``[training.optimizer]`` sections for ``words``
+        training words (0: as the recipe says)."""
+        from .engine import TRAINING_CONFIG
+
+        start = self.batch_words(words) if words else self.batch_start
+        config: dict[str, Any] = {
+            "batcher": {**TRAINING_CONFIG["batcher"],
+                        "size": {"@schedules": "compounding.v1", "start": start,
+                                 "stop": max(start, self.batch_stop),
+                                 "compound": self.compound}},
+            "optimizer": {**TRAINING_CONFIG["optimizer"], "learn_rate": self.learn_rate},
+        }
+        return config
+
+    def every(self, words: int) -> int:
+        """Steps between evaluations for ``words`` training words."""
+        if self.eval_every:
+            return self.eval_every
+        return max(10, min(200, self.steps_per_epoch(words) // 2))
+
+    def steps_per_epoch(self, words: int) -> int:
+        """About how many updates one pass over ``words`` training words takes."""
+        return max(1, words // max(600, self.batch_words(words)))
+
+    def with_(self, **changes: Any) -> EntityRecipe:
+        """A copy with ``changes``."""
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+#: What ``annotator train --layer entity`` uses.
+DEFAULT = EntityRecipe()
