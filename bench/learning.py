@@ -371,6 +371,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cpu-clock", action="store_true",
                         help="with --conll: --max-minutes counts the training's CPU time, "
                              "for comparing variants on a shared machine")
+    parser.add_argument("--no-zero-shot", action="store_true",
+                        help="with --conll: skip the base pipeline's zero-shot baseline")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     if args.conll:
@@ -378,7 +380,8 @@ def main(argv: list[str] | None = None) -> None:
 
         if args.variant not in VARIANTS:
             parser.error(f"--variant {args.variant}: one of {', '.join(VARIANTS)}")
-        result = conll(args.minutes, args.variant, args.dev_fraction, args.cpu_clock)
+        result = conll(args.minutes, args.variant, args.dev_fraction, args.cpu_clock,
+                       not args.no_zero_shot)
         if result is None:
             print(f"skipped: no CoNLL-2003 data in {DATA} (conll2003_train.txt and "
                   "conll2003_valid.txt; set CONLL2003_DIR to elsewhere)")

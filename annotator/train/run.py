@@ -390,7 +390,9 @@ def _train_entities(store: Store, base: str, train_docs: list[data.Labelled],
         max_epochs=epochs, max_steps=options.max_steps, eval_every=eval_every,
         patience=eval_every * recipe.patience_evals, dropout=recipe.dropout,
         deadline=deadline, on_step=on_step, config=recipe.training_config(words),
-        rehearse=recipe.rehearse and not recipe.fresh)
+        rehearse=recipe.rehearse and not recipe.fresh,
+        final_eval=max(1.0, sum(len(eg.predicted) for eg in dev_examples)
+                       / max(1, sum(len(eg.predicted) for eg in loop_dev))))
     report("evaluate", 0, None)
     after = _entity_scores(store, nlp, dev_docs) if dev_docs else None
     report("save")
