@@ -221,6 +221,48 @@ def _slow_keys(keys: list[tuple[float, float]], holds: Holds,
     return out
 
 
+BARE_COMMIT = """
+import json, sqlite3, sys, time
+from pathlib import Path
+db, stop, out = map(Path, sys.argv[1:4])
+conn = sqlite3.connect(db, isolation_level=None)
+conn.execute("PRAGMA journal_mode = WAL")
+conn.execute("PRAGMA synchronous = FULL")
+conn.execute("CREATE TABLE IF NOT EXISTS d (id INTEGER PRIMARY KEY, v TEXT)")
+times = []
+while not stop.exists():
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO d (v) VALUES ('accept')")
+    t0 = time.perf_counter()
+    conn.execute("COMMIT")
+    times.append((time.perf_counter() - t0) * 1000)
+    time.sleep(%r)
+out.write_text(json.dumps(times))
+"""
+
+
+@contextlib.contextmanager
+def bare_commits(tmp: Path, name: str) -> Iterator[list[float]]:
+    """The floor of a durable decision on this disk at this moment: bare sqlite3, in a
+    process of its own, commits one row (WAL, ``synchronous=FULL``, as the window's
+    decisions) to a file of its own in the same folder, every KEY_INTERVAL_S, while
+    the block runs: each COMMIT's milliseconds (its fsync) in the list at the end."""
+    import subprocess
+
+    stop, out = tmp / f"{name}.stop", tmp / f"{name}.json"
+    stop.unlink(missing_ok=True)
+    proc = subprocess.Popen([sys.executable, "-c", BARE_COMMIT % KEY_INTERVAL_S,
+                             str(tmp / f"{name}.db"), str(stop), str(out)])
+    times: list[float] = []
+    try:
+        yield times
+    finally:
+        stop.touch()
+        proc.wait(timeout=60)
+        if out.exists():
+            times.extend(json.loads(out.read_text()))
+
+
 def measure_keystrokes(tmp: Path, timeout_s: float = 900) -> dict[str, Any]:
     """The window suggesting a long document in the background while the driver
     accepts and undoes on another one: each decision keystroke's milliseconds.
@@ -256,7 +298,8 @@ def measure_keystrokes(tmp: Path, timeout_s: float = 900) -> dict[str, Any]:
     with gc_pauses() as pauses:
         warm_up = _type(app, window, lambda: False, 2)  # accept and undo, once
         idle_keys: list[tuple[float, float]] = []
-        idle = _type(app, window, lambda: False, IDLE_KEYS, idle_keys)
+        with bare_commits(tmp, "idle") as idle_floor:
+            idle = _type(app, window, lambda: False, IDLE_KEYS, idle_keys)
         idle_pauses = len(pauses)
         window.open_document(long_id)  # the background suggester starts on it
         deadline = time.monotonic() + 60
@@ -269,7 +312,7 @@ def measure_keystrokes(tmp: Path, timeout_s: float = 900) -> dict[str, Any]:
         app.processEvents()
         started = time.monotonic()
         keys: list[tuple[float, float]] = []
-        with write_holds() as held:
+        with write_holds() as held, bare_commits(tmp, "busy") as floor:
             times = _type(app, window,
                           lambda: bool(done) or time.monotonic() - started > timeout_s,
                           keys=keys)
@@ -284,6 +327,7 @@ def measure_keystrokes(tmp: Path, timeout_s: float = 900) -> dict[str, Any]:
             "p50_ms": busy.get("p50_ms"), "p95_ms": busy.get("p95_ms"),
             "p99_ms": busy.get("p99_ms"), "over_50_ms": busy.get("over_50_ms"),
             "warm_up_ms": [round(t, 1) for t in warm_up],
+            "bare_commit": _stats(floor), "bare_commit_idle": _stats(idle_floor),
             "idle": _stats(idle), "idle_max_ms": round(max(idle), 1), "idle_slow": _slow_keys(
                 idle_keys, Holds(), pauses[:idle_pauses]),
             "suggester": done[0] if done else f"still working after {timeout_s:.0f} s",

@@ -5,7 +5,8 @@ Writes ``main-window.png`` (a sample article with suggestions, some decided),
 window on a laptop screen at 1024×700 (``main-window-1024.png``, with a refusal shown)
 and at 1366×768 (``main-window-1366.png``, in caret mode with a selection), on a dark
 palette (``main-window-dark.png``), the team features' ``review-mode.png`` and
-``agreement-heatmap.png`` (tools/team_screenshots.py), from a temporary project seeded with
+``agreement-heatmap.png`` (tools/team_screenshots.py), the claim filter's
+``claim-filter.png`` (tools/filter_screenshots.py), from a temporary project seeded with
 the sample articles and suggested by the project's own suggester; and the model in the
 loop's ``training.png``, ``statistics-quality.png``, ``statistics-acceptance.png``,
 ``learning-curve.png`` and ``labels-dialog.png`` (tools/learn_screenshots.py, from a project
@@ -97,6 +98,9 @@ def main(argv: list[str]) -> int:
         from .team_screenshots import shoot
 
         shoot(out, Path(tmp), app)
+        from .filter_screenshots import shoot as shoot_filter
+
+        shoot_filter(out, Path(tmp), app)
         from .learn_screenshots import shoot as shoot_learning
 
         shoot_learning(out, app)

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from annotator.model import LabelScheme
 
 from .article import ArticleView
-from .bulk import accept_rest_of_paragraph
+from .bulk import accept_all_like_focused_shown, accept_all_shown, accept_rest_of_paragraph
+from .claim_filter import ClaimFilterWork
 from .decisions import Decisions
 from .doclabel_work import DocLabelWork
 from .keys import KeyCommands
@@ -48,6 +49,7 @@ class WindowControls(Protocol):
     projects: Projects
     article: ArticleView
     settings: QSettings
+    claim_filter: ClaimFilterWork
 
     def move_focus(self, step: int, pending: bool = False) -> None: ...
 
@@ -142,13 +144,13 @@ ACTIONS: tuple[Spec, ...] = (
     Spec("&Span", "&Find text (selects it, caret mode)", ("/",), "find_text",
          lambda w: w.article.open_find()),
     _span("Accept a&ll pending in document", ("Shift+A",), "accept_all",
-          lambda d: d.accept_all()),
+          accept_all_shown),
     _span("Accept the rest of the parag&raph (pending, up to the next claim)",
           ("Alt+A",), "accept_paragraph", accept_rest_of_paragraph),
     _span("Accept all pending of the focused span's la&yer", ("Ctrl+Shift+A",),
-          "accept_all_layer", lambda d: d.accept_all_like_focused("layer")),
+          "accept_all_layer", lambda d: accept_all_like_focused_shown(d, "layer")),
     _span("Accept all pending of the focused span's la&bel", ("Alt+Shift+A",),
-          "accept_all_label", lambda d: d.accept_all_like_focused("label")),
+          "accept_all_label", lambda d: accept_all_like_focused_shown(d, "label")),
     _span("Start one token earlier", ("Alt+Left",), "grow_start",
           lambda d: d.resize_focused("start", -1, True)),
     _span("Start one token later", ("Alt+Right",), "shrink_start",
@@ -198,6 +200,10 @@ ACTIONS: tuple[Spec, ...] = (
     Spec("&View", "Accept and ad&vance (A, X move to the next suggestion)", (),
          "accept_and_advance", toggle=lambda w, on: w.decisions.set_advance(on),
          checked=lambda w: w.decisions.load_advance(w.settings)),
+    Spec("&View", "Claim &filter: next (all, check-worthy only, quotes only)",
+         ("Ctrl+Shift+F",), "claim_filter", lambda w: w.claim_filter.next_mode()),
+    Spec("&View", "Claim filter: least check-worthy s&core…", ("Ctrl+Shift+Y",),
+         "claim_filter_score", lambda w: w.claim_filter.edit_min_score()),
     Spec("&View", "Hide/show the &document list", ("Ctrl+B",), "toggle_documents",
          lambda w: w.keys.toggle_panel(0)),
     Spec("&View", "Hide/show the &side panel", ("Ctrl+J",), "toggle_side",

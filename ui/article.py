@@ -4,6 +4,8 @@ the refusal banner, the label picker and the find bar."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QFontDatabase,
@@ -76,6 +78,7 @@ class ArticleView(QPlainTextEdit):
         self.focused_id: int | None = None
         self._focused: Span | None = None  # asked for on every paint: found once
         self.show_rejected = False
+        self.hides: Callable[[Span], bool] | None = None  # the claim filter's, if any
         self.exact_selection = False  # the modifier was held when the selection ended
         self.caret_mode = False
         # The project tokenizer's boundaries, asked for on the first key or click here.
@@ -100,7 +103,7 @@ class ArticleView(QPlainTextEdit):
         self.offsets = OffsetMap(text)
         self.tokens.set_document(doc.id if doc else None, text)
         self.spans = spans
-        self.index = SpanIndex(spans, self.offsets, self.show_rejected)
+        self.index = SpanIndex(spans, self.offsets, self.show_rejected, self.hides)
         # Index first and no rehighlight: setPlainText highlights every block once.
         self.highlighter.set_index(self.index, rehighlight=False)
         self.setPlainText(display_text(text))
@@ -118,7 +121,7 @@ class ArticleView(QPlainTextEdit):
             self.highlighter.set_index(self.index, rehighlight=False)
             self._rehighlight_ranges([(d.start, d.end) for d in drawn])
         else:
-            self.index = SpanIndex(spans, self.offsets, self.show_rejected)
+            self.index = SpanIndex(spans, self.offsets, self.show_rejected, self.hides)
             self.highlighter.set_index(self.index, rehighlight=False)
             self._rehighlight_changed(old, self.index)
         self._focused = self._find_focused()
@@ -149,8 +152,15 @@ class ArticleView(QPlainTextEdit):
 
     def set_show_rejected(self, show: bool) -> None:
         self.show_rejected = show
-        self.index = SpanIndex(self.spans, self.offsets, show)
+        self.index = SpanIndex(self.spans, self.offsets, show, self.hides)
         self.highlighter.set_index(self.index)
+
+    def set_hides(self, hides: Callable[[Span], bool] | None) -> None:
+        """Filter claims out (ui/claim_filter.py): not drawn, or dimmed if decided, and
+        never stepped to; one highlighting pass."""
+        self.hides = hides
+        self.set_show_rejected(self.show_rejected)
+        self.viewport().update()
 
     def set_focused(self, span_id: int | None, ensure_visible: bool = True) -> None:
         self.focused_id = span_id
@@ -172,10 +182,13 @@ class ArticleView(QPlainTextEdit):
         return self._focused
 
     def visible_spans(self) -> list[Span]:
-        """The spans drawn: all but the rejected ones, unless those are shown."""
-        if self.show_rejected:
+        """The spans stepped to: all but the rejected ones, unless those are shown, and
+        but the claims the claim filter hides."""
+        hides, rejected = self.hides, self.show_rejected
+        if rejected and hides is None:
             return self.spans
-        return [s for s in self.spans if s.decision != "rejected"]
+        return [s for s in self.spans if (rejected or s.decision != "rejected")
+                and (hides is None or not hides(s))]
 
     def neighbour(self, step: int, pending: bool = False) -> Span | None:
         """The visible span one ``step`` (+1, -1) from the focused one in reading order;
@@ -359,8 +372,10 @@ class ArticleView(QPlainTextEdit):
 _INTENT = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
 
 
-def _drawn_keys(index: SpanIndex | None) -> set[tuple[int, int, str, str, str, int]]:
+def _drawn_keys(index: SpanIndex | None
+                ) -> set[tuple[int, int, str, str, str, int, bool]]:
     if index is None:
         return set()
-    return {(d.start, d.end, d.span.label, d.span.decision, d.span.layer, d.span.id or 0)
+    return {(d.start, d.end, d.span.label, d.span.decision, d.span.layer, d.span.id or 0,
+             d.dim)
             for d in (*index.entities, *index.claims)}

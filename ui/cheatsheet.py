@@ -74,7 +74,8 @@ class CheatSheet(QDialog):
             "name. Caret mode (V): ←/→ a character, Ctrl+←/→ a word, Shift+←/→ select by "
             "token, / finds text; then a label key. In a field or list its own keys work "
             "(↑/↓, Return commits a claim field); Esc always returns to the article. Tab "
-            "order: article, document-label bar, claim fields, span list, status filter, "
+            "order: article, document-label bar, claim fields, span list (claims: the claim "
+            "filter first), status filter, "
             "search, document list. Every decision is saved at once; repeated boundary "
             "moves within a second are one undo step.")
         note.setWordWrap(True)

@@ -114,7 +114,8 @@ class Decisions(QObject):
         accept and advance off, ``span`` itself unless ``stay`` is False."""
         if not self.advance and stay:
             return span.id
-        pending = [s for s in self.article.spans if s.decision == "pending" and s.id != span.id]
+        pending = [s for s in self.article.visible_spans()  # none the claim filter hides
+                   if s.decision == "pending" and s.id != span.id]
         later = [s for s in pending if (s.start, -s.end) > (span.start, -span.end)]
         targets = later or pending
         return targets[0].id if targets else None

@@ -12,6 +12,7 @@ they never pass for text.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from collections.abc import Callable
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -28,19 +29,25 @@ _MARKS = frozenset((BIDI_MARK, HIDDEN_MARK))
 
 
 class DrawnSpan(NamedTuple):
-    """A span in Qt positions (a tuple: an index holds thousands, made on every open)."""
+    """A span in Qt positions (a tuple: an index holds thousands, made on every open);
+    ``dim``: a decided claim the claim filter hides, drawn faintly."""
 
     start: int
     end: int
     span: Span
+    dim: bool = False
 
 
 class SpanIndex:
-    """The visible spans of one document, by layer, sorted by UTF-16 start."""
+    """The visible spans of one document, by layer, sorted by UTF-16 start. Those that
+    ``hides`` (the claim filter, ui/claim_filter.py) says are filtered out are left out
+    if pending or rejected, and drawn dimmed if accepted."""
 
-    def __init__(self, spans: list[Span], offsets: OffsetMap, show_rejected: bool = False):
+    def __init__(self, spans: list[Span], offsets: OffsetMap, show_rejected: bool = False,
+                 hides: Callable[[Span], bool] | None = None):
         self.offsets = offsets
         self.show_rejected = show_rejected
+        self.hides = hides
         entities: list[DrawnSpan] = []
         claims: list[DrawnSpan] = []
         self._add(spans, entities, claims)
@@ -51,7 +58,7 @@ class SpanIndex:
         """A copy with the spans of ``states`` (span id -> new state, None when deleted)
         swapped in, and the drawn spans that changed (old and new): what a decision
         redraws, without converting every span of the document again."""
-        new = SpanIndex([], self.offsets, self.show_rejected)
+        new = SpanIndex([], self.offsets, self.show_rejected, self.hides)
         entities = [d for d in self.entities if d.span.id not in states]
         claims = [d for d in self.claims if d.span.id not in states]
         changed = [d for d in (*self.entities, *self.claims) if d.span.id in states]
@@ -69,10 +76,14 @@ class SpanIndex:
              ) -> None:
         """Append the visible ones of ``spans`` to ``entities`` or ``claims``."""
         to_utf16 = self.offsets.to_utf16
+        hides = self.hides
         for span in spans:
             if span.decision == "rejected" and not self.show_rejected:
                 continue
-            drawn = DrawnSpan(to_utf16(span.start), to_utf16(span.end), span)
+            dim = hides is not None and hides(span)
+            if dim and span.decision != "accepted":
+                continue
+            drawn = DrawnSpan(to_utf16(span.start), to_utf16(span.end), span, dim)
             (claims if span.layer == "claim" else entities).append(drawn)
 
     def _set(self, entities: list[DrawnSpan], claims: list[DrawnSpan]) -> None:
@@ -148,6 +159,11 @@ class SpanStyles:
         fmt = QTextCharFormat()
         color = self.color(label)
         boost = 1.5 if self.dark else 1.0
+        if decision == "dimmed":  # a decided claim the claim filter hides
+            fill = QColor(FALLBACK_COLOR)
+            fill.setAlpha(int(22 * boost))
+            fmt.setBackground(fill)
+            return fmt
         if decision == "rejected":
             fmt.setFontStrikeOut(True)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
@@ -230,7 +246,8 @@ class SpanHighlighter(QSyntaxHighlighter):
                 continue
             fmt = QTextCharFormat()
             if claim is not None:
-                fmt.merge(self.styles.format("claim", claim.span.label, claim.span.decision))
+                fmt.merge(self.styles.format("claim", claim.span.label,
+                                             "dimmed" if claim.dim else claim.span.decision))
             if entity is not None:
                 fmt.merge(self.styles.format("entity", entity.span.label,
                                              entity.span.decision))
@@ -239,4 +256,4 @@ class SpanHighlighter(QSyntaxHighlighter):
 
 def _strongest(claims: list[DrawnSpan]) -> DrawnSpan | None:
     order = {"accepted": 0, "pending": 1, "rejected": 2}
-    return min(claims, key=lambda d: order.get(d.span.decision, 3), default=None)
+    return min(claims, key=lambda d: (d.dim, order.get(d.span.decision, 3)), default=None)

@@ -12,7 +12,8 @@ F1 stay the window's.
 **Focus order** (Tab forward, Shift+Tab back), fixed and the same on every document:
 the article → the document-label bar (when the project has document labels; see
 ui/doclabel_bar.py) → the claim editor's fields (type, claimant, via, check-worthy,
-hedged; only while a claim is focused) → the span list → the status filter → the search
+hedged; only while a claim is focused) → the span list (the Claims tab: the claim
+filter's mode and least score, then the list) → the status filter → the search
 box → the document list → the article. Tab never opens a document: in the document list it
 moves on to the article instead of to the next row, and only Return (or a click) opens
 the row's document.
@@ -147,6 +148,11 @@ class KeyCommands:
         if not self.claim_editor.edit_field(name):
             self.view.refuse("No claim focused: the claim keys edit the focused claim "
                              "(→ or Space to move to one)")
+
+    def unfold_panel(self, index: int) -> None:
+        """Bring the document list (0) or the side panel (2) back if folded away."""
+        if self.splitter.sizes()[index] == 0:
+            self.toggle_panel(index)
 
     def toggle_panel(self, index: int) -> None:
         """Fold the document list (0) or the side panel (2) away, or bring it back."""

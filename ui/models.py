@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -209,7 +210,8 @@ def _shown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class SpanListModel(QAbstractTableModel):
-    """The spans of one layer of the open document: label, decision, text."""
+    """The spans of one layer of the open document: label, decision, text; those
+    :attr:`hides` says are filtered out (the claim filter, ui/claim_filter.py) left out."""
 
     HEADERS = ("Label", "Decision", "Text")
 
@@ -220,6 +222,7 @@ class SpanListModel(QAbstractTableModel):
         self.spans: list[Span] = []
         self._texts: list[str] = []
         self._row_of_id: dict[int | None, int] = {}
+        self.hides: Callable[[Span], bool] | None = None
 
     def set_scheme(self, scheme: LabelScheme) -> None:
         """Another scheme: the colour chips of every row are drawn again."""
@@ -229,7 +232,9 @@ class SpanListModel(QAbstractTableModel):
 
     def set_spans(self, text: str, spans: list[Span]) -> None:
         self.beginResetModel()
-        self.spans = [s for s in spans if s.layer == self.layer]
+        hides = self.hides
+        self.spans = [s for s in spans if s.layer == self.layer
+                      and (hides is None or not hides(s))]
         self._texts = [_snippet(text, s) for s in self.spans]
         if has_hidden(text):  # checked once: most articles have none
             self._texts = [reveal(t) for t in self._texts]
@@ -246,8 +251,10 @@ class SpanListModel(QAbstractTableModel):
         rows = []
         for span_id, state in changed.items():
             row = self._row_of_id.get(span_id)
-            if state is None or row is None or state.layer != self.layer:
-                if row is None and (state is None or state.layer != self.layer):
+            out = state is None or state.layer != self.layer or (
+                self.hides is not None and self.hides(state))
+            if out or row is None or state is None:
+                if row is None and out:
                     continue  # neither side is in this list
                 self.set_spans(text, spans)
                 return

@@ -24,6 +24,7 @@ from annotator.editing.reveal import reveal
 from annotator.model import Document, LabelScheme, Span
 
 from .claim_editor import ClaimEditor
+from .claim_filter import ClaimFilterBar
 from .doclabel_bar import DocLabelBar
 from .legend import Legend
 from .models import SpanListModel, plain_tooltip
@@ -254,7 +255,8 @@ class SpanPanel(QWidget):
         self.claim_table.span_activated.connect(self.span_activated)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.entity_table, "Entities")
-        self.tabs.addTab(self.claim_table, "Claims")
+        self.claim_filter_bar = ClaimFilterBar()  # the claim filter (ui/claim_filter.py)
+        self.tabs.addTab(vbox(self.claim_filter_bar, self.claim_table), "Claims")
         self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -246,7 +246,8 @@ class StatusBar(QStatusBar):
 
 
 def position_text(doc: Document | None, spans: list[Span], article: ArticleView) -> str:
-    """Where the annotator is: "Document #3 · span 2/9 · 4 pending"."""
+    """Where the annotator is: "Document #3 · span 2/9 · 4 pending", and how many
+    claims the claim filter hides ("· 28 claims filtered out")."""
     if doc is None:
         return ""
     visible = article.visible_spans()
@@ -254,4 +255,7 @@ def position_text(doc: Document | None, spans: list[Span], article: ArticleView)
     focused = next((i for i, s in enumerate(visible) if s.id == article.focused_id), None)
     where = f"span {focused + 1}/{len(visible)}" if focused is not None \
         else f"{len(visible)} spans"
-    return f"Document #{doc.id} · {where} · {pending} pending"
+    hides = article.hides
+    hidden = 0 if hides is None else sum(1 for s in spans if hides(s))
+    out = f" · {hidden} claim{'' if hidden == 1 else 's'} filtered out" if hidden else ""
+    return f"Document #{doc.id} · {where} · {pending} pending{out}"

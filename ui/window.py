@@ -21,6 +21,7 @@ from annotator.store import Store
 
 from .actions import ACTIONS, ActionTable, label_actions
 from .article import ArticleView, describe
+from .claim_filter import ClaimFilterWork
 from .decisions import Decisions
 from .doclabel_work import DocLabelWork
 from .doclist import DocumentPanel
@@ -137,17 +138,17 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(widget)
         self.indexer = SearchIndexer(self)
         self.indexer.progressed.connect(self.documents.show_index_progress)
+        panel, bar = self.span_panel, self.span_panel.claim_filter_bar
+        self.claim_filter = ClaimFilterWork(self, self.article, bar, panel.claim_model,
+                                            panel.tabs, lambda: self.keys.unfold_panel(2))
         # Keys: input widgets take their own; Tab goes round in a fixed order.
         self.input_keys = InputKeys(self)
         self.input_keys.pressed.connect(self.indexer.note_activity)
-        editor = self.claim_editor
-        self.input_keys.install([*editor.fields.values(), self.span_panel.entity_table,
-                                 self.span_panel.claim_table, self.documents.status_filter,
-                                 self.documents.search_box, self.documents.table])
         self.focus_order: list[QWidget] = [
-            self.article, self.header.doc_bar, *editor.fields.values(),
-            self.span_panel.entity_table, self.span_panel.claim_table, self.documents.status_filter,
+            self.article, self.header.doc_bar, *self.claim_editor.fields.values(),
+            panel.entity_table, *bar.inputs(), panel.claim_table, self.documents.status_filter,
             self.documents.search_box, self.documents.table]
+        self.input_keys.install(self.focus_order[2:])
 
     @property
     def doc_model(self) -> DocumentListModel:
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         self.header.show_notice(readonly_notice(self.store))
         self.projects.opened(self.store.path)
         self.indexer.start(self.store)
+        self.claim_filter.load(self.store.path)  # kept per project
 
     def set_project(self, store: Store) -> None:
         """Close the current project and show ``store``."""
@@ -277,8 +279,10 @@ class MainWindow(QMainWindow):
         if self.doc is not None and (doc := self.store.get_document(self.doc.id)) is not None:
             self.show_document(doc)
 
-    def _update_position(self) -> None:
+    def update_position(self) -> None:
+        """The status bar's position and the claim filter's counts."""
         self.position_label.setText(position_text(self.doc, self.spans, self.article))
+        self.claim_filter.show_count(self.spans)
 
     # -- focus
 
@@ -287,7 +291,7 @@ class MainWindow(QMainWindow):
         span = self.article.focused_span()
         self.span_panel.show_focus(span, self.doc.text if self.doc else "", self.spans)
         self.status_bar.set_idle(reveal(describe(span).replace("\n", " · ")) if span else "")
-        self._update_position()
+        self.update_position()
 
     def move_focus(self, step: int, pending: bool = False) -> None:
         target = self.article.neighbour(step, pending)
@@ -299,7 +303,7 @@ class MainWindow(QMainWindow):
 
     def set_show_rejected(self, show: bool) -> None:
         self.article.set_show_rejected(show)
-        self._update_position()
+        self.update_position()
 
     # -- what decisions report
 
@@ -328,10 +332,7 @@ class MainWindow(QMainWindow):
         self.refuse(str(error))
 
     def _on_tokens_waiting(self, message: str) -> None:
-        if message:
-            self.statusBar().showMessage(message)
-        else:
-            self.statusBar().clearMessage()
+        self.status_bar.showMessage(message)  # an empty one clears it
         # An undo pressed while a label waits for its tokens undoes that label: open then.
         stack = self.decisions.undo_stack
         self.action_table["undo"].setEnabled(bool(message) or stack.canUndo())
@@ -391,7 +392,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
         for part in (self.taskbar, self.indexer, self.model_loop, self.documents,
-                     self.article.tokens):
+                     self.article.tokens, self.live.watcher):  # no poll of a closed store
             part.stop()
         self.article.banner.dismiss()
         super().closeEvent(event)
