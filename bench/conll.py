@@ -50,7 +50,9 @@ ZERO_SHOT = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "
 #: The variants tried (docs/learning.md, "CoNLL-2003"): a recipe
 #: (:class:`annotator.train.recipe.EntityRecipe`) each. ``before``: what ``annotator
 #: train`` used before issue 27; ``default``: what it uses now (1,000-word batches, the
-#: evaluations during training on an 8,000-word sample, ten evaluations of patience).
+#: evaluations during training on an 8,000-word sample, ten evaluations of patience, and
+#: on CoNLL a new NER on the base tok2vec); ``fine-tuned``: the same with the base NER
+#: fine-tuned.
 VARIANTS: dict[str, dict[str, Any]] = {
     "default": {},
     "before": asdict(BEFORE),
@@ -58,6 +60,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "lr2": {"learn_rate": 0.002},
     "dropout2": {"dropout": 0.2},
     "fresh": {"fresh": True},
+    "fine-tuned": {"fresh": False},
     "rehearse": {"rehearse": True},
     "base-tokenizer": {"project_tokenizer": False},
 }

@@ -370,13 +370,14 @@ def _train_entities(store: Store, base: str, train_docs: list[data.Labelled],
     ner: Any = nlp.get_pipe(NER)
     before = _entity_scores(store, nlp, dev_docs) if dev_docs and ner.labels else None
     labels = sorted(counts.labels)
-    if recipe.fresh:
+    words = sum(len(eg.predicted) for eg in train_examples)
+    fresh = recipe.use_fresh(words, labels, list(ner.labels))
+    if fresh:
         nlp, ner = _fresh_ner(nlp, labels, train_examples)
     added = [label for label in labels if label not in ner.labels]
     resume = bool(ner.labels)
     for label in added:
         ner.add_label(label)
-    words = sum(len(eg.predicted) for eg in train_examples)
     epochs = options.max_epochs or 30
     total = options.max_steps or recipe.steps_per_epoch(words) * epochs
     eval_every = recipe.every(words)
@@ -390,7 +391,7 @@ def _train_entities(store: Store, base: str, train_docs: list[data.Labelled],
         max_epochs=epochs, max_steps=options.max_steps, eval_every=eval_every,
         patience=eval_every * recipe.patience_evals, dropout=recipe.dropout,
         deadline=deadline, on_step=on_step, config=recipe.training_config(words),
-        rehearse=recipe.rehearse and not recipe.fresh,
+        rehearse=recipe.rehearse and not fresh,
         final_eval=max(1.0, sum(len(eg.predicted) for eg in dev_examples)
                        / max(1, sum(len(eg.predicted) for eg in loop_dev))))
     report("evaluate", 0, None)
@@ -411,7 +412,8 @@ def _train_entities(store: Store, base: str, train_docs: list[data.Labelled],
     }
     meta["scores"]["entity"] = {"before": before, "after": after,
                                 "base": _pipeline_id(base, nlp)}
-    meta["training"]["entity"] = {**_outcome_dict(outcome), "recipe": recipe.as_dict()}
+    meta["training"]["entity"] = {**_outcome_dict(outcome), "recipe": recipe.as_dict(),
+                                  "fresh": fresh}
     meta["seconds"]["entity"] = round(time.monotonic() - t0, 1)
 
 

@@ -72,6 +72,18 @@ def test_recipe_batches_and_evaluations_follow_the_data() -> None:
     assert DEFAULT.training_config()["optimizer"]["learn_rate"] == DEFAULT.learn_rate
 
 
+def test_a_new_ner_for_a_large_project_with_labels_of_its_own() -> None:
+    from annotator.train.recipe import BEFORE, FRESH_MIN_WORDS
+
+    base = ["PERSON", "ORG", "GPE", "LOC"]
+    conll = ["LOC", "MISC", "ORG", "PER"]
+    assert DEFAULT.use_fresh(163_000, conll, base)  # CoNLL-2003
+    assert not DEFAULT.use_fresh(FRESH_MIN_WORDS - 1, conll, base)  # small: fine-tune
+    assert not DEFAULT.use_fresh(10**6, ["PERSON", "ORG"], base)  # the base's labels
+    assert not BEFORE.use_fresh(10**6, conll, base)
+    assert DEFAULT.with_(fresh=True).use_fresh(10, ["PERSON"], base)
+
+
 def test_sample_words_takes_whole_examples_seeded() -> None:
     import spacy
     from spacy.training import Example
