@@ -61,7 +61,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "dropout2": {"dropout": 0.2},
     "fresh": {"fresh": True},
     "fine-tuned": {"fresh": False},
-    "rehearse": {"rehearse": True},
+    "rehearse": {"rehearse": True, "fresh": False},
     "base-tokenizer": {"project_tokenizer": False},
 }
 
