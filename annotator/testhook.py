@@ -21,26 +21,32 @@ is one test of a global and :func:`watch` installs nothing.
 
 from __future__ import annotations
 
-import atexit
 import os
-import signal
 import sqlite3
 import sys
-from dataclasses import dataclass
 
 VARIABLE = "ANNOTATOR_TEST_STOP_AT"
 SQL_OPS = 1000
 
 
-@dataclass
 class Plan:
     """Where to stop: at the ``at``-th step of ``kind`` (every kind if None), with
-    ``signum``; ``at`` None only counts."""
+    ``signum`` (default SIGSTOP); ``at`` None only counts. A plain class, and
+    :mod:`signal` imported only for a plan: every command imports this module (a
+    dataclass and the signal enums cost 5 million instructions at each start)."""
 
-    at: int | None
-    kind: str | None = None
-    signum: int = signal.SIGSTOP
-    seen: int = 0
+    def __init__(self, at: int | None, kind: str | None = None,
+                 signum: int | None = None) -> None:
+        import signal
+
+        self.at = at
+        self.kind = kind
+        self.signum = signal.SIGSTOP if signum is None else signum
+        self.seen = 0
+
+    def __repr__(self) -> str:
+        return (f"Plan(at={self.at!r}, kind={self.kind!r}, signum={self.signum!r}, "
+                f"seen={self.seen!r})")
 
     def hit(self, kind: str) -> None:
         if self.kind is not None and kind != self.kind:
@@ -53,6 +59,9 @@ class Plan:
 def _parse(value: str | None) -> Plan | None:
     if not value:
         return None
+    import atexit
+    import signal
+
     kind, _, at = value.rpartition(":")
     signum = signal.SIGSTOP
     if at.startswith("SIG"):
@@ -84,10 +93,10 @@ def _sql_step() -> int:
     return 0
 
 
-def arm(at: int | None, kind: str | None = None, signum: int = signal.SIGSTOP) -> Plan:
+def arm(at: int | None, kind: str | None = None, signum: int | None = None) -> Plan:
     """For a test running the code in its own process: stop (or signal) at step ``at``
-    of ``kind`` from now on; ``disarm()`` ends it. Connections opened before are not
-    watched."""
+    of ``kind`` from now on (``signum`` None: SIGSTOP); ``disarm()`` ends it.
+    Connections opened before are not watched."""
     global _plan
     _plan = Plan(at, kind, signum)
     return _plan

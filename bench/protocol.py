@@ -10,9 +10,11 @@ beside or above the repository.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import os
 import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,3 +87,23 @@ def split(docs: list[ProtocolDoc] | None = None) -> tuple[list[str], list[str]]:
     random.Random(SPLIT_SEED).shuffle(order)
     held = sorted(order[:HELDOUT_DEBATES])
     return [d for d in debates if d not in held], held
+
+
+def sentence_scores(sentences: Sequence[tuple[int, int]],
+                    claims: Iterable[tuple[int, int, float]]) -> list[float | None]:
+    """Per sentence, the highest score of the claims that count for it (``None``: none).
+
+    A claim counts for a sentence when it covers at least half of the sentence's
+    characters, or at least half of the claim lies inside the sentence."""
+    out: list[float | None] = [None] * len(sentences)
+    starts = [s for s, _ in sentences]
+    for c_start, c_end, score in claims:
+        k = max(bisect.bisect_right(starts, c_start) - 1, 0)
+        while k < len(sentences) and sentences[k][0] < c_end:
+            s, e = sentences[k]
+            inside = min(e, c_end) - max(s, c_start)
+            if inside > 0 and (2 * inside >= e - s or 2 * inside >= c_end - c_start):
+                best = out[k]
+                out[k] = score if best is None else max(best, score)
+            k += 1
+    return out

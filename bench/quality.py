@@ -20,40 +20,20 @@ the whole file's figures.
 from __future__ import annotations
 
 import argparse
-import bisect
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from annotator.evaluate import average_precision, prf
-from bench.protocol import protocol_documents, split
+from bench.claim_ranking import best_f1
+from bench.protocol import protocol_documents, sentence_scores, split
 
 ALL = 10_000  # more documents than the file makes: the whole file
 TARGETS = {"F1": 0.60, "AP": 0.60}  # issue 14, the rules alone
 MODEL_TARGETS = {"F1": 0.70}  # issue 15, with the learned model, on held-out debates
-
-
-def sentence_scores(sentences: Sequence[tuple[int, int]],
-                    claims: Iterable[tuple[int, int, float]]) -> list[float | None]:
-    """Per sentence, the highest score of the claims that count for it (``None``: none).
-
-    A claim counts for a sentence when it covers at least half of the sentence's
-    characters, or at least half of the claim lies inside the sentence."""
-    out: list[float | None] = [None] * len(sentences)
-    starts = [s for s, _ in sentences]
-    for c_start, c_end, score in claims:
-        k = max(bisect.bisect_right(starts, c_start) - 1, 0)
-        while k < len(sentences) and sentences[k][0] < c_end:
-            s, e = sentences[k]
-            inside = min(e, c_end) - max(s, c_start)
-            if inside > 0 and (2 * inside >= e - s or 2 * inside >= c_end - c_start):
-                best = out[k]
-                out[k] = score if best is None else max(best, score)
-            k += 1
-    return out
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -374,26 +354,6 @@ def measure_speakers(nlp: Any = None, path: Path = SPEAKER_SET,
 
 
 # --- ranking the claims: model, rules, a calibrated combination (issue 27) -----------
-
-def best_f1(gold: Sequence[bool], scores: Sequence[float | None]) -> tuple[float, float]:
-    """The best F1 over all thresholds of ``scores`` (``None``: never suggested), and the
-    threshold that gives it."""
-    pairs = sorted(((s, g) for s, g in zip(scores, gold, strict=True) if s is not None),
-                   key=lambda x: -x[0])
-    total = sum(1 for g in gold if g)
-    best, at, tp, k = 0.0, 1.0, 0, 0
-    while k < len(pairs):
-        j = k
-        while j < len(pairs) and pairs[j][0] == pairs[k][0]:
-            tp += pairs[j][1]
-            j += 1
-        p, r = tp / j, tp / total if total else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        if f > best:
-            best, at = f, pairs[k][0]
-        k = j
-    return best, at
-
 
 def ranking_rows(n_docs: int = ALL, nlp: Any = None) -> dict[str, Any]:
     """AP and best F1 on the held-out debates of five rankings of every claim unit (not

@@ -107,3 +107,36 @@ def test_fit_logistic_recovers_a_separating_weight():
     y = (x[:, 0] + 0.1 * rng.normal(size=400) > 0).astype(float)
     w = fit_logistic(x, y)
     assert w[1] > 3 * abs(w[2])  # the first feature carries the label
+
+
+def _unit(doc: int, span: tuple[int, int], words: list[str], label: bool,
+          debate: str = "d") -> dict[str, object]:
+    return {"debate": debate, "doc": doc, "span": span, "features": words, "cues": [],
+            "rules": 0.5, "label": label}
+
+
+def test_sentence_figures_rank_every_unit_and_as_suggested():
+    from bench.claim_ranking import sentence_figures
+
+    documents = [{"debate": "d", "sentences": [(0, 10), (11, 20), (21, 30)],
+                  "verdicts": [1, -1, 1]}]
+    units = [_unit(0, (0, 10), [], True), _unit(0, (11, 20), [], False),
+             _unit(0, (21, 30), [], True)]
+    f = sentence_figures(documents, units, [0.9, 0.6, 0.4], 0.5)
+    assert abs(f["AP"] - (1 + 2 / 3) / 2) < 1e-9  # every unit ranked: 0.4 third
+    assert f["suggested"]["R"] == 0.5 and f["suggested"]["P"] == 0.5  # 0.4 not suggested
+    assert abs(f["best_F1"] - 0.8) < 1e-9
+
+
+@pytest.mark.parametrize("factory", ["textcat_multilabel", "textcat"])
+def test_train_variant_gives_the_checkworthy_probability(factory):
+    """Both classifier kinds return the probability of CHECKWORTHY (with exclusive
+    classes, its column, not the other class's)."""
+    from bench.claim_ranking import _bow, train_variant
+
+    worthy = [_unit(k, (0, 1), ["unemployment", "rose", "0%"], True) for k in range(30)]
+    other = [_unit(k, (0, 1), ["i", "think", "so"], False) for k in range(30)]
+    spec = (factory, _bow(2, exclusive=factory == "textcat"), "unit", 6)
+    predict = train_variant(spec, worthy[:20] + other[:20], worthy[20:] + other[20:])
+    p_worthy, p_other = predict([worthy[0], other[0]])
+    assert p_worthy > 0.5 > p_other

@@ -1,0 +1,107 @@
+"""The quick commands (``list``, ``show``, ``stats``, ``mark``) do at start-up only what
+they need (issue 28 §3; the figures are in bench/startup.py, not here): opening a
+project compares its schema with the recorded one instead of building the schema in
+memory, and ``mark`` does not import the API's decisions and label files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+#: modules no quick command needs: the decisions (annotator.api, decide), the label
+#: files (tempfile, tomllib: annotator.labels), besides the heavy ones of test_layers.py
+NOT_NEEDED = ("annotator.api", "annotator.decide", "annotator.labels",
+              "annotator.editing", "tempfile", "tomllib")
+
+
+@pytest.fixture
+def project(tmp_path):
+    from annotator.store import Store
+
+    db = tmp_path / "p.db"
+    with Store(db) as store, store.write():
+        for i in range(3):
+            store.insert_document(f"Article {i} said Reuters.", {"title": f"t{i}"}, f"h{i}")
+    return db
+
+
+def _run_in_process(args: list[str], cwd) -> dict[str, object]:
+    """Run ``annotator ARGS`` in a fresh interpreter; what it imported and whether it
+    built the expected schema in memory."""
+    code = ("import json, os, sys\n"
+            "from annotator.cli import main\n"
+            "sys.stdout = open(os.devnull, 'w')\n"
+            f"main.main({args!r}, standalone_mode=False)\n"
+            "from annotator.store.trust import expected_schema\n"
+            "sys.stdout = sys.__stdout__\n"
+            "print(json.dumps({'built': expected_schema.cache_info().currsize,"
+            " 'modules': sorted(sys.modules)}))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=cwd, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("args", [["stats"], ["list", "--limit", "2"], ["show", "2", "--json"],
+                                  ["mark", "done", "1"], ["mark", "new", "1"]])
+def test_startup_quick_commands_build_no_schema_and_import_no_decisions(project, args):
+    got = _run_in_process([*args, "--db", str(project)], project.parent)
+    assert got["built"] == 0, f"annotator {args[0]} built the schema in memory"
+    modules = set(got["modules"])  # type: ignore[arg-type]
+    extra = sorted(m for m in modules if m.startswith(NOT_NEEDED))
+    assert not extra, f"annotator {' '.join(args)} imports {extra}"
+
+
+def test_startup_recorded_schema_is_the_one_this_version_builds():
+    """``annotator/store/schema_objects.py`` (``python -m tools.gen_schema``) holds what
+    ``expected_schema`` builds for the current version."""
+    from annotator.store.schema import SCHEMA_VERSION
+    from annotator.store.schema_objects import SCHEMA_OBJECTS, VERSION
+    from annotator.store.trust import expected_schema, recorded_schema
+    from tools import gen_schema
+
+    assert VERSION == SCHEMA_VERSION
+    assert expected_schema(SCHEMA_VERSION) == SCHEMA_OBJECTS
+    assert recorded_schema() is SCHEMA_OBJECTS
+    assert gen_schema.main(["--check"]) == 0, "run python -m tools.gen_schema"
+
+
+def test_startup_a_changed_schema_is_still_refused_by_the_built_one(project):
+    """The recorded schema only spares work: a file that differs from it is compared with
+    the schema built in memory, and refused with the same words."""
+    import sqlite3
+
+    from annotator.errors import StoreError
+    from annotator.store import Store
+    from annotator.store.trust import expected_schema
+
+    conn = sqlite3.connect(project)
+    conn.execute("CREATE INDEX extra_idx ON documents(title)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="an extra index extra_idx on documents"):
+        Store(project, create=False, readonly=True)
+    assert expected_schema.cache_info().currsize >= 1
+
+
+def test_startup_mark_says_what_the_api_said(project, monkeypatch):
+    """``mark`` runs the session itself (not annotator.api.Project): the same refusal of
+    a bad annotator name, the same line, the same logged decider."""
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+    from annotator.store import Store
+
+    runner = CliRunner()
+    bad = runner.invoke(main, ["mark", "done", "1", "--annotator", "../x", "--db",
+                               str(project)])
+    assert bad.exit_code == 1
+    assert "annotator '../x'" in bad.output
+    ok = runner.invoke(main, ["mark", "done", "1", "2", "--annotator", "ann",
+                              "--db", str(project)])
+    assert ok.exit_code == 0, ok.output
+    assert ok.output == "marked 2 document(s) done as ann\n"
+    with Store(project, create=False, readonly=True) as store:
+        assert [store.document(i).status for i in (1, 2, 3)] == ["done", "done", "new"]
