@@ -40,14 +40,15 @@ def first_draw(db: Path, runs: int = COLD_RUNS) -> dict[str, Any]:
             "spacy_imported": any(s for _, s in times)}
 
 
-def _window(db: Path, tmp: Path) -> Any:
+def _window(db: Path, tmp: Path, readonly: bool = False) -> Any:
     from annotator.gui.app import build_window
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
     settings = QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)
-    window = build_window(db, "bench", settings, auto_suggest=False)
+    window = build_window(db, "bench", settings, auto_suggest=False,
+                          readonly=readonly)
     window.resize(1024, 700)
     window.show()
     app.processEvents()
@@ -103,7 +104,8 @@ def scroll(db: Path) -> dict[str, Any]:
 
 def search(db: Path, word: str) -> dict[str, Any]:
     """``word`` typed into the list's search box and applied (the typing pause left
-    out): milliseconds until its first rows are drawn, and how many show."""
+    out): milliseconds until its first rows are drawn (also when the list reads them in a
+    thread), and how many show."""
     with tempfile.TemporaryDirectory(prefix="bench-search-") as name:
         app, window = _window(db, Path(name))
         window.indexer.stop()
@@ -113,14 +115,69 @@ def search(db: Path, word: str) -> dict[str, Any]:
             panel.search_box.setText(word)
             panel.apply_filter()  # at once, not after the typing pause
 
-        ms = _frame(app, panel.table, apply)
+        started, cpu = time.perf_counter(), time.process_time()
+        _frame(app, panel.table, apply)
+        while getattr(panel.model, "searching", False):  # read in a thread (doc_search)
+            app.processEvents()
+        panel.table.viewport().repaint()
+        app.processEvents()
+        ms = (time.perf_counter() - started) * 1000
+        CPU.append((time.process_time() - cpu) * 1000)  # the search's thread included
         shown = panel.model.rowCount()
         window.close()
     return {"search_ms": ms, "cpu_ms": CPU[-1], "rows_shown": shown, "word": word}
 
 
+def search_turns(db: Path, word: str, timeout_s: float = 300.0) -> dict[str, Any]:
+    """``word`` typed into the list's search box and applied, then the event loop run
+    until the list has its rows: the GUI thread's longest turn meanwhile (the time
+    between two runs of a zero-interval timer, wall and the GUI thread's own CPU), the
+    turns counted, and the seconds until the rows were there. A search that blocks the
+    GUI thread shows as one long turn; one run in a worker, as many short ones."""
+    from PySide6.QtCore import QTimer
+
+    with tempfile.TemporaryDirectory(prefix="bench-search-turns-") as name:
+        app, window = _window(db, Path(name), readonly=True)  # the project untouched
+        panel = window.documents
+        gaps: list[tuple[float, float]] = []
+        last = [time.perf_counter(), time.thread_time()]
+
+        def on_turn() -> None:
+            wall, cpu = time.perf_counter(), time.thread_time()
+            gaps.append(((wall - last[0]) * 1000, (cpu - last[1]) * 1000))
+            last[:] = [wall, cpu]
+
+        timer = QTimer(interval=0)
+        timer.timeout.connect(on_turn)
+        timer.start()
+        app.processEvents()
+        started = time.perf_counter()
+        last[:] = [started, time.thread_time()]
+        panel.search_box.setText(word)
+        panel.apply_filter()  # at once, not after the typing pause
+        while getattr(panel.model, "searching", False) \
+                and time.perf_counter() - started < timeout_s:
+            app.processEvents()
+        done_s = time.perf_counter() - started
+        app.processEvents()
+        timer.stop()
+        shown = panel.model.rowCount()
+        window.close()
+        window.store.close()
+    walls = [w for w, _ in gaps] or [0.0]
+    cpus = [c for _, c in gaps] or [0.0]
+    return {"word": word, "rows_shown": shown, "rows_after_s": round(done_s, 2),
+            "turns": len(gaps), "longest_turn_ms": round(max(walls), 1),
+            "longest_turn_cpu_ms": round(max(cpus), 1),
+            "longest_turn_index": walls.index(max(walls)),  # 0: the one that applied it
+            "median_turn_ms": round(statistics.median(walls), 2)}
+
+
 def main(argv: list[str]) -> int:
     db = Path(argv[0])
+    if argv[1:2] == ["--turns"]:  # the search's turns alone: DB --turns WORD
+        print(search_turns(db, argv[2] if len(argv) > 2 else "qzxvbnmw"))
+        return 0
     print(first_draw(db))
     print(scroll(db))
     print(search(db, argv[1] if len(argv) > 1 else "Kovalenko"))

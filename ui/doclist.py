@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QProgressBar,
     QTableView,
@@ -50,6 +51,9 @@ class DocumentPanel(QWidget):
         self.table.setTabKeyNavigation(False)  # Tab leaves the list, never opens a row
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.search_note = QLabel()  # "Searching…" while a search is read in a thread
+        self.search_note.setWordWrap(True)
+        self.search_note.hide()
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self._search_timer = QTimer(self, singleShot=True, interval=250)
@@ -60,7 +64,8 @@ class DocumentPanel(QWidget):
         self.table.activated.connect(self._on_table_activated)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        for widget in (self.status_filter, self.search_box, self.table, self.progress):
+        for widget in (self.status_filter, self.search_box, self.search_note, self.table,
+                       self.progress):
             layout.addWidget(widget)
         # Room for a title of a word or two next to the id and the counts.
         self.setMinimumWidth(26 * self.fontMetrics().horizontalAdvance("0"))
@@ -72,10 +77,12 @@ class DocumentPanel(QWidget):
         self.store = store
         old = self.table.model()
         self.model = DocumentListModel(store, self)
+        self.model.note.connect(self._on_model_note)
         if self.status_filter.currentData() or self.search_box.text():
             self.model.set_filter(self.status_filter.currentData(), self.search_box.text())
         self.table.setModel(self.model)
-        if old is not None:  # the last project's list (its store is closed)
+        if isinstance(old, DocumentListModel):  # the last project's list (store closed)
+            old.stop()
             old.deleteLater()
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(20)
@@ -161,6 +168,14 @@ class DocumentPanel(QWidget):
     def stop(self) -> None:
         """The window closes: a search waiting for more keys never runs."""
         self._search_timer.stop()
+        self.model.stop()
+
+    def _on_model_note(self, text: str) -> None:
+        self.search_note.setText(text)
+        self.search_note.setVisible(bool(text))
+        if not text and self.model.threaded and self.current is not None \
+                and not self.table.currentIndex().isValid():
+            self.select(self.current)  # a search's first rows came from its thread
 
     def _on_search_box_text_changed(self, _text: str) -> None:
         self._search_timer.start()

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import Qt as GuiQt
 
 from annotator.editing.reveal import has_hidden, reveal
 from annotator.model import LabelScheme, Span
-from annotator.store import Store
+from annotator.store import Store, fts_query
 
 from .colors import label_color
+from .doc_search import SYNC_SCAN, PageReader, scan_size
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
@@ -37,20 +38,63 @@ def plain_tooltip(text: str) -> str:
 
 class DocumentListModel(QAbstractTableModel):
     """Documents of the project, ``PAGE`` rows at a time (``canFetchMore``/``fetchMore``),
-    so a 100,000-document project opens as fast as a small one."""
+    so a 100,000-document project opens as fast as a small one. A search that may read
+    more than :data:`SYNC_SCAN` texts by substring is read in a thread
+    (:mod:`ui.doc_search`): :attr:`searching` meanwhile, ``note(text)`` says so."""
+
+    note = Signal(str)  # what the list is doing ("" : nothing to say)
 
     COLUMNS = ("id", "status", "title", "pending", "accepted")
     HEADERS = ("#", "", "Title", "Todo", "OK")
 
-    def __init__(self, store: Store, parent: Any = None):
+    def __init__(self, store: Store, parent: Any = None, sync_scan: int = SYNC_SCAN):
         super().__init__(parent)
         self.store = store
+        self.sync_scan = sync_scan  # more texts to scan than this: read in a thread
         self.status: str | None = None
         self.search: str | None = None
         self._rows: list[dict[str, Any]] = []
         self._row_of_id: dict[int, int] = {}  # a decision finds its row without a scan
         self._total = 0
+        self.scan = 0  # texts a page of this search may read by substring
+        self.pages = PageReader(store.path, self)
+        self.pages.found.connect(self._on_pages_found)
+        self.pages.failed.connect(self._on_pages_failed)
         self.reload()
+
+    @property
+    def searching(self) -> bool:
+        """A page of the search is being read in a thread."""
+        return self.pages.busy
+
+    @property
+    def threaded(self) -> bool:
+        """This filter's pages are read in a thread (see :data:`SYNC_SCAN`)."""
+        return self.scan > self.sync_scan and self.pages.usable
+
+    def stop(self) -> None:
+        """The list goes: its search threads are stopped and waited for."""
+        self.pages.stop()
+
+    def _read(self, kind: str, limit: int = PAGE, after_id: int = 0) -> None:
+        self.pages.read(kind, {"status": self.status, "search": self.search,
+                               "limit": limit, "after_id": after_id})
+        unindexed = "not indexed yet " if fts_query(self.search or "") else ""
+        self.note.emit(f"Searching… {self.scan:,} documents {unindexed}are searched by"
+                       " substring")
+
+    def _on_pages_found(self, kind: str, rows: object) -> None:
+        shown = _shown(cast(list[dict[str, Any]], rows))
+        if kind == "reload":
+            self._reset(shown)
+        elif kind == "more":
+            self._append(shown)
+        else:
+            self._follow(shown)
+        self.note.emit("")  # after the rows: the list may select its current one
+
+    def _on_pages_failed(self, message: str) -> None:
+        self.note.emit(f"Search failed: {message}")
 
     # -- filtering and refreshing
 
@@ -59,10 +103,20 @@ class DocumentListModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        self.pages.cancel()
+        self.scan = scan_size(self.store, self.search)
+        if self.threaded:  # empty until the thread posts the first page
+            self._reset([])
+            self._read("reload")
+            return
+        self.note.emit("")
+        self._reset(_shown(self.store.document_rows(self.status, self.search, 0, PAGE)))
+
+    def _reset(self, rows: list[dict[str, Any]]) -> None:
         self.beginResetModel()
-        self._rows = _shown(self.store.document_rows(self.status, self.search, 0, PAGE))
-        self._total = self._count(self._rows)
-        self._row_of_id = {r["id"]: i for i, r in enumerate(self._rows)}
+        self._rows = rows
+        self._total = self._count(rows)
+        self._row_of_id = {r["id"]: i for i, r in enumerate(rows)}
         self.endResetModel()
 
     def _count(self, rows: list[dict[str, Any]]) -> int:
@@ -90,9 +144,15 @@ class DocumentListModel(QAbstractTableModel):
         rows loaded keep their ids, only the rows that differ are redrawn and documents
         added after them are appended (an import adds at the end): the view keeps its
         selection and scroll. Otherwise (documents deleted) the model is reset; returns
-        whether it was."""
-        rows = _shown(self.store.document_rows(self.status, self.search, 0,
-                                               max(len(self._rows), PAGE)))
+        whether it was (a threaded search's rows come later: False)."""
+        if self.threaded:
+            if not self.searching:
+                self._read("follow", limit=max(len(self._rows), PAGE))
+            return False
+        return self._follow(_shown(self.store.document_rows(
+            self.status, self.search, 0, max(len(self._rows), PAGE))))
+
+    def _follow(self, rows: list[dict[str, Any]]) -> bool:
         total = self._count(rows)
         loaded = len(self._rows)
         if [r["id"] for r in rows[:loaded]] != [r["id"] for r in self._rows]:
@@ -125,7 +185,7 @@ class DocumentListModel(QAbstractTableModel):
         """Fetch up to ``max_pages`` pages until ``doc_id`` is loaded (rows are in id
         order); its row, or None (a document far down the list stays unloaded)."""
         row = self.row_of(doc_id)
-        if row is not None or not self._rows or self._rows[-1]["id"] > doc_id \
+        if row is not None or self.threaded or not self._rows or self._rows[-1]["id"] > doc_id \
                 or not self.canFetchMore(QModelIndex()):
             return row
         # Further than max_pages pages on? Then fetching them would not reach it, and
@@ -155,15 +215,20 @@ class DocumentListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and not self.searching and len(self._rows) < self._total
 
     def fetchMore(self, parent: Index) -> None:  # noqa: N802
-        if parent.isValid():
+        if parent.isValid() or self.searching:
             return
         # Rows are in id order: the next page starts after the last loaded id.
         last = self._rows[-1]["id"] if self._rows else 0
-        more = _shown(self.store.document_rows(self.status, self.search, limit=PAGE,
-                                               after_id=last))
+        if self.threaded:
+            self._read("more", after_id=last)
+            return
+        self._append(_shown(self.store.document_rows(self.status, self.search, limit=PAGE,
+                                                     after_id=last)))
+
+    def _append(self, more: list[dict[str, Any]]) -> None:
         if not more:
             self._total = len(self._rows)
             return

@@ -124,7 +124,7 @@ def test_models_document_list_search_shows_a_page_without_counting_every_match(s
     with store.write():
         for i in range(PAGE * 20 + 7):
             store.insert_document(f"Officials in Erbil said so. {'x' * 300}", {}, f"h{i}")
-    model = DocumentListModel(store)
+    model = DocumentListModel(store, sync_scan=10**9)  # on this thread: its steps counted
     steps = [0]
 
     def count() -> int:
