@@ -358,8 +358,40 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--planted", action="store_true",
                         help="with --doc: made-up articles with planted topics")
     parser.add_argument("--doc-sizes", default=",".join(map(str, DOC_SIZES)))
+    parser.add_argument("--conll", action="store_true",
+                        help="entities instead: annotator train --layer entity on CoNLL-2003 "
+                             "train, scored on its validation file (bench/conll.py)")
+    parser.add_argument("--minutes", type=float, default=10.0,
+                        help="with --conll: annotator train --max-minutes")
+    parser.add_argument("--variant", default="default",
+                        help="with --conll: the training recipe, one of bench/conll.py's "
+                             "VARIANTS (default: what annotator train uses)")
+    parser.add_argument("--dev-fraction", type=float, default=None,
+                        help="with --conll: annotator train --dev-fraction (default: its own)")
+    parser.add_argument("--cpu-clock", action="store_true",
+                        help="with --conll: --max-minutes counts the training's CPU time, "
+                             "for comparing variants on a shared machine")
+    parser.add_argument("--no-zero-shot", action="store_true",
+                        help="with --conll: skip the base pipeline's zero-shot baseline")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    if args.conll:
+        from bench.conll import DATA, VARIANTS, conll, print_result, row
+
+        if args.variant not in VARIANTS:
+            parser.error(f"--variant {args.variant}: one of {', '.join(VARIANTS)}")
+        result = conll(args.minutes, args.variant, args.dev_fraction, args.cpu_clock,
+                       not args.no_zero_shot)
+        if result is None:
+            print(f"skipped: no CoNLL-2003 data in {DATA} (conll2003_train.txt and "
+                  "conll2003_valid.txt; set CONLL2003_DIR to elsewhere)")
+            return
+        if args.json:
+            print(json.dumps(row(result), indent=2))
+        else:
+            print_result(result)
+            print(f"({time.perf_counter() - started:.0f} s in all)")
+        return
     if args.doc:
         doc = doc_curve(tuple(int(x) for x in args.doc_sizes.split(",")), args.planted)
         doc["seconds"] = round(time.perf_counter() - started, 1)

@@ -72,6 +72,9 @@ class Holds:
     #: the background transactions: (when the lock was taken, seconds held, of which
     #: COMMIT, rows changed, what opened it: the calling functions)
     log: list[tuple[float, float, float, int, str]] = field(default_factory=list)
+    #: the foreground (the window's decisions): (when the lock was taken, seconds
+    #: held, of which COMMIT)
+    own: list[tuple[float, float, float]] = field(default_factory=list)
 
 
 @contextlib.contextmanager
@@ -95,6 +98,8 @@ def write_holds() -> Iterator[Holds]:
             ended = time.perf_counter()
             held = ended - started
             holds.all.append(held)
+            if not self.background:
+                holds.own.append((started, held, ended - body))
             if self.background:
                 holds.background.append(held)
                 frames = [f.name for f in traceback.extract_stack(limit=10)
@@ -217,7 +222,9 @@ def _slow_keys(keys: list[tuple[float, float]], holds: Holds,
                            if during(start, s) and s > 0.002],
                     "worker_tx": [(round(held * 1000, 1), round(commit * 1000, 1), what)
                                   for start, held, commit, _, what in holds.log
-                                  if during(start, held)]})
+                                  if during(start, held)],
+                    "own_tx": [(round(held * 1000, 1), round(commit * 1000, 1))
+                               for start, held, commit in holds.own if during(start, held)]})
     return out
 
 
@@ -339,6 +346,8 @@ def measure_keystrokes(tmp: Path, timeout_s: float = 900) -> dict[str, Any]:
             "worker_longest": [(round(h * 1000, 1), round(c * 1000, 1), n, what)
                                for _, h, c, n, what in
                                sorted(held.log, key=lambda x: -x[1])[:8]],
+            "own_longest": sorted(((round(h * 1000, 1), round(c * 1000, 1))
+                                   for _, h, c in held.own), reverse=True)[:8],
             "gc_over_2_ms": len(gcs), "gc_longest": sorted(
                 ((round(s * 1000, 1), g, thread) for _, s, g, thread in gcs),
                 reverse=True)[:8],

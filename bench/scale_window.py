@@ -41,10 +41,9 @@ def first_draw(db: Path, runs: int = COLD_RUNS) -> dict[str, Any]:
 
 
 def _window(db: Path, tmp: Path) -> Any:
+    from annotator.gui.app import build_window
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
-
-    from annotator.gui.app import build_window
 
     app = QApplication.instance() or QApplication([])
     settings = QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)

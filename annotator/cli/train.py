@@ -128,7 +128,10 @@ def train_cmd(layer: str, base: str | None, name: str | None, dev_fraction: floa
         out.write(json.dumps({"done": True, "model": str(result.path),
                               "name": result.meta["name"], "layers": result.meta["layers"],
                               "seconds": result.meta["seconds"].get("total"),
-                              "scores": _headline(result.meta), "notes": result.notes}) + "\n")
+                              "scores": _headline(result.meta),
+                              "per_label": _per_label(result.meta),
+                              "training": _training(result.meta),
+                              "notes": result.notes}) + "\n")
         out.flush()
         return
     click.echo(summary(result.meta, result.path))
@@ -170,6 +173,36 @@ def _headline(meta: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _per_label(meta: dict[str, Any]) -> dict[str, Any]:
+    """The held-out exact P/R/F1 of each entity label after training (``(all)``: the
+    micro average), by layer; a layer not measured is left out."""
+    out: dict[str, Any] = {}
+    after = (meta.get("scores", {}).get("entity") or {}).get("after")
+    if after:
+        out["entity"] = {r["label"]: {"P": r["exact"]["precision"], "R": r["exact"]["recall"],
+                                      "F1": r["exact"]["f1"], "gold": r["exact"]["gold"]}
+                         for r in after if r["exact"]["gold"] or r["label"] == "(all)"}
+    for category, figures in (meta.get("scores", {}).get("doc") or {}).items():
+        out[f"doc:{category}"] = {r["label"]: {k: r[k] for k in ("P", "R", "F1", "gold")}
+                                  for r in figures["labels"]}
+    return out
+
+
+def _training(meta: dict[str, Any]) -> dict[str, Any]:
+    """Per span layer: the steps, epochs, why it stopped, the best step and the
+    seconds it took (document labels: per category)."""
+    out: dict[str, Any] = {}
+    keys = ("steps", "epochs", "stopped", "best_step")
+    for layer in ("entity", "claim"):
+        t = meta.get("training", {}).get(layer)
+        if t:
+            out[layer] = {**{k: t.get(k) for k in keys},
+                          "seconds": meta.get("seconds", {}).get(layer)}
+    for category, t in (meta.get("training", {}).get("doc") or {}).items():
+        out[f"doc:{category}"] = {**{k: t.get(k) for k in keys}, "seconds": t.get("seconds")}
+    return out
+
+
 def summary(meta: dict[str, Any], path: Path) -> str:
     """What ``annotator train`` prints at the end."""
     lines = [f"trained {', '.join(meta['layers'])} in {meta['seconds'].get('total', 0):.0f} s "
@@ -181,7 +214,9 @@ def summary(meta: dict[str, Any], path: Path) -> str:
         ex = meta["examples"]["entity"]
         lines.append(f"  entities: {ex['spans']} spans of {len(ex['by_label'])} label(s), "
                      f"{ex['rejected']} rejected as negatives; "
-                     f"{meta['training']['entity']['steps']} steps "
+                     f"{meta['training']['entity']['steps']} steps, "
+                     f"{meta['training']['entity']['epochs']} epoch(s) in "
+                     f"{meta['seconds'].get('entity', 0):.0f} s "
                      f"({meta['training']['entity']['stopped']})"
                      + (f"; labels added: {', '.join(meta['added_labels'])}"
                         if meta.get("added_labels") else ""))

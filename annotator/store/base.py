@@ -277,17 +277,6 @@ class StoreBase:
         if before_commit is not None:
             before_commit()
         self.conn.execute("COMMIT")
-        if self.background:
-            self._flush_log()
-
-    def _flush_log(self) -> None:
-        """After a background commit (``synchronous=NORMAL``: not synced), outside the
-        write lock: a passive checkpoint syncs the log and copies it into the file. Left
-        unsynced, the suggester's pages were synced by the window's next decision, whose
-        COMMIT's fsync took up to 100-190 ms instead of its own few pages' 10 ms
-        (``bench/long.py``, the bare-commit floor). It never waits for a reader or writer."""
-        with contextlib.suppress(sqlite3.Error):
-            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def _check_identity(self) -> None:
         """Refuse (:class:`ReplacedError`) a write when the path no longer names the file

@@ -215,3 +215,22 @@ def counts_for(a: int, b: int, start: int, end: int) -> bool:
     least half of the unit, or at least half of it lies inside the unit."""
     inside = min(b, end) - max(a, start)
     return inside > 0 and (2 * inside >= end - start or 2 * inside >= b - a)
+
+
+def sample_words(examples: list[Example], words: int, seed: int) -> list[Example]:
+    """A seeded sample of whole ``examples`` of about ``words`` words at most (at least
+    one), in their order; all of them when ``words`` is 0 or they are fewer."""
+    total = sum(len(eg.predicted) for eg in examples)
+    if not words or total <= words:
+        return examples
+    order = list(range(len(examples)))
+    random.Random(seed).shuffle(order)
+    chosen: list[int] = []
+    taken = 0
+    for i in order:
+        n = len(examples[i].predicted)
+        if chosen and taken + n > words:
+            continue
+        chosen.append(i)
+        taken += n
+    return [examples[i] for i in sorted(chosen)]

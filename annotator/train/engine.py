@@ -82,6 +82,8 @@ def train_component(
     deadline: float | None = None,
     on_step: Callable[[Step], None] | None = None,
     config: dict[str, Any] | None = None,
+    rehearse: bool = False,
+    final_eval: float = 1.0,
 ) -> Outcome:
     """Train the component ``name`` of ``nlp`` (the others are left alone and not
     run). ``resume``: it has weights already (a base pipeline's NER), else it is
@@ -90,7 +92,12 @@ def train_component(
     ``deadline`` (a :func:`time.monotonic` time; an evaluation takes as long as the last
     one, so it stops that much before), or when ``on_step`` raises :class:`Stop`. The
     component ends with its best held-out weights (the last ones without ``dev``).
-    ``config``: the batcher and optimizer (default :data:`TRAINING_CONFIG`)."""
+    ``config``: the batcher and optimizer (default :data:`TRAINING_CONFIG`).
+    ``rehearse`` (with ``resume``): after each update, one update of the same texts
+    towards what the component predicted before training (spaCy's ``nlp.rehearse``),
+    so that what the training data does not show is not forgotten. ``final_eval``: how
+    many times an evaluation the measuring after training takes (``dev`` is a sample of
+    the held-out documents), kept free before the deadline."""
     from spacy.training.loop import (
         create_evaluation_callback,
         create_train_batches,
@@ -126,7 +133,9 @@ def train_component(
         best: bytes | None = None
         last_loss = 0.0
         try:
-            for _batch, info, is_best in steps:
+            for batch, info, is_best in steps:
+                if rehearse and resume:
+                    nlp.rehearse(batch, sgd=optimizer)
                 outcome.steps = info["step"] + 1
                 outcome.epochs = info["epoch"]
                 if info["losses"].get(name) is not None:
@@ -146,7 +155,8 @@ def train_component(
                     outcome.stopped = "max_steps"
                     break
                 if deadline is not None and \
-                        time.monotonic() + outcome.eval_seconds * 1.2 >= deadline:
+                        time.monotonic() + outcome.eval_seconds * 1.2 * final_eval \
+                        >= deadline:
                     outcome.stopped = "time"
                     break
         except Stop:

@@ -30,6 +30,8 @@ from ..paths import models_dir
 from ..store import Store
 from . import data, doccat
 from .engine import Outcome, Step, train_component
+from .recipe import DEFAULT as DEFAULT_RECIPE
+from .recipe import EntityRecipe
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -66,6 +68,8 @@ class TrainOptions:
     #: gold, the reviewed documents, as before sets could be chosen).
     annotation_set: str = "gold"
     processes: int = 0  # parsing claims (nlp.pipe n_process); 0: one
+    #: How the entity layer is trained (API only; default :data:`.recipe.DEFAULT`).
+    entity_recipe: EntityRecipe | None = None
 
 
 @dataclass
@@ -355,7 +359,8 @@ def _train_entities(store: Store, base: str, train_docs: list[data.Labelled],
                     meta: dict[str, Any], out: Path, deadline: float | None,
                     report: Callable[..., None]) -> None:
     t0 = time.monotonic()
-    nlp = _load_for_ner(base)
+    recipe = options.entity_recipe or DEFAULT_RECIPE
+    nlp = _load_for_ner(base, recipe)
     counts = data.EntityCounts()
     train_examples = data.entity_examples(nlp, train_docs, options.partial, counts)
     dev_counts = data.EntityCounts()
@@ -365,23 +370,30 @@ def _train_entities(store: Store, base: str, train_docs: list[data.Labelled],
     ner: Any = nlp.get_pipe(NER)
     before = _entity_scores(store, nlp, dev_docs) if dev_docs and ner.labels else None
     labels = sorted(counts.labels)
+    words = sum(len(eg.predicted) for eg in train_examples)
+    fresh = recipe.use_fresh(words, labels, list(ner.labels))
+    if fresh:
+        nlp, ner = _fresh_ner(nlp, labels, train_examples)
     added = [label for label in labels if label not in ner.labels]
     resume = bool(ner.labels)
     for label in added:
         ner.add_label(label)
-    words = sum(len(eg.predicted) for eg in train_examples)
     epochs = options.max_epochs or 30
-    per_epoch = max(1, words // 600)
-    total = options.max_steps or per_epoch * epochs
-    eval_every = max(10, min(200, per_epoch // 2))
+    total = options.max_steps or recipe.steps_per_epoch(words) * epochs
+    eval_every = recipe.every(words)
+    loop_dev = data.sample_words(dev_examples, recipe.eval_words, options.seed)
 
     def on_step(step: Step) -> None:
         report("entity", step.step, total, step.loss, step.score)
 
     outcome = train_component(
-        nlp, NER, train_examples, dev_examples, score_key="ents_f", resume=resume,
+        nlp, NER, train_examples, loop_dev, score_key="ents_f", resume=resume,
         max_epochs=epochs, max_steps=options.max_steps, eval_every=eval_every,
-        patience=eval_every * 5, deadline=deadline, on_step=on_step)
+        patience=eval_every * recipe.patience_evals, dropout=recipe.dropout,
+        deadline=deadline, on_step=on_step, config=recipe.training_config(words),
+        rehearse=recipe.rehearse and not fresh,
+        final_eval=max(1.0, sum(len(eg.predicted) for eg in dev_examples)
+                       / max(1, sum(len(eg.predicted) for eg in loop_dev))))
     report("evaluate", 0, None)
     after = _entity_scores(store, nlp, dev_docs) if dev_docs else None
     report("save")
@@ -396,17 +408,19 @@ def _train_entities(store: Store, base: str, train_docs: list[data.Labelled],
         "moved_to_tokens": counts.moved + dev_counts.moved,
         "dropped": counts.dropped + dev_counts.dropped,
         "too_long": counts.too_long + dev_counts.too_long, "by_label": counts.labels,
-        "words": words,
+        "words": words, "eval_words": sum(len(eg.predicted) for eg in loop_dev),
     }
     meta["scores"]["entity"] = {"before": before, "after": after,
                                 "base": _pipeline_id(base, nlp)}
-    meta["training"]["entity"] = _outcome_dict(outcome)
+    meta["training"]["entity"] = {**_outcome_dict(outcome), "recipe": recipe.as_dict(),
+                                  "fresh": fresh}
     meta["seconds"]["entity"] = round(time.monotonic() - t0, 1)
 
 
-def _load_for_ner(base: str) -> Language:
+def _load_for_ner(base: str, recipe: EntityRecipe = DEFAULT_RECIPE) -> Language:
     """The base pipeline with an NER that reads known-wrong spans (added if it has
-    none), and its own tok2vec (not shared with the parser, which stays as it was)."""
+    none), and its own tok2vec (not shared with the parser, which stays as it was);
+    with the project's tokenizer unless ``recipe`` says otherwise."""
     from ..suggest.loading import load
     from ..suggest.runner import ModelNotFound, load_pipeline
     from ..tokens import fix_tokenizer
@@ -416,8 +430,10 @@ def _load_for_ner(base: str) -> Language:
         if NER in probe.pipe_names:
             # the known-wrong spans are a setting of the NER's transition system, made
             # when the component is built: so through the config, as `spacy train` would.
-            nlp = fix_tokenizer(load(
-                base, config={"components": {NER: {"incorrect_spans_key": INCORRECT_KEY}}}))
+            nlp = load(
+                base, config={"components": {NER: {"incorrect_spans_key": INCORRECT_KEY}}})
+            if recipe.project_tokenizer:
+                nlp = fix_tokenizer(nlp)
         else:
             nlp = probe
             nlp.add_pipe(NER, config={"incorrect_spans_key": INCORRECT_KEY})
@@ -428,6 +444,29 @@ def _load_for_ner(base: str) -> Language:
         if NER in getattr(tok2vec, "listening_components", []):
             nlp.replace_listeners("tok2vec", NER, ["model.tok2vec"])
     return nlp
+
+
+def _fresh_ner(nlp: Language, labels: list[str], examples: list[Any]
+               ) -> tuple[Language, Any]:
+    """Replace the NER of ``nlp`` with a new one knowing only ``labels``, built as the
+    base NER is (its config, with its own tok2vec: :func:`_load_for_ner`) and
+    initialised from ``examples``, then given the base NER's tok2vec weights (the base
+    pipeline's tok2vec, where the NER listened to it)."""
+    old: Any = nlp.get_pipe(NER)
+    tok2vec = old.model.get_ref("tok2vec").to_bytes() if old.model.has_ref("tok2vec") \
+        else None
+    config = {k: v for k, v in nlp.config["components"][NER].items() if k != "factory"}
+    config["incorrect_spans_key"] = INCORRECT_KEY
+    nlp.remove_pipe(NER)
+    ner: Any = nlp.add_pipe(NER, config=config)
+    for label in labels:
+        ner.add_label(label)
+    with nlp.select_pipes(enable=[NER]):
+        ner.initialize(lambda: examples[:200], nlp=nlp)
+    if tok2vec is not None:
+        # after initialising, which draws every weight anew
+        ner.model.get_ref("tok2vec").from_bytes(tok2vec)
+    return nlp, ner
 
 
 def _entity_scores(store: Store, nlp: Language, docs: list[data.Labelled]
