@@ -57,7 +57,7 @@ def default_min_score() -> float:
     """The check-worthy minimum before the annotator sets one: the score from which the
     window's suggester (a learned check-worthiness model, see ui/model_loop.py) suggests
     a claim."""
-    from annotator.suggest.claims import COMBINED_THRESHOLD
+    from annotator.suggest.thresholds import COMBINED_THRESHOLD  # not the claim rules
 
     return float(COMBINED_THRESHOLD)
 

@@ -20,7 +20,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QInputDialog, QWidget
@@ -32,10 +32,12 @@ from .article import ArticleView
 from .doclist import DocumentPanel
 from .review import ReviewMode
 from .taskbar import TaskBar
-from .training import TrainingProcess
 from .view import DocumentView
 from .window_files import FileWork
 from .workers import CallThread, TaskThread, refresh_task
+
+if TYPE_CHECKING:
+    from .training import TrainingProcess
 
 RETRAIN_KEY = "retrain_every"
 UNCERTAIN_KEY = "uncertain_first"
@@ -242,7 +244,7 @@ NOT_DONE: tuple[Status, ...] = ("new", "in_progress", "skipped", "flagged")
 def claim_threshold() -> float:
     """The claim score from which a claim is suggested (the window suggests with a
     learned check-worthiness model: the shipped one, or a trained one)."""
-    from annotator.suggest.claims import COMBINED_THRESHOLD
+    from annotator.suggest.thresholds import COMBINED_THRESHOLD
 
     return float(COMBINED_THRESHOLD)
 

@@ -17,7 +17,9 @@ under the panel's header, from its latest "review" event ("Reviewed by rule: maj
 
 from __future__ import annotations
 
+import importlib
 import json
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, QSignalBlocker, Qt
@@ -27,14 +29,6 @@ from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayo
 from annotator.editing.reveal import reveal
 from annotator.model import Document, as_layer
 from annotator.session import Change
-from annotator.teams import (
-    ReviewState,
-    Version,
-    describe_version,
-    gold_claim,
-    in_the_way,
-    review_state,
-)
 
 from .article import ArticleView
 from .colors import label_color
@@ -45,9 +39,16 @@ from .panels import SpanPanel, plain_label
 from .view import DocumentView
 
 if TYPE_CHECKING:  # imported when first shown: it loads the charts
+    from annotator.teams import ReviewState, Version
+
     from .statistics import StatisticsDialog
 
 VERSION_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _teams() -> ModuleType:
+    """:mod:`annotator.teams`, imported on a review's first use, not to open the window."""
+    return importlib.import_module("annotator.teams")
 
 
 class ReviewPanel(QGroupBox):
@@ -103,7 +104,7 @@ class ReviewPanel(QGroupBox):
         self.header.setText(
             f"Marked done by {', '.join(state.sets)} · {len(state.agreed)} agreed · "
             f"{len(state.groups)} disagreement(s) · {status}")
-        index = 0
+        index, describe = 0, _teams().describe_version
         for number, group in enumerate(state.groups, start=1):
             first = group[0]
             owners = {o for v in group for o in v.owners}
@@ -118,7 +119,7 @@ class ReviewPanel(QGroupBox):
             self.list.addItem(head)
             for version in group:
                 mark = "✓ in gold · " if version.key in state.in_gold else ""
-                item = QListWidgetItem(f"   {mark}{reveal(describe_version(version, text))}")
+                item = QListWidgetItem(f"   {mark}{reveal(describe(version, text))}")
                 item.setData(VERSION_ROLE, index)
                 item.setData(Qt.ItemDataRole.DecorationRole,
                              colors.get(version.label, QColor("#868e96")))
@@ -263,10 +264,10 @@ class ReviewMode(QObject):
         if not self.active:
             return
         self.focused = None
-        self.state = review_state(self.view.store, doc.id) if doc is not None else None
+        self.state = _teams().review_state(self.view.store, doc.id) if doc is not None else None
         if self.state is not None and self._should_preaccept(self.state):
             self._preaccept(self.state)
-            self.state = review_state(self.view.store, self.state.doc_id)
+            self.state = _teams().review_state(self.view.store, self.state.doc_id)
         self._show()
 
     def _should_preaccept(self, state: ReviewState) -> bool:
@@ -284,8 +285,8 @@ class ReviewMode(QObject):
             return
         stack.beginMacro(f"Pre-accept {len(todo)} agreed span(s)")
         for version in todo:  # entities first: a claim's claimant links to its entity
-            if version.layer == "entity" and in_the_way(self.view.store, state.doc_id,
-                                                        version, [version]):
+            if version.layer == "entity" and _teams().in_the_way(
+                    self.view.store, state.doc_id, version, [version]):
                 continue
             self._push_add(state.doc_id, version)
         stack.endMacro()
@@ -300,7 +301,7 @@ class ReviewMode(QObject):
     def _on_changed(self, change: Change, _verb: str) -> None:
         if not self.active or self.view.doc is None or change.doc_id != self.view.doc.id:
             return
-        self.state = review_state(self.view.store, self.view.doc.id)
+        self.state = _teams().review_state(self.view.store, self.view.doc.id)
         if self.focused is not None and self.focused >= len(self.state.versions):
             self.focused = None
         self._show()
@@ -356,7 +357,7 @@ class ReviewMode(QObject):
         decisions = self.decisions
         stack = decisions.undo_stack
         stack.beginMacro(f"Take {', '.join(version.owners)}'s version")
-        for span_id in in_the_way(view.store, doc_id, version, group):
+        for span_id in _teams().in_the_way(view.store, doc_id, version, group):
             decisions.push(DeleteSpanCommand(decisions.session, decisions.signals, span_id))
         self._push_add(doc_id, version)
         stack.endMacro()
@@ -368,7 +369,7 @@ class ReviewMode(QObject):
     def _push_add(self, doc_id: int, version: Version) -> None:
         decisions = self.decisions
         session = decisions.session
-        claim = gold_claim(self.view.store, doc_id, version)
+        claim = _teams().gold_claim(self.view.store, doc_id, version)
         decisions.push(SessionCommand(
             session, decisions.signals, f"Take {version.label}",
             lambda: session.add(doc_id, as_layer(version.layer), version.start, version.end,

@@ -10,6 +10,7 @@ opens)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
@@ -18,10 +19,12 @@ from annotator.model import LabelScheme
 
 from .article import ArticleView
 from .decisions import Decisions
-from .labels_dialog import LabelsDialog
 from .legend import Legend
 from .models import SpanListModel
 from .view import DocumentView
+
+if TYPE_CHECKING:  # imported when it opens (it imports the export refusals)
+    from .labels_dialog import LabelsDialog
 
 
 class SchemeWork:
@@ -42,6 +45,8 @@ class SchemeWork:
     def show_labels(self) -> None:
         """Project ▸ Labels: the dialog over the window (window-modal; the window
         follows each change as soon as it is committed)."""
+        from .labels_dialog import LabelsDialog
+
         store = self.view.store
         dialog = LabelsDialog(store.path, self.view.annotator, store.readonly, self.parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

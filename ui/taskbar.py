@@ -12,14 +12,16 @@ signals.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from .statusbar import ElidedLabel
-from .training import TrainingProcess, progress_text
 from .workers import SuggestWorker, Task, TaskThread
+
+if TYPE_CHECKING:  # imported when a training starts
+    from .training import TrainingProcess
 
 
 class TaskBar(QWidget):
@@ -195,6 +197,8 @@ class TaskBar(QWidget):
         """Start ``annotator train`` on ``db_path``; None if a training already runs."""
         if self.training is not None:
             return None
+        from .training import TrainingProcess
+
         process = TrainingProcess(db_path, args, self)
         process.progressed.connect(self._on_training_progressed)
         process.trained.connect(self._on_training_trained)
@@ -220,6 +224,8 @@ class TaskBar(QWidget):
         self.cancel_training()
 
     def _on_training_progressed(self, p: dict[str, Any]) -> None:
+        from .training import progress_text
+
         self.train_label.set_full_text(progress_text(p))
         total = p.get("total")
         if total:

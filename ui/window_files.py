@@ -5,21 +5,25 @@ import and export in the task bar's workers and what they report. A controller o
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QWidget
 
 from annotator.editing.reveal import reveal
-from annotator.export.base import ExportOptions
 from annotator.session import save_name
 
 from .article import ArticleView
 from .decisions import Decisions
 from .doclist import DocumentPanel
-from .export_dialog import ExportDialog, ExportReport, refusal
 from .taskbar import TaskBar
 from .view import DocumentView
 from .workers import Task, TaskThread, export_task, import_task
+
+if TYPE_CHECKING:  # every exporter: imported when an export starts, not to open the window
+    from annotator.export.base import ExportOptions
+
+    from .export_dialog import ExportReport
 
 MESSAGE_MS = 5000
 #: Room for the window manager's buttons beside a dialog's title (px).
@@ -99,6 +103,8 @@ class FileWork:
         elif kind == "export":  # every line, the skipped ones first: never cut off
             # shown beside the window, never taking its keys: an export runs in the
             # background while the annotator goes on, and the next key is theirs
+            from .export_dialog import ExportReport
+
             self.export_report = ExportReport(message, self.parent)
             self.export_report.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
             self.export_report.show()
@@ -138,6 +144,8 @@ class FileWork:
         return self.run("import", "Importing…", import_task(paths))
 
     def ask_export(self) -> None:
+        from .export_dialog import ExportDialog
+
         store = self.view.store
         dialog = ExportDialog(store.path.parent, store.path, self.parent, store=store)
         if dialog.exec():
@@ -147,6 +155,9 @@ class FileWork:
                   force: bool = False) -> TaskThread | None:
         """Export in a worker with a progress bar (never onto the project itself)."""
         from annotator.export import count_documents
+        from annotator.export.base import ExportOptions
+
+        from .export_dialog import refusal
 
         why = refusal(out, self.view.store.path)
         if why is not None:

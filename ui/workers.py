@@ -12,20 +12,24 @@ from __future__ import annotations
 import contextlib
 import shlex
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from annotator.export.base import ExportOptions
 from annotator.store import Store
-from annotator.suggest.service import failure_reason, start, stopped
+
+if TYPE_CHECKING:  # imported where used: not before the first document is drawn
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+    from annotator.export.base import ExportOptions
 
 
 def _reason(exc: Exception) -> str:
     """What the window shows of a failed task (:func:`failure_reason`)."""
+    from annotator.suggest.service import failure_reason  # imports multiprocessing
+
     return failure_reason(exc)
 
 
@@ -77,6 +81,8 @@ class SuggestWorker(QObject):
 
     def _suggest(self, doc_id: int) -> None:
         if self._conn is None:
+            from annotator.suggest.service import start  # multiprocessing, on first use
+
             self._process, self._conn = start(str(self.db_path))
             if self.model:
                 self._conn.send(("model", self.model))
@@ -111,6 +117,8 @@ class SuggestWorker(QObject):
             if process.is_alive():
                 process.kill()
                 process.join(timeout)
+            from annotator.suggest.service import stopped
+
             stopped()
 
     def interrupt(self) -> None:

@@ -78,6 +78,7 @@ from .doctable import DocTable
 from .entities import EntitySuggestion
 from .lexicon import Lexicons, lexicons
 from .quotes import continued_regions, quote_regions
+from .thresholds import COMBINED_THRESHOLD
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -140,8 +141,6 @@ QUOTE_ONLY = "quote_only"
 #: With a learned model: its weight in the average of the two margins (see the module
 #: docstring, 4). Set a priori, not tuned: half and half.
 LEARNED_WEIGHT = 0.5
-#: With a learned model, units scoring from this are suggested.
-COMBINED_THRESHOLD = 0.5
 #: With a learned model, a suggestion scoring from this says check-worthy "yes": of the
 #: held-out ClaimBuster debate sentences (bench/protocol.py) a claim so scored counts
 #: for, 4 in 5 are check-worthy (0.805; 0.622 from 0.5, 0.779 from 0.7, 0.835 from
