@@ -124,5 +124,6 @@ class Pages:
             old, new = self.cache[k], fresh.page(k)
             if [r["id"] for r in new[:len(old)]] != [r["id"] for r in old]:
                 return fresh, None
-            changed += [k * PAGE + j for j, (a, b) in enumerate(zip(old, new)) if a != b]
+            changed += [k * PAGE + j for j, (a, b) in enumerate(zip(old, new, strict=False))
+                        if a != b]
         return fresh, changed

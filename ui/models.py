@@ -220,8 +220,8 @@ class DocumentListModel(QAbstractTableModel):
         """Fetch up to ``max_pages`` pages until ``doc_id`` is loaded (rows are in id
         order); its row, or None (a document far down the list stays unloaded)."""
         row = self.row_of(doc_id)
-        if row is not None or self.paged is not None or self.threaded or not self._rows or self._rows[-1]["id"] > doc_id \
-                or not self.canFetchMore(QModelIndex()):
+        if row is not None or self.paged is not None or self.threaded or not self._rows \
+                or self._rows[-1]["id"] > doc_id or not self.canFetchMore(QModelIndex()):
             return row
         # Further than max_pages pages on? Then fetching them would not reach it, and
         # each open of such a document would load 1,000 more rows: look first.
