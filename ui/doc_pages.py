@@ -100,6 +100,14 @@ class Pages:
         found = self.cached_row(doc_id)
         if found is not None:
             return found
+        below = [(rows[-1]["id"], k) for k, rows in self.cache.items()
+                 if rows and rows[-1]["id"] < doc_id]
+        if below and not self.dense:  # the next document: the page after the nearest
+            k = max(below)[1] + 1
+            if k not in self.cache and k * PAGE < self.total:
+                after = self.page(k)  # by keyset from page k - 1
+                if after and after[-1]["id"] >= doc_id:
+                    return self.cached_row(doc_id)
         if self.dense:
             i = doc_id - self.first_id
         else:

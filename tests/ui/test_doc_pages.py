@@ -147,3 +147,28 @@ def test_doc_list_follows_another_writer(qtbot: Any, big: Store) -> None:
     assert model.rowCount() == N_DOCS + 1
     assert model.data(model.index(N_DOCS, 2)) == "Late report"
     assert model.data(model.index(N_DOCS - 1, 1)) == "⚑"
+
+
+@pytest.mark.gui
+@pytest.mark.slow
+def test_doc_list_finds_the_next_document_without_counting(big: Store) -> None:
+    # the window selects the document it opens: the next one after the rows held is
+    # found by reading the following page, not by counting the ids before it
+    model = DocumentListModel(big)
+    model.set_filter("new", None)
+    new = big.document_ids("new")
+    middle = len(new) // 2 // PAGE * PAGE
+    assert model.doc_id(middle) == new[middle]  # the view looks at the middle
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    big.conn.set_progress_handler(count, 10)
+    assert model.row_of(new[middle + PAGE + 3]) == middle + PAGE + 3
+    found, steps[0] = steps[0], 0
+    assert big.position("new", new[middle + PAGE + 3]) == middle + PAGE + 3
+    counted = steps[0]
+    big.conn.set_progress_handler(None, 0)
+    assert found * 2 < counted
