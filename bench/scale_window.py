@@ -83,21 +83,31 @@ def scroll(db: Path) -> dict[str, Any]:
         CPU.clear()
         down = [_frame(app, table, lambda: bar.setValue(bar.maximum()))
                 for _ in range(REACHES)]
-        loaded = model.rowCount()
+        paged = getattr(model, "paged", None)  # the list without a search: by position
+        loaded = paged.held if paged is not None else model.rowCount()
+        bottom = table.rowAt(table.viewport().height() - 1)
+        last_shown = model.doc_id(model.rowCount() - 1 if bottom < 0 else bottom)
         back = [_frame(app, table, lambda: bar.setValue(bar.value() - bar.pageStep()))
                 for _ in range(20)]
         back.append(_frame(app, table, lambda: bar.setValue(0)))
+        jumps = [_frame(app, table, lambda f=f: bar.setValue(int(bar.maximum() * f)))
+                 for f in (0.5, 0.25, 0.75, 0.9, 0.1)]  # drops anywhere on the bar
+        held = paged.held if paged is not None else model.rowCount()
         cpu = list(CPU)
         window.indexer.start(window.store)
         tick = _frame(app, table, window.indexer.tick)
         ticks = [_frame(app, table, window.indexer.tick) for _ in range(10)]
         window.indexer.stop()
         window.close()
-    frames = down + back
+    frames = down + back + jumps
     return {"worst_frame_ms": max(frames), "median_frame_ms": statistics.median(frames),
-            "down_worst_ms": max(down), "back_worst_ms": max(back), "rows_loaded": loaded,
+            "down_worst_ms": max(down), "back_worst_ms": max(back),
+            "jump_worst_ms": max(jumps), "rows_loaded": loaded, "rows_held_at_end": held,
+            "last_shown_id": last_shown, "documents": model.total,
             "cpu_worst_frame_ms": max(cpu), "cpu_median_frame_ms": statistics.median(cpu),
-            "cpu_down_worst_ms": max(cpu[:REACHES]), "cpu_back_worst_ms": max(cpu[REACHES:]),
+            "cpu_down_worst_ms": max(cpu[:REACHES]),
+            "cpu_back_worst_ms": max(cpu[REACHES:REACHES + 21]),
+            "cpu_jump_worst_ms": max(cpu[REACHES + 21:]),
             "reaches": REACHES, "first_index_tick_ms": tick,
             "index_tick_worst_ms": max(ticks)}
 

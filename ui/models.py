@@ -1,22 +1,23 @@
-"""Qt item models over the store: the lazy document list and one document's spans."""
+"""Qt item models over the store: the document list (one document's spans:
+:mod:`ui.span_model`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, cast
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import Qt as GuiQt
 
-from annotator.editing.reveal import has_hidden, reveal
-from annotator.model import LabelScheme, Span
 from annotator.store import Store, fts_query
 
-from .colors import label_color
+from .doc_pages import PAGE, Pages
+from .doc_pages import shown as _shown
 from .doc_search import SYNC_SCAN, PageReader, scan_size
+from .span_model import SpanListModel
+
+__all__ = ["PAGE", "DocumentListModel", "SpanListModel", "plain_tooltip"]
 
 Index = QModelIndex | QPersistentModelIndex
-PAGE = 200
 
 STATUS_MARKS = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "⤼", "flagged": "⚑"}
 
@@ -37,8 +38,10 @@ def plain_tooltip(text: str) -> str:
 
 
 class DocumentListModel(QAbstractTableModel):
-    """Documents of the project, ``PAGE`` rows at a time (``canFetchMore``/``fetchMore``),
-    so a 100,000-document project opens as fast as a small one. A search that may read
+    """Documents of the project. Without a search, every row from the counters and a
+    page read where the view looks (:class:`ui.doc_pages.Pages`, a few pages kept): the
+    scroll bar spans the whole list. A search has no count: ``PAGE`` rows at a time
+    (``canFetchMore``/``fetchMore``). A search that may read
     more than :data:`SYNC_SCAN` texts by substring is read in a thread
     (:mod:`ui.doc_search`): :attr:`searching` meanwhile, ``note(text)`` says so."""
 
@@ -56,6 +59,7 @@ class DocumentListModel(QAbstractTableModel):
         self._rows: list[dict[str, Any]] = []
         self._row_of_id: dict[int, int] = {}  # a decision finds its row without a scan
         self._total = 0
+        self.paged: Pages | None = None  # the list without a search, by position
         self.scan = 0  # texts a page of this search may read by substring
         self.pages = PageReader(store.path, self)
         self.pages.found.connect(self._on_pages_found)
@@ -110,10 +114,14 @@ class DocumentListModel(QAbstractTableModel):
             self._read("reload")
             return
         self.note.emit("")
+        if not self.search:
+            self._reset([], Pages(self.store, self.status, self._count([])))
+            return
         self._reset(_shown(self.store.document_rows(self.status, self.search, 0, PAGE)))
 
-    def _reset(self, rows: list[dict[str, Any]]) -> None:
+    def _reset(self, rows: list[dict[str, Any]], paged: Pages | None = None) -> None:
         self.beginResetModel()
+        self.paged = paged
         self._rows = rows
         self._total = self._count(rows)
         self._row_of_id = {r["id"]: i for i, r in enumerate(rows)}
@@ -130,13 +138,14 @@ class DocumentListModel(QAbstractTableModel):
 
     def refresh_document(self, doc_id: int) -> None:
         """Re-read one loaded row (after a decision changed its counts or status)."""
-        row = self.row_of(doc_id)
-        if row is None:
+        row = self.paged.cached_row(doc_id) if self.paged else self.row_of(doc_id)
+        match = self.store.document_row(doc_id) if row is not None else None
+        if row is None or match is None:
             return
-        match = self.store.document_row(doc_id)
-        if match is None:
-            return
-        self._rows[row] = _shown([match])[0]
+        if self.paged:
+            self.paged.replace(doc_id, match)
+        else:
+            self._rows[row] = _shown([match])[0]
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def follow(self) -> bool:
@@ -149,6 +158,8 @@ class DocumentListModel(QAbstractTableModel):
             if not self.searching:
                 self._read("follow", limit=max(len(self._rows), PAGE))
             return False
+        if self.paged is not None:
+            return self._follow_pages()
         return self._follow(_shown(self.store.document_rows(
             self.status, self.search, 0, max(len(self._rows), PAGE))))
 
@@ -175,18 +186,42 @@ class DocumentListModel(QAbstractTableModel):
             self.endInsertRows()
         return False
 
+    def _follow_pages(self) -> bool:
+        """:meth:`follow` without a search: the pages held read anew; a longer list
+        grows at its end, rows held that moved reset the model."""
+        assert self.paged is not None
+        total = self._count([])
+        fresh, changed = self.paged.reread(total)
+        if changed is None or total < self._total:
+            self._reset([], fresh)
+            return True
+        self.paged = fresh
+        last = self.columnCount() - 1
+        for i in changed:
+            self.dataChanged.emit(self.index(i, 0), self.index(i, last))
+        if total > self._total:
+            self.beginInsertRows(QModelIndex(), self._total, total - 1)
+            self._total = total
+            self.endInsertRows()
+        return False
+
     def row_of(self, doc_id: int) -> int | None:
+        if self.paged is not None:
+            return self.paged.row_of(doc_id)
         return self._row_of_id.get(doc_id)
 
     def doc_id(self, row: int) -> int | None:
+        if self.paged is not None:
+            found = self.paged.row(row)
+            return found["id"] if found else None
         return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
 
     def load_until(self, doc_id: int, max_pages: int = 5) -> int | None:
         """Fetch up to ``max_pages`` pages until ``doc_id`` is loaded (rows are in id
         order); its row, or None (a document far down the list stays unloaded)."""
         row = self.row_of(doc_id)
-        if row is not None or self.threaded or not self._rows or self._rows[-1]["id"] > doc_id \
-                or not self.canFetchMore(QModelIndex()):
+        if row is not None or self.paged is not None or self.threaded or not self._rows \
+                or self._rows[-1]["id"] > doc_id or not self.canFetchMore(QModelIndex()):
             return row
         # Further than max_pages pages on? Then fetching them would not reach it, and
         # each open of such a document would load 1,000 more rows: look first.
@@ -209,16 +244,19 @@ class DocumentListModel(QAbstractTableModel):
     # -- Qt model interface
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
+        if parent.isValid():
+            return 0
+        return self._total if self.paged is not None else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
-        return not parent.isValid() and not self.searching and len(self._rows) < self._total
+        return not parent.isValid() and not self.searching and self.paged is None \
+            and len(self._rows) < self._total
 
     def fetchMore(self, parent: Index) -> None:  # noqa: N802
-        if parent.isValid() or self.searching:
+        if parent.isValid() or self.searching or self.paged is not None:
             return
         # Rows are in id order: the next page starts after the last loaded id.
         last = self._rows[-1]["id"] if self._rows else 0
@@ -250,9 +288,15 @@ class DocumentListModel(QAbstractTableModel):
         if role not in (DISPLAY, TOOLTIP, ALIGNMENT, USER):
             return None
         i = index.row()
-        if not index.isValid() or not 0 <= i < len(self._rows):
+        if self.paged is not None:
+            found = self.paged.row(i) if index.isValid() else None
+            if found is None:
+                return None
+            row = found
+        elif not index.isValid() or not 0 <= i < len(self._rows):
             return None
-        row = self._rows[i]
+        else:
+            row = self._rows[i]
         column = self.COLUMNS[index.column()]
         if role == DISPLAY:
             if column == "status":
@@ -273,117 +317,3 @@ class DocumentListModel(QAbstractTableModel):
         if role == USER:
             return row["id"]
         return None
-
-
-def _shown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows with their title and note as shown (:func:`reveal`); made once per page,
-    not in data(), which runs for every painted cell."""
-    for row in rows:
-        row["title"] = reveal(row["title"] or "")
-        if row.get("note"):
-            row["note"] = reveal(row["note"])
-    return rows
-
-
-class SpanListModel(QAbstractTableModel):
-    """The spans of one layer of the open document: label, decision, text; those
-    :attr:`hides` says are filtered out (the claim filter, ui/claim_filter.py) left out."""
-
-    HEADERS = ("Label", "Decision", "Text")
-
-    def __init__(self, scheme: LabelScheme, layer: str, parent: Any = None):
-        super().__init__(parent)
-        self.scheme = scheme
-        self.layer = layer
-        self.spans: list[Span] = []
-        self._texts: list[str] = []
-        self._row_of_id: dict[int | None, int] = {}
-        self.hides: Callable[[Span], bool] | None = None
-
-    def set_scheme(self, scheme: LabelScheme) -> None:
-        """Another scheme: the colour chips of every row are drawn again."""
-        self.scheme = scheme
-        if self.spans:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.spans) - 1, 0))
-
-    def set_spans(self, text: str, spans: list[Span]) -> None:
-        self.beginResetModel()
-        hides = self.hides
-        self.spans = [s for s in spans if s.layer == self.layer
-                      and (hides is None or not hides(s))]
-        self._texts = [_snippet(text, s) for s in self.spans]
-        if has_hidden(text):  # checked once: most articles have none
-            self._texts = [reveal(t) for t in self._texts]
-        self._row_of_id = {s.id: i for i, s in enumerate(self.spans)}
-        self.endResetModel()
-
-    def update_spans(self, text: str, spans: list[Span], changed: dict[int, Span | None]
-                     ) -> None:
-        """``spans`` after a decision that changed the spans in ``changed`` (span id ->
-        new state, None when deleted). A decision that keeps every span where it was
-        (accept, reject, relabel, claim attributes) updates those rows in place; one that
-        adds, deletes or moves spans resets the list (a reset on every keystroke costs
-        more than the decision on a 3,000-span document)."""
-        rows = []
-        for span_id, state in changed.items():
-            row = self._row_of_id.get(span_id)
-            out = state is None or state.layer != self.layer or (
-                self.hides is not None and self.hides(state))
-            if out or row is None or state is None:
-                if row is None and out:
-                    continue  # neither side is in this list
-                self.set_spans(text, spans)
-                return
-            old = self.spans[row]
-            if (old.start, old.end) != (state.start, state.end):
-                self.set_spans(text, spans)
-                return
-            rows.append((row, state))
-        for row, state in rows:
-            self.spans[row] = state
-        if rows:  # one signal, also for an accept-all of thousands
-            top, bottom = min(r for r, _ in rows), max(r for r, _ in rows)
-            self.dataChanged.emit(self.index(top, 0), self.index(bottom, len(self.HEADERS) - 1))
-
-    def row_of(self, span_id: int | None) -> int | None:
-        return self._row_of_id.get(span_id) if span_id is not None else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.spans)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if role not in (DISPLAY, DECORATION, USER):
-            return None
-        i = index.row()
-        if not index.isValid() or not 0 <= i < len(self.spans):
-            return None
-        span = self.spans[i]
-        column = index.column()
-        if role == DISPLAY:
-            if column == 0:
-                return span.label
-            if column == 1:
-                return span.decision
-            return self._texts[i]
-        if role == DECORATION and column == 0:
-            label = self.scheme.get(span.label)
-            return label_color(label.color if label else None)
-        if role == USER:
-            return span.id
-        return None
-
-
-def _snippet(text: str, span: Span) -> str:
-    """The span's text on one line, a long one cut to 120 characters."""
-    if span.end - span.start > 200:
-        return " ".join(text[span.start:span.start + 200].split())[:120]
-    return " ".join(text[span.start:span.end].split())

@@ -215,6 +215,39 @@ class DocumentQueries(StoreBase):
         names = [c[0] for c in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
+    def document_rows_before(self, status: str | None, before_id: int, offset: int = 0,
+                             limit: int = 200) -> list[dict[str, Any]]:
+        """A page of the unsearched document list read backwards: the ``limit`` rows
+        that end ``offset`` rows before ``before_id`` (0: the list's end), in id order.
+        The window reads the pages near the list's end this way (keyset, not an OFFSET
+        from the top)."""
+        where, params = self._list_filter(status, None)
+        if before_id:
+            where = f"{where} AND d.id < ?" if where else "WHERE d.id < ?"
+            params.append(before_id)
+        cur = self.conn.execute(f"SELECT {_LIST_COLUMNS} FROM documents d {where}"
+                                " ORDER BY d.id DESC LIMIT ? OFFSET ?", (*params, limit, offset))
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in reversed(cur.fetchall())]
+
+    def id_range(self) -> tuple[int, int]:
+        """The smallest and largest document id (0, 0 without documents): two steps of
+        the table's b-tree, not a scan (which one ``SELECT min(id), max(id)`` is)."""
+        row = self.conn.execute("SELECT (SELECT min(id) FROM documents),"
+                                " (SELECT max(id) FROM documents)").fetchone()
+        return int(row[0] or 0), int(row[1] or 0)
+
+    def position(self, status: str | None, doc_id: int) -> int:
+        """How many documents (with ``status``, if given) come before ``doc_id`` in id
+        order: its row in the unsearched document list. Counts the ids before it (the
+        status index with a status), so it costs as many steps as the row number."""
+        if status:
+            sql = ("SELECT count(*) FROM documents d INDEXED BY idx_documents_status"
+                   " WHERE d.status = ? AND d.id < ?")
+            return int(self.conn.execute(sql, (status, doc_id)).fetchone()[0])
+        return int(self.conn.execute("SELECT count(*) FROM documents WHERE id < ?",
+                                     (doc_id,)).fetchone()[0])
+
     def _found_rows(self, status: str | None, search: str, offset: int, limit: int,
                     after_id: int, doc_label: tuple[str, str] | None
                     ) -> list[dict[str, Any]]:

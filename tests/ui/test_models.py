@@ -18,11 +18,14 @@ from .conftest import add_document
 def test_models_document_list_is_lazy_and_valid(qtmodeltester, store):
     for i in range(PAGE * 2 + 50):
         add_document(store, f"Article number {i} about Mosul.")
-    model = DocumentListModel(store)
-    assert model.rowCount() == PAGE and model.total == PAGE * 2 + 50
-    model.fetchMore(model.index(-1, -1).parent())
-    assert model.rowCount() == PAGE * 2
+    model = DocumentListModel(store)  # no search: every row, read where the view looks
+    assert model.rowCount() == PAGE * 2 + 50 == model.total
+    assert not model.canFetchMore(QModelIndex())
     assert model.load_until(PAGE * 2 + 40) == PAGE * 2 + 39
+    model.set_filter(None, "Article")  # a search: lazy, a page at a time
+    assert model.rowCount() == PAGE and model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == PAGE * 2
     model.set_filter(None, "number 7 ")
     assert [model.doc_id(r) for r in range(model.rowCount())] == [8]
     model.set_filter(None, None)
@@ -51,6 +54,7 @@ def test_models_document_list_loads_nothing_toward_a_far_document(store):
         for i in range(PAGE * 7):
             store.insert_document(f"Article {i}", {}, f"hash{i}")
     model = DocumentListModel(store)
+    model.set_filter(None, "Article")  # a search's list is lazy
     assert model.load_until(PAGE * 6 + 10) is None  # more than five pages on
     assert model.rowCount() == PAGE
     assert model.load_until(PAGE * 5) == PAGE * 5 - 1  # within reach: loaded
