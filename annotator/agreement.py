@@ -285,12 +285,12 @@ def agreement(store: Store, layer: str = "entity",
                 if span.label not in labels:
                     labels.append(span.label)
         if cache is not None:
-            tokens = cache.get([(doc_id, docs[doc_id]) for doc_id in batch])
+            starts_of = cache.starts([(doc_id, docs[doc_id]) for doc_id in batch])
         for doc_id in batch:
             text = docs[doc_id]
             names = shared[doc_id]
             if cache is not None:
-                starts: Sequence[int] = tokens[doc_id][0]
+                starts: Sequence[int] = starts_of[doc_id]
                 bounds = None
             else:
                 bounds = sentences(text)

@@ -309,11 +309,16 @@ def pack(starts: Sequence[int], encoded: bytes) -> tuple[bytes, bytes]:
 
 def unpack(starts_blob: bytes, json_blob: bytes) -> tuple[array[int], bytes]:
     """The inverse of :func:`pack`."""
+    return unpack_starts(starts_blob), zlib.decompress(json_blob)
+
+
+def unpack_starts(starts_blob: bytes) -> array[int]:
+    """The token starts of :func:`pack`'s first blob."""
     starts = array("I")
     starts.frombytes(starts_blob)
     if sys.byteorder == "big":
         starts.byteswap()
-    return starts, zlib.decompress(json_blob)
+    return starts
 
 
 def token_range(starts: Sequence[int], start: int, end: int) -> tuple[int, int]:
@@ -478,6 +483,19 @@ class TokenCache:
         if not docs:
             return {}
         return self.collect(self.request(docs))
+
+    def starts(self, docs: Sequence[tuple[int, str]]) -> dict[int, Sequence[int]]:
+        """The token starts of each ``(doc_id, text)``, all that agreement needs: the
+        cached ones without decompressing their tokens JSON (a third of agreement's time
+        at 100,000 documents), the others computed and cached as by :meth:`get`."""
+        if not docs:
+            return {}
+        found = self.store.get_tokens([doc_id for doc_id, _ in docs], tokenizer_id())
+        out: dict[int, Sequence[int]] = {doc_id: unpack_starts(blobs[0])
+                                         for doc_id, blobs in found.items()}
+        missing = [(doc_id, text) for doc_id, text in docs if doc_id not in out]
+        out.update((doc_id, tokens[0]) for doc_id, tokens in self.get(missing).items())
+        return out
 
     def request(self, docs: Sequence[tuple[int, str]]) -> TokenRequest:
         """Start on the tokens of ``docs``: the cached ones are read now, the others

@@ -147,3 +147,24 @@ def test_tokenizer_primed_cache_gives_spacys_tokens_on_any_text(parts: list[str]
 
 
 _REFERENCE = _reference()
+
+
+def test_token_cache_starts_are_those_of_get_cached_or_not(tmp_path) -> None:
+    """``TokenCache.starts`` (what agreement reads, without decompressing the tokens JSON)
+    gives ``get``'s starts, for a cached document and for one it tokenises and caches."""
+    from annotator.importers import content_hash
+    from annotator.store import Store
+    from annotator.tokens import TokenCache, compute, pack, tokenizer_id
+
+    texts = ["Ali al-Hassan told Reuters on Monday.", "Maria López saidThursday: “no”."]
+    with Store(tmp_path / "p.db") as store:
+        with store.write():
+            ids = [store.insert_document(t, {}, content_hash(t)) for t in texts]
+            store.put_tokens([(ids[0], tokenizer_id(), *pack(*compute(texts[0])))])
+        docs = list(zip(ids, texts, strict=True))
+        cache = TokenCache(store)
+        starts = cache.starts(docs)
+        assert cache.computed == 1 and cache.saved == 1  # the second, cached now
+        assert {d: list(s) for d, s in starts.items()} == \
+            {d: list(t[0]) for d, t in TokenCache(store).get(docs).items()}
+        assert list(starts[ids[1]]) == compute(texts[1])[0]
