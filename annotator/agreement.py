@@ -286,14 +286,15 @@ def agreement(store: Store, layer: str = "entity",
     units = 0
     for i in range(0, len(doc_ids), BATCH):
         batch = doc_ids[i:i + BATCH]
-        docs = {d.id: d.text for d in store.iter_documents(ids=batch)}
+        # entities: the cached token starts, and no text unless not cached
+        docs = store.document_texts(batch) if cache is None else {}
         spans, claims, by_id, seen = _batch_spans(store, batch, layer)
         for label in seen:
             if label not in codes:
                 labels.append(label)
                 codes[label] = len(labels)
         if cache is not None:
-            starts_of = cache.starts([(doc_id, docs[doc_id]) for doc_id in batch])
+            starts_of = cache.starts_by_id(batch, store.document_texts)
             bounds_of: dict[int, list[tuple[int, int]]] = {}
             sizes = [len(starts_of[doc_id]) for doc_id in batch]
         else:
