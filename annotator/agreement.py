@@ -104,11 +104,13 @@ def binary_confusion(confusion: npt.NDArray[Any], value: int) -> npt.NDArray[Any
     return np.array([[neither, b_only], [a_only, both]])
 
 
-def alpha(unanimous: Counter[int], mixed: Sequence[Sequence[int]] | Sequence[Array],
+def alpha(unanimous: Counter[int],
+          mixed: Sequence[Sequence[int]] | Sequence[Array] | npt.NDArray[Any],
           n_values: int) -> float | None:
     """Krippendorff's α (nominal) by the ``krippendorff`` package, from units given as
     value counts: ``unanimous[v]``, the number of values ``v`` given in units where every
-    annotator gave ``v``; ``mixed``, one row of counts per unit where they differ.
+    annotator gave ``v``; ``mixed``, one row of counts per unit where they differ (or
+    an array of such rows).
 
     Units where all agree are summed into one row per value: a unit of ``m`` equal
     values adds exactly ``m`` to that value's coincidence (m·m − m over m − 1), as one
