@@ -30,10 +30,12 @@ closing quotes or brackets) before a space, and at line breaks.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -50,28 +52,31 @@ ALL = "all"
 BATCH = 500  # documents read together
 
 Array = npt.NDArray[np.int64]
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+|\s*\n\s*")
+# The cut: a line break, or a sentence end with any closing quotes or brackets, then
+# the whole run of spaces after it. Each alternative starts with one of a few
+# characters, so the regex engine scans for them in C (a pattern starting with a
+# lookbehind or `\s*` is tried at every position: 4x slower over the bench corpus);
+# the cuts are the ends of the same whitespace runs either way.
+_SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)\s*|[\"'”’»)\]]*(\s+))")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """The sentences of ``text`` as ``(start, end)`` code-point ranges (see the module
     docstring), without surrounding spaces."""
     out: list[tuple[int, int]] = []
-    last = 0
+    append = out.append
+    last = len(text) - len(text.lstrip())
     for match in _SENTENCE_END.finditer(text):
-        _add_piece(text, last, match.end(), out)  # closing quotes stay, spaces go
-        last = match.end()
-    _add_piece(text, last, len(text), out)
+        end = match.start(1)  # after the closing quotes (closing quotes stay)
+        if end < 0:  # a line break: the spaces before it go
+            end = last + len(text[last:match.start()].rstrip())
+        if end > last:
+            append((last, end))
+        last = match.end()  # a whole run of spaces: the next sentence starts after it
+    end = last + len(text[last:].rstrip())
+    if end > last:
+        append((last, end))
     return out
-
-
-def _add_piece(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        out.append((start, end))
 
 
 # --- the figures ---------------------------------------------------------------------
@@ -99,11 +104,13 @@ def binary_confusion(confusion: npt.NDArray[Any], value: int) -> npt.NDArray[Any
     return np.array([[neither, b_only], [a_only, both]])
 
 
-def alpha(unanimous: Counter[int], mixed: Sequence[Sequence[int]] | Sequence[Array],
+def alpha(unanimous: Counter[int],
+          mixed: Sequence[Sequence[int]] | Sequence[Array] | npt.NDArray[Any],
           n_values: int) -> float | None:
     """Krippendorff's α (nominal) by the ``krippendorff`` package, from units given as
     value counts: ``unanimous[v]``, the number of values ``v`` given in units where every
-    annotator gave ``v``; ``mixed``, one row of counts per unit where they differ.
+    annotator gave ``v``; ``mixed``, one row of counts per unit where they differ (or
+    an array of such rows).
 
     Units where all agree are summed into one row per value: a unit of ``m`` equal
     values adds exactly ``m`` to that value's coincidence (m·m − m over m − 1), as one
@@ -112,12 +119,12 @@ def alpha(unanimous: Counter[int], mixed: Sequence[Sequence[int]] | Sequence[Arr
     ``None`` where α is undefined (fewer than two values in all)."""
     import krippendorff
 
-    rows = [[count if v == value else 0 for v in range(n_values)]
+    head = [[count if v == value else 0 for v in range(n_values)]
             for value, count in sorted(unanimous.items()) if count >= 2]
-    rows += [list(r) for r in mixed]
-    if not rows:
+    tail = np.asarray(mixed, dtype=np.float64).reshape(-1, n_values)
+    if not head and not len(tail):
         return None
-    counts = np.array(rows, dtype=np.float64)
+    counts = np.vstack([np.array(head, dtype=np.float64).reshape(-1, n_values), tail])
     used = counts.sum(axis=0) > 0
     if used.sum() < 2:
         return None
@@ -260,7 +267,12 @@ def agreement(store: Store, layer: str = "entity",
               on_progress: Callable[[int, int], None] | None = None) -> Agreement:
     """The agreement of the project's annotators on ``layer`` (see the module
     docstring). Reads the token cache (documents without cached tokens are tokenised,
-    and cached when the project can be written). ``on_progress(done, total)``."""
+    and cached when the project can be written). ``on_progress(done, total)``.
+
+    Computed a batch of documents at a time: each annotator's unit values of the whole
+    batch in one array, so that κ's confusion and α's tallies are a few array
+    operations per batch, not per document; memory holds one batch and the units on
+    which the annotators differ (for α), whatever the number of documents."""
     if layer not in LAYER_UNITS:
         raise ValueError(f"layer must be entity or claim, not {layer!r}")
     shared = store.shared_done()
@@ -270,45 +282,62 @@ def agreement(store: Store, layer: str = "entity",
     cache = TokenCache(store) if layer == "entity" else None
     pairs = {(a, b): PairAgreement(a, b) for a, b in combinations(annotators, 2)}
     labels = list(scheme)
-    per_doc: list[tuple[list[str], dict[str, Array]]] = []
+    codes = {name: i + 1 for i, name in enumerate(labels)}  # a unit's value: 0, none
+    f1: dict[tuple[str, str], dict[str, list[int]]] = {key: {} for key in pairs}
+    tally = _AlphaTally()
     units = 0
     for i in range(0, len(doc_ids), BATCH):
         batch = doc_ids[i:i + BATCH]
-        docs = {d.id: d.text for d in store.iter_documents(ids=batch)}
-        spans: dict[tuple[int, str], list[Span]] = {}
-        by_id: dict[int, Span] = {}
-        for doc_id, name, span in store.decided_spans(batch):
-            if span.id is not None:
-                by_id[span.id] = span
-            if span.layer == layer:
-                spans.setdefault((doc_id, name), []).append(span)
-                if span.label not in labels:
-                    labels.append(span.label)
+        # entities: the cached token starts, and no text unless not cached
+        docs = store.document_texts(batch) if cache is None else {}
+        spans, claims, by_id, seen = _batch_spans(store, batch, layer)
+        for label in seen:
+            if label not in codes:
+                labels.append(label)
+                codes[label] = len(labels)
         if cache is not None:
-            starts_of = cache.starts([(doc_id, docs[doc_id]) for doc_id in batch])
-        for doc_id in batch:
-            text = docs[doc_id]
+            starts_of = cache.starts_by_id(batch, store.document_texts)
+            bounds_of: dict[int, list[tuple[int, int]]] = {}
+            sizes = [len(starts_of[doc_id]) for doc_id in batch]
+        else:
+            bounds_of = {doc_id: sentences(docs[doc_id]) for doc_id in batch}
+            sizes = [len(bounds_of[doc_id]) for doc_id in batch]
+        # values[r, u]: unit u's value from the r-th annotator of its document
+        width = max(len(shared[doc_id]) for doc_id in batch)
+        values = np.zeros((width, sum(sizes)), dtype=np.int64)
+        segments: dict[tuple[str, str], list[tuple[int, int, int, int]]] = {}
+        offset = 0
+        for doc_id, size in zip(batch, sizes, strict=True):
             names = shared[doc_id]
-            if cache is not None:
-                starts: Sequence[int] = starts_of[doc_id]
-                bounds = None
-            else:
-                bounds = sentences(text)
-                starts = [s for s, _ in bounds]
-            values = {name: _unit_values(spans.get((doc_id, name), []), starts, bounds,
-                                         len(starts), labels) for name in names}
-            units += len(starts)
-            per_doc.append((names, values))
-            for a, b in combinations(names, 2):
-                _add_pair(pairs[(a, b)], spans.get((doc_id, a), []),
-                          spans.get((doc_id, b), []), values[a], values[b], len(labels) + 1,
-                          text, by_id, layer)
+            if size:
+                for row, name in enumerate(names):
+                    _paint(values[row, offset:offset + size], spans.get((doc_id, name), []),
+                           codes, starts_of[doc_id] if cache is not None else None,
+                           bounds_of.get(doc_id, []))
+            for (ra, a), (rb, b) in combinations(enumerate(names), 2):
+                pair = pairs[(a, b)]
+                pair.documents += 1
+                pair.units += size
+                segments.setdefault((a, b), []).append((offset, size, ra, rb))
+                _add_f1(f1[(a, b)], spans.get((doc_id, a), []), spans.get((doc_id, b), []))
+                if layer == "claim":
+                    _add_claimants(pair, claims.get((doc_id, a), []),
+                                   claims.get((doc_id, b), []), docs[doc_id], by_id)
+            offset += size
+        n_values = len(labels) + 1
+        for key, parts in segments.items():
+            _add_confusion(pairs[key], values, parts, n_values)
+        tally.add(values, [len(shared[doc_id]) for doc_id in batch], sizes, n_values)
+        units += offset
         if on_progress is not None:
             on_progress(min(i + BATCH, len(doc_ids)), len(doc_ids))
+    for key, pair in pairs.items():
+        pair.spans = {label: Counter(dict(zip(_F1_KEYS, counts, strict=True)))
+                      for label, counts in f1[key].items()}
     used = [x for x in labels if any(x in p.spans for p in pairs.values())]
     result = Agreement(layer, annotators, used, len(doc_ids), units, list(pairs.values()),
                        {})
-    _alphas(result, per_doc, labels)
+    _alphas(result, tally, labels)
     # κ matrices are indexed by the full label list; keep it for the figures.
     result.labels = used
     keep = [0] + [labels.index(x) + 1 for x in used]
@@ -321,83 +350,190 @@ def agreement(store: Store, layer: str = "entity",
     return result
 
 
-def _unit_values(spans: list[Span], starts: Sequence[int],
-                 bounds: list[tuple[int, int]] | None, n_units: int, labels: list[str]
-                 ) -> Array:
-    """Each unit's value: 0 for none, else 1 + the label's index."""
-    values = np.zeros(n_units, dtype=np.int64)
-    if not n_units:
-        return values
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        code = labels.index(span.label) + 1
-        if bounds is None:  # tokens: every token the span touches
-            first, last = token_range(starts, span.start, span.end)
-            values[first:last + 1] = code
-        else:  # sentences: the first claim that overlaps it
-            for j, (start, end) in enumerate(bounds):
-                if start >= span.end:
-                    break
-                if end > span.start and values[j] == 0:
-                    values[j] = code
-    return values
+Bounds = tuple[int, int, str]  # a span's start, end and label
 
 
-def _add_pair(pair: PairAgreement, a: list[Span], b: list[Span], va: Array, vb: Array,
-              n_values: int, text: str, by_id: dict[int, Span], layer: str) -> None:
-    pair.documents += 1
-    pair.units += len(va)
+def _batch_spans(store: Store, batch: list[int], layer: str
+                 ) -> tuple[dict[tuple[int, str], list[Bounds]],
+                            dict[tuple[int, str], list[Span]], dict[int, Span], list[str]]:
+    """The accepted spans of ``layer`` in the annotators' sets of ``batch``, by document
+    and set, in the store's order: their bounds; for claims also the spans, and the
+    spans their claimants link to (accepted, in an annotator's set of the batch; others
+    count as unlinked), by id; and the spans' labels in the order the store gives them
+    (the labels' order in the figures)."""
+    bounds: dict[tuple[int, str], list[Bounds]] = {}
+    claims: dict[tuple[int, str], list[Span]] = {}
+    seen: dict[str, None] = {}
+    by_id: dict[int, Span] = {}
+    if layer != "claim":
+        for doc_id, name, start, end, label in store.decided_span_bounds(batch, layer):
+            bounds.setdefault((doc_id, name), []).append((start, end, label))
+            seen[label] = None
+        return bounds, claims, by_id, list(seen)
+    for doc_id, name, span in store.decided_spans(batch, layer):
+        claims.setdefault((doc_id, name), []).append(span)
+        bounds.setdefault((doc_id, name), []).append((span.start, span.end, span.label))
+        seen[span.label] = None
+    linked = sorted({s.claim.claimant_span_id for doc_spans in claims.values()
+                     for s in doc_spans
+                     if s.claim is not None and s.claim.claimant_span_id is not None})
+    for k in range(0, len(linked), BATCH):
+        for _, _, span in store.decided_spans(batch, span_ids=linked[k:k + BATCH]):
+            if span.id is not None:
+                by_id[span.id] = span
+    return bounds, claims, by_id, list(seen)
+
+
+def _paint(values: Array, spans: list[Bounds], codes: dict[str, int],
+           starts: Sequence[int] | None, in_sentences: list[tuple[int, int]]) -> None:
+    """Each unit's value (``values``, one document's units of one annotator, zeros):
+    0 for none, else the label's code. Tokens: the label of the last span (in start
+    order, longer first) touching them. Sentences: the label of the first claim that
+    overlaps them."""
+    ordered = sorted(spans, key=lambda s: (s[0], -s[1]))
+    if starts is not None:
+        for start, end, label in ordered:
+            first, last = token_range(starts, start, end)
+            values[first:last + 1] = codes[label]
+        return
+    for start, end, label in ordered:
+        # the sentences it overlaps: those ending after its start, starting before its end
+        part = values[bisect_right(in_sentences, start, key=_END):
+                      bisect_left(in_sentences, end, key=_START)]
+        part[part == 0] = codes[label]
+
+
+_START, _END = itemgetter(0), itemgetter(1)
+_F1_KEYS = ("a_spans", "b_spans", "exact", "a_overlap", "b_overlap")
+
+
+def _add_f1(counts: dict[str, list[int]], a: list[Bounds], b: list[Bounds]) -> None:
+    """Add one document's :func:`span_f1` counts, per label and for :data:`ALL` (the sum
+    over the labels: a span only matches or overlaps one of the same label)."""
+    total = counts.setdefault(ALL, [0, 0, 0, 0, 0])
+    a_set, b_set = set(a), set(b)
+    if a_set == b_set and all(s[0] < s[1] for s in a_set):
+        # the same spans (most documents): each matches and overlaps itself
+        for label, n in Counter(s[2] for s in a_set).items():
+            found: tuple[int, ...] = (n,) * 5
+            _add_counts(counts, total, label, found)
+        return
+    a_by: dict[str, set[tuple[int, int]]] = {}
+    b_by: dict[str, set[tuple[int, int]]] = {}
+    for start, end, label in a_set:
+        a_by.setdefault(label, set()).add((start, end))
+    for start, end, label in b_set:
+        b_by.setdefault(label, set()).add((start, end))
+    for label in a_by.keys() | b_by.keys():
+        xs, ys = a_by.get(label, set()), b_by.get(label, set())
+        found = (len(xs), len(ys), len(xs & ys),
+                 sum(1 for s in xs if any(s[0] < t[1] and t[0] < s[1] for t in ys)),
+                 sum(1 for t in ys if any(s[0] < t[1] and t[0] < s[1] for s in xs)))
+        _add_counts(counts, total, label, found)
+
+
+def _add_counts(counts: dict[str, list[int]], total: list[int], label: str,
+                found: tuple[int, ...]) -> None:
+    if label != ALL:  # a label named "all" is the whole, as span_f1's filter has it
+        mine = counts.setdefault(label, [0, 0, 0, 0, 0])
+        for k in range(5):
+            mine[k] += found[k]
+    for k in range(5):
+        total[k] += found[k]
+
+
+def _add_claimants(pair: PairAgreement, a: list[Span], b: list[Span], text: str,
+                   by_id: dict[int, Span]) -> None:
+    for x, y in pair_claims(a, b):
+        pair.claimant_pairs += 1
+        if normalise(claimant_text(x, text, by_id)) == normalise(claimant_text(y, text, by_id)):
+            pair.claimant_agree += 1
+
+
+def _add_confusion(pair: PairAgreement, values: Array,
+                   parts: list[tuple[int, int, int, int]], n_values: int) -> None:
+    """Add the confusion of a batch's documents the pair shares: ``parts``, each
+    ``(offset, units, row of a, row of b)`` in ``values``."""
+    offsets, sizes, rows_a, rows_b = (np.array(x, dtype=np.int64) for x in zip(*parts,
+                                                                                strict=True))
+    # the units' columns: each part's offset, counted up over its units
+    columns = np.repeat(offsets - (np.cumsum(sizes) - sizes), sizes) + \
+        np.arange(int(sizes.sum()))
+    va = values[np.repeat(rows_a, sizes), columns]
+    vb = values[np.repeat(rows_b, sizes), columns]
     size = max(n_values, 1)
     confusion = np.bincount(va * size + vb, minlength=size * size).reshape(size, size)
     if pair.confusion is None:
         pair.confusion = confusion
-    else:
-        if pair.confusion.shape[0] < size:  # a label first seen in this batch
-            grown = np.zeros((size, size), dtype=np.int64)
-            old = pair.confusion.shape[0]
-            grown[:old, :old] = pair.confusion
-            pair.confusion = grown
-        pair.confusion += confusion
-    for label in {s.label for s in a} | {s.label for s in b} | {ALL}:
-        counts = span_f1([(s.start, s.end, s.label) for s in a if label in (ALL, s.label)],
-                         [(s.start, s.end, s.label) for s in b if label in (ALL, s.label)])
-        pair.spans.setdefault(label, Counter()).update(counts)
-    if layer == "claim":
-        for x, y in pair_claims(a, b):
-            pair.claimant_pairs += 1
-            if normalise(claimant_text(x, text, by_id)) == normalise(
-                    claimant_text(y, text, by_id)):
-                pair.claimant_agree += 1
+        return
+    if pair.confusion.shape[0] < size:  # a label first seen in this batch
+        grown = np.zeros((size, size), dtype=np.int64)
+        old = pair.confusion.shape[0]
+        grown[:old, :old] = pair.confusion
+        pair.confusion = grown
+    pair.confusion += confusion
 
 
-def _alphas(result: Agreement, per_doc: list[tuple[list[str], dict[str, Array]]],
-            labels: list[str]) -> None:
+class _AlphaTally:
+    """What α needs of every unit, added a batch at a time (see :func:`alpha`): the
+    units where all agree as value counts, and one row of value counts per unit where
+    they differ, in document and unit order."""
+
+    def __init__(self) -> None:
+        self.unanimous: Counter[int] = Counter()
+        self.mixed: list[Array] = []
+
+    def add(self, values: Array, annotators: list[int], sizes: list[int],
+            n_values: int) -> None:
+        """``values`` as in :func:`agreement` (rows past a document's ``annotators``
+        are not theirs), ``sizes`` the units of each document."""
+        if not values.shape[1]:
+            return
+        per_unit = np.repeat(np.array(annotators, dtype=np.int64), sizes)
+        present = np.arange(values.shape[0])[:, None] < per_unit[None, :]
+        same = ((values == values[0]) | ~present).all(axis=0)
+        found = np.bincount(values[0][same], weights=per_unit[same], minlength=n_values)
+        for value in np.flatnonzero(found):
+            self.unanimous[int(value)] += int(found[value])
+        columns = np.flatnonzero(~same)
+        if not len(columns):
+            return
+        counts = np.zeros((len(columns), n_values), dtype=np.int64)
+        index = np.arange(len(columns))
+        for row in range(values.shape[0]):
+            counts[index, values[row, columns]] += present[row, columns]
+        self.mixed.append(counts)
+
+    def rows(self, n_values: int) -> Array:
+        """The mixed units' counts, ``n_values`` columns wide."""
+        out = np.zeros((sum(len(m) for m in self.mixed), n_values), dtype=np.int64)
+        at = 0
+        for block in self.mixed:
+            out[at:at + len(block), :block.shape[1]] = block
+            at += len(block)
+        return out
+
+
+def _alphas(result: Agreement, tally: _AlphaTally, labels: list[str]) -> None:
     n_values = len(labels) + 1
-    unanimous: Counter[int] = Counter()
-    mixed: list[Array] = []
-    for names, values in per_doc:
-        if not names or not len(values[names[0]]):
-            continue
-        stacked = np.stack([values[n] for n in names])
-        same = (stacked == stacked[0]).all(axis=0)
-        for value, count in zip(*np.unique(stacked[0][same], return_counts=True),
-                                strict=True):
-            unanimous[int(value)] += int(count) * len(names)
-        for column in stacked[:, ~same].T:
-            mixed.append(np.bincount(column, minlength=n_values))
+    unanimous = tally.unanimous
+    mixed = tally.rows(n_values)
     result.alpha[ALL] = alpha(unanimous, mixed, n_values)
+    totals = mixed.sum(axis=1)
     for label in result.labels:
         code = labels.index(label) + 1
         b_unanimous: Counter[int] = Counter()
         for value, count in unanimous.items():
             b_unanimous[1 if value == code else 0] += count
-        b_mixed = []
-        for row in mixed:
-            yes, total = int(row[code]), int(row.sum())
-            if yes in (0, total):
-                b_unanimous[1 if yes else 0] += total
-            else:
-                b_mixed.append([total - yes, yes])
-        result.alpha[label] = alpha(b_unanimous, b_mixed, 2)
+        yes = mixed[:, code]
+        none, every = yes == 0, (yes == totals) & (yes != 0)
+        if none.any():
+            b_unanimous[0] += int(totals[none].sum())
+        if every.any():
+            b_unanimous[1] += int(totals[every].sum())
+        split = ~(none | every)
+        result.alpha[label] = alpha(b_unanimous, np.stack(
+            [totals[split] - yes[split], yes[split]], axis=1), 2)
 
 
 def render(result: Agreement, label: str | None = None) -> str:

@@ -160,24 +160,28 @@ def _key(row: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def growth(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """For each figure measured at two sizes: the larger over the smaller value.
+    """For each figure measured at two or more sizes: the larger over the smaller value,
+    for each consecutive pair of sizes (1,000 → 10,000 and 10,000 → 100,000 of a figure
+    measured at three).
 
     A rate (docs/s) that stays at x1.0 means total cost grows linearly with the corpus;
     a time or memory that stays at x1.0 means it does not grow at all."""
-    by_key: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    by_key: dict[tuple[str, str, str], dict[int, dict[str, Any]]] = {}
     for row in rows:
-        by_key.setdefault(_key(row), []).append(row)
+        if isinstance(row["value"], int | float) and not isinstance(row["value"], bool):
+            # one row per size: a later row of the same size replaces an earlier one
+            by_key.setdefault(_key(row), {})[int(row["n_docs"])] = row
     out = []
-    for (module, name, unit), pair in by_key.items():
-        if len(pair) != 2 or not all(isinstance(r["value"], int | float) for r in pair):
-            continue
-        small, large = sorted(pair, key=lambda r: r["n_docs"])
-        if not small["value"]:
-            continue
-        out.append({"module": module, "name": name, "unit": unit,
-                    "n_small": small["n_docs"], "value_small": small["value"],
-                    "n_large": large["n_docs"], "value_large": large["value"],
-                    "factor": round(large["value"] / small["value"], 3)})
+    for (module, name, unit), by_size in by_key.items():
+        sizes = sorted(by_size)
+        for small_n, large_n in zip(sizes, sizes[1:], strict=False):
+            small, large = by_size[small_n], by_size[large_n]
+            if not small["value"]:
+                continue
+            out.append({"module": module, "name": name, "unit": unit,
+                        "n_small": small_n, "value_small": small["value"],
+                        "n_large": large_n, "value_large": large["value"],
+                        "factor": round(large["value"] / small["value"], 3)})
     return out
 
 

@@ -196,3 +196,104 @@ def test_agreement_sentences_cut_after_closing_quotes_and_at_line_breaks() -> No
     text = 'He said: "It is over." Then\nnothing.  Really?  Yes'
     assert [text[s:e] for s, e in sentences(text)] == [
         'He said: "It is over."', "Then", "nothing.", "Really?", "Yes"]
+
+
+def _plain_sentences(text: str) -> list[tuple[int, int]]:
+    """The sentence rule as first written (a lookbehind, every position tried, and the
+    spaces trimmed a character at a time), the reference for the faster regex."""
+    import re
+
+    out = []
+    last = 0
+    for match in re.finditer(r"(?<=[.!?…])[\"'”’»)\]]*\s+|\s*\n\s*", text):
+        start, end = last, match.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            out.append((start, end))
+        last = match.end()
+    start, end = last, len(text)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        out.append((start, end))
+    return out
+
+
+def test_agreement_sentences_same_as_the_plain_rule_on_emoji_arabic_and_odd_spaces() -> None:
+    texts = ["", "   ", "\n", " \n \n", "😀 Ali said prices rose. مرحبا بالعالم! Bob agreed.\n\n",
+             "قال الوزير إن الأسعار ارتفعت. 😀😀 «Non.» (Really?)\u00a0Yes…\u2028next",
+             '"Stop." \'Go!\'  \t\n  Then… “ok”’ end.', "a.b. c!?! d …  \u3000e\r\nf",
+             "\n\nLeading. Trailing.   \n", ".", ". . .", "x\u0085y. z", "word"]
+    rng = random.Random(3)
+    alphabet = list(".!?…\"'”’»)] \n\t\r\u00a0\u2028\u3000\x0b\x0c\x1c\x85ab😀ع")
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+              for _ in range(3000)]
+    for text in texts:
+        assert sentences(text) == _plain_sentences(text), repr(text)
+
+
+def test_agreement_claims_across_batches_empty_documents_and_a_silent_annotator(
+        store: Store) -> None:
+    """Where the batched computation could slip: 510 documents without claims, a
+    document whose sentences hold an emoji and Arabic, an annotator (c) who marked it
+    done with no decision, a label first seen in the second batch of 500, a claimant
+    linked to an entity.
+
+    X = "😀 Ali said prices rose. مرحبا بالعالم! Bob agreed.\\n\\nThe end", 4 sentences: a
+    claims 1 (C), b the end of 2 and the start of 3, c nothing: a C 0 0 0, b 0 C C 0,
+    c 0 0 0 0. 510 fillers of 1 sentence, no claim, a and b. Y (document 512): a RUMOUR,
+    b CLAIM, on its one sentence.
+
+    κ a/b, 515 units: agree on 511 (0/0); a's 0 513, C 1, R 1; b's 0 512, C 3:
+    κ = (511·515 − 513·512 − 1·3)/(515² − 513·512 − 3) = 506/2566 = 253/1283.
+    κ a/c: p_o 3/4, p_e 3·4/16 = 3/4: 0. κ b/c: p_o 2/4, p_e 2·4/16: 0.
+    α: X's sentences 1-3 each (one C, two 0) add o_C0 = o_0C = 1, o_00 = 1; sentence 4
+    o_00 3; the fillers o_00 1020; Y o_RC = o_CR = 1. n_0 1029, n_C 4, n_R 1, n 1034:
+    α = 1 − 1033·(6 + 2)/(1034² − 1029² − 4² − 1²) = 1 − 8264/10298 = 1017/5149.
+    Claimants: Y's claims overlap; a links the entity "Zed", b writes "zed ": 1 of 1."""
+    x = "😀 Ali said prices rose. مرحبا بالعالم! Bob agreed.\n\nThe end"
+    y = "Zed said it rained."
+    assert [x[s:e] for s, e in sentences(x)] == [
+        "😀 Ali said prices rose.", "مرحبا بالعالم!", "Bob agreed.", "The end"]
+
+    def claim(doc: int, name: str, start: int, end: int, label: str = "CLAIM",
+              **attrs: object) -> None:
+        store.insert_span(Span(doc, "claim", start, end, label, origin="human",
+                               decision="accepted", annotation_set=name,
+                               claim=Claim(**attrs)))  # type: ignore[arg-type]
+
+    with store.write():
+        doc = store.insert_document(x, {}, content_hash(x))
+        for name in ("a", "b", "c"):
+            store.put_set_status(doc, name, "done", None)
+        claim(doc, "a", *sentences(x)[0])
+        claim(doc, "b", x.index("بالعالم"), x.index("agreed"))
+        for i in range(510):
+            filler = f"Nothing here {i}."
+            other = store.insert_document(filler, {}, content_hash(filler))
+            for name in ("a", "b"):
+                store.put_set_status(other, name, "done", None)
+        doc = store.insert_document(y, {}, content_hash(y))
+        for name in ("a", "b"):
+            store.put_set_status(doc, name, "done", None)
+        zed = store.insert_span(Span(doc, "entity", 0, 3, "PERSON", origin="human",
+                                     decision="accepted", annotation_set="a"))
+        claim(doc, "a", 0, len(y), "RUMOUR", claimant_span_id=zed)
+        claim(doc, "b", 0, len(y), claimant_text="zed ")
+    result = agreement(store, "claim")
+    data = result.as_dict()
+    assert data["documents"] == 512 and data["unit_count"] == 4 + 510 + 1
+    assert data["labels"] == ["CLAIM", "RUMOUR"]
+    pairs = {(p["a"], p["b"]): p for p in data["pairs"]}
+    assert pairs[("a", "b")]["labels"]["all"]["kappa"] == pytest.approx(253 / 1283)
+    assert pairs[("a", "c")]["labels"]["all"]["kappa"] == 0.0
+    assert pairs[("b", "c")]["labels"]["all"]["kappa"] == 0.0
+    assert pairs[("a", "b")]["labels"]["all"]["f1_overlap"] == 0.0
+    assert pairs[("a", "c")]["documents"] == 1 and pairs[("a", "c")]["units"] == 4
+    assert data["alpha"]["all"] == pytest.approx(1017 / 5149)
+    assert pairs[("a", "b")]["claimant"] == {"pairs": 1, "agree": 1, "agreement": 1.0}

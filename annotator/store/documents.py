@@ -153,6 +153,16 @@ class DocumentQueries(StoreBase):
                 yield _document(row)
             last = rows[-1][0]
 
+    def document_texts(self, ids: list[int]) -> dict[int, str]:
+        """The texts of those documents (ids not found are left out), nothing else."""
+        found: dict[int, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            found.update(self.conn.execute(
+                f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk))
+        return found
+
     def document_ids(self, status: Status | None = None) -> list[int]:
         """Ids of every document (with ``status``, if given), in order."""
         if status:
