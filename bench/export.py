@@ -278,6 +278,7 @@ def first_export(root: Path, db: Path, n_docs: int) -> dict[str, Any]:
     out = root / "out.jsonl"
     out.unlink(missing_ok=True)
     got = timed(CLI, [*export_args(db, out)])
+    print(f"export at {n_docs:,}: first {got}", file=sys.stderr, flush=True)
     sha, lines = digest(out)
     out.unlink()
     assert lines == n_docs, (lines, n_docs)
@@ -318,6 +319,8 @@ def run(n_docs: int) -> list[dict[str, Any]]:
                 ("base", BASELINE, [str(db), str(out), "no-tokens"])):
             out.unlink(missing_ok=True)  # two 7 GB files at 1M otherwise, for a moment
             runs[what] = timed(code, args)
+            # a long run's figures as they come (``python -m bench.export`` shows them)
+            print(f"export at {n_docs:,}: {what} {runs[what]}", file=sys.stderr, flush=True)
             if what == "full":
                 sha, lines = digest(out)
                 assert (sha, lines) == (first["sha256"], n_docs), "cached export differs"
