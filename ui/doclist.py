@@ -24,6 +24,21 @@ from .models import DocumentListModel
 SEARCH_HINT = "Search title or text (Ctrl+F)"
 
 
+class DocumentTable(QTableView):
+    """The list's table: Home and End go to its first and last document (a table's own
+    go to the first and last column of the row, which a list of documents has no use
+    for; reaching document 1,000,000 took Ctrl+End)."""
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,  # noqa: N802
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        ends = {QAbstractItemView.CursorAction.MoveHome: 0,
+                QAbstractItemView.CursorAction.MoveEnd: self.model().rowCount() - 1}
+        if action in ends and self.model().rowCount():
+            column = max(self.currentIndex().column(), 0)
+            return self.model().index(ends[action], column)
+        return super().moveCursor(action, modifiers)
+
+
 class DocumentPanel(QWidget):
     """The documents of one project. ``document_chosen(doc_id)``: the user picked a
     document (a click, or Return on its row). Moving through the list with the keys
@@ -41,7 +56,7 @@ class DocumentPanel(QWidget):
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText(SEARCH_HINT)
         self.search_box.setClearButtonEnabled(True)
-        self.table = QTableView()
+        self.table = DocumentTable()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
