@@ -104,7 +104,8 @@ class DocumentPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         digits = self.fontMetrics().horizontalAdvance("0")
-        for column, width in ((0, 7 * digits), (1, 3 * digits), (3, 4 * digits),
+        # the id column: 8 digits' room, for "1000000" and the cell's margins (7 elided it)
+        for column, width in ((0, 8 * digits), (1, 3 * digits), (3, 4 * digits),
                               (4, 4 * digits)):
             header.resizeSection(column, width)
         self.current = None
