@@ -19,11 +19,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 COLD_RUNS = 5
 REACHES = 60  # drags of the scroll bar to its end (each loads one more page)
 
-#: :data:`bench.gui.FIRST_DRAW` with every SQLite connection's VM steps counted (a
-#: progress handler on each, per statement): what the first draw costs the database,
-#: whatever the load on the machine. Prints ``steps TOTAL`` and the costliest statements.
-STEPS_TO_FIRST_DRAW = r"""
-import collections, json, os, sqlite3, sys
+#: put before :data:`bench.gui.FIRST_DRAW`: every SQLite connection's VM steps counted (a
+#: progress handler on each, per statement), printed as ``steps {...}`` when the first
+#: draw exits: what the first draw costs the database, whatever the load on the machine.
+COUNT_STEPS = r"""
+import collections, json, os, sqlite3
 STEPS, CUR = collections.Counter(), {}
 connect = sqlite3.connect
 def counted(*args, **kwargs):
@@ -38,28 +38,12 @@ def counted(*args, **kwargs):
     conn.set_progress_handler(on_step, 1)
     return conn
 sqlite3.connect = counted
-import annotator.gui.app as app
-from PySide6.QtCore import QEvent, QObject, QTimer
-class FirstDraw(QObject):
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and self.window.doc is not None:
-            obj.removeEventFilter(self)
-            QTimer.singleShot(0, self.drawn)
-        return False
-    def drawn(self):
-        print("steps", json.dumps({"total": sum(STEPS.values()),
-                                   "top": STEPS.most_common(3)}), flush=True)
-        os._exit(0)
-build = app.build_window
-def build_window(*args, **kwargs):
-    window = build(*args, **kwargs)
-    window.article.viewport().installEventFilter(FirstDraw(window))
-    return window
-app.build_window = build_window
-sys.exit(app.run(sys.argv[1:]))
+exit_now = os._exit
+def exit_with_steps(code):
+    print("steps", json.dumps({"total": sum(STEPS.values()), "top": STEPS.most_common(3)}),
+          flush=True)
+    exit_now(code)
+os._exit = exit_with_steps
 """
 
 
@@ -69,11 +53,11 @@ def steps_to_first_draw(db: Path) -> dict[str, Any]:
     import json
     import subprocess
 
-    from bench.gui import ROOT
+    from bench.gui import FIRST_DRAW, ROOT
 
     with tempfile.TemporaryDirectory(prefix="bench-first-draw-") as tmp:
         env = dict(os.environ, XDG_CONFIG_HOME=tmp, HOME=tmp)
-        out = subprocess.run([sys.executable, "-c", STEPS_TO_FIRST_DRAW, "--db", str(db),
+        out = subprocess.run([sys.executable, "-c", COUNT_STEPS + FIRST_DRAW, "--db", str(db),
                               "--annotator", "bench"], capture_output=True, text=True,
                              cwd=ROOT, env=env, timeout=300, check=False)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("steps ")), None)
