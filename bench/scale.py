@@ -16,7 +16,12 @@ One generated corpus, then:
 5. the document list's search while the full-text index is empty (what the window does
    until its idle-time indexer is through: ``LIKE`` over every text) and the indexing
    rate, measured on the first ``INDEX_SAMPLE`` documents, with the time the whole
-   index would take at that rate.
+   index would take at that rate; the search again with that part of the index built;
+   then the window left idle for ``IDLE_S`` seconds, its own indexer filling the index
+   in its ticks (the rate a user gets, and the whole index's time at it).
+
+Beside the wall and CPU times, load-independent counts: SQLite VM steps of the first
+draw (every connection), of each scroll frame, and of a search's first page.
 
 The corpus: :data:`POOL` articles of :mod:`bench.corpus` (3,000 characters on average,
 one in 500 of 100,000), repeated with each copy's own reference line (every text
@@ -49,6 +54,7 @@ FRAME_MS = 50.0
 WORD = "Kovalenko"  # a name in about 38 % of the articles
 RARE = "Whitaker Kovalenko Okafor"  # three names: every word, anywhere in the article
 INDEX_SAMPLE = 50_000
+IDLE_S = 60.0  # the idle window's indexer, measured for this long
 RUNS = 7
 SMALL = 1_000  # the first draw again on a project this small, beside
 
@@ -214,6 +220,34 @@ def _ms(work: Any, runs: int = RUNS) -> float:
     return statistics.median(times)
 
 
+def _steps(store: Any, work: Any) -> int:
+    """SQLite VM steps ``work()`` takes on ``store``'s connection: the same at any load."""
+    n = [0]
+
+    def step() -> int:
+        n[0] += 1
+        return 0
+
+    store.conn.set_progress_handler(step, 1)
+    try:
+        work()
+    finally:
+        store.conn.set_progress_handler(None, 0)
+    return n[0]
+
+
+def _empty_index(db: Path) -> None:
+    """The kept project's full-text index emptied (as imported: nothing indexed)."""
+    from annotator.store import Store
+
+    with Store(db) as store:
+        if not store.search_indexed_upto():
+            return
+        with store.write():
+            store.conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('delete-all')")
+            store.conn.execute("UPDATE meta SET value = '0' WHERE key = 'fts_upto'")
+
+
 def _load() -> str:
     """The load averages now (other jobs on the machine), as ``uptime`` says them."""
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -225,7 +259,13 @@ def run(n_docs: int = 1_000_000) -> list[dict[str, Any]]:
     from the last run's results, not measured again)."""
     from annotator.store import Store
     from bench.gui import build_project
-    from bench.scale_window import first_draw, scroll, search
+    from bench.scale_window import (
+        first_draw,
+        idle_indexing,
+        scroll,
+        search,
+        steps_to_first_draw,
+    )
     from bench.startup import compiled
 
     rows: list[dict[str, Any]] = []
@@ -239,6 +279,7 @@ def run(n_docs: int = 1_000_000) -> list[dict[str, Any]]:
         compiled()
         if keep and db.exists():
             rows += _carried(n_docs)
+            _empty_index(db)  # a run cut short may have left its index sample
         else:
             started = time.perf_counter()
             write_corpus(corpus, n_docs)
@@ -282,18 +323,26 @@ def run(n_docs: int = 1_000_000) -> list[dict[str, Any]]:
                                          "cpu_median_ms": round(small_cpu, 1)}}))
         drawn = first_draw(db)
         beside = first_draw(small)
-        small.unlink()
+        steps, small_steps = steps_to_first_draw(db), steps_to_first_draw(small)
+        for leftover in (small, small.with_name(small.name + "-wal"),
+                         small.with_name(small.name + "-shm")):  # the windows _exit
+            leftover.unlink(missing_ok=True)
         rows.append(_row(f"window open from process start to first document drawn, {label}",
                          drawn["median_s"], "s", FIRST_DRAW_S,
-                         detail={**drawn, "load": _load(), f"{SMALL:,} documents": beside}))
+                         detail={**drawn, "load": _load(), "sqlite_steps": steps,
+                                 f"{SMALL:,} documents": {**beside,
+                                                          "sqlite_steps": small_steps}}))
         frames = scroll(db)
         rows.append(_row(f"window: document list dragged to its end and back, worst frame,"
                          f" {label}", frames["worst_frame_ms"], "ms", FRAME_MS,
                          detail={**frames, "load": _load()}))
         found = search(db, WORD)
+        with Store(db) as store:
+            like_steps = _steps(store, lambda: store.document_rows(search=WORD, limit=200))
         rows.append(_row(f"window: search a word, first results drawn, index empty (LIKE),"
                          f" {label}", found["search_ms"], "ms", SEARCH_MS,
-                         detail={**found, "load": _load()}))
+                         detail={**found, "load": _load(),
+                                 "store_first_page_sqlite_steps": like_steps}))
         with Store(db) as store:
             first_ms = _ms(lambda: store.document_rows(search=WORD, limit=200), 3)
             rows.append(_row(f"list search, index not built yet (LIKE): first page, {label}",
@@ -306,24 +355,32 @@ def run(n_docs: int = 1_000_000) -> list[dict[str, Any]]:
                     break
                 done += step
             rate = done / (time.perf_counter() - t0)
-            rows.append(_row(f"search index built in idle time, {label}", rate, "docs/s", None,
+            rows.append(_row(f"search index built by the store in batches of 5,000, {label}",
+                             rate, "docs/s", None,
                              higher=True, detail={
                                  "sample_docs": done, "load": _load(),
-                                 "whole_index_projected_min": round(n_docs / rate / 60, 1)}))
+                                 "whole_index_projected_min": round(n_docs / rate / 60, 1)
+                                 if rate else None}))
             part_ms = _ms(lambda: store.document_rows(search=WORD, limit=200), 3)
+            part_steps = _steps(store, lambda: store.document_rows(search=WORD, limit=200))
             rare_ms = _ms(lambda: store.document_rows(search=RARE, limit=200), 1)
         found = search(db, WORD)
         rows.append(_row(f"window: search a word, first results drawn, index part-built"
                          f" ({done:,} documents), {label}", found["search_ms"], "ms",
                          SEARCH_MS, detail={**found, "store_first_page_ms": round(part_ms, 1),
+                                            "store_first_page_sqlite_steps": part_steps,
                                             "rare_word": RARE,
                                             "rare_word_first_page_ms": round(rare_ms, 1),
                                             "load": _load()}))
+        idle = idle_indexing(db, IDLE_S)  # from the part-built index on
+        rows.append(_row(f"search index filled by the idle window (its own ticks), {label}",
+                         idle["docs_per_s"], "docs/s", None, higher=True, detail={
+                             **idle, "load": _load(),
+                             "whole_index_projected_min": round(
+                                 n_docs / idle["docs_per_s"] / 60, 1)
+                             if idle["docs_per_s"] else None}))
         if keep:  # the kept project as it was built: nothing indexed
-            with Store(db) as store, store.write():
-                store.conn.execute("INSERT INTO documents_fts(documents_fts)"
-                                   " VALUES ('delete-all')")
-                store.conn.execute("UPDATE meta SET value = '0' WHERE key = 'fts_upto'")
+            _empty_index(db)
     return rows
 
 

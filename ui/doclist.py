@@ -24,6 +24,21 @@ from .models import DocumentListModel
 SEARCH_HINT = "Search title or text (Ctrl+F)"
 
 
+class DocumentTable(QTableView):
+    """The list's table: Home and End go to its first and last document (a table's own
+    go to the first and last column of the row, which a list of documents has no use
+    for; reaching document 1,000,000 took Ctrl+End)."""
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,  # noqa: N802
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        ends = {QAbstractItemView.CursorAction.MoveHome: 0,
+                QAbstractItemView.CursorAction.MoveEnd: self.model().rowCount() - 1}
+        if action in ends and self.model().rowCount():
+            column = max(self.currentIndex().column(), 0)
+            return self.model().index(ends[action], column)
+        return super().moveCursor(action, modifiers)
+
+
 class DocumentPanel(QWidget):
     """The documents of one project. ``document_chosen(doc_id)``: the user picked a
     document (a click, or Return on its row). Moving through the list with the keys
@@ -41,7 +56,7 @@ class DocumentPanel(QWidget):
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText(SEARCH_HINT)
         self.search_box.setClearButtonEnabled(True)
-        self.table = QTableView()
+        self.table = DocumentTable()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -89,7 +104,8 @@ class DocumentPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         digits = self.fontMetrics().horizontalAdvance("0")
-        for column, width in ((0, 7 * digits), (1, 3 * digits), (3, 4 * digits),
+        # the id column: 8 digits' room, for "1000000" and the cell's margins (7 elided it)
+        for column, width in ((0, 8 * digits), (1, 3 * digits), (3, 4 * digits),
                               (4, 4 * digits)):
             header.resizeSection(column, width)
         self.current = None

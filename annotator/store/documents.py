@@ -347,24 +347,37 @@ class DocumentQueries(StoreBase):
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'fts_upto'").fetchone()
         return int(row[0]) if row else 0
 
-    def update_search_index(self, max_docs: int = 500, wait_ms: int | None = None) -> int:
+    def update_search_index(self, max_docs: int = 500, wait_ms: int | None = None,
+                            durable: bool = True) -> int:
         """Add up to ``max_docs`` documents not yet in the full-text index (one short
         write transaction; about 0.13 ms a document of 3,000 characters); returns how
         many. Documents never change after import, so an id watermark is all the index
         needs to know. Call it repeatedly when idle; 0 means it is complete. ``wait_ms``:
-        how long to wait for another writer (see :meth:`write`)."""
+        how long to wait for another writer (see :meth:`write`). ``durable=False``:
+        commit without syncing the disk (``synchronous = NORMAL``): the index can be
+        made again, and the next synced commit (a decision) syncs it too; a power cut
+        may lose the last batches, never a decision, and the watermark goes with them."""
         upto = self.search_indexed_upto()
-        with self.write(wait_ms):
-            rows = self.conn.execute(
-                "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?",
-                (upto, max_docs)).fetchall()
-            if not rows:
-                return 0
-            last = rows[-1][0]
-            self.conn.execute(
-                "INSERT INTO documents_fts (rowid, title, text) SELECT id, title, text"
-                " FROM documents WHERE id > ? AND id <= ?", (upto, last))
-            self.conn.execute("UPDATE meta SET value = ? WHERE key = 'fts_upto'", (str(last),))
+        synced = None if durable or self.conn.in_transaction else \
+            int(self.conn.execute("PRAGMA synchronous").fetchone()[0])
+        if synced is not None:
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            with self.write(wait_ms):
+                rows = self.conn.execute(
+                    "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+                    (upto, max_docs)).fetchall()
+                if not rows:
+                    return 0
+                last = rows[-1][0]
+                self.conn.execute(
+                    "INSERT INTO documents_fts (rowid, title, text) SELECT id, title, text"
+                    " FROM documents WHERE id > ? AND id <= ?", (upto, last))
+                self.conn.execute("UPDATE meta SET value = ? WHERE key = 'fts_upto'",
+                                  (str(last),))
+        finally:
+            if synced is not None:
+                self.conn.execute(f"PRAGMA synchronous = {synced}")
         return len(rows)
 
     def _list_filter(self, status: str | None, search: str | None

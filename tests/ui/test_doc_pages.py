@@ -172,3 +172,28 @@ def test_doc_list_finds_the_next_document_without_counting(big: Store) -> None:
     counted = steps[0]
     big.conn.set_progress_handler(None, 0)
     assert found * 2 < counted
+
+
+@pytest.mark.gui
+@pytest.mark.slow
+def test_doc_list_end_and_home_keys_reach_the_last_and_first_document(
+        qtbot: Any, big: Store) -> None:
+    from annotator.gui.doclist import DocumentPanel
+    from PySide6.QtCore import Qt
+
+    panel = DocumentPanel(big)
+    qtbot.addWidget(panel)
+    panel.resize(400, 500)
+    panel.show()
+    panel.focus_list()
+    QApplication.processEvents()
+    table = panel.table
+    qtbot.keyClick(table, Qt.Key.Key_End)  # before: the row's last column, row 0
+    QApplication.processEvents()
+    assert table.currentIndex().row() == N_DOCS - 1
+    assert panel.model.doc_id(table.currentIndex().row()) == big.id_range()[1]
+    assert N_DOCS - 1 in _shown_rows(table)  # scrolled there, no page read before it
+    assert panel.model.paged is not None and panel.model.paged.held <= 2 * PAGE
+    qtbot.keyClick(table, Qt.Key.Key_Home)
+    QApplication.processEvents()
+    assert table.currentIndex().row() == 0 and 0 in _shown_rows(table)
