@@ -35,7 +35,6 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
 
 from .errors import ConflictError as ConflictError
 from .errors import NeedsReviewError as NeedsReviewError
@@ -47,14 +46,17 @@ from .model import (
     CLAIM_TYPES,
     STATUSES,
     Claim,
-    Decision,
-    Layer,
     Span,
-    Status,
     as_status,
     check_plain_name,
 )
 from .store import ReadOnlyError, ReplacedError, Store, storage_reason
+
+TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .model import Decision, Layer, Status
 
 #: Seconds within which a resize of a span continues the previous one (one event).
 COALESCE_S = 1.0
