@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 # The vocabularies as Literal types for the type checker; at run time they are made from
@@ -11,6 +10,7 @@ from pathlib import Path
 # that each tuple is its type's arguments.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from dataclasses import dataclass, field
     from typing import Any, Literal, TypeVar
 
     Layer = Literal["entity", "claim"]
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
                         "other"]
     Checkworthy = Literal["yes", "no", "unsure"]
     _T = TypeVar("_T", bound=str)
+
+else:  # the same classes, their methods written out once (annotator/records.py)
+    from .records import dataclass, field
 
 LAYERS: tuple[Layer, ...] = ("entity", "claim")
 LABEL_LAYERS: tuple[LabelLayer, ...] = ("entity", "claim", "doc")

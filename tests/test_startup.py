@@ -17,8 +17,10 @@ import pytest
 NOT_NEEDED = ("annotator.api", "annotator.decide", "annotator.labels",
               "annotator.editing", "tempfile", "tomllib")
 #: what the script's fast path (annotator.cli.fast) does without: click and what it
-#: imports, typing, uuid (the project id of a new file only)
-NOT_ON_THE_FAST_PATH = ("click", "typing", "uuid", "gettext", "platform")
+#: imports, typing, uuid (the project id of a new file only), dataclasses with inspect
+#: (annotator/records.py)
+NOT_ON_THE_FAST_PATH = ("click", "typing", "uuid", "gettext", "platform", "dataclasses",
+                        "inspect")
 
 
 @pytest.fixture
