@@ -2,32 +2,59 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args
 
-Layer = Literal["entity", "claim"]
-#: The layers of the label scheme: the span layers and ``doc`` (document labels, issue 25).
-LabelLayer = Literal["entity", "claim", "doc"]
-Origin = Literal["model", "human"]
-Decision = Literal["pending", "accepted", "rejected"]
-Status = Literal["new", "in_progress", "done", "skipped", "flagged"]
-ClaimType = Literal["statistic", "quote", "reported", "event", "prediction", "causal", "other"]
-Checkworthy = Literal["yes", "no", "unsure"]
+# The vocabularies as Literal types for the type checker; at run time they are made from
+# the tuples below on first use (module __getattr__): importing typing was 16 M
+# instructions of a quick command's start-up (issue 28 §3). tests/test_model.py checks
+# that each tuple is its type's arguments.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+    from typing import Any, Literal, TypeVar
 
-LAYERS: tuple[Layer, ...] = get_args(Layer)
-LABEL_LAYERS: tuple[LabelLayer, ...] = get_args(LabelLayer)
-ORIGINS: tuple[Origin, ...] = get_args(Origin)
-DECISIONS: tuple[Decision, ...] = get_args(Decision)
-STATUSES: tuple[Status, ...] = get_args(Status)
-CLAIM_TYPES: tuple[ClaimType, ...] = get_args(ClaimType)
-CHECKWORTHY: tuple[Checkworthy, ...] = get_args(Checkworthy)
+    Layer = Literal["entity", "claim"]
+    #: The layers of the label scheme: the span layers and ``doc`` (document labels,
+    #: issue 25).
+    LabelLayer = Literal["entity", "claim", "doc"]
+    Origin = Literal["model", "human"]
+    Decision = Literal["pending", "accepted", "rejected"]
+    Status = Literal["new", "in_progress", "done", "skipped", "flagged"]
+    ClaimType = Literal["statistic", "quote", "reported", "event", "prediction", "causal",
+                        "other"]
+    Checkworthy = Literal["yes", "no", "unsure"]
+    _T = TypeVar("_T", bound=str)
+
+else:  # the same classes, their methods written out once (annotator/records.py)
+    from .records import dataclass, field
+
+LAYERS: tuple[Layer, ...] = ("entity", "claim")
+LABEL_LAYERS: tuple[LabelLayer, ...] = ("entity", "claim", "doc")
+ORIGINS: tuple[Origin, ...] = ("model", "human")
+DECISIONS: tuple[Decision, ...] = ("pending", "accepted", "rejected")
+STATUSES: tuple[Status, ...] = ("new", "in_progress", "done", "skipped", "flagged")
+CLAIM_TYPES: tuple[ClaimType, ...] = ("statistic", "quote", "reported", "event",
+                                      "prediction", "causal", "other")
+CHECKWORTHY: tuple[Checkworthy, ...] = ("yes", "no", "unsure")
+
+#: Literal type -> the tuple of its values
+_VOCABULARIES = {"Layer": "LAYERS", "LabelLayer": "LABEL_LAYERS", "Origin": "ORIGINS",
+                 "Decision": "DECISIONS", "Status": "STATUSES", "ClaimType": "CLAIM_TYPES",
+                 "Checkworthy": "CHECKWORTHY"}
+
+if not TYPE_CHECKING:
+    def __getattr__(name: str) -> object:
+        """The Literal types (``Status``...), made on first use."""
+        if name in _VOCABULARIES:
+            from typing import Literal
+
+            alias = Literal[globals()[_VOCABULARIES[name]]]
+            globals()[name] = alias
+            return alias
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 CLAIM_ATTRIBUTES = (
     "claim_type", "claimant_span_id", "claimant_text", "via", "checkworthy", "hedged",
 )
-
-_T = TypeVar("_T", bound=str)
-
 
 def _one_of(value: object, allowed: tuple[_T, ...], what: str) -> _T:
     for member in allowed:

@@ -11,8 +11,8 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 

@@ -33,9 +33,7 @@ import os
 import shlex
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
 
 from .errors import ConflictError as ConflictError
 from .errors import NeedsReviewError as NeedsReviewError
@@ -47,14 +45,20 @@ from .model import (
     CLAIM_TYPES,
     STATUSES,
     Claim,
-    Decision,
-    Layer,
     Span,
-    Status,
     as_status,
     check_plain_name,
 )
 from .store import ReadOnlyError, ReplacedError, Store, storage_reason
+
+TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+    from typing import Any
+
+    from .model import Decision, Layer, Status
+else:  # Change's methods written out once, as the model's are (annotator/records.py)
+    from .records import dataclass, field
 
 #: Seconds within which a resize of a span continues the previous one (one event).
 COALESCE_S = 1.0
@@ -743,7 +747,7 @@ class Session:
         change = Change(action, doc_id)
         for span in before:
             assert span.id is not None
-            change.before[span.id] = replace(span)
+            change.before[span.id] = copy.copy(span)  # dataclasses.replace(span)
         for span_id in created or []:
             change.before[span_id] = None
         for after_id in after_ids:

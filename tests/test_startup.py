@@ -6,6 +6,7 @@ memory, and ``mark`` does not import the API's decisions and label files."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -15,6 +16,11 @@ import pytest
 #: files (tempfile, tomllib: annotator.labels), besides the heavy ones of test_layers.py
 NOT_NEEDED = ("annotator.api", "annotator.decide", "annotator.labels",
               "annotator.editing", "tempfile", "tomllib")
+#: what the script's fast path (annotator.cli.fast) does without: click and what it
+#: imports, typing, uuid (the project id of a new file only), dataclasses with inspect
+#: (annotator/records.py)
+NOT_ON_THE_FAST_PATH = ("click", "typing", "uuid", "gettext", "platform", "dataclasses",
+                        "inspect")
 
 
 @pytest.fixture
@@ -52,6 +58,59 @@ def test_startup_quick_commands_build_no_schema_and_import_no_decisions(project,
     modules = set(got["modules"])  # type: ignore[arg-type]
     extra = sorted(m for m in modules if m.startswith(NOT_NEEDED))
     assert not extra, f"annotator {' '.join(args)} imports {extra}"
+
+
+def _run_script(args: list[str], cwd) -> dict[str, object]:
+    """Run ``annotator ARGS`` as the installed script does (its entry point,
+    annotator.cli.fast:main) in a fresh interpreter; the modules it imported."""
+    code = ("import json, os, sys\n"
+            "sys.argv[0] = 'annotator'\n"
+            "from annotator.cli.fast import main\n"
+            "sys.stdout = open(os.devnull, 'w')\n"
+            f"status = main({args!r})\n"
+            "sys.stdout = sys.__stdout__\n"
+            "print(json.dumps({'status': status, 'modules': sorted(sys.modules)}))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=cwd, check=True, env={**os.environ, "ANNOTATOR_NO_FAST": ""})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("args", [["stats"], ["stats", "--json"], ["list", "--json", "--limit=2"],
+                                  ["list", "--status", "new", "--search", "Reuters"],
+                                  ["show", "2", "--json"], ["show", "1"],
+                                  ["mark", "done", "1"], ["mark", "new", "--all"]])
+def test_startup_fast_path_imports_no_click(project, args):
+    got = _run_script([*args, "--db", str(project)], project.parent)
+    assert got["status"] == 0
+    modules = set(got["modules"])  # type: ignore[arg-type]
+    extra = sorted(m for m in modules if m.startswith(NOT_NEEDED)
+                   or m.partition(".")[0] in NOT_ON_THE_FAST_PATH)
+    assert not extra, f"annotator {' '.join(args)} imports {extra}"
+
+
+def test_startup_other_command_lines_go_to_click(project):
+    """What the fast path does not run (here: --help) is click's, as before."""
+    code = ("import sys\n"
+            "sys.argv[0] = 'annotator'\n"
+            "from annotator.cli.fast import main\n"
+            "main(['list', '--help'])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=project.parent, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("Usage: annotator list [OPTIONS]")
+
+
+def test_startup_vocabularies_are_their_literal_types():
+    """annotator.model keeps its tuples and its Literal types (made on first use, so
+    that a quick command does not import typing) equal."""
+    from typing import get_args
+
+    from annotator import model
+
+    for name, values in model._VOCABULARIES.items():
+        assert get_args(getattr(model, name)) == getattr(model, values), name
+    with pytest.raises(AttributeError):
+        model.NoSuchThing  # noqa: B018
 
 
 def test_startup_recorded_schema_is_the_one_this_version_builds():

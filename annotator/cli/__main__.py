@@ -1,6 +1,8 @@
 """``python -m annotator.cli``: the command line."""
 
-from annotator.cli import main
+import sys
+
+from annotator.cli.fast import main
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import importlib
 import os
-import sqlite3
 import sys
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any
 
 import click
 
 from .. import __version__
-from ..errors import REPORT, AnnotatorError
-from ..paths import default_db_path
-
-if TYPE_CHECKING:
-    from ..store import Store
+from . import COMMANDS
+from .quick import failure
+from .quick import open_store as open_store
 
 PLUGIN_GROUP = "annotator.commands"
 
@@ -54,23 +51,8 @@ class AnnotatorGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise  # click's own: a usage error, --help, Ctrl+C at a prompt
-        except BrokenPipeError:
-            # the reader of our output went away (`annotator list | head`): end quietly,
-            # as other command-line tools do, not with "failed: Broken pipe"
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(1)
-        except AnnotatorError as exc:
-            raise click.ClickException(exc.describe()) from exc
-        except (sqlite3.Error, OSError) as exc:  # no refusal is one of these
-            from ..store import storage_reason
-
-            reason = storage_reason(exc)
-            if reason is None:
-                _bug()
-            command = ctx.invoked_subcommand or "the command"
-            raise click.ClickException(f"{command} failed: {reason}") from exc
-        except Exception:
-            _bug()
+        except Exception as exc:  # the one handler, shared with the fast path
+            raise click.ClickException(failure(exc, ctx.invoked_subcommand)) from exc
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
@@ -92,6 +74,9 @@ class AnnotatorGroup(click.Group):
 @click.version_option(__version__, prog_name="annotator")
 def main() -> None:
     """Annotator: label entities and factual claims in news articles."""
+
+
+main.lazy_commands = COMMANDS
 
 
 def plugin_commands(group: str = PLUGIN_GROUP) -> dict[str, str]:
@@ -123,16 +108,6 @@ def plugin_commands(group: str = PLUGIN_GROUP) -> dict[str, str]:
     return found
 
 
-def _bug() -> NoReturn:
-    """End on the exception being handled, which is a bug: its traceback, then the line
-    asking for a report, on stderr; exit status 1 (as Python's own, uncaught)."""
-    import traceback
-
-    traceback.print_exc()
-    click.echo(f"\n{REPORT} (annotator {__version__})", err=True)
-    sys.exit(1)
-
-
 db_option = click.option(
     "--db",
     "db_path",
@@ -154,17 +129,6 @@ class FiniteFloatRange(click.FloatRange):
         if isinstance(number, float) and not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number.", param, ctx)
         return number
-
-
-def open_store(db_path: Path | None, create: bool = True, readonly: bool = False) -> Store:
-    """Open the project (``--db``, else the default one). ``readonly`` for commands
-    that only read (they never create or change files beside the project). A file that
-    is not a project raises :class:`~annotator.errors.StoreError`, which the group
-    says in one line."""
-    from ..store import Store  # not on the way of --help and --version
-
-    return Store(db_path or default_db_path(), create=create and not readonly,
-                 readonly=readonly)
 
 
 def progress(iterable: Any = None, total: int | None = None, desc: str = "",

@@ -1,19 +1,15 @@
-"""Commands on documents: ``import``, ``list``, ``show``, ``stats``, ``mark``."""
+"""Commands on documents: ``import``, ``list``, ``show``, ``stats``, ``mark`` (the bodies
+of the last four are in :mod:`.quick`, shared with the fast path of :mod:`.fast`)."""
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..model import STATUSES, as_status
+from ..model import STATUSES
+from . import quick
 from ._util import db_option, main, open_store, progress
-
-if TYPE_CHECKING:
-    from ..store import Store
 
 
 @main.command("import")
@@ -77,50 +73,8 @@ def list_cmd(status: str | None, search: str | None, limit: int | None, after_id
              doc_label: str | None, as_json: bool, db_path: Path | None) -> None:
     """One line per document: id, status, span counts, title. Streams: the first lines
     come at once on a project of any size, pages by id as the window does."""
-    store = open_store(db_path, readonly=True)
-    chosen = None if doc_label is None else _doc_label_filter(store, doc_label)
-    out = sys.stdout
-    left = limit
-    page = 100  # a small first page, so the first lines come at once
-    while left is None or left > 0:
-        rows = store.document_rows(status=status, search=search, after_id=after_id,
-                                   limit=page if left is None else min(page, left),
-                                   doc_label=chosen)
-        if not rows:
-            break
-        if as_json:
-            lines = [json.dumps(row, ensure_ascii=False) for row in rows]
-        else:
-            lines = [f"{row['id']:>6}  {row['status']:<11}  {row['pending']:>4} pending "
-                     f"{row['accepted']:>4} accepted  {row['title'][:70]}" for row in rows]
-        out.write("\n".join(lines) + "\n")
-        out.flush()
-        after_id = rows[-1]["id"]
-        if left is not None:
-            left -= len(rows)
-        page = 2000
-    store.close()
-
-
-def _doc_label_filter(store: Store, value: str) -> tuple[str, str]:
-    """``--doc-label CATEGORY=LABEL`` as a pair, both in the project's scheme."""
-    from ..errors import LabelError
-    from ..labels import existing_category
-
-    category, sep, label = value.partition("=")
-    if not sep or not category or not label:
-        raise click.BadParameter(f"{value!r}: give CATEGORY=LABEL, e.g. topic=politics",
-                                 param_hint="--doc-label")
-    scheme = store.label_scheme()
-    try:
-        existing_category(scheme, category)
-    except LabelError as exc:
-        raise LabelError(f"--doc-label {value}: {exc}") from None
-    names = [x.name for x in scheme.doc_labels(category)]
-    if label not in names:
-        raise LabelError(f"--doc-label {value}: no label {label!r} in category {category} "
-                         f"({', '.join(names) or 'none'})")
-    return category, label
+    quick.list_documents(db_path, status=status, search=search, limit=limit,
+                         after_id=after_id, doc_label=doc_label, as_json=as_json)
 
 
 @main.command("show")
@@ -129,52 +83,7 @@ def _doc_label_filter(store: Store, value: str) -> tuple[str, str]:
 @db_option
 def show_cmd(doc_id: int, as_json: bool, db_path: Path | None) -> None:
     """A document, its meta, its document labels, all its spans and claim attributes."""
-    store = open_store(db_path, readonly=True)
-    doc = store.document(doc_id)
-    spans = store.spans(doc_id)
-    by_id = {s.id: s for s in spans}
-    out_spans = []
-    for s in spans:
-        item: dict[str, Any] = {
-            "id": s.id, "layer": s.layer, "start": s.start, "end": s.end, "label": s.label,
-            "origin": s.origin, "decision": s.decision, "score": s.score, "model": s.model,
-            "annotator": s.annotator, "text": doc.text[s.start:s.end], "cues": s.cues,
-        }
-        if s.claim is not None:
-            claim = s.claim.as_dict()
-            target = by_id.get(claim["claimant_span_id"])
-            claim["claimant"] = (
-                {"span_id": target.id, "text": doc.text[target.start:target.end],
-                 "label": target.label}
-                if target else claim["claimant_text"])
-            item["claim"] = claim
-        out_spans.append(item)
-    doc_labels = [{k: v for k, v in r.as_dict().items() if k not in ("doc_id",
-                                                                      "annotation_set")}
-                  for r in store.doc_labels(doc_id)]
-    if as_json:
-        click.echo(json.dumps({
-            "id": doc.id, "status": doc.status, "note": doc.note, "title": doc.title,
-            "meta": doc.meta, "content_hash": doc.content_hash, "text": doc.text,
-            "spans": out_spans, "doc_labels": doc_labels,
-        }, ensure_ascii=False, indent=2))
-        return
-    click.echo(f"# {doc.id} [{doc.status}] {doc.title}")
-    click.echo(json.dumps(doc.meta, ensure_ascii=False))
-    for row in doc_labels:
-        score = "" if row["score"] is None else f" {row['score']:.2f}"
-        click.echo(f"{row['category']}: {row['label']} ({row['origin']} {row['decision']}"
-                   f"{score})")
-    click.echo()
-    click.echo(doc.text)
-    click.echo()
-    for item in out_spans:
-        click.echo(f"{item['id']:>6} {item['layer']:<6} {item['start']:>6}-{item['end']:<6} "
-                   f"{item['label']:<10} {item['origin']:<5} {item['decision']:<8} "
-                   f"{'' if item['score'] is None else format(item['score'], '.2f'):>5} "
-                   f"{item['text'][:60]!r}")
-        if "claim" in item:
-            click.echo(f"{'':>14}{json.dumps(item['claim'], ensure_ascii=False)}")
+    quick.show_document(db_path, doc_id, as_json=as_json, echo=click.echo)
 
 
 @main.command("stats")
@@ -183,32 +92,7 @@ def show_cmd(doc_id: int, as_json: bool, db_path: Path | None) -> None:
 def stats_cmd(as_json: bool, db_path: Path | None) -> None:
     """Documents by status; spans by layer, label and decision; document labels by
     category, label and decision."""
-    store = open_store(db_path, readonly=True)
-    stats = store.stats()
-    if as_json:
-        click.echo(json.dumps(stats, indent=2))
-        return
-    docs = stats["documents"]
-    click.echo(f"documents: {docs['total']}  " + "  ".join(
-        f"{k}: {v}" for k, v in docs["by_status"].items()))
-    for layer, labels in stats["spans"].items():
-        click.echo(f"{layer}:")
-        for label, counts in labels.items():
-            click.echo(f"  {label:<12} " + "  ".join(f"{k}: {v}" for k, v in counts.items()))
-    for category, labels in stats["doc_labels"].items():
-        click.echo(f"document labels, {category}:")
-        for label, counts in labels.items():
-            click.echo(f"  {label:<12} " + "  ".join(f"{k}: {v}" for k, v in counts.items()))
-    if "annotation_sets" in stats:
-        review = stats["review"]
-        click.echo(f"annotation sets (shared documents: {review['shared']}, to review: "
-                   f"{review['to_review']}):")
-        for name, item in stats["annotation_sets"].items():
-            click.echo(f"  {name:<12} " + "  ".join(
-                f"{k}: {v}" for k, v in item["by_status"].items())
-                + f"  accepted spans: {item['accepted_spans']}"
-                + (f"  accepted document labels: {item['accepted_doc_labels']}"
-                   if item.get("accepted_doc_labels") else ""))
+    quick.show_stats(db_path, as_json=as_json, echo=click.echo)
 
 
 @main.command("mark")
@@ -230,18 +114,10 @@ def mark_cmd(status: str, doc_ids: tuple[int, ...], all_docs: bool, from_status:
     window's D, S and F keys do: one transaction, one logged event per document.
 
     Give document ids, or --all (optionally with --from-status)."""
-    # what annotator.api.Project(db, annotator).mark_all does, without importing the API
-    # (the decisions, the label files): a quick command starts in tens of ms (issue 28)
-    from ..session import Session, decider
-
     if not doc_ids and not all_docs:
         raise click.UsageError("give document ids, or --all")
     if doc_ids and all_docs:
         raise click.UsageError("give document ids or --all, not both")
-    with open_store(db_path, create=False) as store:
-        session = Session(store, decider(annotator_name, store))
-        changed = session.set_statuses(  # click.Choice checked both statuses
-            list(doc_ids) if doc_ids else None, as_status(status), note=note,
-            from_status=as_status(from_status) if from_status else None)
-        who = session.annotator
-    click.echo(f"marked {len(changed)} document(s) {status} as {who}")
+    quick.mark_documents(db_path, status, list(doc_ids) if doc_ids else None,
+                         from_status=from_status, note=note, annotator_name=annotator_name,
+                         echo=click.echo)  # click.Choice checked both statuses

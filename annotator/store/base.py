@@ -10,13 +10,15 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
 
 from ..errors import ReadOnlyError, ReplacedError
 from . import files
 from .files import _close, _file_key, _set_wal
 
+TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
 if TYPE_CHECKING:
+    from typing import Any, Self
+
     import sqlite_utils
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 from ..model import Label, LabelCategory, LabelScheme
 from .base import PRECEDENCE
@@ -33,6 +32,10 @@ from .rows import _dumps, now
 from .schema import _SCHEMA_V1, APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from .sets import SetQueries
 from .trust import Header, check_header, check_schema
+
+TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Store(DocumentQueries, SetQueries, DocLabelQueries):

@@ -4,11 +4,13 @@ their events and undo, are :mod:`annotator.editing.doc_labels`."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..model import DocLabel, as_decision, as_origin
 from .base import StoreBase
 from .rows import now
+
+TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
+if TYPE_CHECKING:
+    from typing import Any
 
 _COLUMNS = ("id, doc_id, category, label, origin, decision, score, model, annotator,"
             " annotation_set, created_at, updated_at")

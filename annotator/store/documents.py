@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from ..errors import UnknownDocument
-from ..model import Document, Status
+from ..model import Document
 from .base import StoreBase
 from .rows import _LIST_COLUMNS, _document, _dumps, _like_pattern, fts_query, now
 from .schema import make_title
+
+TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..model import Status
 
 
 class DocumentQueries(StoreBase):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
 
 from ..model import DECISIONS, Claim, Document, Span
+
+TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
+if TYPE_CHECKING:
+    from typing import Any
 
 # json.dumps(value, ensure_ascii=False), without building an encoder at every call
 _dumps = json.JSONEncoder(ensure_ascii=False).encode

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import uuid
 from collections.abc import Callable
-from typing import Any
 
 from ..model import LabelScheme
+
+TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_VERSION = 8
 APPLICATION_ID = 0x414E4E4F  # "ANNO", written to the SQLite header
@@ -153,6 +155,8 @@ def _migrate_5_to_6(conn: sqlite3.Connection) -> None:
 
     Each project gets a random ``project_id`` (meta): a merge knows a file it merged
     before by it, whatever the file is called now."""
+    import uuid  # here only: uuid (with platform) was 10 M instructions at every start
+
     # Each step checks what is there: a file a test (or a hand) set back to v5 keeps it.
     for table in ("spans", "events"):
         if "annotation_set" not in {row[1] for row in conn.execute(

@@ -6,9 +6,8 @@ import re
 import sqlite3
 from collections.abc import Collection, Iterator
 from pathlib import Path
-from typing import Any
 
-from ..model import Span, Status, as_status
+from ..model import Span, as_status
 from .files import (
     _ATTACHED,
     _LOCKING,
@@ -31,6 +30,12 @@ from .trust import (
     doctor_hint,
     quick_check,
 )
+
+TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..model import Status
 
 
 class SetQueries(SpanQueries):

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from ..model import (
     CLAIM_ATTRIBUTES,
     Claim,
-    Decision,
     Document,
-    Layer,
-    Origin,
     Span,
     as_status,
 )
 from .base import StoreBase
 from .rows import _DOC_COLUMNS, _document, _span, choose_set, now
+
+TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..model import Decision, Layer, Origin
 
 
 class SpanQueries(StoreBase):
