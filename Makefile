@@ -59,6 +59,8 @@ test-fast: $(DEV)
 # The generated parts of docs/: the CLI reference (from --help), the module map, the
 # benchmark tables (from bench/results.json); tests/test_docs.py fails when they are stale.
 docs: $(STAMP)
+	$(PY) -m tools.gen_schema
+	$(PY) -m tools.gen_records
 	$(PY) -m tools.gen_docs
 
 wheel-check: $(STAMP)
