@@ -138,6 +138,8 @@ SQLISH = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA|WHERE|FROM|AL
 # Every expression interpolated into SQL text in annotator/, with why it is safe.
 # A new one fails this test until someone has read it and added it here.
 REVIEWED_SQL_INTERPOLATIONS = {
+    ("store.py", "synced"): "an int read back from PRAGMA synchronous (the indexer restores it)",
+    ("store.py", "','.join('?' * len(span_ids))"): "',' joined '?' marks",
     ("store.py", "column"): "from a fixed tuple: doc_id, layer, label",
     ("store.py", "_LIST_COLUMNS"): "a module constant built from DECISIONS",
     ("store.py", "decision"): "from the DECISIONS constant",
