@@ -17,7 +17,9 @@ annotator.session import SessionError`` goes on working; those that callers catc
 
 from __future__ import annotations
 
-from pathlib import Path
+TYPE_CHECKING = False  # pathlib is not imported at run time: see annotator/store/files.py
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: What the command line prints below the traceback of a bug (anything that is not an
 #: AnnotatorError nor a failure of the storage).
@@ -133,6 +135,8 @@ class ImportFailed(AnnotatorError):
     adds the hint that nothing was imported: it is one transaction)."""
 
     def __init__(self, path: Path | str, line: int | None, message: str):
+        from pathlib import Path
+
         self.path, self.line, self.message = Path(path), line, message
         where = f"{path}:{line}" if line else f"{path}"
         super().__init__(f"{where}: {message}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 # The vocabularies as Literal types for the type checker; at run time they are made from
 # the tuples below on first use (module __getattr__): importing typing was 16 M
 # instructions of a quick command's start-up (issue 28 §3). tests/test_model.py checks
@@ -11,6 +9,7 @@ from pathlib import Path
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
+    from pathlib import Path
     from typing import Any, Literal, TypeVar
 
     Layer = Literal["entity", "claim"]
@@ -323,7 +322,8 @@ class LabelScheme:
 
             data = tomllib.loads(resource("labels.toml").read_text(encoding="utf-8"))
         else:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            with open(path, encoding="utf-8") as fh:
+                data = tomllib.loads(fh.read())
         labels = [
             Label(
                 name=item["name"],

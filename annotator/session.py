@@ -27,10 +27,7 @@ set is refused.
 from __future__ import annotations
 
 import contextlib
-import copy
-import getpass
 import os
-import shlex
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -60,6 +57,13 @@ if TYPE_CHECKING:
 else:  # Change's methods written out once, as the model's are (annotator/records.py)
     from .records import dataclass, field
 
+def _copy(value: Any) -> Any:
+    """``copy.copy(value)``, copy imported on first use (not to mark documents)."""
+    import copy
+
+    return copy.copy(value)
+
+
 #: Seconds within which a resize of a span continues the previous one (one event).
 COALESCE_S = 1.0
 
@@ -67,9 +71,17 @@ COALESCE_S = 1.0
 def login_name() -> str:
     """The operating system's login name, the default annotator (``"annotator"`` where
     there is none, as in some containers)."""
+    # getpass.getuser()'s own steps: importing getpass (with termios and warnings) was
+    # 2 ms of `annotator mark`
+    for key in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        name = os.environ.get(key)
+        if name:
+            return name
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, AttributeError):  # no pwd (Windows), no entry
         return "annotator"
 
 
@@ -207,6 +219,8 @@ def review_steps(store: Store, doc_ids: list[int]) -> list[str]:
     """The review steps for documents of a team project: the window's review mode, and
     ``annotator review`` commands that run as printed (``--majority`` where two or more
     annotators marked the document done, ``--take NAME`` where one did)."""
+    import shlex
+
     project = shlex.quote(str(store.path))
     shared: list[int] = []
     single: dict[str, list[int]] = {}
@@ -498,7 +512,7 @@ class Session:
         """The span's claim attributes with ``name`` set to ``value`` (validated)."""
         if span.layer != "claim":
             raise SessionError(f"span {span.id} is not a claim")
-        claim = copy.copy(span.claim) if span.claim else Claim()
+        claim = _copy(span.claim) if span.claim else Claim()
         if name == "claimant":
             if isinstance(value, int):
                 target = self.store.get_span(value)
@@ -747,7 +761,7 @@ class Session:
         change = Change(action, doc_id)
         for span in before:
             assert span.id is not None
-            change.before[span.id] = copy.copy(span)  # dataclasses.replace(span)
+            change.before[span.id] = _copy(span)  # dataclasses.replace(span)
         for span_id in created or []:
             change.before[span_id] = None
         for after_id in after_ids:

@@ -18,9 +18,13 @@ NOT_NEEDED = ("annotator.api", "annotator.decide", "annotator.labels",
               "annotator.editing", "tempfile", "tomllib")
 #: what the script's fast path (annotator.cli.fast) does without: click and what it
 #: imports, typing, uuid (the project id of a new file only), dataclasses with inspect
-#: (annotator/records.py)
+#: (annotator/records.py), pathlib (with urllib.parse and ipaddress: the store keeps
+#: the project's name as a str), getpass, shlex and copy (annotator/session.py)
 NOT_ON_THE_FAST_PATH = ("click", "typing", "uuid", "gettext", "platform", "dataclasses",
-                        "inspect")
+                        "inspect", "pathlib", "ipaddress", "getpass", "shlex", "copy")
+#: what a command that only reads does without besides: threading and weakref (the
+#: store's precedence of writes makes its condition at the first write)
+NOT_TO_READ = ("threading", "weakref")
 
 
 @pytest.fixture
@@ -63,13 +67,19 @@ def test_startup_quick_commands_build_no_schema_and_import_no_decisions(project,
 def _run_script(args: list[str], cwd) -> dict[str, object]:
     """Run ``annotator ARGS`` as the installed script does (its entry point,
     annotator.cli.fast:main) in a fresh interpreter; the modules it imported."""
-    code = ("import json, os, sys\n"
+    code = ("import os, sys\n"
             "sys.argv[0] = 'annotator'\n"
+            # an editable install's finder imports pathlib at start-up: forget it, so
+            # that an import of it by the command shows
+            "for name in ('pathlib', 'urllib.parse', 'ipaddress'):\n"
+            "    sys.modules.pop(name, None)\n"
             "from annotator.cli.fast import main\n"
             "sys.stdout = open(os.devnull, 'w')\n"
             f"status = main({args!r})\n"
             "sys.stdout = sys.__stdout__\n"
-            "print(json.dumps({'status': status, 'modules': sorted(sys.modules)}))\n")
+            "modules = sorted(sys.modules)\n"
+            "import json\n"
+            "print(json.dumps({'status': status, 'modules': modules}))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=cwd, check=True, env={**os.environ, "ANNOTATOR_NO_FAST": ""})
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -83,8 +93,11 @@ def test_startup_fast_path_imports_no_click(project, args):
     got = _run_script([*args, "--db", str(project)], project.parent)
     assert got["status"] == 0
     modules = set(got["modules"])  # type: ignore[arg-type]
+    unwanted = NOT_ON_THE_FAST_PATH + (NOT_TO_READ if args[0] != "mark" else ())
+    if "--json" not in args and args[0] in ("stats", "list"):
+        unwanted += ("json",)  # 3 ms: imported where JSON is read or written only
     extra = sorted(m for m in modules if m.startswith(NOT_NEEDED)
-                   or m.partition(".")[0] in NOT_ON_THE_FAST_PATH)
+                   or m.partition(".")[0] in unwanted)
     assert not extra, f"annotator {' '.join(args)} imports {extra}"
 
 
@@ -164,3 +177,29 @@ def test_startup_mark_says_what_the_api_said(project, monkeypatch):
     assert ok.output == "marked 2 document(s) done as ann\n"
     with Store(project, create=False, readonly=True) as store:
         assert [store.document(i).status for i in (1, 2, 3)] == ["done", "done", "new"]
+
+
+def test_startup_script_ends_early_only_when_nothing_is_left_to_run(project):
+    """The script ends a quick command without the interpreter's teardown
+    (``fast.end``), but not when an :mod:`atexit` function is registered: the test
+    hook's count is still printed, and the output and status are the command's."""
+    script = ("import sys\n"
+              "sys.argv[0] = 'annotator'\n"
+              "from annotator.cli.fast import main\n"
+              "sys.exit(main())\n")
+    env = {**os.environ, "ANNOTATOR_NO_FAST": ""}
+    for args, status in ((["stats"], 0), (["show", "99"], 1)):
+        plain = subprocess.run([sys.executable, "-c", script, *args, "--db", str(project)],
+                               capture_output=True, text=True, cwd=project.parent, env=env)
+        counted = subprocess.run(
+            [sys.executable, "-c", script, *args, "--db", str(project)],
+            capture_output=True, text=True, cwd=project.parent,
+            env={**env, "ANNOTATOR_TEST_STOP_AT": "count"})
+        assert plain.returncode == counted.returncode == status
+        assert plain.stdout == counted.stdout
+        assert "annotator-test-steps:" not in plain.stderr
+        assert "annotator-test-steps:" in counted.stderr  # the atexit function ran
+        assert counted.stderr.startswith(plain.stderr)
+        assert ("documents: 3" in plain.stdout) if status == 0 else \
+            ("no document 99" in plain.stderr)
+    assert not list(project.parent.glob("p.db-*")), "the project's -wal/-shm left behind"

@@ -52,16 +52,18 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
-def open_store(db_path: Path | None, create: bool = True, readonly: bool = False) -> Store:
+def open_store(db_path: str | Path | None, create: bool = True, readonly: bool = False) -> Store:
     """Open the project (``--db``, else the default one). ``readonly`` for commands
     that only read (they never create or change files beside the project). A file that
     is not a project raises :class:`~annotator.errors.StoreError`, which the group
     says in one line."""
-    from ..paths import default_db_path
     from ..store import Store  # not on the way of --help and --version
 
-    return Store(db_path or default_db_path(), create=create and not readonly,
-                 readonly=readonly)
+    if not db_path:
+        from ..paths import default_db_path
+
+        db_path = default_db_path()
+    return Store(db_path, create=create and not readonly, readonly=readonly)
 
 
 def failure(exc: BaseException, command: str | None) -> str:
@@ -100,36 +102,38 @@ def _bug() -> NoReturn:
     sys.exit(1)
 
 
-def list_documents(db_path: Path | None, status: str | None = None,
+def list_documents(db_path: str | Path | None, status: str | None = None,
                    search: str | None = None, limit: int | None = None, after_id: int = 0,
                    doc_label: str | None = None, as_json: bool = False) -> None:
     """``annotator list``: one line per document (id, status, span counts, title), or one
     JSON object per line; streamed in pages by id, a small first one."""
-    import json
+    if as_json:
+        import json
 
-    store = open_store(db_path, readonly=True)
-    chosen = None if doc_label is None else _doc_label_filter(store, doc_label)
-    out = sys.stdout
-    left = limit
-    page = 100  # a small first page, so the first lines come at once
-    while left is None or left > 0:
-        rows = store.document_rows(status=status, search=search, after_id=after_id,
-                                   limit=page if left is None else min(page, left),
-                                   doc_label=chosen)
-        if not rows:
-            break
-        if as_json:
-            lines = [json.dumps(row, ensure_ascii=False) for row in rows]
-        else:
-            lines = [f"{row['id']:>6}  {row['status']:<11}  {row['pending']:>4} pending "
-                     f"{row['accepted']:>4} accepted  {row['title'][:70]}" for row in rows]
-        out.write("\n".join(lines) + "\n")
-        out.flush()
-        after_id = rows[-1]["id"]
-        if left is not None:
-            left -= len(rows)
-        page = 2000
-    store.close()
+        encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes one a row
+    with open_store(db_path, readonly=True) as store:
+        chosen = None if doc_label is None else _doc_label_filter(store, doc_label)
+        out = sys.stdout
+        left = limit
+        page = 100  # a small first page, so the first lines come at once
+        while left is None or left > 0:
+            rows = store.document_rows(status=status, search=search, after_id=after_id,
+                                       limit=page if left is None else min(page, left),
+                                       doc_label=chosen)
+            if not rows:
+                break
+            if as_json:
+                lines = [encode(row) for row in rows]
+            else:
+                lines = [f"{row['id']:>6}  {row['status']:<11}  {row['pending']:>4} pending "
+                         f"{row['accepted']:>4} accepted  {row['title'][:70]}"
+                         for row in rows]
+            out.write("\n".join(lines) + "\n")
+            out.flush()
+            after_id = rows[-1]["id"]
+            if left is not None:
+                left -= len(rows)
+            page = 2000
 
 
 def doc_label_syntax_ok(value: str) -> bool:
@@ -161,15 +165,16 @@ def _doc_label_filter(store: Store, value: str) -> tuple[str, str]:
     return category, label
 
 
-def show_document(db_path: Path | None, doc_id: int, as_json: bool = False,
+def show_document(db_path: str | Path | None, doc_id: int, as_json: bool = False,
                   echo: Echo = echo) -> None:
     """``annotator show``: a document, its meta, its document labels, all its spans and
     claim attributes (one JSON object with ``as_json``)."""
     import json
 
-    store = open_store(db_path, readonly=True)
-    doc = store.document(doc_id)
-    spans = store.spans(doc_id)
+    with open_store(db_path, readonly=True) as store:
+        doc = store.document(doc_id)
+        spans = store.spans(doc_id)
+        labels = store.doc_labels(doc_id)
     by_id = {s.id: s for s in spans}
     out_spans = []
     for s in spans:
@@ -189,7 +194,7 @@ def show_document(db_path: Path | None, doc_id: int, as_json: bool = False,
         out_spans.append(item)
     doc_labels = [{k: v for k, v in r.as_dict().items() if k not in ("doc_id",
                                                                       "annotation_set")}
-                  for r in store.doc_labels(doc_id)]
+                  for r in labels]
     if as_json:
         echo(json.dumps({
             "id": doc.id, "status": doc.status, "note": doc.note, "title": doc.title,
@@ -215,11 +220,11 @@ def show_document(db_path: Path | None, doc_id: int, as_json: bool = False,
             echo(f"{'':>14}{json.dumps(item['claim'], ensure_ascii=False)}")
 
 
-def show_stats(db_path: Path | None, as_json: bool = False, echo: Echo = echo) -> None:
+def show_stats(db_path: str | Path | None, as_json: bool = False, echo: Echo = echo) -> None:
     """``annotator stats``: documents by status; spans by layer, label and decision;
     document labels by category, label and decision (one JSON object with ``as_json``)."""
-    store = open_store(db_path, readonly=True)
-    stats = store.stats()
+    with open_store(db_path, readonly=True) as store:
+        stats = store.stats()
     if as_json:
         import json
 
@@ -248,7 +253,7 @@ def show_stats(db_path: Path | None, as_json: bool = False, echo: Echo = echo) -
                    if item.get("accepted_doc_labels") else ""))
 
 
-def mark_documents(db_path: Path | None, status: str, doc_ids: list[int] | None,
+def mark_documents(db_path: str | Path | None, status: str, doc_ids: list[int] | None,
                    from_status: str | None = None, note: str | None = None,
                    annotator_name: str | None = None, echo: Echo = echo) -> None:
     """``annotator mark``: set the status of the documents ``doc_ids`` (``None``: every

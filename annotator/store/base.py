@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import functools
 import sqlite3
-import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from ..errors import ReadOnlyError, ReplacedError
 from . import files
@@ -17,6 +15,9 @@ from .files import _close, _file_key, _set_wal
 
 TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
 if TYPE_CHECKING:
+    import threading
+    import weakref
+    from pathlib import Path
     from typing import Any, Self
 
     import sqlite_utils
@@ -36,13 +37,29 @@ class Precedence:
     (:mod:`annotator.suggest.service`)."""
 
     def __init__(self) -> None:
-        self._changed = threading.Condition()
+        # threading and weakref are imported at the first write, or the first background
+        # store: a command that only reads never needs them (3 ms of its start-up)
+        self._making = _thread.allocate_lock()
+        self._condition: threading.Condition | None = None
         self._foreground: dict[int, int] = {}  # thread id -> its foreground writes
         self.waiting = 0  # background writers waiting for their turn
         self._running: dict[int, int] = {}  # thread id -> background transactions open
         self.foreground_waiting = 0  # foreground writes waiting for one of those
-        self._background_open: weakref.WeakSet[object] = weakref.WeakSet()
+        self._background_open: weakref.WeakSet[object] | None = None
         self._shared: Any = None  # a multiprocessing.Value("i"): see share()
+
+    @property
+    def _changed(self) -> threading.Condition:
+        """The condition every count here is read and changed under (made on first use)."""
+        condition = self._condition
+        if condition is None:
+            with self._making:
+                if self._condition is None:
+                    import threading
+
+                    self._condition = threading.Condition()
+                condition = self._condition
+        return condition
 
     def share(self, counter: Any) -> None:
         """Across processes: ``counter`` (a ``multiprocessing.Value("i")`` made by the
@@ -72,24 +89,29 @@ class Precedence:
     def opened(self, store: object) -> None:
         """A background store opened (until it is closed or collected)."""
         with self._changed:
+            if self._background_open is None:
+                import weakref
+
+                self._background_open = weakref.WeakSet()
             self._background_open.add(store)
 
     def closed(self, store: object) -> None:
         with self._changed:
-            self._background_open.discard(store)
+            if self._background_open is not None:
+                self._background_open.discard(store)
 
     @property
     def background_open(self) -> bool:
         """Whether a background store is open in the process (or in a process sharing
         its counter)."""
-        return len(self._background_open) > 0 or self._shared is not None
+        return bool(self._background_open) or self._shared is not None
 
     @contextlib.contextmanager
     def first(self, wait_s: float | None = None) -> Iterator[None]:
         """Around a foreground write transaction, from before ``BEGIN`` to its end: no
         background transaction starts meanwhile, and one running (of another thread)
         is waited for here, at most ``wait_s`` seconds (then SQLite's busy wait)."""
-        me = threading.get_ident()
+        me = _thread.get_ident()
         self._count_shared(1)
         with self._changed:
             self._foreground[me] = self._foreground.get(me, 0) + 1
@@ -112,7 +134,7 @@ class Precedence:
     def wait_turn(self) -> None:
         """Before a background write transaction: return once no foreground write (of
         another thread: one of this thread's own would never end) waits or runs."""
-        self._wait_turn(threading.get_ident())
+        self._wait_turn(_thread.get_ident())
 
     def _wait_turn(self, me: int) -> None:
         """:meth:`wait_turn`, with the condition's lock held."""
@@ -135,7 +157,7 @@ class Precedence:
     def background_turn(self) -> Iterator[None]:
         """Around a background write transaction: waits its turn (:meth:`wait_turn`),
         then counts as running until its end (a foreground write waits for that)."""
-        me = threading.get_ident()
+        me = _thread.get_ident()
         while self.shared_waiting:  # a decision of the window (another process)
             time.sleep(0.0005)
         with self._changed:  # the turn and the count at once: no decision between
@@ -170,7 +192,9 @@ class StoreBase:
     every write goes through (:meth:`write`, :meth:`bulk`). ``background``: this
     store's writes give way to foreground ones in the process (:class:`Precedence`)."""
 
-    path: Path
+    #: The project's file name, as ``str(self.path)``: what the store's own code and
+    #: messages use (pathlib is not imported to open a project; see :attr:`path`).
+    _file: str
     conn: sqlite3.Connection
     readonly: bool
     background: bool = False
@@ -182,7 +206,7 @@ class StoreBase:
         if self.background:
             PRECEDENCE.closed(self)
         if not self.readonly and self.identity is not None \
-                and _file_key(self.path) != self.identity:
+                and _file_key(self._file) != self.identity:
             self._empty_moved_wal()
         _close(self.conn)
 
@@ -199,6 +223,14 @@ class StoreBase:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @functools.cached_property
+    def path(self) -> Path:
+        """The project file (pathlib is imported here, on first use: it was 8 ms of a
+        quick command's start-up)."""
+        from pathlib import Path
+
+        return Path(self._file)
 
     @functools.cached_property
     def db(self) -> sqlite_utils.Database:
@@ -226,7 +258,7 @@ class StoreBase:
         Raises :class:`ReadOnlyError` at once on a read-only project. ``wait_ms``: how
         long to wait for another writer (default: the busy timeout, 10 s)."""
         if self.readonly:
-            raise ReadOnlyError(f"{self.path}: the project is read-only (opened for "
+            raise ReadOnlyError(f"{self._file}: the project is read-only (opened for "
                                 "reading, or the file, folder or disk is read-only)")
         if self.conn.in_transaction:
             self.conn.execute("SAVEPOINT nested")
@@ -286,14 +318,14 @@ class StoreBase:
         did) or deleted it, and the connection's writes would go into an unlinked file
         (measured before: 3 decisions accepted, none in the new file). One ``stat`` per
         transaction, under the write lock."""
-        key = _file_key(self.path)
+        key = _file_key(self._file)
         if self.identity is None:
             self.identity = key
             return
         if key != self.identity:
             what = "deleted" if key is None else "replaced by another file"
             raise ReplacedError(
-                f"{self.path}: the project file was {what} since it was opened (by another "
+                f"{self._file}: the project file was {what} since it was opened (by another "
                 "program); nothing was saved to it. Open the project again to work on the "
                 "file that is there now")
 

@@ -3,9 +3,8 @@ in one transaction; its queries come from the classes it gathers."""
 
 from __future__ import annotations
 
-import json
+import os
 import sqlite3
-from pathlib import Path
 
 from ..model import Label, LabelCategory, LabelScheme
 from .base import PRECEDENCE
@@ -21,11 +20,13 @@ from .files import (
     _file_key,
     _is_busy,
     _os_reason,
+    _parent,
     _remove_empty,
     _set_wal,
     _writable,
     describe_busy,
     describe_sqlite_error,
+    path_text,
     read_header,
 )
 from .rows import _dumps, now
@@ -35,7 +36,10 @@ from .trust import Header, check_header, check_schema
 
 TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
+
+    from .files import StrPath
 
 
 class Store(DocumentQueries, SetQueries, DocLabelQueries):
@@ -47,56 +51,59 @@ class Store(DocumentQueries, SetQueries, DocLabelQueries):
     ``background``: its writes give way to the process's foreground ones (a window's
     worker; see :class:`~.base.Precedence`)."""
 
-    def __init__(self, path: str | Path, *, create: bool = True, migrate: bool = True,
+    def __init__(self, path: StrPath, *, create: bool = True, migrate: bool = True,
                  readonly: bool = False, background: bool = False):
-        self.path = Path(path)
+        self._file = where = path_text(path)  # the project's name in every message
         self.background = background
         self.backup_path: Path | None = None
         # stat() only: opening the file outside SQLite would drop the process's locks
         # on it when closed (see _connect).
-        exists = self.path.exists() and not self.path.is_dir() \
-            and self.path.stat().st_size > 0
-        if self.path.is_dir():
-            raise StoreError(f"{self.path}: cannot be read (a folder); not changed")
+        is_dir = os.path.isdir(where)
+        try:
+            exists = not is_dir and os.stat(where).st_size > 0
+            created = False
+        except OSError:
+            exists, created = False, True
+        if is_dir:
+            raise StoreError(f"{where}: cannot be read (a folder); not changed")
         if not exists and (not create or readonly):
-            raise StoreError(f"{self.path}: no such project database")
-        self.readonly = exists and (readonly or not _writable(self.path))
-        created = not self.path.exists()
+            raise StoreError(f"{where}: no such project database")
+        self.readonly = exists and (readonly or not _writable(where))
         if not exists:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(_parent(where), exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"{self.path}: cannot create the project "
+                raise StoreError(f"{where}: cannot create the project "
                                  f"({_os_reason(exc)}); nothing was written") from exc
         if exists:  # a page size, encoding or page count we don't make: refused unread
-            check_header(Header.parse(read_header(self.path) or b""), self.path)
-        self.conn = _connect(self.path, self.readonly)
-        self.identity = _file_key(self.path) if exists else None
+            check_header(Header.parse(read_header(where) or b""), where)
+        self.conn = _connect(where, self.readonly)
+        self.identity = _file_key(where) if exists else None
         try:
-            version = _check_is_ours(self.conn, self.path) if exists else 0
+            version = _check_is_ours(self.conn, where) if exists else 0
             if version > 0:  # the schema is ours, or nothing is read or written
-                check_schema(self.conn, self.path, version)
+                check_schema(self.conn, where, version)
             if exists and version == 0:  # an empty SQLite file (creation cut short)
                 if not create or self.readonly:
-                    raise StoreError(f"{self.path}: an empty project database")
+                    raise StoreError(f"{where}: an empty project database")
                 exists = False
             if version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"{self.path}: made by a newer Annotator (schema {version}, "
+                    f"{where}: made by a newer Annotator (schema {version}, "
                     f"this one reads up to {SCHEMA_VERSION}); not opened, not changed")
             if 0 < version < SCHEMA_VERSION:
                 if not migrate or self.readonly:
                     why = "read-only" if self.readonly else "not allowed here"
-                    raise StoreError(f"{self.path}: schema {version} needs migrating to "
+                    raise StoreError(f"{where}: schema {version} needs migrating to "
                                      f"{SCHEMA_VERSION}, which is {why}; not changed")
-                self.backup_path = _backup(self.conn, self.path, version)
+                self.backup_path = _backup(self.conn, where, version)
             if self.readonly:
                 return
             try:
                 _set_wal(self.conn)
             except sqlite3.OperationalError as exc:
-                if _is_busy(exc) and not _disk_full(self.path):
-                    raise StoreError(describe_busy(self.path, exc)) from exc
+                if _is_busy(exc) and not _disk_full(where):
+                    raise StoreError(describe_busy(where, exc)) from exc
                 raise
             # FULL: a committed decision survives a power cut too, not only an app crash
             # (measured: about 0.25 ms more per decision than NORMAL). A background
@@ -112,9 +119,9 @@ class Store(DocumentQueries, SetQueries, DocLabelQueries):
         except BaseException as exc:
             _close(self.conn)
             if created:
-                _remove_empty(self.path)
+                _remove_empty(where)
             if isinstance(exc, sqlite3.Error):
-                raise StoreError(f"{self.path}: {describe_sqlite_error(exc, self.path)}; "
+                raise StoreError(f"{where}: {describe_sqlite_error(exc, where)}; "
                                  "not changed") from exc
             raise
         if background:
@@ -268,6 +275,8 @@ class Store(DocumentQueries, SetQueries, DocLabelQueries):
     def last_event(self) -> dict[str, Any] | None:
         """The latest event of the log (id, ts, annotator, action, doc_id, span_id,
         before and after decoded), or None."""
+        import json
+
         cur = self.conn.execute("SELECT * FROM events ORDER BY id DESC LIMIT 1")
         row = cur.fetchone()
         if row is None:

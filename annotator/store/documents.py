@@ -130,7 +130,7 @@ class DocumentQueries(StoreBase):
         gives."""
         doc = self.get_document(doc_id)
         if doc is None:
-            raise UnknownDocument(doc_id, self.path)
+            raise UnknownDocument(doc_id, self._file)
         return doc
 
     def iter_documents(

@@ -4,16 +4,15 @@ The one place that connects to a project file (see the note on POSIX locks below
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import errno
 import functools
 import os
 import sqlite3
 import sys
-import threading
 import time
 from collections import Counter
-from pathlib import Path
 
 from .. import testhook
 from ..errors import ReadOnlyError as ReadOnlyError
@@ -21,7 +20,32 @@ from ..errors import ReplacedError as ReplacedError
 from ..errors import StoreError as StoreError
 from .schema import APPLICATION_ID
 
+TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    StrPath = str | os.PathLike[str]
+
 BUSY_TIMEOUT_MS = 10_000
+
+
+def path_text(path: StrPath) -> str:
+    """``path`` spelled as ``str(pathlib.Path(path))`` spells it (no ``.`` parts, no
+    repeated or trailing ``/``), importing pathlib only where a name is not so spelled
+    already: pathlib (with urllib.parse and ipaddress) was 8 ms of a quick command's
+    start-up (issue 28 §3)."""
+    text = os.fspath(path)
+    parts = text.split("/")
+    if text == "." or (text and "" not in parts[1:] and "." not in parts):
+        return text
+    from pathlib import Path
+
+    return str(Path(text))
+
+
+def _parent(path: StrPath) -> str:
+    """The folder of ``path`` (``.`` for a bare name), as ``Path.parent`` gives it."""
+    return os.path.dirname(path_text(path)) or "."
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -43,10 +67,12 @@ def _set_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.01)
 
 
-def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+def _backup(conn: sqlite3.Connection, path: StrPath, version: int) -> Path:
     """Copy a project aside (consistently, WAL included) before migrating it, through
     its own connection (no second descriptor on the project, see _connect)."""
-    backup = path.with_name(f"{path.name}.v{version}.bak")
+    from pathlib import Path
+
+    backup = Path(path).with_name(f"{Path(path).name}.v{version}.bak")
     dst = sqlite3.connect(backup)
     harden(dst)
     try:
@@ -76,7 +102,7 @@ _KEYS: dict[int, tuple[int, int]] = {}
 _ATTACHED: dict[tuple[int, str], tuple[int, int] | None] = {}
 # Held while a connection is made and counted, and while read_header reads: a header
 # read never overlaps the start of another thread's connection to the same file.
-_OPENING = threading.Lock()
+_OPENING = _thread.allocate_lock()  # threading.Lock, without importing threading
 
 
 @functools.cache
@@ -89,15 +115,15 @@ def _attach_uri() -> bool:
         conn.close()
 
 
-def _file_key(path: Path) -> tuple[int, int] | None:
+def _file_key(path: StrPath) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return st.st_dev, st.st_ino
 
 
-def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+def _connect(path: StrPath, readonly: bool) -> sqlite3.Connection:
     """The store's connection. Writable projects, even opened for reading, get a normal
     connection (``query_only`` when reading): it removes the -wal and -shm files when it
     closes last, where a ``mode=ro`` one leaves them behind with the project's mode (a
@@ -114,10 +140,10 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         return _connect_counted(path, readonly)
 
 
-def _connect_counted(path: Path, readonly: bool) -> sqlite3.Connection:
+def _connect_counted(path: StrPath, readonly: bool) -> sqlite3.Connection:
     immutable = False
     if readonly and not _writable(path):
-        immutable = not Path(f"{path}-wal").exists() and not _LOCKING[_file_key(path)]
+        immutable = not os.path.exists(f"{path}-wal") and not _LOCKING[_file_key(path)]
         query = "mode=ro&immutable=1" if immutable else "mode=ro"
         conn = sqlite3.connect(_uri(path, query), uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
                                isolation_level=None, check_same_thread=False)
@@ -158,7 +184,7 @@ def harden(conn: sqlite3.Connection) -> None:
         conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
 
 
-def read_header(path: Path) -> bytes | None:
+def read_header(path: StrPath) -> bytes | None:
     """The first 100 bytes of an SQLite file (page size, encoding, page count), read
     before SQLite opens it; ``None`` while a connection of this process has the file
     open: closing our descriptor would drop that connection's POSIX locks (see above).
@@ -167,7 +193,7 @@ def read_header(path: Path) -> bytes | None:
         if _LOCKING[_file_key(path)]:
             return None
         try:
-            with path.open("rb") as fh:  # lock-safe: no connection of ours has it open
+            with open(path, "rb") as fh:  # lock-safe: no connection of ours has it open
                 return fh.read(100)
         except OSError:
             return None
@@ -183,38 +209,38 @@ def _close(conn: sqlite3.Connection) -> None:
             del _LOCKING[key]
 
 
-def readonly_reason(path: Path) -> str | None:
+def readonly_reason(path: StrPath) -> str | None:
     """Why this process cannot write the project (``None`` if it can)."""
     if not os.access(path, os.W_OK):
         with contextlib.suppress(OSError):
             if os.statvfs(path).f_flag & os.ST_RDONLY:
                 return "the disk is mounted read-only"
         return "the file is read-only"
-    if not os.access(path.parent, os.W_OK):
+    if not os.access(_parent(path), os.W_OK):
         return "its folder is read-only"
     for suffix in ("-wal", "-shm"):
-        side = Path(f"{path}{suffix}")
-        if side.exists() and not os.access(side, os.W_OK):
-            return (f"{side.name} is read-only (delete it when no program has the project "
-                    "open)")
+        side = f"{path_text(path)}{suffix}"
+        if os.path.exists(side) and not os.access(side, os.W_OK):
+            return (f"{os.path.basename(side)} is read-only (delete it when no program "
+                    "has the project open)")
     return None
 
 
-def _writable(path: Path) -> bool:
+def _writable(path: StrPath) -> bool:
     return readonly_reason(path) is None
 
 
-def _remove_empty(path: Path) -> None:
+def _remove_empty(path: StrPath) -> None:
     """After a failed creation: remove the project file if it is still empty (a 0-byte
     file left on a full disk would look like a project), unless another program is
     making it at the same moment (it has a journal beside it)."""
     with contextlib.suppress(OSError):
-        if path.stat().st_size == 0 and not Path(f"{path}-wal").exists() \
-                and not Path(f"{path}-journal").exists():
-            path.unlink()
+        if os.stat(path).st_size == 0 and not os.path.exists(f"{path}-wal") \
+                and not os.path.exists(f"{path}-journal"):
+            os.unlink(path)
 
 
-def _check_is_ours(conn: sqlite3.Connection, path: Path, schema: str = "main") -> int:
+def _check_is_ours(conn: sqlite3.Connection, path: StrPath, schema: str = "main") -> int:
     """The schema version of an Annotator project, read through the store's own
     connection (no second descriptor; see above); refuses, without writing, anything
     else. A rollback journal left by a killed bulk import is rolled back, as SQLite does
@@ -253,7 +279,7 @@ def _is_busy(exc: BaseException) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
-def storage_reason(exc: BaseException, path: Path | None = None) -> str | None:
+def storage_reason(exc: BaseException, path: StrPath | None = None) -> str | None:
     """A short reason for an SQLite or OS failure of the storage (``None`` for one that is
     not the storage's fault, i.e. a bug). With the project's ``path``, an I/O error on a
     disk with no space left is called what it is: SQLite reports a -shm it could not
@@ -280,13 +306,13 @@ def storage_reason(exc: BaseException, path: Path | None = None) -> str | None:
     return None
 
 
-def describe_sqlite_error(exc: BaseException, path: Path | None = None) -> str:
+def describe_sqlite_error(exc: BaseException, path: StrPath | None = None) -> str:
     return storage_reason(exc, path) or str(exc)
 
 
-def _disk_full(path: Path) -> bool:
+def _disk_full(path: StrPath) -> bool:
     try:
-        st = os.statvfs(path if path.is_dir() else path.parent)
+        st = os.statvfs(path if os.path.isdir(path) else _parent(path))
     except OSError:
         return False
     return st.f_bavail * st.f_frsize < 64 * 1024
@@ -300,7 +326,7 @@ def _os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def lock_holders(path: Path) -> list[str]:
+def lock_holders(path: StrPath) -> list[str]:
     """Other processes holding a lock on ``path`` (Linux ``/proc/locks``), as
     ``"pid 123 (annotator import big.jsonl)"``; empty where that cannot be read."""
     key = _file_key(path)
@@ -310,7 +336,9 @@ def lock_holders(path: Path) -> list[str]:
     wanted = f"{os.major(dev):02x}:{os.minor(dev):02x}:{ino}"
     found: list[str] = []
     with contextlib.suppress(OSError):
-        for line in Path("/proc/locks").read_text().splitlines():
+        with open("/proc/locks", encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().splitlines()
+        for line in lines:
             fields = line.split()
             # "1: POSIX  ADVISORY  WRITE 1234 fd:00:5678 0 EOF" (a "->" marks a waiter)
             if "->" in fields:
@@ -324,7 +352,8 @@ def lock_holders(path: Path) -> list[str]:
                     continue
                 name = f"pid {pid}"
                 with contextlib.suppress(OSError):
-                    cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                    with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                        cmd = fh.read().split(b"\0")
                     words = [os.path.basename(w.decode(errors="replace")) if i == 0 else
                              w.decode(errors="replace") for i, w in enumerate(cmd) if w]
                     if words and words[0].startswith("python") and len(words) > 1:
@@ -335,7 +364,7 @@ def lock_holders(path: Path) -> list[str]:
     return found
 
 
-def describe_busy(path: Path, exc: BaseException | None = None) -> str:
+def describe_busy(path: StrPath, exc: BaseException | None = None) -> str:
     """The message for a project another process keeps locked, naming that process."""
     holders = lock_holders(path)
     who = ", ".join(holders) if holders else "another program (a large import?)"
@@ -343,7 +372,9 @@ def describe_busy(path: Path, exc: BaseException | None = None) -> str:
             "it is done")
 
 
-def _uri(path: Path, query: str) -> str:
+def _uri(path: StrPath, query: str) -> str:
     """An SQLite URI for ``path``: percent-encoded, so "#", "?" and "%" in a folder name
     do not cut the path short."""
-    return f"{path.resolve().as_uri()}?{query}"
+    from pathlib import Path
+
+    return f"{Path(path).resolve().as_uri()}?{query}"

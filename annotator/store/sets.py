@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Collection, Iterator
-from pathlib import Path
 
 from ..model import Span, as_status
 from .files import (
@@ -33,6 +32,7 @@ from .trust import (
 
 TYPE_CHECKING = False  # typing is not imported at run time: see annotator/model.py
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from ..model import Status
@@ -224,10 +224,12 @@ class SetQueries(SpanQueries):
         calls open() on it."""
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", alias) or alias in ("main", "temp"):
             raise ValueError(f"not a name to attach a database as: {alias!r}")
+        from pathlib import Path
+
         path = Path(path)
         if not path.is_file() or path.stat().st_size == 0:
             raise StoreError(f"{path}: no such project database")
-        if _file_key(path) == _file_key(self.path):
+        if _file_key(path) == _file_key(self._file):
             raise StoreError(f"{path}: is the project being written itself")
         if self.conn.in_transaction:
             raise RuntimeError("attach before the write transaction (SQLite refuses it in one)")
@@ -493,7 +495,7 @@ class SetQueries(SpanQueries):
             " ORDER BY s.id")
         doc_suggestions = c.total_changes - before
         # a file that goes to someone else leaves with our schema and nothing else
-        check_schema(c, self.path, SCHEMA_VERSION)
+        check_schema(c, self._file, SCHEMA_VERSION)
         return {"documents": len(doc_ids),
                 "suggestions": c.execute("SELECT count(*) FROM temp.split_spans").fetchone()[0],
                 "doc_label_suggestions": doc_suggestions}

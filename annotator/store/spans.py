@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 
 from ..model import (
@@ -116,6 +115,8 @@ class SpanQueries(StoreBase):
 
     def insert_span(self, span: Span) -> int:
         """Insert a span (and its claim attributes); call inside :meth:`write`."""
+        import json
+
         ts = now()
         created = span.created_at or ts
         cur = self.conn.execute(
@@ -137,6 +138,8 @@ class SpanQueries(StoreBase):
                     score: float | None = None, cues: list[str] | None = None) -> None:
         """Update the given columns of a span (None: leave the column as it is; to write
         a span back whole, NULLs included, use :meth:`restore_span`)."""
+        import json
+
         given: dict[str, object] = {
             "start": start, "end": end, "label": label, "decision": decision,
             "annotator": annotator, "origin": origin, "score": score,
@@ -153,6 +156,8 @@ class SpanQueries(StoreBase):
 
     def restore_span(self, span: Span) -> None:
         """Write ``span`` back exactly as given (update in place, or insert it again)."""
+        import json
+
         assert span.id is not None
         if self.conn.execute("SELECT 1 FROM spans WHERE id = ?", (span.id,)).fetchone() is None:
             self.insert_span(span)

@@ -29,7 +29,6 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
-from pathlib import Path
 
 from .files import StoreError, describe_sqlite_error
 from .schema import _SCHEMA_V1, SCHEMA_STEPS, SCHEMA_VERSION
@@ -174,7 +173,7 @@ def describe_schema(conn: sqlite3.Connection, version: int, schema: str = "main"
     return differences
 
 
-def check_schema(conn: sqlite3.Connection, path: Path, version: int,
+def check_schema(conn: sqlite3.Connection, path: StrPath, version: int,
                  schema: str = "main") -> None:
     """Refuse (:class:`StoreError`) a file whose schema is not the one this version makes
     for ``version``; the message names what was found."""
@@ -187,7 +186,7 @@ def check_schema(conn: sqlite3.Connection, path: Path, version: int,
         raise StoreError(refusal(path, differences))
 
 
-def refusal(path: Path, differences: list[str]) -> str:
+def refusal(path: StrPath, differences: list[str]) -> str:
     if differences[0].startswith("it says schema"):
         differences = differences[:1]  # a version lie: the rest follows from it
     shown = "; ".join(differences[:3])
@@ -197,7 +196,7 @@ def refusal(path: Path, differences: list[str]) -> str:
             "lists every difference)")
 
 
-def doctor_hint(path: Path) -> str:
+def doctor_hint(path: StrPath) -> str:
     """The command that checks ``path``, quoted for a shell, in backquotes."""
     import shlex
 
@@ -210,6 +209,8 @@ def doctor_hint(path: Path) -> str:
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import NamedTuple
+
+    from .files import StrPath
 
     class _HeaderFields(NamedTuple):
         page_size: int
@@ -242,7 +243,7 @@ class Header(_HeaderFields):
         return cls(page_size, int.from_bytes(data[56:60], "big"), pages, valid)
 
 
-def header_problems(header: Header, path: Path) -> list[str]:
+def header_problems(header: Header, path: StrPath) -> list[str]:
     """What in a file's header Annotator does not make or the file cannot hold."""
     problems = []
     if header.page_size not in page_sizes():
@@ -252,15 +253,15 @@ def header_problems(header: Header, path: Path) -> list[str]:
     if header.encoding not in (0, 1):
         problems.append(f"text encoded as {ENCODINGS.get(header.encoding, header.encoding)}"
                         " (Annotator makes UTF-8)")
-    journal = Path(f"{path}-journal")
+    journal = f"{path}-journal"
     # A hot rollback journal (a bulk import killed midway) means the file is between two
     # states, its header possibly ahead of its pages: SQLite rolls it back on open.
-    hot = journal.exists() and journal.stat().st_size > 0
+    hot = os.path.exists(journal) and os.stat(journal).st_size > 0
     if header.size_valid and not hot:
         try:
-            held = path.stat().st_size
-            wal = Path(f"{path}-wal")
-            held += wal.stat().st_size if wal.exists() else 0
+            held = os.stat(path).st_size
+            wal = f"{path}-wal"
+            held += os.stat(wal).st_size if os.path.exists(wal) else 0
         except OSError:
             held = None
         claimed = header.pages * header.page_size
@@ -271,7 +272,7 @@ def header_problems(header: Header, path: Path) -> list[str]:
     return problems
 
 
-def check_header(header: Header | None, path: Path) -> None:
+def check_header(header: Header | None, path: StrPath) -> None:
     """Refuse a file whose header Annotator does not make (see :func:`header_problems`)."""
     if header is None:
         return
