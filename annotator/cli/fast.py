@@ -54,23 +54,26 @@ def main(argv: list[str] | None = None) -> Any:
 
         return group(argv)
     name, values = parsed
-    status = run(name, values)
-    if argv is None:  # the script itself: nothing is left to do but end
+    script = argv is None  # the process is this command's alone
+    status = run(name, values, script)
+    if script:  # nothing is left to do but end
         end(status)
     return status
 
 
-def run(name: str, values: dict[str, Any]) -> int:
+def run(name: str, values: dict[str, Any], script: bool = False) -> int:
     """Run the body of the quick command ``name`` with ``values`` (from :func:`parse`);
     the exit status. A failure ends as the click group ends it: ``Error: `` and the line
     of :func:`.quick.failure`, status 1 (a closed pipe and a bug end in there).
 
-    The garbage collector is off while the modules of the command are imported: they
-    make thousands of objects and no garbage, and its passes over them were 5 million
-    instructions (3 ms) of the start-up."""
-    import gc
+    In the ``script``'s own process, the garbage collector is off while the command's
+    modules are imported, and what they made is then frozen (:func:`gc.freeze`): they
+    make thousands of objects and no garbage, and the collector's passes over them
+    were 5 million instructions (3 ms) of the start-up."""
+    if script:
+        import gc
 
-    gc.disable()
+        gc.disable()
     try:
         from .. import store  # noqa: F401  (every body opens the project)
         from . import quick
@@ -78,7 +81,9 @@ def run(name: str, values: dict[str, Any]) -> int:
         if name == "mark":
             from .. import session  # noqa: F401
     finally:
-        gc.enable()
+        if script:
+            gc.freeze()
+            gc.enable()
     try:
         if name == "list":
             quick.list_documents(**values)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Collection, Iterator
 
@@ -222,10 +221,11 @@ class SetQueries(SpanQueries):
         that project open keeps its locks. The attached file counts in ``_LOCKING``
         while attached, so no immutable connection is opened beside it. Nothing here
         calls open() on it."""
-        if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", alias) or alias in ("main", "temp"):
-            raise ValueError(f"not a name to attach a database as: {alias!r}")
+        import re
         from pathlib import Path
 
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", alias) or alias in ("main", "temp"):
+            raise ValueError(f"not a name to attach a database as: {alias!r}")
         path = Path(path)
         if not path.is_file() or path.stat().st_size == 0:
             raise StoreError(f"{path}: no such project database")
