@@ -556,7 +556,8 @@ class Session:
             if status == "done":
                 self.check_reviewed([doc_id])
             self._set_document_fields(doc_id, after)
-            self._log(f"status_{status}", doc_id, None, before, after)
+            self.store.log_status_event(f"status_{status}", self.annotator, doc_id, before,
+                                        after, annotation_set=self.annotation_set)
         return Change(f"status_{status}", doc_id, doc_before=before, doc_after=after)
 
     def set_statuses(self, doc_ids: list[int] | None, status: Status, note: str | None = None,

@@ -48,6 +48,13 @@ RUNS = 21
 FLOOR = "python -c 'import sqlite3'"
 
 
+def clean_env() -> dict[str, str]:
+    """This process's environment without ``PYTHONPATH`` (``python -m bench`` points it
+    at the source tree): with it, pip would see the tree's package as installed already
+    and the script would import the tree's modules, not the wheel's."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
 def command() -> list[str]:
     script = Path(sys.executable).with_name("annotator")
     return [str(script)] if script.exists() else [sys.executable, "-m", "annotator"]
@@ -63,16 +70,22 @@ def wheel_script(folder: Path) -> list[str]:
     python = venv / "bin" / "python"
 
     def pip(*args: str) -> None:
-        subprocess.run([sys.executable, *args], stdout=subprocess.DEVNULL, check=True)
+        subprocess.run([sys.executable, *args], stdout=subprocess.DEVNULL, check=True,
+                       env=clean_env())
 
     pip("-m", "pip", "wheel", "-q", "--no-deps", "--wheel-dir", str(dist), str(ROOT))
     pip("-m", "venv", "--without-pip", str(venv))
     pip("-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index",
         *map(str, dist.glob("annotator-*.whl")))
-    site = subprocess.run([str(python), "-c", "import sysconfig;"
+    site = subprocess.run([str(python), "-I", "-c", "import sysconfig;"
                            "print(sysconfig.get_path('purelib'))"], capture_output=True,
                           text=True, check=True).stdout.strip()
     Path(site, "bench_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    found = subprocess.run([str(python), "-c", "import annotator; print(annotator.__file__)"],
+                           capture_output=True, text=True, check=True, cwd=folder,
+                           env=clean_env()).stdout.strip()
+    if not Path(found).is_relative_to(Path(site)):
+        raise RuntimeError(f"the wheel's venv imports annotator from {found}, not {site}")
     return [str(venv / "bin" / "annotator")]
 
 
@@ -98,13 +111,14 @@ def time_commands(runs: dict[str, list[list[str]]], cwd: Path,
     untimed round first."""
     walls: dict[str, list[float]] = {k: [] for k in runs}
     cpus: dict[str, list[float]] = {k: [] for k in runs}
+    env = clean_env()
     for k in range(rounds + 1):
         for label, lines in runs.items():
             args = lines[k % len(lines)]
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             proc = subprocess.run(args, cwd=cwd, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, check=False)
+                                  stderr=subprocess.PIPE, check=False, env=env)
             wall = time.perf_counter() - started
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if proc.returncode:
@@ -158,7 +172,7 @@ def measure(db: Path, doc: str, script: list[str], cwd: Path, write: bool = True
     load_after = os.getloadavg()
     if status is not None:
         subprocess.run([*script, "mark", status, doc, "--db", str(db)], cwd=cwd,
-                       stdout=subprocess.DEVNULL, check=True)
+                       stdout=subprocess.DEVNULL, check=True, env=clean_env())
     floor = got.pop(FLOOR)
     rows = []
     for label, fig in got.items():

@@ -274,3 +274,24 @@ def test_store_count_unindexed_reads_no_documents(store: Store) -> None:
     while store.update_search_index():
         pass
     assert store.count_unindexed() == 0
+
+
+def test_store_status_events_are_the_text_log_event_writes(store: Store) -> None:
+    """``log_status_event`` (SQLite's json_quote, so that ``annotator mark`` needs no json)
+    writes the same before/after text as ``log_event`` (json) for every status and note:
+    none, quotes, backslashes, control characters, emoji, Arabic, every BMP character."""
+    notes: list[str | None] = [None, "", 'say "no"', "a\\b", "tab\there\nnew\r\x00\x1f\x7f",
+                               "🎉 ok", "قال المتحدث", "\u2028\u2029\ufeff",
+                               "".join(chr(i) for i in range(0x20, 0xD800, 7))]
+    statuses = ["new", "in_progress", "done", "skipped", "flagged"]
+    with store.write():
+        for i, note in enumerate(notes):
+            before = {"status": statuses[i % 5], "note": note}
+            after = {"status": statuses[(i + 1) % 5], "note": notes[-1 - i]}
+            store.log_event("status_x", "ann", None, None, before, after)
+            store.log_status_event("status_x", "ann", 1, before, after)
+    rows = store.conn.execute("SELECT before, after FROM events WHERE action = 'status_x'"
+                              " ORDER BY id").fetchall()
+    assert len(rows) == 2 * len(notes)
+    for by_json, by_sqlite in zip(rows[::2], rows[1::2], strict=True):
+        assert by_sqlite == by_json
