@@ -295,3 +295,30 @@ def test_store_status_events_are_the_text_log_event_writes(store: Store) -> None
     assert len(rows) == 2 * len(notes)
     for by_json, by_sqlite in zip(rows[::2], rows[1::2], strict=True):
         assert by_sqlite == by_json
+
+
+def test_store_names_a_project_as_pathlib_does() -> None:
+    """The store keeps the project's name as a str (pathlib is not imported to open one):
+    ``path_text`` and ``_parent`` spell every name as ``str(Path(name))`` and
+    ``str(Path(name).parent)`` do, and a store's messages and ``Store.path`` follow."""
+    import random
+
+    from annotator.store.files import _parent, path_text
+
+    pieces = ["a", "b.db", ".", "..", "/", "//", " ", "~", "é", "x y"]
+    rng = random.Random(7)
+    names = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+             for _ in range(20_000)]
+    for name in names:
+        assert path_text(name) == str(Path(name)), name
+        assert _parent(name) == str(Path(name).parent), name
+    assert path_text(Path("a//b/./c.db")) == "a/b/c.db"
+
+
+def test_store_messages_name_the_project_as_given_through_pathlib(tmp_path: Path) -> None:
+    missing = f"{tmp_path}//./nothing.db"
+    with pytest.raises(StoreError) as refused:
+        Store(missing, create=False)
+    assert str(refused.value).startswith(f"{tmp_path}/nothing.db: no such project")
+    with Store(f"{tmp_path}/./p.db") as store:
+        assert store.path == tmp_path / "p.db" and isinstance(store.path, Path)

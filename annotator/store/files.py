@@ -36,8 +36,8 @@ def path_text(path: StrPath) -> str:
     start-up (issue 28 §3)."""
     text = os.fspath(path)
     parts = text.split("/")
-    if text == "." or (text and "" not in parts[1:] and "." not in parts):
-        return text
+    if os.sep == "/" and (text == "." or (text and "" not in parts[1:] and "." not in parts)):
+        return text  # (on Windows, pathlib also turns "/" into "\\")
     from pathlib import Path
 
     return str(Path(text))
