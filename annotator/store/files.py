@@ -72,7 +72,8 @@ def _backup(conn: sqlite3.Connection, path: StrPath, version: int) -> Path:
     its own connection (no second descriptor on the project, see _connect)."""
     from pathlib import Path
 
-    backup = Path(path).with_name(f"{Path(path).name}.v{version}.bak")
+    project = Path(path)
+    backup = project.with_name(f"{project.name}.v{version}.bak")
     dst = sqlite3.connect(backup)
     harden(dst)
     try:
@@ -219,7 +220,7 @@ def readonly_reason(path: StrPath) -> str | None:
     if not os.access(_parent(path), os.W_OK):
         return "its folder is read-only"
     for suffix in ("-wal", "-shm"):
-        side = f"{path_text(path)}{suffix}"
+        side = f"{path}{suffix}"
         if os.path.exists(side) and not os.access(side, os.W_OK):
             return (f"{os.path.basename(side)} is read-only (delete it when no program "
                     "has the project open)")
